@@ -1,0 +1,100 @@
+/**
+ * Validates runbook files on disk and loads the catalogue the other commands
+ * use. Workload files referenced by simulate steps are resolved next to the
+ * runbook that names them.
+ */
+import { dirname, join } from 'node:path';
+import { type Diagnostic, sortDiagnostics } from '../../core/diagnostics.js';
+import { validateRunbookBytes, validateWorkloadBytes } from '../../core/runbook/validate.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import type { SchemaValidator } from '../../core/schema-validator.js';
+import { findYamlFiles, readCapped } from './yaml-files.js';
+
+export interface ValidationContext {
+  readonly schemas: SchemaValidator;
+  readonly datasources: ReadonlySet<string>;
+}
+
+export interface LoadedRunbook {
+  readonly file: string;
+  readonly runbook: Runbook;
+  readonly idPosition?: { line: number; col: number } | undefined;
+}
+
+export interface ValidationReport {
+  readonly files: string[];
+  readonly runbooks: LoadedRunbook[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function validateRunbookPaths(paths: readonly string[], context: ValidationContext): ValidationReport {
+  const found = findYamlFiles(paths);
+  const diagnostics: Diagnostic[] = [...found.problems];
+  const runbooks: LoadedRunbook[] = [];
+  for (const file of found.files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readCapped(file);
+    } catch (error) {
+      diagnostics.push(fileProblem(file, `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`));
+      continue;
+    }
+    const result = validateRunbookBytes(file, bytes, context.schemas, {
+      datasources: context.datasources,
+      checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
+    });
+    diagnostics.push(...result.diagnostics);
+    if (result.runbook) runbooks.push({ file, runbook: result.runbook, idPosition: result.idPosition });
+  }
+  diagnostics.push(...duplicateIds(runbooks));
+  return { files: found.files, runbooks, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function checkWorkloadRef(
+  runbookFile: string,
+  ref: string,
+  from: { line: number; col: number },
+  schemas: SchemaValidator,
+): Diagnostic[] {
+  const target = join(dirname(runbookFile), ref);
+  let bytes: Uint8Array;
+  try {
+    bytes = readCapped(target);
+  } catch {
+    return [
+      {
+        file: runbookFile,
+        line: from.line,
+        col: from.col,
+        severity: 'error',
+        rule: 'runbook/workload-ref',
+        message: `workload file '${ref}' does not exist (looked for ${target})`,
+      },
+    ];
+  }
+  return validateWorkloadBytes(target, bytes, schemas).diagnostics;
+}
+
+function duplicateIds(runbooks: readonly LoadedRunbook[]): Diagnostic[] {
+  const first = new Map<string, string>();
+  const out: Diagnostic[] = [];
+  for (const { file, runbook, idPosition } of runbooks) {
+    const id = runbook.metadata.id;
+    const previous = first.get(id);
+    if (previous) {
+      out.push({
+        ...fileProblem(file, `runbook id '${id}' is also used by ${previous}; ids must be unique`),
+        rule: 'runbook/duplicate-runbook-id',
+        line: idPosition?.line ?? 1,
+        col: idPosition?.col ?? 1,
+      });
+    } else {
+      first.set(id, file);
+    }
+  }
+  return out;
+}
+
+function fileProblem(file: string, message: string): Diagnostic {
+  return { file, line: 1, col: 1, severity: 'error', rule: 'file/read', message };
+}

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
+import { readConfig } from '../../config.js';
+import { buildValidationContext } from '../context.js';
+import { formatDiagnostics } from '../format-diagnostics.js';
+import { type CliIo, EXIT } from '../io.js';
+import { renderTable } from '../table.js';
+
+export function runbooksCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('runbooks')
+    .description('List the runbooks in RUNBOOKS_DIR (default ./runbooks)')
+    .option('--json', 'print a JSON array')
+    .option('--dir <folder>', 'read runbooks from this folder instead of RUNBOOKS_DIR')
+    .action((options: { json?: boolean; dir?: string }) => {
+      const config = readConfig(io.env);
+      const dir = options.dir ?? config.runbooksDir;
+      const { context } = buildValidationContext(config, []);
+      const report = validateRunbookPaths([dir], context);
+      const list = report.runbooks
+        .map(({ file, runbook }) => ({
+          id: runbook.metadata.id,
+          title: runbook.metadata.title,
+          severity: runbook.metadata.severity,
+          alerts: runbook.metadata.alerts,
+          pythonVersions: runbook.metadata.pythonVersions,
+          file,
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+      if (options.json) {
+        io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      } else if (list.length > 0) {
+        io.stdout(
+          renderTable(
+            ['ID', 'SEVERITY', 'TITLE', 'ALERTS'],
+            list.map((r) => [r.id, r.severity, r.title, r.alerts.join(', ') || '-']),
+          ),
+        );
+      }
+      if (report.diagnostics.length > 0) {
+        // Invalid runbooks are not offered, and the author is told why.
+        io.stderr(formatDiagnostics(report.diagnostics, 'text', { files: report.files.length }));
+        io.stderr(
+          `${report.files.length - report.runbooks.length} runbook file(s) skipped as invalid; run 'gc-incident validate ${dir}'\n`,
+        );
+      }
+      if (list.length === 0) {
+        io.stderr(`no valid runbooks in ${dir}\n`);
+        done(EXIT.PROBLEMS);
+        return;
+      }
+      done(report.diagnostics.length > 0 ? EXIT.PROBLEMS : EXIT.OK);
+    });
+}

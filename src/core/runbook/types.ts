@@ -1,0 +1,161 @@
+/**
+ * The runbook model, as `schemas/runbook.schema.json` defines it. A value of
+ * these types has passed schema validation and the semantic lint.
+ */
+export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
+export type PythonVersion =
+  | '3.8'
+  | '3.9'
+  | '3.10'
+  | '3.11'
+  | '3.12'
+  | '3.13'
+  | '3.13t'
+  | '3.14'
+  | '3.14-incremental'
+  | '3.14t';
+export type Operator = '>' | '>=' | '<' | '<=' | '==' | '!=';
+export type Reduce = 'any' | 'all' | 'min' | 'max' | 'avg' | 'sum';
+export type Unit = 'none' | 'ratio' | 'percent' | 'seconds' | 'bytes' | 'per-second' | 'objects';
+export type Role = 'commander' | 'service-owner' | 'scribe' | 'responder';
+
+export interface Link {
+  title: string;
+  url: string;
+  kind?: 'dashboard' | 'doc' | 'runbook' | 'source' | 'other';
+}
+
+export interface RunbookMetadata {
+  id: string;
+  title: string;
+  summary: string;
+  owner: { team: string; slackChannel: string; escalation?: string };
+  severity: Severity;
+  services: string[];
+  alerts: string[];
+  pythonVersions: PythonVersion[];
+  links?: Link[];
+  lastReviewed: string;
+  tags?: string[];
+}
+
+export interface RunbookInput {
+  name: string;
+  description: string;
+  type: 'string' | 'integer' | 'number' | 'duration';
+  pattern?: string;
+  enum?: string[];
+  default?: string | number;
+  required?: boolean;
+  sources: ('user' | 'alert-label')[];
+  alertLabel?: string;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  guidance?: string;
+  query: string;
+  datasource?: string;
+  operator: Operator;
+  threshold: number;
+  unit?: Unit;
+  reduce?: Reduce;
+  for?: string;
+  noData?: 'ok' | 'breach' | 'unknown';
+}
+
+interface StepBase {
+  id: string;
+  title: string;
+  guidance: string;
+  optional?: boolean;
+}
+
+export interface QueryStep extends StepBase {
+  kind: 'query';
+  query: string;
+  datasource?: string;
+  type?: 'instant' | 'range';
+  range?: string;
+  step?: string;
+  chart?: boolean;
+  unit?: Unit;
+  threshold?: number;
+}
+
+export interface SimulateStep extends StepBase {
+  kind: 'simulate';
+  workload: { ref: string } | { inline: Record<string, unknown> };
+  whatIf?: string[];
+}
+
+export interface CommandStep extends StepBase {
+  kind: 'command';
+  command: string;
+  language?: 'shell' | 'python' | 'pycon' | 'promql' | 'text';
+  where?: string;
+}
+
+export interface LinkStep extends StepBase {
+  kind: 'link';
+  url: string;
+}
+
+export interface ManualStep extends StepBase {
+  kind: 'manual';
+  checklist?: string[];
+}
+
+export type TriageStep = QueryStep | SimulateStep | CommandStep | LinkStep | ManualStep;
+
+export type Approver = { role: Role } | { user: string } | { group: string };
+
+export interface ContainmentAction {
+  id: string;
+  title: string;
+  kind: 'manual' | 'http' | 'command';
+  category: 'mitigation' | 'kill-switch' | 'fallback';
+  strategy: string;
+  risk: 'low' | 'medium' | 'high';
+  effect: string;
+  guidance: string;
+  rollback?: string;
+  httpAction?: string;
+  command?: string;
+  whatIf?: string;
+  confirmation?: { required: boolean; approvers?: Approver[] };
+}
+
+export interface FollowUpItem {
+  id: string;
+  title: string;
+  type: 'prevent' | 'mitigate' | 'detect' | 'process' | 'test' | 'docs';
+  owner: { role: Role } | { user: string };
+  due: string;
+  reminders?: string[];
+  description?: string;
+  requiredBeforeClose?: boolean;
+}
+
+export interface Runbook {
+  apiVersion: 'gc-incident/v1';
+  kind: 'Runbook';
+  metadata: RunbookMetadata;
+  datasource?: string;
+  inputs?: RunbookInput[];
+  detection: { mode?: 'any' | 'all'; guidance?: string; checks: Check[] };
+  triage: { guidance?: string; steps: TriageStep[] };
+  containment: { guidance?: string; actions: ContainmentAction[] };
+  verification: {
+    mode?: 'any' | 'all';
+    guidance?: string;
+    stableFor: string;
+    deadline?: string;
+    interval?: string;
+    checks: Check[];
+  };
+  followUp: { guidance?: string; items: FollowUpItem[] };
+}
+
+export const DEFAULT_DATASOURCE = 'default';
