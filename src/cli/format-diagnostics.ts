@@ -36,7 +36,9 @@ export function formatDiagnostics(
         )
         .join('');
     case 'text':
-      return diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.rule}]\n`).join('');
+      return diagnostics
+        .map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message} [${d.rule}]\n`)
+        .join('');
   }
 }
 

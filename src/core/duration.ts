@@ -29,7 +29,10 @@ export function parseDuration(text: string): DurationResult {
     const [whole, digits, unit] = match;
     const rank = UNITS.findIndex(([u]) => u === unit);
     if (rank <= lastRank) {
-      return { ok: false, reason: `units must go from largest to smallest, each once (got '${unit}' after a smaller or equal unit)` };
+      return {
+        ok: false,
+        reason: `units must go from largest to smallest, each once (got '${unit}' after a smaller or equal unit)`,
+      };
     }
     lastRank = rank;
     total += Number(digits) * (UNITS[rank]?.[1] ?? 0);
@@ -37,7 +40,10 @@ export function parseDuration(text: string): DurationResult {
     match = PART.exec(text);
   }
   if (consumed !== text.length) {
-    return { ok: false, reason: "expected digits followed by a unit (ms, s, m, h, d, w, y), such as '5m' or '1h30m'" };
+    return {
+      ok: false,
+      reason: "expected digits followed by a unit (ms, s, m, h, d, w, y), such as '5m' or '1h30m'",
+    };
   }
   if (!Number.isSafeInteger(total)) return { ok: false, reason: 'duration is too long' };
   return { ok: true, ms: total };

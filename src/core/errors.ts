@@ -8,9 +8,11 @@ export const ErrorCodes = {
   FILE_NOT_FOUND: 'A path given on the command line or in configuration does not exist.',
   FILE_TOO_LARGE: 'A YAML file is larger than the size cap and was not parsed.',
   FILE_NOT_UTF8: 'A YAML file is not valid UTF-8.',
-  YAML_SYNTAX: 'A YAML file does not parse, or uses a feature that is refused (tags, several documents, alias bombs, deep nesting).',
+  YAML_SYNTAX:
+    'A YAML file does not parse, or uses a feature that is refused (tags, several documents, alias bombs, deep nesting).',
   SCHEMA_INVALID: 'A document does not match its JSON Schema.',
-  RUNBOOK_INVALID: 'A runbook breaks a rule beyond the schema (duplicate ids, unknown inputs, bad PromQL, bad durations, unknown datasources).',
+  RUNBOOK_INVALID:
+    'A runbook breaks a rule beyond the schema (duplicate ids, unknown inputs, bad PromQL, bad durations, unknown datasources).',
   RUNBOOK_NOT_FOUND: 'No runbook with the given id exists in the runbook folder.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
 } as const;
@@ -21,7 +23,12 @@ export class GcIncidentError extends Error {
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'GcIncidentError';
     this.code = code;

@@ -78,7 +78,9 @@ function toDiagnostics(errors: readonly ErrorObject[], file: string, locate: Loc
   const useful = errors.filter((e) => e.keyword !== 'if');
   // A discriminator that found its branch reports the branch's errors; drop the generic oneOf noise.
   const hasSpecific = (pointer: string) =>
-    useful.some((e) => e.keyword !== 'oneOf' && e.instancePath.startsWith(pointer) && e.instancePath !== pointer);
+    useful.some(
+      (e) => e.keyword !== 'oneOf' && e.instancePath.startsWith(pointer) && e.instancePath !== pointer,
+    );
   for (const error of useful) {
     if (error.keyword === 'oneOf' && hasSpecific(error.instancePath)) continue;
     const original = originalError(error);
@@ -92,7 +94,7 @@ function toDiagnostics(errors: readonly ErrorObject[], file: string, locate: Loc
         const missing = String((original.params as { missingProperty?: string }).missingProperty);
         message =
           error.keyword === 'errorMessage'
-            ? error.message ?? `missing required property '${missing}'`
+            ? (error.message ?? `missing required property '${missing}'`)
             : `missing required property '${missing}'`;
         break;
       }

@@ -5,8 +5,8 @@
  */
 import { dirname, join } from 'node:path';
 import { type Diagnostic, sortDiagnostics } from '../../core/diagnostics.js';
-import { validateRunbookBytes, validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { Runbook } from '../../core/runbook/types.js';
+import { validateRunbookBytes, validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import { findYamlFiles, readCapped } from './yaml-files.js';
 
@@ -36,7 +36,9 @@ export function validateRunbookPaths(paths: readonly string[], context: Validati
     try {
       bytes = readCapped(file);
     } catch (error) {
-      diagnostics.push(fileProblem(file, `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`));
+      diagnostics.push(
+        fileProblem(file, `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`),
+      );
       continue;
     }
     const result = validateRunbookBytes(file, bytes, context.schemas, {

@@ -2,14 +2,21 @@ import { Command, Option } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { readConfig } from '../../config.js';
 import { buildValidationContext } from '../context.js';
-import { DIAGNOSTIC_FORMATS, type DiagnosticFormat, formatDiagnostics, summaryLine } from '../format-diagnostics.js';
+import {
+  DIAGNOSTIC_FORMATS,
+  type DiagnosticFormat,
+  formatDiagnostics,
+  summaryLine,
+} from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export function validateCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('validate')
     .description('Check runbook YAML files against the schema and the runbook rules')
     .argument('[paths...]', 'runbook files or folders (default: RUNBOOKS_DIR, else ./runbooks)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(DIAGNOSTIC_FORMATS).default('text'),
+    )
     .option(
       '-d, --datasource <name...>',
       "datasource names to accept besides 'default' and those in DATASOURCES_FILE",
@@ -27,22 +34,24 @@ Examples:
   $ gc-incident validate runbooks/gc-full-collection-latency.yaml
   $ gc-incident validate --format github runbooks   # annotations in GitHub Actions`,
     )
-    .action((paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
-      const config = readConfig(io.env);
-      const targets = paths.length > 0 ? paths : [config.runbooksDir];
-      const { context, problems } = buildValidationContext(config, options.datasource);
-      const report = validateRunbookPaths(targets, context);
-      const diagnostics = [...problems, ...report.diagnostics];
-      if (report.files.length === 0 && problems.length === 0 && report.diagnostics.length === 0) {
-        io.stderr(`no YAML files found in ${targets.join(', ')}\n`);
-        done(EXIT.PROBLEMS);
-        return;
-      }
-      const output = formatDiagnostics(diagnostics, options.format, { files: report.files.length });
-      if (output) io.stdout(output);
-      if (options.format === 'text' && !(options.quiet && diagnostics.length === 0)) {
-        io.stderr(summaryLine(diagnostics, report.files.length));
-      }
-      done(diagnostics.length > 0 ? EXIT.PROBLEMS : EXIT.OK);
-    });
+    .action(
+      (paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
+        const config = readConfig(io.env);
+        const targets = paths.length > 0 ? paths : [config.runbooksDir];
+        const { context, problems } = buildValidationContext(config, options.datasource);
+        const report = validateRunbookPaths(targets, context);
+        const diagnostics = [...problems, ...report.diagnostics];
+        if (report.files.length === 0 && problems.length === 0 && report.diagnostics.length === 0) {
+          io.stderr(`no YAML files found in ${targets.join(', ')}\n`);
+          done(EXIT.PROBLEMS);
+          return;
+        }
+        const output = formatDiagnostics(diagnostics, options.format, { files: report.files.length });
+        if (output) io.stdout(output);
+        if (options.format === 'text' && !(options.quiet && diagnostics.length === 0)) {
+          io.stderr(summaryLine(diagnostics, report.files.length));
+        }
+        done(diagnostics.length > 0 ? EXIT.PROBLEMS : EXIT.OK);
+      },
+    );
 }

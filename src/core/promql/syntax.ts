@@ -7,11 +7,12 @@ import { parser } from '@prometheus-io/lezer-promql';
 export interface PromqlProblem {
   /** Offset into the query where the parser gave up. */
   readonly offset: number;
-  readonly message: string;
+  /** The query ended while the parser still expected more (an unclosed bracket, a dangling operator). */
+  readonly atEnd: boolean;
 }
 
 export function checkPromqlSyntax(query: string): PromqlProblem | undefined {
-  if (query.trim() === '') return { offset: 0, message: 'query is empty' };
+  if (query.trim() === '') return { offset: 0, atEnd: true };
   const tree = parser.parse(query);
   let first: number | undefined;
   tree.iterate({
@@ -25,7 +26,16 @@ export function checkPromqlSyntax(query: string): PromqlProblem | undefined {
     },
   });
   if (first === undefined) return undefined;
-  const near = query.slice(Math.max(0, first - 12), first + 12).replace(/\s+/g, ' ');
-  const what = first >= query.length ? 'unexpected end of query' : `unexpected input at '${query.slice(first, first + 12)}'`;
-  return { offset: first, message: `PromQL does not parse: ${what} (near '${near}')` };
+  return { offset: first, atEnd: first >= query.trimEnd().length };
+}
+
+/** A message quoting the author's own text around the problem. */
+export function describePromqlProblem(source: string, offset: number, atEnd: boolean): string {
+  if (source.trim() === '') return 'query is empty';
+  const near = source
+    .slice(Math.max(0, offset - 16), offset + 16)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const what = atEnd ? 'unexpected end of query' : `unexpected '${source.slice(offset, offset + 12).trim()}'`;
+  return `PromQL does not parse: ${what} near '${near}'`;
 }

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
-import { checkPromqlSyntax } from '../promql/syntax.js';
+import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
 import type { Locator } from '../yaml/load-yaml.js';
 import { fillSample, findPlaceholders } from './template.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from './types.js';
@@ -13,16 +13,31 @@ export interface LintOptions {
   /** Datasource names configuration defines. A runbook naming any other is an error. */
   readonly datasources: ReadonlySet<string>;
   /** Checks a referenced workload file; returns its diagnostics (empty when valid). Absent: refs are not followed. */
-  readonly checkWorkloadRef?: ((ref: string, from: { line: number; col: number }) => Diagnostic[]) | undefined;
+  readonly checkWorkloadRef?:
+    | ((ref: string, from: { line: number; col: number }) => Diagnostic[])
+    | undefined;
 }
 
 type Path = (string | number)[];
 
-export function lintRunbook(runbook: Runbook, file: string, locate: Locator, options: LintOptions): Diagnostic[] {
+export function lintRunbook(
+  runbook: Runbook,
+  file: string,
+  locate: Locator,
+  options: LintOptions,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (path: Path, rule: string, message: string, key?: string) => {
     const pos = locate.at(path, { key });
-    out.push({ file, line: pos.line, col: pos.col, severity: 'error', rule, message, pointer: toPointer(path) });
+    out.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      severity: 'error',
+      rule,
+      message,
+      pointer: toPointer(path),
+    });
   };
   const reportInScalar = (path: Path, offset: number, rule: string, message: string) => {
     const info = locate.scalarStart(path);
@@ -51,7 +66,11 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
   const claimId = (id: string, path: Path) => {
     const previous = seenIds.get(id);
     if (previous) {
-      report([...path, 'id'], 'runbook/duplicate-id', `step id '${id}' is already used at ${previous}; ids must be unique`);
+      report(
+        [...path, 'id'],
+        'runbook/duplicate-id',
+        `step id '${id}' is already used at ${previous}; ids must be unique`,
+      );
     } else {
       seenIds.set(id, toPointer(path));
     }
@@ -87,7 +106,10 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
     checkTemplate(query, path, true);
     const { text, toSource } = fillSample(query, (name) => sampleValue(inputs.get(name)));
     const problem = checkPromqlSyntax(text);
-    if (problem) reportInScalar(path, toSource(problem.offset), 'runbook/promql', problem.message);
+    if (problem) {
+      const offset = toSource(problem.offset);
+      reportInScalar(path, offset, 'runbook/promql', describePromqlProblem(query, offset, problem.atEnd));
+    }
   };
 
   const checkDuration = (value: string | undefined, path: Path): number | undefined => {
@@ -116,7 +138,9 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
 
   checkDatasource(runbook.datasource ?? DEFAULT_DATASOURCE, runbook.datasource ? ['datasource'] : []);
 
-  runbook.detection.checks.forEach((check, i) => lintCheck(check, ['detection', 'checks', i]));
+  runbook.detection.checks.forEach((check, i) => {
+    lintCheck(check, ['detection', 'checks', i]);
+  });
 
   runbook.triage.steps.forEach((step, i) => {
     const path: Path = ['triage', 'steps', i];
@@ -131,10 +155,18 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
           report(path, 'runbook/query-type', "'range', 'step' and 'chart' need 'type: range'", 'type');
         }
         if (range !== undefined && stepMs !== undefined && stepMs > range) {
-          report([...path, 'step'], 'runbook/duration', `step ${step.step} is longer than the range ${step.range}`);
+          report(
+            [...path, 'step'],
+            'runbook/duration',
+            `step ${step.step} is longer than the range ${step.range}`,
+          );
         } else if (range !== undefined && stepMs !== undefined && range / stepMs > 11000) {
           // Prometheus refuses more than 11,000 points per series.
-          report([...path, 'step'], 'runbook/duration', `range/step gives more than 11,000 points; use a longer step`);
+          report(
+            [...path, 'step'],
+            'runbook/duration',
+            `range/step gives more than 11,000 points; use a longer step`,
+          );
         }
         break;
       }
@@ -159,7 +191,11 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
     claimId(action.id, path);
     if (action.command !== undefined) checkTemplate(action.command, [...path, 'command'], false);
     if (action.kind !== 'http' && action.httpAction !== undefined) {
-      report([...path, 'httpAction'], 'runbook/http-action', "'httpAction' only applies to actions of kind 'http'");
+      report(
+        [...path, 'httpAction'],
+        'runbook/http-action',
+        "'httpAction' only applies to actions of kind 'http'",
+      );
     }
   });
 
@@ -181,7 +217,9 @@ export function lintRunbook(runbook: Runbook, file: string, locate: Locator, opt
       `interval ${verification.interval} is longer than stableFor ${verification.stableFor}; re-check at least once within the window`,
     );
   }
-  verification.checks.forEach((check, i) => lintCheck(check, ['verification', 'checks', i]));
+  verification.checks.forEach((check, i) => {
+    lintCheck(check, ['verification', 'checks', i]);
+  });
 
   runbook.followUp.items.forEach((item, i) => {
     const path: Path = ['followUp', 'items', i];
@@ -214,14 +252,26 @@ function lintInputDefault(
     try {
       pattern = new RegExp(`^(?:${input.pattern})$`, 'u');
     } catch (error) {
-      report([...path, 'pattern'], 'runbook/input-pattern', `pattern does not compile: ${(error as Error).message}`);
+      report(
+        [...path, 'pattern'],
+        'runbook/input-pattern',
+        `pattern does not compile: ${(error as Error).message}`,
+      );
     }
     if (pattern && !pattern.test(value)) {
-      report([...path, 'default'], 'runbook/input-default', `default '${value}' does not match the input's pattern`);
+      report(
+        [...path, 'default'],
+        'runbook/input-default',
+        `default '${value}' does not match the input's pattern`,
+      );
     }
   }
   if (input.enum !== undefined && !input.enum.includes(value)) {
-    report([...path, 'default'], 'runbook/input-default', `default '${value}' is not one of ${input.enum.join(', ')}`);
+    report(
+      [...path, 'default'],
+      'runbook/input-default',
+      `default '${value}' is not one of ${input.enum.join(', ')}`,
+    );
   }
   if (input.type === 'integer' && !/^-?[0-9]+$/.test(value)) {
     report([...path, 'default'], 'runbook/input-default', `default '${value}' is not an integer`);
@@ -248,5 +298,7 @@ function sampleValue(input: RunbookInput | undefined): string {
 }
 
 function toPointer(path: Path): string {
-  return path.length === 0 ? '/' : `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+  return path.length === 0
+    ? '/'
+    : `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }

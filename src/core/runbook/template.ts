@@ -33,7 +33,11 @@ export function findPlaceholders(
     const name = match[1] ?? '';
     const start = match.index ?? 0;
     if (!NAME.test(name)) {
-      if (strict) problems.push({ offset: start, message: `'{{${name}}}' is not a valid placeholder; write {{input_name}}` });
+      if (strict)
+        problems.push({
+          offset: start,
+          message: `'{{${name}}}' is not a valid placeholder; write {{input_name}}`,
+        });
       continue;
     }
     placeholders.push({ name, start, end: start + match[0].length });

@@ -6,7 +6,16 @@
  * on nesting (the parser recurses and can exhaust the stack), no tags beyond
  * the core schema, one document per file, and a cap on alias expansion.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 
 export const MAX_FILE_BYTES = 256 * 1024;
@@ -51,7 +60,7 @@ export function loadYaml(file: string, bytes: Uint8Array): LoadResult {
   if (bytes.byteLength > MAX_FILE_BYTES) {
     return fail(
       'file/too-large',
-      `file is ${bytes.byteLength} bytes; the limit is ${MAX_FILE_BYTES} bytes. Split it into several runbooks.`,
+      `file is larger than the ${MAX_FILE_BYTES}-byte limit; split it into several files`,
     );
   }
   let source: string;
@@ -121,7 +130,10 @@ export function loadYaml(file: string, bytes: Uint8Array): LoadResult {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/alias/i.test(message)) {
-      return fail('yaml/alias-bomb', `aliases expand too much (more than ${MAX_ALIAS_COUNT} references); write the values out`);
+      return fail(
+        'yaml/alias-bomb',
+        `aliases expand too much (more than ${MAX_ALIAS_COUNT} references); write the values out`,
+      );
     }
     return fail('yaml/unsupported', `the document cannot be read: ${message}`);
   }
@@ -163,7 +175,9 @@ function createLocator(doc: Document.Parsed, lineCounter: LineCounter): Locator 
     at(path, options) {
       const { node } = walk(path);
       if (options?.key !== undefined && isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === options.key);
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === options.key,
+        );
         if (pair) return position(pair.key as Node);
       }
       return position(node);
@@ -191,9 +205,10 @@ function explainYamlProblem(code: string, message: string): string {
   }
 }
 
+/** The parser's first line, without the position it repeats (the diagnostic carries it). */
 function firstLine(text: string): string {
   const line = text.split('\n')[0] ?? text;
-  return line.replace(/:\s*$/, '');
+  return line.replace(/ at line \d+, column \d+/, '').replace(/:\s*$/, '');
 }
 
 function stripComments(source: string): string {
@@ -228,7 +243,11 @@ function findExcessiveNesting(source: string): { line: number; col: number; mess
       if (ch === ' ') {
         indent++;
         if (indent > MAX_INDENT_COLUMNS) {
-          return { line, col, message: `indentation deeper than ${MAX_INDENT_COLUMNS} columns; flatten the document` };
+          return {
+            line,
+            col,
+            message: `indentation deeper than ${MAX_INDENT_COLUMNS} columns; flatten the document`,
+          };
         }
         continue;
       }
@@ -237,7 +256,11 @@ function findExcessiveNesting(source: string): { line: number; col: number; mess
     if (ch === '[' || ch === '{') {
       depth++;
       if (depth > MAX_NESTING) {
-        return { line, col, message: `brackets nested deeper than ${MAX_NESTING} levels; flatten the document` };
+        return {
+          line,
+          col,
+          message: `brackets nested deeper than ${MAX_NESTING} levels; flatten the document`,
+        };
       }
     } else if ((ch === ']' || ch === '}') && depth > 0) {
       depth--;

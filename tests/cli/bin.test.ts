@@ -1,0 +1,47 @@
+/** The installed entry point, run as users run it: a separate Node process. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/runbooks.js';
+
+const bin = join(REPO, 'bin', 'gc-incident.js');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: REPO, encoding: 'utf8' });
+
+describe('bin/gc-incident.js', () => {
+  beforeAll(() => {
+    // The bin loads dist/; build it so this test checks the current sources.
+    execFileSync(
+      process.execPath,
+      [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: REPO,
+      },
+    );
+  });
+
+  it('--help lists every subcommand', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('validate');
+    expect(r.stdout).toContain('runbooks');
+  });
+
+  it.each(['validate', 'runbooks'])('%s --help works', (command) => {
+    const r = run(command, '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Usage: gc-incident ${command}`);
+  });
+
+  it('validate runbooks exits 0 from the repository root', () => {
+    const r = run('validate', 'runbooks');
+    expect(r.status).toBe(0);
+  });
+
+  it('an unknown command is a usage error with no stack trace', () => {
+    const r = run('frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
