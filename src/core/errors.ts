@@ -14,6 +14,12 @@ export const ErrorCodes = {
   RUNBOOK_INVALID:
     'A runbook breaks a rule beyond the schema (duplicate ids, unknown inputs, bad PromQL, bad durations, unknown datasources).',
   RUNBOOK_NOT_FOUND: 'No runbook with the given id exists in the runbook folder.',
+  WORKLOAD_INVALID: 'A workload file does not describe a runnable workload.',
+  WORKLOAD_TOO_LARGE:
+    'A workload would take too long to simulate; it is refused instead of exhausting time or memory.',
+  SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
+  PYTHON_NOT_FOUND: 'The interpreter asked for with --against or --python cannot be found.',
+  PYTHON_FAILED: 'A Python interpreter running a repro or calibration script failed.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
 } as const;
 

@@ -1,0 +1,3 @@
+/** Placeholder replaced below. */
+import { GcEngine } from './engine.js';
+export class FreeThreadedEngine extends GcEngine {}

@@ -1,0 +1,330 @@
+/**
+ * One iteration of a workload as the micro-operations the repro script's
+ * bytecode performs: allocations (through free-lists where CPython has them),
+ * tracking, frees, and eval-breaker checkpoints (which matter from 3.12). Each
+ * function mirrors one statement shape of `repro.ts`.
+ */
+import type { GcEngine } from './engine.js';
+import type { Distribution, InFlight, RingType } from './heap-state.js';
+import type { ObjectKind, Operation, PeriodicAction } from './workload.js';
+
+export interface CompiledOp {
+  readonly op: Operation;
+  readonly ring?: RingType;
+}
+
+export function compileOps(ops: readonly Operation[]): CompiledOp[] {
+  let nextRing = 0;
+  return ops.map((op) => {
+    if (op.op !== 'cycle') return { op };
+    return {
+      op,
+      ring: {
+        id: nextRing++,
+        kind: op.kind,
+        hasFinalizer: op.finalizer || op.resurrect,
+        resurrect: op.resurrect,
+      },
+    };
+  });
+}
+
+/** `for _ in range(n):` — 3.8 builds an argument tuple (from its free list when it can). */
+function rangeCall(e: GcEngine): void {
+  if (e.profile.rangeArgsTuple) {
+    e.listAlloc('tuple1');
+    e.listFree('tuple1');
+  }
+  e.checkpoint();
+}
+
+/** Dicts are created untracked (≤3.13) and tracked when they first hold a container. */
+function dictTrackedAtCreation(e: GcEngine): boolean {
+  return e.profile.dictsTrackedAtCreation;
+}
+
+/** `keep.append(X)` n times, X of a kind. */
+function keep(e: GcEngine, n: number, kind: ObjectKind): void {
+  rangeCall(e);
+  if (kind === 'slotted' || kind === 'list' || (kind === 'dict' && dictTrackedAtCreation(e))) {
+    keepBatch(e, n, kind === 'slotted' ? undefined : kind);
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    if (kind === 'dict') {
+      e.listAlloc('dict'); // untracked, kept forever: no generation holds it
+    } else {
+      // o = P(); o.ref = None; keep.append(o)
+      e.gcAlloc();
+      e.live[0]++;
+      e.checkpoint();
+      if (e.profile.instanceDict) e.listAlloc('dict'); // the instance dict holds only None: untracked
+    }
+    e.checkpoint();
+  }
+}
+
+/**
+ * n kept objects allocated one per loop iteration, each tracked at once.
+ * Batched: the objects between two triggers are counted in one step.
+ */
+function keepBatch(e: GcEngine, n: number, freelist: 'list' | 'dict' | undefined): void {
+  let remaining = n;
+  while (remaining > 0) {
+    if (freelist && e.freelists[freelist] > 0) {
+      const reuse = Math.min(remaining, e.freelists[freelist]);
+      e.freelists[freelist] -= reuse;
+      e.live[0] += reuse;
+      remaining -= reuse;
+      continue;
+    }
+    const untilTrigger = e.canTrigger() ? Math.max(1, e.threshold[0] - e.count[0] + 1) : remaining + 1;
+    if (untilTrigger > remaining) {
+      e.count[0] += remaining;
+      e.live[0] += remaining;
+      if (e.count[0] > e.prefixMax) e.prefixMax = e.count[0];
+      return;
+    }
+    const quiet = untilTrigger - 1;
+    e.count[0] += quiet;
+    e.live[0] += quiet;
+    e.gcAlloc(); // this one crosses the threshold
+    e.live[0]++;
+    e.checkpoint();
+    remaining -= untilTrigger;
+  }
+}
+
+/** `X` evaluated and dropped, n times. */
+function temp(e: GcEngine, n: number, kind: ObjectKind): void {
+  rangeCall(e);
+  for (let k = 0; k < n; k++) {
+    if (k > 0 && !(e.count[0] + 1 > e.threshold[0] && e.canTrigger()) && e.freelistSteady(kind)) {
+      return; // every remaining object is allocated and freed with no effect
+    }
+    tempOne(e, kind);
+  }
+}
+
+function tempOne(e: GcEngine, kind: ObjectKind): void {
+  switch (kind) {
+    case 'slotted': {
+      e.gcAlloc();
+      const obj = e.newInFlight(true);
+      e.checkpoint(); // CALL S(): the object is on the stack
+      e.dropInFlight(obj);
+      e.gcFree();
+      break;
+    }
+    case 'plain': {
+      e.gcAlloc();
+      const obj = e.newInFlight(true);
+      e.checkpoint();
+      if (e.profile.instanceDict) {
+        e.listAlloc('dict');
+        e.dropInFlight(obj);
+        e.listFree('dict');
+      } else {
+        e.dropInFlight(obj);
+      }
+      e.gcFree();
+      break;
+    }
+    case 'list':
+    case 'dict': {
+      // BUILD_LIST / BUILD_MAP then POP_TOP: no check in between.
+      e.listAlloc(kind);
+      e.listFree(kind);
+      break;
+    }
+  }
+  e.checkpoint(); // the loop's back edge
+}
+
+/** `keep.extend(starmap(X, repeat((), n)))`: n objects made inside one C call. */
+function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
+  // repeat((), n): an argument tuple holding only untracked items, then the repeat object.
+  e.listAlloc('tuple2');
+  const args1 = e.newInFlight(true, true);
+  e.gcAlloc();
+  const rep = e.newInFlight(true);
+  e.dropInFlight(args1);
+  e.listFree('tuple2');
+  e.checkpoint();
+  // starmap(X, rep): its argument tuple holds the tracked repeat object.
+  e.listAlloc('tuple2');
+  const args2 = e.newInFlight(true);
+  e.gcAlloc();
+  const star = e.newInFlight(true);
+  e.dropInFlight(args2);
+  e.listFree('tuple2');
+  e.checkpoint();
+  // list.extend() pulls n objects from starmap: X() through type.__call__, no eval-breaker check.
+  const tracked = kind !== 'dict' || dictTrackedAtCreation(e);
+  let remaining = n;
+  while (remaining > 0) {
+    const untilTrigger =
+      e.canTrigger() && !e.profile.deferredTrigger
+        ? Math.max(1, e.threshold[0] - e.count[0] + 1)
+        : remaining + 1;
+    if (untilTrigger > remaining) {
+      if (
+        !e.scheduled &&
+        e.canTrigger() &&
+        e.profile.deferredTrigger &&
+        e.count[0] + remaining > e.threshold[0]
+      ) {
+        e.scheduled = true;
+      }
+      e.count[0] += remaining;
+      if (tracked) e.live[0] += remaining;
+      if (e.count[0] > e.prefixMax) e.prefixMax = e.count[0];
+      break;
+    }
+    const quiet = untilTrigger - 1;
+    e.count[0] += quiet;
+    if (tracked) e.live[0] += quiet;
+    e.gcAlloc();
+    if (tracked) e.live[0]++;
+    remaining -= untilTrigger;
+  }
+  // starmap and repeat are released before the CALL's check.
+  e.dropInFlight(star);
+  e.dropInFlight(rep);
+  e.gcFree();
+  e.gcFree();
+  e.checkpoint();
+}
+
+/** A ring of `size` objects built one by one; it stays reachable until the end of the iteration. */
+function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): InFlight[] {
+  const members: InFlight[] = [];
+  const make = () => {
+    switch (op.kind) {
+      case 'slotted':
+      case 'plain': {
+        e.gcAlloc();
+        const obj = e.newInFlight(true);
+        members.push(obj);
+        e.checkpoint(); // CALL C()
+        return obj;
+      }
+      case 'list': {
+        e.listAlloc('list');
+        const obj = e.newInFlight(true);
+        members.push(obj);
+        return obj;
+      }
+      case 'dict': {
+        e.listAlloc('dict');
+        const obj = e.newInFlight(dictTrackedAtCreation(e));
+        members.push(obj);
+        return obj;
+      }
+    }
+  };
+  const setRef = (from: InFlight) => {
+    if (op.kind === 'plain' && e.profile.instanceDict) {
+      e.listAlloc('dict'); // the instance dict, created by the first attribute store, holds a container: tracked
+      members.push(e.newInFlight(true));
+    } else if (op.kind === 'dict' && from.gen < 0) {
+      from.gen = 0; // the dict now holds a container: tracked into generation 0
+    }
+  };
+  const first = make();
+  let prev = first;
+  if (op.size > 1) {
+    rangeCall(e);
+    for (let k = 0; k < op.size - 1; k++) {
+      const obj = make();
+      setRef(prev);
+      prev = obj;
+      e.checkpoint();
+    }
+  }
+  setRef(prev);
+  return members;
+}
+
+/** `r = p = o = None`: finished rings become garbage, grouped by where their objects sit. */
+function releaseRing(
+  e: GcEngine,
+  ring: RingType,
+  op: Extract<Operation, { op: 'cycle' }>,
+  members: InFlight[],
+): void {
+  const dist: Distribution = [0, 0, 0, 0];
+  for (const obj of members) {
+    if (obj.gen >= 0) dist[obj.gen] = (dist[obj.gen] ?? 0) + 1;
+    e.dropInFlight(obj);
+  }
+  const dictObjects =
+    op.kind === 'dict' ? op.size : op.kind === 'plain' && e.profile.instanceDict ? op.size : 0;
+  e.addRing(ring, dist, op.kind === 'list' ? op.size : 0, dictObjects);
+}
+
+function periodic(e: GcEngine, action: PeriodicAction): void {
+  switch (action.action) {
+    case 'collect':
+      e.collect(action.generation, false);
+      break;
+    case 'freeze':
+      e.freeze();
+      break;
+    case 'disable':
+      e.enabled = false;
+      break;
+    case 'enable':
+      e.enabled = true;
+      break;
+    case 'set_threshold': {
+      // METH_VARARGS: the arguments arrive as a tuple.
+      const list = `tuple${action.thresholds.length}` as 'tuple1' | 'tuple2' | 'tuple3';
+      e.listAlloc(list);
+      const args = e.newInFlight(true, true);
+      action.thresholds.forEach((t, i) => {
+        e.threshold[i] = t;
+      });
+      e.dropInFlight(args);
+      e.listFree(list);
+      break;
+    }
+  }
+  e.checkpoint();
+}
+
+export function runIteration(
+  e: GcEngine,
+  ops: readonly CompiledOp[],
+  every: readonly PeriodicAction[],
+  i: number,
+): void {
+  e.iteration = i;
+  const rings: [RingType, Extract<Operation, { op: 'cycle' }>, InFlight[]][] = [];
+  for (const { op, ring } of ops) {
+    switch (op.op) {
+      case 'keep':
+        keep(e, op.count, op.kind);
+        break;
+      case 'temp':
+        temp(e, op.count, op.kind);
+        break;
+      case 'bulk':
+        bulk(e, op.count, op.kind);
+        break;
+      case 'cycle':
+        if (ring) rings.push([ring, op, cycle(e, op)]);
+        break;
+    }
+  }
+  for (const [ring, op, members] of rings) releaseRing(e, ring, op, members);
+  for (const action of every) {
+    if (i % action.period === action.period - 1) periodic(e, action);
+  }
+  e.checkpoint(); // the outer loop's back edge
+}
+
+/** Start of `run()`: the outer `for i in range(iterations)`. */
+export function startRun(e: GcEngine): void {
+  rangeCall(e);
+}

@@ -1,0 +1,336 @@
+/**
+ * Runs a workload through the modelled collector: the harness's setup, then
+ * every iteration, skipping ahead in one step over stretches of identical
+ * iterations in which no collection can happen. Results have the meaning of
+ * gc.get_stats(), gc.get_count() and len(gc.garbage) after the harness run.
+ */
+import { GcIncidentError } from '../errors.js';
+import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
+import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
+import { FreeThreadedEngine } from './free-threaded.js';
+import { sumDist } from './heap-state.js';
+import { IncrementalEngine } from './incremental.js';
+import { PauseHistogram } from './pause-histogram.js';
+import { versionProfile } from './profile.js';
+import { compileOps, runIteration, startRun } from './program.js';
+import type { Workload } from './workload.js';
+
+export interface TimelinePoint {
+  /** Last iteration of this bucket. */
+  readonly iteration: number;
+  /** Tracked live objects at the end of the bucket. */
+  readonly live: number;
+  /** Tracked garbage (rings not yet collected) at the end of the bucket. */
+  readonly garbage: number;
+  /** Highest live + garbage seen in the bucket. */
+  readonly peak: number;
+  /** Collections in the bucket per generation. */
+  readonly collections: [number, number, number];
+  /** The longest modelled pause in the bucket, and its generation. */
+  readonly maxPauseMs: number;
+  readonly maxPauseGeneration: number;
+}
+
+export interface PauseSummary {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly totalMs: number;
+}
+
+export interface SimulationResult {
+  readonly workload: string;
+  readonly python: string;
+  /** 'measured': checked against real CPython in the test suite; 'model only': modelled from the sources. */
+  readonly fidelity: 'measured' | 'model only';
+  readonly collector: 'generational' | 'incremental' | 'free-threaded';
+  readonly thresholds: [number, number, number];
+  readonly iterations: number;
+  readonly stats: GenerationStats[];
+  readonly count: [number, number, number];
+  readonly garbage: number;
+  readonly pauses: PauseSummary & { readonly byGeneration: PauseSummary[] };
+  /** Null when the workload has no `rate`. */
+  readonly perSecond: { collections: [number, number, number]; gcMs: number; seconds: number } | null;
+  readonly heap: { peak: number; steady: number; final: number; timeline: TimelinePoint[] };
+  readonly calibration: string;
+}
+
+export interface SimulateOptions {
+  readonly calibration?: CalibrationProfile | undefined;
+  /** Called now and then with the fraction done; return true to cancel. */
+  readonly onProgress?: ((fraction: number) => boolean | undefined) | undefined;
+  readonly timelinePoints?: number | undefined;
+}
+
+/** Work the per-object paths would do; beyond this a run is refused rather than left to run for hours. */
+const MAX_UNBATCHED_STEPS = 4e9;
+
+export function simulate(workload: Workload, options: SimulateOptions = {}): SimulationResult {
+  refuseAbsurd(workload);
+  const profile = versionProfile(workload.python);
+  const engine =
+    profile.collector === 'free-threaded'
+      ? new FreeThreadedEngine(profile, workload.thresholds)
+      : profile.collector === 'incremental'
+        ? new IncrementalEngine(profile, workload.thresholds)
+        : new GcEngine(profile, workload.thresholds);
+  const coefficients = coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
+
+  const histogram = new PauseHistogram();
+  const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
+  const points = Math.max(1, options.timelinePoints ?? 400);
+  const bucketSize = Math.max(1, Math.ceil(workload.iterations / points));
+  const timeline: TimelinePoint[] = [];
+  let bucket = newBucket();
+  let peak = 0;
+
+  function newBucket() {
+    return { peak: 0, collections: [0, 0, 0] as [number, number, number], maxPause: 0, maxGen: 0 };
+  }
+  const observe = (live: number, garbage: number) => {
+    const total = live + garbage;
+    if (total > bucket.peak) bucket.peak = total;
+    if (total > peak) peak = total;
+  };
+  const closeBucketsUpTo = (iteration: number) => {
+    // Buckets end at multiples of bucketSize; a skip-ahead may close several at once.
+    while ((timeline.length + 1) * bucketSize - 1 <= iteration) {
+      const end = (timeline.length + 1) * bucketSize - 1;
+      const live = engine.liveTracked();
+      const garbage = engine.garbageTracked();
+      observe(live, garbage);
+      timeline.push({
+        iteration: Math.min(end, workload.iterations - 1),
+        live,
+        garbage,
+        peak: bucket.peak,
+        collections: bucket.collections,
+        maxPauseMs: bucket.maxPause / 1e6,
+        maxPauseGeneration: bucket.maxGen,
+      });
+      bucket = newBucket();
+    }
+  };
+
+  engine.onCollection = (event: CollectionEvent) => {
+    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
+    histogram.add(ns);
+    byGeneration[event.generation]?.add(ns);
+    bucket.collections[event.generation] = (bucket.collections[event.generation] ?? 0) + 1;
+    if (ns > bucket.maxPause) {
+      bucket.maxPause = ns;
+      bucket.maxGen = event.generation;
+    }
+    observe(event.liveAfter, event.garbageAfter);
+  };
+
+  setUpHarness(engine, workload);
+  observe(engine.liveTracked(), 0);
+  startRun(engine);
+
+  const ops = compileOps(workload.ops);
+  const canSkip = profile.collector === 'generational';
+  let last: IterationEffect | undefined;
+  let stationary: IterationEffect | undefined;
+  let nextProgress = 0;
+  const progressStep = Math.max(1, Math.floor(workload.iterations / 100));
+  for (let i = 0; i < workload.iterations; ) {
+    if (i >= nextProgress) {
+      nextProgress = i + progressStep;
+      if (options.onProgress?.(i / workload.iterations) === true) {
+        throw new GcIncidentError('SIMULATION_CANCELLED', `simulation of '${workload.name}' was cancelled`, {
+          iteration: i,
+        });
+      }
+    }
+    if (canSkip && stationary) {
+      const k = Math.min(skippable(engine, stationary, workload, i), nextProgress - i);
+      if (k > 0) {
+        applySkip(engine, stationary, k);
+        i += k;
+        closeBucketsUpTo(i - 1);
+        continue;
+      }
+    }
+    const before = canSkip ? snapshot(engine) : undefined;
+    runIteration(engine, ops, workload.every, i);
+    closeBucketsUpTo(i);
+    // Two identical iterations in a row mark a stationary stretch that can be skipped over.
+    const effect = before ? effectOf(engine, before) : undefined;
+    stationary = effect && last && sameEffect(effect, last) ? effect : undefined;
+    last = effect;
+    i++;
+  }
+  if (timeline.length === 0 || (timeline.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
+    closeBucketsUpTo(Math.ceil(workload.iterations / bucketSize) * bucketSize - 1);
+  }
+
+  const summary = (h: PauseHistogram): PauseSummary => ({
+    count: h.count,
+    p50Ms: h.quantileNs(0.5) / 1e6,
+    p95Ms: h.quantileNs(0.95) / 1e6,
+    p99Ms: h.quantileNs(0.99) / 1e6,
+    maxMs: h.maxNs / 1e6,
+    totalMs: h.totalNs / 1e6,
+  });
+  const seconds = workload.rate ? workload.iterations / workload.rate : undefined;
+  const lastThird = timeline.slice(Math.floor((timeline.length * 2) / 3));
+  const steady =
+    lastThird.length > 0
+      ? Math.round(lastThird.reduce((s, p) => s + p.live + p.garbage, 0) / lastThird.length)
+      : 0;
+  return {
+    workload: workload.name,
+    python: workload.python,
+    fidelity: profile.measured ? 'measured' : 'model only',
+    collector: profile.collector,
+    thresholds: [...workload.thresholds] as [number, number, number],
+    iterations: workload.iterations,
+    stats: engine.stats.map((s) => ({ ...s })),
+    count: [...engine.count] as [number, number, number],
+    garbage: engine.garbage,
+    pauses: { ...summary(histogram), byGeneration: byGeneration.map(summary) },
+    perSecond: seconds
+      ? {
+          seconds,
+          collections: engine.stats.map((s) => s.collections / seconds) as [number, number, number],
+          gcMs: histogram.totalNs / 1e6 / seconds,
+        }
+      : null,
+    heap: { peak, steady, final: engine.liveTracked() + engine.garbageTracked(), timeline },
+    calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
+  };
+}
+
+/**
+ * The harness before the measured run (see repro.ts): the setup heap is
+ * created with the collector disabled, optionally frozen, a stats snapshot is
+ * taken, and gc.collect() leaves every tracked object in generation 2 with
+ * counts (0, 0, 0) and empty free-lists.
+ */
+function setUpHarness(engine: GcEngine, workload: Workload): void {
+  const p = engine.profile;
+  const heap = workload.setup.heap;
+  const tracked = workload.setup.kind === 'dict' ? (p.dictsTrackedAtCreation ? heap : 0) : heap;
+  // The stats snapshot: a list, and three dicts of ints (tracked only where every dict is).
+  const snapshot = 1 + (p.dictsTrackedAtCreation ? 3 : 0);
+  if (workload.setup.freeze) engine.live[3] += tracked;
+  engine.live[2] += (workload.setup.freeze ? 0 : tracked) + snapshot;
+  engine.longLivedTotal = engine.live[2];
+  engine.longLivedPending = 0;
+  engine.saveall = workload.saveall;
+  engine.enabled = true;
+  engine.prepareRun();
+}
+
+interface Snapshot {
+  count0: number;
+  collections: number;
+  clamps: number;
+  freelists: string;
+  live: [number, number, number, number];
+  rings: Map<string, number>;
+}
+
+interface IterationEffect {
+  dCount: number;
+  maxRel: number;
+  minRel: number;
+  dLive0: number;
+  rings: [string, number][];
+}
+
+function snapshot(e: GcEngine): Snapshot {
+  e.prefixMax = e.count[0];
+  e.prefixMin = e.count[0];
+  const rings = new Map<string, number>();
+  for (const [key, group] of e.rings) {
+    if (sumDist(group.dist, 1, 3) === 0 && !group.finalized) rings.set(key, group.count);
+  }
+  return {
+    count0: e.count[0],
+    collections: e.collectionsTotal,
+    clamps: e.clampEvents,
+    freelists: JSON.stringify(e.freelists),
+    live: [...e.live] as [number, number, number, number],
+    rings,
+  };
+}
+
+/** What one iteration did, when it can be repeated by arithmetic: no collection, no clamp, free-lists unchanged. */
+function effectOf(e: GcEngine, s: Snapshot): IterationEffect | undefined {
+  if (e.collectionsTotal !== s.collections || e.clampEvents !== s.clamps || e.scheduled) return undefined;
+  if (e.inflight.length > 0 || JSON.stringify(e.freelists) !== s.freelists) return undefined;
+  if (e.live[1] !== s.live[1] || e.live[2] !== s.live[2] || e.live[3] !== s.live[3]) return undefined;
+  const rings: [string, number][] = [];
+  for (const [key, group] of e.rings) {
+    if (sumDist(group.dist, 1, 3) !== 0 || group.finalized) continue;
+    const delta = group.count - (s.rings.get(key) ?? 0);
+    if (delta !== 0) rings.push([key, delta]);
+  }
+  return {
+    dCount: e.count[0] - s.count0,
+    maxRel: e.prefixMax - s.count0,
+    minRel: e.prefixMin - s.count0,
+    dLive0: e.live[0] - s.live[0],
+    rings,
+  };
+}
+
+function sameEffect(a: IterationEffect, b: IterationEffect): boolean {
+  return (
+    a.dCount === b.dCount &&
+    a.maxRel === b.maxRel &&
+    a.minRel === b.minRel &&
+    a.dLive0 === b.dLive0 &&
+    a.rings.length === b.rings.length &&
+    a.rings.every(([k, d], i) => b.rings[i]?.[0] === k && b.rings[i]?.[1] === d)
+  );
+}
+
+/** How many further iterations provably repeat `effect` exactly. */
+function skippable(e: GcEngine, effect: IterationEffect, workload: Workload, i: number): number {
+  let k = workload.iterations - i;
+  for (const action of workload.every) {
+    const next = i + ((action.period - 1 - (i % action.period) + action.period) % action.period);
+    k = Math.min(k, next - i);
+  }
+  const c = e.count[0];
+  if (e.canTrigger()) {
+    const t0 = e.threshold[0];
+    if (c + effect.maxRel > t0) return 0;
+    if (effect.dCount > 0) k = Math.min(k, Math.floor((t0 - effect.maxRel - c) / effect.dCount) + 1);
+  }
+  if (c + effect.minRel < 0) return 0;
+  if (effect.dCount < 0) k = Math.min(k, Math.floor((c + effect.minRel) / -effect.dCount) + 1);
+  return Math.max(0, k);
+}
+
+function applySkip(e: GcEngine, effect: IterationEffect, k: number): void {
+  e.count[0] += effect.dCount * k;
+  e.live[0] += effect.dLive0 * k;
+  for (const [key, delta] of effect.rings) {
+    const group = e.rings.get(key);
+    if (group) group.count += delta * k;
+  }
+}
+
+function refuseAbsurd(workload: Workload): void {
+  let perIteration = 0;
+  for (const op of workload.ops) {
+    if (op.op === 'cycle') perIteration += op.size * 3;
+    else if (op.kind === 'plain' && op.op !== 'bulk') perIteration += op.count;
+    else perIteration += 2;
+  }
+  const steps = perIteration * workload.iterations;
+  if (steps > MAX_UNBATCHED_STEPS) {
+    throw new GcIncidentError(
+      'WORKLOAD_TOO_LARGE',
+      `workload '${workload.name}' needs about ${steps.toExponential(1)} simulation steps (limit ${MAX_UNBATCHED_STEPS.toExponential(0)}): lower 'iterations', or describe the same traffic with fewer, larger operations (keep/temp/bulk counts are cheap, cycle sizes and plain objects are not)`,
+      { steps },
+    );
+  }
+}
