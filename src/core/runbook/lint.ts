@@ -5,6 +5,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
+import type { WorkloadDocument } from '../simulator/workload.js';
+import { lintWorkload } from '../simulator/workload-lint.js';
 import type { Locator } from '../yaml/load-yaml.js';
 import { fillSample, findPlaceholders } from './template.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from './types.js';
@@ -179,6 +181,14 @@ export function lintRunbook(
       case 'simulate':
         if ('ref' in step.workload && options.checkWorkloadRef) {
           out.push(...options.checkWorkloadRef(step.workload.ref, locate.at([...path, 'workload', 'ref'])));
+        } else if ('inline' in step.workload) {
+          out.push(
+            ...lintWorkload(step.workload.inline as unknown as WorkloadDocument, file, locate, [
+              ...path,
+              'workload',
+              'inline',
+            ]),
+          );
         }
         break;
       case 'manual':

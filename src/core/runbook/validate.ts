@@ -5,6 +5,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { dedupeDiagnostics, sortDiagnostics } from '../diagnostics.js';
 import type { SchemaValidator } from '../schema-validator.js';
+import type { WorkloadDocument } from '../simulator/workload.js';
+import { lintWorkload } from '../simulator/workload-lint.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import { type LintOptions, lintRunbook } from './lint.js';
 import type { Runbook } from './types.js';
@@ -45,12 +47,13 @@ export function validateWorkloadBytes(
   file: string,
   bytes: Uint8Array,
   schemas: SchemaValidator,
-): { data: unknown; diagnostics: Diagnostic[] } {
+): { data: WorkloadDocument | undefined; diagnostics: Diagnostic[] } {
   const loaded = loadYaml(file, bytes);
   if (!loaded.ok) return { data: undefined, diagnostics: loaded.diagnostics };
   const problems = schemas.validate(WORKLOAD_SCHEMA_ID, loaded.value.data, file, loaded.value.locate);
-  return {
-    data: problems.length === 0 ? loaded.value.data : undefined,
-    diagnostics: sortDiagnostics(dedupeDiagnostics(problems)),
-  };
+  if (problems.length > 0)
+    return { data: undefined, diagnostics: sortDiagnostics(dedupeDiagnostics(problems)) };
+  const doc = loaded.value.data as WorkloadDocument;
+  const lint = lintWorkload(doc, file, loaded.value.locate);
+  return { data: lint.length === 0 ? doc : undefined, diagnostics: sortDiagnostics(lint) };
 }

@@ -196,29 +196,36 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
   e.checkpoint();
 }
 
+/** How an object of a ring is released when reference counting frees it. */
+type Release = 'gc' | 'list' | 'dict';
+interface Member {
+  readonly obj: InFlight;
+  readonly release: Release;
+}
+
 /** A ring of `size` objects built one by one; it stays reachable until the end of the iteration. */
-function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): InFlight[] {
-  const members: InFlight[] = [];
+function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): Member[] {
+  const members: Member[] = [];
   const make = () => {
     switch (op.kind) {
       case 'slotted':
       case 'plain': {
         e.gcAlloc();
         const obj = e.newInFlight(true);
-        members.push(obj);
+        members.push({ obj, release: 'gc' });
         e.checkpoint(); // CALL C()
         return obj;
       }
       case 'list': {
         e.listAlloc('list');
         const obj = e.newInFlight(true);
-        members.push(obj);
+        members.push({ obj, release: 'list' });
         return obj;
       }
       case 'dict': {
         e.listAlloc('dict');
         const obj = e.newInFlight(dictTrackedAtCreation(e));
-        members.push(obj);
+        members.push({ obj, release: 'dict' });
         return obj;
       }
     }
@@ -226,7 +233,7 @@ function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): InFlight[]
   const setRef = (from: InFlight) => {
     if (op.kind === 'plain' && e.profile.instanceDict) {
       e.listAlloc('dict'); // the instance dict, created by the first attribute store, holds a container: tracked
-      members.push(e.newInFlight(true));
+      members.push({ obj: e.newInFlight(true), release: 'dict' });
     } else if (op.kind === 'dict' && from.gen < 0) {
       from.gen = 0; // the dict now holds a container: tracked into generation 0
     }
@@ -246,15 +253,27 @@ function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): InFlight[]
   return members;
 }
 
-/** `r = p = o = None`: finished rings become garbage, grouped by where their objects sit. */
+/**
+ * `r = p = o = None`: finished rings become garbage, grouped by where their
+ * objects sit. A broken ring (what-if "break-cycles") is freed by reference
+ * counting instead, object by object.
+ */
 function releaseRing(
   e: GcEngine,
   ring: RingType,
   op: Extract<Operation, { op: 'cycle' }>,
-  members: InFlight[],
+  members: Member[],
 ): void {
+  if (op.broken) {
+    for (const { obj, release } of members) {
+      e.dropInFlight(obj);
+      if (release === 'gc') e.gcFree();
+      else e.listFree(release);
+    }
+    return;
+  }
   const dist: Distribution = [0, 0, 0, 0];
-  for (const obj of members) {
+  for (const { obj } of members) {
     if (obj.gen >= 0) dist[obj.gen] = (dist[obj.gen] ?? 0) + 1;
     e.dropInFlight(obj);
   }
@@ -300,7 +319,7 @@ export function runIteration(
   i: number,
 ): void {
   e.iteration = i;
-  const rings: [RingType, Extract<Operation, { op: 'cycle' }>, InFlight[]][] = [];
+  const rings: [RingType, Extract<Operation, { op: 'cycle' }>, Member[]][] = [];
   for (const { op, ring } of ops) {
     switch (op.op) {
       case 'keep':

@@ -78,6 +78,10 @@ function opLines(op: Operation, index: number): { body: string[]; release: strin
         );
       }
       body.push(setRef(op.kind, p, r));
+      if (op.broken) {
+        // what-if break-cycles: clear one reference so reference counting frees the ring.
+        body.push(op.kind === 'list' || op.kind === 'dict' ? `${r}.clear()` : `${r}.ref = None`);
+      }
       return { body, release: op.size > 1 ? [r, p, o] : [r, p] };
     }
   }
@@ -200,7 +204,7 @@ before = gc.get_stats()
 gc.set_threshold(${t0}, ${t1}, ${t2})
 ${workload.saveall ? 'gc.set_debug(gc.DEBUG_SAVEALL)' : ''}
 gc.collect()
-gc.enable()
+${workload.disabled ? '# what-if: the collector stays disabled during the run' : 'gc.enable()'}
 run(${[workload.iterations, ...counts].join(', ')})
 gc.disable()
 count = gc.get_count()

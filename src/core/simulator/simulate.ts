@@ -222,7 +222,7 @@ function setUpHarness(engine: GcEngine, workload: Workload): void {
   engine.longLivedTotal = engine.live[2];
   engine.longLivedPending = 0;
   engine.saveall = workload.saveall;
-  engine.enabled = true;
+  engine.enabled = !workload.disabled;
   engine.prepareRun();
 }
 

@@ -33,7 +33,15 @@ export type Operation =
   | { op: 'keep'; count: number; kind: ObjectKind }
   | { op: 'temp'; count: number; kind: ObjectKind }
   | { op: 'bulk'; count: number; kind: ObjectKind }
-  | { op: 'cycle'; size: number; kind: ObjectKind; finalizer: boolean; resurrect: boolean };
+  | {
+      op: 'cycle';
+      size: number;
+      kind: ObjectKind;
+      finalizer: boolean;
+      resurrect: boolean;
+      /** What-if "break-cycles": one reference is cleared before release, so reference counting frees the ring. */
+      broken: boolean;
+    };
 
 export type PeriodicAction =
   | { period: number; action: 'collect'; generation: 0 | 1 | 2 }
@@ -44,7 +52,11 @@ export interface Workload {
   readonly name: string;
   readonly python: ModelledPython;
   readonly thresholds: readonly [number, number, number];
+  /** Whether the workload set its thresholds (they then survive a change of Python version). */
+  readonly thresholdsExplicit: boolean;
   readonly saveall: boolean;
+  /** The collector stays disabled during the run (gc.disable(); what-if "disable"). */
+  readonly disabled: boolean;
   readonly setup: { readonly heap: number; readonly kind: ObjectKind; readonly freeze: boolean };
   readonly iterations: number;
   readonly rate: number | undefined;
@@ -113,6 +125,7 @@ export function normalizeWorkload(doc: WorkloadDocument, overridePython?: Modell
       kind,
       finalizer: cycle.finalizer ?? false,
       resurrect: cycle.resurrect ?? false,
+      broken: false,
     };
   });
   const every: PeriodicAction[] = (doc.every ?? []).map((e) => {
@@ -127,7 +140,9 @@ export function normalizeWorkload(doc: WorkloadDocument, overridePython?: Modell
     name: doc.name ?? 'workload',
     python,
     thresholds: withThresholds(defaultThresholds(python), doc.thresholds),
+    thresholdsExplicit: doc.thresholds !== undefined,
     saveall: doc.saveall ?? false,
+    disabled: false,
     setup: {
       heap: doc.setup?.heap ?? 0,
       kind: doc.setup?.kind ?? 'slotted',

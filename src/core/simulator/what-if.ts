@@ -1,0 +1,54 @@
+/**
+ * The mitigations an on-call engineer compares before touching production,
+ * as transformations of a workload: `freeze`, `threshold=T0[,T1[,T2]]`,
+ * `python=VERSION`, `disable`, `disable+collect=N`, `break-cycles`.
+ */
+import { GcIncidentError } from '../errors.js';
+import {
+  defaultThresholds,
+  MODELLED_PYTHONS,
+  type ModelledPython,
+  type Workload,
+  withThresholds,
+} from './workload.js';
+
+export const WHAT_IF_HELP =
+  'freeze | threshold=T0[,T1[,T2]] | python=VERSION | disable | disable+collect=N | break-cycles';
+
+export function applyWhatIf(base: Workload, spec: string): Workload {
+  const text = spec.trim();
+  if (text === 'freeze') {
+    return { ...base, setup: { ...base.setup, freeze: true } };
+  }
+  if (text === 'break-cycles') {
+    return { ...base, ops: base.ops.map((op) => (op.op === 'cycle' ? { ...op, broken: true } : op)) };
+  }
+  if (text === 'disable') return { ...base, disabled: true };
+  let match = /^disable\+collect=([1-9][0-9]*)$/.exec(text);
+  if (match) {
+    const period = Number(match[1]);
+    return { ...base, disabled: true, every: [...base.every, { period, action: 'collect', generation: 2 }] };
+  }
+  match = /^threshold=([0-9]+)(?:,([0-9]+))?(?:,([0-9]+))?$/.exec(text);
+  if (match) {
+    const given = match
+      .slice(1)
+      .filter((v): v is string => v !== undefined)
+      .map(Number);
+    return { ...base, thresholds: withThresholds(base.thresholds, given), thresholdsExplicit: true };
+  }
+  match = /^python=(.+)$/.exec(text);
+  if (match) {
+    const python = match[1] as ModelledPython;
+    if (!MODELLED_PYTHONS.includes(python)) {
+      throw new GcIncidentError(
+        'USAGE',
+        `what-if '${spec}': unknown Python version; use one of ${MODELLED_PYTHONS.join(', ')}`,
+        { whatIf: spec },
+      );
+    }
+    const thresholds = base.thresholdsExplicit ? base.thresholds : defaultThresholds(python);
+    return { ...base, python, thresholds };
+  }
+  throw new GcIncidentError('USAGE', `unknown what-if '${spec}'; use ${WHAT_IF_HELP}`, { whatIf: spec });
+}

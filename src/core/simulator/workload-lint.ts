@@ -1,0 +1,50 @@
+/** Rules for workloads that the schema cannot express. */
+import type { Diagnostic } from '../diagnostics.js';
+import type { Locator } from '../yaml/load-yaml.js';
+import type { WorkloadDocument } from './workload.js';
+
+type Path = (string | number)[];
+
+export function lintWorkload(
+  doc: WorkloadDocument,
+  file: string,
+  locate: Locator,
+  base: Path = [],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (path: Path, rule: string, message: string) => {
+    const pos = locate.at([...base, ...path]);
+    out.push({ file, line: pos.line, col: pos.col, severity: 'error', rule, message });
+  };
+  doc.each_iteration.forEach((item, i) => {
+    const kind = item.kind ?? 'slotted';
+    if (
+      item.cycle &&
+      (item.cycle.finalizer || item.cycle.resurrect) &&
+      (kind === 'list' || kind === 'dict')
+    ) {
+      report(
+        ['each_iteration', i, 'cycle'],
+        'workload/finalizer-kind',
+        `a ${kind} cannot have a finalizer (__del__); use kind slotted or plain for finalizer or resurrect rings`,
+      );
+    }
+  });
+  (doc.every ?? []).forEach((action, i) => {
+    if (action.action !== 'collect' && action.generation !== undefined) {
+      report(
+        ['every', i, 'generation'],
+        'workload/generation',
+        "'generation' only applies to action 'collect'",
+      );
+    }
+    if (action.action !== 'set_threshold' && action.thresholds !== undefined) {
+      report(
+        ['every', i, 'thresholds'],
+        'workload/thresholds',
+        "'thresholds' only applies to action 'set_threshold'",
+      );
+    }
+  });
+  return out;
+}
