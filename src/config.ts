@@ -13,7 +13,12 @@ export interface Config {
   readonly prometheusUrl: string | undefined;
 }
 
-export const ENVIRONMENT_VARIABLES = ['RUNBOOKS_DIR', 'DATASOURCES_FILE', 'PROMETHEUS_URL'] as const;
+export const ENVIRONMENT_VARIABLES = [
+  'RUNBOOKS_DIR',
+  'DATASOURCES_FILE',
+  'PROMETHEUS_URL',
+  'CALIBRATION_FILE',
+] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const prometheusUrl = nonEmpty(env.PROMETHEUS_URL);

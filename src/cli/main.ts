@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
+import { reproCommand } from './commands/repro.js';
 import { runbooksCommand } from './commands/runbooks.js';
+import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { type CliIo, EXIT, processIo } from './io.js';
 
@@ -23,7 +25,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [validateCommand(io, done), runbooksCommand(io, done)]) {
+  for (const command of [
+    validateCommand(io, done),
+    runbooksCommand(io, done),
+    simulateCommand(io, done),
+    reproCommand(io, done),
+  ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');
     program.addCommand(command);
@@ -31,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   program.addHelpText(
     'after',
     `
-Environment: RUNBOOKS_DIR, DATASOURCES_FILE, PROMETHEUS_URL (see README.md).
+Environment: RUNBOOKS_DIR, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE (see README.md).
 Run 'gc-incident <command> --help' for a command's options.`,
   );
 

@@ -68,6 +68,15 @@ export class GcEngine {
   /** Called for every collection; the driver keeps pauses and the heap timeline from it. */
   onCollection: ((event: CollectionEvent) => void) | undefined;
 
+  /**
+   * Whether runs of allocations may be counted in one step between triggers.
+   * Off for the free-threaded build, whose per-thread count buffering makes
+   * every allocation matter.
+   */
+  get batchable(): boolean {
+    return true;
+  }
+
   /** Hook for collectors that need set-up after the harness state is built. */
   prepareRun(): void {}
 
@@ -96,6 +105,20 @@ export class GcEngine {
   listAlloc(list: FreeList): void {
     if (this.freelists[list] > 0) this.freelists[list]--;
     else this.gcAlloc();
+  }
+
+  /** n allocations known not to reach the threshold. */
+  gcAllocQuiet(n: number): void {
+    this.count[0] += n;
+    if (this.count[0] > this.prefixMax) this.prefixMax = this.count[0];
+  }
+
+  /** n frees at once (the clamp applies to each). */
+  gcFreeMany(n: number): void {
+    const applied = Math.min(n, this.count[0]);
+    this.count[0] -= applied;
+    this.clampEvents += n - applied;
+    if (this.count[0] < this.prefixMin) this.prefixMin = this.count[0];
   }
 
   /** PyObject_GC_Del: count0 - 1, clamped at zero. */
@@ -136,8 +159,8 @@ export class GcEngine {
 
   // ---- in-flight objects ---------------------------------------------------
 
-  newInFlight(tracked: boolean, untrackableTuple = false): InFlight {
-    const obj: InFlight = { gen: tracked ? 0 : -1, untrackableTuple };
+  newInFlight(tracked: boolean, untrackableTuple = false, n = 1): InFlight {
+    const obj: InFlight = { gen: tracked ? 0 : -1, untrackableTuple, n };
     this.inflight.push(obj);
     return obj;
   }
@@ -167,8 +190,12 @@ export class GcEngine {
     }
   }
 
-  /** One collection of generation g (collect / gc_collect_main). */
-  collect(g: number, automatic: boolean): void {
+  /**
+   * One collection of generation g (collect / gc_collect_main). `bookAs`
+   * records it under another generation in gc.get_stats(), as the
+   * free-threaded and incremental collectors do.
+   */
+  collect(g: number, automatic: boolean, bookAs = g): void {
     this.collecting = true;
     if (g + 1 < 3) this.count[g + 1] = (this.count[g + 1] ?? 0) + 1;
     for (let i = 0; i <= g; i++) this.count[i] = 0;
@@ -186,12 +213,12 @@ export class GcEngine {
 
     for (const obj of this.inflight) {
       if (obj.gen < 0 || obj.gen > g) continue;
-      scanned++;
+      scanned += obj.n;
       if (obj.untrackableTuple) {
         obj.gen = -1; // untrack_tuples()
       } else {
         obj.gen = old;
-        survivors++;
+        survivors += obj.n;
       }
     }
 
@@ -278,7 +305,7 @@ export class GcEngine {
       // clear_freelists() / _PyGC_ClearAllFreeLists() after a full collection.
       for (const key of Object.keys(this.freelists) as FreeList[]) this.freelists[key] = 0;
     }
-    const stats = this.stats[g];
+    const stats = this.stats[bookAs];
     if (stats) {
       stats.collections++;
       stats.collected += freed;
@@ -288,7 +315,7 @@ export class GcEngine {
     if (this.onCollection) {
       this.onCollection({
         iteration: this.iteration,
-        generation: g,
+        generation: bookAs,
         scanned,
         freed,
         finalized,
@@ -326,7 +353,7 @@ export class GcEngine {
 
   liveTracked(): number {
     let n = this.live[0] + this.live[1] + this.live[2] + this.live[3];
-    for (const obj of this.inflight) if (obj.gen >= 0) n++;
+    for (const obj of this.inflight) if (obj.gen >= 0) n += obj.n;
     return n;
   }
 

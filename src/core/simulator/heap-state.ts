@@ -35,6 +35,8 @@ export interface RingGroup {
 export interface InFlight {
   /** -1 while untracked. */
   gen: number;
+  /** How many identical objects this entry stands for (a ring built in one step). */
+  readonly n: number;
   /** A tuple holding only untracked items: untrack_tuples() removes it during a collection. */
   readonly untrackableTuple: boolean;
 }

@@ -46,12 +46,22 @@ function dictTrackedAtCreation(e: GcEngine): boolean {
 /** `keep.append(X)` n times, X of a kind. */
 function keep(e: GcEngine, n: number, kind: ObjectKind): void {
   rangeCall(e);
-  if (kind === 'slotted' || kind === 'list' || (kind === 'dict' && dictTrackedAtCreation(e))) {
+  if (
+    e.batchable &&
+    (kind === 'slotted' || kind === 'list' || (kind === 'dict' && dictTrackedAtCreation(e)))
+  ) {
     keepBatch(e, n, kind === 'slotted' ? undefined : kind);
     return;
   }
   for (let k = 0; k < n; k++) {
-    if (kind === 'dict') {
+    if (kind === 'slotted') {
+      e.gcAlloc();
+      e.live[0]++;
+      e.checkpoint();
+    } else if (kind === 'list' || (kind === 'dict' && dictTrackedAtCreation(e))) {
+      e.listAlloc(kind);
+      e.live[0]++;
+    } else if (kind === 'dict') {
       e.listAlloc('dict'); // untracked, kept forever: no generation holds it
     } else {
       // o = P(); o.ref = None; keep.append(o)
@@ -99,7 +109,12 @@ function keepBatch(e: GcEngine, n: number, freelist: 'list' | 'dict' | undefined
 function temp(e: GcEngine, n: number, kind: ObjectKind): void {
   rangeCall(e);
   for (let k = 0; k < n; k++) {
-    if (k > 0 && !(e.count[0] + 1 > e.threshold[0] && e.canTrigger()) && e.freelistSteady(kind)) {
+    if (
+      e.batchable &&
+      k > 0 &&
+      !(e.count[0] + 1 > e.threshold[0] && e.canTrigger()) &&
+      e.freelistSteady(kind)
+    ) {
       return; // every remaining object is allocated and freed with no effect
     }
     tempOne(e, kind);
@@ -161,7 +176,13 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
   e.checkpoint();
   // list.extend() pulls n objects from starmap: X() through type.__call__, no eval-breaker check.
   const tracked = kind !== 'dict' || dictTrackedAtCreation(e);
-  let remaining = n;
+  if (!e.batchable) {
+    for (let k = 0; k < n; k++) {
+      e.gcAlloc();
+      if (tracked) e.live[0]++;
+    }
+  }
+  let remaining = e.batchable ? n : 0;
   while (remaining > 0) {
     const untilTrigger =
       e.canTrigger() && !e.profile.deferredTrigger
@@ -189,6 +210,11 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
     remaining -= untilTrigger;
   }
   // starmap and repeat are released before the CALL's check.
+  releaseIterators(e, star, rep);
+}
+
+/** starmap and repeat freed when list.extend() returns, then the CALL's eval-breaker check. */
+function releaseIterators(e: GcEngine, star: InFlight, rep: InFlight): void {
   e.dropInFlight(star);
   e.dropInFlight(rep);
   e.gcFree();
@@ -203,8 +229,54 @@ interface Member {
   readonly release: Release;
 }
 
+/**
+ * Builds a whole ring in one step when no allocation inside it can reach the
+ * threshold: nothing can then observe the members one by one, so counting
+ * them together is exact. Returns undefined when the slow path is needed.
+ */
+function cycleQuiet(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): Member[] | undefined {
+  if (!e.batchable) return undefined;
+  const k = op.size;
+  const tupleAlloc = k > 1 && e.profile.rangeArgsTuple && e.freelists.tuple1 === 0 ? 1 : 0;
+  let allocs = tupleAlloc;
+  let listPops = 0;
+  let dictPops = 0;
+  switch (op.kind) {
+    case 'slotted':
+      allocs += k;
+      break;
+    case 'plain':
+      allocs += k;
+      if (e.profile.instanceDict) {
+        dictPops = Math.min(k, e.freelists.dict);
+        allocs += k - dictPops;
+      }
+      break;
+    case 'list':
+      listPops = Math.min(k, e.freelists.list);
+      allocs += k - listPops;
+      break;
+    case 'dict':
+      dictPops = Math.min(k, e.freelists.dict);
+      allocs += k - dictPops;
+      break;
+  }
+  if (e.canTrigger() && e.count[0] + allocs > e.threshold[0]) return undefined;
+  e.gcAllocQuiet(allocs);
+  e.freelists.list -= listPops;
+  e.freelists.dict -= dictPops;
+  if (tupleAlloc) e.freelists.tuple1 = 1;
+  const release: Release = op.kind === 'slotted' || op.kind === 'plain' ? 'gc' : op.kind;
+  const members: Member[] = [{ obj: e.newInFlight(true, false, k), release }];
+  if (op.kind === 'plain' && e.profile.instanceDict)
+    members.push({ obj: e.newInFlight(true, false, k), release: 'dict' });
+  return members;
+}
+
 /** A ring of `size` objects built one by one; it stays reachable until the end of the iteration. */
 function cycle(e: GcEngine, op: Extract<Operation, { op: 'cycle' }>): Member[] {
+  const quiet = cycleQuiet(e, op);
+  if (quiet) return quiet;
   const members: Member[] = [];
   const make = () => {
     switch (op.kind) {
@@ -267,14 +339,14 @@ function releaseRing(
   if (op.broken) {
     for (const { obj, release } of members) {
       e.dropInFlight(obj);
-      if (release === 'gc') e.gcFree();
-      else e.listFree(release);
+      if (release === 'gc') e.gcFreeMany(obj.n);
+      else for (let j = 0; j < obj.n; j++) e.listFree(release);
     }
     return;
   }
   const dist: Distribution = [0, 0, 0, 0];
   for (const { obj } of members) {
-    if (obj.gen >= 0) dist[obj.gen] = (dist[obj.gen] ?? 0) + 1;
+    if (obj.gen >= 0) dist[obj.gen] = (dist[obj.gen] ?? 0) + obj.n;
     e.dropInFlight(obj);
   }
   const dictObjects =

@@ -63,6 +63,8 @@ export interface SimulateOptions {
   /** Called now and then with the fraction done; return true to cancel. */
   readonly onProgress?: ((fraction: number) => boolean | undefined) | undefined;
   readonly timelinePoints?: number | undefined;
+  /** Skip over stretches of identical iterations (default). Off only to test that skipping changes nothing. */
+  readonly skipAhead?: boolean | undefined;
 }
 
 /** Work the per-object paths would do; beyond this a run is refused rather than left to run for hours. */
@@ -132,7 +134,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   startRun(engine);
 
   const ops = compileOps(workload.ops);
-  const canSkip = profile.collector === 'generational';
+  const canSkip = profile.collector === 'generational' && options.skipAhead !== false;
   let last: IterationEffect | undefined;
   let stationary: IterationEffect | undefined;
   let nextProgress = 0;
@@ -147,7 +149,9 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       }
     }
     if (canSkip && stationary) {
-      const k = Math.min(skippable(engine, stationary, workload, i), nextProgress - i);
+      // Never skip past a timeline bucket's end, so the heap is observed where the step-by-step run observes it.
+      const bucketEnd = (timeline.length + 1) * bucketSize;
+      const k = Math.min(skippable(engine, stationary, workload, i), nextProgress - i, bucketEnd - i);
       if (k > 0) {
         applySkip(engine, stationary, k);
         i += k;

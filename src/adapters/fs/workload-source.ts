@@ -1,0 +1,93 @@
+/**
+ * Where a workload comes from on the command line: a YAML file, or a runbook's
+ * simulate step written RUNBOOK_ID:STEP_ID (its what-ifs come along).
+ */
+import { dirname, join } from 'node:path';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { GcIncidentError } from '../../core/errors.js';
+import { validateWorkloadBytes } from '../../core/runbook/validate.js';
+import type { SchemaValidator } from '../../core/schema-validator.js';
+import type { WorkloadDocument } from '../../core/simulator/workload.js';
+import { lintWorkload } from '../../core/simulator/workload-lint.js';
+import { type ValidationContext, validateRunbookPaths } from './runbook-files.js';
+import { readCapped } from './yaml-files.js';
+
+export interface WorkloadSource {
+  readonly doc: WorkloadDocument;
+  /** What-ifs declared by the runbook step, when the workload came from one. */
+  readonly whatIf: readonly string[];
+  readonly label: string;
+}
+
+export type WorkloadLoad = { ok: true; source: WorkloadSource } | { ok: false; diagnostics: Diagnostic[] };
+
+const STEP_REF = /^([a-z0-9][a-z0-9-]{1,61}[a-z0-9]):([a-z0-9][a-z0-9_-]{0,62})$/;
+
+export function loadWorkload(spec: string, context: ValidationContext, runbooksDir: string): WorkloadLoad {
+  const step = STEP_REF.exec(spec);
+  if (step && !/\.ya?ml$/.test(spec))
+    return fromRunbookStep(step[1] ?? '', step[2] ?? '', context, runbooksDir);
+  return fromFile(spec, context.schemas);
+}
+
+function fromFile(file: string, schemas: SchemaValidator): WorkloadLoad {
+  let bytes: Uint8Array;
+  try {
+    bytes = readCapped(file);
+  } catch {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          severity: 'error',
+          rule: 'file/not-found',
+          message: 'no such workload file',
+        },
+      ],
+    };
+  }
+  const result = validateWorkloadBytes(file, bytes, schemas);
+  if (!result.data) return { ok: false, diagnostics: result.diagnostics };
+  return { ok: true, source: { doc: result.data, whatIf: [], label: file } };
+}
+
+function fromRunbookStep(
+  runbookId: string,
+  stepId: string,
+  context: ValidationContext,
+  runbooksDir: string,
+): WorkloadLoad {
+  const report = validateRunbookPaths([runbooksDir], context);
+  const found = report.runbooks.find((r) => r.runbook.metadata.id === runbookId);
+  if (!found) {
+    throw new GcIncidentError(
+      'RUNBOOK_NOT_FOUND',
+      `no valid runbook '${runbookId}' in ${runbooksDir} (run 'gc-incident runbooks' to list them)`,
+      { runbookId },
+    );
+  }
+  const step = found.runbook.triage.steps.find((s) => s.id === stepId);
+  if (!step || step.kind !== 'simulate') {
+    const steps = found.runbook.triage.steps.filter((s) => s.kind === 'simulate').map((s) => s.id);
+    throw new GcIncidentError(
+      'USAGE',
+      `runbook '${runbookId}' has no simulate step '${stepId}' (simulate steps: ${steps.join(', ') || 'none'})`,
+      { runbookId, stepId },
+    );
+  }
+  const label = `${runbookId}:${stepId}`;
+  if ('ref' in step.workload) {
+    const loaded = fromFile(join(dirname(found.file), step.workload.ref), context.schemas);
+    return loaded.ok ? { ok: true, source: { ...loaded.source, whatIf: step.whatIf ?? [], label } } : loaded;
+  }
+  const doc = step.workload.inline as unknown as WorkloadDocument;
+  const problems = lintWorkload(doc, found.file, {
+    at: () => ({ line: 1, col: 1 }),
+    scalarStart: () => undefined,
+  });
+  if (problems.length > 0) return { ok: false, diagnostics: problems };
+  return { ok: true, source: { doc: { name: label, ...doc }, whatIf: step.whatIf ?? [], label } };
+}

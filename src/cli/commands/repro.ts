@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { loadWorkload } from '../../adapters/fs/workload-source.js';
+import { readConfig } from '../../config.js';
+import { GcIncidentError } from '../../core/errors.js';
+import { reproScript } from '../../core/simulator/repro.js';
+import { applyWhatIf } from '../../core/simulator/what-if.js';
+import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { buildValidationContext } from '../context.js';
+import { formatDiagnostics } from '../format-diagnostics.js';
+import { type CliIo, EXIT } from '../io.js';
+
+export function reproCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('repro')
+    .description(
+      'Print a standalone Python script that runs a workload deterministically and prints its GC statistics',
+    )
+    .argument('<workload>', 'a workload YAML file, or RUNBOOK_ID:STEP_ID of a runbook simulate step')
+    .option('-p, --python <version>', "the version whose default thresholds to use (default: the workload's)")
+    .option('-w, --what-if <variant>', 'apply one what-if (for example break-cycles or threshold=50000)')
+    .addHelpText(
+      'after',
+      `
+Run the script with the interpreter to check: python -I -S repro.py
+It prints one JSON line with "stats", "count" and "garbage", as 'gc-incident simulate --json' does.`,
+    )
+    .action((spec: string, options: { python?: string; whatIf?: string }) => {
+      const config = readConfig(io.env);
+      const { context } = buildValidationContext(config, []);
+      const loaded = loadWorkload(spec, context, config.runbooksDir);
+      if (!loaded.ok) {
+        io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));
+        done(EXIT.PROBLEMS);
+        return;
+      }
+      if (options.python && !MODELLED_PYTHONS.includes(options.python as ModelledPython)) {
+        throw new GcIncidentError(
+          'USAGE',
+          `--python ${options.python}: use one of ${MODELLED_PYTHONS.join(', ')}`,
+        );
+      }
+      let workload = normalizeWorkload(loaded.source.doc, options.python as ModelledPython | undefined);
+      if (options.whatIf) workload = applyWhatIf(workload, options.whatIf);
+      io.stdout(reproScript(workload));
+      done(EXIT.OK);
+    });
+}

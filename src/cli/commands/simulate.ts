@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { writeChart } from '../../adapters/charts/render.js';
+import { loadWorkload } from '../../adapters/fs/workload-source.js';
+import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
+import { readConfig } from '../../config.js';
+import { GcIncidentError } from '../../core/errors.js';
+import { heapChartSpec } from '../../core/simulator/chart-spec.js';
+import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
+import { reproScript } from '../../core/simulator/repro.js';
+import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
+import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
+import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { buildValidationContext } from '../context.js';
+import { formatDiagnostics } from '../format-diagnostics.js';
+import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../format-simulation.js';
+import { type CliIo, EXIT } from '../io.js';
+
+interface SimulateOptions {
+  python?: string;
+  json?: boolean;
+  whatIf: string[];
+  against?: string;
+  chart?: string;
+  calibration?: string;
+}
+
+export function simulateCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('simulate')
+    .description(
+      "Simulate CPython's garbage collector on a workload, compare mitigations, check against a real interpreter",
+    )
+    .argument('<workload>', 'a workload YAML file, or RUNBOOK_ID:STEP_ID of a runbook simulate step')
+    .option(
+      '-p, --python <version>',
+      `model this CPython instead of the workload's (${MODELLED_PYTHONS.join(', ')})`,
+    )
+    .option('--json', 'print one JSON object (stats, count, garbage, pauses, heap; variants with --what-if)')
+    .option(
+      '-w, --what-if <variant>',
+      `compare a mitigation; repeatable: ${WHAT_IF_HELP}`,
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--against <python>',
+      'run the repro script with this interpreter (path or version) and compare; exit 1 on any difference',
+    )
+    .option('--chart <file>', 'draw the live heap over time to FILE.png or FILE.svg')
+    .option(
+      '--calibration <file>',
+      "pause-cost profile written by 'gc-incident calibrate' (default: CALIBRATION_FILE, else the shipped profile)",
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ gc-incident simulate workloads/full-collection-latency.yaml
+  $ gc-incident simulate w.yaml --what-if freeze --what-if threshold=50000,20,100 --what-if python=3.13
+  $ gc-incident simulate gc-full-collection-latency:simulate-heap --chart heap.png
+  $ gc-incident simulate w.yaml --against 3.12        # exit 1 if CPython 3.12 disagrees`,
+    )
+    .action(async (spec: string, options: SimulateOptions) => {
+      done(await runSimulate(io, spec, options));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): Promise<number> {
+  const config = readConfig(io.env);
+  const { context } = buildValidationContext(config, []);
+  const loaded = loadWorkload(spec, context, config.runbooksDir);
+  if (!loaded.ok) {
+    io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));
+    return EXIT.PROBLEMS;
+  }
+  const calibration = loadCalibration(options.calibration ?? io.env.CALIBRATION_FILE);
+
+  if (options.against) {
+    const interpreter = findInterpreter(options.against, io.env);
+    const workload = normalizeWorkload(loaded.source.doc, interpreter.modelled);
+    const output = await runPythonScript(interpreter.path, reproScript(workload));
+    const real = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ReproOutput;
+    const sim = simulate(workload, { calibration });
+    const { text, same } = formatAgainst(real, sim, interpreter.path);
+    if (options.json) io.stdout(`${JSON.stringify({ cpython: real, simulator: sim, identical: same })}\n`);
+    else io.stdout(text);
+    if (sim.fidelity === 'model only')
+      io.stderr(`note: ${sim.python} is modelled from the CPython sources only\n`);
+    return same ? EXIT.OK : EXIT.PROBLEMS;
+  }
+
+  const python = options.python ? checkPython(options.python) : undefined;
+  const base = normalizeWorkload(loaded.source.doc, python);
+  const whatIfs = options.whatIf.length > 0 ? options.whatIf : [];
+  const variants = whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) }));
+  const baseline = simulate(base, { calibration });
+  const results: { label: string; result: SimulationResult }[] = [{ label: 'baseline', result: baseline }];
+  for (const v of variants) results.push({ label: v.label, result: simulate(v.workload, { calibration }) });
+
+  if (options.chart) {
+    await writeChart(
+      options.chart,
+      heapChartSpec(
+        results,
+        `${base.name}: live heap on CPython ${base.python}${variants.length ? ' and what-ifs' : ''}`,
+      ),
+    );
+  }
+  if (options.json) {
+    const out = { ...baseline, variants: results.slice(1).map((r) => ({ whatIf: r.label, ...r.result })) };
+    io.stdout(`${JSON.stringify(out)}\n`);
+  } else {
+    io.stdout(formatResult(baseline));
+    if (results.length > 1) io.stdout(`\nWhat-if comparison\n${formatComparison(results)}`);
+    if (loaded.source.whatIf.length > 0 && whatIfs.length === 0) {
+      io.stdout(
+        `\nThe runbook suggests comparing: ${loaded.source.whatIf.map((w) => `--what-if ${w}`).join(' ')}\n`,
+      );
+    }
+    if (options.chart) io.stdout(`chart written to ${options.chart}\n`);
+  }
+  return EXIT.OK;
+}
+
+function checkPython(value: string): ModelledPython {
+  if (!MODELLED_PYTHONS.includes(value as ModelledPython)) {
+    throw new GcIncidentError('USAGE', `--python ${value}: use one of ${MODELLED_PYTHONS.join(', ')}`, {
+      value,
+    });
+  }
+  return value as ModelledPython;
+}
+
+export function loadCalibration(file: string | undefined): CalibrationProfile | undefined {
+  if (!file) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CalibrationProfile;
+    if (typeof parsed.source !== 'string' || typeof parsed.versions !== 'object')
+      throw new Error('not a profile');
+    return parsed;
+  } catch (error) {
+    throw new GcIncidentError(
+      'CONFIG_INVALID',
+      `calibration file ${file} is not a profile written by 'gc-incident calibrate' (${(error as Error).message})`,
+      { file },
+    );
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The simulator's credibility: for every validation workload, on every CPython
+ * 3.8-3.13 installed here, gc.get_stats() deltas, gc.get_count() and
+ * len(gc.garbage) are exactly those of the real interpreter running the repro
+ * script.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runPythonScript } from '../../src/adapters/python/interpreters.js';
+import { reproScript } from '../../src/core/simulator/repro.js';
+import { simulate } from '../../src/core/simulator/simulate.js';
+import { applyWhatIf } from '../../src/core/simulator/what-if.js';
+import {
+  normalizeWorkload,
+  type Workload,
+  type WorkloadDocument,
+} from '../../src/core/simulator/workload.js';
+import { installedPythons, MEASURED_VERSIONS } from '../helpers/pythons.js';
+import { REPO } from '../helpers/runbooks.js';
+
+const dir = join(REPO, 'tests/fixtures/workloads');
+const workloads = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => ({ file: f, doc: parse(readFileSync(join(dir, f), 'utf8')) as WorkloadDocument }));
+const { found, missing } = installedPythons();
+
+const ops = new Set(workloads.flatMap(({ doc }) => doc.each_iteration.flatMap((o) => Object.keys(o))));
+
+async function compare(interpreter: string, workload: Workload) {
+  const real = JSON.parse(await runPythonScript(interpreter, reproScript(workload))) as Record<
+    string,
+    unknown
+  >;
+  const sim = simulate(workload);
+  return {
+    real: { stats: real.stats, count: real.count, garbage: real.garbage },
+    sim: { stats: sim.stats, count: sim.count, garbage: sim.garbage },
+  };
+}
+
+describe('validation workloads', () => {
+  it('there are at least twelve, covering every operation, kind and periodic action', () => {
+    expect(workloads.length).toBeGreaterThanOrEqual(12);
+    for (const op of ['keep', 'temp', 'bulk', 'cycle', 'kind']) expect(ops).toContain(op);
+    const kinds = new Set(workloads.flatMap(({ doc }) => doc.each_iteration.map((o) => o.kind ?? 'slotted')));
+    expect([...kinds].sort()).toEqual(['dict', 'list', 'plain', 'slotted']);
+    const actions = new Set(workloads.flatMap(({ doc }) => (doc.every ?? []).map((e) => e.action)));
+    expect([...actions].sort()).toEqual(['collect', 'disable', 'enable', 'freeze', 'set_threshold']);
+    const cycles = workloads.flatMap(({ doc }) =>
+      doc.each_iteration.flatMap((o) => (o.cycle ? [o.cycle] : [])),
+    );
+    expect(cycles.some((c) => c.finalizer)).toBe(true);
+    expect(cycles.some((c) => c.resurrect)).toBe(true);
+    expect(workloads.some(({ doc }) => doc.setup?.freeze)).toBe(true);
+    expect(workloads.some(({ doc }) => doc.saveall)).toBe(true);
+  });
+});
+
+for (const version of MEASURED_VERSIONS) {
+  const interpreter = found.find((i) => i.modelled === version);
+  describe
+    .skipIf(!interpreter)
+    .concurrent(`CPython ${version}${missing.includes(version) ? ' (not installed)' : ''}`, () => {
+      for (const { file, doc } of workloads) {
+        it(`${file}: identical stats, count and garbage`, async () => {
+          const workload = normalizeWorkload(doc, version);
+          const { real, sim } = await compare(interpreter?.path ?? '', workload);
+          expect(sim).toEqual(real);
+        });
+      }
+      for (const [file, whatIf] of [
+        ['w04-keep-temp-ring.yaml', 'break-cycles'],
+        ['w09-list.yaml', 'break-cycles'],
+        ['w11-setup-heap.yaml', 'disable+collect=5000'],
+        ['w11-setup-heap.yaml', 'freeze'],
+        ['w01-ring2.yaml', 'threshold=50000,20,100'],
+      ] as const) {
+        it(`${file} with what-if ${whatIf}: identical`, async () => {
+          const source = workloads.find((w) => w.file === file);
+          if (!source) throw new Error(`missing fixture ${file}`);
+          const workload = applyWhatIf(normalizeWorkload(source.doc, version), whatIf);
+          const { real, sim } = await compare(interpreter?.path ?? '', workload);
+          expect(sim).toEqual(real);
+        });
+      }
+    });
+}
