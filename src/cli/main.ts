@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { reproCommand } from './commands/repro.js';
 import { runbooksCommand } from './commands/runbooks.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     runbooksCommand(io, done),
     simulateCommand(io, done),
     reproCommand(io, done),
+    calibrateCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

@@ -27,7 +27,7 @@ describe('bin/gc-incident.js', () => {
     expect(r.stdout).toContain('runbooks');
   });
 
-  it.each(['validate', 'runbooks'])('%s --help works', (command) => {
+  it.each(['validate', 'runbooks', 'simulate', 'repro', 'calibrate'])('%s --help works', (command) => {
     const r = run(command, '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`Usage: gc-incident ${command}`);
@@ -36,6 +36,17 @@ describe('bin/gc-incident.js', () => {
   it('validate runbooks exits 0 from the repository root', () => {
     const r = run('validate', 'runbooks');
     expect(r.status).toBe(0);
+  });
+
+  it('the compiled worker runs a simulation off the main thread', async () => {
+    const { runSimulationInWorker } = (await import(
+      join(REPO, 'dist/adapters/simulator/worker-runner.js')
+    )) as typeof import('../../src/adapters/simulator/worker-runner.js');
+    const { normalizeWorkload } = await import('../../src/core/simulator/workload.js');
+    const result = await runSimulationInWorker(
+      normalizeWorkload({ python: '3.12', iterations: 1000, each_iteration: [{ cycle: { size: 2 } }] }),
+    );
+    expect(result.stats[0]?.collections).toBeGreaterThan(0);
   });
 
   it('an unknown command is a usage error with no stack trace', () => {

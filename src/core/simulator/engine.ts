@@ -137,6 +137,16 @@ export class GcEngine {
     else this.gcFree();
   }
 
+  /**
+   * Everything a quiet iteration's effect depends on besides count0: two
+   * iterations that start with the same shape and reach no threshold and no
+   * clamp do exactly the same thing.
+   */
+  shape(): string {
+    const f = this.freelists;
+    return `${f.list},${f.dict},${f.tuple1},${f.tuple2},${f.tuple3},${this.enabled ? 1 : 0},${this.threshold[0]},${this.inflight.length}`;
+  }
+
   /** Whether allocating and dropping one object of a kind leaves the free-lists as they are. */
   freelistSteady(kind: 'slotted' | 'plain' | 'list' | 'dict'): boolean {
     if (kind === 'slotted') return true;
@@ -170,8 +180,12 @@ export class GcEngine {
     if (i >= 0) this.inflight.splice(i, 1);
   }
 
+  /** While set, addRing() records what it adds (the skip-ahead reads it). */
+  ringLog: RingGroup[] | undefined;
+
   addRing(type: RingType, dist: Distribution, listObjects: number, dictObjects: number, count = 1): void {
     const key = ringKey(type, dist, false);
+    this.ringLog?.push({ type, dist, listObjects, dictObjects, finalized: false, count });
     const group = this.rings.get(key);
     if (group) group.count += count;
     else this.rings.set(key, { type, dist, listObjects, dictObjects, finalized: false, count });
@@ -222,24 +236,20 @@ export class GcEngine {
       }
     }
 
-    const next = new Map<string, RingGroup>();
+    // Groups untouched by this collection stay in place; the others are taken out and put back re-keyed.
+    const moved: RingGroup[] = [];
     const put = (group: RingGroup) => {
-      const key = ringKey(group.type, group.dist, group.finalized);
-      const existing = next.get(key);
-      if (existing) existing.count += group.count;
-      else next.set(key, { ...group });
+      moved.push(group);
     };
     const unreachable: RingGroup[] = [];
-    for (const group of this.rings.values()) {
+    for (const [key, group] of this.rings) {
       const young = sumDist(group.dist, 0, g);
-      if (young === 0) {
-        put(group);
-        continue;
-      }
+      if (young === 0) continue;
+      this.rings.delete(key);
       scanned += young * group.count;
       if (sumDist(group.dist, g + 1, PERMANENT) > 0) {
         // Referenced from an older member: reachable, so its young objects are promoted.
-        const dist: Distribution = [...group.dist];
+        const dist: Distribution = [group.dist[0], group.dist[1], group.dist[2], group.dist[3]];
         for (let i = 0; i <= g; i++) dist[i] = 0;
         dist[old] = (dist[old] ?? 0) + young;
         survivors += young * group.count;
@@ -248,7 +258,6 @@ export class GcEngine {
         unreachable.push(group);
       }
     }
-
     if (g === 1) this.longLivedPending += survivors;
     if (g === 2) {
       this.longLivedPending = 0;
@@ -299,7 +308,12 @@ export class GcEngine {
       for (let i = 0; i < dictsFreed && this.freelists.dict < this.profile.dictFreelist; i++)
         this.freelists.dict++;
     }
-    this.rings = next;
+    for (const group of moved) {
+      const key = ringKey(group.type, group.dist, group.finalized);
+      const existing = this.rings.get(key);
+      if (existing) existing.count += group.count;
+      else this.rings.set(key, group);
+    }
 
     if (g === 2) {
       // clear_freelists() / _PyGC_ClearAllFreeLists() after a full collection.

@@ -8,7 +8,7 @@ import { GcIncidentError } from '../errors.js';
 import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
-import { sumDist } from './heap-state.js';
+import { type RingGroup, ringKey } from './heap-state.js';
 import { IncrementalEngine } from './incremental.js';
 import { PauseHistogram } from './pause-histogram.js';
 import { versionProfile } from './profile.js';
@@ -135,8 +135,11 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
 
   const ops = compileOps(workload.ops);
   const canSkip = profile.collector === 'generational' && options.skipAhead !== false;
+  // Skip-ahead: an iteration that reaches no threshold and no clamp does the same thing as any
+  // other started from the same shape (free-lists, enabled, threshold). Once two such iterations
+  // agree, the effect is known for that shape and whole stretches are applied by arithmetic.
   let last: IterationEffect | undefined;
-  let stationary: IterationEffect | undefined;
+  const known = new Map<string, IterationEffect>();
   let nextProgress = 0;
   const progressStep = Math.max(1, Math.floor(workload.iterations / 100));
   for (let i = 0; i < workload.iterations; ) {
@@ -148,24 +151,27 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         });
       }
     }
-    if (canSkip && stationary) {
+    const shape = canSkip && !engine.scheduled ? engine.shape() : undefined;
+    const effect = shape === undefined ? undefined : known.get(shape);
+    if (effect) {
       // Never skip past a timeline bucket's end, so the heap is observed where the step-by-step run observes it.
       const bucketEnd = (timeline.length + 1) * bucketSize;
-      const k = Math.min(skippable(engine, stationary, workload, i), nextProgress - i, bucketEnd - i);
+      const k = Math.min(skippable(engine, effect, workload, i), nextProgress - i, bucketEnd - i);
       if (k > 0) {
-        applySkip(engine, stationary, k);
+        applySkip(engine, effect, k);
         i += k;
         closeBucketsUpTo(i - 1);
         continue;
       }
     }
-    const before = canSkip ? snapshot(engine) : undefined;
+    const before = shape === undefined ? undefined : snapshot(engine);
     runIteration(engine, ops, workload.every, i);
     closeBucketsUpTo(i);
-    // Two identical iterations in a row mark a stationary stretch that can be skipped over.
-    const effect = before ? effectOf(engine, before) : undefined;
-    stationary = effect && last && sameEffect(effect, last) ? effect : undefined;
-    last = effect;
+    const now = before ? effectOf(engine, before) : undefined;
+    engine.ringLog = undefined;
+    if (now && shape !== undefined && last && sameEffect(now, last) && engine.shape() === shape)
+      known.set(shape, now);
+    last = now;
     i++;
   }
   if (timeline.length === 0 || (timeline.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
@@ -234,9 +240,8 @@ interface Snapshot {
   count0: number;
   collections: number;
   clamps: number;
-  freelists: string;
+  shape: string;
   live: [number, number, number, number];
-  rings: Map<string, number>;
 }
 
 interface IterationEffect {
@@ -244,43 +249,34 @@ interface IterationEffect {
   maxRel: number;
   minRel: number;
   dLive0: number;
-  rings: [string, number][];
+  /** Rings the iteration added (each with its count). */
+  rings: RingGroup[];
 }
 
 function snapshot(e: GcEngine): Snapshot {
   e.prefixMax = e.count[0];
   e.prefixMin = e.count[0];
-  const rings = new Map<string, number>();
-  for (const [key, group] of e.rings) {
-    if (sumDist(group.dist, 1, 3) === 0 && !group.finalized) rings.set(key, group.count);
-  }
+  e.ringLog = [];
   return {
     count0: e.count[0],
     collections: e.collectionsTotal,
     clamps: e.clampEvents,
-    freelists: JSON.stringify(e.freelists),
+    shape: e.shape(),
     live: [...e.live] as [number, number, number, number],
-    rings,
   };
 }
 
-/** What one iteration did, when it can be repeated by arithmetic: no collection, no clamp, free-lists unchanged. */
+/** What one iteration did, when it can be repeated by arithmetic: no collection, no clamp, same shape after. */
 function effectOf(e: GcEngine, s: Snapshot): IterationEffect | undefined {
   if (e.collectionsTotal !== s.collections || e.clampEvents !== s.clamps || e.scheduled) return undefined;
-  if (e.inflight.length > 0 || JSON.stringify(e.freelists) !== s.freelists) return undefined;
+  if (e.inflight.length > 0 || e.shape() !== s.shape) return undefined;
   if (e.live[1] !== s.live[1] || e.live[2] !== s.live[2] || e.live[3] !== s.live[3]) return undefined;
-  const rings: [string, number][] = [];
-  for (const [key, group] of e.rings) {
-    if (sumDist(group.dist, 1, 3) !== 0 || group.finalized) continue;
-    const delta = group.count - (s.rings.get(key) ?? 0);
-    if (delta !== 0) rings.push([key, delta]);
-  }
   return {
     dCount: e.count[0] - s.count0,
     maxRel: e.prefixMax - s.count0,
     minRel: e.prefixMin - s.count0,
     dLive0: e.live[0] - s.live[0],
-    rings,
+    rings: e.ringLog ?? [],
   };
 }
 
@@ -291,7 +287,13 @@ function sameEffect(a: IterationEffect, b: IterationEffect): boolean {
     a.minRel === b.minRel &&
     a.dLive0 === b.dLive0 &&
     a.rings.length === b.rings.length &&
-    a.rings.every(([k, d], i) => b.rings[i]?.[0] === k && b.rings[i]?.[1] === d)
+    a.rings.every(
+      (r, i) =>
+        b.rings[i] !== undefined &&
+        ringKey(r.type, r.dist, r.finalized) ===
+          ringKey(b.rings[i].type, b.rings[i].dist, b.rings[i].finalized) &&
+        r.count === b.rings[i].count,
+    )
   );
 }
 
@@ -316,9 +318,11 @@ function skippable(e: GcEngine, effect: IterationEffect, workload: Workload, i: 
 function applySkip(e: GcEngine, effect: IterationEffect, k: number): void {
   e.count[0] += effect.dCount * k;
   e.live[0] += effect.dLive0 * k;
-  for (const [key, delta] of effect.rings) {
+  for (const added of effect.rings) {
+    const key = ringKey(added.type, added.dist, added.finalized);
     const group = e.rings.get(key);
-    if (group) group.count += delta * k;
+    if (group) group.count += added.count * k;
+    else e.rings.set(key, { ...added, count: added.count * k });
   }
 }
 

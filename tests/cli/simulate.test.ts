@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { simulate } from '../../src/core/simulator/simulate.js';
+import { normalizeWorkload } from '../../src/core/simulator/workload.js';
+import { cli } from '../helpers/cli.js';
+import { installedPythons } from '../helpers/pythons.js';
+import { REPO, RUNBOOKS_DIR } from '../helpers/runbooks.js';
+
+const w01 = join(REPO, 'tests/fixtures/workloads/w01-ring2.yaml');
+const tmp = () => mkdtempSync(join(tmpdir(), 'gc-incident-sim-'));
+// What the core computes for the fixture; the CLI must print exactly this (its exactness is tested elsewhere).
+const expected = simulate(normalizeWorkload(parse(readFileSync(w01, 'utf8'))));
+const { found } = installedPythons();
+
+function pngSize(buffer: Buffer): { width: number; height: number } {
+  expect(buffer.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
+}
+
+describe('gc-incident simulate', () => {
+  it('prints per-generation stats, count, garbage, pauses and heap', async () => {
+    const run = await cli(['simulate', w01]);
+    expect(run.code).toBe(0);
+    const [g0, g1, g2] = expected.stats;
+    expect(run.stdout).toMatch(
+      new RegExp(`collections\\s+${g0?.collections}\\s+${g1?.collections}\\s+${g2?.collections}`),
+    );
+    expect(run.stdout).toContain(`gc.get_count() ${JSON.stringify(expected.count)}`);
+    expect(run.stdout).toMatch(/pauses: 57 collections, p50 [0-9.]+ ms, p95 [0-9.]+ ms, p99 [0-9.]+ ms, max/);
+    expect(run.stdout).toMatch(/peak [0-9,]+, steady [0-9,]+/);
+  });
+
+  it('--json prints one object with stats, count, garbage and pauses', async () => {
+    const run = await cli(['simulate', w01, '--json']);
+    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(out.stats).toEqual(expected.stats);
+    expect(out.count).toEqual(expected.count);
+    expect(out.garbage).toBe(0);
+    expect(out.pauses).toMatchObject({ count: 57 });
+    expect(out.variants).toEqual([]);
+  });
+
+  it('--python changes the modelled version and its default thresholds', async () => {
+    const out = JSON.parse((await cli(['simulate', w01, '--json', '--python', '3.13'])).stdout);
+    expect(out.python).toBe('3.13');
+    expect(out.thresholds).toEqual([2000, 10, 10]);
+    const model = JSON.parse((await cli(['simulate', w01, '--json', '--python', '3.14-incremental'])).stdout);
+    expect(model.fidelity).toBe('model only');
+  });
+
+  it('--what-if prints one comparison table with every variant', async () => {
+    const run = await cli([
+      'simulate',
+      w01,
+      '--what-if',
+      'freeze',
+      '--what-if',
+      'threshold=50000,20,100',
+      '--what-if',
+      'python=3.13',
+      '--what-if',
+      'disable+collect=5000',
+      '--what-if',
+      'break-cycles',
+    ]);
+    expect(run.code).toBe(0);
+    const table = run.stdout.slice(run.stdout.indexOf('What-if comparison'));
+    expect(table).toMatch(
+      /variant\s+python\s+gen0\s+gen1\s+gen2\s+collected\s+p50 ms\s+p95 ms\s+max ms\s+peak heap\s+GC ms\/s/,
+    );
+    for (const v of [
+      'baseline',
+      'freeze',
+      'threshold=50000,20,100',
+      'python=3.13',
+      'disable+collect=5000',
+      'break-cycles',
+    ]) {
+      expect(table).toContain(v);
+    }
+    expect(table).toMatch(/break-cycles\s+3\.12\s+0\s+0\s+0\s+0/);
+  });
+
+  it('a runbook simulate step can be simulated by RUNBOOK_ID:STEP_ID', async () => {
+    const run = await cli(['simulate', 'gc-full-collection-latency:simulate-heap'], { RUNBOOKS_DIR });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Workload 'full-collection-latency'");
+    expect(run.stdout).toContain('--what-if freeze');
+  });
+
+  it('--chart writes a PNG of a size Slack previews well, and an SVG', async () => {
+    const dir = tmp();
+    await cli(['simulate', w01, '--what-if', 'freeze', '--chart', join(dir, 'heap.png')]);
+    const size = pngSize(readFileSync(join(dir, 'heap.png')));
+    expect(size.width).toBeGreaterThanOrEqual(1200);
+    expect(size.height).toBeGreaterThanOrEqual(600);
+    await cli(['simulate', w01, '--chart', join(dir, 'heap.svg')]);
+    const svg = readFileSync(join(dir, 'heap.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('iteration');
+    const bad = await cli(['simulate', w01, '--chart', join(dir, 'heap.gif')]);
+    expect(bad.code).toBe(2);
+  });
+
+  it('an invalid workload gets FILE:LINE:COL errors and exit 1', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'python: "3.12"\niterations: 10\neach_iteration:\n  - keep: 1\n    temp: 2\n  - cycle: {size: 2, finalizer: true}\n    kind: list\n',
+    );
+    const run = await cli(['simulate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${file}:4:5: error: /each_iteration/0: each operation names exactly one of keep, temp, bulk, cycle`,
+    );
+    writeFileSync(
+      file,
+      'python: "3.12"\niterations: 10\neach_iteration:\n  - cycle: {size: 2, finalizer: true}\n    kind: list\n',
+    );
+    const lint = await cli(['simulate', file]);
+    expect(lint.stderr).toContain(`${file}:4:12: error: a list cannot have a finalizer`);
+  });
+
+  it('an absurd workload is refused with a clear message', async () => {
+    const dir = tmp();
+    const file = join(dir, 'huge.yaml');
+    writeFileSync(
+      file,
+      'python: "3.12"\niterations: 10000000000\neach_iteration:\n  - cycle: {size: 100000}\n',
+    );
+    const run = await cli(['simulate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[WORKLOAD_TOO_LARGE]');
+  });
+
+  it('unknown what-ifs and versions are usage errors', async () => {
+    expect((await cli(['simulate', w01, '--what-if', 'magic'])).code).toBe(2);
+    expect((await cli(['simulate', w01, '--python', '2.7'])).code).toBe(2);
+  });
+
+  describe.skipIf(found.length === 0)('--against a real interpreter', () => {
+    it('prints both side by side and exits 0 when identical', async () => {
+      const python = found[found.length - 1];
+      const run = await cli(['simulate', w01, '--against', python?.path ?? '']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/gen 0 collections\s+\d+\s+\d+/);
+      expect(run.stdout).toContain('identical');
+    });
+
+    it('accepts a version found with pyenv', async () => {
+      const version = found[0]?.modelled ?? '3.12';
+      const run = await cli(['simulate', w01, '--against', version]);
+      expect(run.code).toBe(0);
+    });
+
+    it('--json reports both results and whether they are identical', async () => {
+      const run = await cli(['simulate', w01, '--against', found[0]?.path ?? '', '--json']);
+      const out = JSON.parse(run.stdout) as {
+        identical: boolean;
+        cpython: { stats: unknown };
+        simulator: { stats: unknown };
+      };
+      expect(out.identical).toBe(true);
+      expect(out.cpython.stats).toEqual(out.simulator.stats);
+    });
+
+    it('a missing interpreter is a clear error', async () => {
+      const run = await cli(['simulate', w01, '--against', '/no/such/python']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('[PYTHON_NOT_FOUND]');
+    });
+  });
+});
+
+describe('--against when CPython disagrees', () => {
+  it('prints the differences and exits 1', async () => {
+    // A stand-in interpreter: it answers the version probe as CPython 3.12.1 would, then reports
+    // numbers that differ from the model, the way a patched or misbehaving interpreter would.
+    const dir = tmp();
+    const fake = join(dir, 'python3.12');
+    const stats = JSON.stringify({
+      stats: [
+        { collections: 1, collected: 2, uncollectable: 0 },
+        { collections: 0, collected: 0, uncollectable: 0 },
+        { collections: 0, collected: 0, uncollectable: 0 },
+      ],
+      count: [0, 0, 0],
+      garbage: 0,
+      python: '3.12.1',
+    });
+    writeFileSync(
+      fake,
+      `#!/bin/sh\nif [ "$3" = "-c" ]; then echo "cpython 3.12.1 0"; else cat >/dev/null; echo '${stats}'; fi\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const run = await cli(['simulate', w01, '--against', fake]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/gen 0 collections\s+1\s+\d+\s+DIFFERENT/);
+    expect(run.stdout).toContain('the simulator and CPython disagree');
+  });
+});
+
+describe('gc-incident repro', () => {
+  it('prints a standalone script that prints one JSON line', async () => {
+    const run = await cli(['repro', w01]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^# gc-incident repro script for workload 'w01-ring2'/);
+    expect(run.stdout).toContain('gc.set_threshold(700, 10, 10)');
+    expect(run.stdout).toContain("'garbage': len(gc.garbage)");
+    const v313 = await cli(['repro', w01, '--python', '3.13']);
+    expect(v313.stdout).toContain('gc.set_threshold(2000, 10, 10)');
+    const broken = await cli(['repro', w01, '--what-if', 'break-cycles']);
+    expect(broken.stdout).toContain('r0.ref = None');
+  });
+});
