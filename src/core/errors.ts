@@ -20,6 +20,14 @@ export const ErrorCodes = {
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
   PYTHON_NOT_FOUND: 'The interpreter asked for with --against or --python cannot be found.',
   PYTHON_FAILED: 'A Python interpreter running a repro or calibration script failed.',
+  INCIDENT_NOT_FOUND: 'No incident with the given id exists.',
+  STEP_NOT_FOUND: "The incident's runbook has no step with the given id.",
+  ILLEGAL_TRANSITION: "The command is not allowed in the incident's current state (the message says why).",
+  NOT_APPROVED: 'A containment action that requires confirmation has not been approved.',
+  CONFLICT: 'Another command changed the incident at the same moment; retried and still conflicting.',
+  STORE_UNAVAILABLE: 'The incident store (SQLite file or PostgreSQL server) cannot be reached or written.',
+  METRICS_UNAVAILABLE: 'No metrics datasource is configured or reachable for a query or check step.',
+  INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
 } as const;
 

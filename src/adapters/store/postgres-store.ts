@@ -1,0 +1,214 @@
+/**
+ * The replicated deployment's store: PostgreSQL through a `pg` pool. Appends
+ * check the incident's version inside the transaction, so concurrent replicas
+ * never both apply a change; migrations run under an advisory lock, so
+ * replicas starting together apply each one once.
+ */
+import pg from 'pg';
+import { GcIncidentError } from '../../core/errors.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import type { IncidentStore, StoredResponse } from '../../core/ports.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+const MIGRATION_LOCK = 7_134_211_001;
+
+export interface PostgresOptions {
+  readonly connectionString: string;
+  /** A schema to use instead of public (tests give each run its own). */
+  readonly schema?: string | undefined;
+  readonly max?: number | undefined;
+}
+
+export class PostgresStore implements IncidentStore {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly options: PostgresOptions) {
+    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    // A lost connection surfaces on the next query; an idle client's error must not crash the process.
+    this.pool.on('error', () => {});
+    if (options.schema) {
+      const schema = options.schema;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+      this.pool.on('connect', (client) => {
+        void client.query(`SET search_path TO ${schema}`);
+      });
+    }
+  }
+
+  private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new GcIncidentError('STORE_UNAVAILABLE', `cannot reach PostgreSQL: ${(error as Error).message}`);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (error) {
+      throw new GcIncidentError('STORE_UNAVAILABLE', `PostgreSQL query failed: ${(error as Error).message}`);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    if (this.options.schema) await this.query(`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`);
+    await this.tx(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())', [
+          migration.version,
+        ]);
+      }
+    });
+  }
+
+  async nextIncidentNumber(year: number): Promise<number> {
+    const { rows } = await this.query<{ last: number }>(
+      `INSERT INTO incident_counters (year, last) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last = incident_counters.last + 1 RETURNING last`,
+      [year],
+    );
+    return rows[0]?.last ?? 1;
+  }
+
+  async append(
+    incidentId: string,
+    expectedVersion: number,
+    events: readonly TimelineEvent[],
+    snapshot: Incident,
+    idempotencyKey?: string,
+  ): Promise<boolean> {
+    const rejected = Symbol('rejected');
+    try {
+      return await this.tx(async (client) => {
+        if (expectedVersion === 0) {
+          const r = await client.query(
+            `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+            [incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, snapshot],
+          );
+          if (r.rowCount === 0) throw rejected;
+        } else {
+          const r = await client.query(
+            'UPDATE incidents SET version = $1, status = $2, updated_at = $3, snapshot = $4 WHERE id = $5 AND version = $6',
+            [snapshot.version, snapshot.status, snapshot.updatedAt, snapshot, incidentId, expectedVersion],
+          );
+          if (r.rowCount === 0) throw rejected;
+        }
+        for (const e of events) {
+          await client.query(
+            'INSERT INTO events (incident_id, seq, at, actor, type, data) VALUES ($1, $2, $3, $4, $5, $6)',
+            [e.incidentId, e.seq, e.at, e.actor, e.type, e.data],
+          );
+        }
+        if (idempotencyKey) {
+          const r = await client.query(
+            `INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (key) DO NOTHING`,
+            [idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt],
+          );
+          if (r.rowCount === 0) throw rejected;
+        }
+        return true;
+      });
+    } catch (error) {
+      if (error === rejected) return false;
+      // A concurrent writer inserting the same primary key first is also a lost race, not a failure.
+      if ((error as { code?: string }).code === '23505') return false;
+      if (error instanceof GcIncidentError) throw error;
+      throw new GcIncidentError(
+        'STORE_UNAVAILABLE',
+        `writing incident ${incidentId} failed: ${(error as Error).message}`,
+        {
+          incidentId,
+        },
+      );
+    }
+  }
+
+  async load(incidentId: string): Promise<Incident | undefined> {
+    const { rows } = await this.query<{ snapshot: Incident }>(
+      'SELECT snapshot FROM incidents WHERE id = $1',
+      [incidentId],
+    );
+    return rows[0]?.snapshot;
+  }
+
+  async timeline(incidentId: string): Promise<TimelineEvent[]> {
+    const { rows } = await this.query<{
+      incident_id: string;
+      seq: number;
+      at: Date;
+      actor: string;
+      type: string;
+      data: Record<string, unknown>;
+    }>('SELECT incident_id, seq, at, actor, type, data FROM events WHERE incident_id = $1 ORDER BY seq', [
+      incidentId,
+    ]);
+    return rows.map((r) => ({
+      incidentId: r.incident_id,
+      seq: r.seq,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      type: r.type as TimelineEvent['type'],
+      data: r.data,
+    }));
+  }
+
+  async list(
+    options: { status?: Incident['status'] | undefined; limit?: number | undefined } = {},
+  ): Promise<Incident[]> {
+    const limit = options.limit ?? 50;
+    const { rows } = options.status
+      ? await this.query<{ snapshot: Incident }>(
+          'SELECT snapshot FROM incidents WHERE status = $1 ORDER BY opened_at DESC, id DESC LIMIT $2',
+          [options.status, limit],
+        )
+      : await this.query<{ snapshot: Incident }>(
+          'SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT $1',
+          [limit],
+        );
+    return rows.map((r) => r.snapshot);
+  }
+
+  async findIdempotent(key: string): Promise<StoredResponse | undefined> {
+    const { rows } = await this.query<{ incident_id: string; seqs: number[] }>(
+      'SELECT incident_id, seqs FROM idempotency WHERE key = $1',
+      [key],
+    );
+    const row = rows[0];
+    return row ? { incidentId: row.incident_id, seqs: row.seqs } : undefined;
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The default store: one SQLite file (better-sqlite3) in WAL mode with
+ * synchronous=FULL, so an event acknowledged to a user survives a crash of the
+ * process or of the machine. Several processes may share the file (busy
+ * timeout); for replicas across machines use PostgreSQL.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { GcIncidentError } from '../../core/errors.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import type { IncidentStore, StoredResponse } from '../../core/ports.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+interface EventRow {
+  incident_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  data: string;
+}
+
+export class SqliteStore implements IncidentStore {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 10000');
+      this.db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new GcIncidentError(
+        'STORE_UNAVAILABLE',
+        `cannot open the SQLite database ${path}: ${(error as Error).message}`,
+        {
+          path,
+        },
+      );
+    }
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.db
+        .transaction(() => {
+          this.db.exec(migration.sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(migration.version, new Date().toISOString());
+        })
+        .immediate();
+    }
+  }
+
+  async nextIncidentNumber(year: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
+          )
+          .run(year);
+        return (
+          this.db.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
+        ).last;
+      })
+      .immediate();
+  }
+
+  async append(
+    incidentId: string,
+    expectedVersion: number,
+    events: readonly TimelineEvent[],
+    snapshot: Incident,
+    idempotencyKey?: string,
+  ): Promise<boolean> {
+    const write = this.db.transaction(() => {
+      const json = JSON.stringify(snapshot);
+      if (expectedVersion === 0) {
+        const r = this.db
+          .prepare(
+            'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+          )
+          .run(incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, json);
+        if (r.changes === 0) return false;
+      } else {
+        const r = this.db
+          .prepare(
+            'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
+          )
+          .run(snapshot.version, snapshot.status, snapshot.updatedAt, json, incidentId, expectedVersion);
+        if (r.changes === 0) return false;
+      }
+      const insert = this.db.prepare(
+        'INSERT INTO events (incident_id, seq, at, actor, type, data) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const e of events) insert.run(e.incidentId, e.seq, e.at, e.actor, e.type, JSON.stringify(e.data));
+      if (idempotencyKey) {
+        const r = this.db
+          .prepare(
+            'INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+          )
+          .run(idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt);
+        if (r.changes === 0) throw new KeyTaken();
+      }
+      return true;
+    });
+    try {
+      return write.immediate();
+    } catch (error) {
+      if (error instanceof KeyTaken) return false;
+      throw new GcIncidentError(
+        'STORE_UNAVAILABLE',
+        `writing incident ${incidentId} failed: ${(error as Error).message}`,
+        {
+          incidentId,
+        },
+      );
+    }
+  }
+
+  async load(incidentId: string): Promise<Incident | undefined> {
+    const row = this.db.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
+      | { snapshot: string }
+      | undefined;
+    return row ? (JSON.parse(row.snapshot) as Incident) : undefined;
+  }
+
+  async timeline(incidentId: string): Promise<TimelineEvent[]> {
+    const rows = this.db
+      .prepare(
+        'SELECT incident_id, seq, at, actor, type, data FROM events WHERE incident_id = ? ORDER BY seq',
+      )
+      .all(incidentId) as EventRow[];
+    return rows.map((r) => ({
+      incidentId: r.incident_id,
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      type: r.type as TimelineEvent['type'],
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    }));
+  }
+
+  async list(
+    options: { status?: Incident['status'] | undefined; limit?: number | undefined } = {},
+  ): Promise<Incident[]> {
+    const limit = options.limit ?? 50;
+    const rows = (
+      options.status
+        ? this.db
+            .prepare(
+              'SELECT snapshot FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?',
+            )
+            .all(options.status, limit)
+        : this.db
+            .prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?')
+            .all(limit)
+    ) as { snapshot: string }[];
+    return rows.map((r) => JSON.parse(r.snapshot) as Incident);
+  }
+
+  async findIdempotent(key: string): Promise<StoredResponse | undefined> {
+    const row = this.db.prepare('SELECT incident_id, seqs FROM idempotency WHERE key = ?').get(key) as
+      | { incident_id: string; seqs: string }
+      | undefined;
+    return row ? { incidentId: row.incident_id, seqs: JSON.parse(row.seqs) as number[] } : undefined;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+class KeyTaken extends Error {}

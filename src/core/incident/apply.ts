@@ -1,0 +1,66 @@
+/** Folds timeline events into the incident. The only way incident state changes. */
+import type { Incident, StepState, TimelineEvent } from './model.js';
+
+export function apply(incident: Incident | undefined, event: TimelineEvent): Incident {
+  const d = event.data as Record<string, unknown>;
+  if (event.type === 'incident.opened') {
+    return {
+      id: event.incidentId,
+      title: String(d.title),
+      runbookId: String(d.runbookId),
+      runbookVersion: String(d.runbookVersion),
+      service: String(d.service),
+      inputs: (d.inputs ?? {}) as Record<string, string>,
+      severity: d.severity as Incident['severity'],
+      status: 'open',
+      phase: 'detection',
+      commander: String(d.commander),
+      participants: [],
+      steps: d.steps as StepState[],
+      openedAt: event.at,
+      updatedAt: event.at,
+      version: event.seq,
+    };
+  }
+  if (!incident) throw new Error(`event ${event.type} before incident.opened`);
+  const base = { ...incident, updatedAt: event.at, version: event.seq };
+  const patchStep = (patch: (s: StepState) => StepState): Incident => ({
+    ...base,
+    steps: incident.steps.map((s) => (s.id === d.stepId ? { ...patch(s), updatedAt: event.at } : s)),
+  });
+  switch (event.type) {
+    case 'phase.started':
+      return { ...base, phase: d.after as Incident['phase'] };
+    case 'step.started':
+      return patchStep((s) => ({ ...s, status: 'running', reason: undefined }));
+    case 'step.completed':
+      return patchStep((s) => ({ ...s, status: 'done', result: d.result ?? undefined }));
+    case 'step.failed':
+      return patchStep((s) => ({
+        ...s,
+        status: 'failed',
+        reason: String(d.error),
+        result: d.result ?? undefined,
+      }));
+    case 'step.skipped':
+      return patchStep((s) => ({ ...s, status: 'skipped', reason: String(d.reason) }));
+    case 'step.assigned':
+      return patchStep((s) => ({ ...s, assignee: String(d.after) }));
+    case 'action.approved':
+      return patchStep((s) => ({ ...s, approvedBy: String(d.after) }));
+    case 'status.changed':
+      return { ...base, status: d.after as Incident['status'] };
+    case 'participant.joined':
+      return { ...base, participants: [...incident.participants, String(d.after)] };
+    case 'commander.changed':
+      return { ...base, commander: String(d.after) };
+    case 'note.added':
+      return base;
+  }
+}
+
+export function fold(events: readonly TimelineEvent[]): Incident | undefined {
+  let incident: Incident | undefined;
+  for (const event of events) incident = apply(incident, event);
+  return incident;
+}

@@ -1,0 +1,21 @@
+/** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
+import type { Actor, IncidentStatus, Phase } from './model.js';
+
+interface Base {
+  readonly actor: Actor;
+  /** Slack retries and double clicks send the same command twice; the key makes the second a replay. */
+  readonly idempotencyKey?: string | undefined;
+}
+
+export type IncidentCommand =
+  | (Base & { type: 'start-step'; stepId: string })
+  | (Base & { type: 'complete-step'; stepId: string; result?: unknown })
+  | (Base & { type: 'fail-step'; stepId: string; error: string; result?: unknown })
+  | (Base & { type: 'skip-step'; stepId: string; reason: string })
+  | (Base & { type: 'assign-step'; stepId: string; assignee: Actor })
+  | (Base & { type: 'approve-action'; stepId: string })
+  | (Base & { type: 'advance-phase'; to?: Phase | undefined })
+  | (Base & { type: 'set-status'; status: IncidentStatus; reason?: string | undefined })
+  | (Base & { type: 'join' })
+  | (Base & { type: 'set-commander'; commander: Actor })
+  | (Base & { type: 'add-note'; text: string });

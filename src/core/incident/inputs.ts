@@ -1,0 +1,67 @@
+/**
+ * Runbook inputs for a new incident: defaults filled in, every value checked
+ * against its declared type, pattern and enum before it can reach a query.
+ */
+import { parseDuration } from '../duration.js';
+import { GcIncidentError } from '../errors.js';
+import type { Runbook } from '../runbook/types.js';
+
+export function resolveInputs(
+  runbook: Runbook,
+  given: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const declared = new Map((runbook.inputs ?? []).map((i) => [i.name, i]));
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(given)) {
+    if (!declared.has(name)) {
+      throw new GcIncidentError(
+        'INPUT_INVALID',
+        `runbook '${runbook.metadata.id}' has no input '${name}' (inputs: ${[...declared.keys()].join(', ') || 'none'})`,
+        { input: name },
+      );
+    }
+  }
+  for (const input of declared.values()) {
+    const value = given[input.name] ?? (input.default !== undefined ? String(input.default) : undefined);
+    if (value === undefined) {
+      if (input.required) {
+        throw new GcIncidentError(
+          'INPUT_INVALID',
+          `input '${input.name}' is required: ${input.description}`,
+          {
+            input: input.name,
+          },
+        );
+      }
+      continue;
+    }
+    const problem = checkValue(value, input);
+    if (problem) {
+      throw new GcIncidentError('INPUT_INVALID', `input '${input.name}' = '${truncate(value)}' ${problem}`, {
+        input: input.name,
+      });
+    }
+    out[input.name] = value;
+  }
+  return out;
+}
+
+function checkValue(
+  value: string,
+  input: { type: string; pattern?: string | undefined; enum?: string[] | undefined },
+): string | undefined {
+  if (value.length > 256) return 'is longer than 256 characters';
+  if (/[\u0000-\u001f\u007f]/.test(value)) return 'contains control characters';
+  if (input.type === 'integer' && !/^-?[0-9]+$/.test(value)) return 'is not an integer';
+  if (input.type === 'number' && !Number.isFinite(Number(value))) return 'is not a number';
+  if (input.type === 'duration' && !parseDuration(value).ok) return 'is not a duration such as 5m';
+  if (input.enum && !input.enum.includes(value)) return `is not one of ${input.enum.join(', ')}`;
+  if (input.pattern !== undefined && !new RegExp(`^(?:${input.pattern})$`, 'u').test(value)) {
+    return `does not match the pattern ${input.pattern}`;
+  }
+  return undefined;
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}

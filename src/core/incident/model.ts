@@ -1,0 +1,94 @@
+/**
+ * An incident as the engine sees it: built by folding its append-only
+ * timeline (see apply.ts), never edited in place.
+ */
+export const PHASES = ['detection', 'triage', 'containment', 'verification', 'follow-up'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const STATUSES = ['open', 'mitigated', 'resolved', 'closed'] as const;
+export type IncidentStatus = (typeof STATUSES)[number];
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+export type StepKind =
+  | 'check'
+  | 'query'
+  | 'simulate'
+  | 'command'
+  | 'link'
+  | 'manual'
+  | 'action'
+  | 'follow-up';
+
+/** Who did something: a Slack user id (U…), `cli:<user>`, or `system`. */
+export type Actor = string;
+
+export interface StepState {
+  readonly id: string;
+  readonly phase: Phase;
+  readonly kind: StepKind;
+  readonly title: string;
+  readonly optional: boolean;
+  /** Containment actions only. */
+  readonly risk?: 'low' | 'medium' | 'high' | undefined;
+  readonly needsApproval?: boolean | undefined;
+  readonly status: StepStatus;
+  readonly assignee?: Actor | undefined;
+  readonly approvedBy?: Actor | undefined;
+  readonly reason?: string | undefined;
+  /** What running the step produced: a check evaluation, a query result summary, a simulation summary. */
+  readonly result?: unknown;
+  readonly updatedAt?: string | undefined;
+}
+
+export interface Incident {
+  readonly id: string;
+  readonly title: string;
+  readonly runbookId: string;
+  /** sha256 of the runbook file the incident started from. */
+  readonly runbookVersion: string;
+  readonly service: string;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
+  readonly status: IncidentStatus;
+  readonly phase: Phase;
+  readonly commander: Actor;
+  readonly participants: readonly Actor[];
+  readonly steps: readonly StepState[];
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  /** Number of timeline events; the optimistic-concurrency version. */
+  readonly version: number;
+}
+
+export interface TimelineEvent {
+  /** 1-based position in the incident's timeline. */
+  readonly seq: number;
+  readonly incidentId: string;
+  /** UTC, ISO 8601 with date. */
+  readonly at: string;
+  readonly actor: Actor;
+  readonly type: EventType;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type EventType =
+  | 'incident.opened'
+  | 'phase.started'
+  | 'step.started'
+  | 'step.completed'
+  | 'step.failed'
+  | 'step.skipped'
+  | 'step.assigned'
+  | 'action.approved'
+  | 'status.changed'
+  | 'participant.joined'
+  | 'commander.changed'
+  | 'note.added';
+
+export function formatIncidentId(year: number, n: number): string {
+  return `GC-${year}-${String(n).padStart(4, '0')}`;
+}
+
+export function stepOf(incident: Incident, stepId: string): StepState | undefined {
+  return incident.steps.find((s) => s.id === stepId);
+}

@@ -1,0 +1,146 @@
+/**
+ * The incident engine: opens incidents from runbooks and executes commands
+ * against them through an IncidentStore, with idempotency keys and optimistic
+ * versioning, so retries, double clicks and replicas never duplicate a change.
+ * Time comes from the injected clock.
+ */
+import { GcIncidentError } from '../errors.js';
+import type { Clock, IncidentStore } from '../ports.js';
+import type { Runbook } from '../runbook/types.js';
+import { apply } from './apply.js';
+import type { IncidentCommand } from './commands.js';
+import { decide, type PendingEvent } from './decide.js';
+import { resolveInputs } from './inputs.js';
+import { type Actor, formatIncidentId, type Incident, type TimelineEvent } from './model.js';
+import { planSteps } from './plan.js';
+
+export interface OpenRequest {
+  readonly runbook: Runbook;
+  /** sha256 of the runbook file, so the incident records exactly which version it followed. */
+  readonly runbookVersion: string;
+  readonly service: string;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly severity?: Incident['severity'] | undefined;
+  readonly commander: Actor;
+  readonly title?: string | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface CommandOutcome {
+  readonly incident: Incident;
+  readonly events: readonly TimelineEvent[];
+  /** True when the idempotency key had been seen: nothing changed, the original outcome is returned. */
+  readonly replayed: boolean;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export class IncidentService {
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(request: OpenRequest): Promise<CommandOutcome> {
+    if (request.idempotencyKey) {
+      const replay = await this.replay(request.idempotencyKey);
+      if (replay) return replay;
+    }
+    const inputs = resolveInputs(request.runbook, request.inputs);
+    const now = this.clock.now();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const number = await this.store.nextIncidentNumber(now.getUTCFullYear());
+      const id = formatIncidentId(now.getUTCFullYear(), number);
+      const event: TimelineEvent = {
+        seq: 1,
+        incidentId: id,
+        at: now.toISOString(),
+        actor: request.commander,
+        type: 'incident.opened',
+        data: {
+          title: request.title ?? request.runbook.metadata.title,
+          runbookId: request.runbook.metadata.id,
+          runbookVersion: request.runbookVersion,
+          service: request.service,
+          inputs,
+          severity: request.severity ?? request.runbook.metadata.severity,
+          commander: request.commander,
+          steps: planSteps(request.runbook),
+        },
+      };
+      const incident = apply(undefined, event);
+      if (await this.store.append(id, 0, [event], incident, request.idempotencyKey)) {
+        return { incident, events: [event], replayed: false };
+      }
+      if (request.idempotencyKey) {
+        const replay = await this.replay(request.idempotencyKey);
+        if (replay) return replay;
+      }
+    }
+    throw new GcIncidentError('CONFLICT', 'could not allocate an incident id; try again');
+  }
+
+  async get(incidentId: string): Promise<Incident> {
+    const incident = await this.store.load(incidentId);
+    if (!incident) {
+      throw new GcIncidentError(
+        'INCIDENT_NOT_FOUND',
+        `no incident ${incidentId} (list them with 'gc-incident incidents')`,
+        {
+          incidentId,
+        },
+      );
+    }
+    return incident;
+  }
+
+  async execute(incidentId: string, command: IncidentCommand): Promise<CommandOutcome> {
+    if (command.idempotencyKey) {
+      const replay = await this.replay(command.idempotencyKey);
+      if (replay) return replay;
+    }
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const incident = await this.get(incidentId);
+      const pending = decide(incident, command);
+      if (pending.length === 0) return { incident, events: [], replayed: false };
+      const events = this.stamp(incident, pending, command.actor);
+      const next = events.reduce<Incident>((state, e) => apply(state, e), incident);
+      if (await this.store.append(incidentId, incident.version, events, next, command.idempotencyKey)) {
+        return { incident: next, events, replayed: false };
+      }
+      // Someone else changed the incident (or used the same key) meanwhile: look again.
+      if (command.idempotencyKey) {
+        const replay = await this.replay(command.idempotencyKey);
+        if (replay) return replay;
+      }
+    }
+    throw new GcIncidentError(
+      'CONFLICT',
+      `incident ${incidentId} kept changing under this command; try again`,
+      {
+        incidentId,
+      },
+    );
+  }
+
+  private stamp(incident: Incident, pending: readonly PendingEvent[], actor: Actor): TimelineEvent[] {
+    const at = this.clock.now().toISOString();
+    return pending.map((p, i) => ({
+      seq: incident.version + i + 1,
+      incidentId: incident.id,
+      at,
+      actor,
+      type: p.type,
+      data: p.data,
+    }));
+  }
+
+  private async replay(key: string): Promise<CommandOutcome | undefined> {
+    const stored = await this.store.findIdempotent(key);
+    if (!stored) return undefined;
+    const incident = await this.get(stored.incidentId);
+    const timeline = await this.store.timeline(stored.incidentId);
+    const seqs = new Set(stored.seqs);
+    return { incident, events: timeline.filter((e) => seqs.has(e.seq)), replayed: true };
+  }
+}

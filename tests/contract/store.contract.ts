@@ -1,0 +1,195 @@
+/**
+ * The IncidentStore contract: every implementation runs these same tests
+ * (tests/contract/stores.test.ts runs them for SQLite and PostgreSQL).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fold } from '../../src/core/incident/apply.js';
+import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
+import { IncidentService } from '../../src/core/incident/service.js';
+import type { IncidentStore } from '../../src/core/ports.js';
+import { FakeClock, shippedRunbook } from '../helpers/engine.js';
+import type { StoreFactory } from '../helpers/stores.js';
+
+export function storeContract(factory: StoreFactory): void {
+  describe(`${factory.name} store contract`, () => {
+    let store: IncidentStore;
+    let cleanup: () => Promise<void>;
+    let clock: FakeClock;
+    let service: IncidentService;
+    const runbook = shippedRunbook('gc-full-collection-latency');
+    const open = (key?: string) =>
+      service.open({
+        runbook,
+        runbookVersion: 'sha256:test',
+        service: 'checkout',
+        inputs: { job: 'checkout' },
+        commander: 'U0COMMANDER',
+        idempotencyKey: key,
+      });
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await factory.create());
+      clock = new FakeClock();
+      service = new IncidentService(store, clock);
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it('migrations can run again on start', async () => {
+      await store.migrate();
+      await store.migrate();
+      await store.ping();
+    });
+
+    it('numbers incidents per year, atomically under concurrency', async () => {
+      const numbers = await Promise.all(Array.from({ length: 20 }, () => store.nextIncidentNumber(2026)));
+      expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await store.nextIncidentNumber(2027)).toBe(1);
+    });
+
+    it('opens an incident with a human id, its runbook version and every step pending', async () => {
+      const { incident, events } = await open();
+      expect(incident.id).toBe('GC-2026-0001');
+      expect(incident.runbookVersion).toBe('sha256:test');
+      expect(incident.inputs).toEqual({ job: 'checkout' });
+      expect(incident.steps.every((s) => s.status === 'pending')).toBe(true);
+      expect(events).toHaveLength(1);
+      expect(await store.load(incident.id)).toEqual(incident);
+      expect((await open()).incident.id).toBe('GC-2026-0002');
+    });
+
+    it('appends only at the expected version', async () => {
+      const { incident } = await open();
+      const event: TimelineEvent = {
+        seq: 2,
+        incidentId: incident.id,
+        at: clock.now().toISOString(),
+        actor: 'U1',
+        type: 'note.added',
+        data: { text: 'x' },
+      };
+      const next: Incident = { ...incident, version: 2 };
+      expect(await store.append(incident.id, 5, [event], next)).toBe(false);
+      expect(await store.append(incident.id, 1, [event], next)).toBe(true);
+      expect(await store.append(incident.id, 1, [event], next)).toBe(false);
+      expect(await store.append(incident.id, 0, [event], next)).toBe(false);
+      expect((await store.timeline(incident.id)).map((e) => e.seq)).toEqual([1, 2]);
+    });
+
+    it('keeps an append-only timeline whose fold is the stored snapshot', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      await service.execute(incident.id, { type: 'join', actor: 'U0ALICE' });
+      await service.execute(incident.id, { type: 'start-step', stepId: check, actor: 'U0ALICE' });
+      clock.advance(60_000);
+      await service.execute(incident.id, {
+        type: 'complete-step',
+        stepId: check,
+        actor: 'U0ALICE',
+        result: { value: 1 },
+      });
+      const timeline = await store.timeline(incident.id);
+      expect(timeline.map((e) => e.type)).toEqual([
+        'incident.opened',
+        'participant.joined',
+        'step.started',
+        'step.completed',
+      ]);
+      expect(timeline[3]).toMatchObject({
+        actor: 'U0ALICE',
+        at: '2026-11-23T10:01:00.000Z',
+        data: { before: 'running', after: 'done' },
+      });
+      expect(fold(timeline)).toEqual(await store.load(incident.id));
+    });
+
+    it('a replayed command changes nothing and returns the original outcome', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      const first = await service.execute(incident.id, {
+        type: 'complete-step',
+        stepId: check,
+        actor: 'U1',
+        idempotencyKey: 'k-1',
+      });
+      const again = await service.execute(incident.id, {
+        type: 'complete-step',
+        stepId: check,
+        actor: 'U1',
+        idempotencyKey: 'k-1',
+      });
+      expect(first.replayed).toBe(false);
+      expect(again.replayed).toBe(true);
+      expect(again.events).toEqual(first.events);
+      expect((await store.timeline(incident.id)).length).toBe(2);
+      const reopened = await open('open-1');
+      const reopenedAgain = await open('open-1');
+      expect(reopenedAgain.incident.id).toBe(reopened.incident.id);
+      expect(reopenedAgain.replayed).toBe(true);
+    });
+
+    it('two people pressing "done" at the same moment produce exactly one transition', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      const results = await Promise.allSettled(
+        ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'].map((actor) =>
+          service.execute(incident.id, { type: 'complete-step', stepId: check, actor }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((x) => x.status === 'rejected')) {
+        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+      }
+      const completed = (await store.timeline(incident.id)).filter((e) => e.type === 'step.completed');
+      expect(completed).toHaveLength(1);
+    });
+
+    it('the same idempotency key sent concurrently applies once', async () => {
+      const { incident } = await open();
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          service.execute(incident.id, {
+            type: 'add-note',
+            text: 'retry',
+            actor: 'U1',
+            idempotencyKey: 'slack-retry-7',
+          }),
+        ),
+      );
+      expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+      expect((await store.timeline(incident.id)).filter((e) => e.type === 'note.added')).toHaveLength(1);
+    });
+
+    it('lists incidents newest first, by status', async () => {
+      const a = (await open()).incident;
+      clock.advance(1000);
+      const b = (await open()).incident;
+      await service.execute(b.id, { type: 'set-status', status: 'mitigated', actor: 'U1' });
+      expect((await store.list()).map((i) => i.id)).toEqual([b.id, a.id]);
+      expect((await store.list({ status: 'open' })).map((i) => i.id)).toEqual([a.id]);
+      expect((await store.list({ limit: 1 })).map((i) => i.id)).toEqual([b.id]);
+    });
+
+    it('loads an incident with 10,000 timeline events', async () => {
+      const { incident } = await open();
+      let current = incident;
+      for (let batch = 0; batch < 20; batch++) {
+        const events: TimelineEvent[] = Array.from({ length: 500 }, (_, i) => ({
+          seq: current.version + i + 1,
+          incidentId: incident.id,
+          at: clock.now().toISOString(),
+          actor: 'U1',
+          type: 'note.added' as const,
+          data: { text: `note ${current.version + i + 1}` },
+        }));
+        const next = { ...current, version: current.version + 500 };
+        expect(await store.append(incident.id, current.version, events, next)).toBe(true);
+        current = next;
+      }
+      const timeline = await store.timeline(incident.id);
+      expect(timeline).toHaveLength(10_001);
+      expect(timeline.at(-1)?.seq).toBe(10_001);
+    });
+  });
+}
