@@ -1,8 +1,14 @@
+import { createInterface } from 'node:readline/promises';
+import type { Clock } from '../core/ports.js';
+
 /** What a CLI command may touch, injected so tests run commands in-process. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Asks a question on the terminal; resolves with the answer ('' at end of input). */
+  readonly ask?: ((question: string) => Promise<string>) | undefined;
+  readonly clock?: Clock | undefined;
 }
 
 export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2, FATAL: 3 } as const;
@@ -12,5 +18,20 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    ask: async (question) => {
+      const rl = createInterface({
+        input: process.stdin,
+        output: process.stdout,
+        terminal: process.stdin.isTTY,
+      });
+      try {
+        return await rl.question(question);
+      } catch {
+        return '';
+      } finally {
+        rl.close();
+      }
+    },
+    clock: { now: () => new Date() },
   };
 }

@@ -5,10 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
 import { calibrateCommand } from './commands/calibrate.js';
+import { incidentsCommand, showCommand } from './commands/incidents.js';
 import { reproCommand } from './commands/repro.js';
 import { runbooksCommand } from './commands/runbooks.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
+import { walkCommand } from './commands/walk.js';
 import { type CliIo, EXIT, processIo } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -32,6 +34,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     simulateCommand(io, done),
     reproCommand(io, done),
     calibrateCommand(io, done),
+    walkCommand(io, done),
+    incidentsCommand(io, done),
+    showCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');
@@ -40,7 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   program.addHelpText(
     'after',
     `
-Environment: RUNBOOKS_DIR, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE (see README.md).
+Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE (see README.md).
 Run 'gc-incident <command> --help' for a command's options.`,
   );
 

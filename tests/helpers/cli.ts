@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/main.js';
+import type { Clock } from '../../src/core/ports.js';
 
 export interface CliRun {
   code: number;
@@ -7,10 +8,20 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output and a controlled environment. */
-export async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  extra: { answers?: string[]; clock?: Clock } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const answers = [...(extra.answers ?? [])];
   const code = await runCli(args, {
+    ask: async (question) => {
+      stdout += question;
+      return answers.shift() ?? '';
+    },
+    ...(extra.clock ? { clock: extra.clock } : {}),
     stdout: (t) => {
       stdout += t;
     },

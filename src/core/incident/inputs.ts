@@ -51,7 +51,8 @@ function checkValue(
   input: { type: string; pattern?: string | undefined; enum?: string[] | undefined },
 ): string | undefined {
   if (value.length > 256) return 'is longer than 256 characters';
-  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return 'contains control characters';
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    return 'contains control characters';
   if (input.type === 'integer' && !/^-?[0-9]+$/.test(value)) return 'is not an integer';
   if (input.type === 'number' && !Number.isFinite(Number(value))) return 'is not a number';
   if (input.type === 'duration' && !parseDuration(value).ok) return 'is not a duration such as 5m';

@@ -1,0 +1,127 @@
+import { Command } from 'commander';
+import { GcIncidentError } from '../../core/errors.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import { STATUSES } from '../../core/incident/model.js';
+import { IncidentService } from '../../core/incident/service.js';
+import { type CliIo, EXIT } from '../io.js';
+import { withStore } from '../store-context.js';
+import { renderTable } from '../table.js';
+
+export function incidentsCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('incidents')
+    .description('List incidents, newest first')
+    .option('--status <status>', `only incidents in this status (${STATUSES.join(', ')})`)
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .action(async (options: { status?: string; limit: string; json?: boolean }) => {
+      if (options.status && !STATUSES.includes(options.status as Incident['status'])) {
+        throw new GcIncidentError('USAGE', `--status ${options.status}: use one of ${STATUSES.join(', ')}`);
+      }
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new GcIncidentError('USAGE', '--limit must be a positive integer');
+      const list = await withStore(io, (store) =>
+        store.list({ status: options.status as Incident['status'], limit }),
+      );
+      if (options.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+      else if (list.length === 0) io.stdout('no incidents\n');
+      else
+        io.stdout(
+          renderTable(
+            ['ID', 'SEVERITY', 'STATUS', 'PHASE', 'OPENED (UTC)', 'SERVICE', 'RUNBOOK'],
+            list.map((i) => [
+              i.id,
+              i.severity,
+              i.status,
+              i.phase,
+              i.openedAt.replace('T', ' ').slice(0, 19),
+              i.service,
+              i.runbookId,
+            ]),
+          ),
+        );
+      done(EXIT.OK);
+    });
+}
+
+export function showCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('show')
+    .description('Print one incident with its steps and full timeline')
+    .argument('<incident-id>', 'such as GC-2026-0042')
+    .option('--json', 'print the incident and its timeline as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withStore(io, async (store) => {
+        const incident = await new IncidentService(store, { now: () => new Date() }).get(id);
+        const timeline = await store.timeline(id);
+        if (options.json) io.stdout(`${JSON.stringify({ incident, timeline }, null, 2)}\n`);
+        else io.stdout(formatIncident(incident, timeline));
+      });
+      done(EXIT.OK);
+    });
+}
+
+export function formatIncident(incident: Incident, timeline: readonly TimelineEvent[]): string {
+  const lines = [
+    `${incident.id}: ${incident.title}`,
+    `severity ${incident.severity}, status ${incident.status}, phase ${incident.phase}, service ${incident.service}`,
+    `commander ${incident.commander}${incident.participants.length ? `, participants ${incident.participants.join(', ')}` : ''}`,
+    `runbook ${incident.runbookId} ${incident.runbookVersion}`,
+    `inputs ${
+      Object.entries(incident.inputs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '-'
+    }`,
+    '',
+    renderTable(
+      ['PHASE', 'STEP', 'KIND', 'STATUS', 'NOTE'],
+      incident.steps.map((s) => [
+        s.phase,
+        s.id,
+        s.kind,
+        s.status,
+        s.reason ?? (s.approvedBy ? `approved by ${s.approvedBy}` : ''),
+      ]),
+    ).trimEnd(),
+    '',
+    'Timeline (UTC)',
+    ...timeline.map((e) => `${e.at}  #${e.seq}  ${e.actor}  ${describe(e)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(e: TimelineEvent): string {
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case 'incident.opened':
+      return `opened from runbook ${String(d.runbookId)} for ${String(d.service)}`;
+    case 'phase.started':
+      return `phase ${String(d.before)} → ${String(d.after)}`;
+    case 'step.started':
+    case 'step.completed':
+      return `${String(d.stepId)}: ${String(d.before)} → ${String(d.after)}${summary(d.result)}`;
+    case 'step.failed':
+      return `${String(d.stepId)}: failed (${String(d.error)})`;
+    case 'step.skipped':
+      return `${String(d.stepId)}: skipped (${String(d.reason)})`;
+    case 'step.assigned':
+      return `${String(d.stepId)}: assigned to ${String(d.after)}`;
+    case 'action.approved':
+      return `${String(d.stepId)}: approved (${String(d.risk)} risk)`;
+    case 'status.changed':
+      return `status ${String(d.before)} → ${String(d.after)}${d.reason ? ` (${String(d.reason)})` : ''}`;
+    case 'participant.joined':
+      return 'joined';
+    case 'commander.changed':
+      return `commander ${String(d.before)} → ${String(d.after)}`;
+    case 'note.added':
+      return `note: ${String(d.text)}`;
+  }
+}
+
+function summary(result: unknown): string {
+  if (!result || typeof result !== 'object') return '';
+  const r = result as { outcome?: string; reason?: string; rows?: unknown[] };
+  if (r.outcome) return ` [${r.outcome}: ${r.reason ?? ''}]`;
+  if (Array.isArray(r.rows)) return ` [simulation: ${r.rows.length} variant(s)]`;
+  return '';
+}

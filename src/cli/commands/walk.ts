@@ -1,0 +1,274 @@
+import { Command } from 'commander';
+import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import { readConfig } from '../../config.js';
+import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
+import type { IncidentCommand } from '../../core/incident/commands.js';
+import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { renderQuery } from '../../core/incident/render-query.js';
+import { IncidentService } from '../../core/incident/service.js';
+import { isAutomatable, runStep } from '../../core/incident/step-runner.js';
+import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
+import { buildValidationContext } from '../context.js';
+import { formatComparison } from '../format-simulation.js';
+import { type CliIo, EXIT } from '../io.js';
+import { simulateRunbookStep } from '../simulate-step.js';
+import { withStore } from '../store-context.js';
+
+interface WalkOptions {
+  service?: string;
+  input: string[];
+  severity?: string;
+  auto?: boolean;
+  commander?: string;
+}
+
+export function walkCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('walk')
+    .description('Open an incident from a runbook and walk it phase by phase in the terminal')
+    .argument('<runbook-id>', "a runbook id from 'gc-incident runbooks'")
+    .option('-s, --service <name>', 'the affected service (default: the input "job", else the runbook id)')
+    .option('-i, --input <key=value>', 'a runbook input; repeatable', collect, [] as string[])
+    .option('--severity <sev>', "override the runbook's default severity (sev1-sev4)")
+    .option('--commander <who>', 'who commands the incident (default cli:$USER)')
+    .option(
+      '--auto',
+      'run every automatable step without prompts and leave manual steps pending (drills, CI)',
+    )
+    .addHelpText(
+      'after',
+      `
+Each step shows its guidance. Checks, queries and simulations run; commands are
+shown to copy (never executed); manual steps and approvals are asked for, or left
+pending with --auto. Everything is recorded in the store (DATABASE_URL).
+
+Example:
+  $ gc-incident walk gc-full-collection-latency --input job=checkout --auto`,
+    )
+    .action(async (runbookId: string, options: WalkOptions) => {
+      done(await walk(io, runbookId, options));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseInputs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new GcIncidentError('USAGE', `--input ${pair}: write it as key=value`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise<number> {
+  const config = readConfig(io.env);
+  const { context } = buildValidationContext(config, []);
+  const entry = findRunbook(runbookId, config.runbooksDir, context);
+  const runbook = entry.runbook;
+  const inputs = parseInputs(options.input);
+  const clock = io.clock ?? { now: () => new Date() };
+  const actor = options.commander ?? `cli:${io.env.USER ?? 'unknown'}`;
+  if (options.severity && !/^sev[1-4]$/.test(options.severity)) {
+    throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
+  }
+  return withStore(io, async (store) => {
+    const service = new IncidentService(store, clock);
+    const opened = await service.open({
+      runbook,
+      runbookVersion: entry.version,
+      service: options.service ?? inputs.job ?? runbook.metadata.id,
+      inputs,
+      severity: options.severity as Incident['severity'] | undefined,
+      commander: actor,
+    });
+    let incident = opened.incident;
+    io.stdout(`Opened ${incident.id}: ${incident.title} [${incident.severity}] for ${incident.service}\n`);
+    io.stdout(`Runbook ${runbook.metadata.id} (${entry.version.slice(0, 19)}…), commander ${actor}\n`);
+
+    const exec = async (command: IncidentCommand) => {
+      incident = (await service.execute(incident.id, command)).incident;
+    };
+    const ask = async (question: string): Promise<string> =>
+      options.auto || !io.ask ? '' : (await io.ask(question)).trim().toLowerCase();
+
+    for (const phase of PHASES) {
+      if (incident.phase !== phase) {
+        try {
+          await exec({ type: 'advance-phase', to: phase, actor });
+        } catch (error) {
+          if (isGcIncidentError(error) && error.code === 'ILLEGAL_TRANSITION') {
+            io.stdout(`\nStopped before ${phase}: ${error.message}\n`);
+            break;
+          }
+          throw error;
+        }
+      }
+      io.stdout(`\n== ${title(phase)} ==\n`);
+      const guidance = phaseGuidance(runbook, phase);
+      if (guidance) io.stdout(`${indent(guidance)}\n`);
+      for (const step of incident.steps.filter((s) => s.phase === phase)) {
+        await walkStep(io, runbook, entry.file, step, {
+          exec,
+          ask,
+          auto: options.auto ?? false,
+          actor,
+          clock,
+          incident: () => incident,
+        });
+      }
+      if (
+        phase === 'containment' &&
+        !options.auto &&
+        (await ask('Mark the incident mitigated? [y/N] ')) === 'y'
+      ) {
+        await exec({ type: 'set-status', status: 'mitigated', actor });
+      }
+      if (
+        phase === 'verification' &&
+        !options.auto &&
+        (await ask('Mark the incident resolved? [y/N] ')) === 'y'
+      ) {
+        await exec({ type: 'set-status', status: 'resolved', actor });
+      }
+    }
+    const counts = countStatuses(incident.steps);
+    io.stdout(
+      `\n${incident.id}: status ${incident.status}, phase ${incident.phase}; steps ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\nSee the timeline with: gc-incident show ${incident.id}\n`,
+    );
+    return EXIT.OK;
+  });
+}
+
+interface StepContext {
+  exec: (command: IncidentCommand) => Promise<void>;
+  ask: (question: string) => Promise<string>;
+  auto: boolean;
+  actor: string;
+  clock: { now(): Date };
+  incident: () => Incident;
+}
+
+async function walkStep(
+  io: CliIo,
+  runbook: Runbook,
+  runbookFile: string,
+  step: StepState,
+  ctx: StepContext,
+): Promise<void> {
+  const { exec, ask, actor } = ctx;
+  io.stdout(`\n[${step.kind}${step.risk ? `, ${step.risk} risk` : ''}] ${step.id}: ${step.title}\n`);
+  const detail = stepDetail(runbook, step, ctx.incident().inputs);
+  if (detail) io.stdout(`${indent(detail)}\n`);
+  if (isAutomatable(step)) {
+    await exec({ type: 'start-step', stepId: step.id, actor });
+    try {
+      const result = await runStep(runbook, ctx.incident(), step, {
+        now: () => ctx.clock.now(),
+        simulate: async (s: SimulateStep) => {
+          const { summary, results } = simulateRunbookStep(s, runbookFile);
+          io.stdout(`${indent(formatComparison(results))}\n`);
+          return summary;
+        },
+      });
+      await exec({ type: 'complete-step', stepId: step.id, actor, result });
+      io.stdout('  → done\n');
+    } catch (error) {
+      if (isGcIncidentError(error) && error.code === 'METRICS_UNAVAILABLE') {
+        await exec({ type: 'fail-step', stepId: step.id, actor, error: error.message });
+        await exec({ type: 'skip-step', stepId: step.id, actor, reason: `unavailable: ${error.message}` });
+        io.stdout(`  → skipped: ${error.message}\n`);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      await exec({ type: 'fail-step', stepId: step.id, actor, error: message });
+      io.stdout(`  → failed: ${message}\n`);
+    }
+    return;
+  }
+  if (step.needsApproval) {
+    const answer = await ask(`  Approve '${step.id}' (${step.risk} risk)? [y/N] `);
+    if (answer !== 'y') {
+      io.stdout('  → left pending (needs approval)\n');
+      return;
+    }
+    await exec({ type: 'approve-action', stepId: step.id, actor });
+  }
+  const answer = await ask('  [d]one, [s]kip, or Enter to leave it pending: ');
+  if (answer === 'd') {
+    await exec({ type: 'complete-step', stepId: step.id, actor });
+    io.stdout('  → done\n');
+  } else if (answer === 's') {
+    const reason = (await ask('  Why skip it? ')) || 'skipped from the terminal';
+    await exec({ type: 'skip-step', stepId: step.id, actor, reason });
+    io.stdout('  → skipped\n');
+  } else {
+    io.stdout(`  → left pending${ctx.auto ? ' (done by a person)' : ''}\n`);
+  }
+}
+
+function phaseGuidance(runbook: Runbook, phase: Phase): string | undefined {
+  switch (phase) {
+    case 'detection':
+      return runbook.detection.guidance;
+    case 'triage':
+      return runbook.triage.guidance;
+    case 'containment':
+      return runbook.containment.guidance;
+    case 'verification':
+      return runbook.verification.guidance;
+    case 'follow-up':
+      return runbook.followUp.guidance;
+  }
+}
+
+/** What a person needs to see for a step: its guidance, and for commands the text to copy. */
+function stepDetail(runbook: Runbook, step: StepState, inputs: Readonly<Record<string, string>>): string {
+  const triage = runbook.triage.steps.find((s) => s.id === step.id);
+  if (triage) {
+    const parts = [triage.guidance.trim()];
+    if (triage.kind === 'command')
+      parts.push(`Run it yourself (gc-incident never executes commands):\n${triage.command.trim()}`);
+    if (triage.kind === 'link') parts.push(triage.url);
+    if (triage.kind === 'manual' && triage.checklist)
+      parts.push(triage.checklist.map((c) => `- ${c}`).join('\n'));
+    return parts.join('\n');
+  }
+  const action = runbook.containment.actions.find((a) => a.id === step.id);
+  if (action) {
+    const parts = [action.effect.trim(), action.guidance.trim()];
+    if (action.command) parts.push(`Command (not executed):\n${action.command.trim()}`);
+    if (action.rollback) parts.push(`Rollback: ${action.rollback.trim()}`);
+    return parts.join('\n');
+  }
+  const check = [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === step.id);
+  if (check) {
+    return `${renderQuery(check.query.trim(), inputs)}  ${check.operator} ${check.threshold}${check.guidance ? `\n${check.guidance.trim()}` : ''}`;
+  }
+  const item = runbook.followUp.items.find((i) => i.id === step.id);
+  if (item)
+    return `${item.type}, owner ${'role' in item.owner ? item.owner.role : item.owner.user}, due ${item.due}`;
+  return '';
+}
+
+function countStatuses(steps: readonly StepState[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of steps) counts[s.status] = (counts[s.status] ?? 0) + 1;
+  return counts;
+}
+
+function title(phase: Phase): string {
+  return phase.charAt(0).toUpperCase() + phase.slice(1);
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
