@@ -24,16 +24,17 @@ export class PostgresStore implements IncidentStore {
   private readonly pool: pg.Pool;
 
   constructor(private readonly options: PostgresOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    const schema = options.schema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+      throw new Error(`invalid schema name ${schema}`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      // The schema is set at connection start-up, before any query can run on the connection.
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
     // A lost connection surfaces on the next query; an idle client's error must not crash the process.
     this.pool.on('error', () => {});
-    if (options.schema) {
-      const schema = options.schema;
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-      this.pool.on('connect', (client) => {
-        void client.query(`SET search_path TO ${schema}`);
-      });
-    }
   }
 
   private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { jitteredBackoff } from '../../adapters/backoff.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
@@ -75,7 +76,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
     throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
   }
   return withStore(io, async (store) => {
-    const service = new IncidentService(store, clock);
+    const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
     const opened = await service.open({
       runbook,
       runbookVersion: entry.version,

@@ -33,12 +33,22 @@ export interface CommandOutcome {
   readonly replayed: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 25;
+
+export interface ServiceOptions {
+  /**
+   * Waits before retrying after losing a write race. Injected (the core has no timers and no
+   * randomness); replicas contending for one incident should pass a jittered backoff such as
+   * `jitteredBackoff` from src/adapters/backoff.ts. Default: retry at once.
+   */
+  readonly retryDelay?: ((attempt: number) => Promise<void>) | undefined;
+}
 
 export class IncidentService {
   constructor(
     private readonly store: IncidentStore,
     private readonly clock: Clock,
+    private readonly options: ServiceOptions = {},
   ) {}
 
   async open(request: OpenRequest): Promise<CommandOutcome> {
@@ -113,6 +123,7 @@ export class IncidentService {
         const replay = await this.replay(command.idempotencyKey);
         if (replay) return replay;
       }
+      await this.options.retryDelay?.(attempt);
     }
     throw new GcIncidentError(
       'CONFLICT',

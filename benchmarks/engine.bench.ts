@@ -1,0 +1,125 @@
+/**
+ * Recorded events per second on each store (one command = one transaction with
+ * its version check, event and snapshot), next to a bare peer on the same
+ * driver in the same run (one INSERT per transaction, same durability
+ * settings); and the time to load an incident with 10,000 timeline events.
+ *
+ *   npm run bench:engine
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { PostgresStore } from '../src/adapters/store/postgres-store.js';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
+import type { TimelineEvent } from '../src/core/incident/model.js';
+import { IncidentService } from '../src/core/incident/service.js';
+import type { IncidentStore } from '../src/core/ports.js';
+import { shippedRunbook } from '../tests/helpers/engine.js';
+import { dropSchema, freshSchema, PG_URL, postgresReachable } from '../tests/helpers/stores.js';
+
+const COMMANDS = 2000;
+const runbook = shippedRunbook('gc-full-collection-latency');
+
+async function engineRate(store: IncidentStore): Promise<{ perSecond: number; loadMs: number }> {
+  const service = new IncidentService(store, { now: () => new Date() });
+  const { incident } = await service.open({
+    runbook,
+    runbookVersion: 'v',
+    service: 's',
+    inputs: { job: 'j' },
+    commander: 'U1',
+  });
+  const start = performance.now();
+  for (let i = 0; i < COMMANDS; i++) {
+    await service.execute(incident.id, {
+      type: 'add-note',
+      text: `note ${i}`,
+      actor: 'U1',
+      idempotencyKey: `bench-${i}`,
+    });
+  }
+  const perSecond = COMMANDS / ((performance.now() - start) / 1000);
+  // Grow the timeline to 10,000 events in large batches, then time a full load.
+  let current = (await store.load(incident.id)) ?? incident;
+  while (current.version < 10_000) {
+    const n = Math.min(1000, 10_000 - current.version);
+    const events: TimelineEvent[] = Array.from({ length: n }, (_, i) => ({
+      seq: current.version + i + 1,
+      incidentId: incident.id,
+      at: new Date().toISOString(),
+      actor: 'U1',
+      type: 'note.added' as const,
+      data: { text: `bulk ${i}` },
+    }));
+    const next = { ...current, version: current.version + n };
+    await store.append(incident.id, current.version, events, next);
+    current = next;
+  }
+  const loads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await store.load(incident.id);
+    const timeline = await store.timeline(incident.id);
+    if (timeline.length !== 10_000) throw new Error(`expected 10,000 events, got ${timeline.length}`);
+    loads.push(performance.now() - t);
+  }
+  return { perSecond, loadMs: loads.sort((a, b) => a - b)[2] ?? Number.NaN };
+}
+
+function bareSqlite(path: string): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT)');
+  const insert = db.prepare('INSERT INTO t (data) VALUES (?)');
+  const start = performance.now();
+  for (let i = 0; i < COMMANDS; i++) db.transaction(() => insert.run(`{"text":"note ${i}"}`)).immediate();
+  const rate = COMMANDS / ((performance.now() - start) / 1000);
+  db.close();
+  return rate;
+}
+
+async function barePostgres(schema: string): Promise<number> {
+  const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await client.query('CREATE TABLE bare (id SERIAL PRIMARY KEY, data JSONB)');
+  const start = performance.now();
+  for (let i = 0; i < COMMANDS; i++) {
+    await client.query('BEGIN');
+    await client.query('INSERT INTO bare (data) VALUES ($1)', [{ text: `note ${i}` }]);
+    await client.query('COMMIT');
+  }
+  const rate = COMMANDS / ((performance.now() - start) / 1000);
+  await client.end();
+  return rate;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'gc-incident-bench-'));
+console.log(`incident engine, ${COMMANDS} commands per store, Node ${process.version}`);
+console.log('store       engine events/s  bare inserts/s  engine/bare  load 10,000 events');
+const sqlite = new SqliteStore(join(dir, 'engine.db'));
+await sqlite.migrate();
+const s = await engineRate(sqlite);
+await sqlite.close();
+const bs = bareSqlite(join(dir, 'bare.db'));
+const row = (name: string, e: { perSecond: number; loadMs: number }, bare: number) =>
+  console.log(
+    `${name.padEnd(10)}  ${e.perSecond.toFixed(0).padStart(15)}  ${bare.toFixed(0).padStart(14)}  ${(e.perSecond / bare).toFixed(2).padStart(11)}  ${`${e.loadMs.toFixed(1)} ms`.padStart(18)}`,
+  );
+row('SQLite', s, bs);
+const unreachable = await postgresReachable();
+if (unreachable) {
+  console.log(unreachable);
+} else {
+  const schema = freshSchema();
+  const postgres = new PostgresStore({ connectionString: PG_URL, schema });
+  await postgres.migrate();
+  const p = await engineRate(postgres);
+  await postgres.close();
+  const bp = await barePostgres(schema);
+  await dropSchema(schema);
+  row('PostgreSQL', p, bp);
+}
