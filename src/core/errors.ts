@@ -26,6 +26,16 @@ export const ErrorCodes = {
   NOT_APPROVED: 'A containment action that requires confirmation has not been approved.',
   CONFLICT: 'Another command changed the incident at the same moment; retried and still conflicting.',
   STORE_UNAVAILABLE: 'The incident store (SQLite file or PostgreSQL server) cannot be reached or written.',
+  METRICS_BAD_QUERY: 'The backend could not parse the PromQL query.',
+  METRICS_QUERY_REJECTED:
+    'The backend parsed the query but refused to run it (limits, many-to-many matching, bad parameters).',
+  METRICS_QUERY_TIMEOUT:
+    'The query took longer than the backend or the datasource timeout allows; it is not retried.',
+  METRICS_UNAUTHORIZED: 'The backend refused the credentials (HTTP 401 or 403).',
+  METRICS_UNREACHABLE:
+    'The backend could not be reached after the retries allowed (connection refused, reset, DNS, 502, 504, 429).',
+  METRICS_NOT_PROMETHEUS:
+    'The URL answered, but not with the Prometheus HTTP API (an HTML or plain-text page, often a proxy or a wrong path).',
   METRICS_UNAVAILABLE: 'No metrics datasource is configured or reachable for a query or check step.',
   INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',

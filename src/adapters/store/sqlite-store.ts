@@ -24,15 +24,16 @@ interface EventRow {
 export class SqliteStore implements IncidentStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('foreign_keys = ON');
+      // exec() rather than pragma(): pragma() leaves a statement object behind for the collector.
+      this.db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
+      );
     } catch (error) {
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
@@ -49,7 +50,7 @@ export class SqliteStore implements IncidentStore {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
     );
     const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (this.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
         (r) => r.version,
       ),
     );
@@ -58,9 +59,10 @@ export class SqliteStore implements IncidentStore {
       this.db
         .transaction(() => {
           this.db.exec(migration.sql);
-          this.db
-            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-            .run(migration.version, new Date().toISOString());
+          this.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+            migration.version,
+            new Date().toISOString(),
+          );
         })
         .immediate();
     }
@@ -69,13 +71,11 @@ export class SqliteStore implements IncidentStore {
   async nextIncidentNumber(year: number): Promise<number> {
     return this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
-          )
-          .run(year);
+        this.prepare(
+          'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
+        ).run(year);
         return (
-          this.db.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
+          this.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
         ).last;
       })
       .immediate();
@@ -91,30 +91,24 @@ export class SqliteStore implements IncidentStore {
     const write = this.db.transaction(() => {
       const json = JSON.stringify(snapshot);
       if (expectedVersion === 0) {
-        const r = this.db
-          .prepare(
-            'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-          )
-          .run(incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, json);
+        const r = this.prepare(
+          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        ).run(incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, json);
         if (r.changes === 0) return false;
       } else {
-        const r = this.db
-          .prepare(
-            'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
-          )
-          .run(snapshot.version, snapshot.status, snapshot.updatedAt, json, incidentId, expectedVersion);
+        const r = this.prepare(
+          'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
+        ).run(snapshot.version, snapshot.status, snapshot.updatedAt, json, incidentId, expectedVersion);
         if (r.changes === 0) return false;
       }
-      const insert = this.db.prepare(
+      const insert = this.prepare(
         'INSERT INTO events (incident_id, seq, at, actor, type, data) VALUES (?, ?, ?, ?, ?, ?)',
       );
       for (const e of events) insert.run(e.incidentId, e.seq, e.at, e.actor, e.type, JSON.stringify(e.data));
       if (idempotencyKey) {
-        const r = this.db
-          .prepare(
-            'INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
-          )
-          .run(idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt);
+        const r = this.prepare(
+          'INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+        ).run(idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt);
         if (r.changes === 0) throw new KeyTaken();
       }
       return true;
@@ -134,18 +128,16 @@ export class SqliteStore implements IncidentStore {
   }
 
   async load(incidentId: string): Promise<Incident | undefined> {
-    const row = this.db.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
+    const row = this.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
       | { snapshot: string }
       | undefined;
     return row ? (JSON.parse(row.snapshot) as Incident) : undefined;
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
-    const rows = this.db
-      .prepare(
-        'SELECT incident_id, seq, at, actor, type, data FROM events WHERE incident_id = ? ORDER BY seq',
-      )
-      .all(incidentId) as EventRow[];
+    const rows = this.prepare(
+      'SELECT incident_id, seq, at, actor, type, data FROM events WHERE incident_id = ? ORDER BY seq',
+    ).all(incidentId) as EventRow[];
     return rows.map((r) => ({
       incidentId: r.incident_id,
       seq: r.seq,
@@ -162,32 +154,51 @@ export class SqliteStore implements IncidentStore {
     const limit = options.limit ?? 50;
     const rows = (
       options.status
-        ? this.db
-            .prepare(
-              'SELECT snapshot FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?',
-            )
-            .all(options.status, limit)
-        : this.db
-            .prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?')
-            .all(limit)
+        ? this.prepare(
+            'SELECT snapshot FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?',
+          ).all(options.status, limit)
+        : this.prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(limit)
     ) as { snapshot: string }[];
     return rows.map((r) => JSON.parse(r.snapshot) as Incident);
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
-    const row = this.db.prepare('SELECT incident_id, seqs FROM idempotency WHERE key = ?').get(key) as
+    const row = this.prepare('SELECT incident_id, seqs FROM idempotency WHERE key = ?').get(key) as
       | { incident_id: string; seqs: string }
       | undefined;
     return row ? { incidentId: row.incident_id, seqs: JSON.parse(row.seqs) as number[] } : undefined;
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
     this.db.close();
+    // See RETAINED below.
+    for (const statement of this.statements.values()) RETAINED.push(statement);
+    this.statements.clear();
+  }
+
+  /** Statements are prepared once per store and reused. */
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 }
+
+/**
+ * On Node 24, a better-sqlite3 statement finalised by V8's garbage collector
+ * in some contexts crashes the process (Statement::~Statement asserts on a
+ * null environment; seen at the end of test runs). Statements of closed stores
+ * are therefore kept until the process exits, where Node's own cleanup hooks
+ * finalise them safely. A store has about a dozen statements and is closed
+ * once per process in production.
+ */
+const RETAINED: Database.Statement[] = [];
 
 class KeyTaken extends Error {}
