@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { incidentsCommand, showCommand } from './commands/incidents.js';
+import { checkCommand, queryCommand } from './commands/metrics.js';
 import { reproCommand } from './commands/repro.js';
 import { runbooksCommand } from './commands/runbooks.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -37,6 +38,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     walkCommand(io, done),
     incidentsCommand(io, done),
     showCommand(io, done),
+    queryCommand(io, done),
+    checkCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

@@ -3,19 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { escapePromqlString, renderQuery } from '../../src/core/incident/render-query.js';
 import { IncidentService } from '../../src/core/incident/service.js';
 import { isAutomatable, runStep } from '../../src/core/incident/step-runner.js';
-import type { MetricsClient, Sample } from '../../src/core/ports.js';
+import type { MetricsClient, Sample, Series } from '../../src/core/ports.js';
 import { FakeClock, shippedRunbook } from '../helpers/engine.js';
 import { sqliteFactory } from '../helpers/stores.js';
 
 class RecordingMetrics implements MetricsClient {
   readonly queries: { datasource: string; query: string; time: string }[] = [];
-  constructor(private readonly answer: Sample[]) {}
+  constructor(
+    private readonly answer: Sample[],
+    private readonly points: number[] = [],
+  ) {}
   async instant(datasource: string, query: string, time: Date): Promise<Sample[]> {
     this.queries.push({ datasource, query, time: time.toISOString() });
     return this.answer;
   }
-  async range(): Promise<never> {
-    throw new Error('not used');
+  async range(datasource: string, query: string, _start: Date, end: Date, step: number): Promise<Series[]> {
+    this.queries.push({ datasource, query, time: `${end.toISOString()} step ${step}` });
+    return [{ labels: { instance: 'a:1' }, points: this.points.map((v, i) => [i, v] as const) }];
   }
 }
 
@@ -33,23 +37,49 @@ describe('running steps', () => {
       inputs: { job: 'checkout' },
       commander: 'U1',
     });
-    const metrics = new RecordingMetrics([{ labels: { instance: 'a:1' }, value: 0.05 }]);
-    const step = incident.steps[0];
+    const metrics = new RecordingMetrics([{ labels: { instance: 'a:1' }, value: 2e9 }]);
+    const step = incident.steps.find((s) => s.id === 'large-heap');
     if (!step) throw new Error('no step');
     expect(isAutomatable(step)).toBe(true);
     const result = await runStep(runbook, incident, step, { metrics, now: () => clock.now() });
     await service.execute(incident.id, { type: 'complete-step', stepId: step.id, actor: 'system', result });
-    const stored = (await store.load(incident.id))?.steps[0]?.result;
+    const stored = (await store.load(incident.id))?.steps.find((s) => s.id === 'large-heap')?.result;
     expect(stored).toMatchObject({
-      query: 'sum(rate(python_gc_collections_total{job="checkout",generation="2"}[5m]))',
+      query: 'max(process_resident_memory_bytes{job="checkout"})',
       datasource: 'default',
       at: '2026-11-23T10:00:00.000Z',
       operator: '>',
-      threshold: 0.01,
-      value: 0.05,
+      threshold: 1073741824,
+      value: 2e9,
       outcome: 'holds',
     });
     expect(metrics.queries).toHaveLength(1);
+    await cleanup();
+  });
+
+  it('a check with a for window needs every point of the window to breach', async () => {
+    const { store, cleanup } = await sqliteFactory.create();
+    const clock = new FakeClock();
+    const service = new IncidentService(store, clock);
+    const { incident } = await service.open({
+      runbook,
+      runbookVersion: 'v',
+      service: 's',
+      inputs: { job: 'checkout' },
+      commander: 'U1',
+    });
+    const step = incident.steps.find((s) => s.id === 'full-collection-rate');
+    if (!step) throw new Error('no step');
+    const allHigh = await runStep(runbook, incident, step, {
+      metrics: new RecordingMetrics([], [0.05, 0.06, 0.07]),
+      now: () => clock.now(),
+    });
+    expect(allHigh).toMatchObject({ outcome: 'holds' });
+    const oneLow = new RecordingMetrics([], [0.05, 0.001, 0.07]);
+    expect(await runStep(runbook, incident, step, { metrics: oneLow, now: () => clock.now() })).toMatchObject(
+      { outcome: 'does-not-hold' },
+    );
+    expect(oneLow.queries[0]?.time).toBe('2026-11-23T10:00:00.000Z step 60');
     await cleanup();
   });
 

@@ -8,10 +8,12 @@ import { type Incident, PHASES, type Phase, type StepState } from '../../core/in
 import { renderQuery } from '../../core/incident/render-query.js';
 import { IncidentService } from '../../core/incident/service.js';
 import { isAutomatable, runStep } from '../../core/incident/step-runner.js';
+import type { MetricsClient } from '../../core/ports.js';
 import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { formatComparison } from '../format-simulation.js';
 import { type CliIo, EXIT } from '../io.js';
+import { metricsClientFor } from '../metrics-context.js';
 import { simulateRunbookStep } from '../simulate-step.js';
 import { withStore } from '../store-context.js';
 
@@ -75,6 +77,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
   if (options.severity && !/^sev[1-4]$/.test(options.severity)) {
     throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
   }
+  const metrics = metricsClientFor(config, io.env);
   return withStore(io, async (store) => {
     const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
     const opened = await service.open({
@@ -118,6 +121,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
           actor,
           clock,
           incident: () => incident,
+          metrics,
         });
       }
       if (
@@ -152,6 +156,7 @@ interface StepContext {
   actor: string;
   clock: { now(): Date };
   incident: () => Incident;
+  metrics: MetricsClient | undefined;
 }
 
 async function walkStep(
@@ -169,6 +174,7 @@ async function walkStep(
     await exec({ type: 'start-step', stepId: step.id, actor });
     try {
       const result = await runStep(runbook, ctx.incident(), step, {
+        metrics: ctx.metrics,
         now: () => ctx.clock.now(),
         simulate: async (s: SimulateStep) => {
           const { summary, results } = simulateRunbookStep(s, runbookFile);

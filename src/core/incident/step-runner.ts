@@ -3,7 +3,7 @@
  * queries through the metrics interface, simulations through the simulator.
  * Returns the result to store with the step, or throws a coded error.
  */
-import { evaluateSamples } from '../checks/evaluate.js';
+import { evaluateCheck } from '../checks/check-runner.js';
 import { GcIncidentError } from '../errors.js';
 import type { MetricsClient } from '../ports.js';
 import {
@@ -38,15 +38,7 @@ export async function runStep(
     const check = [...runbook.detection.checks, ...runbook.verification.checks].find(
       (c) => c.id === step.id,
     ) as Check;
-    const metrics = requireMetrics(caps);
-    const query = renderQuery(check.query, incident.inputs);
-    const at = caps.now();
-    const samples = await metrics.instant(datasourceOf(check.datasource), query, at);
-    return evaluateSamples(samples, check, {
-      query,
-      datasource: datasourceOf(check.datasource),
-      at: at.toISOString(),
-    });
+    return evaluateCheck(check, incident.inputs, requireMetrics(caps), caps.now(), datasourceOf(undefined));
   }
   const triage = runbook.triage.steps.find((s) => s.id === step.id) as TriageStep | undefined;
   if (triage?.kind === 'query') {

@@ -1,0 +1,205 @@
+import { Command } from 'commander';
+import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import { readConfig } from '../../config.js';
+import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
+import { formatNumber } from '../../core/checks/evaluate.js';
+import { parseDuration } from '../../core/duration.js';
+import { GcIncidentError } from '../../core/errors.js';
+import { resolveInputs } from '../../core/incident/inputs.js';
+import { renderQuery } from '../../core/incident/render-query.js';
+import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
+import { buildValidationContext } from '../context.js';
+import { type CliIo, EXIT } from '../io.js';
+import { metricsClientFor } from '../metrics-context.js';
+import { renderTable } from '../table.js';
+
+function requireClient(io: CliIo) {
+  const config = readConfig(io.env);
+  const client = metricsClientFor(config, io.env);
+  if (!client) {
+    throw new GcIncidentError(
+      'METRICS_UNAVAILABLE',
+      'no datasource configured: set PROMETHEUS_URL or DATASOURCES_FILE',
+      {
+        variable: 'PROMETHEUS_URL',
+      },
+    );
+  }
+  return { config, client };
+}
+
+const labelText = (labels: Readonly<Record<string, string>>) =>
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
+
+export function queryCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('query')
+    .description('Run one PromQL query against a configured datasource')
+    .argument('<promql>', 'the query')
+    .option('-d, --datasource <name>', 'datasource name', DEFAULT_DATASOURCE)
+    .option('--range <duration>', 'a range query over this long, ending now (for example 1h)')
+    .option('--step <duration>', 'resolution of a range query', '1m')
+    .option('--json', 'print the parsed result as JSON')
+    .action(
+      async (
+        promql: string,
+        options: { datasource: string; range?: string; step: string; json?: boolean },
+      ) => {
+        const { client } = requireClient(io);
+        try {
+          const now = io.clock?.now() ?? new Date();
+          let result: Awaited<ReturnType<typeof client.query>>;
+          if (options.range) {
+            const range = parseDuration(options.range);
+            const step = parseDuration(options.step);
+            if (!range.ok || !step.ok)
+              throw new GcIncidentError('USAGE', '--range and --step take durations such as 1h and 1m');
+            result = await client.queryRange(
+              options.datasource,
+              promql,
+              new Date(now.getTime() - range.ms),
+              now,
+              step.ms / 1000,
+            );
+          } else {
+            result = await client.query(options.datasource, promql, { time: now });
+          }
+          if (options.json) {
+            io.stdout(
+              `${JSON.stringify(result, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}\n`,
+            );
+          } else if (result.resultType === 'matrix') {
+            io.stdout(
+              renderTable(
+                ['SERIES', 'POINTS', 'LAST', 'MIN', 'MAX'],
+                result.series.map((s) => {
+                  const values = s.points.map(([, v]) => v);
+                  return [
+                    labelText(s.labels),
+                    String(values.length),
+                    formatNumber(values.at(-1) ?? Number.NaN),
+                    formatNumber(Math.min(...values)),
+                    formatNumber(Math.max(...values)),
+                  ];
+                }),
+              ),
+            );
+          } else if (result.resultType === 'string') {
+            io.stdout(`${result.text ?? ''}\n`);
+          } else {
+            io.stdout(
+              renderTable(
+                ['SERIES', 'VALUE'],
+                result.samples.map((s) => [labelText(s.labels), formatNumber(s.value)]),
+              ),
+            );
+          }
+          for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+          if (
+            !options.json &&
+            result.samples.length === 0 &&
+            result.series.length === 0 &&
+            result.resultType !== 'string'
+          ) {
+            io.stderr('no data\n');
+          }
+        } finally {
+          await client.close();
+        }
+        done(EXIT.OK);
+      },
+    );
+}
+
+export function checkCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('check')
+    .description("Evaluate a runbook's detection or verification checks now")
+    .argument('<runbook-id>', 'the runbook')
+    .option(
+      '-i, --input <key=value>',
+      'a runbook input; repeatable',
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .option('--phase <phase>', 'detection or verification', 'detection')
+    .option('--json', 'print the evaluations as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit 0 when every check passes: a detection check passes when it does not breach
+(the service is healthy), a verification check when its criterion holds.`,
+    )
+    .action(async (runbookId: string, options: { input: string[]; phase: string; json?: boolean }) => {
+      if (options.phase !== 'detection' && options.phase !== 'verification') {
+        throw new GcIncidentError('USAGE', '--phase must be detection or verification');
+      }
+      const { config, client } = requireClient(io);
+      const { context } = buildValidationContext(config, []);
+      const { runbook } = findRunbook(runbookId, config.runbooksDir, context);
+      const given: Record<string, string> = {};
+      for (const pair of options.input) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new GcIncidentError('USAGE', `--input ${pair}: write it as key=value`);
+        given[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      const inputs = resolveInputs(runbook, given);
+      const checks = options.phase === 'detection' ? runbook.detection.checks : runbook.verification.checks;
+      const now = io.clock?.now() ?? new Date();
+      const rows: string[][] = [];
+      const evaluations = [];
+      let allPass = true;
+      try {
+        for (const check of checks) {
+          const evaluation = await evaluateCheck(check, inputs, client, now, runbook.datasource);
+          evaluations.push({ id: check.id, ...evaluation });
+          const verdict =
+            evaluation.outcome === 'unknown'
+              ? 'unknown'
+              : options.phase === 'detection'
+                ? evaluation.outcome === 'holds'
+                  ? 'breach'
+                  : 'ok'
+                : evaluation.outcome === 'holds'
+                  ? 'pass'
+                  : 'fail';
+          if (verdict !== 'ok' && verdict !== 'pass') allPass = false;
+          const reason =
+            evaluation.value === null && /python_gc_/.test(check.query)
+              ? NO_GC_DATA_CAUSES
+              : evaluation.reason;
+          rows.push([
+            check.id,
+            evaluation.value === null ? '-' : formatNumber(evaluation.value),
+            `${check.operator} ${check.threshold}`,
+            verdict,
+            reason,
+          ]);
+        }
+        const runtime = inputs.job
+          ? await client
+              .instant(
+                runbook.datasource ?? DEFAULT_DATASOURCE,
+                renderQuery('python_info{job="{{job}}"}', inputs),
+                now,
+              )
+              .catch(() => [])
+          : [];
+        if (options.json) {
+          io.stdout(
+            `${JSON.stringify({ phase: options.phase, pass: allPass, evaluations, runtime: runtime.map((s) => s.labels) })}\n`,
+          );
+        } else {
+          io.stdout(renderTable(['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'], rows));
+          const versions = [
+            ...new Set(runtime.map((s) => `${s.labels.implementation ?? '?'} ${s.labels.version ?? '?'}`)),
+          ];
+          if (versions.length > 0)
+            io.stdout(`runtime: ${versions.join(', ')} on ${runtime.length} instance(s)\n`);
+        }
+      } finally {
+        await client.close();
+      }
+      done(allPass ? EXIT.OK : EXIT.PROBLEMS);
+    });
+}

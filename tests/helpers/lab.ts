@@ -1,0 +1,178 @@
+/**
+ * A metrics lab on loopback for integration tests: the bundled Python GC
+ * service, Prometheus and VictoriaMetrics from Debian's packages, each with a
+ * temporary data folder, stopped by PID. Missing binaries give a skip reason.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './runbooks.js';
+
+export const SERVICE_PYTHON = process.env.GC_SERVICE_PYTHON ?? '/usr/bin/python3';
+
+export function labMissing(): string | undefined {
+  const missing = ['prometheus', 'victoria-metrics', 'promtool'].filter((b) => !existsSync(`/usr/bin/${b}`));
+  if (missing.length > 0) {
+    return `${missing.join(', ')} not installed (apt-get install prometheus victoria-metrics): metrics integration tests skipped`;
+  }
+  try {
+    execFileSync(SERVICE_PYTHON, ['-c', 'import prometheus_client'], { stdio: 'ignore' });
+  } catch {
+    return `${SERVICE_PYTHON} has no prometheus_client (apt-get install python3-prometheus-client): metrics integration tests skipped`;
+  }
+  return undefined;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface Running {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function run(cmd: string, args: string[], cwd: string): ChildProcess {
+  return spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+async function waitUntil(url: string, child: ChildProcess, what: string, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-2000);
+  });
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr}`);
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not start: ${stderr}`);
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+}
+
+export async function startService(mode: string): Promise<Running> {
+  const port = await freePort();
+  const child = run(
+    SERVICE_PYTHON,
+    [join(REPO, 'service/gc_service.py'), '--port', String(port), '--mode', mode],
+    REPO,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`${url}/healthz`, child, 'the GC service');
+  return { url, port, process: child, stop: stopper(child) };
+}
+
+export async function startPrometheus(
+  targets: string[],
+  options: {
+    basicAuth?: { user: string; password: string };
+    ruleFiles?: string[];
+    alertmanager?: string;
+  } = {},
+): Promise<Running> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gc-incident-prom-'));
+  const config = [
+    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    options.ruleFiles ? `rule_files: [${options.ruleFiles.map((f) => JSON.stringify(f)).join(', ')}]` : '',
+    options.alertmanager
+      ? `alerting: { alertmanagers: [ { static_configs: [ { targets: ['${options.alertmanager}'] } ] } ] }`
+      : '',
+    'scrape_configs:',
+    '  - job_name: gcsvc',
+    `    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]`,
+  ].join('\n');
+  writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
+  const args = [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--web.external-url=http://127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=1h',
+  ];
+  if (options.basicAuth) {
+    const hash = execFileSync(
+      SERVICE_PYTHON,
+      [
+        '-W',
+        'ignore',
+        '-c',
+        'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1<<4)))',
+        options.basicAuth.password,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
+    writeFileSync(join(dir, 'web.yml'), `basic_auth_users:\n  ${options.basicAuth.user}: '${hash}'\n`);
+    args.push(`--web.config.file=${join(dir, 'web.yml')}`);
+  }
+  const child = run('prometheus', args, dir);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`${url}/-/ready`, child, 'Prometheus');
+  return { url, port, process: child, stop: stopper(child) };
+}
+
+export async function startVictoriaMetrics(targets: string[]): Promise<Running> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gc-incident-vm-'));
+  writeFileSync(
+    join(dir, 'scrape.yml'),
+    `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]\n`,
+  );
+  const child = run(
+    'victoria-metrics',
+    [
+      `-storageDataPath=${join(dir, 'data')}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-promscrape.config=${join(dir, 'scrape.yml')}`,
+      '-retentionPeriod=1d',
+      '-search.latencyOffset=1s',
+    ],
+    dir,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(`${url}/health`, child, 'VictoriaMetrics');
+  return { url, port, process: child, stop: stopper(child) };
+}
+
+/** Waits until a query returns at least one series. */
+export async function waitForSeries(url: string, query: string, ms = 40_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
+      const body = (await r.json()) as { data?: { result?: unknown[] } };
+      if ((body.data?.result?.length ?? 0) > 0) return;
+    } catch {
+      // not ready
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no data for ${query} at ${url}`);
+}
