@@ -70,7 +70,7 @@ function fromRunbookStep(
     );
   }
   const step = found.runbook.triage.steps.find((s) => s.id === stepId);
-  if (!step || step.kind !== 'simulate') {
+  if (step?.kind !== 'simulate') {
     const steps = found.runbook.triage.steps.filter((s) => s.kind === 'simulate').map((s) => s.id);
     throw new GcIncidentError(
       'USAGE',

@@ -29,10 +29,13 @@ export async function evaluateCheck(
     stepSeconds,
   );
   // A series satisfies the condition over the window only if every point does; its value is the last point.
+  // A series that starts inside the window has not been observed for the whole of it.
+  const windowStart = (now.getTime() - window.ms) / 1000;
   const samples = series
     .filter((s) => s.points.length > 0)
     .map((s) => {
-      const all = s.points.every(([, v]) => compare(v, check.operator, check.threshold));
+      const covered = (s.points[0]?.[0] ?? Number.POSITIVE_INFINITY) <= windowStart + 2 * stepSeconds;
+      const all = covered && s.points.every(([, v]) => compare(v, check.operator, check.threshold));
       const last = s.points[s.points.length - 1]?.[1] ?? Number.NaN;
       return { labels: s.labels, value: last, all };
     });
@@ -47,7 +50,9 @@ export async function evaluateCheck(
   return {
     ...evaluation,
     outcome: holds ? 'holds' : 'does-not-hold',
-    reason: `${holds ? 'every' : 'not every'} point over the last ${check.for} satisfies ${check.operator} ${check.threshold} (${reduce} of ${samples.length} series)`,
+    reason: holds
+      ? `every point over the last ${check.for} satisfies ${check.operator} ${check.threshold} (${reduce} of ${samples.length} series)`
+      : `not held for the whole ${check.for} (a point misses ${check.operator} ${check.threshold}, or the data starts inside the window)`,
   };
 }
 
