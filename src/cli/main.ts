@@ -8,6 +8,7 @@ import { calibrateCommand } from './commands/calibrate.js';
 import { incidentsCommand, showCommand } from './commands/incidents.js';
 import { checkCommand, queryCommand } from './commands/metrics.js';
 import { reproCommand } from './commands/repro.js';
+import { rulesCommand } from './commands/rules.js';
 import { runbooksCommand } from './commands/runbooks.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
@@ -40,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     showCommand(io, done),
     queryCommand(io, done),
     checkCommand(io, done),
+    rulesCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

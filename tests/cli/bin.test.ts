@@ -27,7 +27,19 @@ describe('bin/gc-incident.js', () => {
     expect(r.stdout).toContain('runbooks');
   });
 
-  it.each(['validate', 'runbooks', 'simulate', 'repro', 'calibrate'])('%s --help works', (command) => {
+  it.each([
+    'validate',
+    'runbooks',
+    'simulate',
+    'repro',
+    'calibrate',
+    'walk',
+    'incidents',
+    'show',
+    'query',
+    'check',
+    'rules',
+  ])('%s --help works', (command) => {
     const r = run(command, '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`Usage: gc-incident ${command}`);
