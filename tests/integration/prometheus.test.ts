@@ -213,5 +213,18 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
     );
     expect(verify.stdout).toMatch(/young-collections-ok\s+[0-9.]+\s+<= 50\s+pass/);
     expect(verify.code).toBe(0);
+    // stableFor: a copy asking for 3 s of stability, re-checked every second, within 20 s.
+    writeFileSync(
+      join(dir, 'gc-thrash-allocation-churn.yaml'),
+      shipped
+        .replace('      for: 10m\n', '      for: 5s\n')
+        .replace('  stableFor: 10m\n  interval: 30s\n', '  stableFor: 3s\n  deadline: 20s\n  interval: 1s\n'),
+    );
+    const waited = await cli(
+      ['check', 'gc-thrash-allocation-churn', ...inputs, '--phase', 'verification', '--wait'],
+      env,
+    );
+    expect(waited.stdout).toMatch(/verified: the criteria held for 3s/);
+    expect(waited.code).toBe(0);
   }, 60_000);
 });

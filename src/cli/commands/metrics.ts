@@ -3,10 +3,13 @@ import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
 import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
-import { parseDuration } from '../../core/duration.js';
+import { waitUntilStable } from '../../core/checks/stable-for.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
 import { renderQuery } from '../../core/incident/render-query.js';
+import type { MetricsClient } from '../../core/ports.js';
+import type { Runbook } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -124,82 +127,140 @@ export function checkCommand(io: CliIo, done: (code: number) => void): Command {
     )
     .option('--phase <phase>', 'detection or verification', 'detection')
     .option('--json', 'print the evaluations as JSON')
+    .option(
+      '--wait',
+      "verification only: re-check every 'interval' until the criteria held for 'stableFor', or 'deadline' passes",
+    )
     .addHelpText(
       'after',
       `
 Exit 0 when every check passes: a detection check passes when it does not breach
-(the service is healthy), a verification check when its criterion holds.`,
+(the service is healthy), a verification check when its criterion holds. With
+--wait, exit 0 when the criteria held for the runbook's stableFor before its deadline.`,
     )
-    .action(async (runbookId: string, options: { input: string[]; phase: string; json?: boolean }) => {
-      if (options.phase !== 'detection' && options.phase !== 'verification') {
-        throw new GcIncidentError('USAGE', '--phase must be detection or verification');
-      }
-      const { config, client } = requireClient(io);
-      const { context } = buildValidationContext(config, []);
-      const { runbook } = findRunbook(runbookId, config.runbooksDir, context);
-      const given: Record<string, string> = {};
-      for (const pair of options.input) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new GcIncidentError('USAGE', `--input ${pair}: write it as key=value`);
-        given[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-      const inputs = resolveInputs(runbook, given);
-      const checks = options.phase === 'detection' ? runbook.detection.checks : runbook.verification.checks;
-      const now = io.clock?.now() ?? new Date();
-      const rows: string[][] = [];
-      const evaluations = [];
-      let allPass = true;
-      try {
-        for (const check of checks) {
-          const evaluation = await evaluateCheck(check, inputs, client, now, runbook.datasource);
-          evaluations.push({ id: check.id, ...evaluation });
-          const verdict =
-            evaluation.outcome === 'unknown'
-              ? 'unknown'
-              : options.phase === 'detection'
-                ? evaluation.outcome === 'holds'
-                  ? 'breach'
-                  : 'ok'
-                : evaluation.outcome === 'holds'
-                  ? 'pass'
-                  : 'fail';
-          if (verdict !== 'ok' && verdict !== 'pass') allPass = false;
-          const reason =
-            evaluation.value === null && /python_gc_/.test(check.query)
-              ? NO_GC_DATA_CAUSES
-              : evaluation.reason;
-          rows.push([
-            check.id,
-            evaluation.value === null ? '-' : formatNumber(evaluation.value),
-            `${check.operator} ${check.threshold}`,
-            verdict,
-            reason,
-          ]);
+    .action(
+      async (
+        runbookId: string,
+        options: { input: string[]; phase: string; json?: boolean; wait?: boolean },
+      ) => {
+        if (options.phase !== 'detection' && options.phase !== 'verification') {
+          throw new GcIncidentError('USAGE', '--phase must be detection or verification');
         }
-        const runtime = inputs.job
-          ? await client
-              .instant(
-                runbook.datasource ?? DEFAULT_DATASOURCE,
-                renderQuery('python_info{job="{{job}}"}', inputs),
-                now,
-              )
-              .catch(() => [])
-          : [];
-        if (options.json) {
-          io.stdout(
-            `${JSON.stringify({ phase: options.phase, pass: allPass, evaluations, runtime: runtime.map((s) => s.labels) })}\n`,
-          );
-        } else {
-          io.stdout(renderTable(['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'], rows));
-          const versions = [
-            ...new Set(runtime.map((s) => `${s.labels.implementation ?? '?'} ${s.labels.version ?? '?'}`)),
-          ];
-          if (versions.length > 0)
-            io.stdout(`runtime: ${versions.join(', ')} on ${runtime.length} instance(s)\n`);
+        const { config, client } = requireClient(io);
+        const { context } = buildValidationContext(config, []);
+        const { runbook } = findRunbook(runbookId, config.runbooksDir, context);
+        const given: Record<string, string> = {};
+        for (const pair of options.input) {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new GcIncidentError('USAGE', `--input ${pair}: write it as key=value`);
+          given[pair.slice(0, eq)] = pair.slice(eq + 1);
         }
-      } finally {
-        await client.close();
-      }
-      done(allPass ? EXIT.OK : EXIT.PROBLEMS);
-    });
+        const inputs = resolveInputs(runbook, given);
+        if (options.wait) {
+          if (options.phase !== 'verification')
+            throw new GcIncidentError('USAGE', '--wait applies to --phase verification');
+          try {
+            done(await waitForVerification(io, runbook, inputs, client));
+          } finally {
+            await client.close();
+          }
+          return;
+        }
+        const checks = options.phase === 'detection' ? runbook.detection.checks : runbook.verification.checks;
+        const now = io.clock?.now() ?? new Date();
+        const rows: string[][] = [];
+        const evaluations = [];
+        let allPass = true;
+        try {
+          for (const check of checks) {
+            const evaluation = await evaluateCheck(check, inputs, client, now, runbook.datasource);
+            evaluations.push({ id: check.id, ...evaluation });
+            const verdict =
+              evaluation.outcome === 'unknown'
+                ? 'unknown'
+                : options.phase === 'detection'
+                  ? evaluation.outcome === 'holds'
+                    ? 'breach'
+                    : 'ok'
+                  : evaluation.outcome === 'holds'
+                    ? 'pass'
+                    : 'fail';
+            if (verdict !== 'ok' && verdict !== 'pass') allPass = false;
+            const reason =
+              evaluation.value === null && /python_gc_/.test(check.query)
+                ? NO_GC_DATA_CAUSES
+                : evaluation.reason;
+            rows.push([
+              check.id,
+              evaluation.value === null ? '-' : formatNumber(evaluation.value),
+              `${check.operator} ${check.threshold}`,
+              verdict,
+              reason,
+            ]);
+          }
+          const runtime = inputs.job
+            ? await client
+                .instant(
+                  runbook.datasource ?? DEFAULT_DATASOURCE,
+                  renderQuery('python_info{job="{{job}}"}', inputs),
+                  now,
+                )
+                .catch(() => [])
+            : [];
+          if (options.json) {
+            io.stdout(
+              `${JSON.stringify({ phase: options.phase, pass: allPass, evaluations, runtime: runtime.map((s) => s.labels) })}\n`,
+            );
+          } else {
+            io.stdout(renderTable(['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'], rows));
+            const versions = [
+              ...new Set(runtime.map((s) => `${s.labels.implementation ?? '?'} ${s.labels.version ?? '?'}`)),
+            ];
+            if (versions.length > 0)
+              io.stdout(`runtime: ${versions.join(', ')} on ${runtime.length} instance(s)\n`);
+          }
+        } finally {
+          await client.close();
+        }
+        done(allPass ? EXIT.OK : EXIT.PROBLEMS);
+      },
+    );
+}
+
+async function waitForVerification(
+  io: CliIo,
+  runbook: Runbook,
+  inputs: Record<string, string>,
+  client: MetricsClient,
+): Promise<number> {
+  const v = runbook.verification;
+  const ms = (d: string | undefined, fallback: number) => {
+    const parsed = d ? parseDuration(d) : undefined;
+    return parsed?.ok ? parsed.ms : fallback;
+  };
+  const stableForMs = ms(v.stableFor, 0);
+  const outcome = await waitUntilStable({
+    stableForMs,
+    deadlineMs: ms(v.deadline, 4 * stableForMs),
+    intervalMs: ms(v.interval, 30_000),
+    mode: v.mode ?? 'all',
+    now: () => io.clock?.now() ?? new Date(),
+    sleep: (delay) => new Promise((resolve) => setTimeout(resolve, delay)),
+    evaluate: () =>
+      Promise.all(
+        v.checks.map((c) =>
+          evaluateCheck(c, inputs, client, io.clock?.now() ?? new Date(), runbook.datasource),
+        ),
+      ),
+    onRound: (round) =>
+      io.stdout(
+        `${round.at}  ${round.passing ? 'passing' : 'failing'}  held ${formatDuration(round.heldMs)} of ${v.stableFor}  ${round.evaluations.map((e) => `${e.value === null ? '-' : formatNumber(e.value)} ${e.operator} ${e.threshold}`).join(', ')}\n`,
+      ),
+  });
+  io.stdout(
+    outcome.verdict === 'stable'
+      ? `verified: the criteria held for ${v.stableFor}\n`
+      : `deadline passed: the criteria held only ${formatDuration(outcome.heldMs)} of ${v.stableFor}\n`,
+  );
+  return outcome.verdict === 'stable' ? EXIT.OK : EXIT.PROBLEMS;
 }
