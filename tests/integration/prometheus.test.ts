@@ -173,6 +173,28 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
     await expect(client.query('html', 'up')).rejects.toMatchObject({ code: 'METRICS_NOT_PROMETHEUS' });
   });
 
+  it('gc-incident query --range --chart draws a PNG and an SVG with the threshold', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-chart-'));
+    const q = 'sum by (generation) (rate(python_gc_collections_total[5s]))';
+    const png = await cli(
+      ['query', q, '--range', '1m', '--step', '1s', '--chart', join(dir, 'c.png'), '--threshold', '50'],
+      {
+        PROMETHEUS_URL: prom.url,
+      },
+    );
+    expect(png.code).toBe(0);
+    const buffer = readFileSync(join(dir, 'c.png'));
+    expect(buffer.subarray(1, 4).toString()).toBe('PNG');
+    expect(buffer.readUInt32BE(16)).toBeGreaterThanOrEqual(1200);
+    await cli(
+      ['query', q, '--range', '1m', '--step', '1s', '--chart', join(dir, 'c.svg'), '--threshold', '50'],
+      { PROMETHEUS_URL: prom.url },
+    );
+    const svg = readFileSync(join(dir, 'c.svg'), 'utf8');
+    expect(svg).toContain('stroke-dasharray');
+    expect(svg).toContain('generation=0');
+  });
+
   it('gc-incident query prints a table, or JSON', async () => {
     const run = await cli(['query', 'python_gc_collections_total{job="gcsvc"}'], {
       PROMETHEUS_URL: prom.url,

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { writeChart } from '../../adapters/charts/render.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
+import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
 import { waitUntilStable } from '../../core/checks/stable-for.js';
@@ -8,8 +10,8 @@ import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
 import { renderQuery } from '../../core/incident/render-query.js';
-import type { MetricsClient } from '../../core/ports.js';
-import type { Runbook } from '../../core/runbook/types.js';
+import type { MetricsClient, Series } from '../../core/ports.js';
+import type { Operator, Runbook } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -44,10 +46,21 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--range <duration>', 'a range query over this long, ending now (for example 1h)')
     .option('--step <duration>', 'resolution of a range query', '1m')
     .option('--json', 'print the parsed result as JSON')
+    .option('--chart <file>', 'with --range: draw the series to FILE.png or FILE.svg')
+    .option('--threshold <value>', 'with --chart: draw this threshold and shade the points beyond it')
+    .option('--operator <op>', 'with --threshold: the breach direction (>, >=, <, <=)', '>')
     .action(
       async (
         promql: string,
-        options: { datasource: string; range?: string; step: string; json?: boolean },
+        options: {
+          datasource: string;
+          range?: string;
+          step: string;
+          json?: boolean;
+          chart?: string;
+          threshold?: string;
+          operator: string;
+        },
       ) => {
         const { client } = requireClient(io);
         try {
@@ -65,7 +78,9 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
               now,
               step.ms / 1000,
             );
+            if (options.chart) await drawRange(io, options, promql, result.series, step.ms / 1000);
           } else {
+            if (options.chart) throw new GcIncidentError('USAGE', '--chart needs --range');
             result = await client.query(options.datasource, promql, { time: now });
           }
           if (options.json) {
@@ -263,4 +278,24 @@ async function waitForVerification(
       : `deadline passed: the criteria held only ${formatDuration(outcome.heldMs)} of ${v.stableFor}\n`,
   );
   return outcome.verdict === 'stable' ? EXIT.OK : EXIT.PROBLEMS;
+}
+
+async function drawRange(
+  io: CliIo,
+  options: { chart?: string; threshold?: string; operator: string },
+  promql: string,
+  series: Series[],
+  stepSeconds: number,
+): Promise<void> {
+  const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
+  if (threshold !== undefined && !Number.isFinite(threshold))
+    throw new GcIncidentError('USAGE', '--threshold takes a number');
+  if (!['>', '>=', '<', '<='].includes(options.operator)) {
+    throw new GcIncidentError('USAGE', '--operator takes >, >=, < or <=');
+  }
+  await writeChart(
+    options.chart ?? '',
+    rangeChartSpec(series, { title: promql, threshold, operator: options.operator as Operator, stepSeconds }),
+  );
+  io.stderr(`chart written to ${options.chart}\n`);
 }
