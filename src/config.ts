@@ -18,6 +18,7 @@ export const ENVIRONMENT_VARIABLES = [
   'DATASOURCES_FILE',
   'PROMETHEUS_URL',
   'CALIBRATION_FILE',
+  'HTTP_ACTIONS_FILE',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
+import { actionCommand } from './commands/action.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { incidentsCommand, showCommand } from './commands/incidents.js';
 import { checkCommand, queryCommand } from './commands/metrics.js';
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     queryCommand(io, done),
     checkCommand(io, done),
     rulesCommand(io, done),
+    actionCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');
@@ -50,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   program.addHelpText(
     'after',
     `
-Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE (see README.md).
+Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE, HTTP_ACTIONS_FILE (see README.md).
 Run 'gc-incident <command> --help' for a command's options.`,
   );
 

@@ -38,6 +38,7 @@ export const ErrorCodes = {
     'The URL answered, but not with the Prometheus HTTP API (an HTML or plain-text page, often a proxy or a wrong path).',
   METRICS_UNAVAILABLE: 'No metrics datasource is configured or reachable for a query or check step.',
   INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
+  ACTION_NOT_CONFIGURED: 'A runbook names an HTTP action that HTTP_ACTIONS_FILE does not define.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
 } as const;
 

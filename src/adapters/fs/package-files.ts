@@ -9,7 +9,10 @@ export function packagePath(...parts: string[]): string {
 }
 
 export function loadBundledSchemas(): object[] {
-  return ['runbook.schema.json', 'workload.schema.json', 'datasources.schema.json'].map(
-    (name) => JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object,
-  );
+  return [
+    'runbook.schema.json',
+    'workload.schema.json',
+    'datasources.schema.json',
+    'http-actions.schema.json',
+  ].map((name) => JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object);
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { jitteredBackoff } from '../../adapters/backoff.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
 import type { IncidentCommand } from '../../core/incident/commands.js';
@@ -12,6 +13,7 @@ import type { MetricsClient } from '../../core/ports.js';
 import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { formatComparison } from '../format-simulation.js';
+import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
 import { simulateRunbookStep } from '../simulate-step.js';
@@ -78,6 +80,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
     throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
   }
   const metrics = metricsClientFor(config, io.env);
+  const actions = httpActionsFor(io.env);
   return withStore(io, async (store) => {
     const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
     const opened = await service.open({
@@ -122,6 +125,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
           clock,
           incident: () => incident,
           metrics,
+          actions,
         });
       }
       if (
@@ -157,6 +161,7 @@ interface StepContext {
   clock: { now(): Date };
   incident: () => Incident;
   metrics: MetricsClient | undefined;
+  actions: HttpActionRunner | undefined;
 }
 
 async function walkStep(
@@ -204,6 +209,23 @@ async function walkStep(
       return;
     }
     await exec({ type: 'approve-action', stepId: step.id, actor });
+  }
+  const httpAction = runbook.containment.actions.find((a) => a.id === step.id && a.kind === 'http');
+  if (
+    httpAction?.httpAction &&
+    ctx.actions &&
+    (await ask(`  Call HTTP action '${httpAction.httpAction}' now? [y/N] `)) === 'y'
+  ) {
+    await exec({ type: 'start-step', stepId: step.id, actor });
+    const call = await ctx.actions.run(httpAction.httpAction, ctx.incident().inputs);
+    if (call.ok) {
+      await exec({ type: 'complete-step', stepId: step.id, actor, result: call });
+      io.stdout(`  → ${call.method} ${call.url}: ${call.status} in ${call.durationMs} ms, done\n`);
+    } else {
+      await exec({ type: 'fail-step', stepId: step.id, actor, error: call.error ?? 'failed', result: call });
+      io.stdout(`  → ${call.method} ${call.url} failed: ${call.error}\n`);
+    }
+    return;
   }
   const answer = await ask('  [d]one, [s]kip, or Enter to leave it pending: ');
   if (answer === 'd') {
