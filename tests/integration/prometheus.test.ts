@@ -195,6 +195,21 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
     expect(svg).toContain('generation=0');
   });
 
+  it('walk reads the runtime from python_info, runs checks, and simulates on that version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-walk-'));
+    const run = await cli(['walk', 'gc-full-collection-latency', '--input', 'job=gcsvc', '--auto'], {
+      PROMETHEUS_URL: prom.url,
+      RUNBOOKS_DIR,
+      DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Runtime: CPython 3\.\d+\.\d+ on 1 instance\(s\), generational collector/);
+    const python = /Simulations default to CPython (3\.\d+)/.exec(run.stdout)?.[1];
+    expect(python).toBeDefined();
+    expect(run.stdout).toMatch(new RegExp(`baseline\\s+${python?.replace('.', '\\.')}\\s`));
+    expect(run.stdout).not.toContain('no metrics datasource');
+  });
+
   it('gc-incident query prints a table, or JSON', async () => {
     const run = await cli(['query', 'python_gc_collections_total{job="gcsvc"}'], {
       PROMETHEUS_URL: prom.url,

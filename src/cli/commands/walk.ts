@@ -3,6 +3,7 @@ import { jitteredBackoff } from '../../adapters/backoff.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import { readConfig } from '../../config.js';
+import { runtimesFrom } from '../../core/checks/runtime.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
 import type { IncidentCommand } from '../../core/incident/commands.js';
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
@@ -11,6 +12,8 @@ import { IncidentService } from '../../core/incident/service.js';
 import { isAutomatable, runStep } from '../../core/incident/step-runner.js';
 import type { MetricsClient } from '../../core/ports.js';
 import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
+import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
+import type { ModelledPython } from '../../core/simulator/workload.js';
 import { buildValidationContext } from '../context.js';
 import { formatComparison } from '../format-simulation.js';
 import { httpActionsFor } from '../http-actions-context.js';
@@ -95,6 +98,26 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
     io.stdout(`Opened ${incident.id}: ${incident.title} [${incident.severity}] for ${incident.service}\n`);
     io.stdout(`Runbook ${runbook.metadata.id} (${entry.version.slice(0, 19)}…), commander ${actor}\n`);
 
+    // The runtime the service reports decides the simulator's default version for this incident.
+    let python: ModelledPython | undefined;
+    if (metrics && inputs.job) {
+      const samples = await metrics
+        .instant(
+          runbook.datasource ?? DEFAULT_DATASOURCE,
+          renderQuery('python_info{job="{{job}}"}', incident.inputs),
+          clock.now(),
+        )
+        .catch(() => []);
+      const runtimes = runtimesFrom(samples);
+      for (const r of runtimes) {
+        io.stdout(
+          `Runtime: ${r.implementation} ${r.version} on ${r.instances} instance(s)${r.collector ? `, ${r.collector} collector` : ''}\n`,
+        );
+      }
+      python = runtimes.find((r) => r.modelled)?.modelled;
+      if (python) io.stdout(`Simulations default to CPython ${python}\n`);
+    }
+
     const exec = async (command: IncidentCommand) => {
       incident = (await service.execute(incident.id, command)).incident;
     };
@@ -126,6 +149,7 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
           incident: () => incident,
           metrics,
           actions,
+          python,
         });
       }
       if (
@@ -162,6 +186,7 @@ interface StepContext {
   incident: () => Incident;
   metrics: MetricsClient | undefined;
   actions: HttpActionRunner | undefined;
+  python: ModelledPython | undefined;
 }
 
 async function walkStep(
@@ -182,7 +207,7 @@ async function walkStep(
         metrics: ctx.metrics,
         now: () => ctx.clock.now(),
         simulate: async (s: SimulateStep) => {
-          const { summary, results } = simulateRunbookStep(s, runbookFile);
+          const { summary, results } = simulateRunbookStep(s, runbookFile, ctx.python);
           io.stdout(`${indent(formatComparison(results))}\n`);
           return summary;
         },
