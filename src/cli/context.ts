@@ -2,6 +2,7 @@
 import { readDatasourcesFile } from '../adapters/fs/datasources-file.js';
 import { loadBundledSchemas } from '../adapters/fs/package-files.js';
 import type { ValidationContext } from '../adapters/fs/runbook-files.js';
+import { loadHttpActions } from '../adapters/http-actions/runner.js';
 import type { Config } from '../config.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { DEFAULT_DATASOURCE } from '../core/runbook/types.js';
@@ -18,6 +19,7 @@ export function bundledSchemaValidator(): SchemaValidator {
 export function buildValidationContext(
   config: Config,
   extraDatasources: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
 ): { context: ValidationContext; problems: Diagnostic[] } {
   const schemas = bundledSchemaValidator();
   const names = new Set<string>([DEFAULT_DATASOURCE, ...extraDatasources]);
@@ -27,5 +29,21 @@ export function buildValidationContext(
     if (result.ok) for (const name of Object.keys(result.datasources)) names.add(name);
     else problems.push(...result.diagnostics);
   }
-  return { context: { schemas, datasources: names }, problems };
+  // Unset HTTP_ACTIONS_FILE: action names cannot be checked (runbook repositories' CI usually has no such file).
+  let httpActions: Set<string> | undefined;
+  if (env.HTTP_ACTIONS_FILE?.trim()) {
+    try {
+      httpActions = new Set(loadHttpActions(env.HTTP_ACTIONS_FILE.trim(), schemas).keys());
+    } catch (error) {
+      problems.push({
+        file: env.HTTP_ACTIONS_FILE.trim(),
+        line: 1,
+        col: 1,
+        severity: 'error',
+        rule: 'config/http-actions',
+        message: (error as Error).message.split('\n')[0] ?? 'invalid',
+      });
+    }
+  }
+  return { context: { schemas, datasources: names, httpActions }, problems };
 }

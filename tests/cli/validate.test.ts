@@ -103,6 +103,30 @@ describe('gc-incident validate', () => {
     );
   });
 
+  it('with HTTP_ACTIONS_FILE set, unknown httpAction names are reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-actions-'));
+    writeFileSync(
+      join(dir, 'actions.yaml'),
+      'actions:\n  gc-collect:\n    method: POST\n    url: http://127.0.0.1:1/admin/collect\n',
+    );
+    const run = await cli(['validate', RUNBOOKS_DIR], { HTTP_ACTIONS_FILE: join(dir, 'actions.yaml') });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /gc-full-collection-latency\.yaml:\d+:\d+: error: \/containment\/actions\/1\/httpAction|HTTP action 'gc-set-threshold' is not defined in HTTP_ACTIONS_FILE \(defined: gc-collect\) \[runbook\/unknown-http-action\]/,
+    );
+    expect(run.stdout).not.toContain("'gc-collect' is not defined");
+    writeFileSync(
+      join(dir, 'actions.yaml'),
+      ['gc-collect', 'gc-set-threshold', 'gc-enable'].reduce(
+        (y, n) => `${y}  ${n}:\n    method: POST\n    url: http://127.0.0.1:1/x\n`,
+        'actions:\n',
+      ),
+    );
+    expect(
+      (await cli(['validate', RUNBOOKS_DIR], { HTTP_ACTIONS_FILE: join(dir, 'actions.yaml') })).code,
+    ).toBe(0);
+  });
+
   it('a malformed PROMETHEUS_URL is a configuration error naming the variable', async () => {
     const run = await cli(['validate', RUNBOOKS_DIR], { PROMETHEUS_URL: 'not a url' });
     expect(run.code).toBe(2);

@@ -13,6 +13,7 @@ import { findYamlFiles, readCapped } from './yaml-files.js';
 export interface ValidationContext {
   readonly schemas: SchemaValidator;
   readonly datasources: ReadonlySet<string>;
+  readonly httpActions?: ReadonlySet<string> | undefined;
 }
 
 export interface LoadedRunbook {
@@ -43,6 +44,7 @@ export function validateRunbookPaths(paths: readonly string[], context: Validati
     }
     const result = validateRunbookBytes(file, bytes, context.schemas, {
       datasources: context.datasources,
+      httpActions: context.httpActions,
       checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
     });
     diagnostics.push(...result.diagnostics);

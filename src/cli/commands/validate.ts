@@ -38,7 +38,7 @@ Examples:
       (paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
         const config = readConfig(io.env);
         const targets = paths.length > 0 ? paths : [config.runbooksDir];
-        const { context, problems } = buildValidationContext(config, options.datasource);
+        const { context, problems } = buildValidationContext(config, options.datasource, io.env);
         const report = validateRunbookPaths(targets, context);
         const diagnostics = [...problems, ...report.diagnostics];
         if (report.files.length === 0 && problems.length === 0 && report.diagnostics.length === 0) {

@@ -14,6 +14,8 @@ import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from 
 export interface LintOptions {
   /** Datasource names configuration defines. A runbook naming any other is an error. */
   readonly datasources: ReadonlySet<string>;
+  /** HTTP action names configuration defines; when given, a runbook naming any other is an error. */
+  readonly httpActions?: ReadonlySet<string> | undefined;
   /** Checks a referenced workload file; returns its diagnostics (empty when valid). Absent: refs are not followed. */
   readonly checkWorkloadRef?:
     | ((ref: string, from: { line: number; col: number }) => Diagnostic[])
@@ -200,6 +202,17 @@ export function lintRunbook(
     const path: Path = ['containment', 'actions', i];
     claimId(action.id, path);
     if (action.command !== undefined) checkTemplate(action.command, [...path, 'command'], false);
+    if (
+      action.httpAction !== undefined &&
+      options.httpActions &&
+      !options.httpActions.has(action.httpAction)
+    ) {
+      report(
+        [...path, 'httpAction'],
+        'runbook/unknown-http-action',
+        `HTTP action '${action.httpAction}' is not defined in HTTP_ACTIONS_FILE (defined: ${[...options.httpActions].sort().join(', ') || 'none'})`,
+      );
+    }
     if (action.kind !== 'http' && action.httpAction !== undefined) {
       report(
         [...path, 'httpAction'],
