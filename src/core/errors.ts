@@ -5,16 +5,7 @@
  */
 export const ErrorCodes = {
   USAGE: 'Bad command-line usage: an unknown option, a missing argument or a malformed value.',
-  FILE_NOT_FOUND: 'A path given on the command line or in configuration does not exist.',
-  FILE_TOO_LARGE: 'A YAML file is larger than the size cap and was not parsed.',
-  FILE_NOT_UTF8: 'A YAML file is not valid UTF-8.',
-  YAML_SYNTAX:
-    'A YAML file does not parse, or uses a feature that is refused (tags, several documents, alias bombs, deep nesting).',
-  SCHEMA_INVALID: 'A document does not match its JSON Schema.',
-  RUNBOOK_INVALID:
-    'A runbook breaks a rule beyond the schema (duplicate ids, unknown inputs, bad PromQL, bad durations, unknown datasources).',
   RUNBOOK_NOT_FOUND: 'No runbook with the given id exists in the runbook folder.',
-  WORKLOAD_INVALID: 'A workload file does not describe a runnable workload.',
   WORKLOAD_TOO_LARGE:
     'A workload would take too long to simulate; it is refused instead of exhausting time or memory.',
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',

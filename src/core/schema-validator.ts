@@ -16,11 +16,6 @@ const addFormats = ((ajvFormatsModule as unknown as { default?: Plugin }).defaul
 const addErrors = ((ajvErrorsModule as unknown as { default?: Plugin }).default ??
   ajvErrorsModule) as unknown as Plugin;
 
-export interface SchemaSet {
-  /** Every schema by `$id`; the ones named in `roots` are compiled. */
-  readonly schemas: readonly object[];
-}
-
 export interface SchemaValidator {
   validate(schemaId: string, data: unknown, file: string, locate: Locator): Diagnostic[];
 }

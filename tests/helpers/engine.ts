@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledSchemas } from '../../src/adapters/fs/package-files.js';
-import type { Clock } from '../../src/core/ports.js';
+import { IncidentService } from '../../src/core/incident/service.js';
+import type { Clock, IncidentStore } from '../../src/core/ports.js';
 import type { Runbook } from '../../src/core/runbook/types.js';
 import { validateRunbookBytes } from '../../src/core/runbook/validate.js';
 import { createSchemaValidator } from '../../src/core/schema-validator.js';
@@ -25,4 +26,23 @@ export function shippedRunbook(id: string): Runbook {
   });
   if (!result.runbook) throw new Error(`invalid runbook ${id}`);
   return result.runbook;
+}
+
+/** Opens an incident from a shipped runbook (job=checkout unless given) on a store and a fake clock. */
+export async function openTestIncident(
+  store: IncidentStore,
+  runbookId: string,
+  job = 'checkout',
+  clock = new FakeClock(),
+) {
+  const service = new IncidentService(store, clock);
+  const runbook = shippedRunbook(runbookId);
+  const { incident } = await service.open({
+    runbook,
+    runbookVersion: 'v',
+    service: 's',
+    inputs: { job },
+    commander: 'U0CMD',
+  });
+  return { service, runbook, incident, clock };
 }

@@ -7,14 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fold } from '../../src/core/incident/apply.js';
-import { IncidentService } from '../../src/core/incident/service.js';
 import type { IncidentStore } from '../../src/core/ports.js';
-import { FakeClock, shippedRunbook } from '../helpers/engine.js';
+import { openTestIncident } from '../helpers/engine.js';
 import { REPO } from '../helpers/runbooks.js';
 import { postgresFactory, postgresReachable, type StoreFactory, sqliteFactory } from '../helpers/stores.js';
 
 const burst = join(REPO, 'tests/helpers/burst-process.ts');
-const runbook = shippedRunbook('gc-full-collection-latency');
 const unreachable = await postgresReachable();
 if (unreachable) console.log(unreachable);
 
@@ -85,13 +83,7 @@ function suite(factory: StoreFactory) {
     it('SIGKILL in the middle of a burst loses no acknowledged event', async () => {
       const { store, cleanup, url, schema } = await factory.create();
       cleanups.push(cleanup);
-      const { incident } = await new IncidentService(store, new FakeClock()).open({
-        runbook,
-        runbookVersion: 'v',
-        service: 's',
-        inputs: { job: 'j' },
-        commander: 'U0CMD',
-      });
+      const { incident } = await openTestIncident(store, 'gc-full-collection-latency', 'j');
       const first = start(url, schema, incident.id, 'k', 0, 100_000);
       await waitFor(() => first.acks.length >= 150, '150 acknowledged commands', first.child);
       first.child.kill('SIGKILL');
@@ -111,13 +103,7 @@ function suite(factory: StoreFactory) {
     it('two processes on one database see one consistent incident', async () => {
       const { store, cleanup, url, schema } = await factory.create();
       cleanups.push(cleanup);
-      const { incident } = await new IncidentService(store, new FakeClock()).open({
-        runbook,
-        runbookVersion: 'v',
-        service: 's',
-        inputs: { job: 'j' },
-        commander: 'U0CMD',
-      });
+      const { incident } = await openTestIncident(store, 'gc-full-collection-latency', 'j');
       const steps = incident.steps.map((s) => s.id);
       const a = start(url, schema, incident.id, 'a', 0, 150, steps);
       const b = start(url, schema, incident.id, 'b', 0, 150, steps);

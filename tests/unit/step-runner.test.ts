@@ -1,10 +1,9 @@
 /** Steps run through the metrics interface (a test double until the Prometheus client) and the simulator. */
 import { describe, expect, it } from 'vitest';
 import { escapePromqlString, renderQuery } from '../../src/core/incident/render-query.js';
-import { IncidentService } from '../../src/core/incident/service.js';
 import { isAutomatable, runStep } from '../../src/core/incident/step-runner.js';
 import type { MetricsClient, Sample, Series } from '../../src/core/ports.js';
-import { FakeClock, shippedRunbook } from '../helpers/engine.js';
+import { openTestIncident, shippedRunbook } from '../helpers/engine.js';
 import { sqliteFactory } from '../helpers/stores.js';
 
 class RecordingMetrics implements MetricsClient {
@@ -23,20 +22,13 @@ class RecordingMetrics implements MetricsClient {
   }
 }
 
-const runbook = shippedRunbook('gc-full-collection-latency');
+const RUNBOOK = 'gc-full-collection-latency';
+const runbook = shippedRunbook(RUNBOOK);
 
 describe('running steps', () => {
   it('a check evaluation (query as sent, values, verdict) is stored with the step', async () => {
     const { store, cleanup } = await sqliteFactory.create();
-    const clock = new FakeClock();
-    const service = new IncidentService(store, clock);
-    const { incident } = await service.open({
-      runbook,
-      runbookVersion: 'v',
-      service: 's',
-      inputs: { job: 'checkout' },
-      commander: 'U1',
-    });
+    const { service, incident, clock } = await openTestIncident(store, RUNBOOK);
     const metrics = new RecordingMetrics([{ labels: { instance: 'a:1' }, value: 2e9 }]);
     const step = incident.steps.find((s) => s.id === 'large-heap');
     if (!step) throw new Error('no step');
@@ -59,15 +51,7 @@ describe('running steps', () => {
 
   it('a check with a for window needs every point of the window to breach', async () => {
     const { store, cleanup } = await sqliteFactory.create();
-    const clock = new FakeClock();
-    const service = new IncidentService(store, clock);
-    const { incident } = await service.open({
-      runbook,
-      runbookVersion: 'v',
-      service: 's',
-      inputs: { job: 'checkout' },
-      commander: 'U1',
-    });
+    const { incident, clock } = await openTestIncident(store, RUNBOOK);
     const step = incident.steps.find((s) => s.id === 'full-collection-rate');
     if (!step) throw new Error('no step');
     const allHigh = await runStep(runbook, incident, step, {
@@ -85,14 +69,7 @@ describe('running steps', () => {
 
   it('without a metrics datasource a check says so with METRICS_UNAVAILABLE', async () => {
     const { store, cleanup } = await sqliteFactory.create();
-    const service = new IncidentService(store, new FakeClock());
-    const { incident } = await service.open({
-      runbook,
-      runbookVersion: 'v',
-      service: 's',
-      inputs: { job: 'checkout' },
-      commander: 'U1',
-    });
+    const { incident } = await openTestIncident(store, RUNBOOK);
     const step = incident.steps[0];
     if (!step) throw new Error('no step');
     await expect(runStep(runbook, incident, step, { now: () => new Date() })).rejects.toMatchObject({

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import { loadYaml } from '../../core/yaml/load-yaml.js';
-import { readCapped } from './yaml-files.js';
+import { readYamlFile } from './yaml-files.js';
 
 export const DATASOURCES_SCHEMA_ID = 'https://gc-incident.dev/schemas/datasources.schema.json';
 
@@ -19,25 +19,9 @@ export type DatasourcesResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 export function readDatasourcesFile(file: string, schemas: SchemaValidator): DatasourcesResult {
-  let bytes: Uint8Array;
-  try {
-    bytes = readCapped(file);
-  } catch {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          severity: 'error',
-          rule: 'file/not-found',
-          message: 'DATASOURCES_FILE names a file that cannot be read',
-        },
-      ],
-    };
-  }
-  const loaded = loadYaml(file, bytes);
+  const read = readYamlFile(file, 'DATASOURCES_FILE names a file that cannot be read');
+  if (!read.ok) return read;
+  const loaded = loadYaml(file, read.bytes);
   if (!loaded.ok) return loaded;
   const problems = schemas.validate(DATASOURCES_SCHEMA_ID, loaded.value.data, file, loaded.value.locate);
   if (problems.length > 0) return { ok: false, diagnostics: problems };

@@ -10,7 +10,7 @@ import type { SchemaValidator } from '../../core/schema-validator.js';
 import type { WorkloadDocument } from '../../core/simulator/workload.js';
 import { lintWorkload } from '../../core/simulator/workload-lint.js';
 import { type ValidationContext, validateRunbookPaths } from './runbook-files.js';
-import { readCapped } from './yaml-files.js';
+import { readYamlFile } from './yaml-files.js';
 
 export interface WorkloadSource {
   readonly doc: WorkloadDocument;
@@ -31,25 +31,9 @@ export function loadWorkload(spec: string, context: ValidationContext, runbooksD
 }
 
 function fromFile(file: string, schemas: SchemaValidator): WorkloadLoad {
-  let bytes: Uint8Array;
-  try {
-    bytes = readCapped(file);
-  } catch {
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          severity: 'error',
-          rule: 'file/not-found',
-          message: 'no such workload file',
-        },
-      ],
-    };
-  }
-  const result = validateWorkloadBytes(file, bytes, schemas);
+  const read = readYamlFile(file, 'no such workload file');
+  if (!read.ok) return read;
+  const result = validateWorkloadBytes(file, read.bytes, schemas);
   if (!result.data) return { ok: false, diagnostics: result.diagnostics };
   return { ok: true, source: { doc: result.data, whatIf: [], label: file } };
 }

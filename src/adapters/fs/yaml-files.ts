@@ -50,6 +50,23 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
+/** Reads a YAML file (capped), or says at FILE:1:1 that it cannot be read. */
+export function readYamlFile(
+  file: string,
+  unreadable: string,
+): { ok: true; bytes: Uint8Array } | { ok: false; diagnostics: Diagnostic[] } {
+  try {
+    return { ok: true, bytes: readCapped(file) };
+  } catch {
+    return {
+      ok: false,
+      diagnostics: [
+        { file, line: 1, col: 1, severity: 'error', rule: 'file/not-found', message: unreadable },
+      ],
+    };
+  }
+}
+
 /**
  * Reads at most one byte past the cap, so a huge file costs nothing; the YAML
  * loader then sees the length and refuses it with a clear message.

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { GcIncidentError } from '../../core/errors.js';
-import type { ModelledPython } from '../../core/simulator/workload.js';
+import { type ModelledPython, modelForVersion } from '../../core/simulator/workload.js';
 
 export interface Interpreter {
   readonly path: string;
@@ -47,18 +47,17 @@ export function describeInterpreter(path: string): Interpreter {
 }
 
 export function modelledFor(version: string, freeThreaded: boolean): ModelledPython {
-  const [major, minor, patch] = version.split('.').map(Number);
-  if (major !== 3 || minor === undefined || minor < 8) {
-    throw new GcIncidentError('PYTHON_NOT_FOUND', `CPython ${version} is not modelled (3.8 to 3.14 are)`, {
-      version,
-    });
+  const model = modelForVersion(version, freeThreaded);
+  if (!model) {
+    throw new GcIncidentError(
+      'PYTHON_NOT_FOUND',
+      `CPython ${version}${freeThreaded ? ' (free-threaded)' : ''} is not modelled (3.8 to 3.14 are)`,
+      {
+        version,
+      },
+    );
   }
-  if (minor >= 14) {
-    if (freeThreaded) return '3.14t';
-    return (patch ?? 0) <= 4 ? '3.14-incremental' : '3.14';
-  }
-  if (freeThreaded) return minor === 13 ? '3.13t' : '3.13t';
-  return `3.${minor}` as ModelledPython;
+  return model;
 }
 
 /**

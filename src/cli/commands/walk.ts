@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { jitteredBackoff } from '../../adapters/backoff.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
+import type { PrometheusClient } from '../../adapters/prometheus/client.js';
 import { readConfig } from '../../config.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
@@ -84,6 +85,24 @@ async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise
   }
   const metrics = metricsClientFor(config, io.env);
   const actions = httpActionsFor(io.env);
+  try {
+    return await walkWithStore(io, runbook, entry, inputs, options, clock, actor, metrics, actions);
+  } finally {
+    await metrics?.close();
+  }
+}
+
+async function walkWithStore(
+  io: CliIo,
+  runbook: Runbook,
+  entry: { version: string; file: string },
+  inputs: Record<string, string>,
+  options: WalkOptions,
+  clock: { now(): Date },
+  actor: string,
+  metrics: PrometheusClient | undefined,
+  actions: HttpActionRunner | undefined,
+): Promise<number> {
   return withStore(io, async (store) => {
     const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
     const opened = await service.open({

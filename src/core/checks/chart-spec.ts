@@ -3,6 +3,7 @@
  * threshold as a rule, and the points that breach it shaded, readable at
  * Slack's preview size.
  */
+import { lineGroupMark } from '../charts/vega-marks.js';
 
 import type { Series } from '../ports.js';
 import type { Operator } from '../runbook/types.js';
@@ -89,24 +90,7 @@ export function rangeChartSpec(
           },
         },
       },
-      {
-        type: 'group',
-        from: { facet: { name: 'one', data: 'points', groupby: 'series' } },
-        marks: [
-          {
-            type: 'line',
-            from: { data: 'one' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 't' },
-                y: { scale: 'y', field: 'v' },
-                stroke: { scale: 'color', field: 'series' },
-                strokeWidth: { value: 2 },
-              },
-            },
-          },
-        ],
-      },
+      lineGroupMark('points', 'series', { x: 't', y: 'v' }, 'color'),
       {
         type: 'rule',
         from: { data: 'threshold' },

@@ -3,7 +3,7 @@
  * `python_info` series prometheus_client exports.
  */
 import type { Sample } from '../ports.js';
-import type { ModelledPython } from '../simulator/workload.js';
+import { type ModelledPython, modelForVersion } from '../simulator/workload.js';
 
 export interface Runtime {
   readonly version: string;
@@ -14,11 +14,9 @@ export interface Runtime {
   readonly collector?: string | undefined;
 }
 
+/** The simulator's model for a CPython version reported in python_info. */
 export function modelFor(version: string): ModelledPython | undefined {
-  const [major, minor, patch] = version.split('.').map(Number);
-  if (major !== 3 || minor === undefined || minor < 8) return undefined;
-  if (minor >= 14) return (patch ?? 0) <= 4 ? '3.14-incremental' : '3.14';
-  return `3.${minor}` as ModelledPython;
+  return modelForVersion(version);
 }
 
 export function runtimesFrom(samples: readonly Sample[]): Runtime[] {

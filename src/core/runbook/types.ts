@@ -2,18 +2,11 @@
  * The runbook model, as `schemas/runbook.schema.json` defines it. A value of
  * these types has passed schema validation and the semantic lint.
  */
+import type { ModelledPython } from '../simulator/workload.js';
+
 export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
-export type PythonVersion =
-  | '3.8'
-  | '3.9'
-  | '3.10'
-  | '3.11'
-  | '3.12'
-  | '3.13'
-  | '3.13t'
-  | '3.14'
-  | '3.14-incremental'
-  | '3.14t';
+/** The CPython versions a runbook applies to are the versions the simulator models. */
+export type PythonVersion = ModelledPython;
 export type Operator = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export type Reduce = 'any' | 'all' | 'min' | 'max' | 'avg' | 'sum';
 export type Unit = 'none' | 'ratio' | 'percent' | 'seconds' | 'bytes' | 'per-second' | 'objects';

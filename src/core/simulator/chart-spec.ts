@@ -3,6 +3,7 @@
  * adapter's job): the live heap over time with collections marked by
  * generation and sized by pause, and one line per what-if variant.
  */
+import { lineGroupMark } from '../charts/vega-marks.js';
 import type { SimulationResult } from './simulate.js';
 
 export interface ChartSeries {
@@ -84,24 +85,7 @@ export function heapChartSpec(series: readonly ChartSeries[], title: string): Re
       { size: 'pause', title: 'longest pause (ms)', orient: 'right', symbolType: 'circle', format: '.2~f' },
     ],
     marks: [
-      {
-        type: 'group',
-        from: { facet: { name: 'series', data: 'heap', groupby: 'variant' } },
-        marks: [
-          {
-            type: 'line',
-            from: { data: 'series' },
-            encode: {
-              enter: {
-                x: { scale: 'x', field: 'iteration' },
-                y: { scale: 'y', field: 'objects' },
-                stroke: { scale: 'variant', field: 'variant' },
-                strokeWidth: { value: 2 },
-              },
-            },
-          },
-        ],
-      },
+      lineGroupMark('heap', 'variant', { x: 'iteration', y: 'objects' }, 'variant'),
       {
         type: 'symbol',
         from: { data: 'collections' },

@@ -238,9 +238,6 @@ export class GcEngine {
 
     // Groups untouched by this collection stay in place; the others are taken out and put back re-keyed.
     const moved: RingGroup[] = [];
-    const put = (group: RingGroup) => {
-      moved.push(group);
-    };
     const unreachable: RingGroup[] = [];
     for (const [key, group] of this.rings) {
       const young = sumDist(group.dist, 0, g);
@@ -253,7 +250,7 @@ export class GcEngine {
         for (let i = 0; i <= g; i++) dist[i] = 0;
         dist[old] = (dist[old] ?? 0) + young;
         survivors += young * group.count;
-        put({ ...group, dist });
+        moved.push({ ...group, dist });
       } else {
         unreachable.push(group);
       }
@@ -270,7 +267,7 @@ export class GcEngine {
       const size = sumDist(group.dist, 0, PERMANENT);
       const dist: Distribution = [0, 0, 0, 0];
       dist[old] = size;
-      put({ ...group, dist, finalized: finalizedNow });
+      moved.push({ ...group, dist, finalized: finalizedNow });
     };
     const anyResurrects = unreachable.some((r) => r.type.resurrect && !r.finalized);
     for (const group of unreachable) {

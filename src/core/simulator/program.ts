@@ -176,13 +176,24 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
   e.checkpoint();
   // list.extend() pulls n objects from starmap: X() through type.__call__, no eval-breaker check.
   const tracked = kind !== 'dict' || dictTrackedAtCreation(e);
-  if (!e.batchable) {
+  if (e.batchable) {
+    extendBatched(e, n, tracked);
+  } else {
     for (let k = 0; k < n; k++) {
       e.gcAlloc();
       if (tracked) e.live[0]++;
     }
   }
-  let remaining = e.batchable ? n : 0;
+  // starmap and repeat are released before the CALL's check.
+  releaseIterators(e, star, rep);
+}
+
+/**
+ * The n allocations of list.extend() counted between triggers: ≤3.11 collects
+ * inside the call at each crossing; 3.12+ only schedules one collection.
+ */
+function extendBatched(e: GcEngine, n: number, tracked: boolean): void {
+  let remaining = n;
   while (remaining > 0) {
     const untilTrigger =
       e.canTrigger() && !e.profile.deferredTrigger
@@ -200,7 +211,7 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
       e.count[0] += remaining;
       if (tracked) e.live[0] += remaining;
       if (e.count[0] > e.prefixMax) e.prefixMax = e.count[0];
-      break;
+      return;
     }
     const quiet = untilTrigger - 1;
     e.count[0] += quiet;
@@ -209,8 +220,6 @@ function bulk(e: GcEngine, n: number, kind: ObjectKind): void {
     if (tracked) e.live[0]++;
     remaining -= untilTrigger;
   }
-  // starmap and repeat are released before the CALL's check.
-  releaseIterators(e, star, rep);
 }
 
 /** starmap and repeat freed when list.extend() returns, then the CALL's eval-breaker check. */

@@ -99,6 +99,19 @@ export function defaultThresholds(python: ModelledPython): [number, number, numb
   }
 }
 
+/**
+ * The model for a CPython version such as 3.12.1: 3.14.0-3.14.4 shipped the
+ * incremental collector, 3.14.5+ the generational one; free-threaded builds
+ * exist from 3.13. Undefined for versions that are not modelled.
+ */
+export function modelForVersion(version: string, freeThreaded = false): ModelledPython | undefined {
+  const [major, minor, patch] = version.split('.').map(Number);
+  if (major !== 3 || minor === undefined || minor < 8) return undefined;
+  if (freeThreaded) return minor === 13 ? '3.13t' : minor >= 14 ? '3.14t' : undefined;
+  if (minor >= 14) return (patch ?? 0) <= 4 ? '3.14-incremental' : '3.14';
+  return `3.${minor}` as ModelledPython;
+}
+
 /** Versions whose numbers are checked against real interpreters; the others are modelled from source. */
 export function isMeasuredVersion(python: ModelledPython): boolean {
   return ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'].includes(python);
