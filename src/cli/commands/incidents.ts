@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { GcIncidentError } from '../../core/errors.js';
+import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../format/table.js';
 
 export function incidentsCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('incidents')
@@ -84,44 +85,7 @@ export function formatIncident(incident: Incident, timeline: readonly TimelineEv
     ).trimEnd(),
     '',
     'Timeline (UTC)',
-    ...timeline.map((e) => `${e.at}  #${e.seq}  ${e.actor}  ${describe(e)}`),
+    ...timeline.map((e) => `${e.at}  #${e.seq}  ${e.actor}  ${describeEvent(e)}`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-function describe(e: TimelineEvent): string {
-  const d = e.data as Record<string, unknown>;
-  switch (e.type) {
-    case 'incident.opened':
-      return `opened from runbook ${String(d.runbookId)} for ${String(d.service)}`;
-    case 'phase.started':
-      return `phase ${String(d.before)} → ${String(d.after)}`;
-    case 'step.started':
-    case 'step.completed':
-      return `${String(d.stepId)}: ${String(d.before)} → ${String(d.after)}${summary(d.result)}`;
-    case 'step.failed':
-      return `${String(d.stepId)}: failed (${String(d.error)})`;
-    case 'step.skipped':
-      return `${String(d.stepId)}: skipped (${String(d.reason)})`;
-    case 'step.assigned':
-      return `${String(d.stepId)}: assigned to ${String(d.after)}`;
-    case 'action.approved':
-      return `${String(d.stepId)}: approved (${String(d.risk)} risk)`;
-    case 'status.changed':
-      return `status ${String(d.before)} → ${String(d.after)}${d.reason ? ` (${String(d.reason)})` : ''}`;
-    case 'participant.joined':
-      return 'joined';
-    case 'commander.changed':
-      return `commander ${String(d.before)} → ${String(d.after)}`;
-    case 'note.added':
-      return `note: ${String(d.text)}`;
-  }
-}
-
-function summary(result: unknown): string {
-  if (!result || typeof result !== 'object') return '';
-  const r = result as { outcome?: string; reason?: string; rows?: unknown[] };
-  if (r.outcome) return ` [${r.outcome}: ${r.reason ?? ''}]`;
-  if (Array.isArray(r.rows)) return ` [simulation: ${r.rows.length} variant(s)]`;
-  return '';
 }

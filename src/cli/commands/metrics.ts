@@ -16,7 +16,7 @@ import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../format/table.js';
 
 function requireClient(io: CliIo) {
   const config = readConfig(io.env);

@@ -4,7 +4,7 @@ import { readConfig } from '../../config.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
-import { renderTable } from '../table.js';
+import { renderTable } from '../../format/table.js';
 
 export function runbooksCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('runbooks')

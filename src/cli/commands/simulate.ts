@@ -13,7 +13,7 @@ import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
-import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../format-simulation.js';
+import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { type CliIo, EXIT } from '../io.js';
 
 interface SimulateOptions {

@@ -16,11 +16,11 @@ import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import type { ModelledPython } from '../../core/simulator/workload.js';
 import { buildValidationContext } from '../context.js';
-import { formatComparison } from '../format-simulation.js';
+import { formatComparison } from '../../format/simulation.js';
 import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
-import { simulateRunbookStep } from '../simulate-step.js';
+import { simulateRunbookStep } from '../../adapters/simulator/runbook-step.js';
 import { withStore } from '../store-context.js';
 
 interface WalkOptions {

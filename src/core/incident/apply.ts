@@ -17,6 +17,7 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       commander: String(d.commander),
       participants: [],
       steps: d.steps as StepState[],
+      trigger: typeof d.trigger === 'string' ? d.trigger : undefined,
       openedAt: event.at,
       updatedAt: event.at,
       version: event.seq,
@@ -56,6 +57,8 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       return { ...base, commander: String(d.after) };
     case 'note.added':
       return base;
+    case 'card.posted':
+      return { ...base, card: { channel: String(d.channel), ts: String(d.ts) } };
   }
 }
 

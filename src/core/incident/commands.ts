@@ -18,4 +18,5 @@ export type IncidentCommand =
   | (Base & { type: 'set-status'; status: IncidentStatus; reason?: string | undefined })
   | (Base & { type: 'join' })
   | (Base & { type: 'set-commander'; commander: Actor })
-  | (Base & { type: 'add-note'; text: string });
+  | (Base & { type: 'add-note'; text: string })
+  | (Base & { type: 'record-card'; channel: string; ts: string });

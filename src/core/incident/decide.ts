@@ -47,7 +47,11 @@ function statusChange(step: StepState, after: StepState['status']) {
 
 export function decide(incident: Incident, command: IncidentCommand): PendingEvent[] {
   const id = incident.id;
-  if (incident.status === 'closed' && !(command.type === 'set-status' && command.status === 'open')) {
+  if (
+    incident.status === 'closed' &&
+    !(command.type === 'set-status' && command.status === 'open') &&
+    command.type !== 'record-card'
+  ) {
     illegal(`incident ${id} is closed; reopen it first`, { incidentId: id, reason: 'closed' });
   }
   switch (command.type) {
@@ -188,6 +192,14 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     case 'add-note':
       if (command.text.trim() === '') illegal('a note needs text', { reason: 'empty-note' });
       return [{ type: 'note.added', data: { text: command.text.trim() } }];
+    case 'record-card':
+      if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
+      return [
+        {
+          type: 'card.posted',
+          data: { before: incident.card ?? null, channel: command.channel, ts: command.ts },
+        },
+      ];
   }
 }
 

@@ -54,6 +54,10 @@ export interface Incident {
   readonly commander: Actor;
   readonly participants: readonly Actor[];
   readonly steps: readonly StepState[];
+  /** Where the incident's Slack card lives, once posted; the card's thread holds step outputs. */
+  readonly card?: { readonly channel: string; readonly ts: string } | undefined;
+  /** What started the incident: a Slack message permalink, an alert, a terminal. */
+  readonly trigger?: string | undefined;
   readonly openedAt: string;
   readonly updatedAt: string;
   /** Number of timeline events; the optimistic-concurrency version. */
@@ -83,7 +87,8 @@ export type EventType =
   | 'status.changed'
   | 'participant.joined'
   | 'commander.changed'
-  | 'note.added';
+  | 'note.added'
+  | 'card.posted';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;

@@ -24,6 +24,8 @@ export interface OpenRequest {
   readonly commander: Actor;
   readonly title?: string | undefined;
   readonly idempotencyKey?: string | undefined;
+  /** What started it: a Slack message permalink, an alert, a terminal. */
+  readonly trigger?: string | undefined;
 }
 
 export interface CommandOutcome {
@@ -76,6 +78,7 @@ export class IncidentService {
           severity: request.severity ?? request.runbook.metadata.severity,
           commander: request.commander,
           steps: planSteps(request.runbook),
+          ...(request.trigger ? { trigger: request.trigger } : {}),
         },
       };
       const incident = apply(undefined, event);

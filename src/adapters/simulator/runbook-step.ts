@@ -1,0 +1,85 @@
+/**
+ * A runbook's simulate step as workloads (baseline plus one per what-if), and
+ * the summary of their results that the timeline records. The terminal runs
+ * them in-process; the Slack app runs them in a worker thread.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import type { SimulateStep } from '../../core/runbook/types.js';
+import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
+import { applyWhatIf } from '../../core/simulator/what-if.js';
+import {
+  type ModelledPython,
+  normalizeWorkload,
+  type Workload,
+  type WorkloadDocument,
+} from '../../core/simulator/workload.js';
+
+export interface SimulationSummary {
+  readonly python: string;
+  readonly fidelity: string;
+  readonly rows: {
+    variant: string;
+    python: string;
+    collections: number[];
+    collected: number;
+    p50Ms: number;
+    p95Ms: number;
+    maxMs: number;
+    peak: number;
+  }[];
+}
+
+export interface LabelledWorkload {
+  readonly label: string;
+  readonly workload: Workload;
+}
+
+export interface LabelledResult {
+  readonly label: string;
+  readonly result: SimulationResult;
+}
+
+export function stepWorkloads(step: SimulateStep, runbookFile: string, python?: ModelledPython): LabelledWorkload[] {
+  const doc =
+    'ref' in step.workload
+      ? (parse(readFileSync(join(dirname(runbookFile), step.workload.ref), 'utf8')) as WorkloadDocument)
+      : (step.workload.inline as unknown as WorkloadDocument);
+  const base = normalizeWorkload({ name: step.id, ...doc }, python);
+  return [
+    { label: 'baseline', workload: base },
+    ...(step.whatIf ?? []).map((whatIf) => ({ label: whatIf, workload: applyWhatIf(base, whatIf) })),
+  ];
+}
+
+export function summarizeSimulation(results: readonly LabelledResult[]): SimulationSummary {
+  const baseline = results[0]?.result;
+  return {
+    python: baseline?.python ?? 'unknown',
+    fidelity: baseline?.fidelity ?? 'measured',
+    rows: results.map(({ label, result }) => ({
+      variant: label,
+      python: result.python,
+      collections: result.stats.map((s) => s.collections),
+      collected: result.stats.reduce((s, g) => s + g.collected, 0),
+      p50Ms: result.pauses.p50Ms,
+      p95Ms: result.pauses.p95Ms,
+      maxMs: result.pauses.maxMs,
+      peak: result.heap.peak,
+    })),
+  };
+}
+
+/** In-process, for the terminal. */
+export function simulateRunbookStep(
+  step: SimulateStep,
+  runbookFile: string,
+  python?: ModelledPython,
+): { summary: SimulationSummary; results: LabelledResult[] } {
+  const results = stepWorkloads(step, runbookFile, python).map(({ label, workload }) => ({
+    label,
+    result: simulate(workload),
+  }));
+  return { results, summary: summarizeSimulation(results) };
+}

@@ -1,0 +1,41 @@
+/** One line per timeline event, for the terminal, Slack and the postmortem. */
+import type { TimelineEvent } from './model.js';
+
+export function describeEvent(e: TimelineEvent): string {
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case 'incident.opened':
+      return `opened from runbook ${String(d.runbookId)} for ${String(d.service)}`;
+    case 'phase.started':
+      return `phase ${String(d.before)} → ${String(d.after)}`;
+    case 'step.started':
+    case 'step.completed':
+      return `${String(d.stepId)}: ${String(d.before)} → ${String(d.after)}${summary(d.result)}`;
+    case 'step.failed':
+      return `${String(d.stepId)}: failed (${String(d.error)})`;
+    case 'step.skipped':
+      return `${String(d.stepId)}: skipped (${String(d.reason)})`;
+    case 'step.assigned':
+      return `${String(d.stepId)}: assigned to ${String(d.after)}`;
+    case 'action.approved':
+      return `${String(d.stepId)}: approved (${String(d.risk)} risk)`;
+    case 'status.changed':
+      return `status ${String(d.before)} → ${String(d.after)}${d.reason ? ` (${String(d.reason)})` : ''}`;
+    case 'participant.joined':
+      return 'joined';
+    case 'commander.changed':
+      return `commander ${String(d.before)} → ${String(d.after)}`;
+    case 'note.added':
+      return `note: ${String(d.text)}`;
+    case 'card.posted':
+      return `Slack card posted in ${String(d.channel)}`;
+  }
+}
+
+function summary(result: unknown): string {
+  if (!result || typeof result !== 'object') return '';
+  const r = result as { outcome?: string; reason?: string; rows?: unknown[] };
+  if (r.outcome) return ` [${r.outcome}: ${r.reason ?? ''}]`;
+  if (Array.isArray(r.rows)) return ` [simulation: ${r.rows.length} variant(s)]`;
+  return '';
+}

@@ -1,0 +1,75 @@
+/** Ephemeral answers to `/gc-incident` sub-commands: help, lists, status. */
+import { describeEvent } from '../../core/incident/describe-event.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import { WHAT_IF_HELP } from '../../core/simulator/what-if.js';
+import { codeBlocks, escapeMrkdwn, LIMITS, truncate } from '../limits.js';
+import { phaseLabel, progressLine, stepLine } from './card.js';
+import { type Blocks, context, type SlackMessage, section, who } from './common.js';
+
+export const USAGE = [
+  '`/gc-incident` or `/gc-incident start`: open the start form',
+  '`/gc-incident start RUNBOOK_ID [service=S] [severity=sev2] [key=value …]`: start directly',
+  '`/gc-incident list [all]`: open incidents (all: including closed)',
+  '`/gc-incident status [ID]`: where an incident is (default: this channel’s latest)',
+  '`/gc-incident runbooks`: the runbooks you can start',
+  `\`/gc-incident simulate WORKLOAD|RUNBOOK_ID/STEP_ID [what-if …]\`: run the GC simulator (what-ifs: ${WHAT_IF_HELP})`,
+  '`/gc-incident export [ID] [md|json|html]`: the postmortem',
+  '`/gc-incident close [ID]`: close a resolved incident',
+  '`/gc-incident help`: this message',
+].join('\n');
+
+export function helpMessage(problem?: string): SlackMessage {
+  const blocks: Blocks = [];
+  if (problem) blocks.push(section(`⚠️ ${truncate(problem, 1000)}`));
+  blocks.push(section(`*gc-incident* walks on-call engineers through GC runbooks.\n${USAGE}`));
+  blocks.push(context('To start from a message in a thread, use the message shortcut *Start GC incident from this message*.'));
+  return { text: problem ? `gc-incident: ${problem.replace(/`/g, '')}` : 'gc-incident help', blocks };
+}
+
+export function runbooksMessage(runbooks: readonly Runbook[]): SlackMessage {
+  const lines = runbooks.map(
+    (r) => `• \`${r.metadata.id}\` ${escapeMrkdwn(r.metadata.title)} (${r.metadata.severity}, CPython ${r.metadata.pythonVersions.join(', ')})`,
+  );
+  const blocks: Blocks = [section(`*${runbooks.length} runbook(s)*`)];
+  let current = '';
+  for (const line of lines) {
+    if (current.length + line.length + 1 > LIMITS.sectionText) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) blocks.push(section(current));
+  blocks.push(context('Start one with `/gc-incident start RUNBOOK_ID service=NAME`'));
+  return { text: `${runbooks.length} runbooks`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}
+
+export function listMessage(incidents: readonly Incident[], all: boolean): SlackMessage {
+  if (incidents.length === 0) return { text: 'No incidents', blocks: [section(all ? 'No incidents yet.' : 'No open incidents. 🎉')] };
+  const lines = incidents.map(
+    (i) => `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}: ${i.status}, ${phaseLabel(i.phase)}, commander ${who(i.commander)}`,
+  );
+  const blocks: Blocks = [];
+  let current = '';
+  for (const line of lines) {
+    if (current.length + line.length + 1 > LIMITS.sectionText) {
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) blocks.push(section(current));
+  return { text: `${incidents.length} incidents`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}
+
+export function statusMessage(incident: Incident, timeline: readonly TimelineEvent[]): SlackMessage {
+  const blocks: Blocks = [
+    section(`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(incident.service)}`),
+    context(progressLine(incident)),
+  ];
+  for (const step of incident.steps.slice(0, 30)) blocks.push(section(stepLine(step)));
+  const recent = timeline.slice(-15).map((e) => `${e.at}  ${e.actor}  ${describeEvent(e)}`);
+  for (const piece of codeBlocks(`Last events (UTC)\n${recent.join('\n')}`)) blocks.push(section(piece));
+  return { text: `${incident.id}: ${incident.status}`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+}

@@ -1,0 +1,142 @@
+/**
+ * `/gc-incident` text → a typed request, or a short message saying what was
+ * wrong. Pure; the listener decides what to do with it. Values may be quoted
+ * with straight or curly quotes (Slack's clients turn " into “ ”).
+ */
+
+export type SlashRequest =
+  | { kind: 'modal' }
+  | {
+      kind: 'start';
+      runbookId: string;
+      service?: string | undefined;
+      severity?: string | undefined;
+      inputs: Record<string, string>;
+    }
+  | { kind: 'list'; all: boolean }
+  | { kind: 'status'; incidentId?: string | undefined }
+  | { kind: 'runbooks' }
+  | { kind: 'simulate'; target: string; whatIfs: string[] }
+  | { kind: 'export'; incidentId?: string | undefined; format: 'md' | 'json' | 'html' }
+  | { kind: 'close'; incidentId?: string | undefined }
+  | { kind: 'help'; topic?: string | undefined }
+  | { kind: 'invalid'; problem: string };
+
+export const INCIDENT_ID = /^GC-\d{4}-\d{4,}$/i;
+const RUNBOOK_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function tokenize(text: string): { tokens: string[]; problem?: string } {
+  const tokens: string[] = [];
+  const source = text.replace(/[“”„]/g, '"').replace(/[‘’]/g, "'");
+  let current = '';
+  let quote: string | undefined;
+  let inToken = false;
+  for (const ch of source) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else current += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inToken = true;
+    } else if (/\s/.test(ch)) {
+      if (inToken) tokens.push(current);
+      current = '';
+      inToken = false;
+    } else {
+      current += ch;
+      inToken = true;
+    }
+  }
+  if (quote) return { tokens, problem: `a ${quote} quote is not closed` };
+  if (inToken) tokens.push(current);
+  return { tokens };
+}
+
+export function parseSlashText(text: string): SlashRequest {
+  const { tokens, problem } = tokenize(text.trim());
+  if (problem) return { kind: 'invalid', problem };
+  const [verb, ...args] = tokens;
+  switch (verb?.toLowerCase()) {
+    case undefined:
+      return { kind: 'modal' };
+    case 'start':
+      return args.length === 0 ? { kind: 'modal' } : parseStart(args);
+    case 'list':
+      if (args.length > 1 || (args[0] !== undefined && args[0] !== 'all'))
+        return { kind: 'invalid', problem: '`list` takes nothing, or `all` to include closed incidents' };
+      return { kind: 'list', all: args[0] === 'all' };
+    case 'status':
+    case 'close': {
+      const id = optionalId(args, verb.toLowerCase());
+      if ('problem' in id) return { kind: 'invalid', problem: id.problem };
+      return { kind: verb.toLowerCase() as 'status' | 'close', incidentId: id.id };
+    }
+    case 'runbooks':
+      return args.length === 0 ? { kind: 'runbooks' } : { kind: 'invalid', problem: '`runbooks` takes no arguments' };
+    case 'simulate': {
+      const [target, ...whatIfs] = args;
+      if (!target)
+        return {
+          kind: 'invalid',
+          problem: '`simulate` needs a workload name or RUNBOOK_ID/STEP_ID, for example `simulate gc-full-collection-latency/simulate-full-collections freeze`',
+        };
+      return { kind: 'simulate', target, whatIfs };
+    }
+    case 'export':
+      return parseExport(args);
+    case 'help':
+      return { kind: 'help', topic: args[0] };
+    default:
+      return { kind: 'invalid', problem: `\`${truncateWord(verb ?? "")}\` is not a gc-incident command` };
+  }
+}
+
+function parseStart(args: string[]): SlashRequest {
+  const [runbookId, ...rest] = args;
+  if (!runbookId || !RUNBOOK_ID.test(runbookId)) {
+    return {
+      kind: 'invalid',
+      problem: `\`${truncateWord(runbookId ?? '')}\` is not a runbook id (lowercase letters, digits and dashes; see \`/gc-incident runbooks\`)`,
+    };
+  }
+  const inputs: Record<string, string> = {};
+  let service: string | undefined;
+  let severity: string | undefined;
+  for (const arg of rest) {
+    const eq = arg.indexOf('=');
+    const key = eq > 0 ? arg.slice(0, eq) : '';
+    if (!KEY.test(key)) {
+      return { kind: 'invalid', problem: `\`${truncateWord(arg)}\` should be written key=value, such as service=checkout` };
+    }
+    const value = arg.slice(eq + 1);
+    if (key === 'service') service = value;
+    else if (key === 'severity') {
+      if (!/^sev[1-4]$/.test(value)) return { kind: 'invalid', problem: `severity=${truncateWord(value)}: use sev1, sev2, sev3 or sev4` };
+      severity = value;
+    } else inputs[key] = value;
+  }
+  return { kind: 'start', runbookId, service, severity, inputs };
+}
+
+function parseExport(args: string[]): SlashRequest {
+  let incidentId: string | undefined;
+  let format: 'md' | 'json' | 'html' = 'md';
+  for (const arg of args) {
+    if (INCIDENT_ID.test(arg)) incidentId = arg.toUpperCase();
+    else if (arg === 'md' || arg === 'json' || arg === 'html') format = arg;
+    else return { kind: 'invalid', problem: `\`${truncateWord(arg)}\`: export takes an incident id (GC-2026-0001) and md, json or html` };
+  }
+  return { kind: 'export', incidentId, format };
+}
+
+function optionalId(args: string[], verb: string): { id?: string | undefined } | { problem: string } {
+  if (args.length === 0) return { id: undefined };
+  if (args.length === 1 && args[0] !== undefined && INCIDENT_ID.test(args[0])) return { id: args[0].toUpperCase() };
+  return { problem: `\`${verb}\` takes an incident id such as GC-2026-0001, or nothing in the incident's channel` };
+}
+
+function truncateWord(word: string): string {
+  const clean = word.replace(/[`<>&]/g, '');
+  return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
+}

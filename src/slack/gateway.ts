@@ -1,0 +1,181 @@
+/**
+ * The Slack Web API calls gc-incident makes, behind one small interface, with
+ * Slack's failures classified: rate limits are retried by the WebClient after
+ * Retry-After; missing channels, missing membership and bad tokens become a
+ * coded explanation for the user instead of a crash.
+ */
+import type { ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import type { SlackMessage } from './blocks/common.js';
+
+export interface SlackGateway {
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
+  openView(triggerId: string, view: ModalView): Promise<void>;
+  updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
+  upload(channel: string, threadTs: string, file: { filename: string; title: string; content: Buffer }): Promise<void>;
+  groupMembers(groupId: string): Promise<string[]>;
+  permalink(channel: string, ts: string): Promise<string | undefined>;
+}
+
+export class SlackApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly error: string,
+    readonly explanation: string,
+  ) {
+    super(`${method}: ${error}`);
+    this.name = 'SlackApiError';
+  }
+}
+
+/** What to tell a person about a Slack error code. */
+export function explainSlackError(error: string): string {
+  switch (error) {
+    case 'channel_not_found':
+      return 'I cannot see that channel. For a private channel, invite me first with `/invite @gc-incident`.';
+    case 'not_in_channel':
+      return 'I am not a member of this channel. Invite me with `/invite @gc-incident` and try again.';
+    case 'is_archived':
+      return 'This channel is archived; start the incident in an active channel.';
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'account_inactive':
+    case 'token_revoked':
+    case 'token_expired':
+      return 'The bot’s Slack token is not valid any more; an admin has to reinstall the app (see the README).';
+    case 'missing_scope':
+      return 'The Slack app lacks a permission it needs; an admin has to reinstall it from manifest.yml.';
+    case 'ratelimited':
+    case 'rate_limited':
+      return 'Slack is rate limiting me; the message will follow as soon as Slack allows.';
+    case 'trigger_expired':
+    case 'expired_trigger_id':
+      return 'The form could not open in time (Slack allows 3 seconds); run the command again.';
+    case 'msg_too_long':
+    case 'invalid_blocks':
+      return 'Slack refused a message as too large; the details are in the log.';
+    default:
+      return `Slack answered \`${error}\`; the details are in the log.`;
+  }
+}
+
+function errorCodeOf(error: unknown): string {
+  const e = error as { data?: { error?: string }; code?: string; message?: string };
+  if (e?.data?.error) return e.data.error;
+  if (e?.code === 'slack_webapi_rate_limited_error') return 'ratelimited';
+  if (e?.code === 'slack_webapi_request_error') return 'request_error';
+  if (e?.code === 'slack_webapi_http_error') return 'http_error';
+  return 'unknown_error';
+}
+
+export class WebSlackGateway implements SlackGateway {
+  private readonly groups = new Map<string, { at: number; members: string[] }>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly metrics: AppMetrics,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = errorCodeOf(error);
+      this.metrics.slackApiErrors.inc({ method, error: code });
+      this.logger.warn({ method, error: code }, `Slack ${method} failed: ${code}`);
+      throw new SlackApiError(method, code, explainSlackError(code));
+    }
+  }
+
+  async post(channel: string, message: SlackMessage, threadTs?: string) {
+    const send = () =>
+      this.call('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+        }),
+      );
+    let result: Awaited<ReturnType<typeof send>>;
+    try {
+      result = await send();
+    } catch (error) {
+      // In a public channel the bot can join by itself (channels:join) and try once more.
+      if (!(error instanceof SlackApiError) || error.error !== 'not_in_channel') throw error;
+      await this.call('conversations.join', () => this.client.conversations.join({ channel }));
+      result = await send();
+    }
+    return { channel: result.channel ?? channel, ts: String(result.ts) };
+  }
+
+  async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+    );
+  }
+
+  async ephemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    await this.call('chat.postEphemeral', () =>
+      this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks }),
+    );
+  }
+
+  async openView(triggerId: string, view: ModalView): Promise<void> {
+    await this.call('views.open', () => this.client.views.open({ trigger_id: triggerId, view }));
+  }
+
+  async updateView(viewId: string, view: ModalView, hash?: string): Promise<void> {
+    await this.call('views.update', () =>
+      this.client.views.update({ view_id: viewId, view, ...(hash ? { hash } : {}) }),
+    );
+  }
+
+  async upload(channel: string, threadTs: string, file: { filename: string; title: string; content: Buffer }) {
+    await this.call('files.uploadV2', () =>
+      this.client.files.uploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        file: file.content,
+        filename: file.filename,
+        title: file.title,
+      }),
+    );
+  }
+
+  /** User group members (by id S… or @handle), cached for a minute: approvals should not cost calls each. */
+  async groupMembers(group: string): Promise<string[]> {
+    const cached = this.groups.get(group);
+    if (cached && this.now() - cached.at < 60_000) return cached.members;
+    let id = group;
+    if (group.startsWith('@')) {
+      const list = await this.call('usergroups.list', () => this.client.usergroups.list({}));
+      id = list.usergroups?.find((g) => g.handle === group.slice(1))?.id ?? '';
+      if (!id) return [];
+    }
+    const result = await this.call('usergroups.users.list', () =>
+      this.client.usergroups.users.list({ usergroup: id }),
+    );
+    const members = result.users ?? [];
+    this.groups.set(group, { at: this.now(), members });
+    return members;
+  }
+
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      const result = await this.call('chat.getPermalink', () =>
+        this.client.chat.getPermalink({ channel, message_ts: ts }),
+      );
+      return result.permalink;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Identifiers carried by buttons and views. Values hold only ids, never state:
+ * a click on a card posted before a restart still finds everything in the store.
+ */
+export const ACTION = {
+  run: 'step.run',
+  done: 'step.done',
+  skip: 'step.skip',
+  assign: 'step.assign',
+  approve: 'step.approve',
+  advance: 'incident.advance',
+  mitigated: 'incident.mitigated',
+  resolved: 'incident.resolved',
+  close: 'incident.close',
+  pickRunbook: 'start.runbook',
+} as const;
+
+export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
+export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close)$/;
+
+export const VIEW = {
+  start: 'gc-incident.start',
+  skip: 'gc-incident.skip',
+} as const;
+
+export const SHORTCUT = 'gc_incident_from_message';
+
+export function stepValue(incidentId: string, stepId: string): string {
+  return `${incidentId}|${stepId}`;
+}
+
+export function parseStepValue(value: string | undefined): { incidentId: string; stepId: string } | undefined {
+  if (!value) return undefined;
+  const bar = value.indexOf('|');
+  if (bar <= 0) return undefined;
+  return { incidentId: value.slice(0, bar), stepId: value.slice(bar + 1) };
+}
