@@ -19,6 +19,16 @@ export const ENVIRONMENT_VARIABLES = [
   'PROMETHEUS_URL',
   'CALIBRATION_FILE',
   'HTTP_ACTIONS_FILE',
+  'DATABASE_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SLACK_API_URL',
+  'SLACK_APPROVERS',
+  'PORT',
+  'HOST',
+  'LOG_LEVEL',
+  'WORKLOADS_DIR',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -39,4 +49,92 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** What `gc-incident serve` needs beyond the shared configuration. */
+export interface ServeConfig extends Config {
+  readonly botToken: string;
+  /** Required in HTTP mode; Socket Mode connections are authenticated by the app token instead. */
+  readonly signingSecret: string | undefined;
+  /** Set: Socket Mode. */
+  readonly appToken: string | undefined;
+  /** Web API base URL, ending in a slash (default Slack's own). */
+  readonly slackApiUrl: string | undefined;
+  readonly approvers: readonly string[];
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly workloadsDir: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function invalid(variable: string, message: string): never {
+  throw new GcIncidentError('CONFIG_INVALID', `${variable} ${message}`, { variable });
+}
+
+/** Reads and checks the app's settings once; the first problem stops the start with one sentence. */
+export function readServeConfig(env: Readonly<Record<string, string | undefined>>): ServeConfig {
+  const base = readConfig(env);
+  const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
+  if (!botToken)
+    invalid(
+      'SLACK_BOT_TOKEN',
+      "is not set: copy the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions page",
+    );
+  if (!/^xoxb-[A-Za-z0-9-]+$/.test(botToken))
+    invalid('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb-');
+  const appToken = nonEmpty(env.SLACK_APP_TOKEN);
+  if (appToken !== undefined && !/^xapp-[A-Za-z0-9-]+$/.test(appToken))
+    invalid(
+      'SLACK_APP_TOKEN',
+      'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+    );
+  const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
+  if (!appToken && !signingSecret)
+    invalid(
+      'SLACK_SIGNING_SECRET',
+      "is not set: copy the Signing Secret from the Slack app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  if (signingSecret !== undefined && !/^[A-Za-z0-9]{16,}$/.test(signingSecret))
+    invalid(
+      'SLACK_SIGNING_SECRET',
+      'must be the hexadecimal signing secret shown on the Basic Information page',
+    );
+  let slackApiUrl = nonEmpty(env.SLACK_API_URL);
+  if (slackApiUrl !== undefined) {
+    if (!/^https?:\/\/[^\s]+$/.test(slackApiUrl))
+      invalid(
+        'SLACK_API_URL',
+        `must be an http:// or https:// URL such as https://slack.com/api/ (got '${slackApiUrl}')`,
+      );
+    if (!slackApiUrl.endsWith('/')) slackApiUrl += '/';
+  }
+  const portText = nonEmpty(env.PORT) ?? '3000';
+  const port = Number(portText);
+  if (!/^[0-9]+$/.test(portText) || port > 65535)
+    invalid('PORT', `must be a TCP port number from 0 to 65535 (got '${portText}')`);
+  const approvers = (nonEmpty(env.SLACK_APPROVERS) ?? '').split(/[\s,]+/).filter((a) => a !== '');
+  for (const a of approvers) {
+    if (!/^[UWS][A-Z0-9]{2,}$/.test(a))
+      invalid(
+        'SLACK_APPROVERS',
+        `must list Slack user ids (U…) and user-group ids (S…), comma-separated; '${a}' is neither`,
+      );
+  }
+  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel))
+    invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
+  return Object.freeze({
+    ...base,
+    botToken,
+    signingSecret,
+    appToken,
+    slackApiUrl,
+    approvers,
+    port,
+    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    logLevel,
+    workloadsDir: nonEmpty(env.WORKLOADS_DIR) ?? './workloads',
+  });
 }

@@ -11,6 +11,7 @@ import { checkCommand, queryCommand } from './commands/metrics.js';
 import { reproCommand } from './commands/repro.js';
 import { rulesCommand } from './commands/rules.js';
 import { runbooksCommand } from './commands/runbooks.js';
+import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { walkCommand } from './commands/walk.js';
@@ -44,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     checkCommand(io, done),
     rulesCommand(io, done),
     actionCommand(io, done),
+    serveCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

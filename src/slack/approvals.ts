@@ -32,13 +32,19 @@ export async function mayApprove(
   ];
   if (approvers.length === 0) return { allowed: true, allowedText: 'anyone' };
   const describe = approvers
-    .map((a) => ('role' in a ? `the ${a.role}` : 'user' in a ? mention(a.user) : `members of ${groupMention(a.group)}`))
+    .map((a) =>
+      'role' in a ? `the ${a.role}` : 'user' in a ? mention(a.user) : `members of ${groupMention(a.group)}`,
+    )
     .join(', ');
   for (const approver of approvers) {
     if ('role' in approver) {
-      if (approver.role === 'commander' && incident.commander === user.id) return { allowed: true, allowedText: describe };
+      if (approver.role === 'commander' && incident.commander === user.id)
+        return { allowed: true, allowedText: describe };
       // Responders are everyone who joined the incident, and its commander.
-      if (approver.role === 'responder' && (incident.participants.includes(user.id) || incident.commander === user.id))
+      if (
+        approver.role === 'responder' &&
+        (incident.participants.includes(user.id) || incident.commander === user.id)
+      )
         return { allowed: true, allowedText: describe };
     } else if ('user' in approver) {
       if (approver.user === user.id || (user.username && approver.user === `@${user.username}`))

@@ -73,13 +73,16 @@ export function parseSlashText(text: string): SlashRequest {
       return { kind: verb.toLowerCase() as 'status' | 'close', incidentId: id.id };
     }
     case 'runbooks':
-      return args.length === 0 ? { kind: 'runbooks' } : { kind: 'invalid', problem: '`runbooks` takes no arguments' };
+      return args.length === 0
+        ? { kind: 'runbooks' }
+        : { kind: 'invalid', problem: '`runbooks` takes no arguments' };
     case 'simulate': {
       const [target, ...whatIfs] = args;
       if (!target)
         return {
           kind: 'invalid',
-          problem: '`simulate` needs a workload name or RUNBOOK_ID/STEP_ID, for example `simulate gc-full-collection-latency/simulate-full-collections freeze`',
+          problem:
+            '`simulate` needs a workload name or RUNBOOK_ID/STEP_ID, for example `simulate gc-full-collection-latency/simulate-full-collections freeze`',
         };
       return { kind: 'simulate', target, whatIfs };
     }
@@ -88,7 +91,7 @@ export function parseSlashText(text: string): SlashRequest {
     case 'help':
       return { kind: 'help', topic: args[0] };
     default:
-      return { kind: 'invalid', problem: `\`${truncateWord(verb ?? "")}\` is not a gc-incident command` };
+      return { kind: 'invalid', problem: `\`${truncateWord(verb ?? '')}\` is not a gc-incident command` };
   }
 }
 
@@ -107,12 +110,16 @@ function parseStart(args: string[]): SlashRequest {
     const eq = arg.indexOf('=');
     const key = eq > 0 ? arg.slice(0, eq) : '';
     if (!KEY.test(key)) {
-      return { kind: 'invalid', problem: `\`${truncateWord(arg)}\` should be written key=value, such as service=checkout` };
+      return {
+        kind: 'invalid',
+        problem: `\`${truncateWord(arg)}\` should be written key=value, such as service=checkout`,
+      };
     }
     const value = arg.slice(eq + 1);
     if (key === 'service') service = value;
     else if (key === 'severity') {
-      if (!/^sev[1-4]$/.test(value)) return { kind: 'invalid', problem: `severity=${truncateWord(value)}: use sev1, sev2, sev3 or sev4` };
+      if (!/^sev[1-4]$/.test(value))
+        return { kind: 'invalid', problem: `severity=${truncateWord(value)}: use sev1, sev2, sev3 or sev4` };
       severity = value;
     } else inputs[key] = value;
   }
@@ -125,15 +132,22 @@ function parseExport(args: string[]): SlashRequest {
   for (const arg of args) {
     if (INCIDENT_ID.test(arg)) incidentId = arg.toUpperCase();
     else if (arg === 'md' || arg === 'json' || arg === 'html') format = arg;
-    else return { kind: 'invalid', problem: `\`${truncateWord(arg)}\`: export takes an incident id (GC-2026-0001) and md, json or html` };
+    else
+      return {
+        kind: 'invalid',
+        problem: `\`${truncateWord(arg)}\`: export takes an incident id (GC-2026-0001) and md, json or html`,
+      };
   }
   return { kind: 'export', incidentId, format };
 }
 
 function optionalId(args: string[], verb: string): { id?: string | undefined } | { problem: string } {
   if (args.length === 0) return { id: undefined };
-  if (args.length === 1 && args[0] !== undefined && INCIDENT_ID.test(args[0])) return { id: args[0].toUpperCase() };
-  return { problem: `\`${verb}\` takes an incident id such as GC-2026-0001, or nothing in the incident's channel` };
+  if (args.length === 1 && args[0] !== undefined && INCIDENT_ID.test(args[0]))
+    return { id: args[0].toUpperCase() };
+  return {
+    problem: `\`${verb}\` takes an incident id such as GC-2026-0001, or nothing in the incident's channel`,
+  };
 }
 
 function truncateWord(word: string): string {

@@ -16,7 +16,11 @@ export interface SlackGateway {
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<void>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
-  upload(channel: string, threadTs: string, file: { filename: string; title: string; content: Buffer }): Promise<void>;
+  upload(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; title: string; content: Buffer },
+  ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
 }
@@ -138,7 +142,11 @@ export class WebSlackGateway implements SlackGateway {
     );
   }
 
-  async upload(channel: string, threadTs: string, file: { filename: string; title: string; content: Buffer }) {
+  async upload(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; title: string; content: Buffer },
+  ) {
     await this.call('files.uploadV2', () =>
       this.client.files.uploadV2({
         channel_id: channel,

@@ -29,7 +29,9 @@ export function stepValue(incidentId: string, stepId: string): string {
   return `${incidentId}|${stepId}`;
 }
 
-export function parseStepValue(value: string | undefined): { incidentId: string; stepId: string } | undefined {
+export function parseStepValue(
+  value: string | undefined,
+): { incidentId: string; stepId: string } | undefined {
   if (!value) return undefined;
   const bar = value.indexOf('|');
   if (bar <= 0) return undefined;

@@ -7,10 +7,14 @@
  * posted to the card's thread.
  */
 import type { Logger } from 'pino';
+import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../adapters/http-actions/runner.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
-import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
-import { type LabelledResult, stepWorkloads, summarizeSimulation } from '../adapters/simulator/runbook-step.js';
+import {
+  type LabelledResult,
+  stepWorkloads,
+  summarizeSimulation,
+} from '../adapters/simulator/runbook-step.js';
 import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import { evaluateCheck } from '../core/checks/check-runner.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
@@ -56,7 +60,10 @@ export interface FlowDeps {
   readonly metrics?: MetricsClient | undefined;
   readonly actions?: HttpActionRunner | undefined;
   /** Runs one workload off the main event loop (a worker thread), reporting progress. */
-  readonly simulate: (workload: Workload, onProgress: (fraction: number) => void) => Promise<SimulationResult>;
+  readonly simulate: (
+    workload: Workload,
+    onProgress: (fraction: number) => void,
+  ) => Promise<SimulationResult>;
   /** Renders a Vega chart to PNG; without it, no charts are uploaded. */
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
   readonly clock: Clock;
@@ -87,7 +94,9 @@ export class IncidentFlow {
   readonly cards: CardUpdater;
 
   constructor(private readonly deps: FlowDeps) {
-    this.cards = new CardUpdater(deps.store, deps.slack, deps.logger, (incident) => this.runnableActions(incident));
+    this.cards = new CardUpdater(deps.store, deps.slack, deps.logger, (incident) =>
+      this.runnableActions(incident),
+    );
   }
 
   /** Resolves when no background work is left (tests, graceful shutdown). */
@@ -95,9 +104,24 @@ export class IncidentFlow {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
   }
 
+  /** Work that outlives the request it came from (a listener after its ack); idle() waits for it. */
+  track(work: Promise<unknown>): void {
+    const task: Promise<void> = work.then(
+      () => {},
+      () => {},
+    );
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
   private background(label: string, work: () => Promise<void>): void {
     const task = work()
-      .catch((error) => this.deps.logger.error({ task: label, err: describeError(error) }, `background task failed: ${label}`))
+      .catch((error) =>
+        this.deps.logger.error(
+          { task: label, err: describeError(error) },
+          `background task failed: ${label}`,
+        ),
+      )
       .finally(() => this.tasks.delete(task));
     this.tasks.add(task);
   }
@@ -109,7 +133,9 @@ export class IncidentFlow {
   private runnableActions(incident: Incident): ReadonlySet<string> {
     const runbook = this.deps.runbooks.find(incident.runbookId)?.runbook;
     if (!runbook || !this.deps.actions) return new Set();
-    return new Set(runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id));
+    return new Set(
+      runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id),
+    );
   }
 
   private runbookOf(incident: Incident) {
@@ -137,7 +163,11 @@ export class IncidentFlow {
     const outcome = await this.deps.service.open({
       runbook: entry.runbook,
       runbookVersion: entry.version,
-      service: request.service || request.inputs.job || entry.runbook.metadata.services[0] || entry.runbook.metadata.id,
+      service:
+        request.service ||
+        request.inputs.job ||
+        entry.runbook.metadata.services[0] ||
+        entry.runbook.metadata.id,
       inputs: request.inputs,
       severity: request.severity as Incident['severity'] | undefined,
       commander: request.user.id,
@@ -148,11 +178,26 @@ export class IncidentFlow {
     // A retried request whose first attempt already posted the card changes nothing.
     if (outcome.replayed && incident.card) return incident;
     const posted = await this.deps.slack.post(request.channel, this.cards.render(incident));
-    incident = (await this.exec(incident.id, { type: 'record-card', channel: posted.channel, ts: posted.ts, actor: 'system' })).incident;
+    incident = (
+      await this.exec(incident.id, {
+        type: 'record-card',
+        channel: posted.channel,
+        ts: posted.ts,
+        actor: 'system',
+      })
+    ).incident;
     if (request.summary?.trim()) {
-      incident = (await this.exec(incident.id, { type: 'add-note', text: `Summary: ${request.summary.trim()}`, actor: request.user.id })).incident;
+      incident = (
+        await this.exec(incident.id, {
+          type: 'add-note',
+          text: `Summary: ${request.summary.trim()}`,
+          actor: request.user.id,
+        })
+      ).incident;
     }
-    this.background(`${incident.id} detection`, () => this.enterPhase(incident.id, 'detection', request.user));
+    this.background(`${incident.id} detection`, () =>
+      this.enterPhase(incident.id, 'detection', request.user),
+    );
     return incident;
   }
 
@@ -163,24 +208,46 @@ export class IncidentFlow {
     const steps = incident.steps.filter((s) => s.phase === phase);
     await this.thread(incident, phaseIntroMessages(runbook, phase, steps));
     if (phase === 'detection') {
-      for (const step of steps.filter((s) => s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'))) {
-        await this.runStep(incidentId, step.id, user, undefined).catch((error) => this.deps.logger.warn({ incidentId, step: step.id, err: describeError(error) }, 'detection check did not start'));
+      for (const step of steps.filter(
+        (s) => s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
+      )) {
+        await this.runStep(incidentId, step.id, user, undefined).catch((error) =>
+          this.deps.logger.warn(
+            { incidentId, step: step.id, err: describeError(error) },
+            'detection check did not start',
+          ),
+        );
       }
     }
     if (phase === 'verification') await this.verify(incidentId, user, undefined);
   }
 
   /** Run: starts the step now (so the click is answered), does the work in the background. */
-  async runStep(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string | undefined): Promise<void> {
+  async runStep(
+    incidentId: string,
+    stepId: string,
+    user: SlackUser,
+    idempotencyKey: string | undefined,
+  ): Promise<void> {
     const incident = await this.deps.service.get(incidentId);
     const step = requireStep(incident, stepId);
-    if (step.kind === 'check' && step.phase === 'verification') return this.verify(incidentId, user, idempotencyKey);
+    if (step.kind === 'check' && step.phase === 'verification')
+      return this.verify(incidentId, user, idempotencyKey);
     const { runbook, file } = this.runbookOf(incident);
     if (step.kind === 'action') return this.runAction(incident, runbook, step, user, idempotencyKey);
     if (step.kind !== 'check' && step.kind !== 'query' && step.kind !== 'simulate') {
-      throw new GcIncidentError('ILLEGAL_TRANSITION', `'${step.title}' is done by a person: click Done when it is done`, { stepId });
+      throw new GcIncidentError(
+        'ILLEGAL_TRANSITION',
+        `'${step.title}' is done by a person: click Done when it is done`,
+        { stepId },
+      );
     }
-    const started = await this.exec(incidentId, { type: 'start-step', stepId, actor: user.id, idempotencyKey });
+    const started = await this.exec(incidentId, {
+      type: 'start-step',
+      stepId,
+      actor: user.id,
+      idempotencyKey,
+    });
     if (started.replayed) return;
     void this.cards.refresh(incidentId);
     this.background(`${incidentId} ${stepId}`, async () => {
@@ -188,13 +255,22 @@ export class IncidentFlow {
         const result =
           step.kind === 'simulate'
             ? await this.simulateStep(started.incident, runbook, file, step)
-            : await runStepCore(runbook, started.incident, step, { metrics: this.deps.metrics, now: () => this.deps.clock.now() });
+            : await runStepCore(runbook, started.incident, step, {
+                metrics: this.deps.metrics,
+                now: () => this.deps.clock.now(),
+              });
         await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, result });
         if (step.kind === 'check') {
           await this.thread(started.incident, checkMessages(step, result as CheckEvaluation, 'detection'));
           await this.uploadCheckChart(started.incident, runbook, step, result as CheckEvaluation);
         } else if (step.kind === 'query') {
-          await this.thread(started.incident, queryMessages(step, result as { query: string; datasource: string; at: string; series: Sample[] }));
+          await this.thread(
+            started.incident,
+            queryMessages(
+              step,
+              result as { query: string; datasource: string; at: string; series: Sample[] },
+            ),
+          );
         }
       } catch (error) {
         const message = userMessage(error);
@@ -208,14 +284,33 @@ export class IncidentFlow {
 
   private async simulateStep(incident: Incident, runbook: Runbook, file: string, step: StepState) {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
-    if (triage?.kind !== 'simulate') throw new GcIncidentError('STEP_NOT_FOUND', `no simulate step '${step.id}'`);
+    if (triage?.kind !== 'simulate')
+      throw new GcIncidentError('STEP_NOT_FOUND', `no simulate step '${step.id}'`);
     const variants = stepWorkloads(triage, file);
-    const results = await this.runVariants(step.title, variants, (message) => this.thread(incident, [message]), (ts, message) =>
-      incident.card ? this.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
+    const results = await this.runVariants(
+      step.title,
+      variants,
+      (message) => this.thread(incident, [message]),
+      (ts, message) =>
+        incident.card ? this.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
     );
     const table = formatComparison(results);
-    await this.thread(incident, simulationMessages(step, table, results.some((r) => r.result.fidelity === 'model only')));
-    if (incident.card) await this.uploadChart(incident.card.channel, incident.card.ts, `${step.id}.png`, `${step.title}: live heap`, heapChartSpec(results, `${step.title}: live heap`));
+    await this.thread(
+      incident,
+      simulationMessages(
+        step,
+        table,
+        results.some((r) => r.result.fidelity === 'model only'),
+      ),
+    );
+    if (incident.card)
+      await this.uploadChart(
+        incident.card.channel,
+        incident.card.ts,
+        `${step.id}.png`,
+        `${step.title}: live heap`,
+        heapChartSpec(results, `${step.title}: live heap`),
+      );
     return { ...summarizeSimulation(results), table };
   }
 
@@ -235,7 +330,14 @@ export class IncidentFlow {
           const now = Date.now();
           if (!progressTs || now - lastEdit < PROGRESS_EVERY_MS) return;
           lastEdit = now;
-          void edit(progressTs, progressMessage(title, (i + fraction) / variants.length, `${label} (${i + 1}/${variants.length})`)).catch(() => {});
+          void edit(
+            progressTs,
+            progressMessage(
+              title,
+              (i + fraction) / variants.length,
+              `${label} (${i + 1}/${variants.length})`,
+            ),
+          ).catch(() => {});
         });
         results.push({ label, result });
       }
@@ -244,52 +346,112 @@ export class IncidentFlow {
       this.deps.appMetrics.simulations.inc({ outcome: 'failed' });
       throw error;
     }
-    if (progressTs) await edit(progressTs, progressMessage(title, 1, `done: ${variants.length} run(s)`)).catch(() => {});
+    if (progressTs)
+      await edit(progressTs, progressMessage(title, 1, `done: ${variants.length} run(s)`)).catch(() => {});
     return results;
   }
 
-  private async uploadChart(channel: string, threadTs: string, filename: string, title: string, spec: Record<string, unknown>) {
+  private async uploadChart(
+    channel: string,
+    threadTs: string,
+    filename: string,
+    title: string,
+    spec: Record<string, unknown>,
+  ) {
     if (!this.deps.chart) return;
     try {
-      await this.deps.slack.upload(channel, threadTs, { filename, title, content: await this.deps.chart(spec) });
+      await this.deps.slack.upload(channel, threadTs, {
+        filename,
+        title,
+        content: await this.deps.chart(spec),
+      });
     } catch (error) {
       this.deps.logger.warn({ filename, err: describeError(error) }, 'chart upload failed');
     }
   }
 
-  private async uploadCheckChart(incident: Incident, runbook: Runbook, step: StepState, evaluation: CheckEvaluation) {
+  private async uploadCheckChart(
+    incident: Incident,
+    runbook: Runbook,
+    step: StepState,
+    evaluation: CheckEvaluation,
+  ) {
     const check = findCheck(runbook, step.id);
     if (!check || !this.deps.metrics || !this.deps.chart || !incident.card) return;
     const end = this.deps.clock.now();
     const start = new Date(end.getTime() - 30 * 60_000);
     try {
-      const series = await this.deps.metrics.range(evaluation.datasource, renderQuery(check.query, incident.inputs), start, end, 15);
+      const series = await this.deps.metrics.range(
+        evaluation.datasource,
+        renderQuery(check.query, incident.inputs),
+        start,
+        end,
+        15,
+      );
       if (series.length === 0) return;
-      const spec = rangeChartSpec(series, { title: step.title, threshold: check.threshold, operator: check.operator, stepSeconds: 15 });
+      const spec = rangeChartSpec(series, {
+        title: step.title,
+        threshold: check.threshold,
+        operator: check.operator,
+        stepSeconds: 15,
+      });
       await this.uploadChart(incident.card.channel, incident.card.ts, `${step.id}.png`, step.title, spec);
     } catch (error) {
       this.deps.logger.warn({ step: step.id, err: describeError(error) }, 'check chart skipped');
     }
   }
 
-  private async runAction(incident: Incident, runbook: Runbook, step: StepState, user: SlackUser, idempotencyKey: string | undefined) {
+  private async runAction(
+    incident: Incident,
+    runbook: Runbook,
+    step: StepState,
+    user: SlackUser,
+    idempotencyKey: string | undefined,
+  ) {
     const action = runbook.containment.actions.find((a) => a.id === step.id);
     if (action?.kind !== 'http' || !action.httpAction || !this.deps.actions) {
-      throw new GcIncidentError('ILLEGAL_TRANSITION', `'${step.title}' is carried out by a person: click Done when it is done`, { stepId: step.id });
+      throw new GcIncidentError(
+        'ILLEGAL_TRANSITION',
+        `'${step.title}' is carried out by a person: click Done when it is done`,
+        { stepId: step.id },
+      );
     }
     const name = action.httpAction;
-    const started = await this.exec(incident.id, { type: 'start-step', stepId: step.id, actor: user.id, idempotencyKey });
+    const started = await this.exec(incident.id, {
+      type: 'start-step',
+      stepId: step.id,
+      actor: user.id,
+      idempotencyKey,
+    });
     if (started.replayed) return;
     void this.cards.refresh(incident.id);
     const runner = this.deps.actions;
     this.background(`${incident.id} ${step.id}`, async () => {
       try {
         const call = await runner.run(name, started.incident.inputs);
-        if (call.ok) await this.exec(incident.id, { type: 'complete-step', stepId: step.id, actor: user.id, result: call });
-        else await this.exec(incident.id, { type: 'fail-step', stepId: step.id, actor: user.id, error: call.error ?? 'failed', result: call });
+        if (call.ok)
+          await this.exec(incident.id, {
+            type: 'complete-step',
+            stepId: step.id,
+            actor: user.id,
+            result: call,
+          });
+        else
+          await this.exec(incident.id, {
+            type: 'fail-step',
+            stepId: step.id,
+            actor: user.id,
+            error: call.error ?? 'failed',
+            result: call,
+          });
         await this.thread(started.incident, actionCallMessages(step, call));
       } catch (error) {
-        await this.exec(incident.id, { type: 'fail-step', stepId: step.id, actor: user.id, error: userMessage(error) });
+        await this.exec(incident.id, {
+          type: 'fail-step',
+          stepId: step.id,
+          actor: user.id,
+          error: userMessage(error),
+        });
         await this.thread(started.incident, [failureMessage(step, userMessage(error))]);
       } finally {
         await this.cards.refresh(incident.id);
@@ -307,7 +469,9 @@ export class IncidentFlow {
     const steps = incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check');
     const toStart = steps.filter((s) => s.status === 'pending' || s.status === 'failed');
     if (toStart.length === 0) {
-      throw new GcIncidentError('ILLEGAL_TRANSITION', 'verification is already running or finished', { incidentId });
+      throw new GcIncidentError('ILLEGAL_TRANSITION', 'verification is already running or finished', {
+        incidentId,
+      });
     }
     for (const [i, step] of toStart.entries()) {
       const outcome = await this.exec(incidentId, {
@@ -330,13 +494,26 @@ export class IncidentFlow {
     this.background(`${incidentId} verification`, async () => {
       if (!metrics) {
         for (const step of toStart)
-          await this.exec(incidentId, { type: 'fail-step', stepId: step.id, actor: user.id, error: 'no metrics datasource is configured (PROMETHEUS_URL or DATASOURCES_FILE)' });
-        await this.thread(snapshot, [noticeMessage('❌ Verification cannot run: no metrics datasource is configured (set PROMETHEUS_URL or DATASOURCES_FILE).')]);
+          await this.exec(incidentId, {
+            type: 'fail-step',
+            stepId: step.id,
+            actor: user.id,
+            error: 'no metrics datasource is configured (PROMETHEUS_URL or DATASOURCES_FILE)',
+          });
+        await this.thread(snapshot, [
+          noticeMessage(
+            '❌ Verification cannot run: no metrics datasource is configured (set PROMETHEUS_URL or DATASOURCES_FILE).',
+          ),
+        ]);
         await this.cards.refresh(incidentId);
         return;
       }
       const ds = runbook.datasource ?? DEFAULT_DATASOURCE;
-      const progressTs = await this.thread(snapshot, [noticeMessage(`⏳ Verifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)}).`)]);
+      const progressTs = await this.thread(snapshot, [
+        noticeMessage(
+          `⏳ Verifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)}).`,
+        ),
+      ]);
       let outcome: Awaited<ReturnType<typeof waitUntilStable>>;
       try {
         outcome = await waitUntilStable({
@@ -346,16 +523,31 @@ export class IncidentFlow {
           mode: v.mode ?? 'all',
           now: () => this.deps.clock.now(),
           sleep: this.deps.sleep,
-          evaluate: () => Promise.all(checks.map((c) => evaluateCheck(c, snapshot.inputs, metrics, this.deps.clock.now(), ds))),
+          evaluate: () =>
+            Promise.all(
+              checks.map((c) => evaluateCheck(c, snapshot.inputs, metrics, this.deps.clock.now(), ds)),
+            ),
           onRound: (round) => {
             if (progressTs && snapshot.card)
               void this.deps.slack
-                .update(snapshot.card.channel, progressTs, noticeMessage(`⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(stableForMs)}` : 'not holding yet'} (last check ${round.at}).`))
+                .update(
+                  snapshot.card.channel,
+                  progressTs,
+                  noticeMessage(
+                    `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
+                  ),
+                )
                 .catch(() => {});
           },
         });
       } catch (error) {
-        for (const step of toStart) await this.exec(incidentId, { type: 'fail-step', stepId: step.id, actor: user.id, error: userMessage(error) }).catch(() => {});
+        for (const step of toStart)
+          await this.exec(incidentId, {
+            type: 'fail-step',
+            stepId: step.id,
+            actor: user.id,
+            error: userMessage(error),
+          }).catch(() => {});
         await this.thread(snapshot, [noticeMessage(`❌ Verification stopped: ${userMessage(error)}`)]);
         await this.cards.refresh(incidentId);
         return;
@@ -364,7 +556,12 @@ export class IncidentFlow {
       for (const [i, step] of toStart.entries()) {
         const evaluation = last[i];
         if (outcome.verdict === 'stable') {
-          await this.exec(incidentId, { type: 'complete-step', stepId: step.id, actor: user.id, result: { ...evaluation, verdict: 'stable', heldMs: outcome.heldMs } });
+          await this.exec(incidentId, {
+            type: 'complete-step',
+            stepId: step.id,
+            actor: user.id,
+            result: { ...evaluation, verdict: 'stable', heldMs: outcome.heldMs },
+          });
         } else {
           await this.exec(incidentId, {
             type: 'fail-step',
@@ -391,20 +588,36 @@ export class IncidentFlow {
     const incident = await this.deps.service.get(incidentId);
     const step = requireStep(incident, stepId);
     if (step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate') {
-      throw new GcIncidentError('ILLEGAL_TRANSITION', `'${step.title}' is completed by running it: click Run`, { stepId });
+      throw new GcIncidentError(
+        'ILLEGAL_TRANSITION',
+        `'${step.title}' is completed by running it: click Run`,
+        { stepId },
+      );
     }
     await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, idempotencyKey });
     await this.cards.refresh(incidentId);
   }
 
-  async skip(incidentId: string, stepId: string, user: SlackUser, reason: string, idempotencyKey: string): Promise<void> {
+  async skip(
+    incidentId: string,
+    stepId: string,
+    user: SlackUser,
+    reason: string,
+    idempotencyKey: string,
+  ): Promise<void> {
     await this.exec(incidentId, { type: 'skip-step', stepId, actor: user.id, reason, idempotencyKey });
     await this.cards.refresh(incidentId);
   }
 
   async assign(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
     await this.exec(incidentId, { type: 'join', actor: user.id });
-    await this.exec(incidentId, { type: 'assign-step', stepId, assignee: user.id, actor: user.id, idempotencyKey });
+    await this.exec(incidentId, {
+      type: 'assign-step',
+      stepId,
+      assignee: user.id,
+      actor: user.id,
+      idempotencyKey,
+    });
     await this.cards.refresh(incidentId);
   }
 
@@ -412,13 +625,29 @@ export class IncidentFlow {
     const incident = await this.deps.service.get(incidentId);
     const step = requireStep(incident, stepId);
     const action = this.runbookOf(incident).runbook.containment.actions.find((a) => a.id === stepId);
-    const verdict = await mayApprove(user, incident, action?.confirmation?.approvers ?? [], this.deps.approvers, (g) => this.deps.slack.groupMembers(g));
+    const verdict = await mayApprove(
+      user,
+      incident,
+      action?.confirmation?.approvers ?? [],
+      this.deps.approvers,
+      (g) => this.deps.slack.groupMembers(g),
+    );
     if (!verdict.allowed) {
-      throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, { stepId, user: user.id });
+      throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, {
+        stepId,
+        user: user.id,
+      });
     }
-    const outcome = await this.exec(incidentId, { type: 'approve-action', stepId, actor: user.id, idempotencyKey });
+    const outcome = await this.exec(incidentId, {
+      type: 'approve-action',
+      stepId,
+      actor: user.id,
+      idempotencyKey,
+    });
     if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.thread(incident, [noticeMessage(`🛡️ <@${user.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`)]);
+      await this.thread(incident, [
+        noticeMessage(`🛡️ <@${user.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`),
+      ]);
     }
     await this.cards.refresh(incidentId);
   }
@@ -431,29 +660,60 @@ export class IncidentFlow {
     this.background(`${incidentId} ${phase}`, () => this.enterPhase(incidentId, phase, user));
   }
 
-  async setStatus(incidentId: string, status: Incident['status'], user: SlackUser, idempotencyKey: string): Promise<Incident> {
-    const outcome = await this.exec(incidentId, { type: 'set-status', status, actor: user.id, idempotencyKey });
+  async setStatus(
+    incidentId: string,
+    status: Incident['status'],
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<Incident> {
+    const outcome = await this.exec(incidentId, {
+      type: 'set-status',
+      status,
+      actor: user.id,
+      idempotencyKey,
+    });
     await this.cards.refresh(incidentId);
     if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.thread(outcome.incident, [noticeMessage(`Status: *${status}* (by <@${user.id}>)`)]).catch(() => {});
+      await this.thread(outcome.incident, [noticeMessage(`Status: *${status}* (by <@${user.id}>)`)]).catch(
+        () => {},
+      );
     }
     return outcome.incident;
   }
 
   /** `/gc-incident simulate`: a message in the channel with progress, the table and chart in its thread. */
-  async simulateAdhoc(channel: string, title: string, variants: readonly { label: string; workload: Workload }[]): Promise<void> {
+  async simulateAdhoc(
+    channel: string,
+    title: string,
+    variants: readonly { label: string; workload: Workload }[],
+  ): Promise<void> {
     const { ts } = await this.deps.slack.post(channel, progressMessage(title, 0, 'queued'));
     this.background(`simulate ${title}`, async () => {
       try {
-        const results = await this.runVariants(title, variants, async (message) => {
-          await this.deps.slack.update(channel, ts, message);
-          return ts;
-        }, (t, message) => this.deps.slack.update(channel, t, message));
+        const results = await this.runVariants(
+          title,
+          variants,
+          async (message) => {
+            await this.deps.slack.update(channel, ts, message);
+            return ts;
+          },
+          (t, message) => this.deps.slack.update(channel, t, message),
+        );
         const table = formatComparison(results);
         const modelOnly = results.some((r) => r.result.fidelity === 'model only');
-        for (const message of simulationMessages({ id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' }, table, modelOnly))
+        for (const message of simulationMessages(
+          { id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' },
+          table,
+          modelOnly,
+        ))
           await this.deps.slack.post(channel, message, ts);
-        await this.uploadChart(channel, ts, 'simulation.png', `${title}: live heap`, heapChartSpec(results, `${title}: live heap`));
+        await this.uploadChart(
+          channel,
+          ts,
+          'simulation.png',
+          `${title}: live heap`,
+          heapChartSpec(results, `${title}: live heap`),
+        );
       } catch (error) {
         await this.deps.slack.post(channel, noticeMessage(`❌ Simulation failed: ${userMessage(error)}`), ts);
       }
@@ -463,7 +723,10 @@ export class IncidentFlow {
 
 function requireStep(incident: Incident, stepId: string): StepState {
   const step = stepOf(incident, stepId);
-  if (!step) throw new GcIncidentError('STEP_NOT_FOUND', `incident ${incident.id} has no step '${stepId}'`, { stepId });
+  if (!step)
+    throw new GcIncidentError('STEP_NOT_FOUND', `incident ${incident.id} has no step '${stepId}'`, {
+      stepId,
+    });
   return step;
 }
 
@@ -480,7 +743,8 @@ function durationMs(text: string | undefined, fallback: number): number {
 /** A sentence for a person: coded errors and Slack errors carry one; anything else is "unexpected". */
 export function userMessage(error: unknown): string {
   if (isGcIncidentError(error)) return error.message;
-  if (error && typeof error === 'object' && 'explanation' in error) return String((error as { explanation: string }).explanation);
+  if (error && typeof error === 'object' && 'explanation' in error)
+    return String((error as { explanation: string }).explanation);
   return 'something unexpected went wrong; the details are in the app’s log';
 }
 

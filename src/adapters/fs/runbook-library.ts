@@ -28,7 +28,9 @@ export class RunbookLibrary {
   }
 
   list(): Runbook[] {
-    return [...this.entries.values()].map((e) => e.runbook).sort((a, b) => a.metadata.id.localeCompare(b.metadata.id));
+    return [...this.entries.values()]
+      .map((e) => e.runbook)
+      .sort((a, b) => a.metadata.id.localeCompare(b.metadata.id));
   }
 
   find(id: string): CatalogEntry | undefined {
@@ -38,9 +40,13 @@ export class RunbookLibrary {
   get(id: string): CatalogEntry {
     const entry = this.entries.get(id);
     if (!entry) {
-      throw new GcIncidentError('RUNBOOK_NOT_FOUND', `no runbook '${id}'; available: ${[...this.entries.keys()].join(', ') || 'none'}`, {
-        runbookId: id,
-      });
+      throw new GcIncidentError(
+        'RUNBOOK_NOT_FOUND',
+        `no runbook '${id}'; available: ${[...this.entries.keys()].join(', ') || 'none'}`,
+        {
+          runbookId: id,
+        },
+      );
     }
     return entry;
   }

@@ -58,7 +58,8 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 /** Bolt logs through this, so its lines are JSON and redacted too. */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
-  const text = (msg: unknown[]) => scrub(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  const text = (msg: unknown[]) =>
+    scrub(msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
   let level = 'info' as LogLevel;
   return {
     debug: (...msg) => child.debug(text(msg)),

@@ -41,7 +41,11 @@ export interface LabelledResult {
   readonly result: SimulationResult;
 }
 
-export function stepWorkloads(step: SimulateStep, runbookFile: string, python?: ModelledPython): LabelledWorkload[] {
+export function stepWorkloads(
+  step: SimulateStep,
+  runbookFile: string,
+  python?: ModelledPython,
+): LabelledWorkload[] {
   const doc =
     'ref' in step.workload
       ? (parse(readFileSync(join(dirname(runbookFile), step.workload.ref), 'utf8')) as WorkloadDocument)

@@ -7,8 +7,8 @@ import { GcIncidentError } from '../../core/errors.js';
 import { CALIBRATION_SCRIPT } from '../../core/simulator/calibration-script.js';
 import type { CalibrationProfile, CostCoefficients } from '../../core/simulator/cost-model.js';
 import type { ModelledPython } from '../../core/simulator/workload.js';
-import { type CliIo, EXIT } from '../io.js';
 import { renderTable } from '../../format/table.js';
+import { type CliIo, EXIT } from '../io.js';
 
 const DEFAULT_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'];
 

@@ -4,9 +4,9 @@ import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
+import { renderTable } from '../../format/table.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
-import { renderTable } from '../../format/table.js';
 
 export function incidentsCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('incidents')

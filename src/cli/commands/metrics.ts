@@ -13,10 +13,10 @@ import { renderQuery } from '../../core/incident/render-query.js';
 import type { MetricsClient, Series } from '../../core/ports.js';
 import type { Operator, Runbook } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
+import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
-import { renderTable } from '../../format/table.js';
 
 function requireClient(io: CliIo) {
   const config = readConfig(io.env);

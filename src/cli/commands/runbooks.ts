@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { readConfig } from '../../config.js';
+import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
-import { renderTable } from '../../format/table.js';
 
 export function runbooksCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('runbooks')

@@ -11,9 +11,9 @@ import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
-import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { type CliIo, EXIT } from '../io.js';
 
 interface SimulateOptions {

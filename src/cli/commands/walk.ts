@@ -3,6 +3,7 @@ import { jitteredBackoff } from '../../adapters/backoff.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { PrometheusClient } from '../../adapters/prometheus/client.js';
+import { simulateRunbookStep } from '../../adapters/simulator/runbook-step.js';
 import { readConfig } from '../../config.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
@@ -15,12 +16,11 @@ import type { MetricsClient } from '../../core/ports.js';
 import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import type { ModelledPython } from '../../core/simulator/workload.js';
-import { buildValidationContext } from '../context.js';
 import { formatComparison } from '../../format/simulation.js';
+import { buildValidationContext } from '../context.js';
 import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
-import { simulateRunbookStep } from '../../adapters/simulator/runbook-step.js';
 import { withStore } from '../store-context.js';
 
 interface WalkOptions {

@@ -38,13 +38,18 @@ export function stepLine(step: StepState): string {
   const facts = [step.kind + (step.risk ? `, ${step.risk} risk` : ''), step.status];
   if (step.optional && step.phase !== 'containment') facts.push('optional');
   if (step.assignee) facts.push(`assigned to ${who(step.assignee)}`);
-  if (step.needsApproval) facts.push(step.approvedBy ? `approved by ${who(step.approvedBy)}` : 'needs approval');
+  if (step.needsApproval)
+    facts.push(step.approvedBy ? `approved by ${who(step.approvedBy)}` : 'needs approval');
   parts.push(`_${facts.join(' · ')}_`);
   if (step.reason) parts.push(`> ${escapeMrkdwn(step.reason)}`);
   return parts.join('\n');
 }
 
-export function stepButtons(incidentId: string, step: StepState, runnable: ReadonlySet<string> = new Set()): Button[] {
+export function stepButtons(
+  incidentId: string,
+  step: StepState,
+  runnable: ReadonlySet<string> = new Set(),
+): Button[] {
   if (step.status === 'done' || step.status === 'skipped' || step.status === 'running') return [];
   const value = stepValue(incidentId, step.id);
   const out: Button[] = [];
@@ -65,12 +70,19 @@ export function stepButtons(incidentId: string, step: StepState, runnable: Reado
       button(step.kind === 'action' ? 'Run action' : 'Run', ACTION.run, value, {
         style: 'primary',
         ...(step.kind === 'action' && step.risk === 'high'
-          ? { confirm: { title: 'Run a high-risk action?', text: `This runs *${escapeMrkdwn(step.title)}* now.`, confirm: 'Run it' } }
+          ? {
+              confirm: {
+                title: 'Run a high-risk action?',
+                text: `This runs *${escapeMrkdwn(step.title)}* now.`,
+                confirm: 'Run it',
+              },
+            }
           : {}),
       }),
     );
   }
-  if (!automatable) out.push(button('Done', ACTION.done, value, step.kind === 'action' ? {} : { style: 'primary' }));
+  if (!automatable)
+    out.push(button('Done', ACTION.done, value, step.kind === 'action' ? {} : { style: 'primary' }));
   out.push(button('Skip', ACTION.skip, value));
   out.push(button('Assign to me', ACTION.assign, value));
   return out;
@@ -81,7 +93,13 @@ function footer(incident: Incident): ActionsBlock | undefined {
   const buttons: Button[] = [];
   if (incident.status === 'closed') return undefined;
   if (incident.phase !== 'follow-up') {
-    buttons.push(button(`Next: ${phaseLabel(PHASES[PHASES.indexOf(incident.phase) + 1] as Phase)}`, ACTION.advance, value));
+    buttons.push(
+      button(
+        `Next: ${phaseLabel(PHASES[PHASES.indexOf(incident.phase) + 1] as Phase)}`,
+        ACTION.advance,
+        value,
+      ),
+    );
   }
   if (incident.status === 'open') buttons.push(button('Mitigated', ACTION.mitigated, value));
   if (incident.status === 'open' || incident.status === 'mitigated')
@@ -89,7 +107,11 @@ function footer(incident: Incident): ActionsBlock | undefined {
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {
-        confirm: { title: 'Close this incident?', text: 'Closing needs the required follow-ups done.', confirm: 'Close' },
+        confirm: {
+          title: 'Close this incident?',
+          text: 'Closing needs the required follow-ups done.',
+          confirm: 'Close',
+        },
       }),
     );
   return { type: 'actions', block_id: 'incident', elements: buttons };
@@ -108,7 +130,10 @@ export function incidentCard(incident: Incident, runnable: ReadonlySet<string> =
       ['Commander', who(incident.commander)],
       ['Service', escapeMrkdwn(incident.service)],
       ['Runbook', `\`${incident.runbookId}\``],
-      ['Opened', `<!date^${Math.floor(Date.parse(incident.openedAt) / 1000)}^{date_short_pretty} {time}|${incident.openedAt}>`],
+      [
+        'Opened',
+        `<!date^${Math.floor(Date.parse(incident.openedAt) / 1000)}^{date_short_pretty} {time}|${incident.openedAt}>`,
+      ],
     ]),
     context(progressLine(incident)),
   ];
@@ -120,10 +145,16 @@ export function incidentCard(incident: Incident, runnable: ReadonlySet<string> =
     blocks.push(section(stepLine(step), `step:${step.id}`));
     const buttons = stepButtons(incident.id, step, runnable);
     if (buttons.length > 0 && incident.status !== 'closed')
-      blocks.push({ type: 'actions', block_id: `act:${step.id}`.slice(0, LIMITS.blockId), elements: buttons });
+      blocks.push({
+        type: 'actions',
+        block_id: `act:${step.id}`.slice(0, LIMITS.blockId),
+        elements: buttons,
+      });
   }
   if (steps.length > shown.length) {
-    blocks.push(context(`…and ${steps.length - shown.length} more steps: \`/gc-incident status ${incident.id}\``));
+    blocks.push(
+      context(`…and ${steps.length - shown.length} more steps: \`/gc-incident status ${incident.id}\``),
+    );
   }
   const end = footer(incident);
   if (end && end.elements.length > 0) blocks.push(end);

@@ -11,7 +11,10 @@ export interface SlackMessage {
 }
 
 export function header(text: string): HeaderBlock {
-  return { type: 'header', text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true } };
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
+  };
 }
 
 export function section(markdown: string, blockId?: string): SectionBlock {
@@ -25,9 +28,10 @@ export function section(markdown: string, blockId?: string): SectionBlock {
 export function fields(pairs: readonly (readonly [string, string])[]): SectionBlock {
   return {
     type: 'section',
-    fields: pairs
-      .slice(0, LIMITS.sectionFields)
-      .map(([name, value]) => ({ type: 'mrkdwn' as const, text: truncate(`*${name}*\n${value}`, LIMITS.fieldText) })),
+    fields: pairs.slice(0, LIMITS.sectionFields).map(([name, value]) => ({
+      type: 'mrkdwn' as const,
+      text: truncate(`*${name}*\n${value}`, LIMITS.fieldText),
+    })),
   };
 }
 

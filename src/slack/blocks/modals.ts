@@ -11,27 +11,44 @@ import { type Blocks, context, section } from './common.js';
 
 export interface StartModalState {
   readonly channel: string;
-  /** Permalink of the message the incident was started from (message shortcut). */
-  readonly trigger?: string | undefined;
+  /** The message the incident is started from (message shortcut); its permalink becomes the trigger. */
+  readonly messageTs?: string | undefined;
 }
 
 function option(text: string, value: string): PlainTextOption {
-  return { text: { type: 'plain_text', text: truncate(text, LIMITS.optionText) }, value: value.slice(0, LIMITS.optionValue) };
+  return {
+    text: { type: 'plain_text', text: truncate(text, LIMITS.optionText) },
+    value: value.slice(0, LIMITS.optionValue),
+  };
 }
 
-function textInput(blockId: string, label: string, options: { optional?: boolean; multiline?: boolean; initial?: string; hint?: string; placeholder?: string } = {}): InputBlock {
+function textInput(
+  blockId: string,
+  label: string,
+  options: {
+    optional?: boolean;
+    multiline?: boolean;
+    initial?: string;
+    hint?: string;
+    placeholder?: string;
+  } = {},
+): InputBlock {
   return {
     type: 'input',
     block_id: blockId.slice(0, LIMITS.blockId),
     optional: options.optional ?? false,
     label: { type: 'plain_text', text: truncate(label, LIMITS.inputLabel) },
-    ...(options.hint ? { hint: { type: 'plain_text', text: truncate(options.hint, LIMITS.inputLabel) } } : {}),
+    ...(options.hint
+      ? { hint: { type: 'plain_text', text: truncate(options.hint, LIMITS.inputLabel) } }
+      : {}),
     element: {
       type: 'plain_text_input',
       action_id: 'value',
       multiline: options.multiline ?? false,
       ...(options.initial ? { initial_value: options.initial } : {}),
-      ...(options.placeholder ? { placeholder: { type: 'plain_text', text: truncate(options.placeholder, LIMITS.placeholder) } } : {}),
+      ...(options.placeholder
+        ? { placeholder: { type: 'plain_text', text: truncate(options.placeholder, LIMITS.placeholder) } }
+        : {}),
     },
   };
 }
@@ -49,8 +66,14 @@ export function decodeStartState(metadata: string): StartModalState | undefined 
   }
 }
 
-export function startModal(runbooks: readonly Runbook[], state: StartModalState, selected?: Runbook): ModalView {
-  const options = runbooks.slice(0, LIMITS.selectOptions).map((r) => option(`${r.metadata.title}`, r.metadata.id));
+export function startModal(
+  runbooks: readonly Runbook[],
+  state: StartModalState,
+  selected?: Runbook,
+): ModalView {
+  const options = runbooks
+    .slice(0, LIMITS.selectOptions)
+    .map((r) => option(`${r.metadata.title}`, r.metadata.id));
   const initial = selected ? options.find((o) => o.value === selected.metadata.id) : undefined;
   const blocks: Blocks = [
     {
@@ -67,8 +90,18 @@ export function startModal(runbooks: readonly Runbook[], state: StartModalState,
       },
     },
   ];
-  if (runbooks.length > LIMITS.selectOptions) blocks.push(context(`Showing ${LIMITS.selectOptions} of ${runbooks.length} runbooks; start others with \`/gc-incident start ID\`.`));
-  blocks.push(textInput('service', 'Service', { placeholder: 'checkout-api', ...(selected?.metadata.services[0] ? { initial: selected.metadata.services[0] } : {}) }));
+  if (runbooks.length > LIMITS.selectOptions)
+    blocks.push(
+      context(
+        `Showing ${LIMITS.selectOptions} of ${runbooks.length} runbooks; start others with \`/gc-incident start ID\`.`,
+      ),
+    );
+  blocks.push(
+    textInput('service', 'Service', {
+      placeholder: 'checkout-api',
+      ...(selected?.metadata.services[0] ? { initial: selected.metadata.services[0] } : {}),
+    }),
+  );
   blocks.push({
     type: 'input',
     block_id: 'severity',
@@ -77,12 +110,25 @@ export function startModal(runbooks: readonly Runbook[], state: StartModalState,
       type: 'static_select',
       action_id: 'value',
       options: ['sev1', 'sev2', 'sev3', 'sev4'].map((s) => option(s.toUpperCase(), s)),
-      initial_option: option((selected?.metadata.severity ?? 'sev3').toUpperCase(), selected?.metadata.severity ?? 'sev3'),
+      initial_option: option(
+        (selected?.metadata.severity ?? 'sev3').toUpperCase(),
+        selected?.metadata.severity ?? 'sev3',
+      ),
     },
   });
-  blocks.push(textInput('summary', 'Summary', { optional: true, multiline: true, placeholder: 'What are people seeing?' }));
+  blocks.push(
+    textInput('summary', 'Summary', {
+      optional: true,
+      multiline: true,
+      placeholder: 'What are people seeing?',
+    }),
+  );
   if (selected) {
-    blocks.push(section(`*${truncate(selected.metadata.title, 200)}*\n${truncate(selected.metadata.summary.trim(), 2500)}`));
+    blocks.push(
+      section(
+        `*${truncate(selected.metadata.title, 200)}*\n${truncate(selected.metadata.summary.trim(), 2500)}`,
+      ),
+    );
     for (const input of selected.inputs ?? []) {
       if (blocks.length >= LIMITS.modalBlocks - 1) break;
       blocks.push(
@@ -94,7 +140,8 @@ export function startModal(runbooks: readonly Runbook[], state: StartModalState,
       );
     }
   }
-  if (state.trigger) blocks.push(context(`Started from <${state.trigger}|this message>`));
+  if (state.messageTs)
+    blocks.push(context('The message you started from is linked on the incident card as its trigger.'));
   return {
     type: 'modal',
     callback_id: VIEW.start,
@@ -115,14 +162,21 @@ export function skipModal(incidentId: string, stepId: string, stepTitle: string)
     submit: { type: 'plain_text', text: 'Skip' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`Skipping *${truncate(stepTitle, 500)}* in ${incidentId}. The reason goes on the timeline and into the postmortem.`),
+      section(
+        `Skipping *${truncate(stepTitle, 500)}* in ${incidentId}. The reason goes on the timeline and into the postmortem.`,
+      ),
       textInput('reason', 'Why skip it?', { multiline: true }),
     ],
   };
 }
 
 /** Values from a submitted view, by block id (every text input uses action_id `value`). */
-export function viewValues(state: { values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>> }): Record<string, string> {
+export function viewValues(state: {
+  values: Record<
+    string,
+    Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+  >;
+}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, actions] of Object.entries(state.values)) {
     for (const action of Object.values(actions)) {

@@ -23,13 +23,18 @@ export function helpMessage(problem?: string): SlackMessage {
   const blocks: Blocks = [];
   if (problem) blocks.push(section(`⚠️ ${truncate(problem, 1000)}`));
   blocks.push(section(`*gc-incident* walks on-call engineers through GC runbooks.\n${USAGE}`));
-  blocks.push(context('To start from a message in a thread, use the message shortcut *Start GC incident from this message*.'));
+  blocks.push(
+    context(
+      'To start from a message in a thread, use the message shortcut *Start GC incident from this message*.',
+    ),
+  );
   return { text: problem ? `gc-incident: ${problem.replace(/`/g, '')}` : 'gc-incident help', blocks };
 }
 
 export function runbooksMessage(runbooks: readonly Runbook[]): SlackMessage {
   const lines = runbooks.map(
-    (r) => `• \`${r.metadata.id}\` ${escapeMrkdwn(r.metadata.title)} (${r.metadata.severity}, CPython ${r.metadata.pythonVersions.join(', ')})`,
+    (r) =>
+      `• \`${r.metadata.id}\` ${escapeMrkdwn(r.metadata.title)} (${r.metadata.severity}, CPython ${r.metadata.pythonVersions.join(', ')})`,
   );
   const blocks: Blocks = [section(`*${runbooks.length} runbook(s)*`)];
   let current = '';
@@ -46,9 +51,11 @@ export function runbooksMessage(runbooks: readonly Runbook[]): SlackMessage {
 }
 
 export function listMessage(incidents: readonly Incident[], all: boolean): SlackMessage {
-  if (incidents.length === 0) return { text: 'No incidents', blocks: [section(all ? 'No incidents yet.' : 'No open incidents. 🎉')] };
+  if (incidents.length === 0)
+    return { text: 'No incidents', blocks: [section(all ? 'No incidents yet.' : 'No open incidents. 🎉')] };
   const lines = incidents.map(
-    (i) => `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}: ${i.status}, ${phaseLabel(i.phase)}, commander ${who(i.commander)}`,
+    (i) =>
+      `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}: ${i.status}, ${phaseLabel(i.phase)}, commander ${who(i.commander)}`,
   );
   const blocks: Blocks = [];
   let current = '';
@@ -65,7 +72,9 @@ export function listMessage(incidents: readonly Incident[], all: boolean): Slack
 
 export function statusMessage(incident: Incident, timeline: readonly TimelineEvent[]): SlackMessage {
   const blocks: Blocks = [
-    section(`*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(incident.service)}`),
+    section(
+      `*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(incident.service)}`,
+    ),
     context(progressLine(incident)),
   ];
   for (const step of incident.steps.slice(0, 30)) blocks.push(section(stepLine(step)));

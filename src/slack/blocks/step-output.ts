@@ -16,7 +16,8 @@ const OUTCOME_ICON = { holds: '🔥', 'does-not-hold': '🟢', unknown: '❔' } 
 /** Turns a list of blocks into as many messages as Block Kit's 50-block limit needs. */
 export function asMessages(text: string, blocks: Blocks): SlackMessage[] {
   return chunk(blocks, LIMITS.messageBlocks).map((part, i) => ({
-    text: i === 0 ? text.slice(0, LIMITS.messageText) : `${text.slice(0, LIMITS.messageText - 12)} (continued)`,
+    text:
+      i === 0 ? text.slice(0, LIMITS.messageText) : `${text.slice(0, LIMITS.messageText - 12)} (continued)`,
     blocks: part,
   }));
 }
@@ -29,12 +30,21 @@ function labels(l: Readonly<Record<string, string>>): string {
   return `{${text}}`;
 }
 
-export function checkMessages(step: StepState, evaluation: CheckEvaluation, phase: 'detection' | 'verification'): SlackMessage[] {
+export function checkMessages(
+  step: StepState,
+  evaluation: CheckEvaluation,
+  phase: 'detection' | 'verification',
+): SlackMessage[] {
   const meaning =
     phase === 'detection'
       ? { holds: 'the symptom is present', 'does-not-hold': 'the symptom is absent', unknown: 'cannot tell' }
-      : { holds: 'the criterion holds', 'does-not-hold': 'the criterion does not hold yet', unknown: 'cannot tell' };
-  const icon = phase === 'verification' && evaluation.outcome === 'holds' ? '✅' : OUTCOME_ICON[evaluation.outcome];
+      : {
+          holds: 'the criterion holds',
+          'does-not-hold': 'the criterion does not hold yet',
+          unknown: 'cannot tell',
+        };
+  const icon =
+    phase === 'verification' && evaluation.outcome === 'holds' ? '✅' : OUTCOME_ICON[evaluation.outcome];
   const value = evaluation.value === null ? 'no value' : formatNumber(evaluation.value);
   const blocks: Blocks = [
     section(
@@ -42,7 +52,9 @@ export function checkMessages(step: StepState, evaluation: CheckEvaluation, phas
         `${evaluation.reduce} = *${value}* ${evaluation.operator} ${formatNumber(evaluation.threshold)} — ${escapeMrkdwn(evaluation.reason)}`,
     ),
   ];
-  const rows = evaluation.series.slice(0, 30).map((s) => `${formatNumber(s.value).padStart(12)}  ${labels(s.labels)}`);
+  const rows = evaluation.series
+    .slice(0, 30)
+    .map((s) => `${formatNumber(s.value).padStart(12)}  ${labels(s.labels)}`);
   if (evaluation.series.length > 30) rows.push(`… ${evaluation.series.length - 30} more series`);
   const body = `${evaluation.query}\n\n${rows.join('\n') || '(no series)'}`;
   for (const piece of codeBlocks(body)) blocks.push(section(piece));
@@ -55,8 +67,11 @@ export function queryMessages(
   result: { query: string; datasource: string; at: string; series: readonly Sample[] },
 ): SlackMessage[] {
   const rows = result.series.map((s) => `${formatNumber(s.value).padStart(12)}  ${labels(s.labels)}`);
-  const blocks: Blocks = [section(`📈 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${result.series.length} series`)];
-  for (const piece of codeBlocks(`${result.query}\n\n${rows.join('\n') || '(no series)'}`)) blocks.push(section(piece));
+  const blocks: Blocks = [
+    section(`📈 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${result.series.length} series`),
+  ];
+  for (const piece of codeBlocks(`${result.query}\n\n${rows.join('\n') || '(no series)'}`))
+    blocks.push(section(piece));
   blocks.push(context(`datasource \`${result.datasource}\` at ${result.at}`));
   return asMessages(`${step.title}: ${result.series.length} series`, blocks);
 }
@@ -78,12 +93,26 @@ export function progressMessage(title: string, fraction: number, detail: string)
   const filled = Math.round(Math.max(0, Math.min(1, fraction)) * 20);
   const bar = `${'▓'.repeat(filled)}${'░'.repeat(20 - filled)}`;
   const text = `🧪 ${title}: ${Math.round(fraction * 100)}% ${detail}`;
-  return { text, blocks: [section(`🧪 *${escapeMrkdwn(title)}*\n\`${bar}\` ${Math.round(fraction * 100)}% ${escapeMrkdwn(detail)}`)] };
+  return {
+    text,
+    blocks: [
+      section(
+        `🧪 *${escapeMrkdwn(title)}*\n\`${bar}\` ${Math.round(fraction * 100)}% ${escapeMrkdwn(detail)}`,
+      ),
+    ],
+  };
 }
 
 export function actionCallMessages(
   step: StepState,
-  call: { method: string; url: string; status: number | null; durationMs: number; ok: boolean; error?: string | undefined },
+  call: {
+    method: string;
+    url: string;
+    status: number | null;
+    durationMs: number;
+    ok: boolean;
+    error?: string | undefined;
+  },
 ): SlackMessage[] {
   const icon = call.ok ? '✅' : '❌';
   const text = `${icon} *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${call.method} ${escapeMrkdwn(call.url)} → ${call.status ?? 'no response'} in ${call.durationMs} ms${call.error ? `\n${escapeMrkdwn(call.error)}` : ''}`;
@@ -102,7 +131,11 @@ export function noticeMessage(text: string): SlackMessage {
 }
 
 /** What people need when a phase starts: its guidance, commands to copy, links, checklists. */
-export function phaseIntroMessages(runbook: Runbook, phase: StepState['phase'], steps: readonly StepState[]): SlackMessage[] {
+export function phaseIntroMessages(
+  runbook: Runbook,
+  phase: StepState['phase'],
+  steps: readonly StepState[],
+): SlackMessage[] {
   const guidance = {
     detection: runbook.detection.guidance,
     triage: runbook.triage.guidance,
@@ -110,19 +143,31 @@ export function phaseIntroMessages(runbook: Runbook, phase: StepState['phase'], 
     verification: runbook.verification.guidance,
     'follow-up': runbook.followUp.guidance,
   }[phase];
-  const blocks: Blocks = [section(`*${phase.charAt(0).toUpperCase()}${phase.slice(1)}*${guidance ? `\n${escapeMrkdwn(guidance.trim())}` : ''}`)];
+  const blocks: Blocks = [
+    section(
+      `*${phase.charAt(0).toUpperCase()}${phase.slice(1)}*${guidance ? `\n${escapeMrkdwn(guidance.trim())}` : ''}`,
+    ),
+  ];
   for (const step of steps) {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
     const action = runbook.containment.actions.find((a) => a.id === step.id);
     if (triage?.kind === 'command') {
-      blocks.push(section(`💻 *${escapeMrkdwn(step.title)}*: run it yourself (gc-incident never executes commands)`));
+      blocks.push(
+        section(`💻 *${escapeMrkdwn(step.title)}*: run it yourself (gc-incident never executes commands)`),
+      );
       for (const piece of codeBlocks(triage.command.trim())) blocks.push(section(piece));
     } else if (triage?.kind === 'link') {
       blocks.push(section(`🔗 *${escapeMrkdwn(step.title)}*: <${triage.url}|open>`));
     } else if (triage?.kind === 'manual' && triage.checklist) {
-      blocks.push(section(`📝 *${escapeMrkdwn(step.title)}*\n${triage.checklist.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`));
+      blocks.push(
+        section(
+          `📝 *${escapeMrkdwn(step.title)}*\n${triage.checklist.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`,
+        ),
+      );
     } else if (action) {
-      const lines = [`🛡️ *${escapeMrkdwn(action.title)}* (${action.risk} risk): ${escapeMrkdwn(action.effect.trim())}`];
+      const lines = [
+        `🛡️ *${escapeMrkdwn(action.title)}* (${action.risk} risk): ${escapeMrkdwn(action.effect.trim())}`,
+      ];
       if (action.rollback) lines.push(`_Rollback:_ ${escapeMrkdwn(action.rollback.trim())}`);
       blocks.push(section(lines.join('\n')));
       if (action.command) for (const piece of codeBlocks(action.command.trim())) blocks.push(section(piece));

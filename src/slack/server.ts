@@ -1,0 +1,271 @@
+/**
+ * The composition root of the Slack app: configuration in, a running server
+ * out. It wires the store, runbooks, metrics client, HTTP actions, simulator
+ * worker, Bolt (HTTP receiver, or Socket Mode with SLACK_APP_TOKEN), the
+ * incident flow and the listeners, and serves /healthz and /metrics beside
+ * Slack's endpoint.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
+import type { DestinationStream, Logger } from 'pino';
+import { jitteredBackoff } from '../adapters/backoff.js';
+import { renderSvg, svgToPng } from '../adapters/charts/render.js';
+import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
+import { loadWorkload } from '../adapters/fs/workload-source.js';
+import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
+import { boltLogger, createLogger } from '../adapters/observability/logger.js';
+import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
+import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
+import { buildValidationContext } from '../cli/context.js';
+import { httpActionsFor } from '../cli/http-actions-context.js';
+import { metricsClientFor } from '../cli/metrics-context.js';
+import type { ServeConfig } from '../config.js';
+import { GcIncidentError } from '../core/errors.js';
+import { IncidentService } from '../core/incident/service.js';
+import type { Clock, IncidentStore } from '../core/ports.js';
+import { WebSlackGateway } from './gateway.js';
+import { describeError, IncidentFlow } from './incident-flow.js';
+import { registerListeners } from './listeners.js';
+import type { AppServices } from './services.js';
+
+export interface ServerOptions {
+  readonly config: ServeConfig;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Injected by tests; otherwise opened from DATABASE_URL (and closed on stop). */
+  readonly store?: IncidentStore | undefined;
+  readonly clock?: Clock | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  readonly logDestination?: DestinationStream | undefined;
+  /** Web API retries (default: up to 5, honouring Retry-After). */
+  readonly slackRetries?: number | undefined;
+  /** Extra routes on the same server (the Alertmanager webhook). */
+  readonly routes?: ((services: AppServices) => CustomRoute[]) | undefined;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly mode: 'http' | 'socket';
+  readonly services: AppServices;
+  readonly metrics: AppMetrics;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, env } = options;
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const appMetrics = createAppMetrics();
+  const clock = options.clock ?? { now: () => new Date() };
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  const { context, problems } = buildValidationContext(config, [], env);
+  for (const p of problems)
+    logger.warn({ file: p.file, line: p.line }, `configuration problem: ${p.message}`);
+  const runbooks = RunbookLibrary.load(config.runbooksDir, context);
+  for (const d of runbooks.diagnostics)
+    logger.warn({ file: d.file, line: d.line, col: d.col, rule: d.rule }, `runbook not served: ${d.message}`);
+  if (runbooks.list().length === 0) {
+    throw new GcIncidentError(
+      'CONFIG_INVALID',
+      `RUNBOOKS_DIR ${config.runbooksDir} holds no valid runbook; run 'gc-incident validate ${config.runbooksDir}'`,
+      {
+        variable: 'RUNBOOKS_DIR',
+      },
+    );
+  }
+  const metricsClient = metricsClientFor(config, env);
+  const actions = httpActionsFor(env);
+  const store = options.store ?? (await openStore(parseDatabaseUrl(env.DATABASE_URL)));
+
+  const servicesRef: { current?: AppServices } = {};
+  const routes: CustomRoute[] = [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => void health(res, store, metricsClient, clock),
+    },
+    {
+      path: '/metrics',
+      method: ['GET'],
+      handler: (_req, res) =>
+        void appMetrics.registry.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': appMetrics.registry.contentType });
+          res.end(text);
+        }),
+    },
+  ];
+  const clientOptions = {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    retryConfig: { retries: options.slackRetries ?? 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  };
+  const bolt = boltLogger(logger);
+  const socketMode = config.appToken !== undefined;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.appToken as string,
+        logger: bolt,
+        customRoutes: routes,
+        installerOptions: { port: config.port, clientOptions },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret as string,
+        endpoints: '/slack/events',
+        logger: bolt,
+        customRoutes: routes,
+        // Slack waits 3 s; Bolt answers an unhandled request just after that, never later.
+        unhandledRequestTimeoutMillis: 3001,
+      });
+  const app = new App({
+    receiver,
+    token: config.botToken,
+    logger: bolt,
+    clientOptions,
+    deferInitialization: true,
+  });
+  app.error(async (error) => {
+    logger.error({ err: describeError(error) }, 'unhandled error in a Slack listener');
+  });
+
+  const slack = new WebSlackGateway(app.client, appMetrics, logger);
+  const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
+  const flow = new IncidentFlow({
+    service,
+    store,
+    runbooks,
+    slack,
+    metrics: metricsClient,
+    actions,
+    simulate: (workload, onProgress) => runSimulationInWorker(workload, { onProgress }),
+    chart: async (spec) => svgToPng(await renderSvg(spec)),
+    clock,
+    sleep,
+    logger,
+    appMetrics,
+    approvers: config.approvers,
+  });
+  const services: AppServices = {
+    flow,
+    service,
+    store,
+    runbooks,
+    slack,
+    logger,
+    appMetrics,
+    loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
+  };
+  servicesRef.current = services;
+  if (options.routes) routes.push(...options.routes(services));
+  registerListeners(app, services);
+  await app.init();
+
+  let server: Server | undefined;
+  let port = config.port;
+  if (receiver instanceof HTTPReceiver) {
+    const listener = receiver.requestListener;
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const started = process.hrtime.bigint();
+      if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
+        res.on('finish', () =>
+          appMetrics.ackSeconds.observe({ kind: 'slack' }, Number(process.hrtime.bigint() - started) / 1e9),
+        );
+      }
+      listener(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server?.once('error', reject);
+      server?.listen(config.port, config.host, () => resolve());
+    });
+    port = (server.address() as AddressInfo).port;
+  } else {
+    await app.start();
+  }
+  logger.info(
+    { port, mode: socketMode ? 'socket' : 'http', runbooks: runbooks.list().length, store: store.kind },
+    'gc-incident is listening',
+  );
+
+  return {
+    port,
+    mode: socketMode ? 'socket' : 'http',
+    services,
+    metrics: appMetrics,
+    logger,
+    async stop() {
+      if (server) {
+        server.closeIdleConnections?.();
+        await new Promise<void>((resolve) => server?.close(() => resolve()));
+      } else {
+        await app.stop();
+      }
+      // Let running steps record their outcome, but never hang a shutdown on a long simulation.
+      await Promise.race([flow.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      await metricsClient?.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+async function health(
+  res: ServerResponse,
+  store: IncidentStore,
+  metrics: ReturnType<typeof metricsClientFor>,
+  clock: Clock,
+) {
+  const report: Record<string, { ok: boolean; error?: string }> = {};
+  let ok = true;
+  try {
+    await store.ping();
+    report.store = { ok: true };
+  } catch (error) {
+    ok = false;
+    report.store = { ok: false, error: describeError(error) };
+  }
+  for (const name of metrics?.names() ?? []) {
+    try {
+      await metrics?.instant(name, 'vector(1)', clock.now());
+      report[`datasource:${name}`] = { ok: true };
+    } catch (error) {
+      // A datasource down degrades the app (metric steps fail with a reason) but does not stop it.
+      report[`datasource:${name}`] = { ok: false, error: describeError(error) };
+    }
+  }
+  const status = ok ? (Object.values(report).every((r) => r.ok) ? 'ok' : 'degraded') : 'down';
+  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ status, checks: report }));
+}
+
+const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+function workloadFor(
+  target: string,
+  workloadsDir: string,
+  runbooksDir: string,
+  context: Parameters<typeof loadWorkload>[1],
+) {
+  // A runbook step (RUNBOOK_ID:STEP_ID or RUNBOOK_ID/STEP_ID), else a workload file by name in WORKLOADS_DIR.
+  const stepRef = target.replace('/', ':');
+  let spec: string;
+  if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
+  else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
+    spec = join(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
+  else
+    throw new GcIncidentError(
+      'USAGE',
+      `'${target.slice(0, 60)}' is neither a workload name nor RUNBOOK_ID/STEP_ID`,
+    );
+  const loaded = loadWorkload(spec, context, runbooksDir);
+  if (!loaded.ok) {
+    const first = loaded.diagnostics[0];
+    throw new GcIncidentError(
+      'USAGE',
+      `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
+    );
+  }
+  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
+}

@@ -1,0 +1,25 @@
+/** What the listeners need, wired once by the composition root (src/slack/server.ts). */
+import type { Logger } from 'pino';
+import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
+import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import type { IncidentService } from '../core/incident/service.js';
+import type { IncidentStore } from '../core/ports.js';
+import type { WorkloadDocument } from '../core/simulator/workload.js';
+import type { SlackGateway } from './gateway.js';
+import type { IncidentFlow } from './incident-flow.js';
+
+export interface AppServices {
+  readonly flow: IncidentFlow;
+  readonly service: IncidentService;
+  readonly store: IncidentStore;
+  readonly runbooks: RunbookLibrary;
+  readonly slack: SlackGateway;
+  readonly logger: Logger;
+  readonly appMetrics: AppMetrics;
+  /** A workload by name (WORKLOADS_DIR) or runbook step (RUNBOOK_ID:STEP_ID); throws a coded error. */
+  readonly loadWorkload: (target: string) => {
+    doc: WorkloadDocument;
+    whatIf: readonly string[];
+    label: string;
+  };
+}

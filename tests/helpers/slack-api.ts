@@ -1,0 +1,290 @@
+/**
+ * A loopback server that speaks Slack's Web API for the methods gc-incident
+ * uses. It checks the bot token, enforces Block Kit limits and trigger_id
+ * rules, keeps channels and messages, records every call, and can be told to
+ * answer with errors or rate limits (HTTP 429 with Retry-After).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { messageViolations, parseMaybeJson, viewViolations } from './slack-limits.js';
+
+type Json = Record<string, unknown>;
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly body: Json;
+  readonly ok: boolean;
+  readonly error?: string | undefined;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string | undefined;
+  text: string;
+  blocks: Json[];
+  updates: number;
+}
+
+type Fault = { error: string } | { status: 429; retryAfter: number };
+
+export class FakeSlackApi {
+  readonly calls: RecordedCall[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly files: { channel: string; threadTs: string; filename: string; title: string; bytes: number }[] =
+    [];
+  readonly views: { id: string; view: Json; hash: string }[] = [];
+  readonly responses: { url: string; body: Json }[] = [];
+  /** Channels that exist; the bot is a member of those marked true. */
+  readonly channels = new Map<string, boolean>();
+  readonly groups = new Map<string, { handle: string; users: string[] }>();
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly uploads = new Map<string, { filename: string; bytes: number }>();
+  private server?: Server;
+  private tsCounter = 0;
+  port = 0;
+
+  constructor(
+    readonly token = 'xoxb-test-token-0000',
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections?.();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** A trigger id as Slack issues with an interaction: valid for 3 s, once. */
+  trigger(): string {
+    const id = `${Math.floor(this.now())}.${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    this.triggers.set(id, { issuedAt: this.now(), used: false });
+    return id;
+  }
+
+  responseUrl(): string {
+    return `http://127.0.0.1:${this.port}/response/${randomUUID()}`;
+  }
+
+  /** The next calls of `method` fail this way, in order. */
+  failNext(method: string, ...faults: Fault[]): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  threadOf(channel: string, ts: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.threadTs === ts);
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const url = req.url ?? '/';
+    if (url.startsWith('/response/')) {
+      const body = JSON.parse(raw.toString('utf8') || '{}') as Json;
+      this.responses.push({ url, body });
+      const problems = messageViolations(body);
+      this.calls.push({
+        method: 'response_url',
+        body,
+        ok: problems.length === 0,
+        error: problems.join('; ') || undefined,
+      });
+      res.writeHead(problems.length === 0 ? 200 : 400, { 'content-type': 'text/plain' });
+      res.end(problems.length === 0 ? 'ok' : 'invalid_blocks');
+      return;
+    }
+    if (url.startsWith('/upload/')) {
+      const id = url.slice('/upload/'.length);
+      const pending = this.uploads.get(id);
+      if (pending) pending.bytes = raw.length;
+      res.writeHead(pending ? 200 : 404);
+      res.end(pending ? 'OK' : 'not found');
+      return;
+    }
+    const method = url.replace(/^\/api\//, '').split('?')[0] ?? '';
+    const body = parseBody(req.headers['content-type'] ?? '', raw);
+    const fault = this.faults.get(method)?.shift();
+    if (fault && 'status' in fault) {
+      this.calls.push({ method, body, ok: false, error: 'ratelimited' });
+      res.writeHead(429, { 'retry-after': String(fault.retryAfter), 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    const auth = req.headers.authorization ?? (typeof body.token === 'string' ? `Bearer ${body.token}` : '');
+    let answer: Json;
+    if (auth !== `Bearer ${this.token}` && method !== 'apps.connections.open')
+      answer = { ok: false, error: 'invalid_auth' };
+    else if (fault) answer = { ok: false, error: fault.error };
+    else answer = this.dispatch(method, body);
+    this.calls.push({
+      method,
+      body,
+      ok: answer.ok === true,
+      error: answer.ok ? undefined : String(answer.error),
+    });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer));
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `${Math.floor(this.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private channelProblem(channel: unknown): string | undefined {
+    if (typeof channel !== 'string' || !this.channels.has(channel)) return 'channel_not_found';
+    if (!this.channels.get(channel)) return 'not_in_channel';
+    return undefined;
+  }
+
+  private dispatch(method: string, body: Json): Json {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          user_id: 'UBOT00001',
+          bot_id: 'BBOT00001',
+          team_id: 'T00000001',
+          user: 'gc-incident',
+        };
+      case 'chat.postMessage': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        const violations = messageViolations(body);
+        if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
+        const ts = this.nextTs();
+        const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
+        if (threadTs && !this.message(String(body.channel), threadTs))
+          return { ok: false, error: 'thread_not_found' };
+        this.messages.push({
+          channel: String(body.channel),
+          ts,
+          threadTs,
+          text: String(body.text ?? ''),
+          blocks: (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [],
+          updates: 0,
+        });
+        return { ok: true, channel: body.channel, ts };
+      }
+      case 'chat.update': {
+        const stored = this.message(String(body.channel), String(body.ts));
+        if (!stored) return { ok: false, error: 'message_not_found' };
+        const violations = messageViolations(body);
+        if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
+        stored.text = String(body.text ?? '');
+        stored.blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];
+        stored.updates += 1;
+        return { ok: true, channel: body.channel, ts: body.ts };
+      }
+      case 'chat.postEphemeral': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        const violations = messageViolations(body);
+        if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
+        return { ok: true, message_ts: this.nextTs() };
+      }
+      case 'chat.getPermalink':
+        return {
+          ok: true,
+          permalink: `https://example.slack.com/archives/${String(body.channel)}/p${String(body.message_ts).replace('.', '')}`,
+        };
+      case 'conversations.join': {
+        if (typeof body.channel !== 'string' || !this.channels.has(body.channel))
+          return { ok: false, error: 'channel_not_found' };
+        this.channels.set(body.channel, true);
+        return { ok: true, channel: { id: body.channel } };
+      }
+      case 'views.open':
+      case 'views.push': {
+        const trigger = this.triggers.get(String(body.trigger_id));
+        if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+        if (trigger.used) return { ok: false, error: 'trigger_exchanged' };
+        if (this.now() - trigger.issuedAt > 3000) return { ok: false, error: 'expired_trigger_id' };
+        trigger.used = true;
+        const view = parseMaybeJson(body.view) as Json;
+        const violations = viewViolations(view);
+        if (violations.length > 0)
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: violations } };
+        const stored = { id: `V${randomUUID().slice(0, 8).toUpperCase()}`, view, hash: randomUUID() };
+        this.views.push(stored);
+        return { ok: true, view: { ...view, id: stored.id, hash: stored.hash } };
+      }
+      case 'views.update': {
+        const stored = this.views.find((v) => v.id === body.view_id);
+        if (!stored) return { ok: false, error: 'not_found' };
+        if (body.hash && body.hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
+        const view = parseMaybeJson(body.view) as Json;
+        const violations = viewViolations(view);
+        if (violations.length > 0)
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: violations } };
+        stored.view = view;
+        stored.hash = randomUUID();
+        return { ok: true, view: { ...view, id: stored.id, hash: stored.hash } };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${randomUUID().slice(0, 8).toUpperCase()}`;
+        this.uploads.set(id, { filename: String(body.filename), bytes: -1 });
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const problem = this.channelProblem(body.channel_id);
+        if (problem) return { ok: false, error: problem };
+        const files = parseMaybeJson(body.files) as { id: string; title?: string }[];
+        for (const f of files) {
+          const upload = this.uploads.get(f.id);
+          if (!upload || upload.bytes < 0) return { ok: false, error: 'file_not_found' };
+          this.files.push({
+            channel: String(body.channel_id),
+            threadTs: String(body.thread_ts ?? ''),
+            filename: upload.filename,
+            title: f.title ?? upload.filename,
+            bytes: upload.bytes,
+          });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id })) };
+      }
+      case 'usergroups.users.list': {
+        const group = this.groups.get(String(body.usergroup));
+        return group ? { ok: true, users: group.users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'usergroups.list':
+        return {
+          ok: true,
+          usergroups: [...this.groups.entries()].map(([id, g]) => ({ id, handle: g.handle })),
+        };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(body.users).slice(1, 9)}` } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function parseBody(contentType: string, raw: Buffer): Json {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/json')) return JSON.parse(text || '{}') as Json;
+  if (contentType.includes('multipart/form-data')) return {};
+  return Object.fromEntries(new URLSearchParams(text));
+}

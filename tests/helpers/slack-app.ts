@@ -1,0 +1,237 @@
+/**
+ * The real app (Bolt's HTTP receiver on loopback) wired to the fake Web API,
+ * a SQLite store in a temporary folder, and a runbook folder; plus helpers
+ * that act as Slack does: signed slash commands, clicks and submissions.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { readServeConfig } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/slack/server.js';
+import { RUNBOOKS_DIR } from './runbooks.js';
+import { FakeSlackApi, type StoredMessage } from './slack-api.js';
+import {
+  blockActionPayload,
+  messageActionPayload,
+  payloadBody,
+  SIGNING_SECRET,
+  sendSigned,
+  slashBody,
+  viewSubmissionPayload,
+} from './slack-requests.js';
+
+export const CHANNEL = 'C0INCIDENT1';
+export const ALICE = 'U0ALICE001';
+export const BOB = 'U0BOB00001';
+
+export interface HarnessOptions {
+  readonly runbooksDir?: string;
+  readonly env?: Record<string, string>;
+  readonly api?: FakeSlackApi;
+  readonly dbPath?: string;
+}
+
+export class SlackHarness {
+  readonly logs: string[] = [];
+  server!: RunningServer;
+  env!: Record<string, string>;
+
+  private constructor(
+    readonly api: FakeSlackApi,
+    readonly dbPath: string,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<SlackHarness> {
+    const api = options.api ?? (await new FakeSlackApi().start());
+    api.channels.set(CHANNEL, true);
+    const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'gc-incident-slack-')), 'gc.db');
+    const harness = new SlackHarness(api, dbPath, options);
+    await harness.boot();
+    return harness;
+  }
+
+  private async boot(): Promise<void> {
+    this.env = {
+      SLACK_BOT_TOKEN: this.api.token,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: this.api.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${this.dbPath}`,
+      RUNBOOKS_DIR: this.options.runbooksDir ?? RUNBOOKS_DIR,
+      LOG_LEVEL: 'debug',
+      ...this.options.env,
+    };
+    const logs = this.logs;
+    this.server = await startServer({
+      config: readServeConfig(this.env),
+      env: this.env,
+      slackRetries: 2,
+      logDestination: new Writable({
+        write(chunk, _enc, cb) {
+          logs.push(String(chunk));
+          cb();
+        },
+      }),
+    });
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get flow() {
+    return this.server.services.flow;
+  }
+
+  get store() {
+    return this.server.services.store;
+  }
+
+  /** Stops the app (not the fake Slack) and starts a new one on the same database. */
+  async restart(): Promise<void> {
+    await this.server.stop();
+    await this.boot();
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    if (!this.options.api) await this.api.stop();
+  }
+
+  async slash(text: string, user = ALICE, channel = CHANNEL) {
+    const triggerId = this.api.trigger();
+    const responseUrl = this.api.responseUrl();
+    const response = await sendSigned(
+      this.port,
+      slashBody({ text, userId: user, channelId: channel, triggerId, responseUrl }),
+    );
+    await this.settle();
+    return { ...response, triggerId, responseUrl };
+  }
+
+  async click(
+    actionId: string,
+    value: string,
+    options: {
+      user?: string;
+      messageTs?: string;
+      channel?: string;
+      triggerId?: string;
+      retryNum?: number;
+    } = {},
+  ) {
+    const triggerId = options.triggerId ?? this.api.trigger();
+    const responseUrl = this.api.responseUrl();
+    const payload = blockActionPayload({
+      actionId,
+      value,
+      userId: options.user ?? ALICE,
+      channelId: options.channel ?? CHANNEL,
+      messageTs: options.messageTs ?? '1.000001',
+      triggerId,
+      responseUrl,
+    });
+    const response = await sendSigned(
+      this.port,
+      payloadBody(payload),
+      options.retryNum ? { retryNum: options.retryNum } : {},
+    );
+    await this.settle();
+    return { ...response, triggerId, responseUrl };
+  }
+
+  async submit(
+    view: Record<string, unknown>,
+    viewId: string,
+    values: Record<string, Record<string, unknown>>,
+    user = ALICE,
+  ) {
+    const payload = viewSubmissionPayload({
+      userId: user,
+      view,
+      values,
+      viewId,
+      triggerId: this.api.trigger(),
+    });
+    const response = await sendSigned(this.port, payloadBody(payload));
+    await this.settle();
+    return response;
+  }
+
+  async shortcut(messageTs: string, user = ALICE) {
+    const triggerId = this.api.trigger();
+    const payload = messageActionPayload({
+      userId: user,
+      channelId: CHANNEL,
+      messageTs,
+      triggerId,
+      responseUrl: this.api.responseUrl(),
+    });
+    const response = await sendSigned(this.port, payloadBody(payload));
+    await this.settle();
+    return { ...response, triggerId };
+  }
+
+  /** Waits until the app has finished everything the last request started. */
+  async settle(): Promise<void> {
+    // The listener runs just after the ack has been written; give it a turn to register.
+    await new Promise((r) => setTimeout(r, 20));
+    await this.flow.idle();
+  }
+
+  /** Ephemeral answers sent to one response_url. */
+  answersTo(responseUrl: string) {
+    return this.api.responses.filter((r) => responseUrl.endsWith(r.url)).map((r) => r.body);
+  }
+
+  /** The card of an incident as Slack currently shows it. */
+  async card(incidentId: string): Promise<StoredMessage> {
+    const incident = await this.store.load(incidentId);
+    if (!incident?.card) throw new Error(`${incidentId} has no card`);
+    const message = this.api.message(incident.card.channel, incident.card.ts);
+    if (!message) throw new Error(`card of ${incidentId} not found in the fake Slack`);
+    return message;
+  }
+
+  async thread(incidentId: string): Promise<StoredMessage[]> {
+    const incident = await this.store.load(incidentId);
+    if (!incident?.card) return [];
+    return this.api.threadOf(incident.card.channel, incident.card.ts);
+  }
+
+  async latestIncident() {
+    const [incident] = await this.store.list({ limit: 1 });
+    if (!incident) throw new Error('no incident');
+    return incident;
+  }
+}
+
+/** Every button on a message, by action id and value. */
+export function buttonsOf(message: StoredMessage): { actionId: string; value: string; text: string }[] {
+  return message.blocks
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) =>
+      (b.elements as { action_id: string; value: string; text: { text: string } }[]).map((e) => ({
+        actionId: e.action_id,
+        value: e.value,
+        text: e.text.text,
+      })),
+    );
+}
+
+export async function until<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
