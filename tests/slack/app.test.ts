@@ -404,3 +404,31 @@ describe('operations', () => {
     expect(all).not.toContain(SIGNING_SECRET);
   });
 });
+
+describe('simulations from Slack', () => {
+  it('/gc-incident simulate runs in a worker with progress, then posts the table and chart in the thread', async () => {
+    const reply = await h.slash('simulate full-collection-latency freeze threshold=50000,20,100');
+    expect(reply.status).toBe(200);
+    const root = h.api.messages
+      .filter((m) => m.channel === CHANNEL && !m.threadTs && m.text.includes('full-collection-latency'))
+      .at(-1);
+    expect(root?.text).toContain('100%');
+    const thread = h.api.threadOf(CHANNEL, root?.ts as string);
+    const table = JSON.stringify(thread);
+    expect(table).toContain('baseline');
+    expect(table).toContain('freeze');
+    expect(table).toContain('threshold=50000,20,100');
+    expect(
+      h.api.files.some((f) => f.threadTs === root?.ts && f.filename === 'simulation.png' && f.bytes > 1000),
+    ).toBe(true);
+  });
+
+  it('refuses a path outside the workload folder and an unknown what-if, saying why', async () => {
+    const traversal = await h.slash('simulate ../../etc/passwd');
+    expect(String(h.answersTo(traversal.responseUrl)[0]?.text)).toContain(
+      'neither a workload name nor RUNBOOK_ID/STEP_ID',
+    );
+    const whatIf = await h.slash('simulate full-collection-latency turbo');
+    expect(String(h.answersTo(whatIf.responseUrl)[0]?.text)).toMatch(/turbo/);
+  });
+});
