@@ -3,11 +3,11 @@
  * within its 3-second budget while a long simulation runs. Progress arrives as
  * callbacks; an AbortSignal cancels it.
  */
-import { Worker } from 'node:worker_threads';
 import { type ErrorCode, GcIncidentError } from '../../core/errors.js';
 import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
+import { startWorker } from '../workers/start-worker.js';
 
 export interface WorkerRunOptions {
   readonly calibration?: CalibrationProfile | undefined;
@@ -20,18 +20,6 @@ type WorkerMessage =
   | { type: 'result'; result: SimulationResult }
   | { type: 'error'; code: string; message: string };
 
-// From dist/ the worker is plain JavaScript. From src/ (tests, tsx) it is TypeScript: a small
-// bootstrap registers tsx's loader inside the worker first (execArgv cannot carry --import).
-const here = import.meta.url;
-const fromSource = here.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './simulation-worker.ts' : './simulation-worker.js', here);
-
-function startWorker(workerData: unknown): Worker {
-  if (!fromSource) return new Worker(workerUrl, { workerData });
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export function runSimulationInWorker(
   workload: Workload,
   options: WorkerRunOptions = {},
@@ -42,7 +30,11 @@ export function runSimulationInWorker(
       return;
     }
     const cancel = new SharedArrayBuffer(4);
-    const worker = startWorker({ workload, calibration: options.calibration, cancel });
+    const worker = startWorker(import.meta.url, './simulation-worker', {
+      workload,
+      calibration: options.calibration,
+      cancel,
+    });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;

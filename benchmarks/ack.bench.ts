@@ -1,0 +1,186 @@
+/**
+ * Ack latency of the Slack endpoint under a steady stream of signed slash
+ * commands, next to a bare Bolt app that only acks, in the same run and on the
+ * same fake Slack Web API. The gc-incident app does its real work after each
+ * ack (opening incidents, posting and editing cards, answering lists) while a
+ * long simulation runs in its worker thread.
+ *
+ *   npm run bench:ack [-- --rate 40 --seconds 15]
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
+import { FakeSlackApi } from '../tests/helpers/slack-api.js';
+import { SIGNING_SECRET, sendSigned, slashBody } from '../tests/helpers/slack-requests.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '40' },
+    // Where the SQLite file lives (default: a temporary folder on disk).
+    db: { type: 'string' },
+  },
+});
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const CHANNEL = 'C0BENCH0001';
+
+const api = await new FakeSlackApi().start();
+api.channels.set(CHANNEL, true);
+const dir = mkdtempSync(join(tmpdir(), 'gc-incident-bench-ack-'));
+// A simulation of about 10^8 allocations (a couple of seconds); the driver keeps one running at all times.
+writeFileSync(
+  join(dir, 'long.yaml'),
+  'name: long\npython: "3.12"\nsetup: { heap: 200000 }\niterations: 4000000\nrate: 100000\neach_iteration:\n  - temp: 20\n  - cycle: { size: 3 }\n  - keep: 1\n',
+);
+const target = (kind: 'gc' | 'bare') =>
+  new Promise<{ port: number; child: ChildProcess }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        // ACK_PROFILE=DIR writes a CPU profile of the gc-incident process (to see what delays acks).
+        ...(kind === 'gc' && process.env.ACK_PROFILE
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ACK_PROFILE}`]
+          : []),
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'ack-target.ts'),
+        kind,
+        api.url,
+        api.token,
+        SIGNING_SECRET,
+        values.db ?? join(dir, 'gc.db'),
+        RUNBOOKS_DIR,
+        dir,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), child });
+    });
+    child.on('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+  });
+// Each app in its own process, so neither one's work slows the other; the driver is this process.
+const [gc, bare] = await Promise.all([target('gc'), target('bare')]);
+const app = { port: gc.port };
+const barePort = bare.port;
+
+const commands = ['list', 'status', 'start gc-thrash-allocation-churn job=bench', 'runbooks', 'list all'];
+async function send(port: number, i: number): Promise<number> {
+  const body = slashBody({
+    text: commands[i % commands.length] as string,
+    userId: 'U0BENCH001',
+    channelId: CHANNEL,
+    triggerId: api.trigger(),
+    responseUrl: api.responseUrl(),
+  });
+  const result = await sendSigned(port, body);
+  if (result.status !== 200) throw new Error(`HTTP ${result.status}: ${result.text}`);
+  return result.ms;
+}
+
+// Warm both up, then start the long simulation.
+for (let i = 0; i < 50; i++) {
+  await send(app.port, i);
+  await send(barePort, i);
+}
+const startSimulation = () =>
+  sendSigned(
+    app.port,
+    slashBody({
+      text: 'simulate long',
+      userId: 'U0BENCH001',
+      channelId: CHANNEL,
+      triggerId: api.trigger(),
+      responseUrl: api.responseUrl(),
+    }),
+  );
+const simulations = () => api.messages.filter((m) => !m.threadTs && m.text.startsWith('🧪 long'));
+const running = () => simulations().some((m) => !m.text.includes('100%') && !m.text.includes('queued'));
+await startSimulation();
+// Measure only once a simulation really runs in the worker (its progress message moved).
+for (let waited = 0; !running(); waited += 100) {
+  const failed = api.messages.find((m) => m.text.includes('Simulation failed'));
+  if (failed || waited > 60_000)
+    throw new Error(
+      `the background simulation did not start: ${failed?.text ?? JSON.stringify(api.responses.at(-1)?.body.text)}`,
+    );
+  await new Promise((r) => setTimeout(r, 100));
+}
+// Start the next simulation as soon as one finishes, for the whole measurement.
+let keepSimulating = true;
+let idleSamples = 0;
+let samples = 0;
+const keeper = (async () => {
+  while (keepSimulating) {
+    await new Promise((r) => setTimeout(r, 50));
+    samples += 1;
+    if (!running() && simulations().every((m) => m.text.includes('100%'))) {
+      idleSamples += 1;
+      await startSimulation();
+    }
+  }
+})();
+
+// Steady rate, both apps interleaved so they share the machine's conditions.
+const total = RATE * SECONDS;
+const gcTimes: number[] = [];
+const bareTimes: number[] = [];
+const pending: Promise<void>[] = [];
+const start = performance.now();
+for (let i = 0; i < total; i++) {
+  const due = start + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const which = i % 2 === 0;
+  pending.push(
+    send(which ? app.port : barePort, i).then((ms) => void (which ? gcTimes : bareTimes).push(ms)),
+  );
+}
+await Promise.all(pending);
+keepSimulating = false;
+await keeper;
+const elapsed = (performance.now() - start) / 1000;
+
+const pct = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const row = (name: string, xs: number[]) =>
+  `  ${name.padEnd(34)}: p50 ${pct(xs, 50).toFixed(2).padStart(6)} ms   p99 ${pct(xs, 99).toFixed(2).padStart(6)} ms   max ${Math.max(
+    ...xs,
+  )
+    .toFixed(2)
+    .padStart(7)} ms   (${xs.length} requests)`;
+const incidents = api.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-')).length;
+console.log(
+  `ack latency, ${RATE} signed slash commands/s for ${elapsed.toFixed(1)} s (Node ${process.version})`,
+);
+console.log(row('gc-incident (real work after ack)', gcTimes));
+console.log(row('bare Bolt app (ack only)', bareTimes));
+console.log(`  ratio p50                         : ${(pct(gcTimes, 50) / pct(bareTimes, 50)).toFixed(2)}x`);
+console.log(
+  `  ratio p99                         : ${(pct(gcTimes, 99) / pct(bareTimes, 99)).toFixed(2)}x (target 1.2x)`,
+);
+console.log(`  over Slack's 3 s                  : ${gcTimes.filter((t) => t > 3000).length}`);
+console.log(
+  `  background simulations (worker)   : ${simulations().length} run back to back; none running in ${((100 * idleSamples) / Math.max(1, samples)).toFixed(1)}% of 50 ms samples`,
+);
+console.log(
+  `  incident cards posted during the run: ${incidents}; Web API calls answered: ${api.calls.length}`,
+);
+
+for (const { child } of [gc, bare]) {
+  child.removeAllListeners('exit');
+  child.stdin?.end();
+}
+await new Promise((r) => setTimeout(r, 500));
+await api.stop();
+process.exit(0);

@@ -1,0 +1,21 @@
+/**
+ * Chart rendering (Vega layout, SVG, resvg rasterising) costs tens to hundreds of milliseconds
+ * of CPU: the Slack app does it in a worker thread so its event loop keeps acknowledging Slack.
+ */
+import { startWorker } from '../workers/start-worker.js';
+
+export function renderPngInWorker(spec: Record<string, unknown>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker(import.meta.url, './chart-worker', spec);
+    worker.once('message', (message: { ok: boolean; png?: Uint8Array; message?: string }) => {
+      if (message.ok && message.png)
+        resolve(Buffer.from(message.png.buffer, message.png.byteOffset, message.png.byteLength));
+      else reject(new Error(`chart rendering failed: ${message.message ?? 'unknown error'}`));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`chart worker exited with code ${code}`));
+    });
+  });
+}
