@@ -43,6 +43,9 @@ export class FakeSlackApi {
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly uploads = new Map<string, { filename: string; bytes: number }>();
   private server?: Server;
+  /** Socket Mode: the WebSocket URL apps.connections.open hands out, when a test serves one. */
+  socketUrl?: string;
+  readonly appToken = 'xapp-1-A0000001-0000-test';
   private tsCounter = 0;
   port = 0;
 
@@ -274,6 +277,10 @@ export class FakeSlackApi {
           ok: true,
           usergroups: [...this.groups.entries()].map(([id, g]) => ({ id, handle: g.handle })),
         };
+      case 'apps.connections.open':
+        return this.socketUrl
+          ? { ok: true, url: this.socketUrl }
+          : { ok: false, error: 'not_allowed_token_type' };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users).slice(1, 9)}` } };
       default:
