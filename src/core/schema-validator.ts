@@ -30,7 +30,7 @@ export function createAjv(schemas: readonly object[]): Ajv2020 {
     allowUnionTypes: true,
     messages: true,
   });
-  addFormats(ajv, { mode: 'full', formats: ['date', 'uri', 'regex'] });
+  addFormats(ajv, { mode: 'full', formats: ['date', 'date-time', 'uri', 'regex'] });
   addErrors(ajv);
   for (const schema of schemas) ajv.addSchema(schema);
   return ajv;

@@ -18,7 +18,7 @@ export interface SlackGateway {
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
   upload(
     channel: string,
-    threadTs: string,
+    threadTs: string | undefined,
     file: { filename: string; title: string; content: Buffer },
   ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
@@ -144,17 +144,14 @@ export class WebSlackGateway implements SlackGateway {
 
   async upload(
     channel: string,
-    threadTs: string,
+    threadTs: string | undefined,
     file: { filename: string; title: string; content: Buffer },
   ) {
+    const common = { file: file.content, filename: file.filename, title: file.title };
     await this.call('files.uploadV2', () =>
-      this.client.files.uploadV2({
-        channel_id: channel,
-        thread_ts: threadTs,
-        file: file.content,
-        filename: file.filename,
-        title: file.title,
-      }),
+      threadTs
+        ? this.client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, ...common })
+        : this.client.files.uploadV2({ channel_id: channel, ...common }),
     );
   }
 

@@ -12,15 +12,17 @@ export const ACTION = {
   mitigated: 'incident.mitigated',
   resolved: 'incident.resolved',
   close: 'incident.close',
+  notes: 'incident.notes',
   pickRunbook: 'start.runbook',
 } as const;
 
 export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
-export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close)$/;
+export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes)$/;
 
 export const VIEW = {
   start: 'gc-incident.start',
   skip: 'gc-incident.skip',
+  notes: 'gc-incident.notes',
 } as const;
 
 export const SHORTCUT = 'gc_incident_from_message';

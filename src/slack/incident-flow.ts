@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../adapters/http-actions/runner.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import { type ExportFormat, exportPostmortem } from '../adapters/postmortem/export.js';
 import {
   type LabelledResult,
   stepWorkloads,
@@ -22,7 +23,13 @@ import { waitUntilStable } from '../core/checks/stable-for.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { GcIncidentError, isGcIncidentError } from '../core/errors.js';
 import type { IncidentCommand } from '../core/incident/commands.js';
-import { type Incident, type Phase, type StepState, stepOf } from '../core/incident/model.js';
+import {
+  type Incident,
+  type Phase,
+  type PostmortemNotes,
+  type StepState,
+  stepOf,
+} from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
 import type { IncidentService } from '../core/incident/service.js';
 import { runStep as runStepCore } from '../core/incident/step-runner.js';
@@ -66,6 +73,8 @@ export interface FlowDeps {
   ) => Promise<SimulationResult>;
   /** Renders a Vega chart to PNG; without it, no charts are uploaded. */
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
+  /** Renders a Vega chart to SVG, for postmortem pages (default: in-process). */
+  readonly svg?: ((spec: Record<string, unknown>) => Promise<string>) | undefined;
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger: Logger;
@@ -679,6 +688,48 @@ export class IncidentFlow {
       );
     }
     return outcome.incident;
+  }
+
+  async notePostmortem(
+    incidentId: string,
+    notes: PostmortemNotes,
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<void> {
+    const outcome = await this.exec(incidentId, {
+      type: 'note-postmortem',
+      notes,
+      actor: user.id,
+      idempotencyKey,
+    });
+    if (outcome.events.length > 0 && !outcome.replayed) {
+      await this.thread(outcome.incident, [
+        noticeMessage(`📝 <@${user.id}> updated the postmortem notes (${Object.keys(notes).join(', ')}).`),
+      ]).catch(() => {});
+    }
+  }
+
+  /** Builds the postmortem (simulations and charts in worker threads) and uploads it to the incident's thread. */
+  async exportToSlack(incidentId: string, format: ExportFormat, fallbackChannel: string): Promise<string> {
+    const incident = await this.deps.service.get(incidentId);
+    const entry = this.deps.runbooks.find(incident.runbookId);
+    const file = await exportPostmortem({
+      store: this.deps.store,
+      clock: this.deps.clock,
+      incidentId,
+      format,
+      runbook: entry ? { runbook: entry.runbook, file: entry.file } : undefined,
+      charts: format === 'html',
+      simulate: (workload) => this.deps.simulate(workload, () => {}),
+      renderSvg: this.deps.svg,
+    });
+    const channel = incident.card?.channel ?? fallbackChannel;
+    await this.deps.slack.upload(channel, incident.card?.ts, {
+      filename: file.filename,
+      title: `${incident.id} postmortem (${format})`,
+      content: Buffer.from(file.content, 'utf8'),
+    });
+    return file.filename;
   }
 
   /** `/gc-incident simulate`: a message in the channel with progress, the table and chart in its thread. */

@@ -10,7 +10,14 @@ import type { Incident } from '../core/incident/model.js';
 import { applyWhatIf } from '../core/simulator/what-if.js';
 import { normalizeWorkload } from '../core/simulator/workload.js';
 import type { SlackMessage } from './blocks/common.js';
-import { decodeStartState, skipModal, startModal, viewValues } from './blocks/modals.js';
+import {
+  decodeStartState,
+  notesFromValues,
+  notesModal,
+  skipModal,
+  startModal,
+  viewValues,
+} from './blocks/modals.js';
 import { helpMessage, listMessage, runbooksMessage, statusMessage } from './blocks/replies.js';
 import { parseSlashText, type SlashRequest } from './command-parser.js';
 import { ACTION, INCIDENT_ACTION, parseStepValue, SHORTCUT, STEP_ACTION, VIEW } from './ids.js';
@@ -118,15 +125,26 @@ export function registerListeners(app: App, services: AppServices): void {
     const key = `slack:${body.trigger_id}:${action.action_id}`;
     try {
       if (action.action_id === ACTION.advance) await flow.advance(incidentId, user, key);
-      else {
+      else if (action.action_id === ACTION.notes) {
+        const incident = await services.service.get(incidentId);
+        await services.slack.openView(body.trigger_id, notesModal(incidentId, incident.notes));
+      } else {
         const status = (
           {
             [ACTION.mitigated]: 'mitigated',
             [ACTION.resolved]: 'resolved',
             [ACTION.close]: 'closed',
           } as const
-        )[action.action_id as typeof ACTION.mitigated];
-        await flow.setStatus(incidentId, status, user, key);
+        )[action.action_id as typeof ACTION.mitigated | typeof ACTION.resolved | typeof ACTION.close];
+        const incident = await flow.setStatus(incidentId, status, user, key);
+        // Resolving is when the people who were there write what only they know.
+        if (status === 'resolved') {
+          await services.slack
+            .openView(body.trigger_id, notesModal(incidentId, incident.notes))
+            .catch((error) =>
+              logger.info({ err: describeError(error) }, 'could not open the postmortem notes modal'),
+            );
+        }
       }
     } catch (error) {
       logger.info({ action: action.action_id, err: describeError(error) }, 'click refused');
@@ -183,6 +201,18 @@ export function registerListeners(app: App, services: AppServices): void {
     } catch (error) {
       logger.warn({ err: describeError(error) }, 'could not start an incident from the modal');
       await services.slack.ephemeral(channel, user.id, refusal(error)).catch(() => {});
+    }
+  });
+
+  app.view(VIEW.notes, async ({ ack, view, body }) => {
+    await ack();
+    appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.notes });
+    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const notes = notesFromValues(viewValues(view.state as never));
+    try {
+      await flow.notePostmortem(view.private_metadata, notes, user, `slack:view:${view.id}:${view.hash}`);
+    } catch (error) {
+      logger.warn({ err: describeError(error) }, 'could not save postmortem notes');
     }
   });
 
@@ -270,19 +300,19 @@ async function handleSlash(
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `✅ ${incident.id} is closed.` } }],
       });
     }
-    case 'export':
+    case 'export': {
+      const incident = await incidentFor(flow, services, request.incidentId, channel);
+      const filename = await flow.exportToSlack(incident.id, request.format, channel);
       return reply(respond, {
-        text: 'Postmortem export is coming soon',
+        text: `${filename} uploaded`,
         blocks: [
           {
             type: 'section',
-            text: {
-              type: 'mrkdwn',
-              text: '📝 *Postmortem export is coming soon.* It is not built yet; until then `gc-incident show ID` prints the full timeline from the terminal.',
-            },
+            text: { type: 'mrkdwn', text: `📝 \`${filename}\` is in the incident's thread.` },
           },
         ],
       });
+    }
     case 'simulate': {
       const loaded = services.loadWorkload(request.target);
       const base = normalizeWorkload(loaded.doc);

@@ -12,7 +12,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
-import { renderPngInWorker } from '../adapters/charts/render-in-worker.js';
+import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
 import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
@@ -143,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     actions,
     simulate: (workload, onProgress) => runSimulationInWorker(workload, { onProgress }),
     chart: renderPngInWorker,
+    svg: renderSvgInWorker,
     clock,
     sleep,
     logger,

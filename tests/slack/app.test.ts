@@ -103,7 +103,7 @@ describe('/gc-incident', () => {
     expect((await h.store.list({ limit: 1000 })).length).toBe(before);
   });
 
-  it('lists runbooks and incidents, shows status, and says plainly that export is not built yet', async () => {
+  it('lists runbooks and incidents, shows status, and exports the postmortem into the thread', async () => {
     const incident = await startIncident();
     const runbooks = await h.slash('runbooks');
     const rb = await until(() => h.answersTo(runbooks.responseUrl)[0]);
@@ -116,8 +116,17 @@ describe('/gc-incident', () => {
     );
     const here = await h.slash('status');
     expect(JSON.stringify(await until(() => h.answersTo(here.responseUrl)[0]))).toContain(incident.id);
-    const exp = await h.slash('export');
-    expect(JSON.stringify(await until(() => h.answersTo(exp.responseUrl)[0]))).toContain('coming soon');
+    const exp = await h.slash('export md');
+    expect(JSON.stringify(await until(() => h.answersTo(exp.responseUrl)[0]))).toContain(
+      `${incident.id}-postmortem.md`,
+    );
+    const card = await h.card(incident.id);
+    const file = h.api.files.find((f) => f.filename === `${incident.id}-postmortem.md`);
+    expect(file).toMatchObject({ channel: card.channel, threadTs: card.ts });
+    expect(file?.bytes).toBeGreaterThan(1000);
+    const html = await h.slash(`export ${incident.id} html`);
+    await until(() => h.answersTo(html.responseUrl)[0]);
+    expect(h.api.files.some((f) => f.filename === `${incident.id}-postmortem.html`)).toBe(true);
   });
 });
 
@@ -259,6 +268,39 @@ describe('walking an incident with buttons', () => {
     const after = await h.store.load(incident.id);
     expect(after?.steps.find((s) => `${incident.id}|${s.id}` === assign?.value)?.assignee).toBe(BOB);
     expect((await h.card(incident.id)).updates).toBeGreaterThan(updatesBefore);
+  });
+});
+
+describe('postmortem notes', () => {
+  it('Resolved opens the notes modal; what people write lands on the timeline and in the export', async () => {
+    const incident = await startIncident();
+    const click = await h.click(ACTION.resolved, incident.id, { user: BOB });
+    const opened = await until(() =>
+      h.api.callsOf('views.open').find((c) => c.body.trigger_id === click.triggerId),
+    );
+    expect(opened.ok).toBe(true);
+    const view = h.api.views.at(-1);
+    expect(view?.view.callback_id).toBe('gc-incident.notes');
+    const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
+    await h.submit(
+      view?.view as Record<string, unknown>,
+      view?.id as string,
+      {
+        rootCause: text('A reference cycle through the request context'),
+        wentWell: text('- the simulator\n- the runbook'),
+      },
+      BOB,
+    );
+    const after = await h.store.load(incident.id);
+    expect(after?.status).toBe('resolved');
+    expect(after?.notes).toEqual({
+      rootCause: 'A reference cycle through the request context',
+      wentWell: ['the simulator', 'the runbook'],
+    });
+    const event = (await h.store.timeline(incident.id)).find((e) => e.type === 'postmortem.noted');
+    expect(event?.actor).toBe(BOB);
+    // The card offers the notes again.
+    expect(buttonsOf(await h.card(incident.id)).some((b) => b.actionId === ACTION.notes)).toBe(true);
   });
 });
 

@@ -4,12 +4,13 @@
  */
 import { startWorker } from '../workers/start-worker.js';
 
-export function renderPngInWorker(spec: Record<string, unknown>): Promise<Buffer> {
+function renderInWorker(spec: Record<string, unknown>, format: 'png' | 'svg'): Promise<Buffer | string> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(import.meta.url, './chart-worker', spec);
-    worker.once('message', (message: { ok: boolean; png?: Uint8Array; message?: string }) => {
+    const worker = startWorker(import.meta.url, './chart-worker', { spec, format });
+    worker.once('message', (message: { ok: boolean; png?: Uint8Array; svg?: string; message?: string }) => {
       if (message.ok && message.png)
         resolve(Buffer.from(message.png.buffer, message.png.byteOffset, message.png.byteLength));
+      else if (message.ok && message.svg !== undefined) resolve(message.svg);
       else reject(new Error(`chart rendering failed: ${message.message ?? 'unknown error'}`));
       void worker.terminate();
     });
@@ -18,4 +19,12 @@ export function renderPngInWorker(spec: Record<string, unknown>): Promise<Buffer
       if (code !== 0) reject(new Error(`chart worker exited with code ${code}`));
     });
   });
+}
+
+export async function renderPngInWorker(spec: Record<string, unknown>): Promise<Buffer> {
+  return (await renderInWorker(spec, 'png')) as Buffer;
+}
+
+export async function renderSvgInWorker(spec: Record<string, unknown>): Promise<string> {
+  return (await renderInWorker(spec, 'svg')) as string;
 }

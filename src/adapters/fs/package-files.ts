@@ -14,5 +14,6 @@ export function loadBundledSchemas(): object[] {
     'workload.schema.json',
     'datasources.schema.json',
     'http-actions.schema.json',
+    'postmortem.schema.json',
   ].map((name) => JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object);
 }

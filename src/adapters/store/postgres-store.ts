@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
-import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type { IncidentStore, StoredResponse } from '../../core/ports.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
@@ -156,7 +156,7 @@ export class PostgresStore implements IncidentStore {
       'SELECT snapshot FROM incidents WHERE id = $1',
       [incidentId],
     );
-    return rows[0]?.snapshot;
+    return rows[0] ? withDefaults(rows[0].snapshot) : undefined;
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
@@ -193,7 +193,7 @@ export class PostgresStore implements IncidentStore {
           'SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT $1',
           [limit],
         );
-    return rows.map((r) => r.snapshot);
+    return rows.map((r) => withDefaults(r.snapshot));
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
-import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type { IncidentStore, StoredResponse } from '../../core/ports.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -131,7 +131,7 @@ export class SqliteStore implements IncidentStore {
     const row = this.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
       | { snapshot: string }
       | undefined;
-    return row ? (JSON.parse(row.snapshot) as Incident) : undefined;
+    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
@@ -159,7 +159,7 @@ export class SqliteStore implements IncidentStore {
           ).all(options.status, limit)
         : this.prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(limit)
     ) as { snapshot: string }[];
-    return rows.map((r) => JSON.parse(r.snapshot) as Incident);
+    return rows.map((r) => withDefaults(JSON.parse(r.snapshot) as Incident));
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {

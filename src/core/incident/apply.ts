@@ -1,5 +1,5 @@
 /** Folds timeline events into the incident. The only way incident state changes. */
-import type { Incident, StepState, TimelineEvent } from './model.js';
+import type { FollowUp, Incident, PostmortemNotes, StepState, TimelineEvent } from './model.js';
 
 export function apply(incident: Incident | undefined, event: TimelineEvent): Incident {
   const d = event.data as Record<string, unknown>;
@@ -18,6 +18,8 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       participants: [],
       steps: d.steps as StepState[],
       trigger: typeof d.trigger === 'string' ? d.trigger : undefined,
+      followUps: [],
+      notes: {},
       openedAt: event.at,
       updatedAt: event.at,
       version: event.seq,
@@ -59,6 +61,20 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       return base;
     case 'card.posted':
       return { ...base, card: { channel: String(d.channel), ts: String(d.ts) } };
+    case 'followup.created':
+      return {
+        ...base,
+        followUps: [...(incident.followUps ?? []), { ...(d.item as FollowUp), createdAt: event.at }],
+      };
+    case 'followup.changed':
+      return {
+        ...base,
+        followUps: (incident.followUps ?? []).map((f) =>
+          f.id === d.itemId ? { ...f, ...(d.after as Partial<FollowUp>) } : f,
+        ),
+      };
+    case 'postmortem.noted':
+      return { ...base, notes: { ...(incident.notes ?? {}), ...(d.after as PostmortemNotes) } };
   }
 }
 

@@ -1,5 +1,5 @@
 /** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
-import type { Actor, IncidentStatus, Phase } from './model.js';
+import type { Actor, FollowUp, FollowUpType, IncidentStatus, Phase, PostmortemNotes } from './model.js';
 
 interface Base {
   readonly actor: Actor;
@@ -19,4 +19,18 @@ export type IncidentCommand =
   | (Base & { type: 'join' })
   | (Base & { type: 'set-commander'; commander: Actor })
   | (Base & { type: 'add-note'; text: string })
-  | (Base & { type: 'record-card'; channel: string; ts: string });
+  | (Base & { type: 'record-card'; channel: string; ts: string })
+  | (Base & {
+      type: 'add-followup';
+      title: string;
+      owner: Actor;
+      dueAt: string;
+      followUpType: FollowUpType;
+      stepId?: string | undefined;
+    })
+  | (Base & {
+      type: 'update-followup';
+      itemId: string;
+      change: Partial<Pick<FollowUp, 'status' | 'reason' | 'owner' | 'dueAt'>>;
+    })
+  | (Base & { type: 'note-postmortem'; notes: PostmortemNotes });

@@ -50,7 +50,9 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
   if (
     incident.status === 'closed' &&
     !(command.type === 'set-status' && command.status === 'open') &&
-    command.type !== 'record-card'
+    command.type !== 'record-card' &&
+    command.type !== 'update-followup' &&
+    command.type !== 'note-postmortem'
   ) {
     illegal(`incident ${id} is closed; reopen it first`, { incidentId: id, reason: 'closed' });
   }
@@ -192,6 +194,76 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     case 'add-note':
       if (command.text.trim() === '') illegal('a note needs text', { reason: 'empty-note' });
       return [{ type: 'note.added', data: { text: command.text.trim() } }];
+    case 'add-followup': {
+      const title = command.title.trim();
+      if (title === '') illegal('a follow-up needs a title', { reason: 'no-title' });
+      if (Number.isNaN(Date.parse(command.dueAt)))
+        illegal(`'${command.dueAt}' is not a due date`, { reason: 'bad-due' });
+      if (command.stepId && (incident.followUps ?? []).some((f) => f.stepId === command.stepId)) return [];
+      const item = {
+        id: `F${(incident.followUps ?? []).length + 1}`,
+        title,
+        type: command.followUpType,
+        owner: command.owner,
+        dueAt: new Date(command.dueAt).toISOString(),
+        status: 'open',
+        ...(command.stepId ? { stepId: command.stepId } : {}),
+      };
+      return [{ type: 'followup.created', data: { item } }];
+    }
+    case 'update-followup': {
+      const item = (incident.followUps ?? []).find((f) => f.id === command.itemId);
+      if (!item) {
+        throw new GcIncidentError(
+          'STEP_NOT_FOUND',
+          `incident ${incident.id} has no follow-up ${command.itemId}`,
+          {
+            incidentId: incident.id,
+            itemId: command.itemId,
+          },
+        );
+      }
+      if (command.change.status === 'wont-do' && !command.change.reason?.trim()) {
+        illegal("won't do needs a reason", { itemId: item.id, reason: 'no-reason' });
+      }
+      const after: Record<string, unknown> = {};
+      const before: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(command.change)) {
+        if (value === undefined || (item as unknown as Record<string, unknown>)[key] === value) continue;
+        before[key] = (item as unknown as Record<string, unknown>)[key] ?? null;
+        after[key] = value;
+      }
+      if (Object.keys(after).length === 0) return [];
+      const events: PendingEvent[] = [{ type: 'followup.changed', data: { itemId: item.id, before, after } }];
+      // A runbook follow-up done here is the runbook step done: closing checks the steps.
+      const step = item.stepId ? stepOf(incident, item.stepId) : undefined;
+      if (
+        step &&
+        (step.status === 'pending' || step.status === 'failed') &&
+        (after.status === 'done' || after.status === 'wont-do')
+      ) {
+        events.push(
+          after.status === 'done'
+            ? {
+                type: 'step.completed',
+                data: { ...statusChange(step, 'done'), result: { followUp: item.id } },
+              }
+            : {
+                type: 'step.skipped',
+                data: {
+                  ...statusChange(step, 'skipped'),
+                  reason: String(after.reason ?? command.change.reason),
+                },
+              },
+        );
+      }
+      return events;
+    }
+    case 'note-postmortem': {
+      const after = Object.fromEntries(Object.entries(command.notes).filter(([, v]) => v !== undefined));
+      if (Object.keys(after).length === 0) return [];
+      return [{ type: 'postmortem.noted', data: { before: incident.notes ?? {}, after } }];
+    }
     case 'record-card':
       if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
       return [

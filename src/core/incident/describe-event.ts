@@ -29,6 +29,16 @@ export function describeEvent(e: TimelineEvent): string {
       return `note: ${String(d.text)}`;
     case 'card.posted':
       return `Slack card posted in ${String(d.channel)}`;
+    case 'followup.created': {
+      const item = d.item as { id: string; title: string; owner: string; dueAt: string };
+      return `follow-up ${item.id} "${item.title}" for ${item.owner}, due ${item.dueAt}`;
+    }
+    case 'followup.changed':
+      return `follow-up ${String(d.itemId)}: ${Object.entries(d.after as Record<string, unknown>)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')}`;
+    case 'postmortem.noted':
+      return `postmortem notes: ${Object.keys(d.after as Record<string, unknown>).join(', ')}`;
   }
 }
 

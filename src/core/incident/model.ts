@@ -40,6 +40,36 @@ export interface StepState {
   readonly updatedAt?: string | undefined;
 }
 
+export type FollowUpType = 'prevent' | 'mitigate' | 'detect' | 'process' | 'test' | 'docs';
+export type FollowUpStatus = 'open' | 'done' | 'wont-do';
+
+/** An action item: from the runbook's follow-up phase or added by hand; reminded until done. */
+export interface FollowUp {
+  /** F1, F2, … within the incident; written GC-2026-0001/F2 elsewhere. */
+  readonly id: string;
+  readonly title: string;
+  readonly type: FollowUpType;
+  readonly owner: Actor;
+  /** UTC ISO 8601. */
+  readonly dueAt: string;
+  readonly status: FollowUpStatus;
+  readonly reason?: string | undefined;
+  /** The runbook follow-up step it came from. */
+  readonly stepId?: string | undefined;
+  readonly createdAt: string;
+}
+
+/** What only people can write in a postmortem; absent fields are left as marked prompts. */
+export interface PostmortemNotes {
+  readonly summary?: string | undefined;
+  readonly impact?: string | undefined;
+  readonly rootCause?: string | undefined;
+  readonly contributingFactors?: readonly string[] | undefined;
+  readonly wentWell?: readonly string[] | undefined;
+  readonly wentWrong?: readonly string[] | undefined;
+  readonly lucky?: readonly string[] | undefined;
+}
+
 export interface Incident {
   readonly id: string;
   readonly title: string;
@@ -58,6 +88,8 @@ export interface Incident {
   readonly card?: { readonly channel: string; readonly ts: string } | undefined;
   /** What started the incident: a Slack message permalink, an alert, a terminal. */
   readonly trigger?: string | undefined;
+  readonly followUps: readonly FollowUp[];
+  readonly notes: PostmortemNotes;
   readonly openedAt: string;
   readonly updatedAt: string;
   /** Number of timeline events; the optimistic-concurrency version. */
@@ -88,7 +120,10 @@ export type EventType =
   | 'participant.joined'
   | 'commander.changed'
   | 'note.added'
-  | 'card.posted';
+  | 'card.posted'
+  | 'followup.created'
+  | 'followup.changed'
+  | 'postmortem.noted';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;
@@ -96,4 +131,9 @@ export function formatIncidentId(year: number, n: number): string {
 
 export function stepOf(incident: Incident, stepId: string): StepState | undefined {
   return incident.steps.find((s) => s.id === stepId);
+}
+
+/** Snapshots written before a field existed load with its empty value. */
+export function withDefaults(incident: Incident): Incident {
+  return { ...incident, followUps: incident.followUps ?? [], notes: incident.notes ?? {} };
 }

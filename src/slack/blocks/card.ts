@@ -104,6 +104,8 @@ function footer(incident: Incident): ActionsBlock | undefined {
   if (incident.status === 'open') buttons.push(button('Mitigated', ACTION.mitigated, value));
   if (incident.status === 'open' || incident.status === 'mitigated')
     buttons.push(button('Resolved', ACTION.resolved, value, { style: 'primary' }));
+  if (incident.status === 'resolved' || incident.status === 'mitigated')
+    buttons.push(button('Postmortem notes', ACTION.notes, value));
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {

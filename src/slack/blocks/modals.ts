@@ -4,6 +4,7 @@
  * the channel, within its 3000 characters.
  */
 import type { InputBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { PostmortemNotes } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { ACTION, stepValue, VIEW } from '../ids.js';
 import { LIMITS, truncate } from '../limits.js';
@@ -185,4 +186,68 @@ export function viewValues(state: {
     }
   }
   return out;
+}
+
+const LIST_FIELDS = ['contributingFactors', 'wentWell', 'wentWrong', 'lucky'] as const;
+
+/** What only people can write in the postmortem; lists are one item per line. */
+export function notesModal(incidentId: string, notes: PostmortemNotes): ModalView {
+  const initial = (key: keyof PostmortemNotes) => {
+    const v = notes[key];
+    const text = Array.isArray(v) ? v.join('\n') : (v as string | undefined);
+    return text ? { initial: text.slice(0, 3000) } : {};
+  };
+  return {
+    type: 'modal',
+    callback_id: VIEW.notes,
+    private_metadata: incidentId,
+    title: { type: 'plain_text', text: 'Postmortem notes' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Later' },
+    blocks: [
+      section(
+        `What only people can write for *${incidentId}*. Empty fields stay as marked prompts in the export; you can come back with the card's *Postmortem notes* button.`,
+      ),
+      textInput('summary', 'Summary', { optional: true, multiline: true, ...initial('summary') }),
+      textInput('impact', 'Impact (who, how, how long)', {
+        optional: true,
+        multiline: true,
+        ...initial('impact'),
+      }),
+      textInput('rootCause', 'Root cause', { optional: true, multiline: true, ...initial('rootCause') }),
+      textInput('contributingFactors', 'Contributing factors (one per line)', {
+        optional: true,
+        multiline: true,
+        ...initial('contributingFactors'),
+      }),
+      textInput('wentWell', 'What went well (one per line)', {
+        optional: true,
+        multiline: true,
+        ...initial('wentWell'),
+      }),
+      textInput('wentWrong', 'What went wrong (one per line)', {
+        optional: true,
+        multiline: true,
+        ...initial('wentWrong'),
+      }),
+      textInput('lucky', 'Where we got lucky (one per line)', {
+        optional: true,
+        multiline: true,
+        ...initial('lucky'),
+      }),
+    ],
+  };
+}
+
+export function notesFromValues(values: Record<string, string>): PostmortemNotes {
+  const out: Record<string, string | string[]> = {};
+  for (const key of ['summary', 'impact', 'rootCause'] as const) if (values[key]) out[key] = values[key];
+  for (const key of LIST_FIELDS) {
+    const lines = (values[key] ?? '')
+      .split('\n')
+      .map((l) => l.replace(/^[-*•]\s*/, '').trim())
+      .filter((l) => l !== '');
+    if (lines.length > 0) out[key] = lines;
+  }
+  return out as PostmortemNotes;
 }

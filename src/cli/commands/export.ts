@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import { type ExportFormat, exportPostmortem } from '../../adapters/postmortem/export.js';
+import { readConfig } from '../../config.js';
+import { GcIncidentError } from '../../core/errors.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import { buildValidationContext } from '../context.js';
+import { type CliIo, EXIT } from '../io.js';
+import { withStore } from '../store-context.js';
+
+export function exportCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('export')
+    .description(
+      "Write an incident's postmortem: JSON (schemas/postmortem.schema.json), Markdown or standalone HTML",
+    )
+    .argument('<incident-id>', 'such as GC-2026-0001')
+    .option('-f, --format <format>', 'md, json or html', 'md')
+    .option('-o, --output <file>', 'write to FILE instead of standard output')
+    .option('--no-charts', 'HTML without the simulation charts (they are re-simulated, which takes a moment)')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ gc-incident export GC-2026-0001 --format html -o GC-2026-0001.html`,
+    )
+    .action(async (id: string, options: { format: string; output?: string; charts: boolean }) => {
+      if (!['md', 'json', 'html'].includes(options.format)) {
+        throw new GcIncidentError('USAGE', `--format ${options.format}: use md, json or html`);
+      }
+      const config = readConfig(io.env);
+      const code = await withStore(io, async (store) => {
+        const incident = await store.load(id.toUpperCase());
+        let runbook: { runbook: Runbook; file: string } | undefined;
+        if (incident) {
+          try {
+            runbook = findRunbook(
+              incident.runbookId,
+              config.runbooksDir,
+              buildValidationContext(config, [], io.env).context,
+            );
+          } catch {
+            io.stderr(
+              `note: runbook ${incident.runbookId} is not in ${config.runbooksDir}; exporting without its links and repro scripts\n`,
+            );
+          }
+        }
+        const file = await exportPostmortem({
+          store,
+          clock: io.clock ?? { now: () => new Date() },
+          incidentId: id.toUpperCase(),
+          format: options.format as ExportFormat,
+          runbook,
+          charts: options.charts,
+        });
+        if (options.output) {
+          writeFileSync(options.output, file.content);
+          io.stderr(`wrote ${options.output} (${file.content.length} bytes)\n`);
+        } else {
+          io.stdout(file.content);
+        }
+        return EXIT.OK;
+      });
+      done(code);
+    });
+}

@@ -1,0 +1,118 @@
+/**
+ * The canonical postmortem document, built from an incident and its timeline.
+ * schemas/postmortem.schema.json describes the same shape; Markdown and HTML
+ * are renderings of it. Fields only people can write are null until noted,
+ * and listed in `prompts`.
+ */
+export interface Postmortem {
+  readonly schemaVersion: 1;
+  readonly header: {
+    readonly id: string;
+    readonly title: string;
+    readonly severity: string;
+    readonly status: string;
+    readonly commander: string;
+    readonly service: string;
+    readonly runbook: { readonly id: string; readonly version: string; readonly title: string | null };
+    readonly trigger: string | null;
+    readonly links: readonly { readonly title: string; readonly url: string }[];
+    readonly participants: readonly string[];
+    readonly generatedAt: string;
+  };
+  readonly summary: string | null;
+  readonly impact: string | null;
+  readonly keyTimes: {
+    readonly opened: string;
+    readonly detected: string | null;
+    readonly acknowledged: string | null;
+    readonly mitigated: string | null;
+    readonly resolved: string | null;
+    readonly closed: string | null;
+  };
+  /** Milliseconds from opening; null when the moment has not happened. */
+  readonly durations: {
+    readonly timeToDetectMs: number | null;
+    readonly timeToAcknowledgeMs: number | null;
+    readonly timeToMitigateMs: number | null;
+    readonly timeToResolveMs: number | null;
+  };
+  readonly timeline: readonly {
+    readonly at: string;
+    readonly actor: string;
+    readonly type: string;
+    readonly text: string;
+  }[];
+  readonly detection: readonly CheckEvidence[];
+  readonly triage: readonly StepEvidence[];
+  readonly simulations: readonly SimulationEvidence[];
+  readonly containment: readonly ActionEvidence[];
+  readonly verification: readonly CheckEvidence[];
+  readonly rootCause: string | null;
+  readonly contributingFactors: readonly string[];
+  readonly lessons: {
+    readonly wentWell: readonly string[];
+    readonly wentWrong: readonly string[];
+    readonly lucky: readonly string[];
+  };
+  readonly actionItems: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly type: string;
+    readonly owner: string;
+    readonly dueAt: string;
+    readonly status: string;
+    readonly reason: string | null;
+  }[];
+  /** What people still have to write, in words. */
+  readonly prompts: readonly string[];
+}
+
+export interface StepEvidence {
+  readonly stepId: string;
+  readonly title: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly by: string | null;
+  readonly at: string | null;
+  readonly reason: string | null;
+  /** One line about what the step produced. */
+  readonly outcome: string | null;
+}
+
+export interface CheckEvidence extends StepEvidence {
+  readonly query: string | null;
+  readonly operator: string | null;
+  readonly threshold: number | null;
+  readonly value: number | null;
+  readonly verdict: string | null;
+}
+
+export interface SimulationEvidence {
+  readonly stepId: string;
+  readonly title: string;
+  readonly python: string;
+  readonly fidelity: string;
+  readonly rows: readonly {
+    readonly variant: string;
+    readonly python: string;
+    readonly collections: readonly number[];
+    readonly collected: number;
+    readonly p50Ms: number;
+    readonly p95Ms: number;
+    readonly maxMs: number;
+    readonly peak: number;
+  }[];
+  /** The Python script that reproduces the baseline on a real interpreter, when available. */
+  readonly reproScript: string | null;
+}
+
+export interface ActionEvidence extends StepEvidence {
+  readonly risk: string | null;
+  readonly approvedBy: string | null;
+  readonly httpCall: {
+    readonly method: string;
+    readonly url: string;
+    readonly status: number | null;
+    readonly durationMs: number;
+  } | null;
+}

@@ -1,0 +1,190 @@
+/** The postmortem as Markdown, to commit next to the service. */
+import { formatDuration } from '../duration.js';
+import type { CheckEvidence, Postmortem } from './model.js';
+
+const cell = (text: string | number | null | undefined) =>
+  text === null || text === undefined || text === ''
+    ? '—'
+    : String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+  if (rows.length === 0) return '_None._\n';
+  return (
+    [
+      `| ${header.join(' | ')} |`,
+      `| ${header.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    ].join('\n') + '\n'
+  );
+}
+
+const prompt = (what: string) => `> _To write: ${what}_\n`;
+const list = (items: readonly string[], what: string) =>
+  items.length ? `${items.map((i) => `- ${i}`).join('\n')}\n` : prompt(what);
+const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+
+function checks(rows: readonly CheckEvidence[]): string {
+  return table(
+    ['check', 'status', 'value', 'criterion', 'verdict', 'by', 'at'],
+    rows.map((c) => [
+      `${c.title} (\`${c.stepId}\`)`,
+      c.status,
+      c.value,
+      c.operator !== null ? `${c.operator} ${c.threshold}` : null,
+      c.verdict ?? c.reason,
+      c.by,
+      c.at,
+    ]),
+  );
+}
+
+export function renderMarkdown(pm: Postmortem): string {
+  const h = pm.header;
+  const out: string[] = [];
+  out.push(`# ${h.id}: ${h.title}\n`);
+  out.push(
+    table(
+      ['field', 'value'],
+      [
+        ['Severity', h.severity.toUpperCase()],
+        ['Status', h.status],
+        ['Commander', h.commander],
+        ['Participants', h.participants.join(', ')],
+        ['Service', h.service],
+        ['Runbook', `${h.runbook.id} (${h.runbook.version.slice(0, 19)}…)`],
+        ['Trigger', h.trigger],
+        ['Links', h.links.map((l) => `[${l.title}](${l.url})`).join(', ')],
+        ['Generated', h.generatedAt],
+      ],
+    ),
+  );
+  out.push('## Summary\n');
+  out.push(
+    pm.summary ? `${pm.summary}\n` : prompt('two or three sentences a reader outside the team understands.'),
+  );
+  out.push('## Impact\n');
+  out.push(pm.impact ? `${pm.impact}\n` : prompt('who was affected, how, for how long.'));
+  out.push('## Key times (UTC)\n');
+  const k = pm.keyTimes;
+  const d = pm.durations;
+  out.push(
+    table(
+      ['moment', 'time', 'since opening'],
+      [
+        ['Opened', k.opened, '0s'],
+        ['Detected', k.detected, duration(d.timeToDetectMs)],
+        ['Acknowledged', k.acknowledged, duration(d.timeToAcknowledgeMs)],
+        ['Mitigated', k.mitigated, duration(d.timeToMitigateMs)],
+        ['Resolved', k.resolved, duration(d.timeToResolveMs)],
+        ['Closed', k.closed, null],
+      ],
+    ),
+  );
+  out.push(
+    `Time to detect ${duration(d.timeToDetectMs)}, to acknowledge ${duration(d.timeToAcknowledgeMs)}, to mitigate ${duration(d.timeToMitigateMs)}, to resolve ${duration(d.timeToResolveMs)}.\n`,
+  );
+  out.push('## Detection\n');
+  out.push(checks(pm.detection));
+  out.push('## Triage\n');
+  out.push(
+    table(
+      ['step', 'kind', 'status', 'outcome', 'by', 'at'],
+      pm.triage.map((s) => [
+        `${s.title} (\`${s.stepId}\`)`,
+        s.kind,
+        s.status,
+        s.outcome ?? s.reason,
+        s.by,
+        s.at,
+      ]),
+    ),
+  );
+  out.push('## Simulations\n');
+  if (pm.simulations.length === 0) out.push('_None._\n');
+  for (const sim of pm.simulations) {
+    out.push(`### ${sim.title} (\`${sim.stepId}\`)\n`);
+    out.push(
+      `CPython ${sim.python}, ${sim.fidelity === 'model only' ? 'model only (not checked against an interpreter)' : 'checked against real interpreters'}.\n`,
+    );
+    out.push(
+      table(
+        [
+          'variant',
+          'python',
+          'collections (gen 0/1/2)',
+          'collected',
+          'p50 ms',
+          'p95 ms',
+          'max ms',
+          'peak heap',
+        ],
+        sim.rows.map((r) => [
+          r.variant,
+          r.python,
+          r.collections.join(' / '),
+          r.collected,
+          r.p50Ms.toFixed(2),
+          r.p95Ms.toFixed(2),
+          r.maxMs.toFixed(2),
+          r.peak,
+        ]),
+      ),
+    );
+    if (sim.reproScript)
+      out.push(
+        `<details><summary>Reproduce the baseline on a real interpreter</summary>\n\n\`\`\`python\n${sim.reproScript.trimEnd()}\n\`\`\`\n\n</details>\n`,
+      );
+  }
+  out.push('## Containment\n');
+  out.push(
+    table(
+      ['action', 'risk', 'status', 'approved by', 'by', 'at', 'outcome'],
+      pm.containment.map((a) => [
+        `${a.title} (\`${a.stepId}\`)`,
+        a.risk,
+        a.status,
+        a.approvedBy,
+        a.by,
+        a.at,
+        a.httpCall
+          ? `${a.httpCall.method} ${a.httpCall.url} → ${a.httpCall.status ?? 'no response'} in ${a.httpCall.durationMs} ms`
+          : (a.outcome ?? a.reason),
+      ]),
+    ),
+  );
+  out.push('## Verification\n');
+  out.push(checks(pm.verification));
+  out.push('## Root cause\n');
+  out.push(pm.rootCause ? `${pm.rootCause}\n` : prompt('why the collector behaved this way.'));
+  out.push('### Contributing factors\n');
+  out.push(list(pm.contributingFactors, 'what made it worse or slower to fix.'));
+  out.push('## Lessons\n');
+  out.push('### What went well\n');
+  out.push(list(pm.lessons.wentWell, 'what went well.'));
+  out.push('### What went wrong\n');
+  out.push(list(pm.lessons.wentWrong, 'what went wrong.'));
+  out.push('### Where we got lucky\n');
+  out.push(list(pm.lessons.lucky, 'where we got lucky.'));
+  out.push('## Action items\n');
+  out.push(
+    table(
+      ['id', 'item', 'type', 'owner', 'due', 'status'],
+      pm.actionItems.map((a) => [
+        a.id,
+        a.title,
+        a.type,
+        a.owner,
+        a.dueAt,
+        a.reason ? `${a.status} (${a.reason})` : a.status,
+      ]),
+    ),
+  );
+  out.push('## Timeline (UTC)\n');
+  out.push(
+    table(
+      ['time', 'who', 'what'],
+      pm.timeline.map((e) => [e.at, e.actor, e.text]),
+    ),
+  );
+  return `${out.join('\n').trimEnd()}\n`;
+}
