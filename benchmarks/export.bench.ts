@@ -2,18 +2,26 @@
  * Postmortem export of an incident with 10,000 timeline events (target: under
  * 200 ms), in each format, next to a peer in the same run: loading the same
  * timeline from the store and JSON.stringify-ing it (the least any export
- * must do).
+ * must do). Then the reminder scheduler's tick with 100,000 pending
+ * reminders on SQLite and PostgreSQL, next to a bare indexed SELECT.
  *
  *   npm run bench:export
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createLogger } from '../src/adapters/observability/logger.js';
 import { exportPostmortem } from '../src/adapters/postmortem/export.js';
+import { PostgresStore } from '../src/adapters/store/postgres-store.js';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
 import { IncidentService } from '../src/core/incident/service.js';
+import type { Store } from '../src/core/ports.js';
+import { ReminderSender } from '../src/slack/reminder-sender.js';
 import { shippedRunbook } from '../tests/helpers/engine.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
+import { dropSchema, freshSchema, PG_URL, postgresReachable } from '../tests/helpers/stores.js';
 
 const EVENTS = 10_000;
 const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-incident-bench-export-')), 'gc.db'));
@@ -76,3 +84,88 @@ for (const format of ['json', 'md', 'html'] as const) {
 }
 console.log(`  peer: load the timeline + JSON.stringify: ${peer.toFixed(1)} ms`);
 await store.close();
+
+// The reminder scheduler's tick with 100,000 pending reminders, none due (what every replica
+// pays every minute), on each store, next to a bare indexed SELECT of due rows on the same driver.
+const PENDING = 100_000;
+async function tickCost(
+  label: string,
+  store: Store,
+  bulkInsert: (rows: [string, string][]) => Promise<void>,
+  peer: () => Promise<unknown>,
+) {
+  const now = new Date('2026-11-23T10:00:00.000Z');
+  const rows: [string, string][] = Array.from({ length: PENDING }, (_, i) => [
+    `GC-2026-${String(1 + (i % 500)).padStart(4, '0')}/F${i}`,
+    new Date(now.getTime() + 60_000 + (i % 43_200) * 60_000).toISOString(),
+  ]);
+  await bulkInsert(rows);
+  const sender = new ReminderSender({
+    store,
+    slack: undefined as never,
+    clock: { now: () => now },
+    logger: createLogger({ level: 'silent' }),
+    claimant: 'bench',
+  });
+  const tick = await median(() => sender.tick(), 15);
+  const bare = await median(peer, 15);
+  console.log(
+    `  ${label.padEnd(10)}: tick ${tick.toFixed(2).padStart(6)} ms with ${(await store.pendingReminders()).toLocaleString('en-US')} pending, none due; bare SELECT ${bare.toFixed(2)} ms (${(tick / bare).toFixed(2)}x)`,
+  );
+}
+
+console.log(
+  `\nreminder scheduler tick with ${PENDING.toLocaleString('en-US')} pending reminders (median of 15)`,
+);
+{
+  const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-bench-tick-')), 'gc.db');
+  const sqlite = new SqliteStore(path);
+  await sqlite.migrate();
+  const raw = new Database(path);
+  const insert = raw.prepare(
+    "INSERT INTO reminders (id, incident_id, item_id, owner, due_at) VALUES (?, 'GC-2026-0001', 'F1', 'U0ALICE001', ?)",
+  );
+  const select = raw.prepare(
+    'SELECT id FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ? LIMIT 50',
+  );
+  await tickCost(
+    'SQLite',
+    sqlite,
+    async (rows) => {
+      raw.transaction(() => {
+        for (const [id, due] of rows) insert.run(id, due);
+      })();
+    },
+    async () => select.all('2026-11-23T10:00:00.000Z'),
+  );
+  raw.close();
+  await sqlite.close();
+}
+const unreachable = await postgresReachable();
+if (unreachable) console.log(`  PostgreSQL: skipped (${unreachable})`);
+else {
+  const schema = freshSchema();
+  const pgStore = new PostgresStore({ connectionString: PG_URL, schema, max: 2 });
+  await pgStore.migrate();
+  const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  await tickCost(
+    'PostgreSQL',
+    pgStore,
+    async (rows) => {
+      await client.query(
+        "INSERT INTO reminders (id, incident_id, item_id, owner, due_at) SELECT id, 'GC-2026-0001', 'F1', 'U0ALICE001', due::timestamptz FROM unnest($1::text[], $2::text[]) AS t(id, due)",
+        [rows.map((r) => r[0]), rows.map((r) => r[1])],
+      );
+      await client.query('ANALYZE reminders');
+    },
+    () =>
+      client.query(
+        'SELECT id FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= $1 LIMIT 50',
+        [new Date('2026-11-23T10:00:00.000Z')],
+      ),
+  );
+  await client.end();
+  await pgStore.close();
+  await dropSchema(schema);
+}

@@ -2,6 +2,7 @@
  * Configuration is read once, from the environment, validated and frozen.
  * Every variable here is listed in the README's configuration table.
  */
+import { validate as validateCron } from 'node-cron';
 import { GcIncidentError } from './core/errors.js';
 
 export interface Config {
@@ -29,6 +30,9 @@ export const ENVIRONMENT_VARIABLES = [
   'HOST',
   'LOG_LEVEL',
   'WORKLOADS_DIR',
+  'REMINDER_CRON',
+  'DIGEST_CRON',
+  'DIGEST_TIMEZONE',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -65,6 +69,10 @@ export interface ServeConfig extends Config {
   readonly host: string;
   readonly logLevel: string;
   readonly workloadsDir: string;
+  /** node-cron expression of the reminder tick, or undefined for none ('off'). */
+  readonly reminderCron: string | undefined;
+  readonly digestCron: string | undefined;
+  readonly digestTimeZone: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -125,8 +133,29 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
+  const cronOf = (variable: 'REMINDER_CRON' | 'DIGEST_CRON', fallback: string) => {
+    const value = nonEmpty(env[variable]) ?? fallback;
+    if (value === 'off') return undefined;
+    if (!validateCron(value))
+      invalid(variable, `must be a cron expression such as '${fallback}' (or 'off'); got '${value}'`);
+    return value;
+  };
+  const reminderCron = cronOf('REMINDER_CRON', '* * * * *');
+  const digestCron = cronOf('DIGEST_CRON', '0 9 * * 1-5');
+  const digestTimeZone = nonEmpty(env.DIGEST_TIMEZONE) ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: digestTimeZone });
+  } catch {
+    invalid(
+      'DIGEST_TIMEZONE',
+      `must be an IANA time zone such as Europe/Paris or UTC (got '${digestTimeZone}')`,
+    );
+  }
   return Object.freeze({
     ...base,
+    reminderCron,
+    digestCron,
+    digestTimeZone,
     botToken,
     signingSecret,
     appToken,

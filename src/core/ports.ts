@@ -65,3 +65,46 @@ export interface MetricsClient {
   instant(datasource: string, query: string, time: Date): Promise<Sample[]>;
   range(datasource: string, query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
 }
+
+export interface ReminderRequest {
+  /** Deterministic (incident/item/kind/due), so scheduling twice, or from two replicas, adds one row. */
+  readonly id: string;
+  readonly incidentId: string;
+  readonly itemId: string;
+  readonly owner: string;
+  readonly dueAt: Date;
+}
+
+/** Where a reminder was posted, recorded before it is marked sent (a retry after a crash skips those). */
+export interface ReminderDelivery {
+  readonly dm?: { readonly channel: string; readonly ts: string } | undefined;
+  readonly thread?: { readonly channel: string; readonly ts: string } | undefined;
+}
+
+export interface ClaimedReminder extends ReminderRequest {
+  readonly attempts: number;
+  readonly delivery: ReminderDelivery;
+}
+
+/**
+ * Durable follow-up reminders. Every replica's scheduler tick claims due rows atomically with a
+ * lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one write transaction), so each reminder is
+ * delivered by one process; a claim whose process died is claimable again when its lease ends.
+ * Every implementation passes tests/contract/reminders.contract.ts.
+ */
+export interface ReminderStore {
+  scheduleReminder(reminder: ReminderRequest): Promise<void>;
+  claimDueReminders(now: Date, claimant: string, leaseMs: number, limit: number): Promise<ClaimedReminder[]>;
+  /** Records where it was posted; false when the claim was lost (lease expired and taken). */
+  recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean>;
+  markSent(id: string, claimant: string, now: Date): Promise<boolean>;
+  /** Cancels the item's pending reminders (done, won't do, snoozed, reassigned). */
+  cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number>;
+  /** Reminders not sent nor cancelled; with `dueBy`, only those due by then. */
+  pendingReminders(dueBy?: Date): Promise<number>;
+  /** True for exactly one caller per key (a daily digest is sent once whatever the replicas). */
+  claimOnce(key: string, claimant: string, now: Date): Promise<boolean>;
+}
+
+/** What the app and the CLI open from DATABASE_URL: incidents and reminders in one database. */
+export type Store = IncidentStore & ReminderStore;

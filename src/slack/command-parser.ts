@@ -20,9 +20,25 @@ export type SlashRequest =
   | { kind: 'export'; incidentId?: string | undefined; format: 'md' | 'json' | 'html' }
   | { kind: 'close'; incidentId?: string | undefined }
   | { kind: 'help'; topic?: string | undefined }
+  | { kind: 'followup-add'; args: string[] }
+  | { kind: 'followup-list'; incidentId?: string | undefined; mine: boolean }
+  | { kind: 'followup-done'; item: FollowUpRef }
+  | { kind: 'followup-wontdo'; item: FollowUpRef; reason: string }
   | { kind: 'invalid'; problem: string };
 
 export const INCIDENT_ID = /^GC-\d{4}-\d{4,}$/i;
+
+/** A follow-up: `F2` (in the incident's channel) or `GC-2026-0001/F2`. */
+export interface FollowUpRef {
+  readonly incidentId?: string | undefined;
+  readonly itemId: string;
+}
+
+export function parseFollowUpRef(text: string | undefined): FollowUpRef | undefined {
+  const m = /^(?:(GC-\d{4}-\d{4,})[/#:])?(F\d+)$/i.exec(text ?? '');
+  if (!m) return undefined;
+  return { incidentId: m[1]?.toUpperCase(), itemId: (m[2] as string).toUpperCase() };
+}
 const RUNBOOK_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -90,8 +106,50 @@ export function parseSlashText(text: string): SlashRequest {
       return parseExport(args);
     case 'help':
       return { kind: 'help', topic: args[0] };
+    case 'followup':
+    case 'followups':
+      return parseFollowUp(args);
     default:
       return { kind: 'invalid', problem: `\`${truncateWord(verb ?? '')}\` is not a gc-incident command` };
+  }
+}
+
+function parseFollowUp(args: string[]): SlashRequest {
+  const [sub, ...rest] = args;
+  const usage =
+    'write `followup add @owner "what" due=3d [type=prevent]`, `followup list [ID|mine]`, `followup done F1` or `followup wontdo F1 "why"`';
+  switch (sub?.toLowerCase()) {
+    case 'add':
+      return { kind: 'followup-add', args: rest };
+    case 'list':
+    case undefined: {
+      const [what] = rest;
+      if (what === undefined) return { kind: 'followup-list', mine: false };
+      if (what === 'mine') return { kind: 'followup-list', mine: true };
+      if (INCIDENT_ID.test(what))
+        return { kind: 'followup-list', incidentId: what.toUpperCase(), mine: false };
+      return { kind: 'invalid', problem: `\`followup list ${truncateWord(what)}\`: ${usage}` };
+    }
+    case 'done':
+    case 'wontdo': {
+      const item = parseFollowUpRef(rest[0]);
+      if (!item)
+        return {
+          kind: 'invalid',
+          problem: `\`${truncateWord(rest[0] ?? '')}\` is not a follow-up such as F1 or GC-2026-0001/F1`,
+        };
+      if (sub.toLowerCase() === 'done')
+        return rest.length === 1 ? { kind: 'followup-done', item } : { kind: 'invalid', problem: usage };
+      const reason = rest.slice(1).join(' ').trim();
+      if (!reason)
+        return {
+          kind: 'invalid',
+          problem: 'won\'t do needs a reason: `followup wontdo F1 "superseded by the new encoder"`',
+        };
+      return { kind: 'followup-wontdo', item, reason };
+    }
+    default:
+      return { kind: 'invalid', problem: `\`followup ${truncateWord(sub ?? '')}\`: ${usage}` };
   }
 }
 

@@ -23,6 +23,8 @@ export interface SlackGateway {
   ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** A direct message to a user (conversations.open, then chat.postMessage). */
+  dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
 }
 
 export class SlackApiError extends Error {
@@ -171,6 +173,20 @@ export class WebSlackGateway implements SlackGateway {
     const members = result.users ?? [];
     this.groups.set(group, { at: this.now(), members });
     return members;
+  }
+
+  async dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
+    const opened = await this.call('conversations.open', () =>
+      this.client.conversations.open({ users: user }),
+    );
+    const channel = opened.channel?.id;
+    if (!channel)
+      throw new SlackApiError(
+        'conversations.open',
+        'channel_not_found',
+        explainSlackError('channel_not_found'),
+      );
+    return this.post(channel, message);
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {

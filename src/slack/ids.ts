@@ -14,10 +14,15 @@ export const ACTION = {
   close: 'incident.close',
   notes: 'incident.notes',
   pickRunbook: 'start.runbook',
+  followupDone: 'followup.done',
+  followupSnooze: 'followup.snooze',
+  followupReassign: 'followup.reassign',
 } as const;
 
 export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
 export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes)$/;
+
+export const FOLLOWUP_ACTION = /^followup\.(done|snooze|reassign)$/;
 
 export const VIEW = {
   start: 'gc-incident.start',

@@ -22,6 +22,7 @@ import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import { waitUntilStable } from '../core/checks/stable-for.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { GcIncidentError, isGcIncidentError } from '../core/errors.js';
+import { type FollowUpAdd, remindersFor, runbookFollowUps, snoozedReminder } from '../core/followups/plan.js';
 import type { IncidentCommand } from '../core/incident/commands.js';
 import {
   type Incident,
@@ -33,7 +34,7 @@ import {
 import { renderQuery } from '../core/incident/render-query.js';
 import type { IncidentService } from '../core/incident/service.js';
 import { runStep as runStepCore } from '../core/incident/step-runner.js';
-import type { Clock, IncidentStore, MetricsClient, Sample } from '../core/ports.js';
+import type { Clock, MetricsClient, Sample, Store } from '../core/ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../core/runbook/types.js';
 import { heapChartSpec } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
@@ -41,6 +42,7 @@ import type { Workload } from '../core/simulator/workload.js';
 import { formatComparison } from '../format/simulation.js';
 import { mayApprove } from './approvals.js';
 import type { SlackMessage } from './blocks/common.js';
+import { followUpLine, followUpListMessage } from './blocks/followups.js';
 import {
   actionCallMessages,
   checkMessages,
@@ -61,7 +63,7 @@ export interface SlackUser {
 
 export interface FlowDeps {
   readonly service: IncidentService;
-  readonly store: IncidentStore;
+  readonly store: Store;
   readonly runbooks: RunbookLibrary;
   readonly slack: SlackGateway;
   readonly metrics?: MetricsClient | undefined;
@@ -229,6 +231,97 @@ export class IncidentFlow {
       }
     }
     if (phase === 'verification') await this.verify(incidentId, user, undefined);
+    if (phase === 'follow-up') await this.createRunbookFollowUps(incidentId, user);
+  }
+
+  /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */
+  async createRunbookFollowUps(incidentId: string, user: SlackUser): Promise<void> {
+    let incident = await this.deps.service.get(incidentId);
+    const { runbook } = this.runbookOf(incident);
+    for (const command of runbookFollowUps(runbook, incident, this.deps.clock.now(), user.id)) {
+      incident = (await this.exec(incidentId, command)).incident;
+    }
+    for (const item of incident.followUps) {
+      const offsets = runbook.followUp.items.find((i) => i.id === item.stepId)?.reminders ?? [];
+      for (const r of remindersFor(incident, item, this.deps.clock.now(), offsets))
+        await this.deps.store.scheduleReminder(r);
+    }
+    if (incident.followUps.length > 0) {
+      await this.thread(incident, [
+        followUpListMessage(
+          incident.followUps.map((item) => ({ incident, item })),
+          this.deps.clock.now(),
+          'Follow-ups (reminders scheduled)',
+        ),
+      ]);
+    }
+    await this.cards.refresh(incidentId);
+  }
+
+  async addFollowUp(
+    incidentId: string,
+    add: FollowUpAdd,
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<string> {
+    const now = this.deps.clock.now();
+    const outcome = await this.exec(incidentId, {
+      type: 'add-followup',
+      title: add.title,
+      owner: add.owner,
+      dueAt: new Date(now.getTime() + add.dueMs).toISOString(),
+      followUpType: add.type,
+      actor: user.id,
+      idempotencyKey,
+    });
+    const item = outcome.incident.followUps.at(-1);
+    if (!item) throw new GcIncidentError('STEP_NOT_FOUND', 'the follow-up was not recorded');
+    for (const r of remindersFor(outcome.incident, item, now)) await this.deps.store.scheduleReminder(r);
+    if (!outcome.replayed)
+      await this.thread(outcome.incident, [
+        noticeMessage(`📌 Follow-up added by <@${user.id}>\n${followUpLine(outcome.incident, item, now)}`),
+      ]).catch(() => {});
+    return `${incidentId}/${item.id}`;
+  }
+
+  /** Done, won't do, snooze, reassign: the item changes on the timeline and its reminders follow. */
+  async changeFollowUp(
+    incidentId: string,
+    itemId: string,
+    change: { status?: 'done' | 'wont-do'; reason?: string; owner?: string; snoozeMs?: number },
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<string> {
+    const now = this.deps.clock.now();
+    const outcome = await this.exec(incidentId, {
+      type: 'update-followup',
+      itemId,
+      change: {
+        ...(change.status ? { status: change.status } : {}),
+        ...(change.reason ? { reason: change.reason } : {}),
+        ...(change.owner ? { owner: change.owner } : {}),
+        ...(change.snoozeMs ? { snoozedUntil: new Date(now.getTime() + change.snoozeMs).toISOString() } : {}),
+      },
+      actor: user.id,
+      idempotencyKey,
+    });
+    const item = outcome.incident.followUps.find((f) => f.id === itemId);
+    if (!item) throw new GcIncidentError('STEP_NOT_FOUND', `no follow-up ${itemId} in ${incidentId}`);
+    if (outcome.replayed) return followUpLine(outcome.incident, item, now);
+    await this.deps.store.cancelReminders(incidentId, itemId, now);
+    if (item.status === 'open') {
+      const reminders = change.snoozeMs
+        ? [snoozedReminder(outcome.incident, item, now, change.snoozeMs)]
+        : remindersFor(outcome.incident, item, now);
+      for (const r of reminders) await this.deps.store.scheduleReminder(r);
+    }
+    await this.thread(outcome.incident, [
+      noticeMessage(
+        `📌 <@${user.id}>: ${followUpLine(outcome.incident, item, now)}${item.snoozedUntil && change.snoozeMs ? ' (snoozed for a day)' : ''}`,
+      ),
+    ]).catch(() => {});
+    await this.cards.refresh(incidentId);
+    return followUpLine(outcome.incident, item, now);
   }
 
   /** Run: starts the step now (so the click is answered), does the work in the background. */

@@ -5,11 +5,13 @@
  */
 import type { App, BlockAction, ButtonAction, RespondFn, StaticSelectAction } from '@slack/bolt';
 import { isGcIncidentError } from '../core/errors.js';
+import { parseFollowUpAdd } from '../core/followups/plan.js';
 import { resolveInputs } from '../core/incident/inputs.js';
 import type { Incident } from '../core/incident/model.js';
 import { applyWhatIf } from '../core/simulator/what-if.js';
 import { normalizeWorkload } from '../core/simulator/workload.js';
 import type { SlackMessage } from './blocks/common.js';
+import { followUpListMessage } from './blocks/followups.js';
 import {
   decodeStartState,
   notesFromValues,
@@ -20,7 +22,15 @@ import {
 } from './blocks/modals.js';
 import { helpMessage, listMessage, runbooksMessage, statusMessage } from './blocks/replies.js';
 import { parseSlashText, type SlashRequest } from './command-parser.js';
-import { ACTION, INCIDENT_ACTION, parseStepValue, SHORTCUT, STEP_ACTION, VIEW } from './ids.js';
+import {
+  ACTION,
+  FOLLOWUP_ACTION,
+  INCIDENT_ACTION,
+  parseStepValue,
+  SHORTCUT,
+  STEP_ACTION,
+  VIEW,
+} from './ids.js';
 import { describeError, type IncidentFlow, type SlackUser, userMessage } from './incident-flow.js';
 import type { AppServices } from './services.js';
 
@@ -111,6 +121,39 @@ export function registerListeners(app: App, services: AppServices): void {
           );
         }
       }
+    } catch (error) {
+      logger.info({ action: action.action_id, err: describeError(error) }, 'click refused');
+      await reply(respond, refusal(error)).catch(() => {});
+    }
+  });
+
+  // Buttons on reminders: Done, Snooze 1 day, and a user picker to reassign.
+  app.action<BlockAction>(FOLLOWUP_ACTION, async ({ ack, action, body, respond }) => {
+    await ack();
+    appMetrics.interactions.inc({ kind: 'block_actions', action: action.action_id });
+    const user: SlackUser = { id: body.user.id, username: body.user.username };
+    const target = parseStepValue(
+      action.type === 'button' ? action.value : action.block_id.replace(/^followup:/, ''),
+    );
+    if (!target)
+      return reply(
+        respond,
+        helpMessage('that reminder carries no follow-up; use `/gc-incident followup list`'),
+      );
+    const key = `slack:${body.trigger_id}:${action.action_id}:${target.stepId}`;
+    try {
+      const change =
+        action.action_id === ACTION.followupDone
+          ? { status: 'done' as const }
+          : action.action_id === ACTION.followupSnooze
+            ? { snoozeMs: 24 * 3600 * 1000 }
+            : { owner: action.type === 'users_select' ? action.selected_user : undefined };
+      if ('owner' in change && !change.owner) return;
+      const line = await flow.changeFollowUp(target.incidentId, target.stepId, change as never, user, key);
+      await reply(respond, {
+        text: 'Follow-up updated',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Updated: ${line}` } }],
+      });
     } catch (error) {
       logger.info({ action: action.action_id, err: describeError(error) }, 'click refused');
       await reply(respond, refusal(error)).catch(() => {});
@@ -311,6 +354,58 @@ async function handleSlash(
             text: { type: 'mrkdwn', text: `📝 \`${filename}\` is in the incident's thread.` },
           },
         ],
+      });
+    }
+    case 'followup-add': {
+      const incident = await incidentFor(flow, services, undefined, channel);
+      const ref = await flow.addFollowUp(
+        incident.id,
+        parseFollowUpAdd(request.args),
+        user,
+        `slack:cmd:${ctx.triggerId}`,
+      );
+      return reply(respond, {
+        text: `${ref} added`,
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `📌 *${ref}* added; its owner will be reminded.` },
+          },
+        ],
+      });
+    }
+    case 'followup-list': {
+      const now = services.clock.now();
+      const incidents = request.incidentId
+        ? [await services.service.get(request.incidentId)]
+        : await store.list({ limit: 200 });
+      const rows = incidents.flatMap((incident) =>
+        incident.followUps
+          .filter((item) => (request.mine ? item.owner === user.id : true))
+          .map((item) => ({ incident, item })),
+      );
+      const open = request.incidentId ? rows : rows.filter((r) => r.item.status === 'open');
+      const title = request.mine
+        ? 'Your open follow-ups'
+        : request.incidentId
+          ? `Follow-ups of ${request.incidentId}`
+          : 'Open follow-ups';
+      return reply(respond, followUpListMessage(open, now, title));
+    }
+    case 'followup-done':
+    case 'followup-wontdo': {
+      const incidentId =
+        request.item.incidentId ?? (await incidentFor(flow, services, undefined, channel)).id;
+      const line = await flow.changeFollowUp(
+        incidentId,
+        request.item.itemId,
+        request.kind === 'followup-done' ? { status: 'done' } : { status: 'wont-do', reason: request.reason },
+        user,
+        `slack:cmd:${ctx.triggerId}`,
+      );
+      return reply(respond, {
+        text: 'Follow-up updated',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }],
       });
     }
     case 'simulate': {

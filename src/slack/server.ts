@@ -7,9 +7,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
+import cron, { type ScheduledTask } from 'node-cron';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
@@ -25,17 +27,19 @@ import { metricsClientFor } from '../cli/metrics-context.js';
 import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
-import type { Clock, IncidentStore } from '../core/ports.js';
+import type { Clock, IncidentStore, Store } from '../core/ports.js';
+import { sendDigest } from './digest.js';
 import { WebSlackGateway } from './gateway.js';
 import { describeError, IncidentFlow } from './incident-flow.js';
 import { registerListeners } from './listeners.js';
+import { ReminderSender } from './reminder-sender.js';
 import type { AppServices } from './services.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Injected by tests; otherwise opened from DATABASE_URL (and closed on stop). */
-  readonly store?: IncidentStore | undefined;
+  readonly store?: Store | undefined;
   readonly clock?: Clock | undefined;
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
   readonly logDestination?: DestinationStream | undefined;
@@ -51,6 +55,9 @@ export interface RunningServer {
   readonly services: AppServices;
   readonly metrics: AppMetrics;
   readonly logger: Logger;
+  readonly reminders: ReminderSender;
+  /** Sends the daily digest now (once per day across replicas). */
+  digest(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -158,12 +165,47 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     slack,
     logger,
     appMetrics,
+    clock,
     loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
   };
   servicesRef.current = services;
   if (options.routes) routes.push(...options.routes(services));
   registerListeners(app, services);
   await app.init();
+
+  // Reminders and the digest: node-cron only ticks; the store's claims make each send happen once
+  // however many replicas tick (see src/slack/reminder-sender.ts).
+  const claimant = `${hostname()}:${process.pid}`;
+  const reminders = new ReminderSender({ store, slack, clock, logger, appMetrics, claimant });
+  const digest = () => sendDigest({ store, slack, clock, logger, claimant, timeZone: config.digestTimeZone });
+  const tasks: ScheduledTask[] = [];
+  const safely = (name: string, fn: () => Promise<unknown>) => async () => {
+    try {
+      await fn();
+    } catch (error) {
+      logger.error({ task: name, err: describeError(error) }, `${name} failed`);
+    }
+  };
+  if (config.reminderCron) {
+    tasks.push(
+      cron.schedule(
+        config.reminderCron,
+        safely('reminders', () => reminders.tick()),
+        { name: 'reminders', noOverlap: true },
+      ),
+    );
+    // Reminders that fell due while the app was down go out now, once each (not once per missed tick).
+    void safely('reminders', () => reminders.tick())();
+  }
+  if (config.digestCron) {
+    tasks.push(
+      cron.schedule(config.digestCron, safely('digest', digest), {
+        name: 'digest',
+        noOverlap: true,
+        timezone: config.digestTimeZone,
+      }),
+    );
+  }
 
   let server: Server | undefined;
   let port = config.port;
@@ -197,7 +239,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     services,
     metrics: appMetrics,
     logger,
+    reminders,
+    digest,
     async stop() {
+      for (const task of tasks) await task.destroy();
       if (server) {
         server.closeIdleConnections?.();
         await new Promise<void>((resolve) => server?.close(() => resolve()));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { IncidentService } from '../core/incident/service.js';
-import type { IncidentStore } from '../core/ports.js';
+import type { Clock, Store } from '../core/ports.js';
 import type { WorkloadDocument } from '../core/simulator/workload.js';
 import type { SlackGateway } from './gateway.js';
 import type { IncidentFlow } from './incident-flow.js';
@@ -11,11 +11,12 @@ import type { IncidentFlow } from './incident-flow.js';
 export interface AppServices {
   readonly flow: IncidentFlow;
   readonly service: IncidentService;
-  readonly store: IncidentStore;
+  readonly store: Store;
   readonly runbooks: RunbookLibrary;
   readonly slack: SlackGateway;
   readonly logger: Logger;
   readonly appMetrics: AppMetrics;
+  readonly clock: Clock;
   /** A workload by name (WORKLOADS_DIR) or runbook step (RUNBOOK_ID:STEP_ID); throws a coded error. */
   readonly loadWorkload: (target: string) => {
     doc: WorkloadDocument;

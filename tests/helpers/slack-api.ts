@@ -281,8 +281,12 @@ export class FakeSlackApi {
         return this.socketUrl
           ? { ok: true, url: this.socketUrl }
           : { ok: false, error: 'not_allowed_token_type' };
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(body.users).slice(1, 9)}` } };
+      case 'conversations.open': {
+        if (!/^[UW][A-Z0-9]+$/.test(String(body.users))) return { ok: false, error: 'user_not_found' };
+        const id = `D${String(body.users).slice(1)}`;
+        this.channels.set(id, true);
+        return { ok: true, channel: { id } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { readServeConfig } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
 import { type RunningServer, startServer } from '../../src/slack/server.js';
 import { RUNBOOKS_DIR } from './runbooks.js';
 import { FakeSlackApi, type StoredMessage } from './slack-api.js';
@@ -30,6 +31,7 @@ export interface HarnessOptions {
   readonly env?: Record<string, string>;
   readonly api?: FakeSlackApi;
   readonly dbPath?: string;
+  readonly clock?: Clock;
 }
 
 export class SlackHarness {
@@ -62,6 +64,9 @@ export class SlackHarness {
       DATABASE_URL: `sqlite:${this.dbPath}`,
       RUNBOOKS_DIR: this.options.runbooksDir ?? RUNBOOKS_DIR,
       LOG_LEVEL: 'debug',
+      // Tests tick reminders themselves (server.reminders.tick()), on their own clock.
+      REMINDER_CRON: 'off',
+      DIGEST_CRON: 'off',
       ...this.options.env,
     };
     const logs = this.logs;
@@ -69,6 +74,7 @@ export class SlackHarness {
       config: readServeConfig(this.env),
       env: this.env,
       slackRetries: 2,
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
       logDestination: new Writable({
         write(chunk, _enc, cb) {
           logs.push(String(chunk));

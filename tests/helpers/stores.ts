@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../../src/adapters/store/postgres-store.js';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
-import type { IncidentStore } from '../../src/core/ports.js';
+import type { Store } from '../../src/core/ports.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -39,7 +39,7 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export interface StoreFactory {
   readonly name: string;
-  create(): Promise<{ store: IncidentStore; cleanup: () => Promise<void>; url: string; schema?: string }>;
+  create(): Promise<{ store: Store; cleanup: () => Promise<void>; url: string; schema?: string }>;
 }
 
 export const sqliteFactory: StoreFactory = {

@@ -44,6 +44,32 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'follow-up reminders claimed with a lease; daily digests claimed once',
+    sql: `
+      CREATE TABLE reminders (
+        id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        claimed_by TEXT,
+        lease_until TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        delivery TEXT NOT NULL DEFAULT '{}',
+        sent_at TEXT,
+        cancelled_at TEXT
+      );
+      CREATE INDEX reminders_due ON reminders (due_at) WHERE sent_at IS NULL AND cancelled_at IS NULL;
+      CREATE INDEX reminders_item ON reminders (incident_id, item_id);
+      CREATE TABLE digests (
+        key TEXT PRIMARY KEY,
+        claimed_by TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -78,6 +104,32 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE incident_counters (
         year INTEGER PRIMARY KEY,
         last INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'follow-up reminders claimed with a lease; daily digests claimed once',
+    sql: `
+      CREATE TABLE reminders (
+        id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        due_at TIMESTAMPTZ NOT NULL,
+        claimed_by TEXT,
+        lease_until TIMESTAMPTZ,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        delivery JSONB NOT NULL DEFAULT '{}',
+        sent_at TIMESTAMPTZ,
+        cancelled_at TIMESTAMPTZ
+      );
+      CREATE INDEX reminders_due ON reminders (due_at) WHERE sent_at IS NULL AND cancelled_at IS NULL;
+      CREATE INDEX reminders_item ON reminders (incident_id, item_id);
+      CREATE TABLE digests (
+        key TEXT PRIMARY KEY,
+        claimed_by TEXT NOT NULL,
+        claimed_at TIMESTAMPTZ NOT NULL
       );
     `,
   },

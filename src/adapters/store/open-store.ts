@@ -4,7 +4,7 @@
  * `postgres://…` (or `postgresql://…`) PostgreSQL. Migrations run on open.
  */
 import { GcIncidentError } from '../../core/errors.js';
-import type { IncidentStore } from '../../core/ports.js';
+import type { Store } from '../../core/ports.js';
 
 export const DEFAULT_SQLITE_PATH = './data/gc-incident.db';
 
@@ -33,10 +33,7 @@ export function parseDatabaseUrl(value: string | undefined): StoreTarget {
   );
 }
 
-export async function openStore(
-  target: StoreTarget,
-  options: { schema?: string } = {},
-): Promise<IncidentStore> {
+export async function openStore(target: StoreTarget, options: { schema?: string } = {}): Promise<Store> {
   // Each driver is loaded only when configured: a SQLite deployment never needs pg, and the reverse.
   const store =
     target.kind === 'sqlite'

@@ -7,8 +7,16 @@
 import pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
-import type { IncidentStore, StoredResponse } from '../../core/ports.js';
+import type {
+  ClaimedReminder,
+  IncidentStore,
+  ReminderDelivery,
+  ReminderRequest,
+  ReminderStore,
+  StoredResponse,
+} from '../../core/ports.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
 const MIGRATION_LOCK = 7_134_211_001;
 
@@ -19,7 +27,7 @@ export interface PostgresOptions {
   readonly max?: number | undefined;
 }
 
-export class PostgresStore implements IncidentStore {
+export class PostgresStore implements IncidentStore, ReminderStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
 
@@ -55,6 +63,75 @@ export class PostgresStore implements IncidentStore {
     } finally {
       client.release();
     }
+  }
+
+  async scheduleReminder(r: ReminderRequest): Promise<void> {
+    await this.query(
+      // Scheduling again revives a cancelled row with the same id (a snooze landing on a cancelled time).
+      `INSERT INTO reminders (id, incident_id, item_id, owner, due_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET cancelled_at = NULL, owner = excluded.owner WHERE reminders.sent_at IS NULL`,
+      [r.id, r.incidentId, r.itemId, r.owner, r.dueAt],
+    );
+  }
+
+  async claimDueReminders(
+    now: Date,
+    claimant: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedReminder[]> {
+    // SKIP LOCKED: replicas claiming at the same moment take different rows instead of waiting.
+    const { rows } = await this.query<ReminderRow>(
+      `WITH due AS (
+         SELECT id FROM reminders
+         WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+         ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+       UPDATE reminders r SET claimed_by = $2, lease_until = $3, attempts = r.attempts + 1
+       FROM due WHERE r.id = due.id
+       RETURNING r.id, r.incident_id, r.item_id, r.owner, r.due_at, r.attempts, r.delivery`,
+      [now, claimant, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows.map(reminderFromRow).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  async recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
+    const { rowCount } = await this.query(
+      'UPDATE reminders SET delivery = $1 WHERE id = $2 AND claimed_by = $3 AND sent_at IS NULL',
+      [JSON.stringify(delivery), id, claimant],
+    );
+    return rowCount === 1;
+  }
+
+  async markSent(id: string, claimant: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.query(
+      'UPDATE reminders SET sent_at = $1, lease_until = NULL WHERE id = $2 AND claimed_by = $3 AND sent_at IS NULL',
+      [now, id, claimant],
+    );
+    return rowCount === 1;
+  }
+
+  async cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
+    const { rowCount } = await this.query(
+      'UPDATE reminders SET cancelled_at = $1 WHERE incident_id = $2 AND item_id = $3 AND sent_at IS NULL AND cancelled_at IS NULL',
+      [now, incidentId, itemId],
+    );
+    return rowCount ?? 0;
+  }
+
+  async pendingReminders(dueBy?: Date): Promise<number> {
+    const { rows } = await this.query<{ n: string }>(
+      'SELECT count(*) AS n FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND ($1::timestamptz IS NULL OR due_at <= $1)',
+      [dueBy ?? null],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async claimOnce(key: string, claimant: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.query(
+      'INSERT INTO digests (key, claimed_by, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING',
+      [key, claimant, now],
+    );
+    return rowCount === 1;
   }
 
   private async query<R extends pg.QueryResultRow>(

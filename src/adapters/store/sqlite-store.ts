@@ -9,8 +9,16 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
-import type { IncidentStore, StoredResponse } from '../../core/ports.js';
+import type {
+  ClaimedReminder,
+  IncidentStore,
+  ReminderDelivery,
+  ReminderRequest,
+  ReminderStore,
+  StoredResponse,
+} from '../../core/ports.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
 interface EventRow {
   incident_id: string;
@@ -21,7 +29,7 @@ interface EventRow {
   data: string;
 }
 
-export class SqliteStore implements IncidentStore {
+export class SqliteStore implements IncidentStore, ReminderStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
@@ -181,6 +189,76 @@ export class SqliteStore implements IncidentStore {
   }
 
   /** Statements are prepared once per store and reused. */
+  async scheduleReminder(r: ReminderRequest): Promise<void> {
+    this.prepare(
+      // Scheduling again revives a cancelled row with the same id (a snooze landing on a cancelled time).
+      `INSERT INTO reminders (id, incident_id, item_id, owner, due_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET cancelled_at = NULL, owner = excluded.owner WHERE reminders.sent_at IS NULL`,
+    ).run(r.id, r.incidentId, r.itemId, r.owner, r.dueAt.toISOString());
+  }
+
+  async claimDueReminders(
+    now: Date,
+    claimant: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedReminder[]> {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    // One write transaction: SQLite lets one writer in at a time, so two processes never claim the same row.
+    return this.db
+      .transaction(() => {
+        const rows = this.prepare(
+          `SELECT id, incident_id, item_id, owner, due_at, attempts, delivery FROM reminders
+           WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+           ORDER BY due_at LIMIT ?`,
+        ).all(at, at, limit) as ReminderRow[];
+        const claim = this.prepare(
+          'UPDATE reminders SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?',
+        );
+        for (const row of rows) claim.run(claimant, until, row.id);
+        return rows.map((row) => reminderFromRow({ ...row, attempts: row.attempts + 1 }));
+      })
+      .immediate();
+  }
+
+  async recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
+    return (
+      this.prepare(
+        'UPDATE reminders SET delivery = ? WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
+      ).run(JSON.stringify(delivery), id, claimant).changes === 1
+    );
+  }
+
+  async markSent(id: string, claimant: string, now: Date): Promise<boolean> {
+    return (
+      this.prepare(
+        'UPDATE reminders SET sent_at = ?, lease_until = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
+      ).run(now.toISOString(), id, claimant).changes === 1
+    );
+  }
+
+  async cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
+    return this.prepare(
+      'UPDATE reminders SET cancelled_at = ? WHERE incident_id = ? AND item_id = ? AND sent_at IS NULL AND cancelled_at IS NULL',
+    ).run(now.toISOString(), incidentId, itemId).changes;
+  }
+
+  async pendingReminders(dueBy?: Date): Promise<number> {
+    const row = this.prepare(
+      'SELECT count(*) AS n FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ?',
+    ).get(dueBy ? dueBy.toISOString() : '9999-12-31T23:59:59.999Z') as { n: number };
+    return row.n;
+  }
+
+  async claimOnce(key: string, claimant: string, now: Date): Promise<boolean> {
+    return (
+      this.prepare(
+        'INSERT INTO digests (key, claimed_by, claimed_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
+      ).run(key, claimant, now.toISOString()).changes === 1
+    );
+  }
+
   private prepare(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {

@@ -31,6 +31,6 @@ export type IncidentCommand =
   | (Base & {
       type: 'update-followup';
       itemId: string;
-      change: Partial<Pick<FollowUp, 'status' | 'reason' | 'owner' | 'dueAt'>>;
+      change: Partial<Pick<FollowUp, 'status' | 'reason' | 'owner' | 'dueAt' | 'snoozedUntil'>>;
     })
   | (Base & { type: 'note-postmortem'; notes: PostmortemNotes });

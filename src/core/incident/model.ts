@@ -56,6 +56,8 @@ export interface FollowUp {
   readonly reason?: string | undefined;
   /** The runbook follow-up step it came from. */
   readonly stepId?: string | undefined;
+  /** Set by Snooze: no reminder before this time. */
+  readonly snoozedUntil?: string | undefined;
   readonly createdAt: string;
 }
 

@@ -16,6 +16,7 @@ export const USAGE = [
   `\`/gc-incident simulate WORKLOAD|RUNBOOK_ID/STEP_ID [what-if …]\`: run the GC simulator (what-ifs: ${WHAT_IF_HELP})`,
   '`/gc-incident export [ID] [md|json|html]`: the postmortem',
   '`/gc-incident close [ID]`: close a resolved incident',
+  '`/gc-incident followup add @owner "what" due=3d [type=prevent]`, `followup list [ID|mine]`, `followup done F1`, `followup wontdo F1 "why"`: action items with reminders',
   '`/gc-incident help`: this message',
 ].join('\n');
 

@@ -1,0 +1,162 @@
+/**
+ * Follow-up items and their reminders, as pure functions: which items the
+ * runbook's follow-up phase creates (owners resolved from roles), when each
+ * is reminded, and the ad-hoc `followup add` syntax.
+ */
+import { parseDuration } from '../duration.js';
+import { GcIncidentError } from '../errors.js';
+import type { IncidentCommand } from '../incident/commands.js';
+import type { Actor, FollowUp, FollowUpType, Incident } from '../incident/model.js';
+import type { ReminderRequest } from '../ports.js';
+import type { FollowUpItem, Runbook } from '../runbook/types.js';
+
+const DAY = 24 * 3600 * 1000;
+export const FOLLOW_UP_TYPES: readonly FollowUpType[] = [
+  'prevent',
+  'mitigate',
+  'detect',
+  'process',
+  'test',
+  'docs',
+];
+
+/**
+ * Who owns a runbook item. The commander is the only role the incident knows; service owners,
+ * scribes and responders are not recorded, so their items go to the commander, who reassigns.
+ */
+export function ownerOf(item: FollowUpItem, incident: Incident): Actor {
+  if ('user' in item.owner) return item.owner.user;
+  return incident.commander;
+}
+
+/** The add-followup commands for the runbook's items not created yet. */
+export function runbookFollowUps(
+  runbook: Runbook,
+  incident: Incident,
+  now: Date,
+  actor: Actor,
+): IncidentCommand[] {
+  const existing = new Set((incident.followUps ?? []).map((f) => f.stepId));
+  return runbook.followUp.items
+    .filter((item) => !existing.has(item.id))
+    .map((item) => {
+      const due = parseDuration(item.due);
+      return {
+        type: 'add-followup' as const,
+        title: item.title,
+        owner: ownerOf(item, incident),
+        dueAt: new Date(now.getTime() + (due.ok ? due.ms : 7 * DAY)).toISOString(),
+        followUpType: item.type,
+        stepId: item.id,
+        actor,
+        idempotencyKey: `followup:${incident.id}:${item.id}`,
+      };
+    });
+}
+
+export function reminderId(incidentId: string, itemId: string, at: Date): string {
+  return `${incidentId}/${itemId}/${at.toISOString()}`;
+}
+
+/**
+ * When an open item is reminded: each `reminders` offset before its due date (from the runbook),
+ * and the due date itself. Times already past collapse into one reminder now, not one per
+ * missed time.
+ */
+export function remindersFor(
+  incident: Incident,
+  item: FollowUp,
+  now: Date,
+  offsets: readonly string[] = [],
+): ReminderRequest[] {
+  if (item.status !== 'open') return [];
+  const due = new Date(item.dueAt);
+  const times = new Set<number>([due.getTime()]);
+  for (const offset of offsets) {
+    const d = parseDuration(offset);
+    if (d.ok) times.add(due.getTime() - d.ms);
+  }
+  const future = [...times].filter((t) => t > now.getTime());
+  const pastOnes = [...times].filter((t) => t <= now.getTime());
+  const at = [...future, ...(pastOnes.length > 0 ? [now.getTime()] : [])].sort((a, b) => a - b);
+  return at.map((t) => ({
+    id: reminderId(incident.id, item.id, new Date(t)),
+    incidentId: incident.id,
+    itemId: item.id,
+    owner: item.owner,
+    dueAt: new Date(t),
+  }));
+}
+
+/** After a reminder went out, an item past due is reminded again a day later, until it is closed. */
+export function nextOverdueReminder(
+  incident: Incident,
+  item: FollowUp,
+  sentAt: Date,
+): ReminderRequest | undefined {
+  if (item.status !== 'open' || Date.parse(item.dueAt) > sentAt.getTime()) return undefined;
+  const at = new Date(sentAt.getTime() + DAY);
+  return {
+    id: reminderId(incident.id, item.id, at),
+    incidentId: incident.id,
+    itemId: item.id,
+    owner: item.owner,
+    dueAt: at,
+  };
+}
+
+export function snoozedReminder(incident: Incident, item: FollowUp, now: Date, ms = DAY): ReminderRequest {
+  const at = new Date(now.getTime() + ms);
+  return {
+    id: reminderId(incident.id, item.id, at),
+    incidentId: incident.id,
+    itemId: item.id,
+    owner: item.owner,
+    dueAt: at,
+  };
+}
+
+export interface FollowUpAdd {
+  readonly owner: Actor;
+  readonly title: string;
+  readonly dueMs: number;
+  readonly type: FollowUpType;
+}
+
+/**
+ * `followup add @user "text" due=3d [type=prevent]` after tokenising. Slack sends mentions as
+ * <@U123|name> (or <@U123>).
+ */
+export function parseFollowUpAdd(args: readonly string[]): FollowUpAdd {
+  const [who, title, ...rest] = args;
+  const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(who ?? '');
+  const owner = mention?.[1] ?? (/^[UW][A-Z0-9]{2,}$/.test(who ?? '') ? who : undefined);
+  if (!owner)
+    throw new GcIncidentError(
+      'USAGE',
+      'followup add needs an owner first: `followup add @someone "what to do" due=3d`',
+    );
+  if (!title?.trim())
+    throw new GcIncidentError('USAGE', 'followup add needs the text of the item, in quotes');
+  let dueMs = 7 * DAY;
+  let type: FollowUpType = 'prevent';
+  for (const arg of rest) {
+    const [key, value = ''] = arg.split('=', 2) as [string, string?];
+    if (key === 'due') {
+      const d = parseDuration(value);
+      if (!d.ok || d.ms <= 0)
+        throw new GcIncidentError('USAGE', `due=${value}: write a duration such as 3d, 36h or 2w`);
+      dueMs = d.ms;
+    } else if (key === 'type') {
+      if (!FOLLOW_UP_TYPES.includes(value as FollowUpType))
+        throw new GcIncidentError('USAGE', `type=${value}: use one of ${FOLLOW_UP_TYPES.join(', ')}`);
+      type = value as FollowUpType;
+    } else {
+      throw new GcIncidentError(
+        'USAGE',
+        `'${arg.slice(0, 40)}': followup add takes due=DURATION and type=TYPE`,
+      );
+    }
+  }
+  return { owner, title: title.trim(), dueMs, type };
+}
