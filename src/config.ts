@@ -33,6 +33,8 @@ export const ENVIRONMENT_VARIABLES = [
   'REMINDER_CRON',
   'DIGEST_CRON',
   'DIGEST_TIMEZONE',
+  'ALERTMANAGER_TOKEN',
+  'ALERTMANAGER_CHANNEL',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -73,6 +75,10 @@ export interface ServeConfig extends Config {
   readonly reminderCron: string | undefined;
   readonly digestCron: string | undefined;
   readonly digestTimeZone: string;
+  /** Bearer token Alertmanager sends to POST /alertmanager; unset: the intake answers 503. */
+  readonly alertmanagerToken: string | undefined;
+  /** Channel for alert-opened incidents whose runbook names none. */
+  readonly alertmanagerChannel: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -151,8 +157,16 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
       `must be an IANA time zone such as Europe/Paris or UTC (got '${digestTimeZone}')`,
     );
   }
+  const alertmanagerToken = nonEmpty(env.ALERTMANAGER_TOKEN);
+  if (alertmanagerToken !== undefined && alertmanagerToken.length < 16)
+    invalid(
+      'ALERTMANAGER_TOKEN',
+      'must be at least 16 characters (a random secret shared with Alertmanager)',
+    );
   return Object.freeze({
     ...base,
+    alertmanagerToken,
+    alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     reminderCron,
     digestCron,
     digestTimeZone,

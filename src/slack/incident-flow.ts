@@ -16,6 +16,7 @@ import {
   stepWorkloads,
   summarizeSimulation,
 } from '../adapters/simulator/runbook-step.js';
+import type { AlertGroupPlan } from '../core/alerts/alertmanager.js';
 import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import { evaluateCheck } from '../core/checks/check-runner.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
@@ -96,6 +97,9 @@ export interface StartRequest {
   readonly trigger?: string | undefined;
   readonly idempotencyKey: string;
 }
+
+/** The actor Alertmanager's notifications are recorded as. */
+export const ALERTMANAGER = 'alertmanager';
 
 /** Progress messages are edited at most this often (chat.update is a Tier 3 method). */
 const PROGRESS_EVERY_MS = 1500;
@@ -209,6 +213,84 @@ export class IncidentFlow {
     this.background(`${incident.id} detection`, () =>
       this.enterPhase(incident.id, 'detection', request.user),
     );
+    return incident;
+  }
+
+  /**
+   * A firing alert group: opens the incident once per group, runbook and episode (a repeated
+   * notification replays the first), in the runbook's channel or the configured default.
+   */
+  async startFromAlert(
+    plan: AlertGroupPlan,
+    fallbackChannel: string | undefined,
+  ): Promise<{ incident: Incident; opened: boolean }> {
+    const existing = await this.deps.store.findIdempotent(plan.key);
+    if (existing) return { incident: await this.deps.service.get(existing.incidentId), opened: false };
+    const channel = plan.runbook.metadata.owner.slackChannel || fallbackChannel;
+    if (!channel) {
+      throw new GcIncidentError(
+        'CONFIG_INVALID',
+        `runbook ${plan.runbook.metadata.id} names no Slack channel and ALERTMANAGER_CHANNEL is not set`,
+        {
+          variable: 'ALERTMANAGER_CHANNEL',
+        },
+      );
+    }
+    const first = plan.alerts[0];
+    const summary = first?.annotations.summary ?? first?.labels.alertname ?? 'alert';
+    const incident = await this.start({
+      runbookId: plan.runbook.metadata.id,
+      service: plan.service,
+      inputs: plan.inputs,
+      channel,
+      user: { id: ALERTMANAGER },
+      trigger: `Alertmanager: ${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
+      summary: plan.alerts.length > 1 ? `${plan.alerts.length} alerts in the group` : undefined,
+      idempotencyKey: plan.key,
+    });
+    return { incident, opened: true };
+  }
+
+  /** A resolved notification: noted on the timeline; past containment, verification starts. */
+  async alertResolved(plan: AlertGroupPlan): Promise<Incident | undefined> {
+    const existing = await this.deps.store.findIdempotent(plan.key);
+    if (!existing) return undefined;
+    const endsAt = plan.alerts
+      .map((a) => a.endsAt)
+      .sort()
+      .at(-1);
+    const noted = await this.exec(existing.incidentId, {
+      type: 'add-note',
+      text: `Alertmanager: ${plan.alerts[0]?.labels.alertname ?? 'the alert'} resolved at ${endsAt}`,
+      actor: ALERTMANAGER,
+      idempotencyKey: `${plan.key}:resolved`,
+    });
+    if (noted.replayed) return noted.incident;
+    const incident = noted.incident;
+    await this.thread(incident, [
+      noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`),
+    ]).catch(() => {});
+    const user = { id: ALERTMANAGER };
+    if (incident.phase === 'containment') {
+      try {
+        await this.exec(incident.id, {
+          type: 'advance-phase',
+          to: 'verification',
+          actor: ALERTMANAGER,
+          idempotencyKey: `${plan.key}:verify`,
+        });
+        await this.cards.refresh(incident.id);
+        this.background(`${incident.id} verification`, () =>
+          this.enterPhase(incident.id, 'verification', user),
+        );
+      } catch (error) {
+        await this.thread(incident, [noticeMessage(`Verification not started: ${userMessage(error)}`)]).catch(
+          () => {},
+        );
+      }
+    } else if (incident.phase === 'verification') {
+      await this.verify(incident.id, user, `${plan.key}:verify`).catch(() => {});
+    }
     return incident;
   }
 

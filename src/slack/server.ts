@@ -28,6 +28,7 @@ import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
 import type { Clock, IncidentStore, Store } from '../core/ports.js';
+import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { WebSlackGateway } from './gateway.js';
 import { describeError, IncidentFlow } from './incident-flow.js';
@@ -45,8 +46,6 @@ export interface ServerOptions {
   readonly logDestination?: DestinationStream | undefined;
   /** Web API retries (default: up to 5, honouring Retry-After). */
   readonly slackRetries?: number | undefined;
-  /** Extra routes on the same server (the Alertmanager webhook). */
-  readonly routes?: ((services: AppServices) => CustomRoute[]) | undefined;
 }
 
 export interface RunningServer {
@@ -90,8 +89,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const actions = httpActionsFor(env);
   const store = options.store ?? (await openStore(parseDatabaseUrl(env.DATABASE_URL)));
 
-  const servicesRef: { current?: AppServices } = {};
+  // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
+  // built after it, so its route delegates.
+  let alertmanager: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const routes: CustomRoute[] = [
+    {
+      path: '/alertmanager',
+      method: ['POST'],
+      handler: (req, res) => {
+        if (alertmanager) void alertmanager(req, res);
+        else {
+          res.writeHead(503);
+          res.end();
+        }
+      },
+    },
     {
       path: '/healthz',
       method: ['GET'],
@@ -168,8 +180,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock,
     loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
   };
-  servicesRef.current = services;
-  if (options.routes) routes.push(...options.routes(services));
+  alertmanager = alertmanagerHandler({
+    token: config.alertmanagerToken,
+    defaultChannel: config.alertmanagerChannel,
+    flow,
+    runbooks,
+    logger,
+  });
   registerListeners(app, services);
   await app.init();
 

@@ -1,0 +1,174 @@
+/**
+ * Alertmanager's webhook on the app's server, with the payloads a real
+ * Alertmanager 0.25 sent (tests/fixtures/alertmanager, captured on this kind of
+ * machine): firing opens one incident in the runbook's channel and starts
+ * detection; repeats open nothing more; resolved is noted and, past
+ * containment, starts verification; bad tokens and bodies get clear answers.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/ids.js';
+import { REPO } from '../helpers/runbooks.js';
+import { SlackHarness } from '../helpers/slack-app.js';
+
+const TOKEN = 'alertmanager-shared-secret-0001';
+const CHANNEL = '#python-platform';
+const [firing, resolved] = readFileSync(
+  join(REPO, 'tests/fixtures/alertmanager/alertmanager-webhook-sample.jsonl'),
+  'utf8',
+)
+  .trim()
+  .split('\n')
+  .map((line) => (JSON.parse(line) as { body: Record<string, unknown> }).body);
+
+/** The captured payload, pointed at a shipped runbook (by label, or by alert name). */
+function payload(
+  base: Record<string, unknown> | undefined,
+  labels: Record<string, string>,
+  groupKey = '{}:{alertname="PythonGCThrash"}',
+) {
+  const copy = structuredClone(base) as { alerts: { labels: Record<string, string> }[]; groupKey: string };
+  copy.groupKey = groupKey;
+  for (const alert of copy.alerts) {
+    alert.labels = { ...alert.labels, ...labels };
+    if (!('runbook_id' in labels)) delete alert.labels.runbook_id;
+  }
+  return copy;
+}
+
+let h: SlackHarness;
+beforeAll(async () => {
+  h = await SlackHarness.start({ env: { ALERTMANAGER_TOKEN: TOKEN } });
+  h.api.channels.set(CHANNEL, true);
+}, 30_000);
+afterAll(async () => h?.stop());
+
+async function post(
+  body: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+) {
+  const response = await request(`http://127.0.0.1:${h.port}/alertmanager`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  await h.settle();
+  return { status: response.statusCode, body: JSON.parse(text) as Record<string, unknown> };
+}
+
+describe('POST /alertmanager', () => {
+  it('a firing group opens one incident in the runbook channel with inputs from labels; repeats open nothing', async () => {
+    const body = payload(firing, { runbook_id: 'gc-thrash-allocation-churn', job: 'checkout' });
+    const first = await post(body);
+    expect(first.status).toBe(200);
+    const [id] = first.body.opened as string[];
+    const incident = await h.store.load(id as string);
+    expect(incident).toMatchObject({
+      runbookId: 'gc-thrash-allocation-churn',
+      commander: 'alertmanager',
+      inputs: { job: 'checkout' },
+    });
+    expect(incident?.card?.channel).toBe(CHANNEL);
+    expect(incident?.trigger).toContain('Gen0 GC rate 51.1/s');
+    // Detection started by itself (no datasource here: the checks fail and say why).
+    expect(incident?.steps.filter((s) => s.phase === 'detection').every((s) => s.status === 'failed')).toBe(
+      true,
+    );
+    // Alertmanager repeats notifications: the same group never opens a second incident.
+    const again = await post(body);
+    expect(again.body).toMatchObject({ opened: [], existing: [id] });
+    expect(
+      (await h.store.list({ limit: 100 })).filter((i) => i.runbookId === 'gc-thrash-allocation-churn'),
+    ).toHaveLength(1);
+  });
+
+  it('maps by alert name when there is no runbook_id label; resolved past containment starts verification', async () => {
+    const body = payload(
+      firing,
+      { alertname: 'PythonGCFullCollectionLatency', job: 'search' },
+      '{}:{alertname="PythonGCFullCollectionLatency"}',
+    );
+    const opened = await post(body);
+    const [id] = opened.body.opened as string[];
+    expect((await h.store.load(id as string))?.runbookId).toBe('gc-full-collection-latency');
+    // People skip through to containment.
+    let incident = await h.store.load(id as string);
+    for (const step of incident?.steps.filter(
+      (s) => (s.phase === 'detection' || s.phase === 'triage') && !s.optional,
+    ) ?? []) {
+      await h.server.services.service.execute(id as string, {
+        type: 'skip-step',
+        stepId: step.id,
+        reason: 'drill',
+        actor: 'U0ALICE001',
+      });
+    }
+    await h.click(ACTION.advance, id as string);
+    await h.click(ACTION.advance, id as string);
+    expect((await h.store.load(id as string))?.phase).toBe('containment');
+    const done = await post(
+      payload(
+        resolved,
+        { alertname: 'PythonGCFullCollectionLatency', job: 'search' },
+        '{}:{alertname="PythonGCFullCollectionLatency"}',
+      ),
+    );
+    expect(done.body).toMatchObject({ resolved: [id] });
+    incident = await h.store.load(id as string);
+    expect(incident?.phase).toBe('verification');
+    const timeline = await h.store.timeline(id as string);
+    expect(
+      timeline.some(
+        (e) =>
+          e.type === 'note.added' && String(e.data.text).includes('resolved at 2026-11-23T19:13:48.479Z'),
+      ),
+    ).toBe(true);
+    expect(timeline.find((e) => e.type === 'phase.started' && e.data.after === 'verification')?.actor).toBe(
+      'alertmanager',
+    );
+    // The same resolved notification again changes nothing.
+    const before = timeline.length;
+    await post(
+      payload(
+        resolved,
+        { alertname: 'PythonGCFullCollectionLatency', job: 'search' },
+        '{}:{alertname="PythonGCFullCollectionLatency"}',
+      ),
+    );
+    expect((await h.store.timeline(id as string)).length).toBe(before);
+  });
+
+  it('unknown alerts, malformed payloads and wrong tokens get clear answers and change nothing', async () => {
+    const count = (await h.store.list({ limit: 1000 })).length;
+    const unknown = await post(payload(firing, { alertname: 'DiskFull' }, '{}:{alertname="DiskFull"}'));
+    expect(unknown).toMatchObject({ status: 200, body: { opened: [], unknown: ['DiskFull'] } });
+    expect(
+      (
+        await post(firing, {
+          authorization: 'Bearer wrong-token-000000000',
+          'content-type': 'application/json',
+        })
+      ).status,
+    ).toBe(401);
+    expect((await post(firing, { 'content-type': 'application/json' })).status).toBe(401);
+    expect(
+      (
+        await post('{"version": "4", ', {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+        })
+      ).body.error,
+    ).toMatch(/not JSON/);
+    expect((await post({ ...firing, version: '3' })).body.error).toMatch(/version "3" is not supported/);
+    expect((await post({ ...firing, alerts: 'many' })).status).toBe(422);
+    expect(
+      (await post(firing, { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' })).status,
+    ).toBe(415);
+    expect((await post('x'.repeat(1_100_000))).status).toBe(413);
+    expect((await h.store.list({ limit: 1000 })).length).toBe(count);
+    expect(h.logs.join('')).not.toContain(TOKEN);
+  });
+});
