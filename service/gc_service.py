@@ -17,7 +17,8 @@ Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/col
                /admin/threshold?t0=&t1=&t2=   /admin/enable   /admin/disable
 GET:           /metrics  /healthz  /admin/state
 
-Needs CPython 3.8+ with prometheus_client (Debian: python3-prometheus-client).
+Needs CPython 3.8+; /metrics needs prometheus_client (Debian: python3-prometheus-client),
+without which the failure modes and admin endpoints still work.
 Listens on 127.0.0.1 only.
 """
 import argparse
@@ -28,27 +29,32 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+try:
+    from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+except ImportError:
+    # Without the client (a bare machine running the drill with no Prometheus to scrape it),
+    # the failure modes and admin endpoints still work; /metrics says what to install.
+    Histogram = None
 
 MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled')
+NO_CLIENT = b'prometheus_client is not installed: apt-get install python3-prometheus-client\n'
 
-PAUSES = Histogram(
-    'python_gc_pause_seconds',
-    'Time spent in each garbage collection, from gc.callbacks',
-    ['generation'],
-    buckets=(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
-)
-_started = {}
+if Histogram is not None:
+    PAUSES = Histogram(
+        'python_gc_pause_seconds',
+        'Time spent in each garbage collection, from gc.callbacks',
+        ['generation'],
+        buckets=(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+    )
+    _started = {}
 
+    def _on_gc(phase, info):
+        if phase == 'start':
+            _started['t'] = time.perf_counter()
+        elif 't' in _started:
+            PAUSES.labels(str(info['generation'])).observe(time.perf_counter() - _started.pop('t'))
 
-def _on_gc(phase, info):
-    if phase == 'start':
-        _started['t'] = time.perf_counter()
-    elif 't' in _started:
-        PAUSES.labels(str(info['generation'])).observe(time.perf_counter() - _started.pop('t'))
-
-
-gc.callbacks.append(_on_gc)
+    gc.callbacks.append(_on_gc)
 
 
 class Node:
@@ -134,7 +140,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = urlparse(self.path).path
         if path == '/metrics':
-            self._send(200, generate_latest(), CONTENT_TYPE_LATEST)
+            if Histogram is None:
+                self._send(503, NO_CLIENT, 'text/plain; charset=utf-8')
+            else:
+                self._send(200, generate_latest(), CONTENT_TYPE_LATEST)
         elif path == '/healthz':
             self._send(200, '{"ok": true}')
         elif path == '/admin/state':

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isGcIncidentError } from '../core/errors.js';
 import { actionCommand } from './commands/action.js';
 import { calibrateCommand } from './commands/calibrate.js';
+import { drillCommand } from './commands/drill.js';
 import { exportCommand } from './commands/export.js';
 import { incidentsCommand, showCommand } from './commands/incidents.js';
 import { checkCommand, queryCommand } from './commands/metrics.js';
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     actionCommand(io, done),
     serveCommand(io, done),
     exportCommand(io, done),
+    drillCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

@@ -299,7 +299,7 @@ export class IncidentFlow {
     const incident = await this.deps.service.get(incidentId);
     const { runbook } = this.runbookOf(incident);
     const steps = incident.steps.filter((s) => s.phase === phase);
-    await this.thread(incident, phaseIntroMessages(runbook, phase, steps));
+    await this.thread(incident, phaseIntroMessages(runbook, phase, steps, incident.inputs));
     if (phase === 'detection') {
       for (const step of steps.filter(
         (s) => s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),

@@ -38,7 +38,7 @@ describe('README', () => {
       .slice(1)
       .filter((l) => l.trim() !== '');
     expect(commands).toHaveLength(2);
-    expect(commands[0]).toMatch(/^npm install && npx gc-incident /);
+    expect(commands[0]).toMatch(/^npm install && npm run demo\b/);
     expect(commands[1]).toMatch(/^npm test\b/);
   });
 

@@ -5,15 +5,19 @@ import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { PrometheusClient } from '../../adapters/prometheus/client.js';
 import { simulateRunbookStep } from '../../adapters/simulator/runbook-step.js';
 import { readConfig } from '../../config.js';
+import { evaluateCheck } from '../../core/checks/check-runner.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
+import { waitUntilStable } from '../../core/checks/stable-for.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError, isGcIncidentError } from '../../core/errors.js';
+import { remindersFor, runbookFollowUps } from '../../core/followups/plan.js';
 import type { IncidentCommand } from '../../core/incident/commands.js';
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
-import { renderQuery } from '../../core/incident/render-query.js';
+import { renderForDisplay, renderQuery } from '../../core/incident/render-query.js';
 import { IncidentService } from '../../core/incident/service.js';
 import { isAutomatable, runStep } from '../../core/incident/step-runner.js';
-import type { MetricsClient } from '../../core/ports.js';
-import type { Runbook, SimulateStep } from '../../core/runbook/types.js';
+import type { MetricsClient, Store } from '../../core/ports.js';
+import type { Check, Runbook, SimulateStep } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import type { ModelledPython } from '../../core/simulator/workload.js';
 import { formatComparison } from '../../format/simulation.js';
@@ -23,11 +27,13 @@ import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
 import { withStore } from '../store-context.js';
 
-interface WalkOptions {
+export interface WalkOptions {
   service?: string;
   input: string[];
   severity?: string;
   auto?: boolean;
+  /** Drills: approve and run configured HTTP actions without asking (recorded as the commander). */
+  yes?: boolean;
   commander?: string;
 }
 
@@ -53,8 +59,9 @@ pending with --auto. Everything is recorded in the store (DATABASE_URL).
 Example:
   $ gc-incident walk gc-full-collection-latency --input job=checkout --auto`,
     )
+    .option('--yes', 'with --auto: approve containment actions and call configured HTTP actions (drills)')
     .action(async (runbookId: string, options: WalkOptions) => {
-      done(await walk(io, runbookId, options));
+      done((await walk(io, runbookId, options)).code);
     });
 }
 
@@ -72,7 +79,11 @@ function parseInputs(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
-async function walk(io: CliIo, runbookId: string, options: WalkOptions): Promise<number> {
+export async function walk(
+  io: CliIo,
+  runbookId: string,
+  options: WalkOptions,
+): Promise<{ code: number; incidentId?: string | undefined }> {
   const config = readConfig(io.env);
   const { context } = buildValidationContext(config, []);
   const entry = findRunbook(runbookId, config.runbooksDir, context);
@@ -102,7 +113,7 @@ async function walkWithStore(
   actor: string,
   metrics: PrometheusClient | undefined,
   actions: HttpActionRunner | undefined,
-): Promise<number> {
+): Promise<{ code: number; incidentId?: string | undefined }> {
   return withStore(io, async (store) => {
     const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
     const opened = await service.open({
@@ -142,6 +153,14 @@ async function walkWithStore(
     };
     const ask = async (question: string): Promise<string> =>
       options.auto || !io.ask ? '' : (await io.ask(question)).trim().toLowerCase();
+    // --yes answers the questions a drill must answer yes to: approving and calling actions.
+    const confirm = async (question: string): Promise<string> => {
+      if (options.auto && options.yes) {
+        io.stdout(`${question}y (--yes)\n`);
+        return 'y';
+      }
+      return ask(question);
+    };
 
     for (const phase of PHASES) {
       if (incident.phase !== phase) {
@@ -158,10 +177,21 @@ async function walkWithStore(
       io.stdout(`\n== ${title(phase)} ==\n`);
       const guidance = phaseGuidance(runbook, phase);
       if (guidance) io.stdout(`${indent(guidance)}\n`);
-      for (const step of incident.steps.filter((s) => s.phase === phase)) {
+      // With a datasource, verification re-checks until its criteria held for stableFor (or the
+      // deadline passes), as the Slack app does; its check steps are settled here.
+      const settled = new Set<string>();
+      if (phase === 'verification' && metrics) {
+        for (const id of await verifyUntilStable(io, runbook, incident, { exec, actor, clock, metrics }))
+          settled.add(id);
+      }
+      if (phase === 'follow-up')
+        await scheduleFollowUps(io, runbook, () => incident, store, { exec, actor, clock });
+      for (const step of incident.steps.filter((s) => s.phase === phase && !settled.has(s.id))) {
         await walkStep(io, runbook, entry.file, step, {
           exec,
           ask,
+          confirm,
+          drill: Boolean(options.auto && options.yes),
           auto: options.auto ?? false,
           actor,
           clock,
@@ -171,17 +201,22 @@ async function walkWithStore(
           python,
         });
       }
+      const containmentDone = incident.steps.some((s) => s.phase === 'containment' && s.status === 'done');
+      // A person is asked; a drill (--auto --yes) says yes only when something was contained.
       if (
         phase === 'containment' &&
-        !options.auto &&
-        (await ask('Mark the incident mitigated? [y/N] ')) === 'y'
+        (!options.auto || containmentDone) &&
+        (await confirm('Mark the incident mitigated? [y/N] ')) === 'y'
       ) {
         await exec({ type: 'set-status', status: 'mitigated', actor });
       }
+      const verified = incident.steps
+        .filter((s) => s.phase === 'verification')
+        .every((s) => s.status === 'done');
       if (
         phase === 'verification' &&
-        !options.auto &&
-        (await ask('Mark the incident resolved? [y/N] ')) === 'y'
+        (!options.auto || verified) &&
+        (await confirm('Mark the incident resolved? [y/N] ')) === 'y'
       ) {
         await exec({ type: 'set-status', status: 'resolved', actor });
       }
@@ -192,13 +227,16 @@ async function walkWithStore(
         .map(([k, v]) => `${v} ${k}`)
         .join(', ')}\nSee the timeline with: gc-incident show ${incident.id}\n`,
     );
-    return EXIT.OK;
+    return { code: EXIT.OK, incidentId: incident.id };
   });
 }
 
 interface StepContext {
   exec: (command: IncidentCommand) => Promise<void>;
   ask: (question: string) => Promise<string>;
+  confirm: (question: string) => Promise<string>;
+  /** --auto --yes: skip people's steps with a reason. */
+  drill: boolean;
   auto: boolean;
   actor: string;
   clock: { now(): Date };
@@ -247,7 +285,7 @@ async function walkStep(
     return;
   }
   if (step.needsApproval) {
-    const answer = await ask(`  Approve '${step.id}' (${step.risk} risk)? [y/N] `);
+    const answer = await ctx.confirm(`  Approve '${step.id}' (${step.risk} risk)? [y/N] `);
     if (answer !== 'y') {
       io.stdout('  → left pending (needs approval)\n');
       return;
@@ -258,7 +296,7 @@ async function walkStep(
   if (
     httpAction?.httpAction &&
     ctx.actions &&
-    (await ask(`  Call HTTP action '${httpAction.httpAction}' now? [y/N] `)) === 'y'
+    (await ctx.confirm(`  Call HTTP action '${httpAction.httpAction}' now? [y/N] `)) === 'y'
   ) {
     await exec({ type: 'start-step', stepId: step.id, actor });
     const call = await ctx.actions.run(httpAction.httpAction, ctx.incident().inputs);
@@ -269,6 +307,21 @@ async function walkStep(
       await exec({ type: 'fail-step', stepId: step.id, actor, error: call.error ?? 'failed', result: call });
       io.stdout(`  → ${call.method} ${call.url} failed: ${call.error}\n`);
     }
+    return;
+  }
+  if (ctx.drill && step.kind === 'follow-up') {
+    io.stdout('  → left open: tracked as a follow-up, with reminders\n');
+    return;
+  }
+  if (ctx.drill) {
+    // A drill has no people: their steps are skipped, saying so, rather than pretended done.
+    await exec({
+      type: 'skip-step',
+      stepId: step.id,
+      actor,
+      reason: 'drill: a person does this in a real incident',
+    });
+    io.stdout('  → skipped (drill: a person does this in a real incident)\n');
     return;
   }
   const answer = await ask('  [d]one, [s]kip, or Enter to leave it pending: ');
@@ -305,7 +358,9 @@ function stepDetail(runbook: Runbook, step: StepState, inputs: Readonly<Record<s
   if (triage) {
     const parts = [triage.guidance.trim()];
     if (triage.kind === 'command')
-      parts.push(`Run it yourself (gc-incident never executes commands):\n${triage.command.trim()}`);
+      parts.push(
+        `Run it yourself (gc-incident never executes commands):\n${renderForDisplay(triage.command.trim(), inputs)}`,
+      );
     if (triage.kind === 'link') parts.push(triage.url);
     if (triage.kind === 'manual' && triage.checklist)
       parts.push(triage.checklist.map((c) => `- ${c}`).join('\n'));
@@ -314,7 +369,8 @@ function stepDetail(runbook: Runbook, step: StepState, inputs: Readonly<Record<s
   const action = runbook.containment.actions.find((a) => a.id === step.id);
   if (action) {
     const parts = [action.effect.trim(), action.guidance.trim()];
-    if (action.command) parts.push(`Command (not executed):\n${action.command.trim()}`);
+    if (action.command)
+      parts.push(`Command (not executed):\n${renderForDisplay(action.command.trim(), inputs)}`);
     if (action.rollback) parts.push(`Rollback: ${action.rollback.trim()}`);
     return parts.join('\n');
   }
@@ -344,4 +400,106 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+async function verifyUntilStable(
+  io: CliIo,
+  runbook: Runbook,
+  incident: Incident,
+  ctx: {
+    exec: (c: IncidentCommand) => Promise<void>;
+    actor: string;
+    clock: { now(): Date };
+    metrics: MetricsClient;
+  },
+): Promise<string[]> {
+  const steps = incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check');
+  const checks = steps
+    .map((s) => runbook.verification.checks.find((c) => c.id === s.id))
+    .filter((c): c is Check => c !== undefined);
+  if (checks.length === 0) return [];
+  const v = runbook.verification;
+  const ms = (text: string | undefined, fallback: number) => {
+    const d = text ? parseDuration(text) : undefined;
+    return d?.ok ? d.ms : fallback;
+  };
+  const stableForMs = ms(v.stableFor, 15 * 60_000);
+  const deadlineMs = ms(v.deadline, Math.max(4 * stableForMs, 60 * 60_000));
+  const intervalMs = ms(v.interval, 30_000);
+  io.stdout(
+    `\nVerifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)})\n`,
+  );
+  for (const step of steps) await ctx.exec({ type: 'start-step', stepId: step.id, actor: ctx.actor });
+  const outcome = await waitUntilStable({
+    stableForMs,
+    deadlineMs,
+    intervalMs,
+    mode: v.mode ?? 'all',
+    now: () => ctx.clock.now(),
+    sleep: (t) => new Promise((r) => setTimeout(r, t)),
+    evaluate: () =>
+      Promise.all(
+        checks.map((c) =>
+          evaluateCheck(
+            c,
+            incident.inputs,
+            ctx.metrics,
+            ctx.clock.now(),
+            runbook.datasource ?? DEFAULT_DATASOURCE,
+          ),
+        ),
+      ),
+    onRound: (round) =>
+      io.stdout(
+        `  ${round.at}  ${round.passing ? `holding for ${formatDuration(round.heldMs)}` : 'not holding yet'}: ${round.evaluations.map((e) => `${e.value ?? 'no value'} ${e.operator} ${e.threshold}`).join(', ')}\n`,
+      ),
+  });
+  const last = outcome.rounds.at(-1)?.evaluations ?? [];
+  for (const [i, step] of steps.entries()) {
+    if (outcome.verdict === 'stable') {
+      await ctx.exec({
+        type: 'complete-step',
+        stepId: step.id,
+        actor: ctx.actor,
+        result: { ...last[i], verdict: 'stable', heldMs: outcome.heldMs },
+      });
+    } else {
+      await ctx.exec({
+        type: 'fail-step',
+        stepId: step.id,
+        actor: ctx.actor,
+        error: `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(stableForMs)} needed`,
+      });
+    }
+  }
+  io.stdout(
+    outcome.verdict === 'stable'
+      ? `  → verified: the criteria held for ${formatDuration(outcome.heldMs)}\n`
+      : `  → deadline passed: the criteria held for ${formatDuration(outcome.heldMs)} of ${formatDuration(stableForMs)}\n`,
+  );
+  return steps.map((s) => s.id);
+}
+
+/** The runbook's follow-ups become tracked items, and their reminders rows in the store. */
+async function scheduleFollowUps(
+  io: CliIo,
+  runbook: Runbook,
+  current: () => Incident,
+  store: Store,
+  ctx: { exec: (c: IncidentCommand) => Promise<void>; actor: string; clock: { now(): Date } },
+): Promise<void> {
+  for (const command of runbookFollowUps(runbook, current(), ctx.clock.now(), ctx.actor))
+    await ctx.exec(command);
+  let reminders = 0;
+  for (const item of current().followUps) {
+    const offsets = runbook.followUp.items.find((i) => i.id === item.stepId)?.reminders ?? [];
+    for (const r of remindersFor(current(), item, ctx.clock.now(), offsets)) {
+      await store.scheduleReminder(r);
+      reminders += 1;
+    }
+    io.stdout(
+      `  follow-up ${current().id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}, due ${item.dueAt}\n`,
+    );
+  }
+  if (reminders > 0) io.stdout(`  ${reminders} reminder(s) scheduled (sent by 'gc-incident serve')\n`);
 }

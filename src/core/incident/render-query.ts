@@ -25,3 +25,14 @@ export function renderQuery(template: string, inputs: Readonly<Record<string, st
     return escapePromqlString(value);
   });
 }
+
+/**
+ * Fills inputs into text people read or copy (a runbook command), never into anything that is
+ * run: gc-incident executes no command. Unknown placeholders stay as written.
+ */
+export function renderForDisplay(template: string, inputs: Readonly<Record<string, string>>): string {
+  return template.replace(
+    /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g,
+    (whole, name: string) => inputs[name] ?? whole,
+  );
+}

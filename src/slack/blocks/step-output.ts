@@ -6,6 +6,7 @@
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
 import type { StepState } from '../../core/incident/model.js';
+import { renderForDisplay } from '../../core/incident/render-query.js';
 import type { Sample } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { chunk, codeBlocks, escapeMrkdwn, LIMITS } from '../limits.js';
@@ -135,6 +136,7 @@ export function phaseIntroMessages(
   runbook: Runbook,
   phase: StepState['phase'],
   steps: readonly StepState[],
+  inputs: Readonly<Record<string, string>> = {},
 ): SlackMessage[] {
   const guidance = {
     detection: runbook.detection.guidance,
@@ -155,7 +157,8 @@ export function phaseIntroMessages(
       blocks.push(
         section(`💻 *${escapeMrkdwn(step.title)}*: run it yourself (gc-incident never executes commands)`),
       );
-      for (const piece of codeBlocks(triage.command.trim())) blocks.push(section(piece));
+      for (const piece of codeBlocks(renderForDisplay(triage.command.trim(), inputs)))
+        blocks.push(section(piece));
     } else if (triage?.kind === 'link') {
       blocks.push(section(`🔗 *${escapeMrkdwn(step.title)}*: <${triage.url}|open>`));
     } else if (triage?.kind === 'manual' && triage.checklist) {
@@ -170,7 +173,9 @@ export function phaseIntroMessages(
       ];
       if (action.rollback) lines.push(`_Rollback:_ ${escapeMrkdwn(action.rollback.trim())}`);
       blocks.push(section(lines.join('\n')));
-      if (action.command) for (const piece of codeBlocks(action.command.trim())) blocks.push(section(piece));
+      if (action.command)
+        for (const piece of codeBlocks(renderForDisplay(action.command.trim(), inputs)))
+          blocks.push(section(piece));
     }
   }
   return asMessages(`${phase} started`, blocks);

@@ -1,0 +1,202 @@
+/**
+ * `gc-incident drill` (and `npm run demo`): the whole loop on this machine. It
+ * starts the bundled CPython service in a failure mode, Prometheus when it is
+ * installed, walks the matching runbook with --auto --yes (detection, triage
+ * with a simulation, an HTTP action against the service, verification,
+ * follow-ups), writes the postmortem, and stops everything it started.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { parseDocument } from 'yaml';
+import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import {
+  findExecutable,
+  type Running,
+  servicePython,
+  startPrometheus,
+  startService,
+  waitForSeries,
+} from '../../adapters/lab/lab.js';
+import { exportPostmortem } from '../../adapters/postmortem/export.js';
+import { readConfig } from '../../config.js';
+import { GcIncidentError } from '../../core/errors.js';
+import { buildValidationContext } from '../context.js';
+import { type CliIo, EXIT } from '../io.js';
+import { withStore } from '../store-context.js';
+import { walk } from './walk.js';
+
+interface Scenario {
+  readonly runbook: string;
+  /** gc_service.py --mode */
+  readonly mode: string;
+  readonly inputs: Record<string, string>;
+  /** httpAction name → the service's admin endpoint (POST). */
+  readonly actions: Record<string, string>;
+  readonly story: string;
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  thrash: {
+    runbook: 'gc-thrash-allocation-churn',
+    mode: 'churn',
+    inputs: { window: '5s' },
+    actions: { 'gc-set-threshold': '/admin/threshold?t0=500000&t1=10&t2=10' },
+    story:
+      'allocation churn runs young collections hundreds of times a second; the fix raises the generation-0 threshold',
+  },
+  'full-collection': {
+    runbook: 'gc-full-collection-latency',
+    mode: 'big-heap',
+    inputs: {},
+    actions: { 'gc-set-threshold': '/admin/threshold?t0=50000&t1=20&t2=100' },
+    story: 'a large live heap makes every full collection slow; the fix makes them rarer',
+  },
+  cycles: {
+    runbook: 'gc-cyclic-garbage-growth',
+    mode: 'cycles',
+    inputs: {},
+    actions: { 'gc-collect': '/admin/collect' },
+    story: 'reference cycles pile up between collections; the containment collects them now',
+  },
+  disabled: {
+    runbook: 'gc-disabled-or-starved',
+    mode: 'disabled',
+    inputs: {},
+    actions: { 'gc-enable': '/admin/enable', 'gc-collect': '/admin/collect' },
+    story: 'someone called gc.disable(); cyclic garbage grows without bound until it is enabled again',
+  },
+};
+
+export function drillCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('drill')
+    .description(
+      'Rehearse a GC incident end to end on this machine (the bundled service, Prometheus if installed)',
+    )
+    .option('--scenario <name>', `one of ${Object.keys(SCENARIOS).join(', ')}`, 'thrash')
+    .option('-o, --output <dir>', 'where the postmortem is written', 'data/drills')
+    .addHelpText(
+      'after',
+      `
+Scenarios:
+${Object.entries(SCENARIOS)
+  .map(([name, s]) => `  ${name.padEnd(16)} ${s.runbook}: ${s.story}`)
+  .join('\n')}
+
+The runbook is walked from a copy with drill timings (detection 'for' 5s, verification
+stableFor 3s every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
+    )
+    .action(async (options: { scenario: string; output: string }) => {
+      done(await drill(io, options));
+    });
+}
+
+async function drill(io: CliIo, options: { scenario: string; output: string }): Promise<number> {
+  const scenario = SCENARIOS[options.scenario];
+  if (!scenario)
+    throw new GcIncidentError(
+      'USAGE',
+      `--scenario ${options.scenario}: use one of ${Object.keys(SCENARIOS).join(', ')}`,
+    );
+  const { python, metrics } = servicePython(io.env);
+  if (!python)
+    throw new GcIncidentError(
+      'CONFIG_INVALID',
+      'no python3 to run the bundled GC service: install python3 or set GC_SERVICE_PYTHON',
+      { variable: 'GC_SERVICE_PYTHON' },
+    );
+  const config = readConfig(io.env);
+  const entry = findRunbook(
+    scenario.runbook,
+    config.runbooksDir,
+    buildValidationContext(config, [], io.env).context,
+  );
+  const started: Running[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'gc-incident-drill-'));
+  const stopAll = async () => {
+    for (const r of started.reverse()) await r.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  try {
+    io.stdout(`Drill '${options.scenario}': ${scenario.story}.\n`);
+    const service = await startService(python, scenario.mode);
+    started.push(service);
+    io.stdout(`Started the GC service (mode ${scenario.mode}) at ${service.url}\n`);
+    const env: Record<string, string | undefined> = { ...io.env };
+    const prometheus = findExecutable('prometheus', io.env.PATH);
+    if (prometheus && !metrics) {
+      io.stdout(
+        `${python} has no prometheus_client, so the service exports no metrics (apt-get install python3-prometheus-client): walking on with the metric steps marked unavailable.\n`,
+      );
+    }
+    if (prometheus && metrics) {
+      const prom = await startPrometheus(prometheus, `127.0.0.1:${service.port}`);
+      started.push(prom);
+      env.PROMETHEUS_URL = prom.url;
+      io.stdout(`Started Prometheus at ${prom.url}; waiting for ${scenario.mode} to show in the metrics…\n`);
+      await waitForSeries(prom.url, 'rate(python_gc_collections_total[5s])');
+      // The drill runbook's detection asks for 5 s of data.
+      await new Promise((r) => setTimeout(r, 6000));
+    } else {
+      delete env.PROMETHEUS_URL;
+      delete env.DATASOURCES_FILE;
+      if (!prometheus) {
+        io.stdout(
+          'Prometheus is not installed (apt-get install prometheus python3-prometheus-client): walking on with the metric steps marked unavailable.\n',
+        );
+      }
+    }
+    // The runbook with drill timings, and the HTTP actions pointing at this service.
+    const doc = parseDocument(readFileSync(entry.file, 'utf8'));
+    const checks = doc.getIn(['detection', 'checks']) as { items: unknown[] } | undefined;
+    for (let i = 0; i < (checks?.items.length ?? 0); i++) {
+      if (doc.hasIn(['detection', 'checks', i, 'for'])) doc.setIn(['detection', 'checks', i, 'for'], '5s');
+    }
+    doc.setIn(['verification', 'stableFor'], '3s');
+    doc.setIn(['verification', 'interval'], '1s');
+    doc.setIn(['verification', 'deadline'], '60s');
+    mkdirSync(join(work, 'runbooks'));
+    writeFileSync(join(work, 'runbooks', `${scenario.runbook}.yaml`), doc.toString());
+    const actions = Object.entries(scenario.actions)
+      .map(
+        ([name, path]) => `  ${name}:\n    method: POST\n    url: ${service.url}${path}\n    timeout: 5s\n`,
+      )
+      .join('');
+    writeFileSync(join(work, 'actions.yaml'), `actions:\n${actions}`);
+    env.HTTP_ACTIONS_FILE = join(work, 'actions.yaml');
+    env.RUNBOOKS_DIR = join(work, 'runbooks');
+    const drillIo: CliIo = { ...io, env, ask: undefined };
+    const inputs = { job: 'gcsvc', ...scenario.inputs };
+    const walked = await walk(drillIo, scenario.runbook, {
+      input: Object.entries(inputs).map(([k, v]) => `${k}=${v}`),
+      auto: true,
+      yes: true,
+      commander: `cli:${io.env.USER ?? 'drill'}`,
+      service: 'gc-demo-service',
+    });
+    if (!walked.incidentId) return walked.code;
+    const state = (await (await fetch(`${service.url}/admin/state`)).json()) as Record<string, unknown>;
+    io.stdout(`\nThe service now reports: ${JSON.stringify(state)}\n`);
+    const file = await withStore(io, async (store) =>
+      exportPostmortem({
+        store,
+        clock: io.clock ?? { now: () => new Date() },
+        incidentId: walked.incidentId as string,
+        format: 'md',
+        runbook: { runbook: entry.runbook, file: entry.file },
+      }),
+    );
+    mkdirSync(options.output, { recursive: true });
+    const path = resolve(options.output, file.filename);
+    writeFileSync(path, file.content);
+    io.stdout(`\nPostmortem written to ${path}\n`);
+    return EXIT.OK;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    await stopAll();
+    io.stdout('Stopped every process the drill started.\n');
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The drill behind `npm run demo`: the whole loop on this machine, with
+ * Prometheus when it is installed and without it (metric steps unavailable),
+ * always cleaning up what it started.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { labMissing } from '../helpers/lab.js';
+import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
+
+const missing = labMissing();
+if (missing) console.log(missing);
+
+function postmortemPath(stdout: string): string {
+  const path = /Postmortem written to (\S+)/.exec(stdout)?.[1];
+  expect(path).toBeDefined();
+  return path as string;
+}
+
+async function portClosed(stdout: string): Promise<boolean> {
+  const url = /Started the GC service \(mode \w+\) at (\S+)/.exec(stdout)?.[1];
+  try {
+    await fetch(`${url}/healthz`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe.skipIf(missing !== undefined)('gc-incident drill', () => {
+  it('with Prometheus: detection fires, the action calls the service, verification passes, follow-ups and postmortem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-test-'));
+    const run = await cli(['drill', '--scenario', 'thrash', '-o', join(dir, 'out')], {
+      PATH: process.env.PATH,
+      RUNBOOKS_DIR,
+      DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
+      USER: 'tester',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ done/);
+    expect(run.stdout).toMatch(/threshold=50000,20,100/);
+    expect(run.stdout).toMatch(
+      /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=500000&t1=10&t2=10: 200/,
+    );
+    expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
+    expect(run.stdout).toMatch(/reminder\(s\) scheduled/);
+    expect(run.stdout).toMatch(/status resolved, phase follow-up/);
+    const md = readFileSync(postmortemPath(run.stdout), 'utf8');
+    expect(md).toContain('## Verification');
+    expect(md).toMatch(/\| Reduce container allocations on the hot path \| prevent \| cli:tester \|/);
+    expect(run.stdout).toContain('Stopped every process the drill started.');
+    expect(await portClosed(run.stdout)).toBe(true);
+  }, 180_000);
+
+  it('without Prometheus: says how to install it and walks on with the metric steps unavailable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-test-'));
+    const run = await cli(['drill', '-o', join(dir, 'out')], {
+      PATH: join(dir, 'empty-path'),
+      RUNBOOKS_DIR,
+      DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/Prometheus is not installed \(apt-get install prometheus[^)]*\)/g)).toHaveLength(
+      1,
+    );
+    expect(run.stdout).toMatch(/→ skipped: no metrics datasource is configured/);
+    expect(run.stdout).toMatch(/\[simulate\] simulate-churn[\s\S]*?→ done/);
+    expect(run.stdout).toMatch(/admin\/threshold\?t0=500000&t1=10&t2=10: 200/);
+    expect(existsSync(postmortemPath(run.stdout))).toBe(true);
+    expect(await portClosed(run.stdout)).toBe(true);
+  }, 120_000);
+
+  it('refuses an unknown scenario, naming the ones there are', async () => {
+    const run = await cli(['drill', '--scenario', 'nope'], { RUNBOOKS_DIR });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/use one of thrash, full-collection, cycles, disabled/);
+  });
+});
