@@ -5,11 +5,12 @@
  * with a simulation, an HTTP action against the service, verification,
  * follow-ups), writes the postmortem, and stops everything it started.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseDocument } from 'yaml';
+import { packagePath } from '../../adapters/fs/package-files.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import {
   findExecutable,
@@ -159,6 +160,8 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     doc.setIn(['verification', 'interval'], '1s');
     doc.setIn(['verification', 'deadline'], '60s');
     mkdirSync(join(work, 'runbooks'));
+    // Simulate steps name workloads relative to the runbook (../workloads/…): keep that true.
+    symlinkSync(packagePath('workloads'), join(work, 'workloads'));
     writeFileSync(join(work, 'runbooks', `${scenario.runbook}.yaml`), doc.toString());
     const actions = Object.entries(scenario.actions)
       .map(
