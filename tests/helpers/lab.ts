@@ -5,10 +5,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForSeries } from '../../src/adapters/lab/lab.js';
 import { REPO } from './runbooks.js';
+
+// One implementation of these, the product's (the drill uses them too).
+export { freePort, waitForSeries };
 
 export const SERVICE_PYTHON = process.env.GC_SERVICE_PYTHON ?? '/usr/bin/python3';
 
@@ -23,18 +26,6 @@ export function labMissing(): string | undefined {
     return `${SERVICE_PYTHON} has no prometheus_client (apt-get install python3-prometheus-client): metrics integration tests skipped`;
   }
   return undefined;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export interface Running {
@@ -159,20 +150,4 @@ export async function startVictoriaMetrics(targets: string[]): Promise<Running> 
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(`${url}/health`, child, 'VictoriaMetrics');
   return { url, port, process: child, stop: stopper(child) };
-}
-
-/** Waits until a query returns at least one series. */
-export async function waitForSeries(url: string, query: string, ms = 40_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
-      const body = (await r.json()) as { data?: { result?: unknown[] } };
-      if ((body.data?.result?.length ?? 0) > 0) return;
-    } catch {
-      // not ready
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no data for ${query} at ${url}`);
 }

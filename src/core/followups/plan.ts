@@ -54,6 +54,17 @@ export function runbookFollowUps(
     });
 }
 
+/** The reminder of an item at one time; its id makes scheduling it twice add one row. */
+function reminderAt(incident: Incident, item: FollowUp, at: Date): ReminderRequest {
+  return {
+    id: reminderId(incident.id, item.id, at),
+    incidentId: incident.id,
+    itemId: item.id,
+    owner: item.owner,
+    dueAt: at,
+  };
+}
+
 export function reminderId(incidentId: string, itemId: string, at: Date): string {
   return `${incidentId}/${itemId}/${at.toISOString()}`;
 }
@@ -79,13 +90,7 @@ export function remindersFor(
   const future = [...times].filter((t) => t > now.getTime());
   const pastOnes = [...times].filter((t) => t <= now.getTime());
   const at = [...future, ...(pastOnes.length > 0 ? [now.getTime()] : [])].sort((a, b) => a - b);
-  return at.map((t) => ({
-    id: reminderId(incident.id, item.id, new Date(t)),
-    incidentId: incident.id,
-    itemId: item.id,
-    owner: item.owner,
-    dueAt: new Date(t),
-  }));
+  return at.map((t) => reminderAt(incident, item, new Date(t)));
 }
 
 /** After a reminder went out, an item past due is reminded again a day later, until it is closed. */
@@ -95,25 +100,11 @@ export function nextOverdueReminder(
   sentAt: Date,
 ): ReminderRequest | undefined {
   if (item.status !== 'open' || Date.parse(item.dueAt) > sentAt.getTime()) return undefined;
-  const at = new Date(sentAt.getTime() + DAY);
-  return {
-    id: reminderId(incident.id, item.id, at),
-    incidentId: incident.id,
-    itemId: item.id,
-    owner: item.owner,
-    dueAt: at,
-  };
+  return reminderAt(incident, item, new Date(sentAt.getTime() + DAY));
 }
 
 export function snoozedReminder(incident: Incident, item: FollowUp, now: Date, ms = DAY): ReminderRequest {
-  const at = new Date(now.getTime() + ms);
-  return {
-    id: reminderId(incident.id, item.id, at),
-    incidentId: incident.id,
-    itemId: item.id,
-    owner: item.owner,
-    dueAt: at,
-  };
+  return reminderAt(incident, item, new Date(now.getTime() + ms));
 }
 
 export interface FollowUpAdd {

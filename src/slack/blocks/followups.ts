@@ -1,7 +1,7 @@
 /** Follow-up reminders (with Done, Snooze 1 day, Reassign), lists and the daily digest. */
 import type { FollowUp, Incident } from '../../core/incident/model.js';
 import { ACTION, stepValue } from '../ids.js';
-import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
+import { escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { type Blocks, button, context, type SlackMessage, section, who } from './common.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -52,15 +52,7 @@ export function followUpListMessage(
 ): SlackMessage {
   if (rows.length === 0) return { text: 'No follow-ups', blocks: [section(`${title}: none.`)] };
   const blocks: Blocks = [section(`*${title}*`)];
-  let current = '';
-  for (const { incident, item } of rows) {
-    const line = `• ${followUpLine(incident, item, now)}`;
-    if (current.length + line.length + 1 > LIMITS.sectionText) {
-      blocks.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) blocks.push(section(current));
+  const lines = rows.map(({ incident, item }) => `• ${followUpLine(incident, item, now)}`);
+  for (const piece of splitText(lines.join('\n'), LIMITS.sectionText)) blocks.push(section(piece));
   return { text: `${rows.length} follow-ups`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }

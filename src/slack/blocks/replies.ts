@@ -3,7 +3,7 @@ import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { WHAT_IF_HELP } from '../../core/simulator/what-if.js';
-import { codeBlocks, escapeMrkdwn, LIMITS, truncate } from '../limits.js';
+import { codeBlocks, escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { phaseLabel, progressLine, stepLine } from './card.js';
 import { type Blocks, context, type SlackMessage, section, who } from './common.js';
 
@@ -38,15 +38,8 @@ export function runbooksMessage(runbooks: readonly Runbook[]): SlackMessage {
       `• \`${r.metadata.id}\` ${escapeMrkdwn(r.metadata.title)} (${r.metadata.severity}, CPython ${r.metadata.pythonVersions.join(', ')})`,
   );
   const blocks: Blocks = [section(`*${runbooks.length} runbook(s)*`)];
-  let current = '';
-  for (const line of lines) {
-    if (current.length + line.length + 1 > LIMITS.sectionText) {
-      blocks.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) blocks.push(section(current));
+  // splitText packs whole lines into sections of at most 3000 characters.
+  for (const piece of splitText(lines.join('\n'), LIMITS.sectionText)) blocks.push(section(piece));
   blocks.push(context('Start one with `/gc-incident start RUNBOOK_ID service=NAME`'));
   return { text: `${runbooks.length} runbooks`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
@@ -59,15 +52,8 @@ export function listMessage(incidents: readonly Incident[], all: boolean): Slack
       `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}: ${i.status}, ${phaseLabel(i.phase)}, commander ${who(i.commander)}`,
   );
   const blocks: Blocks = [];
-  let current = '';
-  for (const line of lines) {
-    if (current.length + line.length + 1 > LIMITS.sectionText) {
-      blocks.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) blocks.push(section(current));
+  // splitText packs whole lines into sections of at most 3000 characters.
+  for (const piece of splitText(lines.join('\n'), LIMITS.sectionText)) blocks.push(section(piece));
   return { text: `${incidents.length} incidents`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
