@@ -106,5 +106,42 @@ export interface ReminderStore {
   claimOnce(key: string, claimant: string, now: Date): Promise<boolean>;
 }
 
-/** What the app and the CLI open from DATABASE_URL: incidents and reminders in one database. */
-export type Store = IncidentStore & ReminderStore;
+/** Work one process holds under a lease: an acknowledged Slack request, or running steps. */
+export interface LeasedWork {
+  readonly key: string;
+  /** What to do when its process dies: `slack` replays the request, `steps` fails the steps as interrupted. */
+  readonly kind: string;
+  /** JSON text the kind's handler reads. */
+  readonly body: string;
+  readonly heldSince: Date;
+  /** How many processes have held it (1: the one that took it first). */
+  readonly attempts: number;
+}
+
+/**
+ * Work in progress that must survive its process: a row is written before the work is
+ * acknowledged (a Slack request's ack) or started, renewed while the process works on it, and
+ * deleted when done. A row whose lease ended belongs to a dead process; one replica claims it
+ * (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one write transaction) and finishes the job.
+ * Every implementation passes tests/contract/leases.contract.ts.
+ */
+export interface LeaseStore {
+  /** Records the work under `claimant`'s lease; false (and nothing changes) when the key is held already. */
+  hold(
+    work: { key: string; kind: string; body: string },
+    claimant: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<boolean>;
+  /** Extends the leases of these keys that `claimant` still holds. */
+  renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void>;
+  /** The work is finished (by whichever process): forget it. */
+  release(key: string): Promise<void>;
+  /** Takes over work whose lease ended before `now`, oldest first, counting the attempt. */
+  claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]>;
+  /** Rows held (any lease); for health and tests. */
+  heldWork(): Promise<number>;
+}
+
+/** What the app and the CLI open from DATABASE_URL: incidents, reminders and leased work in one database. */
+export type Store = IncidentStore & ReminderStore & LeaseStore;

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../adapters/http-actions/runner.js';
+import type { WorkLeases } from '../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import { type ExportFormat, exportPostmortem } from '../adapters/postmortem/export.js';
 import {
@@ -35,7 +36,7 @@ import {
 import { renderQuery } from '../core/incident/render-query.js';
 import type { IncidentService } from '../core/incident/service.js';
 import { runStep as runStepCore } from '../core/incident/step-runner.js';
-import type { Clock, MetricsClient, Sample, Store } from '../core/ports.js';
+import type { Clock, LeasedWork, MetricsClient, Sample, Store } from '../core/ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../core/runbook/types.js';
 import { heapChartSpec } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
@@ -84,7 +85,12 @@ export interface FlowDeps {
   readonly appMetrics: AppMetrics;
   /** SLACK_APPROVERS: users (U…) and user groups (S…) who may approve any high-risk action. */
   readonly approvers: readonly string[];
+  /** Running steps are held under a lease, so a replica's death fails them instead of leaving them running. */
+  readonly leases?: WorkLeases | undefined;
 }
+
+/** The lease kind of running steps (see interrupted()). */
+export const STEPS_LEASE = 'steps';
 
 export interface StartRequest {
   readonly runbookId: string;
@@ -129,7 +135,7 @@ export class IncidentFlow {
     void task.finally(() => this.tasks.delete(task));
   }
 
-  private background(label: string, work: () => Promise<void>): void {
+  private background(label: string, work: () => Promise<void>, leaseKey?: string): void {
     const task = work()
       .catch((error) =>
         this.deps.logger.error(
@@ -137,8 +143,62 @@ export class IncidentFlow {
           `background task failed: ${label}`,
         ),
       )
+      .finally(() => this.releaseSteps(leaseKey))
       .finally(() => this.tasks.delete(task));
     this.tasks.add(task);
+  }
+
+  /**
+   * Holds steps about to run under this process's lease, before they are marked running: if the
+   * process dies while they run, another replica finds the lease expired and fails them as
+   * interrupted (interrupted()) instead of leaving them running for ever.
+   */
+  private async holdSteps(
+    incidentId: string,
+    stepIds: readonly string[],
+    user: SlackUser,
+  ): Promise<string | undefined> {
+    const leases = this.deps.leases;
+    if (!leases) return undefined;
+    const key = leases.newKey(`steps:${incidentId}`);
+    await leases.hold({
+      key,
+      kind: STEPS_LEASE,
+      body: JSON.stringify({ incidentId, stepIds, actor: user.id }),
+    });
+    return key;
+  }
+
+  private async releaseSteps(key: string | undefined): Promise<void> {
+    if (!key) return;
+    await this.deps.leases
+      ?.release(key)
+      .catch((error) =>
+        this.deps.logger.warn({ key, err: describeError(error) }, 'step lease not released; it expires'),
+      );
+  }
+
+  /** Steps whose process died while running them: failed with the reason, so people can run them again. */
+  async interrupted(work: LeasedWork): Promise<void> {
+    const { incidentId, stepIds } = JSON.parse(work.body) as { incidentId: string; stepIds: string[] };
+    const incident = await this.deps.store.load(incidentId);
+    const stuck = incident?.steps.filter((s) => stepIds.includes(s.id) && s.status === 'running') ?? [];
+    if (!incident || stuck.length === 0) return;
+    for (const step of stuck) {
+      await this.exec(incidentId, {
+        type: 'fail-step',
+        stepId: step.id,
+        actor: 'system',
+        error: 'interrupted: the gc-incident process running it stopped',
+        idempotencyKey: `${work.key}:${step.id}`,
+      });
+    }
+    await this.thread(incident, [
+      noticeMessage(
+        `⚠️ ${stuck.map((s) => `*${s.title}*`).join(', ')} interrupted: the gc-incident process running ${stuck.length > 1 ? 'them' : 'it'} stopped. Click Run to run ${stuck.length > 1 ? 'them' : 'it'} again.`,
+      ),
+    ]).catch(() => {});
+    await this.cards.refresh(incidentId);
   }
 
   private exec(incidentId: string, command: IncidentCommand) {
@@ -225,7 +285,11 @@ export class IncidentFlow {
     fallbackChannel: string | undefined,
   ): Promise<{ incident: Incident; opened: boolean }> {
     const existing = await this.deps.store.findIdempotent(plan.key);
-    if (existing) return { incident: await this.deps.service.get(existing.incidentId), opened: false };
+    if (existing) {
+      const incident = await this.deps.service.get(existing.incidentId);
+      // Without a card, the first attempt stopped between opening and posting: start() finishes it.
+      if (incident.card) return { incident, opened: false };
+    }
     const channel = plan.runbook.metadata.owner.slackChannel || fallbackChannel;
     if (!channel) {
       throw new GcIncidentError(
@@ -248,7 +312,7 @@ export class IncidentFlow {
       summary: plan.alerts.length > 1 ? `${plan.alerts.length} alerts in the group` : undefined,
       idempotencyKey: plan.key,
     });
-    return { incident, opened: true };
+    return { incident, opened: existing === undefined };
   }
 
   /** A resolved notification: noted on the timeline; past containment, verification starts. */
@@ -426,44 +490,52 @@ export class IncidentFlow {
         { stepId },
       );
     }
+    const lease = await this.holdSteps(incidentId, [stepId], user);
     const started = await this.exec(incidentId, {
       type: 'start-step',
       stepId,
       actor: user.id,
       idempotencyKey,
+    }).catch(async (error) => {
+      await this.releaseSteps(lease);
+      throw error;
     });
-    if (started.replayed) return;
+    if (started.replayed) return this.releaseSteps(lease);
     void this.cards.refresh(incidentId);
-    this.background(`${incidentId} ${stepId}`, async () => {
-      try {
-        const result =
-          step.kind === 'simulate'
-            ? await this.simulateStep(started.incident, runbook, file, step)
-            : await runStepCore(runbook, started.incident, step, {
-                metrics: this.deps.metrics,
-                now: () => this.deps.clock.now(),
-              });
-        await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, result });
-        if (step.kind === 'check') {
-          await this.thread(started.incident, checkMessages(step, result as CheckEvaluation, 'detection'));
-          await this.uploadCheckChart(started.incident, runbook, step, result as CheckEvaluation);
-        } else if (step.kind === 'query') {
-          await this.thread(
-            started.incident,
-            queryMessages(
-              step,
-              result as { query: string; datasource: string; at: string; series: Sample[] },
-            ),
-          );
+    this.background(
+      `${incidentId} ${stepId}`,
+      async () => {
+        try {
+          const result =
+            step.kind === 'simulate'
+              ? await this.simulateStep(started.incident, runbook, file, step)
+              : await runStepCore(runbook, started.incident, step, {
+                  metrics: this.deps.metrics,
+                  now: () => this.deps.clock.now(),
+                });
+          await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, result });
+          if (step.kind === 'check') {
+            await this.thread(started.incident, checkMessages(step, result as CheckEvaluation, 'detection'));
+            await this.uploadCheckChart(started.incident, runbook, step, result as CheckEvaluation);
+          } else if (step.kind === 'query') {
+            await this.thread(
+              started.incident,
+              queryMessages(
+                step,
+                result as { query: string; datasource: string; at: string; series: Sample[] },
+              ),
+            );
+          }
+        } catch (error) {
+          const message = userMessage(error);
+          await this.exec(incidentId, { type: 'fail-step', stepId, actor: user.id, error: message });
+          await this.thread(started.incident, [failureMessage(step, message)]);
+        } finally {
+          await this.cards.refresh(incidentId);
         }
-      } catch (error) {
-        const message = userMessage(error);
-        await this.exec(incidentId, { type: 'fail-step', stepId, actor: user.id, error: message });
-        await this.thread(started.incident, [failureMessage(step, message)]);
-      } finally {
-        await this.cards.refresh(incidentId);
-      }
-    });
+      },
+      lease,
+    );
   }
 
   private async simulateStep(incident: Incident, runbook: Runbook, file: string, step: StepState) {
@@ -601,46 +673,54 @@ export class IncidentFlow {
       );
     }
     const name = action.httpAction;
+    const lease = await this.holdSteps(incident.id, [step.id], user);
     const started = await this.exec(incident.id, {
       type: 'start-step',
       stepId: step.id,
       actor: user.id,
       idempotencyKey,
+    }).catch(async (error) => {
+      await this.releaseSteps(lease);
+      throw error;
     });
-    if (started.replayed) return;
+    if (started.replayed) return this.releaseSteps(lease);
     void this.cards.refresh(incident.id);
     const runner = this.deps.actions;
-    this.background(`${incident.id} ${step.id}`, async () => {
-      try {
-        const call = await runner.run(name, started.incident.inputs);
-        if (call.ok)
-          await this.exec(incident.id, {
-            type: 'complete-step',
-            stepId: step.id,
-            actor: user.id,
-            result: call,
-          });
-        else
+    this.background(
+      `${incident.id} ${step.id}`,
+      async () => {
+        try {
+          const call = await runner.run(name, started.incident.inputs);
+          if (call.ok)
+            await this.exec(incident.id, {
+              type: 'complete-step',
+              stepId: step.id,
+              actor: user.id,
+              result: call,
+            });
+          else
+            await this.exec(incident.id, {
+              type: 'fail-step',
+              stepId: step.id,
+              actor: user.id,
+              error: call.error ?? 'failed',
+              result: call,
+            });
+          await this.thread(started.incident, actionCallMessages(step, call));
+        } catch (error) {
           await this.exec(incident.id, {
             type: 'fail-step',
             stepId: step.id,
             actor: user.id,
-            error: call.error ?? 'failed',
-            result: call,
+            error: userMessage(error),
           });
-        await this.thread(started.incident, actionCallMessages(step, call));
-      } catch (error) {
-        await this.exec(incident.id, {
-          type: 'fail-step',
-          stepId: step.id,
-          actor: user.id,
-          error: userMessage(error),
-        });
-        await this.thread(started.incident, [failureMessage(step, userMessage(error))]);
-      } finally {
-        await this.cards.refresh(incident.id);
-      }
-    });
+          await this.thread(started.incident, [failureMessage(step, userMessage(error))]);
+        } finally {
+          await this.cards.refresh(incident.id);
+        }
+      },
+      lease,
+    );
   }
 
   /**
@@ -657,15 +737,25 @@ export class IncidentFlow {
         incidentId,
       });
     }
-    for (const [i, step] of toStart.entries()) {
-      const outcome = await this.exec(incidentId, {
-        type: 'start-step',
-        stepId: step.id,
-        actor: user.id,
-        idempotencyKey: idempotencyKey ? `${idempotencyKey}:${i}` : undefined,
-      });
-      if (outcome.replayed) return;
-      incident = outcome.incident;
+    const lease = await this.holdSteps(
+      incidentId,
+      toStart.map((s) => s.id),
+      user,
+    );
+    try {
+      for (const [i, step] of toStart.entries()) {
+        const outcome = await this.exec(incidentId, {
+          type: 'start-step',
+          stepId: step.id,
+          actor: user.id,
+          idempotencyKey: idempotencyKey ? `${idempotencyKey}:${i}` : undefined,
+        });
+        if (outcome.replayed) return this.releaseSteps(lease);
+        incident = outcome.incident;
+      }
+    } catch (error) {
+      await this.releaseSteps(lease);
+      throw error;
     }
     void this.cards.refresh(incidentId);
     const v = runbook.verification;
@@ -675,97 +765,101 @@ export class IncidentFlow {
     const checks = toStart.map((s) => findCheck(runbook, s.id)).filter((c): c is Check => c !== undefined);
     const metrics = this.deps.metrics;
     const snapshot = incident;
-    this.background(`${incidentId} verification`, async () => {
-      if (!metrics) {
-        for (const step of toStart)
-          await this.exec(incidentId, {
-            type: 'fail-step',
-            stepId: step.id,
-            actor: user.id,
-            error: 'no metrics datasource is configured (PROMETHEUS_URL or DATASOURCES_FILE)',
+    this.background(
+      `${incidentId} verification`,
+      async () => {
+        if (!metrics) {
+          for (const step of toStart)
+            await this.exec(incidentId, {
+              type: 'fail-step',
+              stepId: step.id,
+              actor: user.id,
+              error: 'no metrics datasource is configured (PROMETHEUS_URL or DATASOURCES_FILE)',
+            });
+          await this.thread(snapshot, [
+            noticeMessage(
+              '❌ Verification cannot run: no metrics datasource is configured (set PROMETHEUS_URL or DATASOURCES_FILE).',
+            ),
+          ]);
+          await this.cards.refresh(incidentId);
+          return;
+        }
+        const ds = runbook.datasource ?? DEFAULT_DATASOURCE;
+        const progressTs = await this.thread(snapshot, [
+          noticeMessage(
+            `⏳ Verifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)}).`,
+          ),
+        ]);
+        let outcome: Awaited<ReturnType<typeof waitUntilStable>>;
+        try {
+          outcome = await waitUntilStable({
+            stableForMs,
+            deadlineMs,
+            intervalMs,
+            mode: v.mode ?? 'all',
+            now: () => this.deps.clock.now(),
+            sleep: this.deps.sleep,
+            evaluate: () =>
+              Promise.all(
+                checks.map((c) => evaluateCheck(c, snapshot.inputs, metrics, this.deps.clock.now(), ds)),
+              ),
+            onRound: (round) => {
+              if (progressTs && snapshot.card)
+                void this.deps.slack
+                  .update(
+                    snapshot.card.channel,
+                    progressTs,
+                    noticeMessage(
+                      `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
+                    ),
+                  )
+                  .catch(() => {});
+            },
           });
+        } catch (error) {
+          for (const step of toStart)
+            await this.exec(incidentId, {
+              type: 'fail-step',
+              stepId: step.id,
+              actor: user.id,
+              error: userMessage(error),
+            }).catch(() => {});
+          await this.thread(snapshot, [noticeMessage(`❌ Verification stopped: ${userMessage(error)}`)]);
+          await this.cards.refresh(incidentId);
+          return;
+        }
+        const last = outcome.rounds.at(-1)?.evaluations ?? [];
+        for (const [i, step] of toStart.entries()) {
+          const evaluation = last[i];
+          if (outcome.verdict === 'stable') {
+            await this.exec(incidentId, {
+              type: 'complete-step',
+              stepId: step.id,
+              actor: user.id,
+              result: { ...evaluation, verdict: 'stable', heldMs: outcome.heldMs },
+            });
+          } else {
+            await this.exec(incidentId, {
+              type: 'fail-step',
+              stepId: step.id,
+              actor: user.id,
+              error: `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(stableForMs)} needed`,
+              result: evaluation ? { ...evaluation, verdict: 'deadline', heldMs: outcome.heldMs } : undefined,
+            });
+          }
+          if (evaluation) await this.thread(snapshot, checkMessages(step, evaluation, 'verification'));
+        }
         await this.thread(snapshot, [
           noticeMessage(
-            '❌ Verification cannot run: no metrics datasource is configured (set PROMETHEUS_URL or DATASOURCES_FILE).',
+            outcome.verdict === 'stable'
+              ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
+              : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(stableForMs)}. Go back to containment, then click Run on a verification check to try again.`,
           ),
         ]);
         await this.cards.refresh(incidentId);
-        return;
-      }
-      const ds = runbook.datasource ?? DEFAULT_DATASOURCE;
-      const progressTs = await this.thread(snapshot, [
-        noticeMessage(
-          `⏳ Verifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)}).`,
-        ),
-      ]);
-      let outcome: Awaited<ReturnType<typeof waitUntilStable>>;
-      try {
-        outcome = await waitUntilStable({
-          stableForMs,
-          deadlineMs,
-          intervalMs,
-          mode: v.mode ?? 'all',
-          now: () => this.deps.clock.now(),
-          sleep: this.deps.sleep,
-          evaluate: () =>
-            Promise.all(
-              checks.map((c) => evaluateCheck(c, snapshot.inputs, metrics, this.deps.clock.now(), ds)),
-            ),
-          onRound: (round) => {
-            if (progressTs && snapshot.card)
-              void this.deps.slack
-                .update(
-                  snapshot.card.channel,
-                  progressTs,
-                  noticeMessage(
-                    `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
-                  ),
-                )
-                .catch(() => {});
-          },
-        });
-      } catch (error) {
-        for (const step of toStart)
-          await this.exec(incidentId, {
-            type: 'fail-step',
-            stepId: step.id,
-            actor: user.id,
-            error: userMessage(error),
-          }).catch(() => {});
-        await this.thread(snapshot, [noticeMessage(`❌ Verification stopped: ${userMessage(error)}`)]);
-        await this.cards.refresh(incidentId);
-        return;
-      }
-      const last = outcome.rounds.at(-1)?.evaluations ?? [];
-      for (const [i, step] of toStart.entries()) {
-        const evaluation = last[i];
-        if (outcome.verdict === 'stable') {
-          await this.exec(incidentId, {
-            type: 'complete-step',
-            stepId: step.id,
-            actor: user.id,
-            result: { ...evaluation, verdict: 'stable', heldMs: outcome.heldMs },
-          });
-        } else {
-          await this.exec(incidentId, {
-            type: 'fail-step',
-            stepId: step.id,
-            actor: user.id,
-            error: `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(stableForMs)} needed`,
-            result: evaluation ? { ...evaluation, verdict: 'deadline', heldMs: outcome.heldMs } : undefined,
-          });
-        }
-        if (evaluation) await this.thread(snapshot, checkMessages(step, evaluation, 'verification'));
-      }
-      await this.thread(snapshot, [
-        noticeMessage(
-          outcome.verdict === 'stable'
-            ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
-            : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(stableForMs)}. Go back to containment, then click Run on a verification check to try again.`,
-        ),
-      ]);
-      await this.cards.refresh(incidentId);
-    });
+      },
+      lease,
+    );
   }
 
   async done(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {

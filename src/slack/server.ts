@@ -5,6 +5,7 @@
  * incident flow and the listeners, and serves /healthz and /metrics beside
  * Slack's endpoint.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -17,6 +18,7 @@ import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
+import { WorkLeases } from '../adapters/leases/work-leases.js';
 import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
@@ -30,8 +32,9 @@ import { IncidentService } from '../core/incident/service.js';
 import type { Clock, IncidentStore, Store } from '../core/ports.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
+import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { WebSlackGateway } from './gateway.js';
-import { describeError, IncidentFlow } from './incident-flow.js';
+import { describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
 import type { AppServices } from './services.js';
@@ -46,6 +49,8 @@ export interface ServerOptions {
   readonly logDestination?: DestinationStream | undefined;
   /** Web API retries (default: up to 5, honouring Retry-After). */
   readonly slackRetries?: number | undefined;
+  /** How long a stopped process's unfinished work waits before another takes it over (default 30 s). */
+  readonly leaseMs?: number | undefined;
 }
 
 export interface RunningServer {
@@ -55,6 +60,7 @@ export interface RunningServer {
   readonly metrics: AppMetrics;
   readonly logger: Logger;
   readonly reminders: ReminderSender;
+  readonly leases: WorkLeases;
   /** Sends the daily digest now (once per day across replicas). */
   digest(): Promise<number>;
   stop(): Promise<void>;
@@ -152,6 +158,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const slack = new WebSlackGateway(app.client, appMetrics, logger);
+  const claimant = `${hostname()}:${process.pid}`;
+  const leases = new WorkLeases({
+    store,
+    clock,
+    logger,
+    claimant,
+    bootId: randomUUID(),
+    leaseMs: options.leaseMs,
+  });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
   const flow = new IncidentFlow({
     service,
@@ -168,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     appMetrics,
     approvers: config.approvers,
+    leases,
   });
   const services: AppServices = {
     flow,
@@ -187,12 +203,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     runbooks,
     logger,
   });
+  // First of the middleware: a request is recorded before any listener can ack it.
+  app.use(durableRequests(leases, logger));
   registerListeners(app, services);
+  leases.on(SLACK_LEASE, replaySlackRequest(app));
+  leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
   await app.init();
 
   // Reminders and the digest: node-cron only ticks; the store's claims make each send happen once
   // however many replicas tick (see src/slack/reminder-sender.ts).
-  const claimant = `${hostname()}:${process.pid}`;
   const reminders = new ReminderSender({ store, slack, clock, logger, appMetrics, claimant });
   const digest = () => sendDigest({ store, slack, clock, logger, claimant, timeZone: config.digestTimeZone });
   const tasks: ScheduledTask[] = [];
@@ -245,6 +264,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } else {
     await app.start();
   }
+  // Work a stopped process left unfinished is taken over from now on (and once right away).
+  leases.start();
   logger.info(
     { port, mode: socketMode ? 'socket' : 'http', runbooks: runbooks.list().length, store: store.kind },
     'gc-incident is listening',
@@ -257,6 +278,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics: appMetrics,
     logger,
     reminders,
+    leases,
     digest,
     async stop() {
       for (const task of tasks) await task.destroy();
@@ -268,6 +290,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       // Let running steps record their outcome, but never hang a shutdown on a long simulation.
       await Promise.race([flow.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      // Whatever still runs now is left to its lease: another process takes it over.
+      leases.stop();
       await metricsClient?.close();
       if (!options.store) await store.close();
     },

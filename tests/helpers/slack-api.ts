@@ -40,6 +40,8 @@ export class FakeSlackApi {
   readonly channels = new Map<string, boolean>();
   readonly groups = new Map<string, { handle: string; users: string[] }>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly stalled = new Set<string>();
+  private readonly held: (() => void)[] = [];
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly uploads = new Map<string, { filename: string; bytes: number }>();
   private server?: Server;
@@ -87,6 +89,24 @@ export class FakeSlackApi {
     this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
   }
 
+  /**
+   * Calls of `method` get no answer until unstall(), as when Slack hangs; a call whose client
+   * went away meanwhile (its process was killed) is dropped unanswered, as if never received.
+   */
+  stall(method: string): void {
+    this.stalled.add(method);
+  }
+
+  unstall(): void {
+    this.stalled.clear();
+    for (const resume of this.held.splice(0)) resume();
+  }
+
+  /** Calls waiting in a stall. */
+  get stalledCalls(): number {
+    return this.held.length;
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -127,6 +147,10 @@ export class FakeSlackApi {
       return;
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] ?? '';
+    if (this.stalled.has(method)) {
+      await new Promise<void>((resume) => this.held.push(resume));
+      if (req.socket.destroyed) return;
+    }
     const body = parseBody(req.headers['content-type'] ?? '', raw);
     const fault = this.faults.get(method)?.shift();
     if (fault && 'status' in fault) {

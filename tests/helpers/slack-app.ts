@@ -32,6 +32,8 @@ export interface HarnessOptions {
   readonly api?: FakeSlackApi;
   readonly dbPath?: string;
   readonly clock?: Clock;
+  /** How long a dead process's leased work waits before this app takes it over. */
+  readonly leaseMs?: number;
 }
 
 export class SlackHarness {
@@ -75,6 +77,7 @@ export class SlackHarness {
       env: this.env,
       slackRetries: 2,
       ...(this.options.clock ? { clock: this.options.clock } : {}),
+      ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
       logDestination: new Writable({
         write(chunk, _enc, cb) {
           logs.push(String(chunk));

@@ -109,9 +109,14 @@ export async function startService(python: string, mode: string): Promise<Runnin
   return { url, port, process: child, stop: stopper(child) };
 }
 
-export async function startPrometheus(binary: string, target: string): Promise<Running> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-prom-'));
+/** Prometheus scraping `target` every second; `port` and `dir` start it again where a stopped one was. */
+export async function startPrometheus(
+  binary: string,
+  target: string,
+  options: { port?: number; dir?: string } = {},
+): Promise<Running> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gc-incident-drill-prom-'));
   writeFileSync(
     join(dir, 'prometheus.yml'),
     `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: ['${target}'], labels: { service: demo } } ]\n`,
@@ -132,7 +137,8 @@ export async function startPrometheus(binary: string, target: string): Promise<R
     url,
     port,
     process: child,
-    stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })),
+    // A folder given by the caller is the caller's to remove.
+    stop: stopper(child, options.dir ? undefined : () => rmSync(dir, { recursive: true, force: true })),
   };
 }
 

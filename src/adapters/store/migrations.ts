@@ -70,6 +70,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description:
+      'work held under a lease (acknowledged Slack requests, running steps), taken over when its process dies',
+    sql: `
+      CREATE TABLE leased_work (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        claimed_by TEXT NOT NULL,
+        lease_until TEXT NOT NULL,
+        held_since TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX leased_work_lease ON leased_work (lease_until);
+    `,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -131,6 +148,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         claimed_by TEXT NOT NULL,
         claimed_at TIMESTAMPTZ NOT NULL
       );
+    `,
+  },
+  {
+    version: 3,
+    description:
+      'work held under a lease (acknowledged Slack requests, running steps), taken over when its process dies',
+    sql: `
+      CREATE TABLE leased_work (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        claimed_by TEXT NOT NULL,
+        lease_until TIMESTAMPTZ NOT NULL,
+        held_since TIMESTAMPTZ NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX leased_work_lease ON leased_work (lease_until);
     `,
   },
 ];

@@ -10,11 +10,14 @@ import { type Incident, type TimelineEvent, withDefaults } from '../../core/inci
 import type {
   ClaimedReminder,
   IncidentStore,
+  LeasedWork,
+  LeaseStore,
   ReminderDelivery,
   ReminderRequest,
   ReminderStore,
   StoredResponse,
 } from '../../core/ports.js';
+import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
@@ -27,7 +30,7 @@ export interface PostgresOptions {
   readonly max?: number | undefined;
 }
 
-export class PostgresStore implements IncidentStore, ReminderStore {
+export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
 
@@ -132,6 +135,51 @@ export class PostgresStore implements IncidentStore, ReminderStore {
       [key, claimant, now],
     );
     return rowCount === 1;
+  }
+
+  async hold(
+    work: { key: string; kind: string; body: string },
+    claimant: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const { rowCount } = await this.query(
+      `INSERT INTO leased_work (key, kind, body, claimed_by, lease_until, held_since) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key) DO NOTHING`,
+      [work.key, work.kind, work.body, claimant, new Date(now.getTime() + leaseMs), now],
+    );
+    return rowCount === 1;
+  }
+
+  async renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
+    if (keys.length === 0) return;
+    await this.query('UPDATE leased_work SET lease_until = $1 WHERE key = ANY($2) AND claimed_by = $3', [
+      new Date(now.getTime() + leaseMs),
+      keys,
+      claimant,
+    ]);
+  }
+
+  async release(key: string): Promise<void> {
+    await this.query('DELETE FROM leased_work WHERE key = $1', [key]);
+  }
+
+  async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
+    // SKIP LOCKED: replicas sweeping at the same moment take different rows instead of waiting.
+    const { rows } = await this.query<LeasedWorkRow>(
+      `WITH expired AS (
+         SELECT key FROM leased_work WHERE lease_until < $1 ORDER BY held_since LIMIT $4 FOR UPDATE SKIP LOCKED)
+       UPDATE leased_work w SET claimed_by = $2, lease_until = $3, attempts = w.attempts + 1
+       FROM expired WHERE w.key = expired.key
+       RETURNING w.key, w.kind, w.body, w.held_since, w.attempts`,
+      [now, claimant, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows.map(leasedWorkFromRow).sort((a, b) => a.heldSince.getTime() - b.heldSince.getTime());
+  }
+
+  async heldWork(): Promise<number> {
+    const { rows } = await this.query<{ n: string }>('SELECT count(*) AS n FROM leased_work');
+    return Number(rows[0]?.n ?? 0);
   }
 
   private async query<R extends pg.QueryResultRow>(

@@ -12,11 +12,14 @@ import { type Incident, type TimelineEvent, withDefaults } from '../../core/inci
 import type {
   ClaimedReminder,
   IncidentStore,
+  LeasedWork,
+  LeaseStore,
   ReminderDelivery,
   ReminderRequest,
   ReminderStore,
   StoredResponse,
 } from '../../core/ports.js';
+import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
@@ -29,7 +32,7 @@ interface EventRow {
   data: string;
 }
 
-export class SqliteStore implements IncidentStore, ReminderStore {
+export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
@@ -257,6 +260,61 @@ export class SqliteStore implements IncidentStore, ReminderStore {
         'INSERT INTO digests (key, claimed_by, claimed_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
       ).run(key, claimant, now.toISOString()).changes === 1
     );
+  }
+
+  async hold(
+    work: { key: string; kind: string; body: string },
+    claimant: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<boolean> {
+    return (
+      this.prepare(
+        `INSERT INTO leased_work (key, kind, body, claimed_by, lease_until, held_since) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING`,
+      ).run(
+        work.key,
+        work.kind,
+        work.body,
+        claimant,
+        new Date(now.getTime() + leaseMs).toISOString(),
+        now.toISOString(),
+      ).changes === 1
+    );
+  }
+
+  async renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const renew = this.prepare('UPDATE leased_work SET lease_until = ? WHERE key = ? AND claimed_by = ?');
+    this.db.transaction(() => {
+      for (const key of keys) renew.run(until, key, claimant);
+    })();
+  }
+
+  async release(key: string): Promise<void> {
+    this.prepare('DELETE FROM leased_work WHERE key = ?').run(key);
+  }
+
+  async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    // One write transaction: two processes never take over the same row.
+    return this.db
+      .transaction(() => {
+        const rows = this.prepare(
+          'SELECT key, kind, body, held_since, attempts FROM leased_work WHERE lease_until < ? ORDER BY held_since LIMIT ?',
+        ).all(at, limit) as LeasedWorkRow[];
+        const claim = this.prepare(
+          'UPDATE leased_work SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE key = ?',
+        );
+        for (const row of rows) claim.run(claimant, until, row.key);
+        return rows.map((row) => leasedWorkFromRow({ ...row, attempts: row.attempts + 1 }));
+      })
+      .immediate();
+  }
+
+  async heldWork(): Promise<number> {
+    return (this.prepare('SELECT count(*) AS n FROM leased_work').get() as { n: number }).n;
   }
 
   private prepare(sql: string): Database.Statement {
