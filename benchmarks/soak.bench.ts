@@ -13,7 +13,7 @@
  * Needs what CI installs: PostgreSQL (TEST_DATABASE_URL or 127.0.0.1:5432),
  * Prometheus, and Debian's python3 with prometheus_client.
  */
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -88,9 +88,12 @@ await store.migrate();
 
 const api = await new FakeSlackApi().start();
 for (const c of CHANNELS) api.channels.set(c, true);
-const gcService = await startService(service.python, 'thrash');
+// The runbook's own channel, where alerts open their incidents.
+api.channels.set('#python-platform', true);
+const gcService = await startService(service.python, 'churn');
 const promPort = await freePort();
 const promDir = join(work, 'prometheus');
+mkdirSync(promDir);
 const startProm = () =>
   startPrometheus(prometheusBin, `127.0.0.1:${gcService.port}`, { port: promPort, dir: promDir });
 let prometheus: Running | undefined = await startProm();
@@ -122,12 +125,13 @@ interface Replica {
 }
 const takeovers = { slack: 0, steps: 0 };
 const onLog = (line: string) => {
+  appendFileSync(logFd, `${line}\n`);
   if (!line.includes('taking over work')) return;
   const kind = /"kind":"(\w+)"/.exec(line)?.[1];
   if (kind === 'slack' || kind === 'steps') takeovers[kind] += 1;
 };
 async function boot(replica: Replica): Promise<void> {
-  replica.app = await startApp(env, { leaseMs: LEASE_MS, stderr: logFd, onLog });
+  replica.app = await startApp(env, { leaseMs: LEASE_MS, reminderLeaseMs: 2 * LEASE_MS, stderr: logFd, onLog });
   replica.starts += 1;
 }
 // A survives the whole run (its memory is the one measured); B is killed every minute.
@@ -401,7 +405,7 @@ const incidents = await store.list({ limit: 100_000 });
 const byId = new Map(incidents.map((x) => [x.id, x]));
 const cards = new Map<string, number>();
 for (const m of api.messages) {
-  if (m.threadTs || !m.channel.startsWith('C')) continue;
+  if (m.threadTs || m.channel.startsWith('D')) continue;
   const id = /^(GC-\d{4}-\d+)/.exec(m.text)?.[1];
   if (id) cards.set(id, (cards.get(id) ?? 0) + 1);
 }
@@ -496,7 +500,7 @@ console.log(
   `  follow-ups acknowledged      : ${acked.followUps.length}, lost ${lostFollowUps.length}; reminders: ${dmsDelivered} delivered for ${itemsDue.length} items due, duplicates ${duplicateReminders}, still due ${remindersStillDue}`,
 );
 console.log(
-  `  alert groups acknowledged    : ${alertSeq} groups (+${acked.alertRepeats} repeats), lost ${lostAlerts.length}, groups with more than one incident ${duplicateAlertIncidents}`,
+  `  alert groups acknowledged    : ${acked.alerts.size} of ${alertSeq} groups (+${acked.alertRepeats} repeats), lost ${lostAlerts.length}, groups with more than one incident ${duplicateAlertIncidents}`,
 );
 console.log(
   `  taken over from dead replicas: ${takeovers.slack} Slack requests replayed, ${takeovers.steps} step leases (${interruptedSteps} steps failed as interrupted), ${stuckRunning} steps left running`,

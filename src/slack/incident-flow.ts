@@ -91,6 +91,8 @@ export interface FlowDeps {
 
 /** The lease kind of running steps (see interrupted()). */
 export const STEPS_LEASE = 'steps';
+/** The lease kind of an incident card being posted (see finishCard()). */
+export const CARD_LEASE = 'card';
 
 export interface StartRequest {
   readonly runbookId: string;
@@ -143,7 +145,7 @@ export class IncidentFlow {
           `background task failed: ${label}`,
         ),
       )
-      .finally(() => this.releaseSteps(leaseKey))
+      .finally(() => this.releaseLease(leaseKey))
       .finally(() => this.tasks.delete(task));
     this.tasks.add(task);
   }
@@ -169,12 +171,12 @@ export class IncidentFlow {
     return key;
   }
 
-  private async releaseSteps(key: string | undefined): Promise<void> {
+  private async releaseLease(key: string | undefined): Promise<void> {
     if (!key) return;
     await this.deps.leases
       ?.release(key)
       .catch((error) =>
-        this.deps.logger.warn({ key, err: describeError(error) }, 'step lease not released; it expires'),
+        this.deps.logger.warn({ key, err: describeError(error) }, 'lease not released; it expires'),
       );
   }
 
@@ -252,28 +254,71 @@ export class IncidentFlow {
     let incident = outcome.incident;
     // A retried request whose first attempt already posted the card changes nothing.
     if (outcome.replayed && incident.card) return incident;
-    const posted = await this.deps.slack.post(request.channel, this.cards.render(incident));
-    incident = (
-      await this.exec(incident.id, {
+    // One process posts the card: a retry arriving while the first attempt still posts leaves it be.
+    const lease = await this.holdCard(incident.id, request.channel, request.user);
+    if (lease === false) return incident;
+    try {
+      incident = await this.postCard(incident.id, request.channel);
+      if (request.summary?.trim()) {
+        incident = (
+          await this.exec(incident.id, {
+            type: 'add-note',
+            text: `Summary: ${request.summary.trim()}`,
+            actor: request.user.id,
+            idempotencyKey: `${request.idempotencyKey}:summary`,
+          })
+        ).incident;
+      }
+    } finally {
+      await this.releaseLease(lease);
+    }
+    const opened = incident;
+    this.background(`${opened.id} detection`, () => this.enterPhase(opened.id, 'detection', request.user));
+    return incident;
+  }
+
+  /** The lease on posting an incident's card; false when another process is posting it now. */
+  private async holdCard(
+    incidentId: string,
+    channel: string,
+    user: SlackUser,
+  ): Promise<string | undefined | false> {
+    const leases = this.deps.leases;
+    if (!leases) return undefined;
+    const key = `card:${incidentId}`;
+    const held = await leases.hold({
+      key,
+      kind: CARD_LEASE,
+      body: JSON.stringify({ incidentId, channel, user: user.id }),
+    });
+    return held ? key : false;
+  }
+
+  private async postCard(incidentId: string, channel: string): Promise<Incident> {
+    const current = await this.deps.service.get(incidentId);
+    if (current.card) return current;
+    const posted = await this.deps.slack.post(channel, this.cards.render(current));
+    return (
+      await this.exec(incidentId, {
         type: 'record-card',
         channel: posted.channel,
         ts: posted.ts,
         actor: 'system',
       })
     ).incident;
-    if (request.summary?.trim()) {
-      incident = (
-        await this.exec(incident.id, {
-          type: 'add-note',
-          text: `Summary: ${request.summary.trim()}`,
-          actor: request.user.id,
-        })
-      ).incident;
-    }
-    this.background(`${incident.id} detection`, () =>
-      this.enterPhase(incident.id, 'detection', request.user),
-    );
-    return incident;
+  }
+
+  /** An incident whose process died while posting its card: posted now (unless it was recorded), detection started. */
+  async finishCard(work: LeasedWork): Promise<void> {
+    const { incidentId, channel, user } = JSON.parse(work.body) as {
+      incidentId: string;
+      channel: string;
+      user: string;
+    };
+    const before = await this.deps.store.load(incidentId);
+    if (!before || before.card) return;
+    await this.postCard(incidentId, channel);
+    this.background(`${incidentId} detection`, () => this.enterPhase(incidentId, 'detection', { id: user }));
   }
 
   /**
@@ -497,10 +542,10 @@ export class IncidentFlow {
       actor: user.id,
       idempotencyKey,
     }).catch(async (error) => {
-      await this.releaseSteps(lease);
+      await this.releaseLease(lease);
       throw error;
     });
-    if (started.replayed) return this.releaseSteps(lease);
+    if (started.replayed) return this.releaseLease(lease);
     void this.cards.refresh(incidentId);
     this.background(
       `${incidentId} ${stepId}`,
@@ -680,10 +725,10 @@ export class IncidentFlow {
       actor: user.id,
       idempotencyKey,
     }).catch(async (error) => {
-      await this.releaseSteps(lease);
+      await this.releaseLease(lease);
       throw error;
     });
-    if (started.replayed) return this.releaseSteps(lease);
+    if (started.replayed) return this.releaseLease(lease);
     void this.cards.refresh(incident.id);
     const runner = this.deps.actions;
     this.background(
@@ -750,11 +795,11 @@ export class IncidentFlow {
           actor: user.id,
           idempotencyKey: idempotencyKey ? `${idempotencyKey}:${i}` : undefined,
         });
-        if (outcome.replayed) return this.releaseSteps(lease);
+        if (outcome.replayed) return this.releaseLease(lease);
         incident = outcome.incident;
       }
     } catch (error) {
-      await this.releaseSteps(lease);
+      await this.releaseLease(lease);
       throw error;
     }
     void this.cards.refresh(incidentId);

@@ -34,7 +34,7 @@ import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { WebSlackGateway } from './gateway.js';
-import { describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
+import { CARD_LEASE, describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
 import type { AppServices } from './services.js';
@@ -51,6 +51,8 @@ export interface ServerOptions {
   readonly slackRetries?: number | undefined;
   /** How long a stopped process's unfinished work waits before another takes it over (default 30 s). */
   readonly leaseMs?: number | undefined;
+  /** How long a claimed reminder waits before another process may send it (default 5 min). */
+  readonly reminderLeaseMs?: number | undefined;
 }
 
 export interface RunningServer {
@@ -208,11 +210,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   registerListeners(app, services);
   leases.on(SLACK_LEASE, replaySlackRequest(app));
   leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
+  leases.on(CARD_LEASE, (work) => flow.finishCard(work));
   await app.init();
 
   // Reminders and the digest: node-cron only ticks; the store's claims make each send happen once
   // however many replicas tick (see src/slack/reminder-sender.ts).
-  const reminders = new ReminderSender({ store, slack, clock, logger, appMetrics, claimant });
+  const reminders = new ReminderSender({
+    store,
+    slack,
+    clock,
+    logger,
+    appMetrics,
+    claimant,
+    leaseMs: options.reminderLeaseMs,
+  });
   const digest = () => sendDigest({ store, slack, clock, logger, claimant, timeZone: config.digestTimeZone });
   const tasks: ScheduledTask[] = [];
   const safely = (name: string, fn: () => Promise<unknown>) => async () => {

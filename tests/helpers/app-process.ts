@@ -18,6 +18,7 @@ export function startApp(
   env: Record<string, string>,
   options: {
     leaseMs?: number;
+    reminderLeaseMs?: number;
     /** Where the app's stderr goes: inherited, dropped, or a file descriptor. */
     stderr?: 'inherit' | 'ignore' | number;
     /** Receives the app's log lines (its stdout after the port). */
@@ -27,7 +28,14 @@ export function startApp(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', import.meta.filename, JSON.stringify(env), String(options.leaseMs ?? 30_000)],
+      [
+        '--import',
+        'tsx',
+        import.meta.filename,
+        JSON.stringify(env),
+        String(options.leaseMs ?? 30_000),
+        String(options.reminderLeaseMs ?? 5 * 60_000),
+      ],
       { stdio: ['pipe', 'pipe', options.stderr ?? 'inherit'] },
     );
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -53,7 +61,12 @@ export function startApp(
 
 if (process.argv[1] === import.meta.filename) {
   const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
-  const app = await startServer({ config: readServeConfig(env), env, leaseMs: Number(process.argv[3]) });
+  const app = await startServer({
+    config: readServeConfig(env),
+    env,
+    leaseMs: Number(process.argv[3]),
+    reminderLeaseMs: Number(process.argv[4]),
+  });
   console.log(`PORT ${app.port}`);
   process.stdin.on('end', () => void app.stop().finally(() => process.exit(0)));
   process.stdin.resume();

@@ -141,6 +141,34 @@ describe('POST /alertmanager', () => {
     expect((await h.store.timeline(id as string)).length).toBe(before);
   });
 
+  it('a repeat arriving while the first notification still posts the card posts no second card', async () => {
+    const body = payload(
+      firing,
+      { runbook_id: 'gc-thrash-allocation-churn', job: 'race' },
+      '{}:{alertname="PythonGCThrash", job="race"}',
+    );
+    h.api.stall('chat.postMessage');
+    const first = post(body);
+    for (let i = 0; i < 100 && h.api.stalledCalls === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(h.api.stalledCalls).toBe(1);
+    // The repeat (on another replica, say) finds the incident opened and its card being posted.
+    const repeat = await request(`http://127.0.0.1:${h.port}/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await repeat.body.json()) as { opened: string[]; existing: string[] };
+    expect(repeat.statusCode).toBe(200);
+    expect(answer.opened).toEqual([]);
+    h.api.unstall();
+    const done = await first;
+    const [id] = done.body.opened as string[];
+    expect(answer.existing).toEqual([id]);
+    const cards = h.api.messages.filter((m) => !m.threadTs && m.text.startsWith(id as string));
+    expect(cards).toHaveLength(1);
+    expect((await h.store.load(id as string))?.card?.ts).toBe(cards[0]?.ts);
+  });
+
   it('unknown alerts, malformed payloads and wrong tokens get clear answers and change nothing', async () => {
     const count = (await h.store.list({ limit: 1000 })).length;
     const unknown = await post(payload(firing, { alertname: 'DiskFull' }, '{}:{alertname="DiskFull"}'));
