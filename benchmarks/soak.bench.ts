@@ -112,7 +112,7 @@ const env: Record<string, string> = {
   ALERTMANAGER_CHANNEL: CHANNELS[0] as string,
   REMINDER_CRON: '*/2 * * * * *',
   DIGEST_CRON: 'off',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
   PATH: process.env.PATH ?? '',
 };
 
@@ -131,7 +131,12 @@ const onLog = (line: string) => {
   if (kind === 'slack' || kind === 'steps') takeovers[kind] += 1;
 };
 async function boot(replica: Replica): Promise<void> {
-  replica.app = await startApp(env, { leaseMs: LEASE_MS, reminderLeaseMs: 2 * LEASE_MS, stderr: logFd, onLog });
+  replica.app = await startApp(env, {
+    leaseMs: LEASE_MS,
+    reminderLeaseMs: 2 * LEASE_MS,
+    stderr: logFd,
+    onLog,
+  });
   replica.starts += 1;
 }
 // A survives the whole run (its memory is the one measured); B is killed every minute.
@@ -296,8 +301,12 @@ function operation(i: number): void {
     const s = sendSlash(`followup add <@${OWNER}> "soak item ${i}" due=20s`, target.card?.channel as string);
     pending.push(s.ok.then((ok) => ok && acked.followUps.push(`slack:cmd:${s.triggerId}`)));
   } else if (slot === 9) {
-    // Run a triage query: real PromQL against Prometheus (failing with a reason while it is down).
-    const step = target.steps.find((s) => s.kind === 'query');
+    // Run a triage query (real PromQL against Prometheus, failing with a reason while it is down),
+    // or the simulation (seconds in a worker thread: what a kill most often interrupts).
+    const kind = i % 20 === 9 ? 'simulate' : 'query';
+    const step = target.steps.find(
+      (s) => s.kind === kind && (s.status === 'pending' || s.status === 'failed'),
+    );
     if (step) pending.push(sendClick(ACTION.run, target, step.id, 'U0SOAKER01').ok);
   } else {
     pending.push(sendSlash(slot % 2 === 0 ? 'list' : `status ${target.id}`, channel).ok);
@@ -389,11 +398,14 @@ await killer;
 await promOutage;
 
 // --- quiet down: leases taken over, reminders due delivered ------------------------------------------
+const quietFrom = Date.now();
+// Follow-ups added in the last seconds fall due up to 20 s after the load stops.
+const quietUntil = Date.now() + 25_000;
 const quietDeadline = Date.now() + LEASE_MS * 6 + 60_000;
 for (;;) {
   const held = await store.heldWork();
   const due = await store.pendingReminders(new Date());
-  if ((held === 0 && due === 0) || Date.now() > quietDeadline) break;
+  if ((held === 0 && due === 0 && Date.now() > quietUntil) || Date.now() > quietDeadline) break;
   await new Promise((r) => setTimeout(r, 1000));
 }
 await new Promise((r) => setTimeout(r, 3000));
@@ -438,9 +450,13 @@ for (const m of api.messages) {
     reminderPosts.set(where, (reminderPosts.get(where) ?? 0) + 1);
   }
 }
+// Every item due before the quiet-down began must have had its direct message by now.
 const itemsDue = incidents.flatMap((x) =>
-  x.followUps.filter((f) => f.status === 'open' && Date.parse(f.dueAt) <= Date.now() - 10_000),
+  x.followUps
+    .filter((f) => f.status === 'open' && Date.parse(f.dueAt) <= quietFrom)
+    .map((f) => `${x.id}/${f.id}`),
 );
+const remindersMissing = itemsDue.filter((ref) => !reminderPosts.has(`${ref} dm`)).length;
 const dmsDelivered = [...reminderPosts.keys()].filter((k) => k.endsWith(' dm')).length;
 const duplicateReminders = [...reminderPosts.values()].filter((n) => n > 1).length;
 const remindersStillDue = await store.pendingReminders(new Date());
@@ -473,7 +489,10 @@ const checks: [string, boolean][] = [
     duplicateCards + duplicateAlertIncidents + duplicateReminders === 0,
   ],
   ['every request answered within 3 s', outcome.over3s === 0 && outcome.unanswered === 0],
-  ['no step left running, no reminder left due', stuckRunning === 0 && remindersStillDue === 0],
+  [
+    'no step left running, no reminder missed or left due',
+    stuckRunning === 0 && remindersStillDue === 0 && remindersMissing === 0,
+  ],
   ['RSS of the surviving replica within 10%', Math.abs(rssChange) <= 0.1],
 ];
 const f = (n: number) => n.toFixed(1);
@@ -497,7 +516,7 @@ console.log(
 );
 console.log(`  Assign clicks acknowledged   : ${acked.assigns.length}, lost ${lostAssigns.length}`);
 console.log(
-  `  follow-ups acknowledged      : ${acked.followUps.length}, lost ${lostFollowUps.length}; reminders: ${dmsDelivered} delivered for ${itemsDue.length} items due, duplicates ${duplicateReminders}, still due ${remindersStillDue}`,
+  `  follow-ups acknowledged      : ${acked.followUps.length}, lost ${lostFollowUps.length}; reminders: ${dmsDelivered} delivered, ${itemsDue.length} items due before the end of which ${remindersMissing} without one, duplicates ${duplicateReminders}, still due ${remindersStillDue}`,
 );
 console.log(
   `  alert groups acknowledged    : ${acked.alerts.size} of ${alertSeq} groups (+${acked.alertRepeats} repeats), lost ${lostAlerts.length}, groups with more than one incident ${duplicateAlertIncidents}`,
@@ -513,6 +532,8 @@ if (lostStarts.length + lostAssigns.length + lostFollowUps.length + lostAlerts.l
   console.log(
     `  lost keys: ${[...lostStarts, ...lostAssigns, ...lostFollowUps, ...lostAlerts].slice(0, 10).join(', ')}`,
   );
+const duplicated = [...reminderPosts].filter(([, n]) => n > 1).map(([k]) => k);
+if (duplicated.length > 0) console.log(`  reminders posted twice: ${duplicated.join(', ')}`);
 console.log(`  replica logs: ${logFile}`);
 
 // --- clean up -----------------------------------------------------------------------------------
