@@ -25,10 +25,18 @@ afterEach(async () => {
   api = undefined;
 });
 
+/**
+ * Kept until the process exits: on Node 24, a better-sqlite3 database or statement finalised by the garbage
+ * collector late in a worker's life crashes it (see RETAINED in src/adapters/store/sqlite-store.ts).
+ */
+const retained: unknown[] = [];
+
 function heldRows(dbPath: string): { key: string; kind: string; body: string }[] {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare('SELECT key, kind, body FROM leased_work').all() as never;
+    const select = db.prepare('SELECT key, kind, body FROM leased_work');
+    retained.push(db, select);
+    return select.all() as never;
   } finally {
     db.close();
   }

@@ -188,6 +188,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     this.db.close();
     // See RETAINED below.
     for (const statement of this.statements.values()) RETAINED.push(statement);
+    RETAINED.push(this.db);
     this.statements.clear();
   }
 
@@ -328,13 +329,14 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 }
 
 /**
- * On Node 24, a better-sqlite3 statement finalised by V8's garbage collector
- * in some contexts crashes the process (Statement::~Statement asserts on a
- * null environment; seen at the end of test runs). Statements of closed stores
- * are therefore kept until the process exits, where Node's own cleanup hooks
- * finalise them safely. A store has about a dozen statements and is closed
- * once per process in production.
+ * On Node 24, a better-sqlite3 statement or database finalised by V8's garbage
+ * collector in some contexts crashes the process (Statement::~Statement and
+ * Database::~Database assert on a null environment; seen at the end of test
+ * runs). Closed stores' statements and database handles are therefore kept
+ * until the process exits, where Node's own cleanup hooks finalise them
+ * safely. A store has about a dozen statements and is closed once per process
+ * in production.
  */
-const RETAINED: Database.Statement[] = [];
+const RETAINED: (Database.Statement | Database.Database)[] = [];
 
 class KeyTaken extends Error {}
