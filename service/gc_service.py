@@ -10,8 +10,10 @@ shipped runbooks, and has admin endpoints that apply their mitigations.
 Modes:  steady     a little allocation, no incident
         churn      many short-lived reference cycles: frequent young collections (GC thrash)
         cycles     cyclic garbage plus a cache that only grows: memory growth
-        big-heap   a large live heap that keeps being promoted: slow full collections
+        big-heap   a large live heap whose entries keep being replaced, so survivors keep being
+                   promoted: frequent, slow full collections (memory steady once it is built)
         disabled   gc.disable() while cycles are created: memory climbs, no collections
+                   (gc.enable() and a collection end it)
 
 Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/collect
                /admin/threshold?t0=&t1=&t2=   /admin/enable   /admin/disable
@@ -71,6 +73,7 @@ class Workload:
         self.mode = mode
         self.cache = []
         self.heap = []
+        self.slot = 0
         self.stop = threading.Event()
 
     def set_mode(self, mode):
@@ -94,17 +97,27 @@ class Workload:
             for _ in range(20000):
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.01)
-        elif mode in ('cycles', 'disabled'):
+        elif mode == 'cycles':
             for _ in range(2000):
                 a = Node(); b = Node(); a.ref = b; b.ref = a
                 a.payload = bytearray(256)
             self.cache.append(bytearray(64 * 1024))
             time.sleep(0.02)
+        elif mode == 'disabled':
+            # Only cyclic garbage: what piles up is exactly what a collection frees.
+            for _ in range(300):
+                a = Node(); b = Node(); a.ref = b; b.ref = a
+                a.payload = bytearray(256)
+            time.sleep(0.02)
         elif mode == 'big-heap':
             if len(self.heap) < 600000:
                 self.heap.extend(Node() for _ in range(50000))
+            else:
+                # Replace entries: the new ones survive, get promoted, and call for full collections.
+                for _ in range(5000):
+                    self.heap[self.slot] = Node()
+                    self.slot = (self.slot + 1) % len(self.heap)
             for _ in range(5000):
-                self.heap.append(Node())
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.02)
 

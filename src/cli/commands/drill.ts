@@ -38,6 +38,9 @@ interface Scenario {
   readonly story: string;
 }
 
+/** The range window of verification queries in a drill (Prometheus scrapes every second). */
+const DRILL_WINDOW = '10s';
+
 export const SCENARIOS: Record<string, Scenario> = {
   thrash: {
     runbook: 'gc-thrash-allocation-churn',
@@ -155,6 +158,14 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     const checks = doc.getIn(['detection', 'checks']) as { items: unknown[] } | undefined;
     for (let i = 0; i < (checks?.items.length ?? 0); i++) {
       if (doc.hasIn(['detection', 'checks', i, 'for'])) doc.setIn(['detection', 'checks', i, 'for'], '5s');
+    }
+    // Verification looks at the last seconds, not the last minutes: a window of minutes would
+    // still hold the incident itself when the drill's deadline comes.
+    const verification = doc.getIn(['verification', 'checks']) as { items: unknown[] } | undefined;
+    for (let i = 0; i < (verification?.items.length ?? 0); i++) {
+      const query = doc.getIn(['verification', 'checks', i, 'query']);
+      if (typeof query === 'string')
+        doc.setIn(['verification', 'checks', i, 'query'], query.replace(/\[\d+[mh]\]/g, `[${DRILL_WINDOW}]`));
     }
     doc.setIn(['verification', 'stableFor'], '3s');
     doc.setIn(['verification', 'interval'], '1s');
