@@ -3,13 +3,10 @@
  * mitigation: verification must pass within the drill, as it does for thrash.
  * A file of its own so it runs beside tests/cli/drill.test.ts.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { postmortemPath, runDrill } from '../helpers/drill.js';
 import { labMissing } from '../helpers/lab.js';
-import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 
 const missing = labMissing();
 if (missing) console.log(missing);
@@ -21,20 +18,13 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario', () => {
   ])(
     '%s: the mitigation ends the incident and verification passes',
     async (scenario, action) => {
-      const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-test-'));
-      const run = await cli(['drill', '--scenario', scenario, '-o', join(dir, 'out')], {
-        PATH: process.env.PATH,
-        RUNBOOKS_DIR,
-        DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
-        USER: 'tester',
-      });
+      const run = await runDrill(scenario);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(action);
       expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
       expect(run.stdout).toMatch(/status resolved, phase follow-up/);
-      const path = /Postmortem written to (\S+)/.exec(run.stdout)?.[1] as string;
-      expect(readFileSync(path, 'utf8')).toContain('## Verification');
+      expect(readFileSync(postmortemPath(run.stdout) as string, 'utf8')).toContain('## Verification');
     },
     240_000,
   );

@@ -3,19 +3,20 @@
  * Prometheus when it is installed and without it (metric steps unavailable),
  * always cleaning up what it started.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { postmortemPath, runDrill } from '../helpers/drill.js';
 import { labMissing } from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 
 const missing = labMissing();
 if (missing) console.log(missing);
 
-function postmortemPath(stdout: string): string {
-  const path = /Postmortem written to (\S+)/.exec(stdout)?.[1];
+function writtenPostmortem(stdout: string): string {
+  const path = postmortemPath(stdout);
   expect(path).toBeDefined();
   return path as string;
 }
@@ -32,13 +33,7 @@ async function portClosed(stdout: string): Promise<boolean> {
 
 describe.skipIf(missing !== undefined)('gc-incident drill', () => {
   it('with Prometheus: detection fires, the action calls the service, verification passes, follow-ups and postmortem', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-test-'));
-    const run = await cli(['drill', '--scenario', 'thrash', '-o', join(dir, 'out')], {
-      PATH: process.env.PATH,
-      RUNBOOKS_DIR,
-      DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
-      USER: 'tester',
-    });
+    const run = await runDrill('thrash');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ done/);
@@ -49,7 +44,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
     expect(run.stdout).toMatch(/reminder\(s\) scheduled/);
     expect(run.stdout).toMatch(/status resolved, phase follow-up/);
-    const md = readFileSync(postmortemPath(run.stdout), 'utf8');
+    const md = readFileSync(writtenPostmortem(run.stdout), 'utf8');
     expect(md).toContain('## Verification');
     expect(md).toMatch(/\| Reduce container allocations on the hot path \| prevent \| cli:tester \|/);
     expect(run.stdout).toContain('Stopped every process the drill started.');
@@ -57,12 +52,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
   }, 180_000);
 
   it('without Prometheus: says how to install it and walks on with the metric steps unavailable', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-drill-test-'));
-    const run = await cli(['drill', '-o', join(dir, 'out')], {
-      PATH: join(dir, 'empty-path'),
-      RUNBOOKS_DIR,
-      DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
-    });
+    const run = await runDrill(undefined, { path: join(tmpdir(), 'gc-incident-no-such-folder', 'bin') });
     expect(run.code).toBe(0);
     expect(run.stdout.match(/Prometheus is not installed \(apt-get install prometheus[^)]*\)/g)).toHaveLength(
       1,
@@ -70,7 +60,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(run.stdout).toMatch(/→ skipped: no metrics datasource is configured/);
     expect(run.stdout).toMatch(/\[simulate\] simulate-churn[\s\S]*?→ done/);
     expect(run.stdout).toMatch(/admin\/threshold\?t0=500000&t1=10&t2=10: 200/);
-    expect(existsSync(postmortemPath(run.stdout))).toBe(true);
+    expect(existsSync(writtenPostmortem(run.stdout))).toBe(true);
     expect(await portClosed(run.stdout)).toBe(true);
   }, 120_000);
 
