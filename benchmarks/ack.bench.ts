@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 import { FakeSlackApi } from '../tests/helpers/slack-api.js';
 import { SIGNING_SECRET, sendSigned, slashBody } from '../tests/helpers/slack-requests.js';
+import { pct } from './percentile.js';
 
 const { values } = parseArgs({
   options: {
@@ -149,10 +150,6 @@ keepSimulating = false;
 await keeper;
 const elapsed = (performance.now() - start) / 1000;
 
-const pct = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const row = (name: string, xs: number[]) =>
   `  ${name.padEnd(34)}: p50 ${pct(xs, 50).toFixed(2).padStart(6)} ms   p99 ${pct(xs, 99).toFixed(2).padStart(6)} ms   max ${Math.max(
     ...xs,

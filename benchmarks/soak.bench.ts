@@ -42,6 +42,7 @@ import {
   slashBody,
 } from '../tests/helpers/slack-requests.js';
 import { PG_URL } from '../tests/helpers/stores.js';
+import { pct } from './percentile.js';
 
 const { values } = parseArgs({
   options: {
@@ -465,10 +466,6 @@ const interruptedSteps = incidents.flatMap((x) =>
 ).length;
 const stuckRunning = incidents.flatMap((x) => x.steps.filter((s) => s.status === 'running')).length;
 
-const pct = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 const warm = latencies.filter((l) => l.phase === 'warmup').map((l) => l.ms);
 const soak = latencies.filter((l) => l.phase === 'soak').map((l) => l.ms);
 const rssNear = (t: number) => {

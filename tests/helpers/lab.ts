@@ -7,11 +7,17 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForSeries } from '../../src/adapters/lab/lab.js';
-import { REPO } from './runbooks.js';
+import {
+  freePort,
+  type Running,
+  startService as startLabService,
+  stopper,
+  waitForSeries,
+  waitUntilServing,
+} from '../../src/adapters/lab/lab.js';
 
 // One implementation of these, the product's (the drill uses them too).
-export { freePort, waitForSeries };
+export { freePort, type Running, waitForSeries };
 
 export const SERVICE_PYTHON = process.env.GC_SERVICE_PYTHON ?? '/usr/bin/python3';
 
@@ -28,56 +34,13 @@ export function labMissing(): string | undefined {
   return undefined;
 }
 
-export interface Running {
-  readonly url: string;
-  readonly port: number;
-  readonly process: ChildProcess;
-  stop(): Promise<void>;
-}
-
 function run(cmd: string, args: string[], cwd: string): ChildProcess {
   return spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-async function waitUntil(url: string, child: ChildProcess, what: string, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr = (stderr + d).slice(-2000);
-  });
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr}`);
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} did not start: ${stderr}`);
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-}
-
-export async function startService(mode: string): Promise<Running> {
-  const port = await freePort();
-  const child = run(
-    SERVICE_PYTHON,
-    [join(REPO, 'service/gc_service.py'), '--port', String(port), '--mode', mode],
-    REPO,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`${url}/healthz`, child, 'the GC service');
-  return { url, port, process: child, stop: stopper(child) };
+/** The bundled GC service under the test interpreter (SERVICE_PYTHON). */
+export function startService(mode: string): Promise<Running> {
+  return startLabService(SERVICE_PYTHON, mode);
 }
 
 export async function startPrometheus(
@@ -125,7 +88,7 @@ export async function startPrometheus(
   }
   const child = run('prometheus', args, dir);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`${url}/-/ready`, child, 'Prometheus');
+  await waitUntilServing(`${url}/-/ready`, child, 'Prometheus');
   return { url, port, process: child, stop: stopper(child) };
 }
 
@@ -148,6 +111,6 @@ export async function startVictoriaMetrics(targets: string[]): Promise<Running> 
     dir,
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`${url}/health`, child, 'VictoriaMetrics');
+  await waitUntilServing(`${url}/health`, child, 'VictoriaMetrics');
   return { url, port, process: child, stop: stopper(child) };
 }

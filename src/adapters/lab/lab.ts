@@ -64,7 +64,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntil(url: string, child: ChildProcess, what: string, ms = 30_000): Promise<void> {
+/** Resolves once `url` answers below 500; fails with the child's last stderr if it exits or takes too long. */
+export async function waitUntilServing(
+  url: string,
+  child: ChildProcess,
+  what: string,
+  ms = 30_000,
+): Promise<void> {
   const until = Date.now() + ms;
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -83,7 +89,8 @@ async function waitUntil(url: string, child: ChildProcess, what: string, ms = 30
   throw new Error(`${what} did not start within ${ms / 1000} s: ${stderr.trim()}`);
 }
 
-function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
+/** Stops a child: SIGTERM, then SIGKILL after 5 s; then `cleanup`. */
+export function stopper(child: ChildProcess, cleanup?: () => void): () => Promise<void> {
   return async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -105,7 +112,7 @@ export async function startService(python: string, mode: string): Promise<Runnin
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`${url}/healthz`, child, 'the GC service');
+  await waitUntilServing(`${url}/healthz`, child, 'the GC service');
   return { url, port, process: child, stop: stopper(child) };
 }
 
@@ -132,7 +139,7 @@ export async function startPrometheus(
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(`${url}/-/ready`, child, 'Prometheus');
+  await waitUntilServing(`${url}/-/ready`, child, 'Prometheus');
   return {
     url,
     port,
