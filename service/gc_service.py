@@ -14,10 +14,23 @@ Modes:  steady     a little allocation, no incident
                    promoted: frequent, slow full collections (memory steady once it is built)
         disabled   gc.disable() while cycles are created: memory climbs, no collections
                    (gc.enable() and a collection end it)
+        bulk       one large json.loads per request: every container it makes is created inside
+                   one C call (3.12+ collect once after it returns, 3.8-3.11 several times during)
+        prefork    with --worker-ports: a pre-fork server. The master loads the app (a heap of a
+                   million objects) and forks one worker per port; each worker serves /metrics on
+                   its port and replaces entries of its own cache, so full collections run in it
+                   and traverse the master's heap: every page is copied (copy-on-write) and the
+                   worker's private memory grows to the size of that heap. POST /admin/refork on
+                   the master restarts the workers, with ?freeze=1 after gc.freeze() (the fix).
 
 Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/collect
                /admin/threshold?t0=&t1=&t2=   /admin/enable   /admin/disable
+               /admin/refork?freeze=1   (prefork master only)
 GET:           /metrics  /healthz  /admin/state
+
+Besides prometheus_client's metrics, process_private_memory_bytes is the unique set size
+(Private_Clean + Private_Dirty of /proc/self/smaps_rollup): RSS also counts the pages a worker
+still shares with its master, so copy-on-write shows only here.
 
 Needs CPython 3.8+; /metrics needs prometheus_client (Debian: python3-prometheus-client),
 without which the failure modes and admin endpoints still work.
@@ -26,19 +39,51 @@ Listens on 127.0.0.1 only.
 import argparse
 import gc
 import json
+import os
+import queue
+import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 try:
-    from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+    from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest
 except ImportError:
     # Without the client (a bare machine running the drill with no Prometheus to scrape it),
     # the failure modes and admin endpoints still work; /metrics says what to install.
     Histogram = None
 
-MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled')
+MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled', 'bulk')
+APP_HEAP = 1_000_000
+# Entries a pre-fork worker replaces per step (about 45 steps a second). The master collects once
+# after loading, so a worker's first full collection waits for a quarter of APP_HEAP in new
+# survivors: about 10 s after fork, late enough for Prometheus to see memory before and after.
+WORKER_REPLACEMENTS = 500
+# Held around every scrape and every fork: a worker must not be forked while another thread
+# holds prometheus_client's registry lock (the child would inherit it locked, forever).
+FORK_LOCK = threading.Lock()
+
+
+def _proc_kib(path, fields):
+    total = 0
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(fields):
+                    total += int(line.split()[1]) * 1024
+    except OSError:
+        return float('nan')
+    return total
+
+
+def private_memory_bytes():
+    return _proc_kib('/proc/self/smaps_rollup', ('Private_Clean:', 'Private_Dirty:'))
+
+
+def resident_memory_bytes():
+    return _proc_kib('/proc/self/status', ('VmRSS:',))
+
 NO_CLIENT = b'prometheus_client is not installed: apt-get install python3-prometheus-client\n'
 
 if Histogram is not None:
@@ -57,6 +102,12 @@ if Histogram is not None:
             PAUSES.labels(str(info['generation'])).observe(time.perf_counter() - _started.pop('t'))
 
     gc.callbacks.append(_on_gc)
+    Gauge(
+        'process_private_memory_bytes',
+        'Unique set size: Private_Clean + Private_Dirty from /proc/self/smaps_rollup',
+    ).set_function(private_memory_bytes)
+
+BULK_DOCUMENT = json.dumps([{'id': i, 'tags': ['a', 'b'], 'attrs': {'n': i}} for i in range(20000)])
 
 
 class Node:
@@ -80,7 +131,7 @@ class Workload:
         with self.lock:
             self.mode = mode
             self.cache = []
-            if mode != 'big-heap':
+            if mode not in ('big-heap', 'worker'):
                 self.heap = []
             if mode == 'disabled':
                 gc.disable()
@@ -121,6 +172,21 @@ class Workload:
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.02)
 
+        elif mode == 'bulk':
+            json.loads(BULK_DOCUMENT)
+            time.sleep(0.05)
+        elif mode == 'worker':
+            # A pre-fork worker: a cache of its own whose entries are replaced, so survivors
+            # are promoted and full collections run (and traverse the master's heap).
+            if len(self.heap) < 20000:
+                self.heap.extend(Node() for _ in range(20000))
+            for _ in range(WORKER_REPLACEMENTS):
+                self.heap[self.slot] = Node()
+                self.slot = (self.slot + 1) % len(self.heap)
+            for _ in range(5000):
+                a = Node(); b = Node(); a.ref = b; b.ref = a
+            time.sleep(0.02)
+
     def run(self):
         while not self.stop.is_set():
             with self.lock:
@@ -141,14 +207,23 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    prefork = None
+
     def _state(self):
-        return {
+        state = {
             'mode': self.workload.mode,
             'enabled': gc.isenabled(),
             'threshold': list(gc.get_threshold()),
             'count': list(gc.get_count()),
+            'collections': [g['collections'] for g in gc.get_stats()],
             'frozen': gc.get_freeze_count(),
+            'private_memory_bytes': private_memory_bytes(),
+            'resident_memory_bytes': resident_memory_bytes(),
         }
+        if self.prefork is not None:
+            state['workers'] = dict(self.prefork.workers)
+            state['forked_frozen'] = self.prefork.frozen
+        return state
 
     def do_GET(self):
         path = urlparse(self.path).path
@@ -156,7 +231,9 @@ class Handler(BaseHTTPRequestHandler):
             if Histogram is None:
                 self._send(503, NO_CLIENT, 'text/plain; charset=utf-8')
             else:
-                self._send(200, generate_latest(), CONTENT_TYPE_LATEST)
+                with FORK_LOCK:
+                    body = generate_latest()
+                self._send(200, body, CONTENT_TYPE_LATEST)
         elif path == '/healthz':
             self._send(200, '{"ok": true}')
         elif path == '/admin/state':
@@ -169,7 +246,13 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         path = url.path
         try:
-            if path == '/admin/mode':
+            if path == '/admin/refork':
+                if self.prefork is None:
+                    return self._send(404, json.dumps({'error': 'not a pre-fork master (start with --worker-ports)'}))
+                self.prefork.refork(query.get('freeze') in ('1', 'true', 'yes'))
+            elif path == '/admin/mode':
+                if self.prefork is not None:
+                    return self._send(400, json.dumps({'error': 'a pre-fork master has no workload mode'}))
                 if query.get('name') not in MODES:
                     return self._send(400, json.dumps({'error': 'name must be one of ' + ', '.join(MODES)}))
                 self.workload.set_mode(query['name'])
@@ -198,11 +281,115 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(self._state()))
 
 
+class Prefork:
+    """A pre-fork master: loads the app, forks a worker per port, restarts workers that die.
+
+    Forks happen on the main thread only (HTTP threads ask through a queue), under FORK_LOCK.
+    """
+
+    def __init__(self, ports):
+        self.ports = ports
+        self.workers = {}
+        self.frozen = False
+        self.requests = queue.Queue()
+        self.server = None
+        # The application loaded in the master before fork (gunicorn --preload).
+        self.app = [Node() for _ in range(APP_HEAP)]
+        gc.collect()
+
+    def refork(self, freeze):
+        """Called from an HTTP thread: waits until the main thread has forked new workers."""
+        done = threading.Event()
+        self.requests.put((freeze, done))
+        if not done.wait(30):
+            raise ValueError('the master did not restart its workers within 30 s')
+
+    def _fork(self, port):
+        with FORK_LOCK:
+            pid = os.fork()
+        if pid == 0:
+            run_worker(port, self.server)
+        self.workers[port] = pid
+
+    def _stop_workers(self):
+        for pid in self.workers.values():
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid in self.workers.values():
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        self.workers = {}
+
+    def supervise(self):
+        for port in self.ports:
+            self._fork(port)
+        try:
+            while True:
+                try:
+                    freeze, done = self.requests.get(timeout=0.5)
+                except queue.Empty:
+                    freeze, done = None, None
+                if done is not None:
+                    self._stop_workers()
+                    gc.unfreeze()
+                    if freeze:
+                        # The recipe: nothing loaded so far is ever traversed again, so the
+                        # workers' collections leave its pages shared.
+                        gc.collect()
+                        gc.freeze()
+                    self.frozen = bool(freeze)
+                    for port in self.ports:
+                        self._fork(port)
+                    done.set()
+                for port, pid in list(self.workers.items()):
+                    try:
+                        exited = os.waitpid(pid, os.WNOHANG)[0] != 0
+                    except ChildProcessError:
+                        exited = True
+                    if exited:
+                        self._fork(port)
+        finally:
+            self._stop_workers()
+
+
+def run_worker(port, master_server):
+    """The forked worker's life: its own HTTP server on `port`, the worker workload, no return."""
+    global FORK_LOCK
+    FORK_LOCK = threading.Lock()  # the master held the inherited one while forking
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        master_server.socket.close()
+        master = os.getppid()
+        workload = Workload('worker')
+        handler = type('WorkerHandler', (Handler,), {'workload': workload, 'prefork': None})
+        server = ThreadingHTTPServer(('127.0.0.1', port), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        while os.getppid() == master:  # an orphan (its master SIGKILLed) stops by itself
+            with workload.lock:
+                workload.step()
+    finally:
+        os._exit(0)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--port', type=int, default=18000)
-    parser.add_argument('--mode', choices=MODES, default='steady')
+    parser.add_argument('--mode', choices=MODES + ('prefork',), default='steady')
+    parser.add_argument('--worker-ports', default='', help='with --mode prefork: one worker per port, comma-separated')
     args = parser.parse_args()
+    if args.mode == 'prefork':
+        ports = [int(p) for p in args.worker_ports.split(',') if p.strip()]
+        if not ports:
+            parser.error('--mode prefork needs --worker-ports, for example --worker-ports 18001,18002')
+        return run_master(args.port, ports)
     workload = Workload(args.mode)
     workload.set_mode(args.mode)
     Handler.workload = workload
@@ -212,6 +399,21 @@ def main():
     try:
         server.serve_forever()
     except KeyboardInterrupt:
+        pass
+
+
+def run_master(port, worker_ports):
+    signal.signal(signal.SIGTERM, _terminate)
+    prefork = Prefork(worker_ports)
+    handler = type('MasterHandler', (Handler,), {'workload': Workload('steady'), 'prefork': prefork})
+    handler.workload.mode = 'prefork'
+    server = ThreadingHTTPServer(('127.0.0.1', port), handler)
+    prefork.server = server
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({'listening': port, 'mode': 'prefork', 'workers': worker_ports}), flush=True)
+    try:
+        prefork.supervise()
+    except (KeyboardInterrupt, SystemExit):
         pass
 
 

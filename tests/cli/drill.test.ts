@@ -67,6 +67,6 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
   it('refuses an unknown scenario, naming the ones there are', async () => {
     const run = await cli(['drill', '--scenario', 'nope'], { RUNBOOKS_DIR });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/use one of thrash, full-collection, cycles, disabled/);
+    expect(run.stderr).toMatch(/use one of thrash, full-collection, cycles, disabled, prefork, upgrade/);
   });
 });

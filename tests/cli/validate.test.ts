@@ -117,7 +117,7 @@ describe('gc-incident validate', () => {
     expect(run.stdout).not.toContain("'gc-collect' is not defined");
     writeFileSync(
       join(dir, 'actions.yaml'),
-      ['gc-collect', 'gc-set-threshold', 'gc-enable'].reduce(
+      ['gc-collect', 'gc-set-threshold', 'gc-enable', 'gc-freeze-refork'].reduce(
         (y, n) => `${y}  ${n}:\n    method: POST\n    url: http://127.0.0.1:1/x\n`,
         'actions:\n',
       ),

@@ -4,10 +4,19 @@
  * processes stopped by PID. Nothing runs a shell: binaries are spawned directly.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { packagePath } from '../fs/package-files.js';
 
 export interface Running {
@@ -102,31 +111,89 @@ export function stopper(child: ChildProcess, cleanup?: () => void): () => Promis
   };
 }
 
-export async function startService(python: string, mode: string): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(
-    python,
-    [packagePath('service', 'gc_service.py'), '--port', String(port), '--mode', mode],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilServing(`${url}/healthz`, child, 'the GC service');
-  return { url, port, process: child, stop: stopper(child) };
+export interface ServiceOptions {
+  /** Mode prefork: how many workers the master forks, each with its own /metrics port. */
+  readonly workers?: number | undefined;
+  /** Added to the service's environment (PYTHONPATH for a borrowed prometheus_client). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Prometheus scraping `target` every second; `port` and `dir` start it again where a stopped one was. */
+export interface RunningService extends Running {
+  /** Every address Prometheus should scrape: the service, and its workers in mode prefork. */
+  readonly targets: readonly string[];
+}
+
+export async function startService(
+  python: string,
+  mode: string,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
+  const port = await freePort();
+  const workerPorts: number[] = [];
+  for (let i = 0; i < (options.workers ?? 0); i++) workerPorts.push(await freePort());
+  const args = [packagePath('service', 'gc_service.py'), '--port', String(port), '--mode', mode];
+  if (workerPorts.length > 0) args.push('--worker-ports', workerPorts.join(','));
+  const child = spawn(python, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilServing(`${url}/healthz`, child, 'the GC service');
+  for (const p of workerPorts)
+    await waitUntilServing(`http://127.0.0.1:${p}/healthz`, child, `the GC service's worker on port ${p}`);
+  const targets = [port, ...workerPorts].map((p) => `127.0.0.1:${p}`);
+  return { url, port, process: child, stop: stopper(child), targets };
+}
+
+/**
+ * Lends `from`'s prometheus_client (and the pure-Python packages it imports) to another
+ * interpreter: a folder of links to them, for PYTHONPATH. Undefined if `from` has none.
+ */
+export function lendPrometheusClient(from: string, dir: string): string | undefined {
+  let paths: string[];
+  try {
+    paths = JSON.parse(
+      execFileSync(
+        from,
+        [
+          '-c',
+          [
+            'import json, os, sys, prometheus_client',
+            'out = []',
+            'for name, m in list(sys.modules.items()):',
+            '    f = getattr(m, "__file__", None) or ""',
+            '    if "." in name or not ("dist-packages" in f or "site-packages" in f): continue',
+            '    out.append(os.path.dirname(f) if os.path.basename(f) == "__init__.py" else f)',
+            'print(json.dumps(out))',
+          ].join('\n'),
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      ),
+    ) as string[];
+  } catch {
+    return undefined;
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const path of paths) symlinkSync(path, join(dir, basename(path)));
+  return dir;
+}
+
+/** Prometheus scraping `targets` every second; `port` and `dir` start it again where a stopped one was. */
 export async function startPrometheus(
   binary: string,
-  target: string,
+  targets: string | readonly string[],
   options: { port?: number; dir?: string } = {},
 ): Promise<Running> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gc-incident-drill-prom-'));
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: ['${target}'], labels: { service: demo } } ]\n`,
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: [${[
+      targets,
+    ]
+      .flat()
+      .map((t) => `'${t}'`)
+      .join(', ')}], labels: { service: demo } } ]\n`,
   );
   const child = spawn(
     binary,

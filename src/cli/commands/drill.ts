@@ -14,13 +14,20 @@ import { packagePath } from '../../adapters/fs/package-files.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import {
   findExecutable,
+  lendPrometheusClient,
   type Running,
+  type RunningService,
   servicePython,
   startPrometheus,
   startService,
   waitForSeries,
 } from '../../adapters/lab/lab.js';
 import { exportPostmortem } from '../../adapters/postmortem/export.js';
+import {
+  describeInterpreter,
+  findInterpreter,
+  type Interpreter,
+} from '../../adapters/python/interpreters.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { buildValidationContext } from '../context.js';
@@ -36,6 +43,17 @@ interface Scenario {
   /** httpAction name → the service's admin endpoint (POST). */
   readonly actions: Record<string, string>;
   readonly story: string;
+  /** Mode prefork: the workers the service's master forks (each a scrape target). */
+  readonly workers?: number;
+  /**
+   * A second instance of the service, in the same job, under a newer CPython (a rollout half
+   * done); the HTTP actions call that one.
+   */
+  readonly upgrade?: boolean;
+  /** PromQL that returns data once the incident shows in the metrics; the walk waits for it. */
+  readonly ready?: string;
+  /** How long verification must hold (default 3s): longer than the incident takes to come back. */
+  readonly stableFor?: string;
 }
 
 /** The range window of verification queries in a drill (Prometheus scrapes every second). */
@@ -71,6 +89,29 @@ export const SCENARIOS: Record<string, Scenario> = {
     actions: { 'gc-enable': '/admin/enable', 'gc-collect': '/admin/collect' },
     story: 'someone called gc.disable(); cyclic garbage grows without bound until it is enabled again',
   },
+  prefork: {
+    runbook: 'gc-prefork-copy-on-write',
+    mode: 'prefork',
+    workers: 2,
+    inputs: {},
+    actions: { 'gc-freeze-refork': '/admin/refork?freeze=1' },
+    ready: 'max(deriv(process_private_memory_bytes[1m])) * 60 > 10485760',
+    // Re-forked workers without the freeze copy the heap again at their first full collection,
+    // about 10 s after fork: holding for 20 s tells the fix from a mere restart.
+    stableFor: '20s',
+    story:
+      "each forked worker's first full collection writes to every object of the master's heap, copying its pages; the fix re-forks the workers after gc.freeze()",
+  },
+  upgrade: {
+    runbook: 'gc-python-upgrade-regression',
+    mode: 'bulk',
+    upgrade: true,
+    inputs: {},
+    actions: { 'gc-set-threshold': '/admin/threshold?t0=20000&t1=10&t2=10' },
+    ready: 'count(count by (version) (python_info)) > 1',
+    story:
+      'half the instances run a newer CPython that collects differently; the fix tunes thresholds on the new interpreter',
+  },
 };
 
 export function drillCommand(io: CliIo, done: (code: number) => void): Command {
@@ -89,7 +130,7 @@ ${Object.entries(SCENARIOS)
   .join('\n')}
 
 The runbook is walked from a copy with drill timings (detection 'for' 5s, verification
-stableFor 3s every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
+stableFor 3s (prefork 20s) every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
     )
     .action(async (options: { scenario: string; output: string }) => {
       done(await drill(io, options));
@@ -126,9 +167,20 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
   process.once('SIGINT', onSignal);
   try {
     io.stdout(`Drill '${options.scenario}': ${scenario.story}.\n`);
-    const service = await startService(python, scenario.mode);
+    const service = await startService(python, scenario.mode, { workers: scenario.workers });
     started.push(service);
-    io.stdout(`Started the GC service (mode ${scenario.mode}) at ${service.url}\n`);
+    io.stdout(
+      `Started the GC service (mode ${scenario.mode}) at ${service.url}${scenario.workers ? ` with ${scenario.workers} pre-fork workers (${service.targets.slice(1).join(', ')})` : ''}\n`,
+    );
+    const targets = [...service.targets];
+    // The HTTP actions call the instance where the trouble is (the upgraded one, if any).
+    let actionUrl = service.url;
+    if (scenario.upgrade) {
+      const upgraded = await startUpgraded(io, python, scenario.mode, work);
+      started.push(upgraded);
+      targets.push(...upgraded.targets);
+      actionUrl = upgraded.url;
+    }
     const env: Record<string, string | undefined> = { ...io.env };
     const prometheus = findExecutable('prometheus', io.env.PATH);
     if (prometheus && !metrics) {
@@ -137,11 +189,11 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
       );
     }
     if (prometheus && metrics) {
-      const prom = await startPrometheus(prometheus, `127.0.0.1:${service.port}`);
+      const prom = await startPrometheus(prometheus, targets);
       started.push(prom);
       env.PROMETHEUS_URL = prom.url;
       io.stdout(`Started Prometheus at ${prom.url}; waiting for ${scenario.mode} to show in the metrics…\n`);
-      await waitForSeries(prom.url, 'rate(python_gc_collections_total[5s])');
+      await waitForSeries(prom.url, scenario.ready ?? 'rate(python_gc_collections_total[5s])', 60_000);
       // The drill runbook's detection asks for 5 s of data.
       await new Promise((r) => setTimeout(r, 6000));
     } else {
@@ -167,7 +219,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
       if (typeof query === 'string')
         doc.setIn(['verification', 'checks', i, 'query'], query.replace(/\[\d+[mh]\]/g, `[${DRILL_WINDOW}]`));
     }
-    doc.setIn(['verification', 'stableFor'], '3s');
+    doc.setIn(['verification', 'stableFor'], scenario.stableFor ?? '3s');
     doc.setIn(['verification', 'interval'], '1s');
     doc.setIn(['verification', 'deadline'], '60s');
     mkdirSync(join(work, 'runbooks'));
@@ -175,9 +227,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     symlinkSync(packagePath('workloads'), join(work, 'workloads'));
     writeFileSync(join(work, 'runbooks', `${scenario.runbook}.yaml`), doc.toString());
     const actions = Object.entries(scenario.actions)
-      .map(
-        ([name, path]) => `  ${name}:\n    method: POST\n    url: ${service.url}${path}\n    timeout: 5s\n`,
-      )
+      .map(([name, path]) => `  ${name}:\n    method: POST\n    url: ${actionUrl}${path}\n    timeout: 30s\n`)
       .join('');
     writeFileSync(join(work, 'actions.yaml'), `actions:\n${actions}`);
     env.HTTP_ACTIONS_FILE = join(work, 'actions.yaml');
@@ -192,7 +242,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
       service: 'gc-demo-service',
     });
     if (!walked.incidentId) return walked.code;
-    const state = (await (await fetch(`${service.url}/admin/state`)).json()) as Record<string, unknown>;
+    const state = (await (await fetch(`${actionUrl}/admin/state`)).json()) as Record<string, unknown>;
     io.stdout(`\nThe service now reports: ${JSON.stringify(state)}\n`);
     const file = await withStore(io, async (store) =>
       exportPostmortem({
@@ -213,4 +263,45 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     await stopAll();
     io.stdout('Stopped every process the drill started.\n');
   }
+}
+
+/**
+ * The upgrade scenario's second instance: the same service under a newer CPython, lent the
+ * first interpreter's prometheus_client when it has none of its own (no PyPI here).
+ */
+async function startUpgraded(io: CliIo, python: string, mode: string, work: string): Promise<RunningService> {
+  const old = describeInterpreter(python).version;
+  const newer = io.env.GC_UPGRADE_PYTHON
+    ? describeInterpreter(io.env.GC_UPGRADE_PYTHON)
+    : newestAfter(old, io.env);
+  if (!newer)
+    throw new GcIncidentError(
+      'CONFIG_INVALID',
+      `the upgrade drill needs a CPython newer than ${old} (${python}); none found in pyenv or on PATH: install one or set GC_UPGRADE_PYTHON`,
+      { variable: 'GC_UPGRADE_PYTHON' },
+    );
+  const env: Record<string, string> = {};
+  if (!servicePython({ ...io.env, GC_SERVICE_PYTHON: newer.path }).metrics) {
+    const lent = lendPrometheusClient(python, join(work, 'site'));
+    if (lent) env.PYTHONPATH = lent;
+  }
+  const upgraded = await startService(newer.path, mode, { env });
+  io.stdout(`Started the same service under CPython ${newer.version} (${newer.path}) at ${upgraded.url}\n`);
+  return upgraded;
+}
+
+/** The newest CPython 3.N found (pyenv, then PATH) with N above `version`'s minor. */
+function newestAfter(
+  version: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Interpreter | undefined {
+  const minor = Number(version.split('.')[1]);
+  for (let m = 20; m > minor; m--) {
+    try {
+      return findInterpreter(`3.${m}`, env);
+    } catch {
+      // not installed
+    }
+  }
+  return undefined;
 }
