@@ -9,7 +9,8 @@ shipped runbooks, and has admin endpoints that apply their mitigations.
 
 Modes:  steady     a little allocation, no incident
         churn      many short-lived reference cycles: frequent young collections (GC thrash)
-        cycles     cyclic garbage plus a cache that only grows: memory growth
+        cycles     cycles that die in generation 2 next to a large live heap: memory climbs
+                   until a full collection (POST /admin/collect?every=5 collects every 5 s)
         big-heap   a large live heap whose entries keep being replaced, so survivors keep being
                    promoted: frequent, slow full collections (memory steady once it is built)
         disabled   gc.disable() while cycles are created: memory climbs, no collections
@@ -23,7 +24,7 @@ Modes:  steady     a little allocation, no incident
                    worker's private memory grows to the size of that heap. POST /admin/refork on
                    the master restarts the workers, with ?freeze=1 after gc.freeze() (the fix).
 
-Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/collect
+Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/collect[?every=S]
                /admin/threshold?t0=&t1=&t2=   /admin/enable   /admin/disable
                /admin/refork?freeze=1   (prefork master only)
 GET:           /metrics  /healthz  /admin/state
@@ -37,6 +38,7 @@ without which the failure modes and admin endpoints still work.
 Listens on 127.0.0.1 only.
 """
 import argparse
+import collections
 import gc
 import json
 import os
@@ -56,6 +58,7 @@ except ImportError:
 
 MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled', 'bulk')
 APP_HEAP = 1_000_000
+CYCLES_HEAP = 1_000_000
 # Entries a pre-fork worker replaces per step (about 45 steps a second). The master collects once
 # after loading, so a worker's first full collection waits for a quarter of APP_HEAP in new
 # survivors: about 10 s after fork, late enough for Prometheus to see memory before and after.
@@ -122,15 +125,16 @@ class Workload:
     def __init__(self, mode):
         self.lock = threading.Lock()
         self.mode = mode
-        self.cache = []
         self.heap = []
+        self.recent = collections.deque(maxlen=2000)
         self.slot = 0
+        self.collect_every = 0.0
         self.stop = threading.Event()
 
     def set_mode(self, mode):
         with self.lock:
             self.mode = mode
-            self.cache = []
+            self.recent.clear()
             if mode not in ('big-heap', 'worker'):
                 self.heap = []
             if mode == 'disabled':
@@ -149,10 +153,16 @@ class Workload:
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.01)
         elif mode == 'cycles':
-            for _ in range(2000):
+            # Request-scoped cycles kept for about two seconds (a deque of recent requests):
+            # they outlive the young collections, reach generation 2 and die there, where only
+            # a full collection frees them, and with a million live objects that waits for a
+            # quarter of a million new survivors (minutes). Memory climbs meanwhile.
+            if len(self.heap) < CYCLES_HEAP:
+                self.heap.extend(Node() for _ in range(100000))
+            for _ in range(40):
                 a = Node(); b = Node(); a.ref = b; b.ref = a
-                a.payload = bytearray(256)
-            self.cache.append(bytearray(64 * 1024))
+                a.payload = bytearray(400)
+                self.recent.append(a)
             time.sleep(0.02)
         elif mode == 'disabled':
             # Only cyclic garbage: what piles up is exactly what a collection frees.
@@ -188,9 +198,13 @@ class Workload:
             time.sleep(0.02)
 
     def run(self):
+        last = time.monotonic()
         while not self.stop.is_set():
             with self.lock:
                 self.step()
+                if self.collect_every and time.monotonic() - last >= self.collect_every:
+                    gc.collect()
+                    last = time.monotonic()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -217,6 +231,7 @@ class Handler(BaseHTTPRequestHandler):
             'count': list(gc.get_count()),
             'collections': [g['collections'] for g in gc.get_stats()],
             'frozen': gc.get_freeze_count(),
+            'collect_every': self.workload.collect_every,
             'private_memory_bytes': private_memory_bytes(),
             'resident_memory_bytes': resident_memory_bytes(),
         }
@@ -263,8 +278,12 @@ class Handler(BaseHTTPRequestHandler):
             elif path == '/admin/unfreeze':
                 gc.unfreeze()
             elif path == '/admin/collect':
+                every = float(query.get('every', '0'))
+                if not every >= 0 or every == float('inf'):
+                    raise ValueError('every must be 0 (off) or a number of seconds')
                 with self.workload.lock:
                     gc.collect()
+                    self.workload.collect_every = every
             elif path == '/admin/threshold':
                 values = [int(query[k]) for k in ('t0', 't1', 't2') if k in query]
                 if not values:

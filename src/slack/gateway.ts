@@ -10,8 +10,27 @@ import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { SlackMessage } from './blocks/common.js';
 
+/**
+ * A post that a process taking over may have to repeat. `chat.postMessage` has no idempotency
+ * key, so the key travels in the message's metadata; with `lookup` (set after a takeover: the
+ * process that died may have posted it and died before recording it) the channel or thread is
+ * searched for it first, and a message found is returned instead of posting it again.
+ */
+export interface PostOptions {
+  readonly key?: string | undefined;
+  readonly lookup?: boolean | undefined;
+}
+
+/** The metadata event type of gc-incident's keyed posts. */
+export const POST_EVENT_TYPE = 'gc_incident_post';
+
 export interface SlackGateway {
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<{ channel: string; ts: string }>;
+  post(
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    options?: PostOptions,
+  ): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<void>;
@@ -24,7 +43,7 @@ export interface SlackGateway {
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
   /** A direct message to a user (conversations.open, then chat.postMessage). */
-  dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }>;
+  dm(user: string, message: SlackMessage, options?: PostOptions): Promise<{ channel: string; ts: string }>;
 }
 
 export class SlackApiError extends Error {
@@ -99,7 +118,11 @@ export class WebSlackGateway implements SlackGateway {
     }
   }
 
-  async post(channel: string, message: SlackMessage, threadTs?: string) {
+  async post(channel: string, message: SlackMessage, threadTs?: string, options: PostOptions = {}) {
+    if (options.key && options.lookup) {
+      const found = await this.findPosted(channel, options.key, threadTs);
+      if (found) return found;
+    }
     const send = () =>
       this.call('chat.postMessage', () =>
         this.client.chat.postMessage({
@@ -107,6 +130,9 @@ export class WebSlackGateway implements SlackGateway {
           text: message.text,
           blocks: message.blocks,
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(options.key
+            ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: options.key } } }
+            : {}),
           unfurl_links: false,
         }),
       );
@@ -120,6 +146,48 @@ export class WebSlackGateway implements SlackGateway {
       result = await send();
     }
     return { channel: result.channel ?? channel, ts: String(result.ts) };
+  }
+
+  /**
+   * A message this app posted with `key` in its metadata, among the latest of the channel (or
+   * thread). Undefined when there is none or the search failed (a missing *:history scope, a
+   * rate limit): the caller posts then, as before this search existed, and it is logged.
+   */
+  private async findPosted(
+    channel: string,
+    key: string,
+    threadTs: string | undefined,
+  ): Promise<{ channel: string; ts: string } | undefined> {
+    try {
+      const result = threadTs
+        ? await this.call('conversations.replies', () =>
+            this.client.conversations.replies({
+              channel,
+              ts: threadTs,
+              include_all_metadata: true,
+              limit: 200,
+            }),
+          )
+        : await this.call('conversations.history', () =>
+            this.client.conversations.history({ channel, include_all_metadata: true, limit: 100 }),
+          );
+      const found = result.messages?.find(
+        (m) =>
+          m.metadata?.event_type === POST_EVENT_TYPE &&
+          (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
+      );
+      if (found?.ts) {
+        this.logger.info(
+          { channel, key },
+          'found the message a previous process posted; not posting it again',
+        );
+        return { channel, ts: found.ts };
+      }
+      return undefined;
+    } catch {
+      this.logger.warn({ channel, key }, 'could not search for an earlier post; posting (it may show twice)');
+      return undefined;
+    }
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
@@ -175,7 +243,11 @@ export class WebSlackGateway implements SlackGateway {
     return members;
   }
 
-  async dm(user: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
+  async dm(
+    user: string,
+    message: SlackMessage,
+    options: PostOptions = {},
+  ): Promise<{ channel: string; ts: string }> {
     const opened = await this.call('conversations.open', () =>
       this.client.conversations.open({ users: user }),
     );
@@ -186,7 +258,7 @@ export class WebSlackGateway implements SlackGateway {
         'channel_not_found',
         explainSlackError('channel_not_found'),
       );
-    return this.post(channel, message);
+    return this.post(channel, message, undefined, options);
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {

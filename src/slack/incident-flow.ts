@@ -258,7 +258,8 @@ export class IncidentFlow {
     const lease = await this.holdCard(incident.id, request.channel, request.user);
     if (lease === false) return incident;
     try {
-      incident = await this.postCard(incident.id, request.channel);
+      // Opened by an earlier attempt (a retry, a replayed request): that attempt may have posted.
+      incident = await this.postCard(incident.id, request.channel, outcome.replayed);
       if (request.summary?.trim()) {
         incident = (
           await this.exec(incident.id, {
@@ -294,10 +295,14 @@ export class IncidentFlow {
     return held ? key : false;
   }
 
-  private async postCard(incidentId: string, channel: string): Promise<Incident> {
+  /** `lookup`: a process that died may have posted it before recording it (see PostOptions). */
+  private async postCard(incidentId: string, channel: string, lookup: boolean): Promise<Incident> {
     const current = await this.deps.service.get(incidentId);
     if (current.card) return current;
-    const posted = await this.deps.slack.post(channel, this.cards.render(current));
+    const posted = await this.deps.slack.post(channel, this.cards.render(current), undefined, {
+      key: `card:${incidentId}`,
+      lookup,
+    });
     return (
       await this.exec(incidentId, {
         type: 'record-card',
@@ -317,7 +322,7 @@ export class IncidentFlow {
     };
     const before = await this.deps.store.load(incidentId);
     if (!before || before.card) return;
-    await this.postCard(incidentId, channel);
+    await this.postCard(incidentId, channel, true);
     this.background(`${incidentId} detection`, () => this.enterPhase(incidentId, 'detection', { id: user }));
   }
 

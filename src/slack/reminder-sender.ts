@@ -91,13 +91,19 @@ export class ReminderSender {
     const delivery: { dm?: ReminderDelivery['dm']; thread?: ReminderDelivery['thread'] } = {
       ...reminder.delivery,
     };
+    // A reminder claimed before (its process died, or Slack failed) may have been posted
+    // without being recorded: look for it before posting again.
+    const lookup = reminder.attempts > 1;
     if (!delivery.dm && /^[UW][A-Z0-9]+$/.test(item.owner)) {
-      delivery.dm = await slack.dm(item.owner, message);
+      delivery.dm = await slack.dm(item.owner, message, { key: `reminder:${reminder.id}:dm`, lookup });
       this.deps.crashPoint?.('dm-sent');
       if (!(await store.recordDelivery(reminder.id, claimant, delivery))) return false;
     }
     if (!delivery.thread && incident.card) {
-      delivery.thread = await slack.post(incident.card.channel, message, incident.card.ts);
+      delivery.thread = await slack.post(incident.card.channel, message, incident.card.ts, {
+        key: `reminder:${reminder.id}:thread`,
+        lookup,
+      });
       if (!(await store.recordDelivery(reminder.id, claimant, delivery))) return false;
     }
     this.deps.crashPoint?.('recorded');

@@ -1,7 +1,7 @@
 /**
  * One replica's reminder scheduler in its own process, for the exactly-once
  * tests: ticks against PostgreSQL and the fake Slack Web API until nothing is
- * pending. CRASH=claimed|recorded kills the process with SIGKILL at that point
+ * pending. CRASH=claimed|dm-sent|recorded kills the process with SIGKILL at that point
  * of its first delivery.
  */
 import { WebClient } from '@slack/web-api';

@@ -25,6 +25,8 @@ export interface StoredMessage {
   text: string;
   blocks: Json[];
   updates: number;
+  /** chat.postMessage's `metadata` ({event_type, event_payload}), returned by history only on request. */
+  metadata?: Json | undefined;
 }
 
 type Fault = { error: string } | { status: 429; retryAfter: number };
@@ -175,6 +177,17 @@ export class FakeSlackApi {
     res.end(JSON.stringify(answer));
   }
 
+  private asHistory(m: StoredMessage, body: Json): Json {
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+    return {
+      type: 'message',
+      ts: m.ts,
+      text: m.text,
+      ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
+  }
+
   private nextTs(): string {
     this.tsCounter += 1;
     return `${Math.floor(this.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
@@ -205,6 +218,14 @@ export class FakeSlackApi {
         const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
         if (threadTs && !this.message(String(body.channel), threadTs))
           return { ok: false, error: 'thread_not_found' };
+        const metadata = parseMaybeJson(body.metadata) as Json | undefined;
+        if (
+          metadata !== undefined &&
+          (typeof metadata.event_type !== 'string' ||
+            typeof metadata.event_payload !== 'object' ||
+            metadata.event_payload === null)
+        )
+          return { ok: false, error: 'invalid_metadata_format' };
         this.messages.push({
           channel: String(body.channel),
           ts,
@@ -212,8 +233,30 @@ export class FakeSlackApi {
           text: String(body.text ?? ''),
           blocks: (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [],
           updates: 0,
+          metadata,
         });
         return { ok: true, channel: body.channel, ts };
+      }
+      // Messages carry their metadata only with include_all_metadata, as Slack's do.
+      case 'conversations.history': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        const top = this.messages
+          .filter((m) => m.channel === body.channel && (!m.threadTs || m.threadTs === m.ts))
+          .reverse()
+          .slice(0, Math.min(Number(body.limit ?? 100) || 100, 999));
+        return { ok: true, messages: top.map((m) => this.asHistory(m, body)), has_more: false };
+      }
+      case 'conversations.replies': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        const parent = this.message(String(body.channel), String(body.ts));
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const thread = [
+          parent,
+          ...this.messages.filter((m) => m.channel === body.channel && m.threadTs === parent.ts),
+        ].slice(0, Math.min(Number(body.limit ?? 1000) || 1000, 1000));
+        return { ok: true, messages: thread.map((m) => this.asHistory(m, body)), has_more: false };
       }
       case 'chat.update': {
         const stored = this.message(String(body.channel), String(body.ts));

@@ -160,13 +160,19 @@ describe.skipIf(unreachable !== undefined)('reminders across replicas (PostgreSQ
     expect(await store.pendingReminders(new Date(Date.now() + 25 * 3600_000))).toBe(500);
   }, 120_000);
 
-  for (const crash of ['claimed', 'recorded'] as const) {
-    it(`a process killed after it ${crash === 'claimed' ? 'claimed' : 'posted and recorded'} leaves each reminder to be delivered exactly once`, async () => {
+  const WHEN = {
+    claimed: 'claimed',
+    'dm-sent': 'posted a direct message and before it recorded it',
+    recorded: 'posted and recorded',
+  };
+  for (const crash of ['claimed', 'dm-sent', 'recorded'] as const) {
+    it(`a process killed after it ${WHEN[crash]} leaves each reminder to be delivered exactly once`, async () => {
       const { incidentId, threadTs } = await incidentWithDueReminders(20);
       const doomed = replica(1500, crash);
       const killed = await doomed.done;
       expect(killed.signal).toBe('SIGKILL');
       expect(dmsFor(incidentId)).toHaveLength(crash === 'claimed' ? 0 : 1);
+      const searchesBefore = api.calls.filter((c) => c.method === 'conversations.history').length;
       const survivor = replica(1500);
       expect((await survivor.done).code).toBe(0);
       const dms = dmsFor(incidentId);
@@ -174,6 +180,10 @@ describe.skipIf(unreachable !== undefined)('reminders across replicas (PostgreSQ
       expect(new Set(dms.map((c) => String(c.body.text).match(/\/F\d+/)?.[0])).size).toBe(20);
       expect(threadPostsFor(incidentId, threadTs)).toHaveLength(20);
       expect(await store.pendingReminders(new Date())).toBe(0);
+      // Only the reminder the dead process had claimed is searched for (its DM channel), once.
+      const searches = api.calls.filter((c) => c.method === 'conversations.history').slice(searchesBefore);
+      expect(searches.length).toBeGreaterThanOrEqual(1);
+      expect(searches.every((c) => c.ok && c.body.include_all_metadata === 'true')).toBe(true);
     }, 120_000);
   }
 });

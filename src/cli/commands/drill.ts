@@ -79,8 +79,13 @@ export const SCENARIOS: Record<string, Scenario> = {
     runbook: 'gc-cyclic-garbage-growth',
     mode: 'cycles',
     inputs: {},
-    actions: { 'gc-collect': '/admin/collect' },
-    story: 'reference cycles pile up between collections; the containment collects them now',
+    actions: { 'gc-collect': '/admin/collect?every=5' },
+    ready: 'max(deriv(process_resident_memory_bytes[1m])) * 60 > 5242880',
+    // After one collection alone, memory stays flat while the allocator reuses what it freed,
+    // then climbs again: holding for 30 s tells the timer from a one-off.
+    stableFor: '30s',
+    story:
+      'request-scoped cycles die in generation 2, where only a rare full collection frees them; the fix collects every few seconds',
   },
   disabled: {
     runbook: 'gc-disabled-or-starved',
@@ -130,7 +135,7 @@ ${Object.entries(SCENARIOS)
   .join('\n')}
 
 The runbook is walked from a copy with drill timings (detection 'for' 5s, verification
-stableFor 3s (prefork 20s) every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
+stableFor 3s (prefork 20s, cycles 30s) every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
     )
     .action(async (options: { scenario: string; output: string }) => {
       done(await drill(io, options));
