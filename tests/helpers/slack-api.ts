@@ -43,6 +43,7 @@ export class FakeSlackApi {
   readonly groups = new Map<string, { handle: string; users: string[] }>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
+  private readonly stalledAnswers = new Set<string>();
   private readonly held: (() => void)[] = [];
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly uploads = new Map<string, { filename: string; bytes: number }>();
@@ -99,8 +100,17 @@ export class FakeSlackApi {
     this.stalled.add(method);
   }
 
+  /**
+   * Calls of `method` are carried out (a post is stored) and then get no answer until
+   * unstall(): Slack did it, the caller never heard so (its process was killed meanwhile).
+   */
+  stallAnswer(method: string): void {
+    this.stalledAnswers.add(method);
+  }
+
   unstall(): void {
     this.stalled.clear();
+    this.stalledAnswers.clear();
     for (const resume of this.held.splice(0)) resume();
   }
 
@@ -173,6 +183,10 @@ export class FakeSlackApi {
       ok: answer.ok === true,
       error: answer.ok ? undefined : String(answer.error),
     });
+    if (this.stalledAnswers.has(method)) {
+      await new Promise<void>((resume) => this.held.push(resume));
+      if (req.socket.destroyed) return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer));
   }

@@ -117,6 +117,46 @@ describe('a request recorded before its ack', () => {
     expect(heldRows(dbPath)).toEqual([]);
     expect(harness.logs.join('')).toContain('taking over work a stopped process left unfinished');
   });
+
+  it('does not post the card again when Slack took it but the killed process never recorded it', async () => {
+    api = await new FakeSlackApi().start();
+    api.channels.set(CHANNEL, true);
+    const first = await SlackHarness.start({ api });
+    const dbPath = first.dbPath;
+    const env = { ...first.env };
+    await first.stop();
+
+    const child = await startApp({ ...env, LOG_LEVEL: 'silent' }, { leaseMs: 1000 });
+    api.stallAnswer('chat.postMessage');
+    const sent = await sendStart(child.port, api);
+    expect(sent.status).toBe(200);
+    await until(() => api?.stalledCalls === 1, 10_000, 'the card post to be taken and its answer held');
+    child.child.kill('SIGKILL');
+    await child.exited;
+    api.unstall();
+    // Slack has the card; the database does not know it.
+    const cards = () => api?.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-')) ?? [];
+    expect(cards()).toHaveLength(1);
+    expect(cards()[0]?.metadata).toMatchObject({ event_type: 'gc_incident_post' });
+
+    harness = await SlackHarness.start({ api, dbPath, leaseMs: 1000 });
+    const incident = await until(
+      async () => {
+        const [i] = (await harness?.store.list({ limit: 5 })) ?? [];
+        return i?.card ? i : undefined;
+      },
+      15_000,
+      'the replayed command to record its card',
+    );
+    await harness.settle();
+    // The replay found the card in the channel's history and recorded it instead of posting again.
+    expect(cards()).toHaveLength(1);
+    expect(incident.card?.ts).toBe(cards()[0]?.ts);
+    const searches = api.callsOf('conversations.history');
+    expect(searches.length).toBeGreaterThanOrEqual(1);
+    expect(searches.every((c) => c.ok)).toBe(true);
+    expect(heldRows(dbPath)).toEqual([]);
+  });
 });
 
 describe('steps running when their process dies', () => {
