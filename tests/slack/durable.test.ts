@@ -31,6 +31,33 @@ afterEach(async () => {
  */
 const retained: unknown[] = [];
 
+/**
+ * A real app process acks `/gc-incident start` and is SIGKILLed while it posts the card: while
+ * the post hangs before reaching Slack, or after Slack stored it but before the answer came.
+ */
+async function killedPostingTheCard(
+  when: 'before Slack has it' | 'after Slack took it',
+): Promise<{ api: FakeSlackApi; dbPath: string; sent: { status: number; triggerId: string } }> {
+  const fake = await new FakeSlackApi().start();
+  api = fake;
+  fake.channels.set(CHANNEL, true);
+  const first = await SlackHarness.start({ api: fake });
+  const dbPath = first.dbPath;
+  const env = { ...first.env };
+  await first.stop();
+  const child = await startApp({ ...env, LOG_LEVEL: 'silent' }, { leaseMs: 1000 });
+  if (when === 'before Slack has it') fake.stall('chat.postMessage');
+  else fake.stallAnswer('chat.postMessage');
+  const sent = await sendStart(child.port, fake);
+  expect(sent.status).toBe(200);
+  await until(() => fake.stalledCalls === 1, 10_000, `the card post to stall ${when}`);
+  child.child.kill('SIGKILL');
+  await child.exited;
+  await new Promise((r) => setTimeout(r, 200));
+  fake.unstall();
+  return { api: fake, dbPath, sent };
+}
+
 function heldRows(dbPath: string): { key: string; kind: string; body: string }[] {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -81,24 +108,9 @@ describe('a request recorded before its ack', () => {
   });
 
   it('is replayed by the next process when the one that acked it is killed, and opens one incident', async () => {
-    api = await new FakeSlackApi().start();
-    api.channels.set(CHANNEL, true);
-    const first = await SlackHarness.start({ api });
-    const dbPath = first.dbPath;
-    const env = { ...first.env };
-    await first.stop();
-
     // The first process acks the command, then hangs posting the card, and is killed.
-    const child = await startApp({ ...env, LOG_LEVEL: 'silent' }, { leaseMs: 1000 });
-    api.stall('chat.postMessage');
-    const sent = await sendStart(child.port, api);
-    expect(sent.status).toBe(200);
-    await until(() => api?.stalledCalls === 1, 10_000, 'the card post to stall');
-    child.child.kill('SIGKILL');
-    await child.exited;
-    await new Promise((r) => setTimeout(r, 200));
+    const { api, dbPath, sent } = await killedPostingTheCard('before Slack has it');
     // Slack never saw that post: the stalled call is dropped with its dead client.
-    api.unstall();
     expect(api.messages.filter((m) => m.text.startsWith('GC-'))).toEqual([]);
     expect(heldRows(dbPath).map((r) => r.key)).toContain(`slack:command:${sent.triggerId}`);
 
@@ -119,23 +131,9 @@ describe('a request recorded before its ack', () => {
   });
 
   it('does not post the card again when Slack took it but the killed process never recorded it', async () => {
-    api = await new FakeSlackApi().start();
-    api.channels.set(CHANNEL, true);
-    const first = await SlackHarness.start({ api });
-    const dbPath = first.dbPath;
-    const env = { ...first.env };
-    await first.stop();
-
-    const child = await startApp({ ...env, LOG_LEVEL: 'silent' }, { leaseMs: 1000 });
-    api.stallAnswer('chat.postMessage');
-    const sent = await sendStart(child.port, api);
-    expect(sent.status).toBe(200);
-    await until(() => api?.stalledCalls === 1, 10_000, 'the card post to be taken and its answer held');
-    child.child.kill('SIGKILL');
-    await child.exited;
-    api.unstall();
+    const { api, dbPath } = await killedPostingTheCard('after Slack took it');
     // Slack has the card; the database does not know it.
-    const cards = () => api?.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-')) ?? [];
+    const cards = () => api.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-'));
     expect(cards()).toHaveLength(1);
     expect(cards()[0]?.metadata).toMatchObject({ event_type: 'gc_incident_post' });
 
