@@ -181,7 +181,6 @@ class Workload:
             for _ in range(5000):
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.02)
-
         elif mode == 'bulk':
             json.loads(BULK_DOCUMENT)
             time.sleep(0.05)
