@@ -428,8 +428,8 @@ def main():
 def run_master(port, worker_ports):
     signal.signal(signal.SIGTERM, _terminate)
     prefork = Prefork(worker_ports)
-    handler = type('MasterHandler', (Handler,), {'workload': Workload('steady'), 'prefork': prefork})
-    handler.workload.mode = 'prefork'
+    # The master runs no workload (its thread would be lost at fork); the object holds its lock.
+    handler = type('MasterHandler', (Handler,), {'workload': Workload('prefork'), 'prefork': prefork})
     server = ThreadingHTTPServer(('127.0.0.1', port), handler)
     prefork.server = server
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -58,6 +58,18 @@ async function killedPostingTheCard(
   return { api: fake, dbPath, sent };
 }
 
+/** The incident once its card is recorded (by the process now running as `harness`). */
+function cardRecorded(what: string) {
+  return until(
+    async () => {
+      const [i] = (await harness?.store.list({ limit: 5 })) ?? [];
+      return i?.card ? i : undefined;
+    },
+    15_000,
+    what,
+  );
+}
+
 function heldRows(dbPath: string): { key: string; kind: string; body: string }[] {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -115,14 +127,7 @@ describe('a request recorded before its ack', () => {
     expect(heldRows(dbPath).map((r) => r.key)).toContain(`slack:command:${sent.triggerId}`);
 
     harness = await SlackHarness.start({ api, dbPath, leaseMs: 1000 });
-    const incident = await until(
-      async () => {
-        const [i] = (await harness?.store.list({ limit: 5 })) ?? [];
-        return i?.card ? i : undefined;
-      },
-      15_000,
-      'the replayed command to post its card',
-    );
+    const incident = await cardRecorded('the replayed command to post its card');
     await harness.settle();
     expect(await harness.store.list({ limit: 5 })).toHaveLength(1);
     expect(api.messages.filter((m) => !m.threadTs && m.text.startsWith(incident.id))).toHaveLength(1);
@@ -138,14 +143,7 @@ describe('a request recorded before its ack', () => {
     expect(cards()[0]?.metadata).toMatchObject({ event_type: 'gc_incident_post' });
 
     harness = await SlackHarness.start({ api, dbPath, leaseMs: 1000 });
-    const incident = await until(
-      async () => {
-        const [i] = (await harness?.store.list({ limit: 5 })) ?? [];
-        return i?.card ? i : undefined;
-      },
-      15_000,
-      'the replayed command to record its card',
-    );
+    const incident = await cardRecorded('the replayed command to record its card');
     await harness.settle();
     // The replay found the card in the channel's history and recorded it instead of posting again.
     expect(cards()).toHaveLength(1);

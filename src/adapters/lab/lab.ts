@@ -186,14 +186,10 @@ export async function startPrometheus(
 ): Promise<Running> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'gc-incident-drill-prom-'));
+  const list = typeof targets === 'string' ? [targets] : targets;
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: [${[
-      targets,
-    ]
-      .flat()
-      .map((t) => `'${t}'`)
-      .join(', ')}], labels: { service: demo } } ]\n`,
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: gcsvc\n    static_configs: [ { targets: [${list.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]\n`,
   );
   const child = spawn(
     binary,
