@@ -46,8 +46,19 @@ export interface IncidentStore {
     limit?: number | undefined;
   }): Promise<Incident[]>;
   findIdempotent(key: string): Promise<StoredResponse | undefined>;
+  /**
+   * What a command needs before it decides, in one read: the incident and, when the command
+   * carries an idempotency key, what that key already recorded (a replay). Same answers as
+   * `load` and `findIdempotent`; one round trip instead of two on a networked store.
+   */
+  loadForCommand(incidentId: string, idempotencyKey?: string | undefined): Promise<CommandRead>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CommandRead {
+  readonly incident: Incident | undefined;
+  readonly replay: StoredResponse | undefined;
 }
 
 export interface Sample {

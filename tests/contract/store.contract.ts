@@ -161,6 +161,50 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.timeline(incident.id)).filter((e) => e.type === 'note.added')).toHaveLength(1);
     });
 
+    it('reads an incident and its command key together, as load and findIdempotent do', async () => {
+      const { incident } = await open();
+      expect(await store.loadForCommand('GC-2026-9999', 'nope')).toEqual({
+        incident: undefined,
+        replay: undefined,
+      });
+      expect(await store.loadForCommand(incident.id)).toEqual({ incident, replay: undefined });
+      await service.execute(incident.id, {
+        type: 'add-note',
+        text: 'a',
+        actor: 'U1',
+        idempotencyKey: 'k-read',
+      });
+      const read = await store.loadForCommand(incident.id, 'k-read');
+      expect(read.incident).toEqual(await store.load(incident.id));
+      expect(read.replay).toEqual(await store.findIdempotent('k-read'));
+      expect(read.replay).toEqual({ incidentId: incident.id, seqs: [2] });
+    });
+
+    it('an append whose key is already taken writes nothing at all', async () => {
+      const { incident } = await open();
+      await service.execute(incident.id, {
+        type: 'add-note',
+        text: 'a',
+        actor: 'U1',
+        idempotencyKey: 'k-taken',
+      });
+      const current = (await store.load(incident.id)) as Incident;
+      const event: TimelineEvent = {
+        seq: current.version + 1,
+        incidentId: incident.id,
+        at: clock.now().toISOString(),
+        actor: 'U2',
+        type: 'note.added',
+        data: { text: 'b' },
+      };
+      const next: Incident = { ...current, version: current.version + 1 };
+      expect(await store.append(incident.id, current.version, [event], next, 'k-taken')).toBe(false);
+      expect(await store.load(incident.id)).toEqual(current);
+      expect((await store.timeline(incident.id)).length).toBe(current.version);
+      expect(await store.append(incident.id, current.version, [event], next, 'k-fresh')).toBe(true);
+      expect((await store.timeline(incident.id)).at(-1)).toMatchObject({ actor: 'U2', data: { text: 'b' } });
+    });
+
     it('lists incidents newest first, by status', async () => {
       const a = (await open()).incident;
       clock.advance(1000);

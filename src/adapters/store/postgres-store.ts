@@ -9,6 +9,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
   ClaimedReminder,
+  CommandRead,
   IncidentStore,
   LeasedWork,
   LeaseStore,
@@ -183,11 +184,13 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   private async query<R extends pg.QueryResultRow>(
-    sql: string,
+    sql: string | { readonly name: string; readonly text: string },
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(sql, params);
+      return typeof sql === 'string'
+        ? await this.pool.query<R>(sql, params)
+        : await this.pool.query<R>({ name: sql.name, text: sql.text, values: params });
     } catch (error) {
       throw new GcIncidentError('STORE_UNAVAILABLE', `PostgreSQL query failed: ${(error as Error).message}`);
     }
@@ -221,6 +224,13 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     return rows[0]?.last ?? 1;
   }
 
+  /**
+   * One round trip per command: the version check (or the insert of a new incident), the events
+   * and the idempotency key are one statement, so PostgreSQL applies them all or nothing without
+   * a BEGIN/COMMIT exchange. Sibling data-modifying CTEs all run; the events and the key are only
+   * written when `target` returned the incident's row, and a key already taken (or an event row
+   * already there) raises a unique violation that undoes the whole statement: a lost race.
+   */
   async append(
     incidentId: string,
     expectedVersion: number,
@@ -228,44 +238,44 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
-    const rejected = Symbol('rejected');
+    const target =
+      expectedVersion === 0
+        ? `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`
+        : `UPDATE incidents SET version = $2, status = $3, updated_at = $5, snapshot = $6
+           WHERE id = $1 AND version = $4 RETURNING id`;
+    const text = `WITH target AS (${target}),
+      written AS (
+        INSERT INTO events (incident_id, seq, at, actor, type, data)
+        SELECT target.id, e.seq, e.at, e.actor, e.type, e.data
+        FROM target, jsonb_to_recordset($7::jsonb) AS e(seq INTEGER, at TIMESTAMPTZ, actor TEXT, type TEXT, data JSONB)
+      ),
+      keyed AS (
+        INSERT INTO idempotency (key, incident_id, seqs, created_at)
+        SELECT $8::text, target.id, $9::jsonb, $5 FROM target WHERE $8::text IS NOT NULL
+      )
+      SELECT count(*)::int AS applied FROM target`;
+    const params = [
+      incidentId,
+      snapshot.version,
+      snapshot.status,
+      expectedVersion === 0 ? snapshot.openedAt : expectedVersion,
+      snapshot.updatedAt,
+      snapshot,
+      JSON.stringify(events),
+      idempotencyKey ?? null,
+      JSON.stringify(events.map((e) => e.seq)),
+    ];
     try {
-      return await this.tx(async (client) => {
-        if (expectedVersion === 0) {
-          const r = await client.query(
-            `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-            [incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, snapshot],
-          );
-          if (r.rowCount === 0) throw rejected;
-        } else {
-          const r = await client.query(
-            'UPDATE incidents SET version = $1, status = $2, updated_at = $3, snapshot = $4 WHERE id = $5 AND version = $6',
-            [snapshot.version, snapshot.status, snapshot.updatedAt, snapshot, incidentId, expectedVersion],
-          );
-          if (r.rowCount === 0) throw rejected;
-        }
-        for (const e of events) {
-          await client.query(
-            'INSERT INTO events (incident_id, seq, at, actor, type, data) VALUES ($1, $2, $3, $4, $5, $6)',
-            [e.incidentId, e.seq, e.at, e.actor, e.type, e.data],
-          );
-        }
-        if (idempotencyKey) {
-          const r = await client.query(
-            `INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (key) DO NOTHING`,
-            [idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt],
-          );
-          if (r.rowCount === 0) throw rejected;
-        }
-        return true;
+      const { rows } = await this.pool.query<{ applied: number }>({
+        name: expectedVersion === 0 ? 'gc_incident_append_new' : 'gc_incident_append',
+        text,
+        values: params,
       });
+      return rows[0]?.applied === 1;
     } catch (error) {
-      if (error === rejected) return false;
-      // A concurrent writer inserting the same primary key first is also a lost race, not a failure.
+      // A concurrent writer inserting the same key or event first is a lost race, not a failure.
       if ((error as { code?: string }).code === '23505') return false;
-      if (error instanceof GcIncidentError) throw error;
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
         `writing incident ${incidentId} failed: ${(error as Error).message}`,
@@ -328,6 +338,28 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     );
     const row = rows[0];
     return row ? { incidentId: row.incident_id, seqs: row.seqs } : undefined;
+  }
+
+  async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
+    const { rows } = await this.query<{
+      snapshot: Incident | null;
+      key_incident: string | null;
+      seqs: number[] | null;
+    }>(
+      {
+        name: 'gc_incident_load_for_command',
+        text: `SELECT i.snapshot, k.incident_id AS key_incident, k.seqs
+               FROM (SELECT 1) AS one
+               LEFT JOIN incidents i ON i.id = $1
+               LEFT JOIN idempotency k ON k.key = $2::text`,
+      },
+      [incidentId, idempotencyKey ?? null],
+    );
+    const row = rows[0];
+    return {
+      incident: row?.snapshot ? withDefaults(row.snapshot) : undefined,
+      replay: row?.key_incident ? { incidentId: row.key_incident, seqs: row.seqs ?? [] } : undefined,
+    };
   }
 
   async ping(): Promise<void> {

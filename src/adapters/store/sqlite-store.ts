@@ -11,6 +11,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
   ClaimedReminder,
+  CommandRead,
   IncidentStore,
   LeasedWork,
   LeaseStore,
@@ -178,6 +179,14 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       | { incident_id: string; seqs: string }
       | undefined;
     return row ? { incidentId: row.incident_id, seqs: JSON.parse(row.seqs) as number[] } : undefined;
+  }
+
+  async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
+    // In-process: two prepared reads cost less than a join, and answer the same.
+    return {
+      incident: await this.load(incidentId),
+      replay: idempotencyKey ? await this.findIdempotent(idempotencyKey) : undefined,
+    };
   }
 
   async ping(): Promise<void> {

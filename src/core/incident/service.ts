@@ -5,7 +5,7 @@
  * Time comes from the injected clock.
  */
 import { GcIncidentError } from '../errors.js';
-import type { Clock, IncidentStore } from '../ports.js';
+import type { Clock, IncidentStore, StoredResponse } from '../ports.js';
 import type { Runbook } from '../runbook/types.js';
 import { apply } from './apply.js';
 import type { IncidentCommand } from './commands.js';
@@ -95,25 +95,17 @@ export class IncidentService {
 
   async get(incidentId: string): Promise<Incident> {
     const incident = await this.store.load(incidentId);
-    if (!incident) {
-      throw new GcIncidentError(
-        'INCIDENT_NOT_FOUND',
-        `no incident ${incidentId} (list them with 'gc-incident incidents')`,
-        {
-          incidentId,
-        },
-      );
-    }
+    if (!incident) throw notFound(incidentId);
     return incident;
   }
 
   async execute(incidentId: string, command: IncidentCommand): Promise<CommandOutcome> {
-    if (command.idempotencyKey) {
-      const replay = await this.replay(command.idempotencyKey);
-      if (replay) return replay;
-    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const incident = await this.get(incidentId);
+      // The incident and the key's earlier outcome in one read (one round trip on PostgreSQL).
+      const read = await this.store.loadForCommand(incidentId, command.idempotencyKey);
+      if (read.replay) return this.replayed(read.replay);
+      const incident = read.incident;
+      if (!incident) throw notFound(incidentId);
       const pending = decide(incident, command);
       if (pending.length === 0) return { incident, events: [], replayed: false };
       const events = this.stamp(incident, pending, command.actor);
@@ -121,11 +113,7 @@ export class IncidentService {
       if (await this.store.append(incidentId, incident.version, events, next, command.idempotencyKey)) {
         return { incident: next, events, replayed: false };
       }
-      // Someone else changed the incident (or used the same key) meanwhile: look again.
-      if (command.idempotencyKey) {
-        const replay = await this.replay(command.idempotencyKey);
-        if (replay) return replay;
-      }
+      // Someone else changed the incident (or used the same key) meanwhile: the next read tells.
       await this.options.retryDelay?.(attempt);
     }
     throw new GcIncidentError(
@@ -151,10 +139,23 @@ export class IncidentService {
 
   private async replay(key: string): Promise<CommandOutcome | undefined> {
     const stored = await this.store.findIdempotent(key);
-    if (!stored) return undefined;
+    return stored ? this.replayed(stored) : undefined;
+  }
+
+  private async replayed(stored: StoredResponse): Promise<CommandOutcome> {
     const incident = await this.get(stored.incidentId);
     const timeline = await this.store.timeline(stored.incidentId);
     const seqs = new Set(stored.seqs);
     return { incident, events: timeline.filter((e) => seqs.has(e.seq)), replayed: true };
   }
+}
+
+function notFound(incidentId: string): GcIncidentError {
+  return new GcIncidentError(
+    'INCIDENT_NOT_FOUND',
+    `no incident ${incidentId} (list them with 'gc-incident incidents')`,
+    {
+      incidentId,
+    },
+  );
 }
