@@ -13,6 +13,14 @@ import { IncrementalEngine } from './incremental.js';
 import { PauseHistogram } from './pause-histogram.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
+import {
+  applySegment,
+  finishRecording,
+  type Recording,
+  SegmentMemo,
+  segmentKey,
+  startRecording,
+} from './segment-skip.js';
 import type { Workload } from './workload.js';
 
 export interface TimelinePoint {
@@ -117,16 +125,23 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     }
   };
 
-  engine.onCollection = (event: CollectionEvent) => {
-    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
+  let lastPauseNs = 0;
+  let lastObserved = 0;
+  const noteCollection = (generation: number, ns: number, liveAndGarbage: number) => {
     histogram.add(ns);
-    byGeneration[event.generation]?.add(ns);
-    bucket.collections[event.generation] = (bucket.collections[event.generation] ?? 0) + 1;
+    byGeneration[generation]?.add(ns);
+    bucket.collections[generation] = (bucket.collections[generation] ?? 0) + 1;
     if (ns > bucket.maxPause) {
       bucket.maxPause = ns;
-      bucket.maxGen = event.generation;
+      bucket.maxGen = generation;
     }
-    observe(event.liveAfter, event.garbageAfter);
+    observe(liveAndGarbage, 0);
+    lastPauseNs = ns;
+    lastObserved = liveAndGarbage;
+  };
+  engine.onCollection = (event: CollectionEvent) => {
+    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
+    noteCollection(event.generation, ns, event.liveAfter + event.garbageAfter);
   };
 
   setUpHarness(engine, workload);
@@ -140,6 +155,11 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   // agree, the effect is known for that shape and whole stretches are applied by arithmetic.
   let last: IterationEffect | undefined;
   const known = new Map<string, IterationEffect>();
+  const segments = new SegmentMemo();
+  let recording: Recording | undefined;
+  // Segments start right after an iteration that held a collection (and at the start).
+  let atBoundary = true;
+  let nextKey: string | undefined;
   let nextProgress = 0;
   const progressStep = Math.max(1, Math.floor(workload.iterations / 100));
   for (let i = 0; i < workload.iterations; ) {
@@ -149,6 +169,29 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         throw new GcIncidentError('SIMULATION_CANCELLED', `simulation of '${workload.name}' was cancelled`, {
           iteration: i,
         });
+      }
+    }
+    // A whole collection at once, when the same young state was seen before (segment-skip.ts).
+    if (canSkip && atBoundary && !recording) {
+      atBoundary = false;
+      const key = nextKey ?? segmentKey(engine);
+      nextKey = undefined;
+      const segment = key === undefined ? undefined : segments.get(key);
+      if (segment) {
+        // Within one timeline bucket and one progress step, and before any periodic action.
+        const end = i + segment.iterations;
+        if (end <= Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i))) {
+          const applied = applySegment(engine, segment, end - 1);
+          noteCollection(segment.generation, segment.pauseNs, applied.observed);
+          last = undefined;
+          i = end;
+          closeBucketsUpTo(i - 1);
+          atBoundary = true;
+          nextKey = applied.next;
+          continue;
+        }
+      } else if (key !== undefined) {
+        recording = startRecording(engine, key, i, timeline.length);
       }
     }
     const shape = canSkip && !engine.scheduled ? engine.shape() : undefined;
@@ -161,10 +204,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         applySkip(engine, effect, k);
         i += k;
         closeBucketsUpTo(i - 1);
+        if (recording && timeline.length !== recording.buckets) recording = undefined;
         continue;
       }
     }
     const before = shape === undefined ? undefined : snapshot(engine);
+    const collectionsBefore = engine.collectionsTotal;
     runIteration(engine, ops, workload.every, i);
     closeBucketsUpTo(i);
     const now = before ? effectOf(engine, before) : undefined;
@@ -173,6 +218,19 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       known.set(shape, now);
     last = now;
     i++;
+    const collected = engine.collectionsTotal !== collectionsBefore;
+    atBoundary = collected;
+    if (recording && collected) {
+      // The iteration that held the collection has ended: the segment is complete.
+      const segment =
+        timeline.length === recording.buckets && i <= quietUntil(workload, recording.start)
+          ? finishRecording(engine, recording, i, lastPauseNs, lastObserved)
+          : undefined;
+      if (segment) segments.set(recording.key, segment);
+      recording = undefined;
+    } else if (recording && timeline.length !== recording.buckets) {
+      recording = undefined;
+    }
   }
   if (timeline.length === 0 || (timeline.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
     closeBucketsUpTo(Math.ceil(workload.iterations / bucketSize) * bucketSize - 1);
@@ -295,6 +353,16 @@ function sameEffect(a: IterationEffect, b: IterationEffect): boolean {
         r.count === b.rings[i].count,
     )
   );
+}
+
+/** The first iteration from i on at which a periodic action runs (or the run's end). */
+function quietUntil(workload: Workload, i: number): number {
+  let until = workload.iterations;
+  for (const action of workload.every) {
+    const next = i + ((action.period - 1 - (i % action.period) + action.period) % action.period);
+    until = Math.min(until, next);
+  }
+  return until;
 }
 
 /** How many further iterations provably repeat `effect` exactly. */

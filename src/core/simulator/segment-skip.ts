@@ -1,0 +1,217 @@
+/**
+ * Skipping whole collections: the stretch of iterations from a quiet start up
+ * to the end of the iteration that holds the next collection (a segment) does
+ * exactly the same thing every time it starts from the same young state. The
+ * iteration skip-ahead (simulate.ts) removes the work between collections; this
+ * removes the per-collection work too, so a run costs in proportion to the
+ * number of distinct segments rather than the number of collections.
+ *
+ * What a segment collecting generation g reads: count0, the free-lists, the
+ * thresholds and enabled flag (the engine's shape), the live objects of
+ * generations 0..g, the garbage rings with a member in 0..g, and which
+ * generation the collection will pick (from count1, count2 and the long-lived
+ * heuristic). All of it is in the key. Everything older is only added to
+ * (promotion, the next generation's count, stats, long-lived pending), so a
+ * recorded segment is replayed as: absolute values for what the key
+ * determines, deltas for the rest. Only generations 0 and 1 are replayed: a
+ * full collection resets the long-lived total from the whole heap and clears
+ * the free-lists, and is rare enough to run step by step.
+ */
+import type { GcEngine } from './engine.js';
+import { PERMANENT, type RingGroup, sumDist } from './heap-state.js';
+
+/** Beyond this many distinct segments the memo starts again (memory stays bounded). */
+const MAX_SEGMENTS = 4096;
+
+export interface Segment {
+  readonly iterations: number;
+  readonly generation: number;
+  /** count[i] after the segment for i ≤ generation; count[i] added for older ones. */
+  readonly count: readonly [number, number, number];
+  /** live[i] after for i ≤ generation; added for older generations and the permanent one. */
+  readonly live: readonly [number, number, number, number];
+  readonly freelists: Readonly<GcEngine['freelists']>;
+  /** Ring groups by key: how many more (or fewer) after the segment, with their shape for new keys. */
+  readonly rings: readonly { readonly key: string; readonly delta: number; readonly group: RingGroup }[];
+  readonly stats: readonly { collections: number; collected: number; uncollectable: number }[];
+  readonly clamps: number;
+  readonly longLivedPending: number;
+  /** The collection's modelled pause, and live + garbage right after it minus at the segment's start. */
+  readonly pauseNs: number;
+  readonly observedDelta: number;
+  /** The key of the state it ends in, when that is a generation-0 key (the young state alone). */
+  readonly endKey: string | undefined;
+}
+
+export interface Recording {
+  readonly key: string;
+  readonly start: number;
+  /** Timeline buckets closed when it started: a segment that closes one is not replayable. */
+  readonly buckets: number;
+  readonly before: EngineState;
+}
+
+interface EngineState {
+  readonly count: [number, number, number];
+  readonly live: [number, number, number, number];
+  readonly rings: Map<string, RingGroup>;
+  readonly stats: { collections: number; collected: number; uncollectable: number }[];
+  readonly clamps: number;
+  readonly collections: number;
+  readonly longLivedPending: number;
+  readonly total: number;
+}
+
+/** The generation collectGenerations() would pick now (-1: none is over its threshold). */
+export function nextGeneration(e: GcEngine): number {
+  for (let g = 2; g >= 1; g--) {
+    if ((e.count[g] ?? 0) > (e.threshold[g] ?? 0)) {
+      if (g === 2 && e.longLivedPending < Math.trunc(e.longLivedTotal / 4)) continue;
+      return g;
+    }
+  }
+  return 0;
+}
+
+/** The segment's key, or undefined where the state cannot start a replayable segment. */
+export function segmentKey(e: GcEngine): string | undefined {
+  if (e.scheduled || e.collecting || e.inflight.length > 0 || e.saveall) return undefined;
+  const g = nextGeneration(e);
+  if (g > 1) return undefined;
+  let young = '';
+  for (const [key, group] of e.rings) if (sumDist(group.dist, 0, g) > 0) young += `;${key}*${group.count}`;
+  const live = g === 0 ? `${e.live[0]}` : `${e.live[0]},${e.live[1]}`;
+  return `${g}|${e.count[0]}${g === 1 ? `,${e.count[1]}` : ''}|${e.threshold[1]},${e.threshold[2]}|${e.shape()}|${live}|${young}`;
+}
+
+export function startRecording(e: GcEngine, key: string, start: number, buckets: number): Recording {
+  return { key, start, buckets, before: stateOf(e) };
+}
+
+/**
+ * The segment a recording saw, when it is replayable: exactly one collection,
+ * of the generation the key named, and a quiet end (nothing in flight, nothing
+ * scheduled).
+ */
+export function finishRecording(
+  e: GcEngine,
+  recording: Recording,
+  end: number,
+  pauseNs: number,
+  /** live + garbage right after the collection, as the driver observed it. */
+  observedAtCollection: number,
+): Segment | undefined {
+  const b = recording.before;
+  const g = Number(recording.key.slice(0, recording.key.indexOf('|')));
+  if (e.collectionsTotal !== b.collections + 1 || e.scheduled || e.inflight.length > 0) return undefined;
+  const stats = e.stats.map((s, i) => {
+    const was = b.stats[i] ?? { collections: 0, collected: 0, uncollectable: 0 };
+    return {
+      collections: s.collections - was.collections,
+      collected: s.collected - was.collected,
+      uncollectable: s.uncollectable - was.uncollectable,
+    };
+  });
+  if ((stats[g]?.collections ?? 0) !== 1) return undefined;
+  const rings: { key: string; delta: number; group: RingGroup }[] = [];
+  for (const [key, group] of e.rings) {
+    const delta = group.count - (b.rings.get(key)?.count ?? 0);
+    if (delta !== 0) rings.push({ key, delta, group: { ...group, count: 0 } });
+  }
+  for (const [key, group] of b.rings) {
+    if (!e.rings.has(key)) rings.push({ key, delta: -group.count, group: { ...group, count: 0 } });
+  }
+  return {
+    iterations: end - recording.start,
+    generation: g,
+    count: [0, 1, 2].map((i) => (i <= g ? at(e.count, i) : at(e.count, i) - at(b.count, i))) as [
+      number,
+      number,
+      number,
+    ],
+    live: [0, 1, 2, PERMANENT].map((i) => (i <= g ? at(e.live, i) : at(e.live, i) - at(b.live, i))) as [
+      number,
+      number,
+      number,
+      number,
+    ],
+    freelists: { ...e.freelists },
+    rings,
+    stats,
+    clamps: e.clampEvents - b.clamps,
+    longLivedPending: e.longLivedPending - b.longLivedPending,
+    pauseNs,
+    observedDelta: observedAtCollection - b.total,
+    endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+  };
+}
+
+/**
+ * Applies a recorded segment to a state with its key. Returns live + garbage
+ * right after its collection, and the key of the state it leaves when that key
+ * is known without looking (see `endKey`).
+ */
+export function applySegment(
+  e: GcEngine,
+  s: Segment,
+  lastIteration: number,
+): { observed: number; next: string | undefined } {
+  const observed = e.liveTracked() + e.garbageTracked() + s.observedDelta;
+  for (let i = 0; i < 3; i++) e.count[i] = (i <= s.generation ? 0 : at(e.count, i)) + at(s.count, i);
+  for (let i = 0; i <= PERMANENT; i++) e.live[i] = (i <= s.generation ? 0 : at(e.live, i)) + at(s.live, i);
+  Object.assign(e.freelists, s.freelists);
+  for (const { key, delta, group } of s.rings) {
+    const existing = e.rings.get(key);
+    const count = (existing?.count ?? 0) + delta;
+    if (count === 0) e.rings.delete(key);
+    else if (existing) existing.count = count;
+    else e.rings.set(key, { ...group, count });
+  }
+  s.stats.forEach((d, i) => {
+    const stats = e.stats[i];
+    if (!stats) return;
+    stats.collections += d.collections;
+    stats.collected += d.collected;
+    stats.uncollectable += d.uncollectable;
+  });
+  e.clampEvents += s.clamps;
+  e.longLivedPending += s.longLivedPending;
+  e.collectionsTotal += 1;
+  e.iteration = lastIteration;
+  // A generation-0 key holds only the young state, which the segment set: it is the recorded
+  // end key whenever the collector would still pick generation 0 next.
+  return { observed, next: s.endKey !== undefined && nextGeneration(e) === 0 ? s.endKey : undefined };
+}
+
+/** Memo of segments by key, bounded. */
+export class SegmentMemo {
+  private readonly segments = new Map<string, Segment>();
+
+  get(key: string): Segment | undefined {
+    return this.segments.get(key);
+  }
+
+  set(key: string, segment: Segment): void {
+    if (this.segments.size >= MAX_SEGMENTS) this.segments.clear();
+    this.segments.set(key, segment);
+  }
+}
+
+function at(values: readonly number[], i: number): number {
+  return values[i] ?? 0;
+}
+
+function stateOf(e: GcEngine): EngineState {
+  const rings = new Map<string, RingGroup>();
+  for (const [key, group] of e.rings) rings.set(key, { ...group });
+  return {
+    count: [...e.count] as [number, number, number],
+    live: [...e.live] as [number, number, number, number],
+    rings,
+    stats: e.stats.map((s) => ({ ...s })),
+    clamps: e.clampEvents,
+    collections: e.collectionsTotal,
+    longLivedPending: e.longLivedPending,
+    total: e.liveTracked() + e.garbageTracked(),
+  };
+}
