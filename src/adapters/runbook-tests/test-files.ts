@@ -1,7 +1,7 @@
 /**
  * Finds runbook test files and everything a run needs from disk: each file validated against
  * `schemas/runbook-test.schema.json`, its runbook found (the folder above `tests/`, the
- * file's own folder, then RUNBOOKS_DIR) and validated, and the runbook's source positions
+ * file's own folder, else RUNBOOKS_DIR) and validated, and the runbook's source positions
  * kept so a failure can point at the runbook line of the check that decided.
  */
 import { basename, dirname } from 'node:path';
@@ -75,19 +75,23 @@ export function loadTestFiles(
     const doc = data as RunbookTestFile;
     const id = doc.runbook ?? basename(file).replace(TEST_FILE, '');
     const at = doc.runbook ? locate.at(['runbook']) : { line: 1, col: 1 };
-    const dirs = [dirname(file), runbooksDir];
-    if (basename(dirname(file)) === 'tests') dirs.unshift(dirname(dirname(file)));
+    // The runbook beside the tests wins; RUNBOOKS_DIR only serves tests kept away from any runbook.
+    const dirs =
+      basename(dirname(file)) === 'tests' ? [dirname(dirname(file)), dirname(file)] : [dirname(file)];
     let match: LoadedRunbook | undefined;
     let broken: Diagnostic[] = [];
-    for (const dir of [...new Set(dirs)]) {
+    let nearby = 0;
+    for (const dir of [...dirs, runbooksDir]) {
+      if (dir === runbooksDir && nearby > 0) break;
       const report = runbooksIn(dir);
       match = report.runbooks.find((r) => r.runbook.metadata.id === id);
       if (match) break;
+      nearby += report.runbooks.length + report.diagnostics.length;
       broken = broken.length > 0 ? broken : report.diagnostics;
     }
     if (!match) {
       fail(
-        `no valid runbook '${id}' in ${[...new Set(dirs)].join(', ')}${broken.length > 0 ? ` (${broken.length} problem(s) there: run 'gc-incident validate')` : ''}`,
+        `no valid runbook '${id}' in ${dirs.join(', ')}${broken.length > 0 ? ` (${broken.length} problem(s) there: run 'gc-incident validate')` : ''}`,
         'test/runbook-not-found',
         at,
       );
