@@ -10,6 +10,10 @@ import { formatDuration, parseDuration } from '../duration.js';
 import type { MetricsClient } from '../ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../runbook/types.js';
 import type { PlannedCase } from './compile.js';
+import { prefetchingClient } from './prefetch.js';
+
+/** Verification's re-check interval when the runbook gives none (as in walk and Slack). */
+const DEFAULT_INTERVAL_MS = 30_000;
 
 export interface Decider {
   readonly section: 'detection' | 'verification';
@@ -35,8 +39,16 @@ export async function runCase(
   startMs: number,
 ): Promise<CaseVerdict> {
   const datasource = runbook.datasource ?? DEFAULT_DATASOURCE;
+  const client =
+    plan.kind === 'verification'
+      ? prefetchingClient(metrics, {
+          startMs: startMs + plan.fromMs,
+          endMs: startMs + plan.untilMs,
+          stepMs: durationMs(runbook.verification.interval, DEFAULT_INTERVAL_MS),
+        })
+      : metrics;
   const evaluate = (check: Check, atMs: number) =>
-    evaluateCheck(check, inputs, metrics, new Date(startMs + atMs), datasource);
+    evaluateCheck(check, inputs, client, new Date(startMs + atMs), datasource);
   switch (plan.kind) {
     case 'detection': {
       const checks = runbook.detection.checks;
@@ -82,7 +94,7 @@ async function verify(
   const outcome = await waitUntilStable({
     stableForMs,
     deadlineMs: plan.untilMs - plan.fromMs,
-    intervalMs: durationMs(v.interval, 30_000),
+    intervalMs: durationMs(v.interval, DEFAULT_INTERVAL_MS),
     mode: v.mode ?? 'all',
     now: () => new Date(clock),
     sleep: async (ms) => {
