@@ -37,10 +37,12 @@ export async function runCase(
   inputs: Readonly<Record<string, string>>,
   metrics: MetricsClient,
   startMs: number,
+  /** Off only to show that prefetched rounds give the verdicts of one instant query per round. */
+  options: { prefetch?: boolean } = {},
 ): Promise<CaseVerdict> {
   const datasource = runbook.datasource ?? DEFAULT_DATASOURCE;
   const client =
-    plan.kind === 'verification'
+    plan.kind === 'verification' && options.prefetch !== false
       ? prefetchingClient(metrics, {
           startMs: startMs + plan.fromMs,
           endMs: startMs + plan.untilMs,
