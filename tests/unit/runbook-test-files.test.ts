@@ -115,3 +115,28 @@ describe('prefetching verification rounds', () => {
     expect(calls).toEqual(['range q 100000-160000/30', 'instant q 145000']);
   });
 });
+
+describe('test files that expand too far', () => {
+  it('are refused at the series that crosses the cap, before anything runs', async () => {
+    const { compileTestFile, MAX_SAMPLES_PER_FILE } = await import('../../src/core/runbook-tests/compile.js');
+    const { loadYaml } = await import('../../src/core/yaml/load-yaml.js');
+    const { shippedRunbook } = await import('../helpers/engine.js');
+    const series = Array.from(
+      { length: 12 },
+      (_, i) => `      - series: 'up{i="${i}"}'\n        values: '0+1x99999'\n`,
+    ).join('');
+    const text = `tests:\n  - inputs: { job: api }\n    input_series:\n${series}    cases:\n      - name: c\n        detection: fires\n        eval_time: 1m\n`;
+    const loaded = loadYaml('big.test.yaml', new TextEncoder().encode(text));
+    if (!loaded.ok) throw new Error('fixture does not parse');
+    const out = compileTestFile(
+      loaded.value.data as never,
+      shippedRunbook('gc-thrash-allocation-churn'),
+      'big.test.yaml',
+      loaded.value.locate,
+    );
+    expect(MAX_SAMPLES_PER_FILE).toBe(1_000_000);
+    expect(out.diagnostics).toEqual([
+      expect.objectContaining({ rule: 'test/too-many-samples', line: 4 + 2 * 10 + 1, col: 17 }),
+    ]);
+  });
+});

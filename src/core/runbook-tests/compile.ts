@@ -34,6 +34,8 @@ export interface CompiledGroup {
 }
 
 const DEFAULT_INTERVAL_MS = 60_000;
+/** Samples one file may expand to (promtool's notation makes a few bytes into many samples). */
+export const MAX_SAMPLES_PER_FILE = 1_000_000;
 
 export function compileTestFile(
   doc: RunbookTestFile,
@@ -57,6 +59,7 @@ export function compileTestFile(
   const checkIds = new Set([...runbook.detection.checks, ...runbook.verification.checks].map((c) => c.id));
   const deadlineMs = verificationDeadlineMs(runbook);
   const groups: CompiledGroup[] = [];
+  let samples = 0;
   doc.tests.forEach((group, gi) => {
     const at = (...rest: (string | number)[]) => ['tests', gi, ...rest];
     const intervalMs = ms(group.interval, at('interval'), fileInterval);
@@ -77,6 +80,17 @@ export function compileTestFile(
       if (!labels.ok) problem(at('input_series', si, 'series'), 'test/series', labels.reason);
       if (!values.ok) problem(at('input_series', si, 'values'), 'test/values', values.reason);
       if (labels.ok && values.ok) {
+        samples += values.value.length;
+        if (samples > MAX_SAMPLES_PER_FILE) {
+          // Said once, at the series that crosses the cap.
+          if (samples - values.value.length <= MAX_SAMPLES_PER_FILE)
+            problem(
+              at('input_series', si, 'values'),
+              'test/too-many-samples',
+              `the file expands to more than ${MAX_SAMPLES_PER_FILE} samples; use fewer or shorter series`,
+            );
+          return;
+        }
         series.push({ labels: labels.value, values: values.value });
         longest = Math.max(longest, values.value.length);
       }
