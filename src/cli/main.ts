@@ -15,6 +15,7 @@ import { rulesCommand } from './commands/rules.js';
 import { runbooksCommand } from './commands/runbooks.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
+import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { walkCommand } from './commands/walk.js';
 import { type CliIo, EXIT, processIo } from './io.js';
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     serveCommand(io, done),
     exportCommand(io, done),
     drillCommand(io, done),
+    testCommand(io, done),
   ]) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     command.showHelpAfterError('(run with --help for usage)');

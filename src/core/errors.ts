@@ -31,6 +31,8 @@ export const ErrorCodes = {
   INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
   ACTION_NOT_CONFIGURED: 'A runbook names an HTTP action that HTTP_ACTIONS_FILE does not define.',
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
+  PROMETHEUS_NOT_INSTALLED:
+    "`gc-incident test` needs promtool and prometheus (Debian's prometheus package) on PATH to evaluate runbook checks.",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -39,6 +39,7 @@ describe('bin/gc-incident.js', () => {
     'query',
     'check',
     'rules',
+    'test',
   ])('%s --help works', (command) => {
     const r = run(command, '--help');
     expect(r.status).toBe(0);

@@ -15,5 +15,6 @@ export function loadBundledSchemas(): object[] {
     'datasources.schema.json',
     'http-actions.schema.json',
     'postmortem.schema.json',
+    'runbook-test.schema.json',
   ].map((name) => JSON.parse(readFileSync(packagePath('schemas', name), 'utf8')) as object);
 }

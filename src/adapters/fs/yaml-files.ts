@@ -10,9 +10,17 @@ export interface FoundFiles {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
+/** Runbook test files (`gc-incident test`) live beside runbooks but are not runbooks. */
+export const TEST_FILE = /\.test\.ya?ml$/i;
 
-/** Expands files and folders (recursively) into a sorted list of YAML files. */
-export function findYamlFiles(paths: readonly string[]): FoundFiles {
+/**
+ * Expands files and folders (recursively) into a sorted list of YAML files; folders yield
+ * runbook test files only when `kind` is 'tests', and only those.
+ */
+export function findYamlFiles(
+  paths: readonly string[],
+  kind: 'documents' | 'tests' = 'documents',
+): FoundFiles {
   const files = new Set<string>();
   const problems: Diagnostic[] = [];
   for (const given of paths) {
@@ -31,7 +39,7 @@ export function findYamlFiles(paths: readonly string[]): FoundFiles {
       continue;
     }
     if (stat.isDirectory()) {
-      for (const file of walk(given)) files.add(file);
+      for (const file of walk(given)) if (TEST_FILE.test(file) === (kind === 'tests')) files.add(file);
     } else {
       files.add(given);
     }

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
+import { untestedWarnings } from '../../adapters/runbook-tests/untested.js';
 import { readConfig } from '../../config.js';
+import { sortDiagnostics } from '../../core/diagnostics.js';
 import { buildValidationContext } from '../context.js';
 import {
   DIAGNOSTIC_FORMATS,
@@ -40,7 +42,10 @@ Examples:
         const targets = paths.length > 0 ? paths : [config.runbooksDir];
         const { context, problems } = buildValidationContext(config, options.datasource, io.env);
         const report = validateRunbookPaths(targets, context);
-        const diagnostics = [...problems, ...report.diagnostics];
+        const diagnostics = [
+          ...problems,
+          ...sortDiagnostics([...report.diagnostics, ...untestedWarnings(report.runbooks)]),
+        ];
         if (report.files.length === 0 && problems.length === 0 && report.diagnostics.length === 0) {
           io.stderr(`no YAML files found in ${targets.join(', ')}\n`);
           done(EXIT.PROBLEMS);
@@ -51,7 +56,8 @@ Examples:
         if (options.format === 'text' && !(options.quiet && diagnostics.length === 0)) {
           io.stderr(summaryLine(diagnostics, report.files.length));
         }
-        done(diagnostics.length > 0 ? EXIT.PROBLEMS : EXIT.OK);
+        // Warnings (runbook/untested) are shown but leave a valid runbook's exit code at 0.
+        done(diagnostics.some((d) => d.severity === 'error') ? EXIT.PROBLEMS : EXIT.OK);
       },
     );
 }
