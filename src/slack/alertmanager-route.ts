@@ -295,7 +295,11 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
         folded,
         unknown: unknown.map((a) => a.labels.alertname ?? a.fingerprint),
         blocked: blocked.map((b) => ({ alert: b.alertname, problem: b.problem, start: b.startLine })),
-        notOpened: overflow.map((p) => p.service ?? p.key),
+        notOpened: overflow.map((p) =>
+          Object.entries(p.inputs)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        ),
         failed,
         ...(parsed.payload.truncatedAlerts > 0 ? { truncatedAlerts: parsed.payload.truncatedAlerts } : {}),
       });
