@@ -207,7 +207,11 @@ describe('POST /alertmanager', () => {
 
   it('two services alerting in one group open two incidents, each with its own job and thread', async () => {
     const group = '{}:{alertname="PythonGCThrash", service="two"}';
-    const body = payload(firing, { runbook_id: 'gc-thrash-allocation-churn', service: 'two' }, group) as {
+    const body = payload(
+      firing,
+      { runbook_id: 'gc-thrash-allocation-churn', service: 'two' },
+      group,
+    ) as unknown as {
       alerts: { labels: Record<string, string>; fingerprint: string }[];
     };
     const [a] = body.alerts as [{ labels: Record<string, string>; fingerprint: string }];

@@ -15,10 +15,19 @@ function collectInput(value: string, previous: Record<string, string>): Record<s
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
+function collectThreshold(value: string, previous: Record<string, number>): Record<string, number> {
+  const at = value.indexOf('=');
+  const threshold = Number(value.slice(at + 1));
+  if (at <= 0 || value.slice(at + 1).trim() === '' || !Number.isFinite(threshold))
+    throw new GcIncidentError('USAGE', `--threshold takes check-id=number (got '${value}')`);
+  return { ...previous, [value.slice(0, at)]: threshold };
+}
+
 interface RulesOptions {
   runbookUrl?: string;
   for?: string;
   input: Record<string, string>;
+  threshold: Record<string, number>;
 }
 
 export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
@@ -36,6 +45,12 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       '--input <name=value>',
       'value of an input that is not per service, instead of its default (repeatable)',
       collectInput,
+      {},
+    )
+    .option(
+      '--threshold <check=number>',
+      "a check's threshold instead of the runbook's, for a lab whose machine is not production (repeatable)",
+      collectThreshold,
       {},
     )
     .addHelpText(
@@ -65,7 +80,12 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       io.stdout(
         alertRulesFile(
           report.runbooks.map((r) => r.runbook),
-          { runbookUrl: runbookUrl ?? RELATIVE_RUNBOOK_URL, holdFor: options.for, inputs: options.input },
+          {
+            runbookUrl: runbookUrl ?? RELATIVE_RUNBOOK_URL,
+            holdFor: options.for,
+            inputs: options.input,
+            thresholds: options.threshold,
+          },
         ),
       );
       done(EXIT.OK);

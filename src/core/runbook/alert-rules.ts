@@ -20,6 +20,8 @@ export interface RuleOptions {
   readonly holdFor?: string | undefined;
   /** Values for inputs that are not per service, instead of their defaults. */
   readonly inputs?: Readonly<Record<string, string>> | undefined;
+  /** Thresholds by check id instead of the runbook's (a lab machine is not the production service). */
+  readonly thresholds?: Readonly<Record<string, number>> | undefined;
 }
 
 /** An input filled from an alert label, and the series label its queries match it on. */
@@ -85,7 +87,7 @@ function by(labels: readonly string[]): string {
 export function checkCondition(runbook: Runbook, check: Check, options: RuleOptions): string {
   const keep = seriesLabels(runbook).map((l) => l.seriesLabel);
   const query = keepLabels(resolveTemplate(runbook, check.query.trim(), options), keep);
-  const t = check.threshold;
+  const t = options.thresholds?.[check.id] ?? check.threshold;
   switch (check.reduce ?? 'any') {
     case 'any':
       return `(${query}) ${check.operator} ${t}`;
