@@ -49,6 +49,8 @@ export async function startPrometheus(
     basicAuth?: { user: string; password: string };
     ruleFiles?: string[];
     alertmanager?: string;
+    /** Scrape jobs by name instead of the one `gcsvc` job over `targets`. */
+    jobs?: Record<string, string[]>;
   } = {},
 ): Promise<Running> {
   const port = await freePort();
@@ -60,8 +62,15 @@ export async function startPrometheus(
       ? `alerting: { alertmanagers: [ { static_configs: [ { targets: ['${options.alertmanager}'] } ] } ] }`
       : '',
     'scrape_configs:',
-    '  - job_name: gcsvc',
-    `    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]`,
+    ...(options.jobs
+      ? Object.entries(options.jobs).flatMap(([job, jobTargets]) => [
+          `  - job_name: ${job}`,
+          `    static_configs: [ { targets: [${jobTargets.map((t) => `'${t}'`).join(', ')}] } ]`,
+        ])
+      : [
+          '  - job_name: gcsvc',
+          `    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]`,
+        ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const args = [
