@@ -47,9 +47,9 @@ describe('alert rules per service', () => {
     expect(seriesLabels(runbook)).toEqual([{ input: 'job', seriesLabel: 'job', alertLabel: 'job' }]);
     const rule = alertRule(runbook, { runbookUrl: 'https://rb.example/{id}' });
     expect(rule.expr).toBe(
-      '(max by (job) (max by (job) (rate(python_gc_collections_total{job=~".+",generation="0"}[5m]))) > 50)' +
+      '(max by (job) (rate(python_gc_collections_total{job=~".+",generation="0"}[5m])) > 50)' +
         ' and on (job) ' +
-        '(max by (job) (max by (job) (rate(process_cpu_seconds_total{job=~".+"}[5m]))) > 0.7)',
+        '(max by (job) (rate(process_cpu_seconds_total{job=~".+"}[5m])) > 0.7)',
     );
     expect(rule.labels).toEqual({ severity: 'sev3', runbook_id: 'gc-thrash-allocation-churn' });
     expect(rule.for).toBe('600s');

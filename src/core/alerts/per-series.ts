@@ -92,3 +92,9 @@ export function keepLabels(query: string, keep: readonly string[]): string {
   for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.to);
   return out;
 }
+
+/** Whether the whole query is one aggregation (then, kept per service, it has one series per service). */
+export function isWholeAggregation(query: string): boolean {
+  const top = parser.parse(query).topNode.firstChild;
+  return top?.type.name === 'AggregateExpr' && top.from === 0 && top.to === query.trimEnd().length;
+}

@@ -8,7 +8,7 @@
  * Other inputs take their defaults (or a value given for a lab).
  */
 import { stringify } from 'yaml';
-import { keepLabels } from '../alerts/per-series.js';
+import { isWholeAggregation, keepLabels } from '../alerts/per-series.js';
 import { parseDuration } from '../duration.js';
 import { renderQuery } from '../incident/render-query.js';
 import type { Check, Runbook } from './types.js';
@@ -88,6 +88,9 @@ export function checkCondition(runbook: Runbook, check: Check, options: RuleOpti
   const keep = seriesLabels(runbook).map((l) => l.seriesLabel);
   const query = keepLabels(resolveTemplate(runbook, check.query.trim(), options), keep);
   const t = options.thresholds?.[check.id] ?? check.threshold;
+  // An aggregation kept by the service labels has one series per service already: reducing it
+  // again per service changes nothing, so the rule stays readable.
+  if (keep.length > 0 && isWholeAggregation(query)) return `${query} ${check.operator} ${t}`;
   switch (check.reduce ?? 'any') {
     case 'any':
       return `(${query}) ${check.operator} ${t}`;
