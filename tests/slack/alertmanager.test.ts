@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GcIncidentError } from '../../src/core/errors.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { REPO } from '../helpers/runbooks.js';
 import { SlackHarness } from '../helpers/slack-app.js';
@@ -256,5 +257,33 @@ describe('POST /alertmanager', () => {
     await post(body);
     expect(h.api.messages.length).toBe(before + 1);
     expect((await h.store.list({ limit: 1000 })).length).toBe(count);
+  });
+
+  it('a store outage answers 503 so Alertmanager retries, tells the channel once, and the retry opens the incident', async () => {
+    const group = '{}:{alertname="PythonGCThrash", job="outage"}';
+    const body = payload(firing, { runbook_id: 'gc-thrash-allocation-churn', job: 'outage' }, group);
+    // The incident store goes away (the error the SQLite and PostgreSQL stores raise).
+    const store = h.store as unknown as { findIdempotent: (key: string) => Promise<unknown> };
+    const real = store.findIdempotent;
+    store.findIdempotent = async () => {
+      throw new GcIncidentError('STORE_UNAVAILABLE', 'the incident store is unavailable');
+    };
+    const before = h.api.messages.length;
+    try {
+      expect((await post(body)).status).toBe(503);
+      expect((await post(body)).status).toBe(503);
+    } finally {
+      store.findIdempotent = real;
+    }
+    const notices = h.api.messages.slice(before);
+    expect(notices).toHaveLength(1);
+    expect(JSON.stringify(notices[0]?.blocks)).toContain('Alertmanager retries the notification');
+    expect(JSON.stringify(notices[0]?.blocks)).toContain(
+      '/gc-incident start gc-thrash-allocation-churn job=outage',
+    );
+    // Alertmanager's retry, with the store back, opens the incident.
+    const retried = await post(body);
+    expect(retried.status).toBe(200);
+    expect(retried.body.opened).toHaveLength(1);
   });
 });
