@@ -3,6 +3,7 @@
  * Every variable here is listed in the README's configuration table.
  */
 import { validate as validateCron } from 'node-cron';
+import { runbookUrlTemplate } from './core/alerts/runbook-url.js';
 import { GcIncidentError } from './core/errors.js';
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   readonly datasourcesFile: string | undefined;
   /** Base URL of the `default` datasource when no datasources file defines one. */
   readonly prometheusUrl: string | undefined;
+  /** Absolute `runbook_url` template of generated alert rules (`{id}`), from RUNBOOK_BASE_URL. */
+  readonly runbookUrl: string | undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -35,6 +38,7 @@ export const ENVIRONMENT_VARIABLES = [
   'DIGEST_TIMEZONE',
   'ALERTMANAGER_TOKEN',
   'ALERTMANAGER_CHANNEL',
+  'RUNBOOK_BASE_URL',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -50,7 +54,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     runbooksDir: nonEmpty(env.RUNBOOKS_DIR) ?? './runbooks',
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
+    runbookUrl: optionalRunbookUrl(nonEmpty(env.RUNBOOK_BASE_URL)),
   });
+}
+
+function optionalRunbookUrl(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : runbookUrlTemplate(value, 'RUNBOOK_BASE_URL');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -30,6 +30,8 @@ export const ErrorCodes = {
   METRICS_UNAVAILABLE: 'No metrics datasource is configured or reachable for a query or check step.',
   INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
   ACTION_NOT_CONFIGURED: 'A runbook names an HTTP action that HTTP_ACTIONS_FILE does not define.',
+  ALERT_RULE_UNSUPPORTED:
+    "A runbook's detection query cannot become a per-service alert rule (it removes the service label with without or ignoring).",
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
   PROMETHEUS_NOT_INSTALLED:
     "`gc-incident test` needs promtool and prometheus (Debian's prometheus package) on PATH to evaluate runbook checks.",

@@ -2,22 +2,44 @@
  * POST /alertmanager: Alertmanager's webhook, beside Slack's endpoint. A bearer
  * token (ALERTMANAGER_TOKEN) protects it; every answer is a clear HTTP status
  * with a JSON body, and a log line; nothing a sender does can crash the app.
+ *
+ * Never silent: alerts that cannot open an incident are posted once (per group, service
+ * and episode) to the runbook's channel or ALERTMANAGER_CHANNEL with the line that opens
+ * it by hand. The status tells Alertmanager to retry only when retrying can help
+ * (Alertmanager retries 5xx and gives up on 4xx): a store or Slack outage is 503; a
+ * missing label is 200 once people were told, 422 when nobody could be.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MIMEType } from 'node:util';
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
-import { parseAlertmanagerPayload, planAlertGroup } from '../core/alerts/alertmanager.js';
+import {
+  type AlertGroupPlan,
+  type BlockedAlerts,
+  parseAlertmanagerPayload,
+  planAlertGroup,
+  startLine,
+} from '../core/alerts/alertmanager.js';
+import { isGcIncidentError } from '../core/errors.js';
+import { resolveInputs } from '../core/incident/inputs.js';
+import { blockedAlertMessage, foldedAlertsMessage, refusedNotificationMessage } from './alert-notices.js';
+import type { SlackGateway } from './gateway.js';
 import { describeError, type IncidentFlow, userMessage } from './incident-flow.js';
 
-const MAX_BODY = 1024 * 1024;
+/** Alertmanager sends a whole group in one body; 10,000 alerts take about 11 MiB. */
+export const MAX_BODY = 32 * 1024 * 1024;
+/** Incidents one notification may open; the group's other services get one notice. */
+export const MAX_INCIDENTS_PER_NOTIFICATION = 20;
 
 export interface AlertmanagerRouteDeps {
   readonly token: string | undefined;
   readonly defaultChannel: string | undefined;
   readonly flow: IncidentFlow;
   readonly runbooks: RunbookLibrary;
+  readonly slack: Pick<SlackGateway, 'post'>;
   readonly logger: Logger;
+  readonly maxBody?: number;
 }
 
 function answer(
@@ -36,19 +58,111 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The media type proper (`application/json; charset=utf-8` yes, `text/plain; x=application/json` no). */
+export function isJsonMediaType(header: string | undefined): boolean {
+  if (!header) return false;
+  try {
+    return new MIMEType(header).essence === 'application/json';
+  } catch {
+    return false;
+  }
+}
+
+/** The body, read as it streams in; undefined as soon as it passes `max` bytes. */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
+    if (size > max) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
+/** Whether Alertmanager retrying the notification can help (an outage), or not (a missing label). */
+function retryable(error: unknown): boolean {
+  if (isGcIncidentError(error))
+    return (
+      error.code === 'STORE_UNAVAILABLE' || error.code === 'CONFLICT' || error.code.startsWith('METRICS_')
+    );
+  return true;
+}
+
+function inputProblem(
+  runbook: Parameters<typeof resolveInputs>[0],
+  inputs: Readonly<Record<string, string>>,
+) {
+  try {
+    resolveInputs(runbook, inputs);
+    return undefined;
+  } catch (error) {
+    if (isGcIncidentError(error) && error.code === 'INPUT_INVALID') return error.message;
+    throw error;
+  }
+}
+
 export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
   const log = deps.logger.child({ component: 'alertmanager' });
+  const maxBody = deps.maxBody ?? MAX_BODY;
+  // Notices already in Slack; the keyed post finds older ones after a restart or on a replica.
+  const noticed = new Set<string>();
+  let refusedNoticeAt = Number.NEGATIVE_INFINITY;
+
+  /** Posts a notice once per key; false when Slack could not be told (then a retry can help). */
+  async function notice(
+    channel: string | undefined,
+    key: string,
+    message: Parameters<SlackGateway['post']>[1],
+  ) {
+    if (!channel) return false;
+    if (noticed.has(key)) return true;
+    try {
+      await deps.slack.post(channel, message, undefined, { key, lookup: true });
+      if (noticed.size > 10_000) noticed.clear();
+      noticed.add(key);
+      return true;
+    } catch (error) {
+      log.warn({ channel, err: describeError(error) }, 'could not post the alert notice to Slack');
+      return false;
+    }
+  }
+
+  const channelOf = (blocked: BlockedAlerts) =>
+    blocked.runbook?.metadata.owner.slackChannel || deps.defaultChannel;
+
+  async function refuseTooLarge(res: ServerResponse): Promise<void> {
+    const reason = `its body is larger than ${maxBody} bytes`;
+    log.warn({ maxBody }, 'Alertmanager notification refused: too large');
+    // Once per ten minutes: Alertmanager's retries of the same body must not flood the channel.
+    if (Date.now() - refusedNoticeAt > 600_000 && deps.defaultChannel) {
+      refusedNoticeAt = Date.now();
+      await notice(
+        deps.defaultChannel,
+        `alertmanager:too-large:${refusedNoticeAt}`,
+        refusedNotificationMessage(reason),
+      );
+    }
+    answer(res, 413, {
+      error: `the body is larger than ${maxBody} bytes; set max_alerts in the webhook config`,
+    });
+  }
+
+  async function open(plan: AlertGroupPlan) {
+    const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel);
+    const card = outcome.incident.card;
+    if (plan.alerts.length > 1 && card) {
+      // Say in the thread which alerts this incident stands for.
+      await deps.slack
+        .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
+          key: `${plan.key}:folded`,
+          lookup: true,
+        })
+        .catch((error) => log.warn({ err: describeError(error) }, 'could not list the folded alerts'));
+    }
+    return outcome;
+  }
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!deps.token) {
@@ -70,11 +184,15 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
           { 'www-authenticate': 'Bearer' },
         );
       }
-      if (!/application\/json/i.test(req.headers['content-type'] ?? '')) {
+      if (!isJsonMediaType(req.headers['content-type'])) {
         return answer(res, 415, { error: 'send application/json (Alertmanager webhook payload)' });
       }
-      const raw = await readBody(req);
-      if (!raw) return answer(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` });
+      if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+        req.resume();
+        return await refuseTooLarge(res);
+      }
+      const raw = await readBody(req, maxBody);
+      if (!raw) return await refuseTooLarge(res);
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -87,23 +205,23 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
         log.warn({ problem: parsed.problem }, 'Alertmanager notification refused');
         return answer(res, 422, { error: parsed.problem });
       }
-      const { plans, unknown } = planAlertGroup(parsed.payload, deps.runbooks.list());
-      for (const alert of unknown) {
-        log.warn(
-          { alertname: alert.labels.alertname, fingerprint: alert.fingerprint },
-          "no runbook for this alert (runbook_id label, or the alert name in a runbook's metadata.alerts)",
-        );
-      }
+      const { plans, blocked, unknown } = planAlertGroup(parsed.payload, deps.runbooks.list(), inputProblem);
       const opened: string[] = [];
       const existing: string[] = [];
       const resolved: string[] = [];
+      const folded: Record<string, string[]> = {};
       const failed: { runbook: string; error: string }[] = [];
+      let retry = false;
+      let untold = false;
+      const firingPlans = plans.filter((p) => p.alerts.some((a) => a.status === 'firing'));
+      const overflow = firingPlans.slice(MAX_INCIDENTS_PER_NOTIFICATION);
       for (const plan of plans) {
+        if (overflow.includes(plan)) continue;
         try {
-          const firing = plan.alerts.some((a) => a.status === 'firing');
-          if (firing) {
-            const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel);
+          if (firingPlans.includes(plan)) {
+            const outcome = await open(plan);
             (outcome.opened ? opened : existing).push(outcome.incident.id);
+            folded[outcome.incident.id] = plan.alerts.map((a) => a.fingerprint);
           } else {
             const incident = await deps.flow.alertResolved(plan);
             if (incident) resolved.push(incident.id);
@@ -114,7 +232,43 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
             'alert group not handled',
           );
           failed.push({ runbook: plan.runbook.metadata.id, error: userMessage(error) });
+          const canRetry = retryable(error);
+          retry ||= canRetry;
+          const alertname = plan.alerts[0]?.labels.alertname ?? plan.runbook.metadata.id;
+          const asBlocked: BlockedAlerts = {
+            alerts: plan.alerts,
+            alertname,
+            runbook: plan.runbook,
+            problem: userMessage(error),
+            startLine: startLine(plan.runbook.metadata.id, plan.inputs, [], plan.service),
+            key: `${plan.key}:failed`,
+          };
+          const told = await notice(
+            channelOf(asBlocked),
+            asBlocked.key,
+            blockedAlertMessage(asBlocked, canRetry ? `${userMessage(error)}.` : undefined),
+          );
+          untold ||= !told;
         }
+      }
+      if (overflow.length > 0) {
+        const alerts = overflow.flatMap((p) => p.alerts);
+        const first = overflow[0] as AlertGroupPlan;
+        const over: BlockedAlerts = {
+          alerts,
+          alertname: first.alerts[0]?.labels.alertname ?? first.runbook.metadata.id,
+          runbook: first.runbook,
+          problem: `this notification names ${firingPlans.length} services; at most ${MAX_INCIDENTS_PER_NOTIFICATION} incidents open per notification, so ${overflow.length} more did not (group alerts by job in Alertmanager, or open them by hand)`,
+          startLine: startLine(first.runbook.metadata.id, first.inputs, [], first.service),
+          key: `alertmanager:${parsed.payload.groupKey}:overflow:${first.key}`,
+        };
+        untold ||= !(await notice(channelOf(over), over.key, blockedAlertMessage(over)));
+      }
+      for (const b of blocked) {
+        const told = await notice(channelOf(b), b.key, blockedAlertMessage(b));
+        untold ||= !told;
+        // A channel exists but Slack did not take the notice: a retry can tell people later.
+        if (!told && channelOf(b)) retry = true;
       }
       log.info(
         {
@@ -123,16 +277,29 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
           opened,
           existing,
           resolved,
-          unknown: unknown.length,
+          blocked: blocked.map((b) => ({ alert: b.alertname, problem: b.problem })),
+          overflow: overflow.length,
         },
         'Alertmanager notification',
       );
-      const status = failed.length > 0 && opened.length + existing.length + resolved.length === 0 ? 422 : 200;
+      const handled = opened.length + existing.length + resolved.length;
+      const status = retry
+        ? 503
+        : (failed.length > 0 || blocked.length > 0) && untold && handled === 0
+          ? 422
+          : 200;
       return answer(res, status, {
         opened,
         existing,
         resolved,
+        folded,
         unknown: unknown.map((a) => a.labels.alertname ?? a.fingerprint),
+        blocked: blocked.map((b) => ({ alert: b.alertname, problem: b.problem, start: b.startLine })),
+        notOpened: overflow.map((p) =>
+          Object.entries(p.inputs)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        ),
         failed,
         ...(parsed.payload.truncatedAlerts > 0 ? { truncatedAlerts: parsed.payload.truncatedAlerts } : {}),
       });

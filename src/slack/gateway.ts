@@ -88,6 +88,12 @@ export function explainSlackError(error: string): string {
   }
 }
 
+/** Where the bot cannot join by itself (a private channel): who must invite it, and where. */
+export function notInChannelExplanation(channel: string): string {
+  const where = /^[CG][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : channel;
+  return `I am not a member of ${where} and cannot join it by myself (a private channel). Someone in it must type \`/invite @gc-incident\` there; then try again.`;
+}
+
 function errorCodeOf(error: unknown): string {
   const e = error as { data?: { error?: string }; code?: string; message?: string };
   if (e?.data?.error) return e.data.error;
@@ -118,33 +124,47 @@ export class WebSlackGateway implements SlackGateway {
     }
   }
 
+  /**
+   * Runs a call that needs the bot in `channel`. On `not_in_channel` the bot joins (a public
+   * channel: channels:join) and tries once more; where it cannot join (a private channel) the
+   * error says who must invite it where, for the person or DM that reports it.
+   */
+  private async inChannel<T>(channel: string, method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.call(method, fn);
+    } catch (error) {
+      if (!(error instanceof SlackApiError) || error.error !== 'not_in_channel') throw error;
+    }
+    try {
+      await this.call('conversations.join', () => this.client.conversations.join({ channel }));
+    } catch (error) {
+      const code = error instanceof SlackApiError ? error.error : 'unknown_error';
+      this.logger.warn(
+        { channel, error: code },
+        'cannot join the channel by itself; someone must invite the bot',
+      );
+      throw new SlackApiError(method, 'not_in_channel', notInChannelExplanation(channel));
+    }
+    return this.call(method, fn);
+  }
+
   async post(channel: string, message: SlackMessage, threadTs?: string, options: PostOptions = {}) {
     if (options.key && options.lookup) {
       const found = await this.findPosted(channel, options.key, threadTs);
       if (found) return found;
     }
     const send = () =>
-      this.call('chat.postMessage', () =>
-        this.client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          ...(options.key
-            ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: options.key } } }
-            : {}),
-          unfurl_links: false,
-        }),
-      );
-    let result: Awaited<ReturnType<typeof send>>;
-    try {
-      result = await send();
-    } catch (error) {
-      // In a public channel the bot can join by itself (channels:join) and try once more.
-      if (!(error instanceof SlackApiError) || error.error !== 'not_in_channel') throw error;
-      await this.call('conversations.join', () => this.client.conversations.join({ channel }));
-      result = await send();
-    }
+      this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(options.key
+          ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: options.key } } }
+          : {}),
+        unfurl_links: false,
+      });
+    const result = await this.inChannel(channel, 'chat.postMessage', send);
     return { channel: result.channel ?? channel, ts: String(result.ts) };
   }
 
@@ -160,7 +180,7 @@ export class WebSlackGateway implements SlackGateway {
   ): Promise<{ channel: string; ts: string } | undefined> {
     try {
       const result = threadTs
-        ? await this.call('conversations.replies', () =>
+        ? await this.inChannel(channel, 'conversations.replies', () =>
             this.client.conversations.replies({
               channel,
               ts: threadTs,
@@ -168,7 +188,7 @@ export class WebSlackGateway implements SlackGateway {
               limit: 200,
             }),
           )
-        : await this.call('conversations.history', () =>
+        : await this.inChannel(channel, 'conversations.history', () =>
             this.client.conversations.history({ channel, include_all_metadata: true, limit: 100 }),
           );
       const found = result.messages?.find(
@@ -191,13 +211,13 @@ export class WebSlackGateway implements SlackGateway {
   }
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    await this.call('chat.update', () =>
+    await this.inChannel(channel, 'chat.update', () =>
       this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
     );
   }
 
   async ephemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
-    await this.call('chat.postEphemeral', () =>
+    await this.inChannel(channel, 'chat.postEphemeral', () =>
       this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks }),
     );
   }
@@ -218,7 +238,7 @@ export class WebSlackGateway implements SlackGateway {
     file: { filename: string; title: string; content: Buffer },
   ) {
     const common = { file: file.content, filename: file.filename, title: file.title };
-    await this.call('files.uploadV2', () =>
+    await this.inChannel(channel, 'files.uploadV2', () =>
       threadTs
         ? this.client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, ...common })
         : this.client.files.uploadV2({ channel_id: channel, ...common }),

@@ -203,6 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     defaultChannel: config.alertmanagerChannel,
     flow,
     runbooks,
+    slack,
     logger,
   });
   // First of the middleware: a request is recorded before any listener can ack it.

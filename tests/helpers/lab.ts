@@ -49,6 +49,8 @@ export async function startPrometheus(
     basicAuth?: { user: string; password: string };
     ruleFiles?: string[];
     alertmanager?: string;
+    /** Scrape jobs by name instead of the one `gcsvc` job over `targets`. */
+    jobs?: Record<string, string[]>;
   } = {},
 ): Promise<Running> {
   const port = await freePort();
@@ -60,8 +62,15 @@ export async function startPrometheus(
       ? `alerting: { alertmanagers: [ { static_configs: [ { targets: ['${options.alertmanager}'] } ] } ] }`
       : '',
     'scrape_configs:',
-    '  - job_name: gcsvc',
-    `    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]`,
+    ...(options.jobs
+      ? Object.entries(options.jobs).flatMap(([job, jobTargets]) => [
+          `  - job_name: ${job}`,
+          `    static_configs: [ { targets: [${jobTargets.map((t) => `'${t}'`).join(', ')}] } ]`,
+        ])
+      : [
+          '  - job_name: gcsvc',
+          `    static_configs: [ { targets: [${targets.map((t) => `'${t}'`).join(', ')}], labels: { service: demo } } ]`,
+        ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const args = [
@@ -70,6 +79,8 @@ export async function startPrometheus(
     `--web.listen-address=127.0.0.1:${port}`,
     `--web.external-url=http://127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=1h',
+    // Firing alerts reach Alertmanager within a second instead of after the default minute.
+    ...(options.alertmanager ? ['--rules.alert.resend-delay=1s'] : []),
   ];
   if (options.basicAuth) {
     const hash = execFileSync(

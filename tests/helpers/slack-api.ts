@@ -40,6 +40,8 @@ export class FakeSlackApi {
   readonly responses: { url: string; body: Json }[] = [];
   /** Channels that exist; the bot is a member of those marked true. */
   readonly channels = new Map<string, boolean>();
+  /** Channels the bot cannot join by itself (private): conversations.join refuses, as Slack does. */
+  readonly privateChannels = new Set<string>();
   readonly groups = new Map<string, { handle: string; users: string[] }>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
@@ -273,6 +275,8 @@ export class FakeSlackApi {
         return { ok: true, messages: thread.map((m) => this.asHistory(m, body)), has_more: false };
       }
       case 'chat.update': {
+        const notIn = this.channelProblem(body.channel);
+        if (notIn) return { ok: false, error: notIn };
         const stored = this.message(String(body.channel), String(body.ts));
         if (!stored) return { ok: false, error: 'message_not_found' };
         const violations = messageViolations(body);
@@ -297,6 +301,8 @@ export class FakeSlackApi {
       case 'conversations.join': {
         if (typeof body.channel !== 'string' || !this.channels.has(body.channel))
           return { ok: false, error: 'channel_not_found' };
+        if (this.privateChannels.has(body.channel))
+          return { ok: false, error: 'method_not_supported_for_channel_type' };
         this.channels.set(body.channel, true);
         return { ok: true, channel: { id: body.channel } };
       }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GcIncidentError } from '../../src/core/errors.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { REPO } from '../helpers/runbooks.js';
 import { SlackHarness } from '../helpers/slack-app.js';
@@ -171,8 +172,13 @@ describe('POST /alertmanager', () => {
 
   it('unknown alerts, malformed payloads and wrong tokens get clear answers and change nothing', async () => {
     const count = (await h.store.list({ limit: 1000 })).length;
+    // No runbook claims it and no ALERTMANAGER_CHANNEL is set: nobody can be told, and a retry
+    // cannot help, so Alertmanager gets a 4xx (it logs it and does not retry).
     const unknown = await post(payload(firing, { alertname: 'DiskFull' }, '{}:{alertname="DiskFull"}'));
-    expect(unknown).toMatchObject({ status: 200, body: { opened: [], unknown: ['DiskFull'] } });
+    expect(unknown).toMatchObject({ status: 422, body: { opened: [], unknown: ['DiskFull'] } });
+    expect((unknown.body.blocked as { start: string }[])[0]?.start).toBe(
+      '/gc-incident start <runbook-id> service=demo',
+    );
     expect(
       (
         await post(firing, {
@@ -195,8 +201,89 @@ describe('POST /alertmanager', () => {
     expect(
       (await post(firing, { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' })).status,
     ).toBe(415);
-    expect((await post('x'.repeat(1_100_000))).status).toBe(413);
+    expect((await post('x'.repeat(1_100_000))).status).toBe(400);
     expect((await h.store.list({ limit: 1000 })).length).toBe(count);
     expect(h.logs.join('')).not.toContain(TOKEN);
+  });
+
+  it('two services alerting in one group open two incidents, each with its own job and thread', async () => {
+    const group = '{}:{alertname="PythonGCThrash", service="two"}';
+    const body = payload(
+      firing,
+      { runbook_id: 'gc-thrash-allocation-churn', service: 'two' },
+      group,
+    ) as unknown as {
+      alerts: { labels: Record<string, string>; fingerprint: string }[];
+    };
+    const [a] = body.alerts as [{ labels: Record<string, string>; fingerprint: string }];
+    body.alerts = [
+      { ...a, labels: { ...a.labels, job: 'orders' }, fingerprint: 'f-orders' },
+      { ...a, labels: { ...a.labels, job: 'billing' }, fingerprint: 'f-billing' },
+    ];
+    const first = await post(body);
+    expect(first.status).toBe(200);
+    const ids = first.body.opened as string[];
+    expect(ids).toHaveLength(2);
+    const incidents = await Promise.all(ids.map((id) => h.store.load(id)));
+    expect(incidents.map((i) => i?.inputs.job).sort()).toEqual(['billing', 'orders']);
+    expect(new Set(incidents.map((i) => i?.card?.ts)).size).toBe(2);
+    // The same notification again (a repeat) adds nothing.
+    const again = await post(body);
+    expect(again.body).toMatchObject({ opened: [] });
+    expect((again.body.existing as string[]).sort()).toEqual([...ids].sort());
+  });
+
+  it('an alert without the label an input needs posts one notice with the start line, and no incident', async () => {
+    const count = (await h.store.list({ limit: 1000 })).length;
+    const group = '{}:{alertname="PythonGCThrash", service="fleet"}';
+    const body = payload(firing, { runbook_id: 'gc-thrash-allocation-churn', service: 'fleet' }, group) as {
+      alerts: { labels: Record<string, string> }[];
+    };
+    for (const alert of body.alerts) delete alert.labels.job;
+    const before = h.api.messages.length;
+    const first = await post(body);
+    // People were told; a retry would not add the label: no retry.
+    expect(first.status).toBe(200);
+    expect(first.body.opened).toEqual([]);
+    const notices = h.api.messages.slice(before);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.channel).toBe(CHANNEL);
+    const shown = JSON.stringify(notices[0]?.blocks);
+    expect(shown).toContain('Alert *PythonGCGen0Demo* could not open an incident');
+    expect(shown).toContain('the alert has no `job` label');
+    expect(shown).toContain('/gc-incident start gc-thrash-allocation-churn job=&lt;job&gt; service=fleet');
+    // Alertmanager repeats the notification: no second notice, still no incident.
+    await post(body);
+    await post(body);
+    expect(h.api.messages.length).toBe(before + 1);
+    expect((await h.store.list({ limit: 1000 })).length).toBe(count);
+  });
+
+  it('a store outage answers 503 so Alertmanager retries, tells the channel once, and the retry opens the incident', async () => {
+    const group = '{}:{alertname="PythonGCThrash", job="outage"}';
+    const body = payload(firing, { runbook_id: 'gc-thrash-allocation-churn', job: 'outage' }, group);
+    // The incident store goes away (the error the SQLite and PostgreSQL stores raise).
+    const store = h.store as unknown as { findIdempotent: (key: string) => Promise<unknown> };
+    const real = store.findIdempotent;
+    store.findIdempotent = async () => {
+      throw new GcIncidentError('STORE_UNAVAILABLE', 'the incident store is unavailable');
+    };
+    const before = h.api.messages.length;
+    try {
+      expect((await post(body)).status).toBe(503);
+      expect((await post(body)).status).toBe(503);
+    } finally {
+      store.findIdempotent = real;
+    }
+    const notices = h.api.messages.slice(before);
+    expect(notices).toHaveLength(1);
+    expect(JSON.stringify(notices[0]?.blocks)).toContain('Alertmanager retries the notification');
+    expect(JSON.stringify(notices[0]?.blocks)).toContain(
+      '/gc-incident start gc-thrash-allocation-churn job=outage',
+    );
+    // Alertmanager's retry, with the store back, opens the incident.
+    const retried = await post(body);
+    expect(retried.status).toBe(200);
+    expect(retried.body.opened).toHaveLength(1);
   });
 });

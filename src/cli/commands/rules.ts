@@ -1,28 +1,75 @@
 import { Command } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { readConfig } from '../../config.js';
+import { RELATIVE_RUNBOOK_URL, runbookUrlTemplate } from '../../core/alerts/runbook-url.js';
+import { parseDuration } from '../../core/duration.js';
+import { GcIncidentError } from '../../core/errors.js';
 import { alertRulesFile } from '../../core/runbook/alert-rules.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
+function collectInput(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at <= 0) throw new GcIncidentError('USAGE', `--input takes name=value (got '${value}')`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+}
+
+function collectThreshold(value: string, previous: Record<string, number>): Record<string, number> {
+  const at = value.indexOf('=');
+  const threshold = Number(value.slice(at + 1));
+  if (at <= 0 || value.slice(at + 1).trim() === '' || !Number.isFinite(threshold))
+    throw new GcIncidentError('USAGE', `--threshold takes check-id=number (got '${value}')`);
+  return { ...previous, [value.slice(0, at)]: threshold };
+}
+
+interface RulesOptions {
+  runbookUrl?: string;
+  for?: string;
+  input: Record<string, string>;
+  threshold: Record<string, number>;
+}
+
 export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('rules')
     .description(
-      'Print a Prometheus alerting rule file with one alert per runbook, from its detection checks',
+      'Print a Prometheus alerting rule file with one alert per runbook and service, from its detection checks',
     )
     .argument('[paths...]', 'runbook files or folders (default: RUNBOOKS_DIR)')
     .option(
       '--runbook-url <template>',
-      'runbook_url annotation; {id} is the runbook id',
-      'runbooks/{id}.yaml',
+      'absolute runbook_url base or template ({id} is the runbook id); default RUNBOOK_BASE_URL',
+    )
+    .option('--for <duration>', "hold time of every alert instead of the checks' longest for (labs, drills)")
+    .option(
+      '--input <name=value>',
+      'value of an input that is not per service, instead of its default (repeatable)',
+      collectInput,
+      {},
+    )
+    .option(
+      '--threshold <check=number>',
+      "a check's threshold instead of the runbook's, for a lab whose machine is not production (repeatable)",
+      collectThreshold,
+      {},
     )
     .addHelpText(
       'after',
-      '\nExample:\n  $ gc-incident rules > gc-rules.yml && promtool check rules gc-rules.yml',
+      '\nExample:\n  $ RUNBOOK_BASE_URL=https://git.example.com/ops/runbooks/blob/main/runbooks \\\n      gc-incident rules > gc-rules.yml && promtool check rules gc-rules.yml',
     )
-    .action((paths: string[], options: { runbookUrl: string }) => {
+    .action((paths: string[], options: RulesOptions) => {
       const config = readConfig(io.env);
+      const runbookUrl = options.runbookUrl
+        ? runbookUrlTemplate(options.runbookUrl, '--runbook-url')
+        : config.runbookUrl;
+      if (!runbookUrl) {
+        io.stderr(
+          `warning: runbook_url is the relative '${RELATIVE_RUNBOOK_URL}', which no link from Alertmanager or Slack can open; set RUNBOOK_BASE_URL or --runbook-url\n`,
+        );
+      }
+      if (options.for !== undefined && !parseDuration(options.for).ok) {
+        throw new GcIncidentError('USAGE', `--for takes a duration such as 30s or 5m (got '${options.for}')`);
+      }
       const { context } = buildValidationContext(config, []);
       const report = validateRunbookPaths(paths.length > 0 ? paths : [config.runbooksDir], context);
       if (report.diagnostics.length > 0) {
@@ -33,7 +80,12 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       io.stdout(
         alertRulesFile(
           report.runbooks.map((r) => r.runbook),
-          { runbookUrl: options.runbookUrl },
+          {
+            runbookUrl: runbookUrl ?? RELATIVE_RUNBOOK_URL,
+            holdFor: options.for,
+            inputs: options.input,
+            thresholds: options.threshold,
+          },
         ),
       );
       done(EXIT.OK);

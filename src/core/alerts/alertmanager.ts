@@ -109,41 +109,152 @@ export function inputsFromLabels(
 
 export interface AlertGroupPlan {
   readonly runbook: Runbook;
-  /** One incident per alert group, runbook and firing episode (the earliest start). */
+  /** One incident per alert group, runbook, service and firing episode (the earliest start). */
   readonly key: string;
   readonly alerts: readonly AlertmanagerAlert[];
   readonly inputs: Record<string, string>;
   readonly service: string | undefined;
 }
 
-/** Groups the payload's alerts by runbook; alerts no runbook claims are returned apart. */
+/** Firing alerts that cannot open an incident, and what a person needs to open it by hand. */
+export interface BlockedAlerts {
+  readonly alerts: readonly AlertmanagerAlert[];
+  readonly alertname: string;
+  readonly runbook: Runbook | undefined;
+  /** What is missing or wrong, in a sentence. */
+  readonly problem: string;
+  /** The exact `/gc-incident start …` line; placeholders `<name>` for what the alert lacks. */
+  readonly startLine: string;
+  /** Once per alert group, runbook, service and episode: the Slack notice's key. */
+  readonly key: string;
+}
+
+export interface GroupPlan {
+  readonly plans: AlertGroupPlan[];
+  readonly blocked: BlockedAlerts[];
+  /** Alerts no runbook claims (also in `blocked` when firing). */
+  readonly unknown: AlertmanagerAlert[];
+}
+
+function episode(alerts: readonly AlertmanagerAlert[]): string {
+  const first = [...alerts].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
+  return first ? new Date(first.startsAt).toISOString() : 'unknown';
+}
+
+/** A `key=value` argument of the slash command, quoted when the value needs it. */
+function argument(key: string, value: string): string {
+  if (value !== '' && !/[\s"'“”‘’]/.test(value)) return `${key}=${value}`;
+  return value.includes('"') ? `${key}='${value}'` : `${key}="${value}"`;
+}
+
+export function startLine(
+  runbookId: string,
+  inputs: Readonly<Record<string, string>>,
+  missing: readonly string[],
+  service: string | undefined,
+): string {
+  const args = [
+    ...Object.entries(inputs).map(([k, v]) => argument(k, v)),
+    ...missing.map((name) => `${name}=<${name}>`),
+    ...(service !== undefined ? [argument('service', service)] : []),
+  ];
+  return ['/gc-incident start', runbookId, ...args].join(' ');
+}
+
+/** Inputs a runbook needs that neither the alert's labels nor a default give. */
+export function missingInputs(runbook: Runbook, inputs: Readonly<Record<string, string>>): string[] {
+  return (runbook.inputs ?? [])
+    .filter((i) => i.required && i.default === undefined && inputs[i.name] === undefined)
+    .map((i) => i.name);
+}
+
+function describeMissing(runbook: Runbook, missing: readonly string[]): string {
+  return missing
+    .map((name) => {
+      const input = runbook.inputs?.find((i) => i.name === name);
+      const label = input?.sources.includes('alert-label') ? (input.alertLabel ?? name) : undefined;
+      return label
+        ? `input \`${name}\` (${input?.description ?? ''}): the alert has no \`${label}\` label`
+        : `input \`${name}\` (${input?.description ?? ''}) does not come from alert labels`;
+    })
+    .join('; ');
+}
+
+/**
+ * Groups the payload's alerts by runbook and service (the inputs filled from labels), so two
+ * services alerting in one group open two incidents. Firing alerts that cannot open one (no
+ * runbook, an input missing or invalid) are returned as blocked, with the line that would.
+ * `validate` checks inputs the way opening an incident will (types, patterns).
+ */
 export function planAlertGroup(
   payload: AlertmanagerPayload,
   runbooks: readonly Runbook[],
-): { plans: AlertGroupPlan[]; unknown: AlertmanagerAlert[] } {
-  const byRunbook = new Map<string, { runbook: Runbook; alerts: AlertmanagerAlert[] }>();
+  validate: (runbook: Runbook, inputs: Readonly<Record<string, string>>) => string | undefined = () =>
+    undefined,
+): GroupPlan {
+  const groups = new Map<
+    string,
+    { runbook: Runbook; inputs: Record<string, string>; alerts: AlertmanagerAlert[] }
+  >();
+  const unknownByName = new Map<string, AlertmanagerAlert[]>();
   const unknown: AlertmanagerAlert[] = [];
   for (const alert of payload.alerts) {
     const runbook = runbookForAlert(alert, runbooks);
     if (!runbook) {
       unknown.push(alert);
+      const name = alert.labels.alertname ?? alert.fingerprint;
+      unknownByName.set(name, [...(unknownByName.get(name) ?? []), alert]);
       continue;
     }
-    const entry = byRunbook.get(runbook.metadata.id) ?? { runbook, alerts: [] };
+    const inputs = inputsFromLabels(runbook, alert.labels);
+    const id = `${runbook.metadata.id}\u0000${JSON.stringify(Object.entries(inputs).sort())}`;
+    const entry = groups.get(id) ?? { runbook, inputs, alerts: [] };
     entry.alerts.push(alert);
-    byRunbook.set(runbook.metadata.id, entry);
+    groups.set(id, entry);
   }
-  const plans = [...byRunbook.values()].map(({ runbook, alerts }) => {
-    const first = [...alerts].sort(
-      (a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt),
-    )[0] as AlertmanagerAlert;
-    return {
-      runbook,
-      key: `alertmanager:${payload.groupKey}:${runbook.metadata.id}:${new Date(first.startsAt).toISOString()}`,
+  const plans: AlertGroupPlan[] = [];
+  const blocked: BlockedAlerts[] = [];
+  for (const { runbook, inputs, alerts } of groups.values()) {
+    const first = alerts[0] as AlertmanagerAlert;
+    const service = first.labels.service ?? first.labels.job;
+    const id = runbook.metadata.id;
+    const who = Object.entries(inputs)
+      .sort()
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(',');
+    const key = `alertmanager:${payload.groupKey}:${id}:{${who}}:${episode(alerts)}`;
+    const missing = missingInputs(runbook, inputs);
+    const problem = missing.length > 0 ? describeMissing(runbook, missing) : validate(runbook, inputs);
+    if (problem === undefined) {
+      plans.push({ runbook, key, alerts, inputs, service });
+      continue;
+    }
+    if (!alerts.some((a) => a.status === 'firing')) continue;
+    blocked.push({
       alerts,
-      inputs: inputsFromLabels(runbook, first.labels),
-      service: first.labels.service ?? first.labels.job,
-    };
-  });
-  return { plans, unknown };
+      alertname: first.labels.alertname ?? id,
+      runbook,
+      problem,
+      startLine: startLine(
+        id,
+        missing.length > 0 ? inputs : {},
+        missing.length > 0 ? missing : Object.keys(inputs),
+        service,
+      ),
+      key: `${key}:blocked`,
+    });
+  }
+  for (const [name, alerts] of unknownByName) {
+    if (!alerts.some((a) => a.status === 'firing')) continue;
+    const labels = alerts[0]?.labels ?? {};
+    blocked.push({
+      alerts,
+      alertname: name,
+      runbook: undefined,
+      problem: `no runbook claims this alert: no runbook has id \`${labels.runbook_id ?? '(no runbook_id label)'}\`, and none lists \`${name}\` in metadata.alerts`,
+      startLine: startLine('<runbook-id>', {}, [], labels.service ?? labels.job),
+      key: `alertmanager:${payload.groupKey}:unknown:${name}:${episode(alerts)}:blocked`,
+    });
+  }
+  return { plans, blocked, unknown };
 }
