@@ -35,8 +35,10 @@ import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { WebSlackGateway } from './gateway.js';
 import { CARD_LEASE, describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
+import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
+import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
 
 export interface ServerOptions {
@@ -53,6 +55,8 @@ export interface ServerOptions {
   readonly leaseMs?: number | undefined;
   /** How long a claimed reminder waits before another process may send it (default 5 min). */
   readonly reminderLeaseMs?: number | undefined;
+  /** Log and survive exceptions nothing else caught (the `serve` process; not a test runner's). */
+  readonly lastResort?: boolean | undefined;
 }
 
 export interface RunningServer {
@@ -93,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     );
   }
+  const removeLastResort = options.lastResort ? installLastResort(logger) : () => undefined;
   const metricsClient = metricsClientFor(config, env);
   const actions = httpActionsFor(env);
   const store = options.store ?? (await openStore(parseDatabaseUrl(env.DATABASE_URL)));
@@ -257,7 +262,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let server: Server | undefined;
   let port = config.port;
   if (receiver instanceof HTTPReceiver) {
-    const listener = receiver.requestListener;
+    const listener = guardSlackRequests(receiver.requestListener, logger);
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const started = process.hrtime.bigint();
       if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
@@ -305,6 +310,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       leases.stop();
       await metricsClient?.close();
       if (!options.store) await store.close();
+      removeLastResort();
     },
   };
 }
