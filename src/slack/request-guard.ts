@@ -5,10 +5,12 @@
  * (one request took down every replica). Here the body is buffered (bounded),
  * parsed and checked; anything that is not a form or JSON object Slack could
  * have sent gets a 400. The buffered body is handed to Bolt as `rawBody`, which
- * Bolt reuses instead of reading the stream again, so signatures are still
- * verified by Bolt on the exact bytes.
+ * Bolt reuses instead of reading the stream again. The signature is checked
+ * first (Bolt's own verifier), so an unsigned request is a 401 whatever its
+ * shape, as before; Bolt verifies it again on the same bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 /** Bolt's own default; a bigger body is answered 413 here, before it is held in memory whole. */
@@ -67,7 +69,7 @@ export function checkSlackBody(raw: string, contentType: string | undefined): Bo
 export function guardSlackRequests(
   listener: RequestListener,
   logger: Logger,
-  options: { endpoint?: string; bodyLimit?: number } = {},
+  options: { signingSecret?: string | undefined; endpoint?: string; bodyLimit?: number } = {},
 ): RequestListener {
   const endpoint = options.endpoint ?? '/slack/events';
   const limit = options.bodyLimit ?? SLACK_BODY_LIMIT;
@@ -91,7 +93,16 @@ export function guardSlackRequests(
           logger.warn({ limit }, 'Slack request body over the limit; refused');
           return refuse(res, 413);
         }
-        const check = checkSlackBody(body.toString('utf8'), req.headers['content-type']);
+        const text = body.toString('utf8');
+        if (
+          options.signingSecret !== undefined &&
+          !isSslCheck(text) &&
+          !signed(req, text, options.signingSecret)
+        ) {
+          logger.warn('Slack request with a missing or wrong signature refused');
+          return refuse(res, 401);
+        }
+        const check = checkSlackBody(text, req.headers['content-type']);
         if (!check.ok) {
           logger.warn({ reason: check.reason }, 'malformed Slack request refused before Bolt');
           return refuse(res, 400);
@@ -105,6 +116,22 @@ export function guardSlackRequests(
       },
     );
   };
+}
+
+/** Slack's SSL check is unsigned by design; Bolt answers it without looking further. */
+function isSslCheck(text: string): boolean {
+  return new URLSearchParams(text).get('ssl_check') === '1';
+}
+
+function signed(req: IncomingMessage, body: string, signingSecret: string): boolean {
+  const signature = req.headers['x-slack-signature'];
+  const timestamp = Number(req.headers['x-slack-request-timestamp']);
+  if (typeof signature !== 'string' || !Number.isFinite(timestamp)) return false;
+  return isValidSlackRequest({
+    signingSecret,
+    body,
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+  });
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
@@ -136,7 +163,9 @@ function refuse(res: ServerResponse, status: number): void {
     return;
   }
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-  res.end(status === 413 ? 'request body too large\n' : 'malformed request\n');
+  res.end(
+    status === 413 ? 'request body too large\n' : status === 401 ? 'unauthorized\n' : 'malformed request\n',
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -262,7 +262,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let server: Server | undefined;
   let port = config.port;
   if (receiver instanceof HTTPReceiver) {
-    const listener = guardSlackRequests(receiver.requestListener, logger);
+    const listener = guardSlackRequests(receiver.requestListener, logger, {
+      signingSecret: config.signingSecret,
+    });
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const started = process.hrtime.bigint();
       if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
