@@ -8,8 +8,7 @@ import { isGcIncidentError } from '../core/errors.js';
 import { parseFollowUpAdd } from '../core/followups/plan.js';
 import { resolveInputs } from '../core/incident/inputs.js';
 import type { Incident } from '../core/incident/model.js';
-import { applyWhatIf } from '../core/simulator/what-if.js';
-import { normalizeWorkload } from '../core/simulator/workload.js';
+import { simulateFromSlack } from './adhoc-simulation.js';
 import type { SlackMessage } from './blocks/common.js';
 import { followUpListMessage } from './blocks/followups.js';
 import {
@@ -408,17 +407,8 @@ async function handleSlash(
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }],
       });
     }
-    case 'simulate': {
-      const loaded = services.loadWorkload(request.target);
-      const base = normalizeWorkload(loaded.doc);
-      const whatIfs = request.whatIfs.length > 0 ? request.whatIfs : loaded.whatIf;
-      const variants = [
-        { label: 'baseline', workload: base },
-        ...whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
-      ];
-      await flow.simulateAdhoc(channel, loaded.label, variants);
-      return;
-    }
+    case 'simulate':
+      return simulateFromSlack(services, user.id, channel, request.target, request.whatIfs);
   }
 }
 

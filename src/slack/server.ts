@@ -23,6 +23,7 @@ import { type AppMetrics, createAppMetrics } from '../adapters/observability/app
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
 import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
+import { SimulationPool, type SimulationPoolOptions } from '../adapters/workers/simulation-pool.js';
 import { buildValidationContext } from '../cli/context.js';
 import { httpActionsFor } from '../cli/http-actions-context.js';
 import { metricsClientFor } from '../cli/metrics-context.js';
@@ -57,6 +58,8 @@ export interface ServerOptions {
   readonly reminderLeaseMs?: number | undefined;
   /** Log and survive exceptions nothing else caught (the `serve` process; not a test runner's). */
   readonly lastResort?: boolean | undefined;
+  /** Simulation pool limits (tests shorten them; defaults: CPUs, 2 per user, 120 s per run). */
+  readonly simulations?: Omit<SimulationPoolOptions, 'run'> | undefined;
 }
 
 export interface RunningServer {
@@ -175,6 +178,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaseMs: options.leaseMs,
   });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
+  const simulations = new SimulationPool({ run: runSimulationInWorker, ...options.simulations });
   const flow = new IncidentFlow({
     service,
     store,
@@ -182,7 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     slack,
     metrics: metricsClient,
     actions,
-    simulate: (workload, onProgress) => runSimulationInWorker(workload, { onProgress }),
+    simulate: (workload, onProgress) => simulations.run(workload, onProgress),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
     clock,
@@ -201,6 +205,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     appMetrics,
     clock,
+    simulations,
     loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
   };
   alertmanager = alertmanagerHandler({
