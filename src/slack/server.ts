@@ -35,12 +35,14 @@ import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { WebSlackGateway } from './gateway.js';
+import { ACTION } from './ids.js';
 import { CARD_LEASE, describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
 import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
+import { staleActions } from './stale-actions.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
@@ -217,6 +219,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));
+  app.use(staleActions(logger, [ACTION.pickRunbook]));
   registerListeners(app, services);
   leases.on(SLACK_LEASE, replaySlackRequest(app));
   leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
