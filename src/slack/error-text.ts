@@ -8,6 +8,15 @@
 import { isGcIncidentError } from '../core/errors.js';
 import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 
+/** What a user reads when the store cannot be reached: the driver's words go to the log only. */
+export const STORE_UNAVAILABLE_TEXT = 'the incident store is unavailable; try again in a minute';
+
+/** A user-facing replacement for errors whose own message is for operators, or undefined. */
+export function operatorOnly(error: unknown): string | undefined {
+  if (isGcIncidentError(error) && error.code === 'STORE_UNAVAILABLE') return STORE_UNAVAILABLE_TEXT;
+  return undefined;
+}
+
 export function errorMrkdwn(error: unknown, plain: string): string {
   if (isGcIncidentError(error) && typeof error.details.mrkdwn === 'string') return error.details.mrkdwn;
   return escapeMrkdwn(plain);

@@ -58,6 +58,7 @@ import {
   simulationMessages,
 } from './blocks/step-output.js';
 import { CardUpdater } from './card-updater.js';
+import { operatorOnly } from './error-text.js';
 import type { SlackGateway } from './gateway.js';
 
 export interface SlackUser {
@@ -1121,6 +1122,8 @@ function durationMs(text: string | undefined, fallback: number): number {
 
 /** A sentence for a person: coded errors and Slack errors carry one; anything else is "unexpected". */
 export function userMessage(error: unknown): string {
+  const replaced = operatorOnly(error);
+  if (replaced) return replaced;
   if (isGcIncidentError(error)) return error.message;
   if (error && typeof error === 'object' && 'explanation' in error)
     return String((error as { explanation: string }).explanation);
