@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
+import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
 import { WorkLeases } from '../adapters/leases/work-leases.js';
@@ -367,7 +367,7 @@ function workloadFor(
   let spec: string;
   if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
   else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
-    spec = join(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
+    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
   else
     throw new GcIncidentError(
       'USAGE',
