@@ -46,6 +46,11 @@ export function checkSlackBody(raw: string, contentType: string | undefined): Bo
   const parsed = parseJson(payload);
   if (!isObject(parsed)) return { ok: false, reason: 'payload is not a JSON object' };
   if (typeof parsed.type !== 'string') return { ok: false, reason: 'payload has no string type' };
+  // Every interaction Slack sends names its user; Bolt and the listeners read user.id unguarded.
+  if (!isObject(parsed.user) || typeof parsed.user.id !== 'string')
+    return { ok: false, reason: 'payload has no user with an id' };
+  if (parsed.type === 'message_action' && (!isObject(parsed.message) || !isObject(parsed.channel)))
+    return { ok: false, reason: 'message_action payload without its message and channel' };
   if (parsed.type === 'block_actions') {
     const actions = parsed.actions;
     if (!Array.isArray(actions) || !actions.every((a) => isObject(a) && typeof a.action_id === 'string'))

@@ -30,6 +30,10 @@ describe('the request guard before Bolt', () => {
     ['payload that is not JSON', 'payload=%7Bnot-json'],
     ['JSON body that is null', 'null'],
     ['payload with a non-string type', `payload=${encodeURIComponent('{"type":{"a":1}}')}`],
+    [
+      'message_action whose user is null (found by the fuzz test)',
+      `payload=${encodeURIComponent('{"type":"message_action","user":null,"callback_id":"gc_incident_from_message","team":{"id":"T1"}}')}`,
+    ],
   ])('answers 400 to a signed %s and keeps serving', async (_what, body) => {
     const sent = await sendSigned(app.port, body, body === 'null' ? { contentType: 'application/json' } : {});
     expect(sent.status).toBe(400);
