@@ -9,6 +9,9 @@ export const ErrorCodes = {
   WORKLOAD_TOO_LARGE:
     'A workload would take too long to simulate; it is refused instead of exhausting time or memory.',
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
+  SIMULATION_TIMEOUT: 'A simulation ran past its wall-clock limit; its worker was stopped.',
+  SIMULATION_BUSY:
+    'The simulation pool is full, or the user already has simulations queued; try again when they finish.',
   PYTHON_NOT_FOUND: 'The interpreter asked for with --against or --python cannot be found.',
   PYTHON_FAILED: 'A Python interpreter running a repro or calibration script failed.',
   INCIDENT_NOT_FOUND: 'No incident with the given id exists.',

@@ -4,10 +4,12 @@
  * Retry-After; missing channels, missing membership and bad tokens become a
  * coded explanation for the user instead of a crash.
  */
+
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from './blocks/common.js';
 
 /**
@@ -156,7 +158,7 @@ export class WebSlackGateway implements SlackGateway {
     const send = () =>
       this.client.chat.postMessage({
         channel,
-        text: message.text,
+        text: escapeFallbackText(message.text),
         blocks: message.blocks,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         ...(options.key
@@ -212,13 +214,23 @@ export class WebSlackGateway implements SlackGateway {
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
     await this.inChannel(channel, 'chat.update', () =>
-      this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+      this.client.chat.update({
+        channel,
+        ts,
+        text: escapeFallbackText(message.text),
+        blocks: message.blocks,
+      }),
     );
   }
 
   async ephemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
     await this.inChannel(channel, 'chat.postEphemeral', () =>
-      this.client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks }),
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        text: escapeFallbackText(message.text),
+        blocks: message.blocks,
+      }),
     );
   }
 

@@ -6,6 +6,7 @@
  * Slack user id, and every slow part runs in the background with its outcome
  * posted to the card's thread.
  */
+
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../adapters/http-actions/runner.js';
@@ -41,6 +42,7 @@ import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../core/runbook/ty
 import { heapChartSpec } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
 import type { Workload } from '../core/simulator/workload.js';
+import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../format/simulation.js';
 import { mayApprove } from './approvals.js';
 import type { SlackMessage } from './blocks/common.js';
@@ -56,6 +58,7 @@ import {
   simulationMessages,
 } from './blocks/step-output.js';
 import { CardUpdater } from './card-updater.js';
+import { operatorOnly } from './error-text.js';
 import type { SlackGateway } from './gateway.js';
 
 export interface SlackUser {
@@ -398,9 +401,9 @@ export class IncidentFlow {
           this.enterPhase(incident.id, 'verification', user),
         );
       } catch (error) {
-        await this.thread(incident, [noticeMessage(`Verification not started: ${userMessage(error)}`)]).catch(
-          () => {},
-        );
+        await this.thread(incident, [
+          noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`),
+        ]).catch(() => {});
       }
     } else if (incident.phase === 'verification') {
       await this.verify(incident.id, user, `${plan.key}:verify`).catch(() => {});
@@ -874,7 +877,9 @@ export class IncidentFlow {
               actor: user.id,
               error: userMessage(error),
             }).catch(() => {});
-          await this.thread(snapshot, [noticeMessage(`❌ Verification stopped: ${userMessage(error)}`)]);
+          await this.thread(snapshot, [
+            noticeMessage(`❌ Verification stopped: ${escapeMrkdwn(userMessage(error))}`),
+          ]);
           await this.cards.refresh(incidentId);
           return;
         }
@@ -964,6 +969,7 @@ export class IncidentFlow {
       throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, {
         stepId,
         user: user.id,
+        mrkdwn: `only ${verdict.allowedText} may approve '${escapeMrkdwn(step.title)}'`,
       });
     }
     const outcome = await this.exec(incidentId, {
@@ -1085,7 +1091,11 @@ export class IncidentFlow {
           heapChartSpec(results, `${title}: live heap`),
         );
       } catch (error) {
-        await this.deps.slack.post(channel, noticeMessage(`❌ Simulation failed: ${userMessage(error)}`), ts);
+        await this.deps.slack.post(
+          channel,
+          noticeMessage(`❌ Simulation failed: ${escapeMrkdwn(userMessage(error))}`),
+          ts,
+        );
       }
     });
   }
@@ -1112,6 +1122,8 @@ function durationMs(text: string | undefined, fallback: number): number {
 
 /** A sentence for a person: coded errors and Slack errors carry one; anything else is "unexpected". */
 export function userMessage(error: unknown): string {
+  const replaced = operatorOnly(error);
+  if (replaced) return replaced;
   if (isGcIncidentError(error)) return error.message;
   if (error && typeof error === 'object' && 'explanation' in error)
     return String((error as { explanation: string }).explanation);

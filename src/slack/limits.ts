@@ -4,6 +4,7 @@
  * truncated with an ellipsis or split across blocks and messages, never sent
  * for Slack to reject.
  */
+import { escapeMrkdwnCode } from '../core/text/escape-mrkdwn.js';
 export const LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
@@ -70,16 +71,15 @@ export function splitText(text: string, max: number): string[] {
 /** Preformatted text as one or more code blocks, each of which fits in a section. */
 export function codeBlocks(text: string, max: number = LIMITS.sectionText): string[] {
   const fence = '```';
-  const escaped = text.replace(/```/g, 'ˋˋˋ');
+  // Slack parses <!channel>, <@U…> and <url|label> inside fences too: escape like any mrkdwn.
+  const escaped = escapeMrkdwnCode(text);
   return splitText(escaped.trimEnd() || ' ', max - 2 * fence.length - 2).map(
     (piece) => `${fence}\n${piece}\n${fence}`,
   );
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** The shared mrkdwn escape (src/core/text/escape-mrkdwn.ts), re-exported for the block builders. */
+export { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 
 /** Splits a list of blocks into messages of at most `max` blocks each. */
 export function chunk<T>(items: readonly T[], max: number): T[][] {

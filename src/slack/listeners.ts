@@ -8,8 +8,8 @@ import { isGcIncidentError } from '../core/errors.js';
 import { parseFollowUpAdd } from '../core/followups/plan.js';
 import { resolveInputs } from '../core/incident/inputs.js';
 import type { Incident } from '../core/incident/model.js';
-import { applyWhatIf } from '../core/simulator/what-if.js';
-import { normalizeWorkload } from '../core/simulator/workload.js';
+import { escapeFallbackText, escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
+import { simulateFromSlack } from './adhoc-simulation.js';
 import type { SlackMessage } from './blocks/common.js';
 import { followUpListMessage } from './blocks/followups.js';
 import {
@@ -22,6 +22,7 @@ import {
 } from './blocks/modals.js';
 import { helpMessage, listMessage, runbooksMessage, statusMessage } from './blocks/replies.js';
 import { parseSlashText, type SlashRequest } from './command-parser.js';
+import { errorMrkdwn } from './error-text.js';
 import {
   ACTION,
   FOLLOWUP_ACTION,
@@ -40,7 +41,7 @@ function ephemeral(message: SlackMessage) {
   return {
     response_type: 'ephemeral' as const,
     replace_original: false,
-    text: message.text,
+    text: escapeFallbackText(message.text),
     blocks: message.blocks,
   };
 }
@@ -63,7 +64,9 @@ export function registerListeners(app: App, services: AppServices): void {
     const request = parseSlashText(command.text ?? '');
     // Answers that need nothing but the text go back with the ack itself: fastest, no extra call.
     if (request.kind === 'invalid' || request.kind === 'help') {
-      await ack(ephemeral(helpMessage(request.kind === 'invalid' ? request.problem : undefined)));
+      await ack(
+        ephemeral(helpMessage(request.kind === 'invalid' ? escapeMrkdwn(request.problem) : undefined)),
+      );
       appMetrics.commands.inc({ command: request.kind, outcome: request.kind === 'help' ? 'ok' : 'invalid' });
       return;
     }
@@ -408,17 +411,8 @@ async function handleSlash(
         blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }],
       });
     }
-    case 'simulate': {
-      const loaded = services.loadWorkload(request.target);
-      const base = normalizeWorkload(loaded.doc);
-      const whatIfs = request.whatIfs.length > 0 ? request.whatIfs : loaded.whatIf;
-      const variants = [
-        { label: 'baseline', workload: base },
-        ...whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
-      ];
-      await flow.simulateAdhoc(channel, loaded.label, variants);
-      return;
-    }
+    case 'simulate':
+      return simulateFromSlack(services, user.id, channel, request.target, request.whatIfs);
   }
 }
 
@@ -440,7 +434,7 @@ async function incidentFor(
 }
 
 function refusal(error: unknown): SlackMessage {
-  const text = `⚠️ ${userMessage(error)}`;
+  const text = `⚠️ ${errorMrkdwn(error, userMessage(error))}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] };
 }
 
@@ -449,7 +443,7 @@ function helpMessageFor(error: unknown, request: SlashRequest): SlackMessage {
     isGcIncidentError(error) &&
     (error.code === 'RUNBOOK_NOT_FOUND' || error.code === 'INPUT_INVALID' || error.code === 'USAGE')
   ) {
-    return helpMessage(`${request.kind}: ${error.message}`);
+    return helpMessage(escapeMrkdwn(`${request.kind}: ${error.message}`));
   }
   return refusal(error);
 }

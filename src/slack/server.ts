@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
+import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
 import { WorkLeases } from '../adapters/leases/work-leases.js';
@@ -23,6 +23,7 @@ import { type AppMetrics, createAppMetrics } from '../adapters/observability/app
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
 import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
+import { SimulationPool, type SimulationPoolOptions } from '../adapters/workers/simulation-pool.js';
 import { buildValidationContext } from '../cli/context.js';
 import { httpActionsFor } from '../cli/http-actions-context.js';
 import { metricsClientFor } from '../cli/metrics-context.js';
@@ -34,10 +35,14 @@ import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { WebSlackGateway } from './gateway.js';
+import { ACTION } from './ids.js';
 import { CARD_LEASE, describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
+import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
+import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
+import { staleActions } from './stale-actions.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
@@ -53,6 +58,10 @@ export interface ServerOptions {
   readonly leaseMs?: number | undefined;
   /** How long a claimed reminder waits before another process may send it (default 5 min). */
   readonly reminderLeaseMs?: number | undefined;
+  /** Log and survive exceptions nothing else caught (the `serve` process; not a test runner's). */
+  readonly lastResort?: boolean | undefined;
+  /** Simulation pool limits (tests shorten them; defaults: CPUs, 2 per user, 120 s per run). */
+  readonly simulations?: Omit<SimulationPoolOptions, 'run'> | undefined;
 }
 
 export interface RunningServer {
@@ -93,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     );
   }
+  const removeLastResort = options.lastResort ? installLastResort(logger) : () => undefined;
   const metricsClient = metricsClientFor(config, env);
   const actions = httpActionsFor(env);
   const store = options.store ?? (await openStore(parseDatabaseUrl(env.DATABASE_URL)));
@@ -170,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaseMs: options.leaseMs,
   });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
+  const simulations = new SimulationPool({ run: runSimulationInWorker, ...options.simulations });
   const flow = new IncidentFlow({
     service,
     store,
@@ -177,7 +188,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     slack,
     metrics: metricsClient,
     actions,
-    simulate: (workload, onProgress) => runSimulationInWorker(workload, { onProgress }),
+    simulate: (workload, onProgress) => simulations.run(workload, onProgress),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
     clock,
@@ -196,6 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     appMetrics,
     clock,
+    simulations,
     loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
   };
   alertmanager = alertmanagerHandler({
@@ -208,6 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));
+  app.use(staleActions(logger, [ACTION.pickRunbook]));
   registerListeners(app, services);
   leases.on(SLACK_LEASE, replaySlackRequest(app));
   leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
@@ -258,7 +271,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let server: Server | undefined;
   let port = config.port;
   if (receiver instanceof HTTPReceiver) {
-    const listener = receiver.requestListener;
+    const listener = guardSlackRequests(receiver.requestListener, logger, {
+      signingSecret: config.signingSecret,
+    });
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const started = process.hrtime.bigint();
       if (req.method === 'POST' && req.url?.startsWith('/slack/events')) {
@@ -306,6 +321,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       leases.stop();
       await metricsClient?.close();
       if (!options.store) await store.close();
+      removeLastResort();
     },
   };
 }
@@ -352,7 +368,7 @@ function workloadFor(
   let spec: string;
   if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
   else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
-    spec = join(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
+    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
   else
     throw new GcIncidentError(
       'USAGE',

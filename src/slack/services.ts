@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import type { SimulationPool } from '../adapters/workers/simulation-pool.js';
 import type { IncidentService } from '../core/incident/service.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { WorkloadDocument } from '../core/simulator/workload.js';
@@ -17,6 +18,8 @@ export interface AppServices {
   readonly logger: Logger;
   readonly appMetrics: AppMetrics;
   readonly clock: Clock;
+  /** Every simulation of the process runs here (optional so tests may wire services without one). */
+  readonly simulations?: SimulationPool | undefined;
   /** A workload by name (WORKLOADS_DIR) or runbook step (RUNBOOK_ID:STEP_ID); throws a coded error. */
   readonly loadWorkload: (target: string) => {
     doc: WorkloadDocument;

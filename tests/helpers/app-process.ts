@@ -66,6 +66,7 @@ if (process.argv[1] === import.meta.filename) {
     env,
     leaseMs: Number(process.argv[3]),
     reminderLeaseMs: Number(process.argv[4]),
+    lastResort: true,
   });
   console.log(`PORT ${app.port}`);
   process.stdin.on('end', () => void app.stop().finally(() => process.exit(0)));

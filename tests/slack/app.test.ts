@@ -239,7 +239,8 @@ describe('walking an incident with buttons', () => {
     const carol = 'U0CAROL001';
     const value = `${incident.id}|shift-traffic`;
     const denied = await h.click(ACTION.approve, value, { user: carol });
-    expect(String((await until(() => h.answersTo(denied.responseUrl)[0])).text)).toMatch(
+    // The reply's blocks mention the group (live); its fallback text is escaped like all user-facing text.
+    expect(JSON.stringify((await until(() => h.answersTo(denied.responseUrl)[0])).blocks)).toMatch(
       /only the commander, members of <!subteam\^S0SRELEADS> may approve/,
     );
     expect(

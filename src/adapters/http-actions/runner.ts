@@ -11,6 +11,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import { loadYaml } from '../../core/yaml/load-yaml.js';
 import { readCapped } from '../fs/yaml-files.js';
+import { buildActionUrl, redactActionUrl } from './action-url.js';
 
 export const HTTP_ACTIONS_SCHEMA_ID = 'https://gc-incident.dev/schemas/http-actions.schema.json';
 
@@ -27,7 +28,7 @@ interface ActionDefinition {
 export interface ActionCall {
   readonly action: string;
   readonly method: string;
-  /** The URL called (inputs substituted); header values are never recorded. */
+  /** The URL called (inputs substituted), with userinfo and secret query values redacted; header values are never recorded. */
   readonly url: string;
   readonly headers: string[];
   readonly status: number | null;
@@ -76,7 +77,7 @@ export class HttpActionRunner {
         { action: name },
       );
     }
-    const url = fill(def.url, inputs, encodeURIComponent);
+    const url = buildActionUrl(def.url, inputs);
     const headers: Record<string, string> = { ...(def.headers ?? {}) };
     for (const [header, variable] of Object.entries(def.headersFromEnv ?? {})) {
       const value = this.env[variable];
@@ -93,7 +94,12 @@ export class HttpActionRunner {
     const timeout = def.timeout ? parseDuration(def.timeout) : undefined;
     const timeoutMs = timeout?.ok ? timeout.ms : 10_000;
     const started = Date.now();
-    const summary = { action: name, method: def.method, url, headers: Object.keys(headers) };
+    const summary = {
+      action: name,
+      method: def.method,
+      url: redactActionUrl(url),
+      headers: Object.keys(headers),
+    };
     try {
       const response = await request(url, {
         method: def.method,

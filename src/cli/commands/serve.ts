@@ -19,7 +19,7 @@ Example:
     )
     .action(async () => {
       const config = readServeConfig(io.env);
-      const server = await startServer({ config, env: io.env });
+      const server = await startServer({ config, env: io.env, lastResort: true });
       io.stderr(
         `gc-incident ${server.mode === 'socket' ? 'is connected in Socket Mode' : `listens on ${config.host}:${server.port} (POST /slack/events)`}; GET /healthz and /metrics. Ctrl-C stops it.\n`,
       );

@@ -4,7 +4,9 @@
  */
 import { parseDuration } from '../duration.js';
 import { GcIncidentError } from '../errors.js';
+import { MAX_MATCHED_LENGTH, matchesWhole } from '../runbook/regex-policy.js';
 import type { Runbook } from '../runbook/types.js';
+import { hasBidiControl } from '../text/bidi.js';
 
 export function resolveInputs(
   runbook: Runbook,
@@ -50,14 +52,15 @@ function checkValue(
   value: string,
   input: { type: string; pattern?: string | undefined; enum?: string[] | undefined },
 ): string | undefined {
-  if (value.length > 256) return 'is longer than 256 characters';
+  if (value.length > MAX_MATCHED_LENGTH) return `is longer than ${MAX_MATCHED_LENGTH} characters`;
   if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
     return 'contains control characters';
+  if (hasBidiControl(value)) return 'contains Unicode bidi control characters (U+202A–U+202E, U+2066–U+2069)';
   if (input.type === 'integer' && !/^-?[0-9]+$/.test(value)) return 'is not an integer';
   if (input.type === 'number' && !Number.isFinite(Number(value))) return 'is not a number';
   if (input.type === 'duration' && !parseDuration(value).ok) return 'is not a duration such as 5m';
   if (input.enum && !input.enum.includes(value)) return `is not one of ${input.enum.join(', ')}`;
-  if (input.pattern !== undefined && !new RegExp(`^(?:${input.pattern})$`, 'u').test(value)) {
+  if (input.pattern !== undefined && !matchesWhole(input.pattern, value)) {
     return `does not match the pattern ${input.pattern}`;
   }
   return undefined;
@@ -65,4 +68,14 @@ function checkValue(
 
 function truncate(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+/** Free text that names or titles an incident (service, title): refused when it could reorder what is shown. */
+export function checkShownText(field: string, value: string | undefined): void {
+  if (value !== undefined && hasBidiControl(value))
+    throw new GcIncidentError(
+      'INPUT_INVALID',
+      `${field} contains Unicode bidi control characters (U+202A–U+202E, U+2066–U+2069); type it without them`,
+      { field },
+    );
 }

@@ -10,7 +10,7 @@ import type { Runbook } from '../runbook/types.js';
 import { apply } from './apply.js';
 import type { IncidentCommand } from './commands.js';
 import { decide, type PendingEvent } from './decide.js';
-import { resolveInputs } from './inputs.js';
+import { checkShownText, resolveInputs } from './inputs.js';
 import { type Actor, formatIncidentId, type Incident, type TimelineEvent } from './model.js';
 import { planSteps } from './plan.js';
 
@@ -59,6 +59,8 @@ export class IncidentService {
       if (replay) return replay;
     }
     const inputs = resolveInputs(request.runbook, request.inputs);
+    checkShownText('service', request.service);
+    checkShownText('title', request.title);
     const now = this.clock.now();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const number = await this.store.nextIncidentNumber(now.getUTCFullYear());

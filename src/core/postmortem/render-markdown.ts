@@ -1,13 +1,19 @@
 /** The postmortem as Markdown, to commit next to the service. */
 import { formatDuration } from '../duration.js';
+import { escapeMarkdownBlock, escapeMarkdownInline } from '../text/escape-markdown.js';
 import type { CheckEvidence, Postmortem } from './model.js';
 
-const cell = (text: string | number | null | undefined) =>
-  text === null || text === undefined || text === ''
-    ? '—'
-    : String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A cell value: user text (escaped), or Markdown this renderer wrote itself. */
+type Cell = string | number | null | undefined | { readonly markdown: string };
 
-function table(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+const cell = (value: Cell) =>
+  value === null || value === undefined || value === ''
+    ? '—'
+    : typeof value === 'object'
+      ? value.markdown
+      : escapeMarkdownInline(String(value));
+
+function table(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   if (rows.length === 0) return '_None._\n';
   return (
     [
@@ -20,7 +26,7 @@ function table(header: readonly string[], rows: readonly (readonly (string | num
 
 const prompt = (what: string) => `> _To write: ${what}_\n`;
 const list = (items: readonly string[], what: string) =>
-  items.length ? `${items.map((i) => `- ${i}`).join('\n')}\n` : prompt(what);
+  items.length ? `${items.map((i) => `- ${escapeMarkdownInline(i)}`).join('\n')}\n` : prompt(what);
 const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
 
 function checks(rows: readonly CheckEvidence[]): string {
@@ -41,7 +47,7 @@ function checks(rows: readonly CheckEvidence[]): string {
 export function renderMarkdown(pm: Postmortem): string {
   const h = pm.header;
   const out: string[] = [];
-  out.push(`# ${h.id}: ${h.title}\n`);
+  out.push(`# ${h.id}: ${escapeMarkdownInline(h.title)}\n`);
   out.push(
     table(
       ['field', 'value'],
@@ -53,17 +59,29 @@ export function renderMarkdown(pm: Postmortem): string {
         ['Service', h.service],
         ['Runbook', `${h.runbook.id} (${h.runbook.version.slice(0, 19)}…)`],
         ['Trigger', h.trigger],
-        ['Links', h.links.map((l) => `[${l.title}](${l.url})`).join(', ')],
+        [
+          'Links',
+          // Runbook links: the schema allows only http(s) URLs; the title is escaped like any text.
+          {
+            markdown: h.links
+              .map((l) => `[${escapeMarkdownInline(l.title)}](${encodeURI(l.url)})`)
+              .join(', '),
+          },
+        ],
         ['Generated', h.generatedAt],
       ],
     ),
   );
   out.push('## Summary\n');
   out.push(
-    pm.summary ? `${pm.summary}\n` : prompt('two or three sentences a reader outside the team understands.'),
+    pm.summary
+      ? `${escapeMarkdownBlock(pm.summary)}\n`
+      : prompt('two or three sentences a reader outside the team understands.'),
   );
   out.push('## Impact\n');
-  out.push(pm.impact ? `${pm.impact}\n` : prompt('who was affected, how, for how long.'));
+  out.push(
+    pm.impact ? `${escapeMarkdownBlock(pm.impact)}\n` : prompt('who was affected, how, for how long.'),
+  );
   out.push('## Key times (UTC)\n');
   const k = pm.keyTimes;
   const d = pm.durations;
@@ -102,7 +120,7 @@ export function renderMarkdown(pm: Postmortem): string {
   out.push('## Simulations\n');
   if (pm.simulations.length === 0) out.push('_None._\n');
   for (const sim of pm.simulations) {
-    out.push(`### ${sim.title} (\`${sim.stepId}\`)\n`);
+    out.push(`### ${escapeMarkdownInline(sim.title)} (\`${sim.stepId}\`)\n`);
     out.push(
       `CPython ${sim.python}, ${sim.fidelity === 'model only' ? 'model only (not checked against an interpreter)' : 'checked against real interpreters'}.\n`,
     );
@@ -155,7 +173,9 @@ export function renderMarkdown(pm: Postmortem): string {
   out.push('## Verification\n');
   out.push(checks(pm.verification));
   out.push('## Root cause\n');
-  out.push(pm.rootCause ? `${pm.rootCause}\n` : prompt('why the collector behaved this way.'));
+  out.push(
+    pm.rootCause ? `${escapeMarkdownBlock(pm.rootCause)}\n` : prompt('why the collector behaved this way.'),
+  );
   out.push('### Contributing factors\n');
   out.push(list(pm.contributingFactors, 'what made it worse or slower to fix.'));
   out.push('## Lessons\n');

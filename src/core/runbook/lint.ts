@@ -8,6 +8,7 @@ import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
 import type { WorkloadDocument } from '../simulator/workload.js';
 import { lintWorkload } from '../simulator/workload-lint.js';
 import type { Locator } from '../yaml/load-yaml.js';
+import { checkPattern, matchesWhole } from './regex-policy.js';
 import { fillSample, findPlaceholders } from './template.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from './types.js';
 
@@ -268,20 +269,13 @@ function lintInputDefault(
   path: Path,
   report: (path: Path, rule: string, message: string) => void,
 ): void {
+  const patternCheck = input.pattern === undefined ? undefined : checkPattern(input.pattern);
+  if (patternCheck && !patternCheck.ok)
+    report([...path, 'pattern'], 'runbook/input-pattern', patternCheck.reason);
   if (input.default === undefined) return;
   const value = String(input.default);
-  if (input.pattern !== undefined) {
-    let pattern: RegExp | undefined;
-    try {
-      pattern = new RegExp(`^(?:${input.pattern})$`, 'u');
-    } catch (error) {
-      report(
-        [...path, 'pattern'],
-        'runbook/input-pattern',
-        `pattern does not compile: ${(error as Error).message}`,
-      );
-    }
-    if (pattern && !pattern.test(value)) {
+  if (input.pattern !== undefined && patternCheck?.ok) {
+    if (!matchesWhole(input.pattern, value)) {
       report(
         [...path, 'default'],
         'runbook/input-default',

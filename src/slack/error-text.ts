@@ -1,0 +1,23 @@
+/**
+ * An error as mrkdwn for a Slack reply. Messages quote what was rejected (an
+ * input, a what-if, a workload name), so they are escaped like any user text
+ * and can no longer carry a clickable fake link or a ping. An error built by
+ * our own code that must mention someone (who may approve) carries its text
+ * already escaped in `details.mrkdwn`, with only its own mentions left live.
+ */
+import { isGcIncidentError } from '../core/errors.js';
+import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
+
+/** What a user reads when the store cannot be reached: the driver's words go to the log only. */
+export const STORE_UNAVAILABLE_TEXT = 'the incident store is unavailable; try again in a minute';
+
+/** A user-facing replacement for errors whose own message is for operators, or undefined. */
+export function operatorOnly(error: unknown): string | undefined {
+  if (isGcIncidentError(error) && error.code === 'STORE_UNAVAILABLE') return STORE_UNAVAILABLE_TEXT;
+  return undefined;
+}
+
+export function errorMrkdwn(error: unknown, plain: string): string {
+  if (isGcIncidentError(error) && typeof error.details.mrkdwn === 'string') return error.details.mrkdwn;
+  return escapeMrkdwn(plain);
+}
