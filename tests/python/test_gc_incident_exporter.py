@@ -212,10 +212,10 @@ class ExporterTest(unittest.TestCase):
         after = exporter.snapshot()['pause_seconds']
         self.assertEqual(errors, [])
         self.assertGreaterEqual(scrapes[0], 3, 'run %d scraped' % run)
-        self.assertGreaterEqual(after['2']['count'] - before['2']['count'], 3, 'run %d collected' % run)
-        print('deadlock run %d: %.1f s, %d scrapes, %d collections' % (
-            run + 1, seconds, scrapes[0], sum(after[g]['count'] - before[g]['count'] for g in after)),
-            file=sys.stderr)
+        collections = sum(after[g]['count'] - before[g]['count'] for g in after)
+        self.assertGreaterEqual(collections, 10, 'run %d collected' % run)
+        print('deadlock run %d: %.1f s, %d scrapes, %d collections' % (run + 1, seconds, scrapes[0], collections),
+              file=sys.stderr)
 
 
 @unittest.skipIf(CollectorRegistry is None or not hasattr(os, 'fork'), 'needs prometheus_client and fork')
