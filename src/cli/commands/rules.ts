@@ -5,6 +5,7 @@ import { alertRulesFile } from '../../core/runbook/alert-rules.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
+import { compatRulesOption, printCompatRules } from './rules-compat.js';
 
 export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('rules')
@@ -17,11 +18,13 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       'runbook_url annotation; {id} is the runbook id',
       'runbooks/{id}.yaml',
     )
+    .addOption(compatRulesOption())
     .addHelpText(
       'after',
       '\nExample:\n  $ gc-incident rules > gc-rules.yml && promtool check rules gc-rules.yml',
     )
-    .action((paths: string[], options: { runbookUrl: string }) => {
+    .action((paths: string[], options: { runbookUrl: string; compat?: string }) => {
+      if (options.compat) return done(printCompatRules(io, options.compat));
       const config = readConfig(io.env);
       const { context } = buildValidationContext(config, []);
       const report = validateRunbookPaths(paths.length > 0 ? paths : [config.runbooksDir], context);
