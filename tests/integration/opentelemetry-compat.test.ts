@@ -28,9 +28,11 @@ function exposition(): string {
   const gen = (g: number) => `cpython_gc_generation="${g}",generation="${g}",${scope}`;
   const lines = [
     '# TYPE cpython_gc_collections_total counter',
-    ...[0, 1, 2].map((g) => `cpython_gc_collections_total{${gen(g)}} ${[200, 20, 2][g] * s}`),
+    ...[200, 20, 2].map((perSecond, g) => `cpython_gc_collections_total{${gen(g)}} ${perSecond * s}`),
     '# TYPE cpython_gc_collected_objects_total counter',
-    ...[0, 1, 2].map((g) => `cpython_gc_collected_objects_total{${gen(g)}} ${[9000, 800, 70][g] * s}`),
+    ...[9000, 800, 70].map(
+      (perSecond, g) => `cpython_gc_collected_objects_total{${gen(g)}} ${perSecond * s}`,
+    ),
     '# TYPE cpython_gc_uncollectable_objects_total counter',
     ...[0, 1, 2].map((g) => `cpython_gc_uncollectable_objects_total{${gen(g)}} 0`),
     '# TYPE process_runtime_cpython_gc_count_bytes_total counter',
