@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A small Python service with real GC metrics, for drills and integration tests.
 
-It exports prometheus_client's own GC, process and platform metrics plus a
-gc.callbacks pause histogram, can be driven into the failure modes of the
+It exports prometheus_client's own GC, process and platform metrics plus gc-incident's
+exporter (python/gc_incident_exporter.py: pause histogram, gc gauges, private memory; set
+GC_SERVICE_EXPORTER=0 for prometheus_client's metrics alone), can be driven into the failure modes of the
 shipped runbooks, and has admin endpoints that apply their mitigations.
 
     python3 gc_service.py --port 18000 --mode churn
@@ -45,13 +46,14 @@ import json
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 try:
-    from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest
+    from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest  # noqa: F401
 except ImportError:
     # Without the client (a bare machine running the drill with no Prometheus to scrape it),
     # the failure modes and admin endpoints still work; /metrics says what to install.
@@ -91,25 +93,20 @@ def resident_memory_bytes():
 NO_CLIENT = b'prometheus_client is not installed: apt-get install python3-prometheus-client\n'
 
 if Histogram is not None:
-    PAUSES = Histogram(
-        'python_gc_pause_seconds',
-        'Time spent in each garbage collection, from gc.callbacks',
-        ['generation'],
-        buckets=(0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
-    )
-    _started = {}
+    if os.environ.get('GC_SERVICE_EXPORTER', '1') != '0':
+        # The exporter gc-incident ships (python/gc_incident_exporter.py): the pause histogram,
+        # gc gauges and process_private_memory_bytes, from a callback that takes no lock.
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+        import gc_incident_exporter
 
-    def _on_gc(phase, info):
-        if phase == 'start':
-            _started['t'] = time.perf_counter()
-        elif 't' in _started:
-            PAUSES.labels(str(info['generation'])).observe(time.perf_counter() - _started.pop('t'))
-
-    gc.callbacks.append(_on_gc)
-    Gauge(
-        'process_private_memory_bytes',
-        'Unique set size: Private_Clean + Private_Dirty from /proc/self/smaps_rollup',
-    ).set_function(private_memory_bytes)
+        gc_incident_exporter.install()
+    else:
+        # GC_SERVICE_EXPORTER=0: a service instrumented with prometheus_client alone (no pause
+        # metric), for the runbooks' fallback checks.
+        Gauge(
+            'process_private_memory_bytes',
+            'Unique set size: Private_Clean + Private_Dirty from /proc/self/smaps_rollup',
+        ).set_function(private_memory_bytes)
 
 BULK_DOCUMENT = json.dumps([{'id': i, 'tags': ['a', 'b'], 'attrs': {'n': i}} for i in range(20000)])
 

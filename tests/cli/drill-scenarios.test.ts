@@ -27,7 +27,13 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario', () => {
       expect(run.stdout).toMatch(action);
       expect(run.stdout).toMatch(new RegExp(`→ verified: the criteria held for ${seconds}s`));
       expect(run.stdout).toMatch(/status resolved, phase follow-up/);
-      expect(readFileSync(postmortemPath(run.stdout) as string, 'utf8')).toContain('## Verification');
+      const postmortem = readFileSync(postmortemPath(run.stdout) as string, 'utf8');
+      expect(postmortem).toContain('## Verification');
+      if (scenario === 'full-collection') {
+        // The bundled service exports pauses: the p99 full-collection pause decided.
+        expect(postmortem).toMatch(/`full-collection-pauses`\) \| done \| [\d.]+ \| > 1 \| holds/);
+        expect(postmortem).toMatch(/`decided-by`\) \| query \| done \| 1 series from/);
+      }
     },
     240_000,
   );

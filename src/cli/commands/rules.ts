@@ -8,6 +8,7 @@ import { alertRulesFile } from '../../core/runbook/alert-rules.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
+import { compatRulesOption, printCompatRules } from './rules-compat.js';
 
 function collectInput(value: string, previous: Record<string, string>): Record<string, string> {
   const at = value.indexOf('=');
@@ -25,6 +26,7 @@ function collectThreshold(value: string, previous: Record<string, number>): Reco
 
 interface RulesOptions {
   runbookUrl?: string;
+  compat?: string;
   for?: string;
   input: Record<string, string>;
   threshold: Record<string, number>;
@@ -53,11 +55,13 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       collectThreshold,
       {},
     )
+    .addOption(compatRulesOption())
     .addHelpText(
       'after',
       '\nExample:\n  $ RUNBOOK_BASE_URL=https://git.example.com/ops/runbooks/blob/main/runbooks \\\n      gc-incident rules > gc-rules.yml && promtool check rules gc-rules.yml',
     )
     .action((paths: string[], options: RulesOptions) => {
+      if (options.compat) return done(printCompatRules(io, options.compat));
       const config = readConfig(io.env);
       const runbookUrl = options.runbookUrl
         ? runbookUrlTemplate(options.runbookUrl, '--runbook-url')
