@@ -8,6 +8,8 @@ export const ErrorCodes = {
   RUNBOOK_NOT_FOUND: 'No runbook with the given id exists in the runbook folder.',
   WORKLOAD_TOO_LARGE:
     'A workload would take too long to simulate; it is refused instead of exhausting time or memory.',
+  WORKLOAD_INVALID:
+    'A workload passes the schema but cannot be run as written (a lifetime in seconds without a rate, a lifetime on a collector that does not model it).',
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
   PYTHON_NOT_FOUND: 'The interpreter asked for with --against or --python cannot be found.',
   PYTHON_FAILED: 'A Python interpreter running a repro or calibration script failed.',
