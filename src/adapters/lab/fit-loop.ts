@@ -26,6 +26,8 @@ export interface LoopConfig {
   readonly warmupSeconds: number;
   readonly windowSeconds: number;
   readonly settleSeconds: number;
+  /** Only the mitigations whose what-if starts with one of these (default: all). */
+  readonly only?: readonly string[] | undefined;
   readonly log?: ((line: string) => void) | undefined;
 }
 
@@ -132,7 +134,10 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       observedGcMs: await gcMs(client, config.windowSeconds),
     };
     const rows: MitigationRow[] = [];
-    for (const m of mitigationsFor(fit)) {
+    const chosen = mitigationsFor(fit).filter(
+      (m) => !config.only || config.only.some((prefix) => m.whatIf.startsWith(prefix)),
+    );
+    for (const m of chosen) {
       for (const path of m.apply) await post(`${service.url}${path}`);
       await sleep(config.settleSeconds + config.windowSeconds);
       const seen: GcObservations = await observe();

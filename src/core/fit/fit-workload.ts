@@ -45,10 +45,10 @@ export interface FitResult {
 /** Simulated service time per fit round: long enough for several full collections, bounded in cost. */
 const MIN_SECONDS = 2;
 /** Iterations per round at most (objects with lifetimes are simulated iteration by iteration). */
-const MAX_ITERATIONS = 120_000;
+const MAX_ITERATIONS = 50_000;
 const MAX_SECONDS = 240;
 /** Young collections simulated per round at most: the cost of a round is about proportional to them. */
-const MAX_COLLECTIONS = 4_000;
+const MAX_COLLECTIONS = 2_500;
 /**
  * Objects per young ring: small, so few rings straddle a collection (a ring
  * that does is half promoted and found only by a generation-1 collection),
