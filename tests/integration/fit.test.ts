@@ -99,7 +99,9 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     expect(run.stdout).toMatch(/What-if comparison[\s\S]*threshold=[0-9]+0,[\s\S]*freeze/);
     expect(run.stdout).toMatch(/fit quality: collections\/s gen0 [0-9.]+ vs [0-9.]+ \([+-][0-9.]+ %\)/);
     expect(run.stdout).toContain('diagnosis: allocation churn');
-    const json = JSON.parse((await cli(['simulate', '--fit', 'gcsvc', '--window', '20s', '--json'], env())).stdout);
+    const json = JSON.parse(
+      (await cli(['simulate', '--fit', 'gcsvc', '--window', '20s', '--json'], env())).stdout,
+    );
     expect(json.fit.quality).toHaveLength(6);
     expect(json.variants).toHaveLength(2);
   });

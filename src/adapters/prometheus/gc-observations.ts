@@ -58,7 +58,7 @@ export async function readGcObservations(
     pending,
     enabled,
   ] = await Promise.all([
-    q(`count(${sources.collections})`),
+    q(`count(${sel('python_gc_collections_total', ',generation="0"')})`),
     q(`max(resets(${sources.collections}[${w}]))`),
     q(`min(count_over_time(${sources.collections}[${w}]))`),
     q(`avg by (generation) (rate(${sources.collections}[${w}]))`),
