@@ -9,8 +9,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveStepWorkloads } from '../../src/adapters/fit/step-workload.js';
 import { errorPercent, runLoop } from '../../src/adapters/lab/fit-loop.js';
 import { stopper, waitUntilServing } from '../../src/adapters/lab/lab.js';
+import { PrometheusClient } from '../../src/adapters/prometheus/client.js';
+import type { SimulateStep } from '../../src/core/runbook/types.js';
 import { validateWorkloadBytes } from '../../src/core/runbook/validate.js';
 import { cli } from '../helpers/cli.js';
 import {
@@ -104,6 +107,42 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     );
     expect(json.fit.quality).toHaveLength(6);
     expect(json.variants).toHaveLength(2);
+  });
+
+  it("a runbook step's fit: the fitted workload when the fit works, the step's ref (and why) when it does not", async () => {
+    const client = new PrometheusClient(
+      new Map([['default', { name: 'default', url: prom.url, headers: {}, params: {}, timeoutMs: 10_000 }]]),
+    );
+    try {
+      const step: SimulateStep = {
+        id: 'simulate-fit',
+        title: 'What-if on the service',
+        kind: 'simulate',
+        workload: { fit: { window: '20s' }, ref: 'workloads/full-collection-latency.yaml' },
+        whatIf: ['threshold=7000,10,10'],
+      } as SimulateStep;
+      const runbookFile = join(REPO, 'runbook.yaml');
+      const ok = await resolveStepWorkloads(step, runbookFile, {
+        metrics: client,
+        inputs: { job: 'gcsvc' },
+        now: new Date(),
+      });
+      expect(ok.note).toMatch(/^fitted to job gcsvc over 20s; fit quality: collections\/s gen0 /);
+      expect(ok.variants.map((v) => v.label)).toEqual(['baseline', 'threshold=7000,10,10']);
+      expect(ok.variants[0]?.workload.name).toBe('simulate-fit (fitted to gcsvc)');
+      const failed = await resolveStepWorkloads(step, runbookFile, {
+        metrics: client,
+        inputs: { job: 'nope' },
+        now: new Date(),
+      });
+      expect(failed.note).toContain('fit failed (FIT_JOB_NOT_FOUND');
+      expect(failed.note).toContain(
+        "simulated the runbook's workload workloads/full-collection-latency.yaml instead",
+      );
+      expect(failed.variants[0]?.workload.name).toBe('full-collection-latency');
+    } finally {
+      await client.close();
+    }
   });
 
   it('a restart inside the window is refused as a counter reset', async () => {
