@@ -8,6 +8,7 @@ import { actionCommand } from './commands/action.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { drillCommand } from './commands/drill.js';
 import { exportCommand } from './commands/export.js';
+import { fitCommand } from './commands/fit.js';
 import { incidentsCommand, showCommand } from './commands/incidents.js';
 import { checkCommand, queryCommand } from './commands/metrics.js';
 import { reproCommand } from './commands/repro.js';
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     validateCommand(io, done),
     runbooksCommand(io, done),
     simulateCommand(io, done),
+    fitCommand(io, done),
     reproCommand(io, done),
     calibrateCommand(io, done),
     walkCommand(io, done),

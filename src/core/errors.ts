@@ -8,6 +8,14 @@ export const ErrorCodes = {
   RUNBOOK_NOT_FOUND: 'No runbook with the given id exists in the runbook folder.',
   WORKLOAD_TOO_LARGE:
     'A workload would take too long to simulate; it is refused instead of exhausting time or memory.',
+  WORKLOAD_INVALID:
+    'A workload passes the schema but cannot be run as written (a lifetime in seconds without a rate, a lifetime on a collector that does not model it).',
+  FIT_JOB_NOT_FOUND: 'No series of python_gc_collections_total carries the job given to `fit`.',
+  FIT_TOO_FEW_SAMPLES: 'The fit window holds too few samples of the GC counters to fit a workload to.',
+  FIT_COUNTER_RESET:
+    'A GC counter reset inside the fit window (the process restarted): the rates would be wrong.',
+  FIT_PYTHON_UNSUPPORTED:
+    'The service runs an interpreter the fit does not model (not CPython 3.8-3.13), or exports no python_info.',
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
   SIMULATION_TIMEOUT: 'A simulation ran past its wall-clock limit; its worker was stopped.',
   SIMULATION_BUSY:

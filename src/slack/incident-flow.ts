@@ -8,16 +8,13 @@
  */
 
 import type { Logger } from 'pino';
+import { resolveStepWorkloads } from '../adapters/fit/step-workload.js';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import { type ExportFormat, exportPostmortem } from '../adapters/postmortem/export.js';
-import {
-  type LabelledResult,
-  stepWorkloads,
-  summarizeSimulation,
-} from '../adapters/simulator/runbook-step.js';
+import { type LabelledResult, summarizeSimulation } from '../adapters/simulator/runbook-step.js';
 import type { AlertGroupPlan } from '../core/alerts/alertmanager.js';
 import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import { evaluateCheck } from '../core/checks/check-runner.js';
@@ -595,7 +592,12 @@ export class IncidentFlow {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
     if (triage?.kind !== 'simulate')
       throw new GcIncidentError('STEP_NOT_FOUND', `no simulate step '${step.id}'`);
-    const variants = stepWorkloads(triage, file);
+    const { variants, note } = await resolveStepWorkloads(triage, file, {
+      metrics: this.deps.metrics,
+      inputs: incident.inputs,
+      now: this.deps.clock.now(),
+      datasource: runbook.datasource,
+    });
     const results = await this.runVariants(
       step.title,
       variants,
@@ -603,7 +605,7 @@ export class IncidentFlow {
       (ts, message) =>
         incident.card ? this.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
     );
-    const table = formatComparison(results);
+    const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
     await this.thread(
       incident,
       simulationMessages(
@@ -620,7 +622,7 @@ export class IncidentFlow {
         `${step.title}: live heap`,
         heapChartSpec(results, `${step.title}: live heap`),
       );
-    return { ...summarizeSimulation(results), table };
+    return { ...summarizeSimulation(results), table, ...(note ? { note } : {}) };
   }
 
   /** Runs each variant in the worker, editing one progress message as it goes. */

@@ -68,3 +68,30 @@ export function randomWorkload(seed: number, scale = 1): WorkloadDocument {
   };
   return doc;
 }
+
+/** Seeded random workloads whose objects have lifetimes (keep with a lifetime, rings held a while, caches). */
+export function randomLifetimeWorkload(seed: number, scale = 1): WorkloadDocument {
+  const base = randomWorkload(seed, scale);
+  const r = prng(seed * 7919 + 1);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const aged: WorkloadDocument['each_iteration'] = [];
+  for (let n = int(1, 3); n > 0; n--) {
+    switch (int(0, 3)) {
+      case 0:
+        aged.push({ keep: int(1, 6), lifetime: int(1, 600) });
+        break;
+      case 1:
+        aged.push({ cycle: { size: int(1, 5), lifetime: int(1, 400), finalizer: r() < 0.2 } });
+        break;
+      case 2:
+        aged.push({ cache: { size: int(1, 4000), insert: int(1, 4) } });
+        break;
+      default:
+        aged.push({ cache: { size: int(1, 800), item: { cycle: { size: int(1, 4) } } } });
+    }
+  }
+  // Aged operations interleaved with the plain ones, so their order matters too.
+  const ops = [...base.each_iteration];
+  for (const op of aged) ops.splice(int(0, ops.length), 0, op);
+  return { ...base, name: `random-lifetimes-${seed}`, each_iteration: ops };
+}

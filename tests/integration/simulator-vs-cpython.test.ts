@@ -56,6 +56,12 @@ describe('validation workloads', () => {
     expect(cycles.some((c) => c.resurrect)).toBe(true);
     expect(workloads.some(({ doc }) => doc.setup?.freeze)).toBe(true);
     expect(workloads.some(({ doc }) => doc.saveall)).toBe(true);
+    // Lifetimes: keep with a lifetime, rings held a while (with finalizers), caches of objects and of rings.
+    const items = workloads.flatMap(({ doc }) => doc.each_iteration);
+    expect(items.some((o) => o.keep !== undefined && o.lifetime !== undefined)).toBe(true);
+    expect(items.some((o) => o.cycle?.lifetime !== undefined && o.cycle.finalizer)).toBe(true);
+    expect(items.some((o) => o.cache && !o.cache.item)).toBe(true);
+    expect(items.some((o) => o.cache?.item?.cycle)).toBe(true);
   });
 });
 
@@ -77,6 +83,10 @@ for (const version of MEASURED_VERSIONS) {
         ['w11-setup-heap.yaml', 'disable+collect=5000'],
         ['w11-setup-heap.yaml', 'freeze'],
         ['w01-ring2.yaml', 'threshold=50000,20,100'],
+        ['w18-cycle-lifetime.yaml', 'break-cycles'],
+        ['w19-cache.yaml', 'break-cycles'],
+        ['w19-cache.yaml', 'freeze'],
+        ['w17-keep-lifetime.yaml', 'threshold=50,3,4'],
       ] as const) {
         it(`${file} with what-if ${whatIf}: identical`, async () => {
           const source = workloads.find((w) => w.file === file);

@@ -18,6 +18,8 @@ import {
 
 export interface SimulationSummary {
   readonly python: string;
+  /** A `fit` step: the fit's quality and diagnosis, or why the runbook's workload was used. */
+  readonly note?: string;
   readonly fidelity: string;
   readonly rows: {
     variant: string;

@@ -13,6 +13,8 @@ import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { buildValidationContext } from '../context.js';
+import { fittedFooter } from '../fit-footer.js';
+import { fittedSource } from '../fit-source.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
@@ -23,6 +25,9 @@ interface SimulateOptions {
   against?: string;
   chart?: string;
   calibration?: string;
+  fit?: string;
+  window?: string;
+  datasource?: string;
 }
 
 export function simulateCommand(io: CliIo, done: (code: number) => void): Command {
@@ -30,7 +35,10 @@ export function simulateCommand(io: CliIo, done: (code: number) => void): Comman
     .description(
       "Simulate CPython's garbage collector on a workload, compare mitigations, check against a real interpreter",
     )
-    .argument('<workload>', 'a workload YAML file, or RUNBOOK_ID:STEP_ID of a runbook simulate step')
+    .argument('[workload]', 'a workload YAML file, or RUNBOOK_ID:STEP_ID of a runbook simulate step')
+    .option('--fit <job>', "instead of a workload: the one 'gc-incident fit' fits to this job's metrics")
+    .option('--window <duration>', 'with --fit: how far back to read', '15m')
+    .option('-d, --datasource <name>', 'with --fit: datasource name', 'default')
     .option(
       '-p, --python <version>',
       `model this CPython instead of the workload's (${MODELLED_PYTHONS.join(', ')})`,
@@ -60,8 +68,10 @@ Examples:
   $ gc-incident simulate gc-full-collection-latency:simulate-heap --chart heap.png
   $ gc-incident simulate w.yaml --against 3.12        # exit 1 if CPython 3.12 disagrees`,
     )
-    .action(async (spec: string, options: SimulateOptions) => {
-      done(await runSimulate(io, spec, options));
+    .action(async (spec: string | undefined, options: SimulateOptions) => {
+      if (!spec && !options.fit)
+        throw new GcIncidentError('USAGE', 'simulate needs a workload, or --fit JOB');
+      done(await runSimulate(io, spec ?? '', options));
     });
 }
 
@@ -72,7 +82,10 @@ function collect(value: string, previous: string[]): string[] {
 async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): Promise<number> {
   const config = readConfig(io.env);
   const { context } = buildValidationContext(config, []);
-  const loaded = loadWorkload(spec, context, config.runbooksDir);
+  const fitted = options.fit ? await fittedSource(io, { ...options, fit: options.fit }) : undefined;
+  const loaded: ReturnType<typeof loadWorkload> = fitted
+    ? { ok: true, source: fitted.source }
+    : loadWorkload(spec, context, config.runbooksDir);
   if (!loaded.ok) {
     io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));
     return EXIT.PROBLEMS;
@@ -95,7 +108,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
 
   const python = options.python ? checkPython(options.python) : undefined;
   const base = normalizeWorkload(loaded.source.doc, python);
-  const whatIfs = options.whatIf.length > 0 ? options.whatIf : [];
+  const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
   const variants = whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) }));
   const baseline = simulate(base, { calibration });
   const results: { label: string; result: SimulationResult }[] = [{ label: 'baseline', result: baseline }];
@@ -111,11 +124,16 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
     );
   }
   if (options.json) {
-    const out = { ...baseline, variants: results.slice(1).map((r) => ({ whatIf: r.label, ...r.result })) };
+    const out = {
+      ...baseline,
+      variants: results.slice(1).map((r) => ({ whatIf: r.label, ...r.result })),
+      ...(fitted ? { fit: { quality: fitted.fit.quality, diagnosis: fitted.fit.diagnosis } } : {}),
+    };
     io.stdout(`${JSON.stringify(out)}\n`);
   } else {
     io.stdout(formatResult(baseline));
     if (results.length > 1) io.stdout(`\nWhat-if comparison\n${formatComparison(results)}`);
+    if (fitted) io.stdout(`${fittedFooter(fitted.fit)}\n`);
     if (loaded.source.whatIf.length > 0 && whatIfs.length === 0) {
       io.stdout(
         `\nThe runbook suggests comparing: ${loaded.source.whatIf.map((w) => `--what-if ${w}`).join(' ')}\n`,

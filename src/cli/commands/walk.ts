@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { jitteredBackoff } from '../../adapters/backoff.js';
+import { simulateStepWithFit } from '../../adapters/fit/step-workload.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { PrometheusClient } from '../../adapters/prometheus/client.js';
-import { simulateRunbookStep } from '../../adapters/simulator/runbook-step.js';
 import { readConfig } from '../../config.js';
 import { evaluateCheck } from '../../core/checks/check-runner.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
@@ -264,8 +264,15 @@ async function walkStep(
         metrics: ctx.metrics,
         now: () => ctx.clock.now(),
         simulate: async (s: SimulateStep) => {
-          const { summary, results } = simulateRunbookStep(s, runbookFile, ctx.python);
+          const { summary, results, note } = await simulateStepWithFit(s, runbookFile, {
+            metrics: ctx.metrics,
+            inputs: ctx.incident().inputs,
+            now: ctx.clock.now(),
+            python: ctx.python,
+            datasource: runbook.datasource,
+          });
           io.stdout(`${indent(formatComparison(results))}\n`);
+          if (note) io.stdout(`${indent(note)}\n`);
           return summary;
         },
       });

@@ -79,7 +79,8 @@ export interface QueryStep extends StepBase {
 
 export interface SimulateStep extends StepBase {
   kind: 'simulate';
-  workload: { ref: string } | { inline: Record<string, unknown> };
+  /** `fit`: fitted to the incident's job when it can be, else the `ref` workload. */
+  workload: ({ ref: string } | { inline: Record<string, unknown> }) & { fit?: { window?: string } };
   whatIf?: string[];
 }
 

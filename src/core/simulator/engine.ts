@@ -6,6 +6,7 @@
  * with finalizers and resurrection, freeze. Semantics follow the CPython
  * sources cited in the README's simulator section.
  */
+import type { AgedPool } from './aged-pool.js';
 import {
   type Distribution,
   type InFlight,
@@ -56,6 +57,8 @@ export class GcEngine {
   garbage = 0;
   readonly live: Distribution = [0, 0, 0, 0];
   rings = new Map<string, RingGroup>();
+  /** Objects with a lifetime (ring buffers, bounded caches), one pool per operation. */
+  readonly pools: AgedPool[] = [];
   readonly inflight: InFlight[] = [];
   readonly freelists: Record<FreeList, number> = { list: 0, dict: 0, tuple1: 0, tuple2: 0, tuple3: 0 };
   /** Tracks the running count0 within an iteration, for the skip-ahead. */
@@ -224,6 +227,11 @@ export class GcEngine {
       this.live[i] = 0;
     }
     this.addLive(old, survivors);
+    for (const pool of this.pools) {
+      const moved = pool.promote(g, old);
+      scanned += moved;
+      survivors += moved;
+    }
 
     for (const obj of this.inflight) {
       if (obj.gen < 0 || obj.gen > g) continue;
@@ -344,6 +352,7 @@ export class GcEngine {
       this.live[g] = 0;
     }
     for (const obj of this.inflight) if (obj.gen >= 0 && obj.gen <= 2) obj.gen = PERMANENT;
+    for (const pool of this.pools) pool.freeze();
     const next = new Map<string, RingGroup>();
     for (const group of this.rings.values()) {
       const dist: Distribution = [0, 0, 0, sumDist(group.dist, 0, PERMANENT)];
@@ -365,6 +374,7 @@ export class GcEngine {
   liveTracked(): number {
     let n = this.live[0] + this.live[1] + this.live[2] + this.live[3];
     for (const obj of this.inflight) if (obj.gen >= 0) n += obj.n;
+    for (const pool of this.pools) n += pool.total;
     return n;
   }
 

@@ -4,21 +4,28 @@
  * tracking, frees, and eval-breaker checkpoints (which matter from 3.12). Each
  * function mirrors one statement shape of `repro.ts`.
  */
+import type { AgedPool } from './aged-pool.js';
 import type { GcEngine } from './engine.js';
 import type { Distribution, InFlight, RingType } from './heap-state.js';
+import { keepAged, poolFor, storeRing } from './program-aged.js';
 import type { ObjectKind, Operation, PeriodicAction } from './workload.js';
 
 export interface CompiledOp {
   readonly op: Operation;
   readonly ring?: RingType;
+  /** Where objects with a lifetime live (registered with the engine, whose collections move them). */
+  readonly pool?: AgedPool;
 }
 
-export function compileOps(ops: readonly Operation[]): CompiledOp[] {
+export function compileOps(ops: readonly Operation[], engine?: GcEngine): CompiledOp[] {
   let nextRing = 0;
   return ops.map((op) => {
-    if (op.op !== 'cycle') return { op };
+    const pool = engine ? poolFor(op, engine.profile.collector) : undefined;
+    if (pool) engine?.pools.push(pool);
+    if (op.op !== 'cycle') return pool ? { op, pool } : { op };
     return {
       op,
+      ...(pool ? { pool } : {}),
       ring: {
         id: nextRing++,
         kind: op.kind,
@@ -401,10 +408,13 @@ export function runIteration(
 ): void {
   e.iteration = i;
   const rings: [RingType, Extract<Operation, { op: 'cycle' }>, Member[]][] = [];
-  for (const { op, ring } of ops) {
+  for (const { op, ring, pool } of ops) {
     switch (op.op) {
       case 'keep':
-        keep(e, op.count, op.kind);
+        if (pool) {
+          rangeCall(e);
+          keepAged(e, pool, op.count);
+        } else keep(e, op.count, op.kind);
         break;
       case 'temp':
         temp(e, op.count, op.kind);
@@ -413,7 +423,8 @@ export function runIteration(
         bulk(e, op.count, op.kind);
         break;
       case 'cycle':
-        if (ring) rings.push([ring, op, cycle(e, op)]);
+        if (ring && pool) storeRing(e, pool, ring, op, cycle(e, op));
+        else if (ring) rings.push([ring, op, cycle(e, op)]);
         break;
     }
   }

@@ -5,6 +5,7 @@
  * reports. The code shapes here are what the simulator's traces model, one
  * statement per micro-operation; change one only together with the other.
  */
+import { keepAgedLines, positionInits, ringDeclarations, ringResets, ringStoreLines } from './repro-aged.js';
 import type { ObjectKind, Operation, PeriodicAction, Workload } from './workload.js';
 
 const INDENT = '    ';
@@ -43,6 +44,7 @@ function opLines(op: Operation, index: number): { body: string[]; release: strin
   const n = `n${index}`;
   switch (op.op) {
     case 'keep':
+      if (op.slots !== undefined) return { body: keepAgedLines(index, op.slots), release: [] };
       if (op.kind === 'plain') {
         return {
           body: [
@@ -82,6 +84,8 @@ function opLines(op: Operation, index: number): { body: string[]; release: strin
         // what-if break-cycles: clear one reference so reference counting frees the ring.
         body.push(op.kind === 'list' || op.kind === 'dict' ? `${r}.clear()` : `${r}.ref = None`);
       }
+      if (op.slots !== undefined)
+        return { body: [...body, ...ringStoreLines(index, op.slots, op.size)], release: [] };
       return { body, release: op.size > 1 ? [r, p, o] : [r, p] };
     }
   }
@@ -174,10 +178,13 @@ class PR:
 keep = []
 heap = []
 _res = []
+${ringDeclarations(workload.ops).join('\n')}
 
 
 def run(iterations${params.map((p) => `, ${p}`).join('')}):
-    for i in range(iterations):
+${positionInits(workload.ops)
+  .map((l) => `    ${l}\n`)
+  .join('')}    for i in range(iterations):
 ${loop.map((l) => `        ${l.replace(/\n/g, '\n        ')}`).join('\n')}
 
 
@@ -196,6 +203,7 @@ run(8${warmCounts.map((c) => `, ${c}`).join('')})
 gc.disable()
 keep.clear()
 _res.clear()
+${ringResets(workload.ops).join('\n')}
 gc.collect()
 gc.freeze()
 ${setupLine}

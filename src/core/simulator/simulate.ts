@@ -148,8 +148,10 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   observe(engine.liveTracked(), 0);
   startRun(engine);
 
-  const ops = compileOps(workload.ops);
-  const canSkip = profile.collector === 'generational' && options.skipAhead !== false;
+  const ops = compileOps(workload.ops, engine);
+  // Objects with a lifetime change the heap every iteration: no two iterations are alike.
+  const canSkip =
+    profile.collector === 'generational' && options.skipAhead !== false && engine.pools.length === 0;
   // Skip-ahead: an iteration that reaches no threshold and no clamp does the same thing as any
   // other started from the same shape (free-lists, enabled, threshold). Once two such iterations
   // agree, the effect is known for that shape and whole stretches are applied by arithmetic.

@@ -29,6 +29,18 @@ export function lintWorkload(
         `a ${kind} cannot have a finalizer (__del__); use kind slotted or plain for finalizer or resurrect rings`,
       );
     }
+    for (const [path, lifetime] of [
+      [['each_iteration', i, 'lifetime'], item.lifetime],
+      [['each_iteration', i, 'cycle', 'lifetime'], item.cycle?.lifetime],
+    ] as const) {
+      if (typeof lifetime === 'string' && doc.rate === undefined) {
+        report(
+          [...path],
+          'workload/lifetime-rate',
+          `a lifetime in time ('${lifetime}') needs the workload's 'rate' (iterations per second); give 'rate' or the lifetime in iterations`,
+        );
+      }
+    }
   });
   (doc.every ?? []).forEach((action, i) => {
     if (action.action !== 'collect' && action.generation !== undefined) {

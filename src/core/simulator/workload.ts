@@ -2,6 +2,8 @@
  * The workload model (`schemas/workload.schema.json`) and the facts about each
  * modelled CPython version the simulator and the repro script share.
  */
+import { GcIncidentError } from '../errors.js';
+
 export type ModelledPython =
   | '3.8'
   | '3.9'
@@ -30,7 +32,8 @@ export const MODELLED_PYTHONS: readonly ModelledPython[] = [
 export type ObjectKind = 'slotted' | 'plain' | 'list' | 'dict';
 
 export type Operation =
-  | { op: 'keep'; count: number; kind: ObjectKind }
+  /** `slots`: the objects live in a ring buffer of that many slots, each dropped when its slot is reused. */
+  | { op: 'keep'; count: number; kind: ObjectKind; slots?: number }
   | { op: 'temp'; count: number; kind: ObjectKind }
   | { op: 'bulk'; count: number; kind: ObjectKind }
   | {
@@ -41,6 +44,8 @@ export type Operation =
       resurrect: boolean;
       /** What-if "break-cycles": one reference is cleared before release, so reference counting frees the ring. */
       broken: boolean;
+      /** The ring is held in a ring buffer of that many slots, and becomes garbage when its slot is reused. */
+      slots?: number;
     };
 
 export type PeriodicAction =
@@ -74,14 +79,24 @@ export interface WorkloadDocument {
   setup?: { heap?: number; kind?: ObjectKind; freeze?: boolean };
   iterations: number;
   rate?: number;
-  each_iteration: Array<{
-    keep?: number;
-    temp?: number;
-    bulk?: number;
-    cycle?: { size: number; finalizer?: boolean; resurrect?: boolean };
-    kind?: ObjectKind;
-  }>;
+  each_iteration: OperationDocument[];
   every?: Array<{ period: number; action: string; generation?: number; thresholds?: number[] }>;
+}
+
+/** Objects one operation may hold alive at once (its ring buffer's slots). */
+export const MAX_SLOTS = 5_000_000;
+
+/** A lifetime: iterations, or a duration ("30s", "2m") at the workload's `rate`. */
+export type LifetimeDocument = number | string;
+
+export interface OperationDocument {
+  keep?: number;
+  lifetime?: LifetimeDocument;
+  temp?: number;
+  bulk?: number;
+  cycle?: { size: number; finalizer?: boolean; resurrect?: boolean; lifetime?: LifetimeDocument };
+  cache?: { size: number; insert?: number; item?: { cycle?: { size: number } } };
+  kind?: ObjectKind;
 }
 
 export function defaultThresholds(python: ModelledPython): [number, number, number] {
@@ -126,8 +141,21 @@ export function withThresholds(
 
 export function normalizeWorkload(doc: WorkloadDocument, overridePython?: ModelledPython): Workload {
   const python = overridePython ?? doc.python;
-  const ops: Operation[] = doc.each_iteration.map((item) => {
+  const ops: Operation[] = doc.each_iteration.map((item, index) => {
     const kind = item.kind ?? 'slotted';
+    const where = `each_iteration[${index}]`;
+    if (item.cache) return cacheOperation(item.cache);
+    if (item.keep !== undefined && item.lifetime !== undefined) {
+      const slots = item.keep * lifetimeIterations(item.lifetime, doc.rate, `${where}.lifetime`);
+      if (slots > MAX_SLOTS) {
+        throw new GcIncidentError(
+          'WORKLOAD_INVALID',
+          `${where}: keep × lifetime is ${slots} live objects; at most ${MAX_SLOTS} are modelled (the repro script holds each one): shorten the lifetime or scale the workload down`,
+          { field: where },
+        );
+      }
+      return { op: 'keep', count: item.keep, kind, slots: Math.max(1, slots) };
+    }
     if (item.keep !== undefined) return { op: 'keep', count: item.keep, kind };
     if (item.temp !== undefined) return { op: 'temp', count: item.temp, kind };
     if (item.bulk !== undefined) return { op: 'bulk', count: item.bulk, kind };
@@ -139,6 +167,9 @@ export function normalizeWorkload(doc: WorkloadDocument, overridePython?: Modell
       finalizer: cycle.finalizer ?? false,
       resurrect: cycle.resurrect ?? false,
       broken: false,
+      ...(item.cycle?.lifetime !== undefined
+        ? { slots: lifetimeIterations(item.cycle.lifetime, doc.rate, `${where}.cycle.lifetime`) }
+        : {}),
     };
   });
   const every: PeriodicAction[] = (doc.every ?? []).map((e) => {
@@ -166,4 +197,46 @@ export function normalizeWorkload(doc: WorkloadDocument, overridePython?: Modell
     ops,
     every,
   };
+}
+
+/** Slots of the ring buffer as many iterations long as the lifetime (whole iterations, at least one). */
+export function lifetimeIterations(
+  lifetime: LifetimeDocument,
+  rate: number | undefined,
+  where: string,
+): number {
+  if (typeof lifetime === 'number') return lifetime;
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/.exec(lifetime);
+  if (!match) {
+    throw new GcIncidentError(
+      'WORKLOAD_INVALID',
+      `${where}: '${lifetime}' is not a lifetime; write iterations (50) or a duration (30s, 2m)`,
+      { field: where },
+    );
+  }
+  if (rate === undefined) {
+    throw new GcIncidentError(
+      'WORKLOAD_INVALID',
+      `${where}: a lifetime in time ('${lifetime}') needs the workload's 'rate' (iterations per second)`,
+      { field: where },
+    );
+  }
+  const seconds = Number(match[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.max(1, Math.round(seconds * rate));
+}
+
+/** A bounded cache: `insert` new entries per iteration, the oldest dropped beyond `size`. */
+function cacheOperation(cache: NonNullable<OperationDocument['cache']>): Operation {
+  if (cache.item?.cycle) {
+    return {
+      op: 'cycle',
+      size: cache.item.cycle.size,
+      kind: 'slotted',
+      finalizer: false,
+      resurrect: false,
+      broken: false,
+      slots: cache.size,
+    };
+  }
+  return { op: 'keep', count: cache.insert ?? 1, kind: 'slotted', slots: cache.size };
 }

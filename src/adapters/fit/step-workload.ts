@@ -1,0 +1,82 @@
+/**
+ * A runbook simulate step's workloads, with `workload: {fit: {window}, ref}`
+ * resolved: fitted to the incident's job (its `job` input) when the fit
+ * succeeds, else the step's `ref` workload, saying why. Both surfaces call
+ * this and show `note` beside the what-if table.
+ */
+import { isGcIncidentError } from '../../core/errors.js';
+import { qualitySummary } from '../../core/fit/render.js';
+import type { MetricsClient } from '../../core/ports.js';
+import type { SimulateStep } from '../../core/runbook/types.js';
+import { simulate } from '../../core/simulator/simulate.js';
+import { applyWhatIf } from '../../core/simulator/what-if.js';
+import { type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import {
+  type LabelledResult,
+  type LabelledWorkload,
+  type SimulationSummary,
+  stepWorkloads,
+  summarizeSimulation,
+} from '../simulator/runbook-step.js';
+import { fitJob } from './fit-job.js';
+
+export interface StepFitContext {
+  readonly metrics?: MetricsClient | undefined;
+  readonly datasource?: string | undefined;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly now: Date;
+  readonly python?: ModelledPython | undefined;
+}
+
+export interface ResolvedStepWorkloads {
+  readonly variants: LabelledWorkload[];
+  /** The fit's quality and diagnosis, or why the runbook's workload was used instead; undefined without `fit`. */
+  readonly note: string | undefined;
+}
+
+export async function resolveStepWorkloads(
+  step: SimulateStep,
+  runbookFile: string,
+  ctx: StepFitContext,
+): Promise<ResolvedStepWorkloads> {
+  const fit = step.workload.fit;
+  if (!fit) return { variants: stepWorkloads(step, runbookFile, ctx.python), note: undefined };
+  const fallback = (why: string) => ({
+    variants: stepWorkloads(step, runbookFile, ctx.python),
+    note: `fit failed (${why}): simulated the runbook's workload${'ref' in step.workload ? ` ${step.workload.ref}` : ''} instead`,
+  });
+  const job = ctx.inputs.job;
+  if (!ctx.metrics) return fallback('no metrics datasource');
+  if (!job) return fallback("the incident has no 'job' input");
+  try {
+    const fitted = await fitJob(ctx.metrics, {
+      job,
+      window: fit.window ?? '15m',
+      datasource: ctx.datasource ?? 'default',
+      python: ctx.python,
+      now: ctx.now,
+    });
+    const base = normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python);
+    return {
+      variants: [
+        { label: 'baseline', workload: base },
+        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
+      ],
+      note: `fitted to job ${job} over ${fit.window ?? '15m'}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
+    };
+  } catch (error) {
+    return fallback(isGcIncidentError(error) ? `${error.code}: ${error.message}` : String(error));
+  }
+}
+
+/** In-process, for the terminal: the step's variants simulated, with the fit's note in the summary. */
+export async function simulateStepWithFit(
+  step: SimulateStep,
+  runbookFile: string,
+  ctx: StepFitContext,
+): Promise<{ summary: SimulationSummary; results: LabelledResult[]; note: string | undefined }> {
+  const { variants, note } = await resolveStepWorkloads(step, runbookFile, ctx);
+  const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
+  const summary = summarizeSimulation(results);
+  return { results, summary: note ? { ...summary, note } : summary, note };
+}

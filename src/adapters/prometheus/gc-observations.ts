@@ -1,0 +1,135 @@
+/**
+ * Reads a job's GC observations for `fit` from a Prometheus-compatible
+ * backend: prometheus_client's GC counters and python_info, and the
+ * exporter's gauges when they exist. Every query is built from a validated
+ * job name and runs at one instant, in parallel.
+ */
+import { GcIncidentError } from '../../core/errors.js';
+import type { GcObservations, PerGeneration } from '../../core/fit/observations.js';
+import type { MetricsClient, Sample } from '../../core/ports.js';
+
+/** Job names as Prometheus configurations write them; anything else is refused before a query is built. */
+const JOB = /^[A-Za-z0-9_.:/-]{1,200}$/;
+/** Samples of each counter the window must hold (a fit from two points is noise). */
+export const MIN_SAMPLES = 5;
+
+export interface ObservationRequest {
+  readonly job: string;
+  readonly datasource: string;
+  readonly windowSeconds: number;
+  readonly end: Date;
+}
+
+export async function readGcObservations(
+  client: MetricsClient,
+  req: ObservationRequest,
+): Promise<GcObservations> {
+  if (!JOB.test(req.job)) {
+    throw new GcIncidentError(
+      'USAGE',
+      `--job ${JSON.stringify(req.job)}: a job name has letters, digits and _ . : / - only`,
+      { job: req.job },
+    );
+  }
+  const sel = (metric: string, extra = '') => `${metric}{job="${req.job}"${extra}}`;
+  const w = `${Math.round(req.windowSeconds)}s`;
+  const q = (query: string) => client.instant(req.datasource, query, req.end);
+  const sources = {
+    collections: sel('python_gc_collections_total'),
+    collected: sel('python_gc_objects_collected_total'),
+    info: sel('python_info'),
+    threshold: sel('python_gc_threshold'),
+    pause: sel('python_gc_pause_seconds_sum'),
+    frozen: sel('python_gc_frozen_objects'),
+    pending: sel('python_gc_pending_objects'),
+    enabled: sel('python_gc_enabled'),
+  };
+  const [
+    present,
+    resets,
+    samples,
+    collections,
+    collected,
+    info,
+    threshold,
+    pauseSum,
+    pauseCount,
+    frozen,
+    pending,
+    enabled,
+  ] = await Promise.all([
+    q(`count(${sel('python_gc_collections_total', ',generation="0"')})`),
+    q(`max(resets(${sources.collections}[${w}]))`),
+    q(`min(count_over_time(${sources.collections}[${w}]))`),
+    q(`avg by (generation) (rate(${sources.collections}[${w}]))`),
+    q(`avg by (generation) (rate(${sources.collected}[${w}]))`),
+    q(sources.info),
+    q(`avg by (generation) (${sources.threshold})`),
+    q(`sum by (generation) (rate(${sources.pause}[${w}]))`),
+    q(`sum by (generation) (rate(${sel('python_gc_pause_seconds_count')}[${w}]))`),
+    q(`avg(${sources.frozen})`),
+    q(`avg by (generation) (${sources.pending})`),
+    q(`min(${sources.enabled})`),
+  ]);
+  const instances = present[0]?.value ?? 0;
+  if (instances === 0) {
+    throw new GcIncidentError(
+      'FIT_JOB_NOT_FOUND',
+      `no python_gc_collections_total series with job="${req.job}" on datasource '${req.datasource}' (is the job scraped, and does it use prometheus_client?)`,
+      { job: req.job },
+    );
+  }
+  const count = samples[0]?.value ?? 0;
+  if (count < MIN_SAMPLES) {
+    throw new GcIncidentError(
+      'FIT_TOO_FEW_SAMPLES',
+      `job '${req.job}' has ${count} samples of python_gc_collections_total in the last ${w}; the fit needs at least ${MIN_SAMPLES}: widen --window or wait for more scrapes`,
+      { job: req.job, samples: count },
+    );
+  }
+  if ((resets[0]?.value ?? 0) > 0) {
+    throw new GcIncidentError(
+      'FIT_COUNTER_RESET',
+      `python_gc_collections_total of job '${req.job}' reset in the last ${w} (the process restarted): fit over a window after the restart (a shorter --window)`,
+      { job: req.job },
+    );
+  }
+  const labels = info[0]?.labels ?? {};
+  const means = byGeneration(pauseSum).map((sum, g) => {
+    const n = byGeneration(pauseCount)[g] ?? 0;
+    return n > 0 ? sum / n : undefined;
+  });
+  const used = [sources.collections, sources.collected];
+  if (info.length > 0) used.push(sources.info);
+  if (threshold.length > 0) used.push(sources.threshold);
+  if (pauseCount.length > 0) used.push(sel('python_gc_pause_seconds'));
+  if (frozen.length > 0) used.push(sources.frozen);
+  if (pending.length > 0) used.push(sources.pending);
+  if (enabled.length > 0) used.push(sources.enabled);
+  return {
+    job: req.job,
+    datasource: req.datasource,
+    windowSeconds: req.windowSeconds,
+    end: req.end,
+    pythonVersion: labels.version,
+    implementation: labels.implementation,
+    instances,
+    collections: byGeneration(collections),
+    collected: byGeneration(collected),
+    thresholds: threshold.length > 0 ? byGeneration(threshold) : undefined,
+    meanPause: pauseCount.length > 0 ? means : undefined,
+    frozen: frozen[0]?.value,
+    pending: pending.length > 0 ? byGeneration(pending) : undefined,
+    enabled: enabled[0]?.value,
+    sources: used,
+  };
+}
+
+function byGeneration(samples: readonly Sample[]): PerGeneration {
+  const out: [number, number, number] = [0, 0, 0];
+  for (const s of samples) {
+    const g = Number(s.labels.generation);
+    if (g === 0 || g === 1 || g === 2) out[g] = Number.isFinite(s.value) ? s.value : 0;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/** `simulate --fit JOB`: the workload fitted to a live job, as the simulate command takes workloads. */
+import { fitJob } from '../adapters/fit/fit-job.js';
+import type { WorkloadSource } from '../adapters/fs/workload-source.js';
+import { readConfig } from '../config.js';
+import { GcIncidentError } from '../core/errors.js';
+import type { FitResult } from '../core/fit/fit-workload.js';
+import type { CliIo } from './io.js';
+import { metricsClientFor } from './metrics-context.js';
+
+export interface FittedSource {
+  readonly source: WorkloadSource;
+  readonly fit: FitResult;
+  /** What-ifs compared when none is given: threshold 0 ten times higher, and gc.freeze(). */
+  readonly defaultWhatIfs: string[];
+}
+
+export async function fittedSource(
+  io: CliIo,
+  options: { fit: string; window?: string | undefined; datasource?: string | undefined },
+): Promise<FittedSource> {
+  const client = metricsClientFor(readConfig(io.env), io.env);
+  if (!client) {
+    throw new GcIncidentError(
+      'METRICS_UNAVAILABLE',
+      'simulate --fit needs PROMETHEUS_URL or DATASOURCES_FILE',
+      {
+        variable: 'PROMETHEUS_URL',
+      },
+    );
+  }
+  try {
+    const { fit } = await fitJob(client, {
+      job: options.fit,
+      window: options.window ?? '15m',
+      datasource: options.datasource ?? 'default',
+      now: io.clock?.now() ?? new Date(),
+    });
+    const [t0, t1, t2] = fit.thresholds;
+    return {
+      source: { doc: fit.doc, whatIf: [], label: `fit:${options.fit}` },
+      fit,
+      defaultWhatIfs: [`threshold=${t0 * 10},${t1},${t2}`, 'freeze'],
+    };
+  } finally {
+    await client.close();
+  }
+}
