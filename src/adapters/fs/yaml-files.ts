@@ -10,6 +10,7 @@ export interface FoundFiles {
 }
 
 const YAML_FILE = /\.ya?ml$/i;
+const RUNBOOK_TEST_FILE = /\.test\.ya?ml$/i;
 
 /** Expands files and folders (recursively) into a sorted list of YAML files. */
 export function findYamlFiles(paths: readonly string[]): FoundFiles {
@@ -46,7 +47,8 @@ function* walk(dir: string): Generator<string> {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && YAML_FILE.test(entry.name)) yield full;
+    // Runbook tests (runbooks/tests/ID.test.yaml) sit beside runbooks; 'gc-incident test' reads them.
+    else if (entry.isFile() && YAML_FILE.test(entry.name) && !RUNBOOK_TEST_FILE.test(entry.name)) yield full;
   }
 }
 
