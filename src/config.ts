@@ -2,9 +2,15 @@
  * Configuration is read once, from the environment, validated and frozen.
  * Every variable here is listed in the README's configuration table.
  */
-import { validate as validateCron } from 'node-cron';
+import { createRequire } from 'node:module';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';
 import { GcIncidentError } from './core/errors.js';
+
+/** node-cron is only needed by `serve`: required on first use, so other commands start faster. */
+function validateCron(expression: string): boolean {
+  const cron = createRequire(import.meta.url)('node-cron') as typeof import('node-cron');
+  return cron.validate(expression);
+}
 
 export interface Config {
   /** Folder the runbooks are loaded from: RUNBOOKS_DIR, else ./runbooks, else the package's own. */
