@@ -2,6 +2,10 @@
 // Entry point of the `gc-incident` command. The TypeScript sources are compiled
 // to dist/ by `npm install` (the `prepare` script); this file only loads them.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// Node 22+: compiled code is cached between runs (in the OS temp folder), so commands start sooner.
+module.enableCompileCache?.();
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {

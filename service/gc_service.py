@@ -402,6 +402,8 @@ def _terminate(signum, frame):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--port', type=int, default=18000)
+    # Loopback by default; a container (compose.yaml) listens on 0.0.0.0 for Prometheus.
+    parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--mode', choices=MODES + ('prefork',), default='steady')
     parser.add_argument('--worker-ports', default='', help='with --mode prefork: one worker per port, comma-separated')
     args = parser.parse_args()
@@ -413,7 +415,7 @@ def main():
     workload = Workload(args.mode)
     workload.set_mode(args.mode)
     Handler.workload = workload
-    server = ThreadingHTTPServer(('127.0.0.1', args.port), Handler)
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
     threading.Thread(target=workload.run, daemon=True).start()
     print(json.dumps({'listening': args.port, 'mode': args.mode}), flush=True)
     try:

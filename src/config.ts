@@ -2,13 +2,22 @@
  * Configuration is read once, from the environment, validated and frozen.
  * Every variable here is listed in the README's configuration table.
  */
-import { validate as validateCron } from 'node-cron';
+import { createRequire } from 'node:module';
+import { type ContentSource, resolveContentDirs } from './content-dirs.js';
 import { runbookUrlTemplate } from './core/alerts/runbook-url.js';
 import { GcIncidentError } from './core/errors.js';
 
+/** node-cron is only needed by `serve`: required on first use, so other commands start faster. */
+function validateCron(expression: string): boolean {
+  const cron = createRequire(import.meta.url)('node-cron') as typeof import('node-cron');
+  return cron.validate(expression);
+}
+
 export interface Config {
-  /** Folder the runbooks are loaded from. */
+  /** Folder the runbooks are loaded from: RUNBOOKS_DIR, else ./runbooks, else the package's own. */
   readonly runbooksDir: string;
+  /** Where runbooksDir came from ('shipped': the package's runbooks, said once by the CLI). */
+  readonly runbooksSource: ContentSource;
   /** YAML file mapping datasource names to endpoints (see schemas/datasources.schema.json). */
   readonly datasourcesFile: string | undefined;
   /** Base URL of the `default` datasource when no datasources file defines one. */
@@ -50,8 +59,10 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       { variable: 'PROMETHEUS_URL' },
     );
   }
+  const content = resolveContentDirs(env);
   return Object.freeze({
-    runbooksDir: nonEmpty(env.RUNBOOKS_DIR) ?? './runbooks',
+    runbooksDir: content.runbooksDir,
+    runbooksSource: content.runbooksSource,
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
     runbookUrl: optionalRunbookUrl(nonEmpty(env.RUNBOOK_BASE_URL)),
@@ -187,6 +198,6 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     logLevel,
-    workloadsDir: nonEmpty(env.WORKLOADS_DIR) ?? './workloads',
+    workloadsDir: resolveContentDirs(env).workloadsDir,
   });
 }

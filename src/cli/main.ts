@@ -1,29 +1,61 @@
 /**
  * The `gc-incident` command line. `runCli` never exits the process and never
  * prints a stack trace: it returns an exit code, so tests run it in-process.
+ *
+ * Start-up time matters (CI runs `validate` on every push, people type `--version`): only the
+ * command being run is imported. The others are listed by name and summary from COMMANDS, so
+ * `--help` loads none of them (tests/cli/command-table.test.ts keeps the summaries true).
  */
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import { resolveContentDirs, shippedContentNotice } from '../content-dirs.js';
 import { isGcIncidentError } from '../core/errors.js';
-import { actionCommand } from './commands/action.js';
-import { calibrateCommand } from './commands/calibrate.js';
-import { drillCommand } from './commands/drill.js';
-import { exportCommand } from './commands/export.js';
-import { fitCommand } from './commands/fit.js';
-import { incidentsCommand, showCommand } from './commands/incidents.js';
-import { checkCommand, queryCommand } from './commands/metrics.js';
-import { reproCommand } from './commands/repro.js';
-import { rulesCommand } from './commands/rules.js';
-import { runbooksCommand } from './commands/runbooks.js';
-import { serveCommand } from './commands/serve.js';
-import { simulateCommand } from './commands/simulate.js';
-import { testCommand } from './commands/test.js';
-import { validateCommand } from './commands/validate.js';
-import { walkCommand } from './commands/walk.js';
+import { VERSION } from '../version.js';
 import { type CliIo, EXIT, processIo } from './io.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
+
+type CommandFactory = (io: CliIo, done: (code: number) => void) => Command;
+
+interface CommandEntry {
+  readonly name: string;
+  /** How `--help` shows it: the name, [options] and the arguments. */
+  readonly term: string;
+  /** The command's description, word for word. */
+  readonly summary: string;
+  /** Reads runbooks from the configured folder: say so when that is the shipped one. */
+  readonly readsRunbooks?: boolean;
+  readonly load: () => Promise<CommandFactory>;
+}
+
+/** One line per command; add yours here (the module is imported only when the command runs). */
+// biome-ignore format: one line per command keeps parallel additions from conflicting
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', term: 'init [options] [dir]', summary: 'Start a runbook repository: an example runbook with its test, datasources and HTTP actions examples, editor schemas and a CI workflow', load: async () => (await import('./commands/init.js')).initCommand },
+  { name: 'validate', term: 'validate [options] [paths...]', summary: 'Check runbook YAML files against the schema and the runbook rules', readsRunbooks: true, load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'runbooks', term: 'runbooks [options]', summary: 'List the runbooks in RUNBOOKS_DIR (default ./runbooks, else the shipped ones)', readsRunbooks: true, load: async () => (await import('./commands/runbooks.js')).runbooksCommand },
+  { name: 'simulate', term: 'simulate [options] <workload>', summary: "Simulate CPython's garbage collector on a workload, compare mitigations, check against a real interpreter", load: async () => (await import('./commands/simulate.js')).simulateCommand },
+  { name: 'fit', term: 'fit [options]', summary: "Fit a simulator workload to a job's GC metrics, and name the failure mode it shows", load: async () => (await import('./commands/fit.js')).fitCommand },
+  { name: 'repro', term: 'repro [options] <workload>', summary: 'Print a standalone Python script that runs a workload deterministically and prints its GC statistics', load: async () => (await import('./commands/repro.js')).reproCommand },
+  { name: 'calibrate', term: 'calibrate [options]', summary: "Measure this machine's GC pause costs per CPython version and write a profile for 'simulate'", load: async () => (await import('./commands/calibrate.js')).calibrateCommand },
+  { name: 'walk', term: 'walk [options] <runbook-id>', summary: 'Open an incident from a runbook and walk it phase by phase in the terminal', readsRunbooks: true, load: async () => (await import('./commands/walk.js')).walkCommand },
+  { name: 'incidents', term: 'incidents [options]', summary: 'List incidents, newest first', load: async () => (await import('./commands/incidents.js')).incidentsCommand },
+  { name: 'show', term: 'show [options] <incident-id>', summary: 'Print one incident with its steps and full timeline', load: async () => (await import('./commands/incidents.js')).showCommand },
+  { name: 'query', term: 'query [options] <promql>', summary: 'Run one PromQL query against a configured datasource', load: async () => (await import('./commands/metrics.js')).queryCommand },
+  { name: 'check', term: 'check [options] <runbook-id>', summary: "Evaluate a runbook's detection or verification checks now", readsRunbooks: true, load: async () => (await import('./commands/metrics.js')).checkCommand },
+  { name: 'rules', term: 'rules [options] [paths...]', summary: 'Print a Prometheus alerting rule file with one alert per runbook, from its detection checks', readsRunbooks: true, load: async () => (await import('./commands/rules.js')).rulesCommand },
+  { name: 'action', term: 'action [options] <name>', summary: 'Call one configured HTTP action (HTTP_ACTIONS_FILE), as a containment step would', load: async () => (await import('./commands/action.js')).actionCommand },
+  { name: 'serve', term: 'serve', summary: 'Run the Slack app: /gc-incident, buttons, modals, /healthz and /metrics', readsRunbooks: true, load: async () => (await import('./commands/serve.js')).serveCommand },
+  { name: 'export', term: 'export [options] <incident-id>', summary: "Write an incident's postmortem: JSON (schemas/postmortem.schema.json), Markdown or standalone HTML", load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'test', term: 'test [options] [paths...]', summary: 'Run runbook test files: does detection fire, does verification hold, on the series they give', readsRunbooks: true, load: async () => (await import('./commands/test.js')).testCommand },
+  { name: 'drill', term: 'drill [options]', summary: 'Rehearse a GC incident end to end on this machine (the bundled service, Prometheus if installed)', readsRunbooks: true, load: async () => (await import('./commands/drill.js')).drillCommand },
+];
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const { Command, CommanderError } = await import('commander');
   let exitCode: number = EXIT.OK;
   const done = (code: number) => {
     exitCode = code;
@@ -35,41 +67,35 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureHelp({
+      subcommandTerm: (cmd) => COMMANDS.find((c) => c.name === cmd.name())?.term ?? cmd.name(),
+    })
     .exitOverride();
-  for (const command of [
-    validateCommand(io, done),
-    runbooksCommand(io, done),
-    simulateCommand(io, done),
-    fitCommand(io, done),
-    reproCommand(io, done),
-    calibrateCommand(io, done),
-    walkCommand(io, done),
-    incidentsCommand(io, done),
-    showCommand(io, done),
-    queryCommand(io, done),
-    checkCommand(io, done),
-    rulesCommand(io, done),
-    actionCommand(io, done),
-    serveCommand(io, done),
-    exportCommand(io, done),
-    drillCommand(io, done),
-    testCommand(io, done),
-  ]) {
-    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-    command.showHelpAfterError('(run with --help for usage)');
-    program.addCommand(command);
-  }
-  program.addHelpText(
-    'after',
-    `
-Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE, HTTP_ACTIONS_FILE (see README.md).
-Run 'gc-incident <command> --help' for a command's options.`,
-  );
-
+  const wanted = commandNamed(argv);
   try {
+    for (const entry of COMMANDS) {
+      const command =
+        entry === wanted
+          ? (await entry.load())(io, done)
+          : new Command(entry.name).description(entry.summary);
+      command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+      command.showHelpAfterError('(run with --help for usage)');
+      program.addCommand(command);
+    }
+    program.addHelpText(
+      'after',
+      `
+Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE, HTTP_ACTIONS_FILE (see README.md).
+With no RUNBOOKS_DIR and no ./runbooks, the runbooks shipped with the package are used.
+Run 'gc-incident <command> --help' for a command's options.`,
+    );
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.OK;
+    }
+    if (wanted?.readsRunbooks && !argv.includes('--help') && !argv.includes('-h')) {
+      const notice = shippedContentNotice(resolveContentDirs(io.env), VERSION);
+      if (notice) io.stderr(`${notice}\n`);
     }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -91,4 +117,11 @@ Run 'gc-incident <command> --help' for a command's options.`,
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.FATAL;
   }
+}
+
+/** The command the arguments run (`help NAME` counts as NAME), found before anything is imported. */
+function commandNamed(argv: readonly string[]): CommandEntry | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
 }

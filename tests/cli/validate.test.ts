@@ -150,7 +150,7 @@ describe('gc-incident runbooks', () => {
   it('lists id, severity, title and alerts from RUNBOOKS_DIR', async () => {
     const run = await cli(['runbooks'], { RUNBOOKS_DIR });
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toMatch(/^ID\s+SEVERITY\s+TITLE\s+ALERTS$/);
+    expect(run.stdout.split('\n')[0]).toMatch(/^ID\s+SEVERITY\s+TITLE\s+ALERTS\s+FROM$/);
     expect(run.stdout).toMatch(/gc-prefork-copy-on-write\s+sev2\s+Copy-on-write/);
   });
 

@@ -3,12 +3,16 @@
  * (resvg, with the system's fonts), for the terminal and for Slack uploads.
  */
 import { writeFileSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
+import { createRequire } from 'node:module';
+import type * as Resvg from '@resvg/resvg-js';
 import { GcIncidentError } from '../../core/errors.js';
 
+// Vega (63 packages) and resvg load on the first chart, not with every command that may draw one.
+const require = createRequire(import.meta.url);
+
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const view = new vega.View(vega.parse(spec as vega.Spec), { renderer: 'none' });
+  const vega = await import('vega');
+  const view = new vega.View(vega.parse(spec as import('vega').Spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -19,7 +23,8 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
 /** PNG at twice the chart's size, so it stays sharp in Slack's preview. */
 export function svgToPng(svg: string, scale = 2): Buffer {
   const width = Number(/width="([0-9.]+)"/.exec(svg)?.[1] ?? 800);
-  return new Resvg(svg, {
+  const { Resvg: Renderer } = require('@resvg/resvg-js') as typeof Resvg;
+  return new Renderer(svg, {
     fitTo: { mode: 'width', value: Math.round(width * scale) },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
     background: 'white',

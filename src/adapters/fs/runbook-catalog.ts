@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { type ValidationContext, validateRunbookPaths } from './runbook-files.js';
+import { loadRunbookCatalogue } from './runbook-catalogue.js';
+import type { ValidationContext } from './runbook-files.js';
 
 export interface CatalogEntry {
   readonly runbook: Runbook;
@@ -13,7 +14,7 @@ export interface CatalogEntry {
 }
 
 export function findRunbook(id: string, dir: string, context: ValidationContext): CatalogEntry {
-  const report = validateRunbookPaths([dir], context);
+  const report = loadRunbookCatalogue(dir, context);
   const found = report.runbooks.find((r) => r.runbook.metadata.id === id);
   if (!found) {
     const broken =

@@ -9,7 +9,8 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import type { CatalogEntry } from './runbook-catalog.js';
-import { type ValidationContext, validateRunbookPaths } from './runbook-files.js';
+import { loadRunbookCatalogue } from './runbook-catalogue.js';
+import type { ValidationContext } from './runbook-files.js';
 
 export class RunbookLibrary {
   private constructor(
@@ -18,7 +19,7 @@ export class RunbookLibrary {
   ) {}
 
   static load(dir: string, context: ValidationContext): RunbookLibrary {
-    const report = validateRunbookPaths([dir], context);
+    const report = loadRunbookCatalogue(dir, context);
     const entries = new Map<string, CatalogEntry>();
     for (const { runbook, file } of report.runbooks) {
       const version = `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;

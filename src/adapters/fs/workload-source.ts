@@ -9,7 +9,8 @@ import { validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import type { WorkloadDocument } from '../../core/simulator/workload.js';
 import { lintWorkload } from '../../core/simulator/workload-lint.js';
-import { type ValidationContext, validateRunbookPaths } from './runbook-files.js';
+import { loadRunbookCatalogue } from './runbook-catalogue.js';
+import type { ValidationContext } from './runbook-files.js';
 import { readYamlFile } from './yaml-files.js';
 
 export interface WorkloadSource {
@@ -44,7 +45,7 @@ function fromRunbookStep(
   context: ValidationContext,
   runbooksDir: string,
 ): WorkloadLoad {
-  const report = validateRunbookPaths([runbooksDir], context);
+  const report = loadRunbookCatalogue(runbooksDir, context);
   const found = report.runbooks.find((r) => r.runbook.metadata.id === runbookId);
   if (!found) {
     throw new GcIncidentError(

@@ -5,7 +5,6 @@
  * environment), body template, timeout and expected status. Every call is
  * summarised for the timeline without header values.
  */
-import { request } from 'undici';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
@@ -101,6 +100,8 @@ export class HttpActionRunner {
       headers: Object.keys(headers),
     };
     try {
+      // undici loads only when an action is called: `validate` reads this module's loader.
+      const { request } = await import('undici');
       const response = await request(url, {
         method: def.method,
         headers,

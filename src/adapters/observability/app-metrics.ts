@@ -16,7 +16,9 @@ export interface AppMetrics {
 
 export function createAppMetrics(options: { defaultMetrics?: boolean } = {}): AppMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'gc_incident_' });
+  // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …), so the usual
+  // Node.js dashboards and alerts work unchanged; the app's own metrics carry gc_incident_.
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
     registry,
     commands: new Counter({

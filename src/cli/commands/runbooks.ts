@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
+import { loadRunbookCatalogue } from '../../adapters/fs/runbook-catalogue.js';
 import { readConfig } from '../../config.js';
 import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
@@ -8,14 +8,14 @@ import { type CliIo, EXIT } from '../io.js';
 
 export function runbooksCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('runbooks')
-    .description('List the runbooks in RUNBOOKS_DIR (default ./runbooks)')
+    .description('List the runbooks in RUNBOOKS_DIR (default ./runbooks, else the shipped ones)')
     .option('--json', 'print a JSON array')
     .option('--dir <folder>', 'read runbooks from this folder instead of RUNBOOKS_DIR')
     .action((options: { json?: boolean; dir?: string }) => {
       const config = readConfig(io.env);
       const dir = options.dir ?? config.runbooksDir;
       const { context } = buildValidationContext(config, []);
-      const report = validateRunbookPaths([dir], context);
+      const report = loadRunbookCatalogue(dir, context);
       const list = report.runbooks
         .map(({ file, runbook }) => ({
           id: runbook.metadata.id,
@@ -24,6 +24,7 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
           alerts: runbook.metadata.alerts,
           pythonVersions: runbook.metadata.pythonVersions,
           file,
+          shipped: report.shippedFiles.has(file),
         }))
         .sort((a, b) => a.id.localeCompare(b.id));
       if (options.json) {
@@ -31,8 +32,14 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
       } else if (list.length > 0) {
         io.stdout(
           renderTable(
-            ['ID', 'SEVERITY', 'TITLE', 'ALERTS'],
-            list.map((r) => [r.id, r.severity, r.title, r.alerts.join(', ') || '-']),
+            ['ID', 'SEVERITY', 'TITLE', 'ALERTS', 'FROM'],
+            list.map((r) => [
+              r.id,
+              r.severity,
+              r.title,
+              r.alerts.join(', ') || '-',
+              r.shipped ? 'shipped' : dir,
+            ]),
           ),
         );
       }
@@ -40,7 +47,7 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
         // Invalid runbooks are not offered, and the author is told why.
         io.stderr(formatDiagnostics(report.diagnostics, 'text', { files: report.files.length }));
         io.stderr(
-          `${report.files.length - report.runbooks.length} runbook file(s) skipped as invalid; run 'gc-incident validate ${dir}'\n`,
+          `${report.files.length - (report.runbooks.length - report.shippedFiles.size)} runbook file(s) skipped as invalid; run 'gc-incident validate ${dir}'\n`,
         );
       }
       if (list.length === 0) {

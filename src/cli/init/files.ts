@@ -1,0 +1,155 @@
+/**
+ * What `gc-incident init` writes into a new runbook repository. The example runbook is made
+ * from a shipped one (so it always validates against this version's schema); the rest is
+ * written here with comments a newcomer can follow.
+ */
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../../adapters/fs/package-files.js';
+
+export const EXAMPLE_ID = 'my-service-gc-thrash';
+
+export interface ScaffoldFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export function scaffoldFiles(version: string): ScaffoldFile[] {
+  return [
+    { path: `runbooks/${EXAMPLE_ID}.yaml`, content: exampleRunbook() },
+    { path: `runbooks/tests/${EXAMPLE_ID}.test.yaml`, content: EXAMPLE_TEST },
+    { path: 'datasources.yaml', content: DATASOURCES },
+    { path: 'http-actions.yaml', content: HTTP_ACTIONS },
+    { path: '.vscode/settings.json', content: VSCODE_SETTINGS },
+    { path: '.github/workflows/runbooks.yml', content: workflow(version) },
+  ];
+}
+
+function exampleRunbook(): string {
+  const shipped = readFileSync(packagePath('runbooks', 'gc-thrash-allocation-churn.yaml'), 'utf8');
+  const body = shipped
+    .replace(/^# yaml-language-server:.*\n/, '')
+    .replace('  id: gc-thrash-allocation-churn', `  id: ${EXAMPLE_ID}`)
+    .replace(/ {2}title: .*/, '  title: "my-service: very frequent young collections from allocation churn"')
+    .replace('    team: python-platform', '    team: my-team')
+    .replace('    slackChannel: "#python-platform"', '    slackChannel: "#my-team-incidents"');
+  return `# An example runbook, copied from gc-incident's shipped 'gc-thrash-allocation-churn'.
+# Edit it for your service, or delete it: any runbook here with a shipped runbook's id
+# replaces that one; the shipped runbooks with other ids stay available.
+# Check it with 'npx gc-incident validate' and 'npx gc-incident test'.
+${body}`;
+}
+
+const EXAMPLE_TEST = `# Tests for the runbook ${EXAMPLE_ID}, run by 'npx gc-incident test'.
+# input_series uses Prometheus's series notation (as in 'promtool test rules'):
+# '0+600x30' starts at 0 and adds 600 at each of 30 steps of 'interval'.
+runbook: ${EXAMPLE_ID}
+interval: 1m
+input_series:
+  # Thrashing: 6000 young collections a minute (100 per second), 0.8 of a core busy.
+  - series: 'python_gc_collections_total{job="api",instance="a",generation="0"}'
+    values: '0+6000x30'
+  - series: 'process_cpu_seconds_total{job="api",instance="a"}'
+    values: '0+48x30'
+  # Healthy: 600 a minute (10 per second), 0.2 of a core.
+  - series: 'python_gc_collections_total{job="calm",instance="b",generation="0"}'
+    values: '0+600x30'
+  - series: 'process_cpu_seconds_total{job="calm",instance="b"}'
+    values: '0+12x30'
+cases:
+  - name: detection fires on a thrashing service
+    detection: fires
+    inputs: { job: api, window: 5m }
+    at: 20m
+  - name: detection stays quiet on a healthy one
+    detection: quiet
+    inputs: { job: calm, window: 5m }
+    at: 20m
+  - name: the young-collection rate is measured as expected
+    check: young-collection-rate
+    inputs: { job: api, window: 5m }
+    at: 20m
+    value: 100
+    tolerance: 1
+  - name: verification holds once the rate is back under 50
+    verification: holds
+    inputs: { job: calm, window: 5m }
+    from: 10m
+    to: 25m
+  - name: verification fails while the service still thrashes
+    verification: fails
+    inputs: { job: api, window: 5m }
+    from: 10m
+    to: 25m
+`;
+
+const DATASOURCES = `# Prometheus-compatible endpoints the runbooks' checks query, by name.
+# Runbooks name a datasource per check ('datasource: eu'); unnamed checks use 'default'.
+# Point gc-incident at this file with DATASOURCES_FILE=datasources.yaml.
+# Secrets never go here: name the environment variable that holds them.
+datasources:
+  default:
+    url: http://prometheus:9090
+    timeout: 10s
+  # eu:
+  #   url: https://victoria.eu.example.com/select/0/prometheus
+  #   auth:
+  #     type: bearer
+  #     tokenEnv: EU_METRICS_TOKEN
+`;
+
+const HTTP_ACTIONS = `# The only outbound calls a runbook can make: containment actions of kind 'http' name one
+# of these. URLs, headers and secrets live here, never in runbooks.
+# Point gc-incident at this file with HTTP_ACTIONS_FILE=http-actions.yaml; 'validate' then
+# checks that every httpAction a runbook names is defined here.
+actions:
+  # Used by the example runbook's 'raise-young-threshold' containment action.
+  gc-set-threshold:
+    method: POST
+    url: http://my-service.internal:8000/admin/gc/threshold?t0=10000&t1=10&t2=10
+    headersFromEnv:
+      Authorization: MY_SERVICE_ADMIN_TOKEN
+    timeout: 10s
+    expectStatus: [200, 204]
+`;
+
+const VSCODE_SETTINGS = `${JSON.stringify(
+  {
+    'yaml.schemas': {
+      './node_modules/gc-incident/schemas/runbook.schema.json': [
+        'runbooks/*.yaml',
+        'runbooks/**/!(*.test).yaml',
+      ],
+      './node_modules/gc-incident/schemas/datasources.schema.json': ['datasources.yaml'],
+      './node_modules/gc-incident/schemas/http-actions.schema.json': ['http-actions.yaml'],
+      './node_modules/gc-incident/schemas/workload.schema.json': ['workloads/*.yaml'],
+    },
+  },
+  null,
+  2,
+)}
+`;
+
+function workflow(version: string): string {
+  return `# Checks every runbook on each push and pull request: the schema, the PromQL, the names of
+# datasources and HTTP actions (validate), and the runbook tests (test). Problems show as
+# annotations on the pull request's changed lines.
+name: runbooks
+on:
+  push:
+  pull_request:
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    env:
+      DATASOURCES_FILE: datasources.yaml
+      HTTP_ACTIONS_FILE: http-actions.yaml
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+      - run: npm install --no-save gc-incident@${version}
+      - run: npx gc-incident validate --format github runbooks
+      - run: npx gc-incident test runbooks
+`;
+}
