@@ -16,7 +16,7 @@ export interface ScaffoldFile {
 export function scaffoldFiles(version: string): ScaffoldFile[] {
   return [
     { path: `runbooks/${EXAMPLE_ID}.yaml`, content: exampleRunbook() },
-    { path: `runbooks/tests/${EXAMPLE_ID}.test.yaml`, content: EXAMPLE_TEST },
+    { path: `runbooks/tests/${EXAMPLE_ID}.test.yaml`, content: exampleTest() },
     { path: 'datasources.yaml', content: DATASOURCES },
     { path: 'http-actions.yaml', content: HTTP_ACTIONS },
     { path: '.vscode/settings.json', content: VSCODE_SETTINGS },
@@ -39,48 +39,23 @@ function exampleRunbook(): string {
 ${body}`;
 }
 
-const EXAMPLE_TEST = `# Tests for the runbook ${EXAMPLE_ID}, run by 'npx gc-incident test'.
-# input_series uses Prometheus's series notation (as in 'promtool test rules'):
-# '0+600x30' starts at 0 and adds 600 at each of 30 steps of 'interval'.
-runbook: ${EXAMPLE_ID}
-interval: 1m
-input_series:
-  # Thrashing: 6000 young collections a minute (100 per second), 0.8 of a core busy.
-  - series: 'python_gc_collections_total{job="api",instance="a",generation="0"}'
-    values: '0+6000x30'
-  - series: 'process_cpu_seconds_total{job="api",instance="a"}'
-    values: '0+48x30'
-  # Healthy: 600 a minute (10 per second), 0.2 of a core.
-  - series: 'python_gc_collections_total{job="calm",instance="b",generation="0"}'
-    values: '0+600x30'
-  - series: 'process_cpu_seconds_total{job="calm",instance="b"}'
-    values: '0+12x30'
-cases:
-  - name: detection fires on a thrashing service
-    detection: fires
-    inputs: { job: api, window: 5m }
-    at: 20m
-  - name: detection stays quiet on a healthy one
-    detection: quiet
-    inputs: { job: calm, window: 5m }
-    at: 20m
-  - name: the young-collection rate is measured as expected
-    check: young-collection-rate
-    inputs: { job: api, window: 5m }
-    at: 20m
-    value: 100
-    tolerance: 1
-  - name: verification holds once the rate is back under 50
-    verification: holds
-    inputs: { job: calm, window: 5m }
-    from: 10m
-    to: 25m
-  - name: verification fails while the service still thrashes
-    verification: fails
-    inputs: { job: api, window: 5m }
-    from: 10m
-    to: 25m
-`;
+/** The shipped runbook's own test file, pointed at the example (so it passes with this version). */
+function exampleTest(): string {
+  const shipped = readFileSync(
+    packagePath('runbooks', 'tests', 'gc-thrash-allocation-churn.test.yaml'),
+    'utf8',
+  );
+  const body = shipped
+    .replace(/^# yaml-language-server:.*\n/, '')
+    .replace('runbook: gc-thrash-allocation-churn', `runbook: ${EXAMPLE_ID}`);
+  return `# yaml-language-server: $schema=../../node_modules/gc-incident/schemas/runbook-test.schema.json
+# Tests for the runbook ${EXAMPLE_ID}, run by 'npx gc-incident test' (needs promtool and
+# prometheus on PATH: Debian's 'prometheus' package). input_series uses Prometheus's series
+# notation, as in 'promtool test rules': '0+600x30' starts at 0 and adds 600 at each of 30
+# steps of 'interval'. Each case asks whether detection fires or stays quiet at eval_time,
+# whether verification holds or fails from a time on, or what a named check measures.
+${body}`;
+}
 
 const DATASOURCES = `# Prometheus-compatible endpoints the runbooks' checks query, by name.
 # Runbooks name a datasource per check ('datasource: eu'); unnamed checks use 'default'.
