@@ -12,6 +12,10 @@ export interface Config {
   readonly datasourcesFile: string | undefined;
   /** Base URL of the `default` datasource when no datasources file defines one. */
   readonly prometheusUrl: string | undefined;
+  /** Where runbook sources are read by people (the card links the runbook's file under it). */
+  readonly runbookBaseUrl: string | undefined;
+  /** A dashboard link for the card: {service}, {job}, {incident}, {from}, {to} are filled in. */
+  readonly dashboardUrlTemplate: string | undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -35,6 +39,8 @@ export const ENVIRONMENT_VARIABLES = [
   'DIGEST_TIMEZONE',
   'ALERTMANAGER_TOKEN',
   'ALERTMANAGER_CHANNEL',
+  'RUNBOOK_BASE_URL',
+  'DASHBOARD_URL_TEMPLATE',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -46,10 +52,25 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       { variable: 'PROMETHEUS_URL' },
     );
   }
+  const httpUrl = (variable: 'RUNBOOK_BASE_URL' | 'DASHBOARD_URL_TEMPLATE', example: string) => {
+    const value = nonEmpty(env[variable]);
+    if (value !== undefined && !/^https?:\/\/[^\s<>|]+$/.test(value))
+      throw new GcIncidentError(
+        'CONFIG_INVALID',
+        `${variable} must be an http:// or https:// URL such as ${example} (got '${value}')`,
+        { variable },
+      );
+    return value;
+  };
   return Object.freeze({
     runbooksDir: nonEmpty(env.RUNBOOKS_DIR) ?? './runbooks',
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
+    runbookBaseUrl: httpUrl('RUNBOOK_BASE_URL', 'https://github.com/acme/runbooks/blob/main/runbooks'),
+    dashboardUrlTemplate: httpUrl(
+      'DASHBOARD_URL_TEMPLATE',
+      'https://grafana.example/d/gc?var-job={job}&from={from}&to={to}',
+    ),
   });
 }
 

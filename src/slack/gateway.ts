@@ -5,7 +5,7 @@
  * coded explanation for the user instead of a crash.
  */
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { SlackMessage } from './blocks/common.js';
@@ -19,6 +19,8 @@ import type { SlackMessage } from './blocks/common.js';
 export interface PostOptions {
   readonly key?: string | undefined;
   readonly lookup?: boolean | undefined;
+  /** A thread reply also shown in the channel (reply_broadcast): state changes everyone should see. */
+  readonly broadcast?: boolean | undefined;
 }
 
 /** The metadata event type of gc-incident's keyed posts. */
@@ -129,12 +131,14 @@ export class WebSlackGateway implements SlackGateway {
           channel,
           text: message.text,
           blocks: message.blocks,
+          ...(message.attachments ? { attachments: [...message.attachments] } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(threadTs && options.broadcast ? { reply_broadcast: true } : {}),
           ...(options.key
             ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: options.key } } }
             : {}),
           unfurl_links: false,
-        }),
+        } as ChatPostMessageArguments),
       );
     let result: Awaited<ReturnType<typeof send>>;
     try {
@@ -192,7 +196,13 @@ export class WebSlackGateway implements SlackGateway {
 
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
     await this.call('chat.update', () =>
-      this.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }),
+      this.client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: message.blocks,
+        ...(message.attachments ? { attachments: [...message.attachments] } : {}),
+      } as ChatUpdateArguments),
     );
   }
 

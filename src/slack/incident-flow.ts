@@ -43,6 +43,8 @@ import type { SimulationResult } from '../core/simulator/simulate.js';
 import type { Workload } from '../core/simulator/workload.js';
 import { formatComparison } from '../format/simulation.js';
 import { mayApprove } from './approvals.js';
+import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
+import { type CardLinks, cardContext } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
 import { followUpLine, followUpListMessage } from './blocks/followups.js';
 import {
@@ -87,6 +89,8 @@ export interface FlowDeps {
   readonly approvers: readonly string[];
   /** Running steps are held under a lease, so a replica's death fails them instead of leaving them running. */
   readonly leases?: WorkLeases | undefined;
+  /** RUNBOOK_BASE_URL and DASHBOARD_URL_TEMPLATE, for the card's links. */
+  readonly cardLinks?: CardLinks | undefined;
 }
 
 /** The lease kind of running steps (see interrupted()). */
@@ -117,8 +121,13 @@ export class IncidentFlow {
   readonly cards: CardUpdater;
 
   constructor(private readonly deps: FlowDeps) {
-    this.cards = new CardUpdater(deps.store, deps.slack, deps.logger, (incident) =>
-      this.runnableActions(incident),
+    this.cards = new CardUpdater(
+      deps.store,
+      deps.slack,
+      deps.logger,
+      (incident) => this.runnableActions(incident),
+      (incident) =>
+        cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
   }
 
@@ -217,6 +226,15 @@ export class IncidentFlow {
 
   private runbookOf(incident: Incident) {
     return this.deps.runbooks.get(incident.runbookId);
+  }
+
+  /** One short line in the thread and the channel (reply_broadcast); a failure is logged, never thrown. */
+  private async broadcast(incident: Incident, change: StateChange, actor: string): Promise<void> {
+    if (!incident.card) return;
+    const message = stateChangeMessage(incident, change, actor, this.deps.clock.now());
+    await this.deps.slack
+      .post(incident.card.channel, message, incident.card.ts, { broadcast: true })
+      .catch((error) => this.deps.logger.warn({ err: describeError(error) }, 'state change not broadcast'));
   }
 
   private async thread(incident: Incident, messages: readonly SlackMessage[]): Promise<string | undefined> {
@@ -985,6 +1003,7 @@ export class IncidentFlow {
     await this.cards.refresh(incidentId);
     if (outcome.replayed || outcome.events.length === 0) return;
     const phase = outcome.incident.phase;
+    await this.broadcast(outcome.incident, { kind: 'phase', phase }, user.id);
     this.background(`${incidentId} ${phase}`, () => this.enterPhase(incidentId, phase, user));
   }
 
@@ -1002,9 +1021,7 @@ export class IncidentFlow {
     });
     await this.cards.refresh(incidentId);
     if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.thread(outcome.incident, [noticeMessage(`Status: *${status}* (by <@${user.id}>)`)]).catch(
-        () => {},
-      );
+      await this.broadcast(outcome.incident, { kind: 'status', status }, user.id);
     }
     return outcome.incident;
   }

@@ -186,6 +186,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     approvers: config.approvers,
     leases,
+    cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
   });
   const services: AppServices = {
     flow,

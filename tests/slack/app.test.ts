@@ -293,6 +293,12 @@ describe('postmortem notes', () => {
     );
     const after = await h.store.load(incident.id);
     expect(after?.status).toBe('resolved');
+    // The state change reaches the channel as one line (reply_broadcast), not only the thread.
+    const told = await until(() =>
+      h.api.messages.find((m) => m.broadcast && m.threadTs && m.text.includes('resolved')),
+    );
+    expect(told.text).toContain(incident.id);
+    expect(told.blocks).toHaveLength(1);
     expect(after?.notes).toEqual({
       rootCause: 'A reference cycle through the request context',
       wentWell: ['the simulator', 'the runbook'],
