@@ -42,6 +42,7 @@ import { heapChartSpec } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
 import type { Workload } from '../core/simulator/workload.js';
 import { formatComparison } from '../format/simulation.js';
+import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
 import { mayApprove } from './approvals.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { type CardLinks, cardContext } from './blocks/card-context.js';
@@ -625,8 +626,10 @@ export class IncidentFlow {
         step,
         table,
         results.some((r) => r.result.fidelity === 'model only'),
+        { verdict: simulationVerdict(results), compact: compactComparison(results) },
       ),
     );
+    if (incident.card) await this.uploadTable(incident.card.channel, incident.card.ts, step, table);
     if (incident.card)
       await this.uploadChart(
         incident.card.channel,
@@ -673,6 +676,24 @@ export class IncidentFlow {
     if (progressTs)
       await edit(progressTs, progressMessage(title, 1, `done: ${variants.length} run(s)`)).catch(() => {});
     return results;
+  }
+
+  /** The full comparison table, as a file in the thread (the message shows the compact one). */
+  private async uploadTable(
+    channel: string,
+    threadTs: string,
+    step: { id: string; title: string },
+    table: string,
+  ) {
+    try {
+      await this.deps.slack.upload(channel, threadTs, {
+        filename: `${step.id}-comparison.txt`,
+        title: `${step.title}: full comparison`,
+        content: Buffer.from(table, 'utf8'),
+      });
+    } catch (error) {
+      this.deps.logger.warn({ step: step.id, err: describeError(error) }, 'table upload failed');
+    }
   }
 
   private async uploadChart(
@@ -1092,8 +1113,10 @@ export class IncidentFlow {
           { id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' },
           table,
           modelOnly,
+          { verdict: simulationVerdict(results), compact: compactComparison(results) },
         ))
           await this.deps.slack.post(channel, message, ts);
+        await this.uploadTable(channel, ts, { id: 'simulation', title }, table);
         await this.uploadChart(
           channel,
           ts,
