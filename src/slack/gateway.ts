@@ -44,6 +44,8 @@ export interface SlackGateway {
   ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** A person's name and time zone (users.info, scope users:read); undefined when Slack cannot say. */
+  userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined>;
   /** A direct message to a user (conversations.open, then chat.postMessage). */
   dm(user: string, message: SlackMessage, options?: PostOptions): Promise<{ channel: string; ts: string }>;
 }
@@ -269,6 +271,17 @@ export class WebSlackGateway implements SlackGateway {
         explainSlackError('channel_not_found'),
       );
     return this.post(channel, message, undefined, options);
+  }
+
+  async userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined> {
+    try {
+      const result = await this.call('users.info', () => this.client.users.info({ user }));
+      const u = result.user;
+      const name = u?.profile?.real_name || u?.real_name || u?.profile?.display_name || u?.name;
+      return name ? { name, tz: u?.tz } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {

@@ -45,7 +45,7 @@ import { formatComparison } from '../format/simulation.js';
 import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
 import { mayApprove } from './approvals.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
-import { type CardLinks, cardContext } from './blocks/card-context.js';
+import { type CardLinks, cardContext, WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
 import { followUpLine, followUpListMessage } from './blocks/followups.js';
 import {
@@ -60,6 +60,7 @@ import {
 } from './blocks/step-output.js';
 import { CardUpdater } from './card-updater.js';
 import type { SlackGateway } from './gateway.js';
+import { peopleOf, postmortemReaders } from './postmortem-readers.js';
 
 export interface SlackUser {
   readonly id: string;
@@ -92,6 +93,8 @@ export interface FlowDeps {
   readonly leases?: WorkLeases | undefined;
   /** RUNBOOK_BASE_URL and DASHBOARD_URL_TEMPLATE, for the card's links. */
   readonly cardLinks?: CardLinks | undefined;
+  /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
+  readonly teamTimeZone?: string | undefined;
 }
 
 /** The lease kind of running steps (see interrupted()). */
@@ -724,7 +727,7 @@ export class IncidentFlow {
     const check = findCheck(runbook, step.id);
     if (!check || !this.deps.metrics || !this.deps.chart || !incident.card) return;
     const end = this.deps.clock.now();
-    const start = new Date(end.getTime() - 30 * 60_000);
+    const start = new Date(Date.parse(incident.openedAt) - WINDOW_LEAD_MS);
     try {
       const series = await this.deps.metrics.range(
         evaluation.datasource,
@@ -1079,6 +1082,12 @@ export class IncidentFlow {
       charts: format === 'html',
       simulate: (workload) => this.deps.simulate(workload, () => {}),
       renderSvg: this.deps.svg,
+      readers: await postmortemReaders(
+        this.deps.slack,
+        peopleOf(incident, await this.deps.store.timeline(incidentId)),
+        this.deps.teamTimeZone,
+      ),
+      metrics: this.deps.metrics,
     });
     const channel = incident.card?.channel ?? fallbackChannel;
     await this.deps.slack.upload(channel, incident.card?.ts, {

@@ -187,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     approvers: config.approvers,
     leases,
     cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
+    teamTimeZone: config.digestTimeZone,
   });
   const services: AppServices = {
     flow,
