@@ -130,7 +130,7 @@ describe('postmortem export of a scripted incident', () => {
     expect(md).toMatch(
       /!\[Generation-0 collections per second, busiest instance \(incident window\)\]\(http:\/\/prometheus\.example:9090\/graph\?g0\.expr=/,
     );
-    expect(html).toMatch(/<figure><svg[^]*<\/svg><figcaption>Generation-0 collections per second/);
+    expect(html).toMatch(/<figure><svg[\s\S]*<\/svg><figcaption>Generation-0 collections per second/);
   });
 
   it('leaves clearly marked prompts where people have not written yet', async () => {
