@@ -29,10 +29,11 @@ function markdownToHtml(
   let i = 0;
   // Most cells (times, ids, plain sentences) have nothing to format: skip the regular expressions.
   const inline = (t: string) =>
-    !/[`[_]/.test(t)
+    !/[`[_*]/.test(t)
       ? esc(t)
       : esc(t)
           .replace(/`([^`]+)`/g, '<code>$1</code>')
+          .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
           .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
           .replace(/(^|\s)_([^_]+)_(?=$|[\s.,;:])/g, '$1<em>$2</em>');
   while (i < lines.length) {
