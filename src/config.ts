@@ -24,6 +24,10 @@ export interface Config {
   readonly prometheusUrl: string | undefined;
   /** Absolute `runbook_url` template of generated alert rules (`{id}`), from RUNBOOK_BASE_URL. */
   readonly runbookUrl: string | undefined;
+  /** Where runbook sources are read by people (the card links the runbook's file under it). */
+  readonly runbookBaseUrl: string | undefined;
+  /** A dashboard link for the card: {service}, {job}, {incident}, {from}, {to} are filled in. */
+  readonly dashboardUrlTemplate: string | undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -48,6 +52,7 @@ export const ENVIRONMENT_VARIABLES = [
   'ALERTMANAGER_TOKEN',
   'ALERTMANAGER_CHANNEL',
   'RUNBOOK_BASE_URL',
+  'DASHBOARD_URL_TEMPLATE',
 ] as const;
 
 export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
@@ -60,12 +65,27 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     );
   }
   const content = resolveContentDirs(env);
+  const httpUrl = (variable: 'RUNBOOK_BASE_URL' | 'DASHBOARD_URL_TEMPLATE', example: string) => {
+    const value = nonEmpty(env[variable]);
+    if (value !== undefined && !/^https?:\/\/[^\s<>|]+$/.test(value))
+      throw new GcIncidentError(
+        'CONFIG_INVALID',
+        `${variable} must be an http:// or https:// URL such as ${example} (got '${value}')`,
+        { variable },
+      );
+    return value;
+  };
   return Object.freeze({
     runbooksDir: content.runbooksDir,
     runbooksSource: content.runbooksSource,
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
     runbookUrl: optionalRunbookUrl(nonEmpty(env.RUNBOOK_BASE_URL)),
+    runbookBaseUrl: httpUrl('RUNBOOK_BASE_URL', 'https://github.com/acme/runbooks/blob/main/runbooks'),
+    dashboardUrlTemplate: httpUrl(
+      'DASHBOARD_URL_TEMPLATE',
+      'https://grafana.example/d/gc?var-job={job}&from={from}&to={to}',
+    ),
   });
 }
 

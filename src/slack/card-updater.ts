@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Incident } from '../core/incident/model.js';
 import type { IncidentStore } from '../core/ports.js';
-import { incidentCard } from './blocks/card.js';
+import { type CardContext, incidentCard } from './blocks/card.js';
 import type { SlackGateway } from './gateway.js';
 
 export class CardUpdater {
@@ -18,10 +18,12 @@ export class CardUpdater {
     private readonly slack: SlackGateway,
     private readonly logger: Logger,
     private readonly runnable: (incident: Incident) => ReadonlySet<string>,
+    /** The runbook, links and time the card shows; without it, the card shows the incident alone. */
+    private readonly context: (incident: Incident) => CardContext = () => ({}),
   ) {}
 
   render(incident: Incident) {
-    return incidentCard(incident, this.runnable(incident));
+    return incidentCard(incident, this.runnable(incident), this.context(incident));
   }
 
   refresh(incidentId: string): Promise<void> {

@@ -6,7 +6,7 @@
  */
 
 import type { ModalView } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
@@ -21,6 +21,8 @@ import type { SlackMessage } from './blocks/common.js';
 export interface PostOptions {
   readonly key?: string | undefined;
   readonly lookup?: boolean | undefined;
+  /** A thread reply also shown in the channel (reply_broadcast): state changes everyone should see. */
+  readonly broadcast?: boolean | undefined;
 }
 
 /** The metadata event type of gc-incident's keyed posts. */
@@ -44,6 +46,8 @@ export interface SlackGateway {
   ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** A person's name and time zone (users.info, scope users:read); undefined when Slack cannot say. */
+  userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined>;
   /** A direct message to a user (conversations.open, then chat.postMessage). */
   dm(user: string, message: SlackMessage, options?: PostOptions): Promise<{ channel: string; ts: string }>;
 }
@@ -160,12 +164,14 @@ export class WebSlackGateway implements SlackGateway {
         channel,
         text: escapeFallbackText(message.text),
         blocks: message.blocks,
+        ...(message.attachments ? { attachments: [...message.attachments] } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(threadTs && options.broadcast ? { reply_broadcast: true } : {}),
         ...(options.key
           ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { key: options.key } } }
           : {}),
         unfurl_links: false,
-      });
+      } as ChatPostMessageArguments);
     const result = await this.inChannel(channel, 'chat.postMessage', send);
     return { channel: result.channel ?? channel, ts: String(result.ts) };
   }
@@ -219,7 +225,8 @@ export class WebSlackGateway implements SlackGateway {
         ts,
         text: escapeFallbackText(message.text),
         blocks: message.blocks,
-      }),
+        ...(message.attachments ? { attachments: [...message.attachments] } : {}),
+      } as ChatUpdateArguments),
     );
   }
 
@@ -291,6 +298,17 @@ export class WebSlackGateway implements SlackGateway {
         explainSlackError('channel_not_found'),
       );
     return this.post(channel, message, undefined, options);
+  }
+
+  async userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined> {
+    try {
+      const result = await this.call('users.info', () => this.client.users.info({ user }));
+      const u = result.user;
+      const name = u?.profile?.real_name || u?.real_name || u?.profile?.display_name || u?.name;
+      return name ? { name, tz: u?.tz } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {

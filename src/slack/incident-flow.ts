@@ -41,7 +41,10 @@ import type { SimulationResult } from '../core/simulator/simulate.js';
 import type { Workload } from '../core/simulator/workload.js';
 import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../format/simulation.js';
+import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
 import { mayApprove } from './approvals.js';
+import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
+import { type CardLinks, cardContext, WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
 import { followUpLine, followUpListMessage } from './blocks/followups.js';
 import {
@@ -57,6 +60,7 @@ import {
 import { CardUpdater } from './card-updater.js';
 import { operatorOnly } from './error-text.js';
 import type { SlackGateway } from './gateway.js';
+import { peopleOf, postmortemReaders } from './postmortem-readers.js';
 
 export interface SlackUser {
   readonly id: string;
@@ -87,6 +91,10 @@ export interface FlowDeps {
   readonly approvers: readonly string[];
   /** Running steps are held under a lease, so a replica's death fails them instead of leaving them running. */
   readonly leases?: WorkLeases | undefined;
+  /** RUNBOOK_BASE_URL and DASHBOARD_URL_TEMPLATE, for the card's links. */
+  readonly cardLinks?: CardLinks | undefined;
+  /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
+  readonly teamTimeZone?: string | undefined;
 }
 
 /** The lease kind of running steps (see interrupted()). */
@@ -117,8 +125,13 @@ export class IncidentFlow {
   readonly cards: CardUpdater;
 
   constructor(private readonly deps: FlowDeps) {
-    this.cards = new CardUpdater(deps.store, deps.slack, deps.logger, (incident) =>
-      this.runnableActions(incident),
+    this.cards = new CardUpdater(
+      deps.store,
+      deps.slack,
+      deps.logger,
+      (incident) => this.runnableActions(incident),
+      (incident) =>
+        cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
   }
 
@@ -217,6 +230,15 @@ export class IncidentFlow {
 
   private runbookOf(incident: Incident) {
     return this.deps.runbooks.get(incident.runbookId);
+  }
+
+  /** One short line in the thread and the channel (reply_broadcast); a failure is logged, never thrown. */
+  private async broadcast(incident: Incident, change: StateChange, actor: string): Promise<void> {
+    if (!incident.card) return;
+    const message = stateChangeMessage(incident, change, actor, this.deps.clock.now());
+    await this.deps.slack
+      .post(incident.card.channel, message, incident.card.ts, { broadcast: true })
+      .catch((error) => this.deps.logger.warn({ err: describeError(error) }, 'state change not broadcast'));
   }
 
   private async thread(incident: Incident, messages: readonly SlackMessage[]): Promise<string | undefined> {
@@ -612,8 +634,10 @@ export class IncidentFlow {
         step,
         table,
         results.some((r) => r.result.fidelity === 'model only'),
+        { verdict: simulationVerdict(results), compact: compactComparison(results) },
       ),
     );
+    if (incident.card) await this.uploadTable(incident.card.channel, incident.card.ts, step, table);
     if (incident.card)
       await this.uploadChart(
         incident.card.channel,
@@ -662,6 +686,24 @@ export class IncidentFlow {
     return results;
   }
 
+  /** The full comparison table, as a file in the thread (the message shows the compact one). */
+  private async uploadTable(
+    channel: string,
+    threadTs: string,
+    step: { id: string; title: string },
+    table: string,
+  ) {
+    try {
+      await this.deps.slack.upload(channel, threadTs, {
+        filename: `${step.id}-comparison.txt`,
+        title: `${step.title}: full comparison`,
+        content: Buffer.from(table, 'utf8'),
+      });
+    } catch (error) {
+      this.deps.logger.warn({ step: step.id, err: describeError(error) }, 'table upload failed');
+    }
+  }
+
   private async uploadChart(
     channel: string,
     threadTs: string,
@@ -690,7 +732,7 @@ export class IncidentFlow {
     const check = findCheck(runbook, step.id);
     if (!check || !this.deps.metrics || !this.deps.chart || !incident.card) return;
     const end = this.deps.clock.now();
-    const start = new Date(end.getTime() - 30 * 60_000);
+    const start = new Date(Date.parse(incident.openedAt) - WINDOW_LEAD_MS);
     try {
       const series = await this.deps.metrics.range(
         evaluation.datasource,
@@ -993,6 +1035,7 @@ export class IncidentFlow {
     await this.cards.refresh(incidentId);
     if (outcome.replayed || outcome.events.length === 0) return;
     const phase = outcome.incident.phase;
+    await this.broadcast(outcome.incident, { kind: 'phase', phase }, user.id);
     this.background(`${incidentId} ${phase}`, () => this.enterPhase(incidentId, phase, user));
   }
 
@@ -1010,9 +1053,7 @@ export class IncidentFlow {
     });
     await this.cards.refresh(incidentId);
     if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.thread(outcome.incident, [noticeMessage(`Status: *${status}* (by <@${user.id}>)`)]).catch(
-        () => {},
-      );
+      await this.broadcast(outcome.incident, { kind: 'status', status }, user.id);
     }
     return outcome.incident;
   }
@@ -1049,6 +1090,12 @@ export class IncidentFlow {
       charts: format === 'html',
       simulate: (workload) => this.deps.simulate(workload, () => {}),
       renderSvg: this.deps.svg,
+      readers: await postmortemReaders(
+        this.deps.slack,
+        peopleOf(incident, await this.deps.store.timeline(incidentId)),
+        this.deps.teamTimeZone,
+      ),
+      metrics: this.deps.metrics,
     });
     const channel = incident.card?.channel ?? fallbackChannel;
     await this.deps.slack.upload(channel, incident.card?.ts, {
@@ -1083,8 +1130,10 @@ export class IncidentFlow {
           { id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' },
           table,
           modelOnly,
+          { verdict: simulationVerdict(results), compact: compactComparison(results) },
         ))
           await this.deps.slack.post(channel, message, ts);
+        await this.uploadTable(channel, ts, { id: 'simulation', title }, table);
         await this.uploadChart(
           channel,
           ts,

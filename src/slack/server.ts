@@ -197,6 +197,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     approvers: config.approvers,
     leases,
+    cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
+    teamTimeZone: config.digestTimeZone,
   });
   const services: AppServices = {
     flow,

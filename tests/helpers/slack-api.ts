@@ -27,6 +27,9 @@ export interface StoredMessage {
   updates: number;
   /** chat.postMessage's `metadata` ({event_type, event_payload}), returned by history only on request. */
   metadata?: Json | undefined;
+  /** Attachments (the card's severity bar) and whether a thread reply was also sent to the channel. */
+  attachments?: Json[] | undefined;
+  broadcast?: boolean | undefined;
 }
 
 type Fault = { error: string } | { status: 429; retryAfter: number };
@@ -43,6 +46,8 @@ export class FakeSlackApi {
   /** Channels the bot cannot join by itself (private): conversations.join refuses, as Slack does. */
   readonly privateChannels = new Set<string>();
   readonly groups = new Map<string, { handle: string; users: string[] }>();
+  /** Workspace members users.info knows: id → real name and IANA time zone. */
+  readonly users = new Map<string, { name: string; realName: string; tz: string }>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
@@ -250,6 +255,8 @@ export class FakeSlackApi {
           blocks: (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [],
           updates: 0,
           metadata,
+          attachments: parseMaybeJson(body.attachments) as Json[] | undefined,
+          broadcast: threadTs !== undefined && [true, 'true'].includes(body.reply_broadcast as never),
         });
         return { ok: true, channel: body.channel, ts };
       }
@@ -283,6 +290,7 @@ export class FakeSlackApi {
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         stored.text = String(body.text ?? '');
         stored.blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];
+        stored.attachments = parseMaybeJson(body.attachments) as Json[] | undefined;
         stored.updates += 1;
         return { ok: true, channel: body.channel, ts: body.ts };
       }
@@ -373,6 +381,21 @@ export class FakeSlackApi {
         const id = `D${String(body.users).slice(1)}`;
         this.channels.set(id, true);
         return { ok: true, channel: { id } };
+      }
+      // As Slack answers: user_not_found for unknown ids; tz and real_name inside `user`.
+      case 'users.info': {
+        const user = this.users.get(String(body.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: String(body.user),
+            name: user.name,
+            real_name: user.realName,
+            tz: user.tz,
+            profile: { real_name: user.realName, display_name: user.name },
+          },
+        };
       }
       default:
         return { ok: false, error: 'unknown_method' };

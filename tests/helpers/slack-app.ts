@@ -49,6 +49,9 @@ export class SlackHarness {
 
   static async start(options: HarnessOptions = {}): Promise<SlackHarness> {
     const api = options.api ?? (await new FakeSlackApi().start());
+    // The workspace's people, as users.info describes them (postmortems show names and local times).
+    api.users.set(ALICE, { name: 'alice', realName: 'Alice Martin', tz: 'Europe/Paris' });
+    api.users.set(BOB, { name: 'bob', realName: 'Bob Chen', tz: 'America/New_York' });
     api.channels.set(CHANNEL, true);
     const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), 'gc-incident-slack-')), 'gc.db');
     const harness = new SlackHarness(api, dbPath, options);

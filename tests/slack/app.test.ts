@@ -111,9 +111,10 @@ describe('/gc-incident', () => {
     const list = await h.slash('list');
     expect(JSON.stringify(await until(() => h.answersTo(list.responseUrl)[0]))).toContain(incident.id);
     const status = await h.slash(`status ${incident.id}`);
-    expect(JSON.stringify(await until(() => h.answersTo(status.responseUrl)[0]))).toContain(
-      'opened from runbook gc-full-collection-latency',
-    );
+    const shown = JSON.stringify(await until(() => h.answersTo(status.responseUrl)[0]));
+    expect(shown).toContain('Detection · open · commander');
+    expect(shown).toContain('*Next:*');
+    expect(shown).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}/);
     const here = await h.slash('status');
     expect(JSON.stringify(await until(() => h.answersTo(here.responseUrl)[0]))).toContain(incident.id);
     const exp = await h.slash('export md');
@@ -124,6 +125,8 @@ describe('/gc-incident', () => {
     const file = h.api.files.find((f) => f.filename === `${incident.id}-postmortem.md`);
     expect(file).toMatchObject({ channel: card.channel, threadTs: card.ts });
     expect(file?.bytes).toBeGreaterThan(1000);
+    // The postmortem names people: users.info was asked about the commander.
+    expect(h.api.callsOf('users.info').some((c) => c.body.user === ALICE)).toBe(true);
     const html = await h.slash(`export ${incident.id} html`);
     await until(() => h.answersTo(html.responseUrl)[0]);
     expect(h.api.files.some((f) => f.filename === `${incident.id}-postmortem.html`)).toBe(true);
@@ -294,6 +297,12 @@ describe('postmortem notes', () => {
     );
     const after = await h.store.load(incident.id);
     expect(after?.status).toBe('resolved');
+    // The state change reaches the channel as one line (reply_broadcast), not only the thread.
+    const told = await until(() =>
+      h.api.messages.find((m) => m.broadcast && m.threadTs && m.text.includes('resolved')),
+    );
+    expect(told.text).toContain(incident.id);
+    expect(told.blocks).toHaveLength(1);
     expect(after?.notes).toEqual({
       rootCause: 'A reference cycle through the request context',
       wentWell: ['the simulator', 'the runbook'],

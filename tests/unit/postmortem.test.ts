@@ -10,13 +10,35 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledSchemas } from '../../src/adapters/fs/package-files.js';
 import { exportPostmortem } from '../../src/adapters/postmortem/export.js';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
-import type { IncidentStore } from '../../src/core/ports.js';
+import type { IncidentStore, MetricsClient } from '../../src/core/ports.js';
 import { createAjv } from '../../src/core/schema-validator.js';
 import { FakeClock, shippedRunbook } from '../helpers/engine.js';
 import { REPO, RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { SCRIPTED_RUNBOOK, scriptedIncident } from '../helpers/scripted-incident.js';
 
 const GOLDEN = join(REPO, 'tests/fixtures/postmortem');
+/** What users.info answers for the two people of the scripted incident. */
+const PEOPLE = {
+  names: { U0ALICE001: 'Alice Martin', U0BOB00001: 'Bob Chen' },
+  timeZone: 'Europe/Paris',
+  userZones: { U0BOB00001: 'America/New_York' },
+};
+/**
+ * Recorded range answers (gen-0 collections/s climbing past 50, then back under it), so the
+ * golden page is stable; the range client itself is tested against Prometheus.
+ */
+const RECORDED_METRICS: MetricsClient = {
+  instant: async () => [],
+  range: async (_datasource, query, start, end, step) => {
+    if (!query.includes('generation="0"')) return [];
+    const points: [number, number][] = [];
+    for (let t = start.getTime() / 1000; t <= end.getTime() / 1000; t += step) {
+      const minute = (t * 1000 - Date.parse('2026-11-20T14:02:00Z')) / 60_000;
+      points.push([t, minute < -10 ? 12 : minute < 14 ? 412 : 8]);
+    }
+    return [{ labels: { instance: 'checkout-7f9c:8000' }, points }];
+  },
+};
 let store: IncidentStore;
 let id: string;
 
@@ -37,6 +59,9 @@ async function exported(format: 'md' | 'json' | 'html') {
       file: join(RUNBOOKS_DIR, `${SCRIPTED_RUNBOOK}.yaml`),
     },
     charts: true,
+    readers: PEOPLE,
+    metrics: RECORDED_METRICS,
+    graphBaseUrl: 'http://prometheus.example:9090',
   });
 }
 
@@ -80,6 +105,32 @@ describe('postmortem export of a scripted incident', () => {
     expect(doc.actionItems.map((a: { status: string }) => a.status)).toEqual(['open', 'done']);
     expect(doc.prompts).toEqual([]);
     expect(doc.timeline).toHaveLength((await store.timeline(id)).length);
+  });
+
+  it("is written for people: names, the team's time zone to the minute, an impact window, a curated timeline", async () => {
+    const md = (await exported('md')).content;
+    const html = (await exported('html')).content;
+    for (const text of [md, html]) {
+      expect(text).not.toMatch(/U0ALICE001|U0BOB00001/);
+      expect(text).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}|T\d\d:\d\d/);
+      expect(text).toContain('Alice Martin');
+    }
+    expect(md).toContain('**Impact window:** 2026-11-20 15:03 CET → 2026-11-20 15:26 CET (23m)');
+    expect(md).toContain('**Time to detect** 1m · **to contain** 14m · **to resolve** 25m');
+    const curated = md.slice(md.indexOf('## Timeline'), md.indexOf('## Detection'));
+    expect(curated).toContain('412.5 > 50 (holds)');
+    expect(curated).not.toContain('step.started');
+    expect(curated.split('\n').length).toBeLessThan((await store.timeline(id)).length);
+    expect(md).toContain('## Appendix: event log (Europe/Paris)');
+    // Bob's follow-up is due in his own time zone.
+    expect(md).toMatch(
+      /\| F1 \| Reuse response buffers in the JSON encoder \| prevent \| Bob Chen \| 2026-11-27 12:00 GMT-5 \|/,
+    );
+    // The incident window's metric chart: inlined in the HTML, linked in the Markdown.
+    expect(md).toMatch(
+      /!\[Generation-0 collections per second, busiest instance \(incident window\)\]\(http:\/\/prometheus\.example:9090\/graph\?g0\.expr=/,
+    );
+    expect(html).toMatch(/<figure><svg[\s\S]*<\/svg><figcaption>Generation-0 collections per second/);
   });
 
   it('leaves clearly marked prompts where people have not written yet', async () => {

@@ -120,7 +120,7 @@ describe('the incident card', () => {
       incidentOf(steps, { phase: 'triage', title: long(400), service: long(3000), trigger: long(4000) }),
     );
     expect(messageViolations({ text: card.text, blocks: card.blocks })).toEqual([]);
-    expect(JSON.stringify(card.blocks)).toContain('…and 40 more steps');
+    expect(JSON.stringify(card.blocks)).toContain('…and 42 more steps');
   });
 
   it('offers the buttons that fit each step', () => {

@@ -5,8 +5,9 @@
  */
 
 import { GcIncidentError } from '../../core/errors.js';
-import type { Clock, IncidentStore } from '../../core/ports.js';
+import type { Clock, IncidentStore, MetricsClient } from '../../core/ports.js';
 import { buildPostmortem } from '../../core/postmortem/build.js';
+import type { Readers } from '../../core/postmortem/readable.js';
 import { renderHtml } from '../../core/postmortem/render-html.js';
 import { renderMarkdown } from '../../core/postmortem/render-markdown.js';
 import type { Runbook } from '../../core/runbook/types.js';
@@ -16,6 +17,7 @@ import { type SimulationResult, simulate } from '../../core/simulator/simulate.j
 import type { Workload } from '../../core/simulator/workload.js';
 import { renderSvg } from '../charts/render.js';
 import { stepWorkloads } from '../simulator/runbook-step.js';
+import { incidentMetricCharts } from './metric-charts.js';
 
 export type ExportFormat = 'md' | 'json' | 'html';
 
@@ -34,6 +36,12 @@ export interface ExportRequest {
   /** How to simulate and draw: in-process by default; the Slack app passes worker-thread versions. */
   readonly simulate?: ((workload: Workload) => Promise<SimulationResult>) | undefined;
   readonly renderSvg?: ((spec: Record<string, unknown>) => Promise<string>) | undefined;
+  /** Names, the team's time zone and people's zones (users.info): see core/postmortem/readable.ts. */
+  readonly readers?: Readers | undefined;
+  /** With it (and the runbook), the detection checks' metrics over the incident window are charted. */
+  readonly metrics?: MetricsClient | undefined;
+  /** Prometheus' URL, so the Markdown links each metric chart's query. */
+  readonly graphBaseUrl?: string | undefined;
 }
 
 export interface ExportedFile {
@@ -88,6 +96,18 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
     runbook: runbook?.runbook,
     reproScripts,
   });
+  const metricCharts =
+    request.metrics && runbook && request.format !== 'json'
+      ? await incidentMetricCharts({
+          incident,
+          runbook: runbook.runbook,
+          metrics: request.metrics,
+          now: request.clock.now(),
+          renderSvg: request.renderSvg ?? renderSvg,
+          graphBaseUrl: request.graphBaseUrl,
+        })
+      : [];
+  const readers: Readers = { ...request.readers, metricCharts };
   const base = `${incident.id}-postmortem`;
   switch (request.format) {
     case 'json':
@@ -97,8 +117,8 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
         content: `${JSON.stringify(pm, null, 2)}\n`,
       };
     case 'md':
-      return { filename: `${base}.md`, mime: 'text/markdown', content: renderMarkdown(pm) };
+      return { filename: `${base}.md`, mime: 'text/markdown', content: renderMarkdown(pm, readers) };
     case 'html':
-      return { filename: `${base}.html`, mime: 'text/html', content: renderHtml(pm, charts) };
+      return { filename: `${base}.html`, mime: 'text/html', content: renderHtml(pm, charts, readers) };
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Postmortem } from './model.js';
+import type { MetricChart, Readers } from './readable.js';
 import { renderMarkdown } from './render-markdown.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -15,24 +16,39 @@ h1{font-size:1.7rem;border-bottom:3px solid #c0392b;padding-bottom:.3rem}h2{marg
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f6}blockquote{margin:.5rem 0;padding:.4rem .8rem;background:#fff8e1;border-left:4px solid #f0b400}
 code,pre{font-family:"DejaVu Sans Mono",monospace;font-size:.85rem}pre{background:#f6f8fa;padding:.8rem;overflow:auto}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto}details{margin:.5rem 0}`;
+figure{margin:1rem 0}figcaption{color:#555;font-size:.85rem}figure svg{max-width:100%;height:auto}details{margin:.5rem 0}`;
 
 /** Minimal Markdown (what renderMarkdown writes: headings, tables, lists, quotes, code, details) to HTML. */
-function markdownToHtml(md: string, charts: Readonly<Record<string, string>>): string {
+function markdownToHtml(
+  md: string,
+  charts: Readonly<Record<string, string>>,
+  metricCharts: readonly MetricChart[] = [],
+): string {
   const out: string[] = [];
   const lines = md.split('\n');
   let i = 0;
   // Most cells (times, ids, plain sentences) have nothing to format: skip the regular expressions.
   const inline = (t: string) =>
-    !/[`[_]/.test(t)
+    !/[`[_*]/.test(t)
       ? esc(t)
       : esc(t)
           .replace(/`([^`]+)`/g, '<code>$1</code>')
+          .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
           .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
           .replace(/(^|\s)_([^_]+)_(?=$|[\s.,;:])/g, '$1<em>$2</em>');
   while (i < lines.length) {
     const line = lines[i] as string;
-    if (line.startsWith('```')) {
+    const image = /^!\[([^\]]*)\]\(([^)\s]+)\)$/.exec(line);
+    if (image) {
+      // Metric charts are inlined (the page stays one file); the Markdown links the PNG instead.
+      const chart = metricCharts.find((c) => c.file === image[2]);
+      out.push(
+        chart?.svg
+          ? `<figure>${chart.svg}<figcaption>${esc(chart.title)}</figcaption></figure>`
+          : `<p><a href="${esc(image[2] as string)}">${esc(image[1] as string)}</a></p>`,
+      );
+      i++;
+    } else if (line.startsWith('```')) {
       const code: string[] = [];
       i++;
       while (i < lines.length && !(lines[i] as string).startsWith('```')) code.push(lines[i++] as string);
@@ -84,8 +100,12 @@ function markdownToHtml(md: string, charts: Readonly<Record<string, string>>): s
 }
 
 /** `charts`: simulate step id → an SVG (from the Vega renderer) shown under that simulation. */
-export function renderHtml(pm: Postmortem, charts: Readonly<Record<string, string>> = {}): string {
-  const body = markdownToHtml(renderMarkdown(pm), charts);
+export function renderHtml(
+  pm: Postmortem,
+  charts: Readonly<Record<string, string>> = {},
+  readers: Readers = {},
+): string {
+  const body = markdownToHtml(renderMarkdown(pm, readers), charts, readers.metricCharts);
   return `<!doctype html>
 <html lang="en">
 <head>

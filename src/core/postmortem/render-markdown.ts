@@ -2,6 +2,14 @@
 import { formatDuration } from '../duration.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from '../text/escape-markdown.js';
 import type { CheckEvidence, Postmortem } from './model.js';
+import {
+  curatedTimeline,
+  humaniseTimes,
+  impactWindow,
+  personName,
+  type Readers,
+  teamTime,
+} from './readable.js';
 
 /** A cell value: user text (escaped), or Markdown this renderer wrote itself. */
 type Cell = string | number | null | undefined | { readonly markdown: string };
@@ -29,7 +37,7 @@ const list = (items: readonly string[], what: string) =>
   items.length ? `${items.map((i) => `- ${escapeMarkdownInline(i)}`).join('\n')}\n` : prompt(what);
 const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
 
-function checks(rows: readonly CheckEvidence[]): string {
+function checks(rows: readonly CheckEvidence[], r: Readers): string {
   return table(
     ['check', 'status', 'value', 'criterion', 'verdict', 'by', 'at'],
     rows.map((c) => [
@@ -38,13 +46,16 @@ function checks(rows: readonly CheckEvidence[]): string {
       c.value,
       c.operator !== null ? `${c.operator} ${c.threshold}` : null,
       c.verdict ?? c.reason,
-      c.by,
-      c.at,
+      personName(c.by, r),
+      teamTime(c.at, r),
     ]),
   );
 }
 
-export function renderMarkdown(pm: Postmortem): string {
+/** `readers`: names, the team's time zone and metric charts (see readable.ts); without them ids and UTC. */
+export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
+  const r = readers;
+  const zone = r.timeZone ?? 'UTC';
   const h = pm.header;
   const out: string[] = [];
   out.push(`# ${h.id}: ${escapeMarkdownInline(h.title)}\n`);
@@ -54,8 +65,8 @@ export function renderMarkdown(pm: Postmortem): string {
       [
         ['Severity', h.severity.toUpperCase()],
         ['Status', h.status],
-        ['Commander', h.commander],
-        ['Participants', h.participants.join(', ')],
+        ['Commander', personName(h.commander, r)],
+        ['Participants', h.participants.map((p) => personName(p, r)).join(', ')],
         ['Service', h.service],
         ['Runbook', `${h.runbook.id} (${h.runbook.version.slice(0, 19)}…)`],
         ['Trigger', h.trigger],
@@ -68,7 +79,7 @@ export function renderMarkdown(pm: Postmortem): string {
               .join(', '),
           },
         ],
-        ['Generated', h.generatedAt],
+        ['Generated', teamTime(h.generatedAt, r)],
       ],
     ),
   );
@@ -82,27 +93,40 @@ export function renderMarkdown(pm: Postmortem): string {
   out.push(
     pm.impact ? `${escapeMarkdownBlock(pm.impact)}\n` : prompt('who was affected, how, for how long.'),
   );
-  out.push('## Key times (UTC)\n');
-  const k = pm.keyTimes;
+  const window = impactWindow(pm);
   const d = pm.durations;
+  out.push(
+    `**Impact window:** ${teamTime(window.start, r)} → ${window.end ? teamTime(window.end, r) : 'not over'}${window.ms !== null ? ` (${duration(window.ms)})` : ''}, from the first detection to verification holding.\n`,
+  );
+  out.push(
+    `**Time to detect** ${duration(d.timeToDetectMs)} · **to contain** ${duration(d.timeToMitigateMs)} · **to resolve** ${duration(d.timeToResolveMs)} (from opening).\n`,
+  );
+  for (const chart of r.metricCharts ?? [])
+    out.push(`![${escapeMarkdownInline(chart.title)}](${encodeURI(chart.file)})\n`);
+  out.push(`## Key times (${zone})\n`);
+  const k = pm.keyTimes;
   out.push(
     table(
       ['moment', 'time', 'since opening'],
       [
-        ['Opened', k.opened, '0s'],
-        ['Detected', k.detected, duration(d.timeToDetectMs)],
-        ['Acknowledged', k.acknowledged, duration(d.timeToAcknowledgeMs)],
-        ['Mitigated', k.mitigated, duration(d.timeToMitigateMs)],
-        ['Resolved', k.resolved, duration(d.timeToResolveMs)],
-        ['Closed', k.closed, null],
+        ['Opened', teamTime(k.opened, r), '0s'],
+        ['Detected', teamTime(k.detected, r), duration(d.timeToDetectMs)],
+        ['Acknowledged', teamTime(k.acknowledged, r), duration(d.timeToAcknowledgeMs)],
+        ['Mitigated', teamTime(k.mitigated, r), duration(d.timeToMitigateMs)],
+        ['Resolved', teamTime(k.resolved, r), duration(d.timeToResolveMs)],
+        ['Closed', teamTime(k.closed, r), null],
       ],
     ),
   );
+  out.push('## Timeline\n');
   out.push(
-    `Time to detect ${duration(d.timeToDetectMs)}, to acknowledge ${duration(d.timeToAcknowledgeMs)}, to mitigate ${duration(d.timeToMitigateMs)}, to resolve ${duration(d.timeToResolveMs)}.\n`,
+    table(
+      ['time', 'who', 'what'],
+      curatedTimeline(pm, r).map((e) => [teamTime(e.at, r), e.who, e.what]),
+    ),
   );
   out.push('## Detection\n');
-  out.push(checks(pm.detection));
+  out.push(checks(pm.detection, r));
   out.push('## Triage\n');
   out.push(
     table(
@@ -112,8 +136,8 @@ export function renderMarkdown(pm: Postmortem): string {
         s.kind,
         s.status,
         s.outcome ?? s.reason,
-        s.by,
-        s.at,
+        personName(s.by, r),
+        teamTime(s.at, r),
       ]),
     ),
   );
@@ -161,9 +185,9 @@ export function renderMarkdown(pm: Postmortem): string {
         `${a.title} (\`${a.stepId}\`)`,
         a.risk,
         a.status,
-        a.approvedBy,
-        a.by,
-        a.at,
+        personName(a.approvedBy, r),
+        personName(a.by, r),
+        teamTime(a.at, r),
         a.httpCall
           ? `${a.httpCall.method} ${a.httpCall.url} → ${a.httpCall.status ?? 'no response'} in ${a.httpCall.durationMs} ms`
           : (a.outcome ?? a.reason),
@@ -171,7 +195,7 @@ export function renderMarkdown(pm: Postmortem): string {
     ),
   );
   out.push('## Verification\n');
-  out.push(checks(pm.verification));
+  out.push(checks(pm.verification, r));
   out.push('## Root cause\n');
   out.push(
     pm.rootCause ? `${escapeMarkdownBlock(pm.rootCause)}\n` : prompt('why the collector behaved this way.'),
@@ -193,17 +217,17 @@ export function renderMarkdown(pm: Postmortem): string {
         a.id,
         a.title,
         a.type,
-        a.owner,
-        a.dueAt,
+        personName(a.owner, r),
+        teamTime(a.dueAt, { ...r, timeZone: r.userZones?.[a.owner] ?? r.timeZone }),
         a.reason ? `${a.status} (${a.reason})` : a.status,
       ]),
     ),
   );
-  out.push('## Timeline (UTC)\n');
+  out.push(`## Appendix: event log (${zone})\n`);
   out.push(
     table(
       ['time', 'who', 'what'],
-      pm.timeline.map((e) => [e.at, e.actor, e.text]),
+      pm.timeline.map((e) => [teamTime(e.at, r), personName(e.actor, r), humaniseTimes(e.text, r)]),
     ),
   );
   return `${out.join('\n').trimEnd()}\n`;

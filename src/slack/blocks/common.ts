@@ -8,6 +8,16 @@ export type Blocks = KnownBlock[];
 export interface SlackMessage {
   readonly text: string;
   readonly blocks: Blocks;
+  /** A coloured bar (the card's severity); Slack shows attachment blocks below the message's. */
+  readonly attachments?: readonly Attachment[] | undefined;
+}
+
+export interface Attachment {
+  /** Hex colour of the bar at the attachment's left edge. */
+  readonly color: string;
+  /** Plain text for notifications and clients that cannot show blocks. */
+  readonly fallback: string;
+  readonly blocks: Blocks;
 }
 
 export function header(text: string): HeaderBlock {
@@ -43,7 +53,11 @@ export function button(
   label: string,
   actionId: string,
   value: string,
-  options: { style?: 'primary' | 'danger'; confirm?: { title: string; text: string; confirm: string } } = {},
+  options: {
+    style?: 'primary' | 'danger';
+    /** A confirmation dialog; `danger` makes its confirm button red. */
+    confirm?: { title: string; text: string; confirm: string; danger?: boolean };
+  } = {},
 ): Button {
   return {
     type: 'button',
@@ -58,7 +72,7 @@ export function button(
             text: { type: 'mrkdwn', text: truncate(options.confirm.text, LIMITS.confirmText) },
             confirm: { type: 'plain_text', text: truncate(options.confirm.confirm, LIMITS.confirmButton) },
             deny: { type: 'plain_text', text: 'Cancel' },
-            ...(options.style === 'danger' ? { style: 'danger' as const } : {}),
+            ...(options.style === 'danger' || options.confirm.danger ? { style: 'danger' as const } : {}),
           },
         }
       : {}),

@@ -3,9 +3,11 @@ import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { WHAT_IF_HELP } from '../../core/simulator/what-if.js';
-import { codeBlocks, escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
+import { slackDate } from '../../format/relative-time.js';
+import { escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { phaseLabel, progressLine, stepLine } from './card.js';
 import { type Blocks, context, type SlackMessage, section, who } from './common.js';
+import { nextAction } from './next-action.js';
 
 export const USAGE = [
   '`/gc-incident` or `/gc-incident start`: open the start form',
@@ -44,28 +46,54 @@ export function runbooksMessage(runbooks: readonly Runbook[]): SlackMessage {
   return { text: `${runbooks.length} runbooks`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
+/** Age and opening time: Slack renders `{ago}` in each reader's time zone and keeps it current. */
+function age(incident: Incident): string {
+  return slackDate(incident.openedAt, 'opened {ago} ({date_short_pretty} {time})');
+}
+
 export function listMessage(incidents: readonly Incident[], all: boolean): SlackMessage {
   if (incidents.length === 0)
     return { text: 'No incidents', blocks: [section(all ? 'No incidents yet.' : 'No open incidents. 🎉')] };
   const lines = incidents.map(
     (i) =>
-      `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}: ${i.status}, ${phaseLabel(i.phase)}, commander ${who(i.commander)}`,
+      `• *${i.id}* [${i.severity}] ${escapeMrkdwn(truncate(i.title, 120))}\n    ${phaseLabel(i.phase)} · ${i.status} · ${who(i.commander)} · ${age(i)}${i.status === 'closed' ? '' : `\n    👉 ${nextAction(i).sentence}`}`,
   );
-  const blocks: Blocks = [];
+  const blocks: Blocks = [section(`*${incidents.length} ${all ? '' : 'open '}incident(s)*`)];
   // splitText packs whole lines into sections of at most 3000 characters.
   for (const piece of splitText(lines.join('\n'), LIMITS.sectionText)) blocks.push(section(piece));
   return { text: `${incidents.length} incidents`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
 }
 
-export function statusMessage(incident: Incident, timeline: readonly TimelineEvent[]): SlackMessage {
+/**
+ * Where one incident is, in a few blocks: phase, status, commander, age, the next step, the
+ * current phase's steps (checks with their values) and the last events, times in Slack's formatting.
+ */
+export function statusMessage(
+  incident: Incident,
+  timeline: readonly TimelineEvent[],
+  runbook?: Runbook,
+): SlackMessage {
+  const steps = incident.steps.filter((s) => s.phase === incident.phase);
   const blocks: Blocks = [
     section(
-      `*${incident.id}* [${incident.severity}] ${escapeMrkdwn(incident.title)}\n${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(incident.service)}`,
+      `*${incident.id}* [${incident.severity.toUpperCase()}] ${escapeMrkdwn(truncate(incident.title, 200))}\n` +
+        `${phaseLabel(incident.phase)} · ${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(truncate(incident.service, 80))} · ${age(incident)}`,
     ),
+    section(`👉 *Next:* ${nextAction(incident).sentence}`),
     context(progressLine(incident)),
   ];
-  for (const step of incident.steps.slice(0, 30)) blocks.push(section(stepLine(step)));
-  const recent = timeline.slice(-15).map((e) => `${e.at}  ${e.actor}  ${describeEvent(e)}`);
-  for (const piece of codeBlocks(`Last events (UTC)\n${recent.join('\n')}`)) blocks.push(section(piece));
-  return { text: `${incident.id}: ${incident.status}`, blocks: blocks.slice(0, LIMITS.messageBlocks) };
+  for (const step of steps.slice(0, 10)) blocks.push(section(stepLine(step, runbook)));
+  if (steps.length > 10)
+    blocks.push(context(`…and ${steps.length - 10} more steps in ${phaseLabel(incident.phase)}`));
+  const recent = timeline
+    .slice(-5)
+    .map(
+      (e) =>
+        `${slackDate(e.at, '{time}')}  ${who(e.actor)}  ${escapeMrkdwn(truncate(describeEvent(e), 200))}`,
+    );
+  if (recent.length > 0) blocks.push(context(`*Last events*\n${recent.join('\n')}`));
+  return {
+    text: `${incident.id}: ${incident.status}, ${phaseLabel(incident.phase)}`,
+    blocks: blocks.slice(0, LIMITS.messageBlocks),
+  };
 }

@@ -77,17 +77,29 @@ export function queryMessages(
   return asMessages(`${step.title}: ${result.series.length} series`, blocks);
 }
 
-export function simulationMessages(step: StepState, table: string, modelOnly: boolean): SlackMessage[] {
-  const blocks: Blocks = [section(`🧪 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): simulator comparison`)];
-  for (const piece of codeBlocks(table)) blocks.push(section(piece));
-  blocks.push(
-    context(
-      modelOnly
-        ? '⚠️ model only: this CPython version is modelled from its sources, not checked against an interpreter'
-        : 'Simulated with the count-based model checked against real CPython interpreters',
-    ),
-  );
-  return asMessages(`${step.title}: simulation done`, blocks);
+/**
+ * With `summary` (what people read first): the verdict sentence, the compact table and a note
+ * that the full table is attached as a file. Without it: the full table, as before.
+ */
+export function simulationMessages(
+  step: StepState,
+  table: string,
+  modelOnly: boolean,
+  summary?: { readonly verdict: string; readonly compact: string },
+): SlackMessage[] {
+  const title = `🧪 *${escapeMrkdwn(step.title)}*`;
+  const blocks: Blocks = summary
+    ? [
+        section(`${title}
+${escapeMrkdwn(summary.verdict)}`),
+      ]
+    : [section(`${title} (\`${step.id}\`): simulator comparison`)];
+  for (const piece of codeBlocks(summary ? summary.compact : table)) blocks.push(section(piece));
+  const fidelity = modelOnly
+    ? '⚠️ model only: this CPython version is modelled from its sources, not checked against an interpreter'
+    : 'Simulated with the count-based model checked against real CPython interpreters';
+  blocks.push(context(summary ? `${fidelity}. Full table: the attached file.` : fidelity));
+  return asMessages(summary ? `${step.title}: ${summary.verdict}` : `${step.title}: simulation done`, blocks);
 }
 
 export function progressMessage(title: string, fraction: number, detail: string): SlackMessage {

@@ -1,0 +1,205 @@
+/**
+ * `npm run preview:slack`: the payloads of a full scripted walk (Prometheus down, a
+ * relapse, resolution), drawn as Slack shows them, to preview/slack/index.html and to
+ * one PNG per frame through headless Chromium. No workspace needed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
+import type { SimulateStep } from '../src/core/runbook/types.js';
+import { formatComparison } from '../src/format/simulation.js';
+import { compactComparison, simulationVerdict } from '../src/format/simulation-summary.js';
+import type { SlackMessage } from '../src/slack/blocks/common.js';
+import { simulationMessages } from '../src/slack/blocks/step-output.js';
+import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
+import { shippedRunbook } from '../tests/helpers/engine.js';
+import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
+
+const OUT = resolve(process.argv[2] ?? 'preview/slack');
+const PEOPLE: Record<string, string> = { U0ALICE001: 'Alice Martin', U0BOB00001: 'Bob Chen' };
+/** Slack renders dates in the reader's zone; the preview reads them as of this moment, in UTC. */
+const esc = (t: string) => t.replace(/&(?!amp;|lt;|gt;)/g, '&amp;').replace(/"/g, '&quot;');
+
+function slackDate(seconds: number, format: string, now: number): string {
+  const d = new Date(seconds * 1000);
+  const time = d.toISOString().slice(11, 16);
+  const mins = Math.max(0, Math.round((now - seconds * 1000) / 60_000));
+  const ago =
+    mins < 1 ? 'just now' : mins < 60 ? `${mins} minutes ago` : `${Math.floor(mins / 60)} hours ago`;
+  return format.replace('{date_short_pretty}', 'Nov 20').replace('{time}', time).replace('{ago}', ago);
+}
+
+/** Slack draws emoji with its own images; this machine may have no emoji font, so similar glyphs stand in. */
+const EMOJI: Record<string, string> = {
+  '✅': '<b style="color:#007a5a">✔</b>',
+  '⚪': '<span style="color:#aaa">○</span>',
+  '🔵': '<span style="color:#1264a3">●</span>',
+  '👉': '<b style="color:#1264a3">➜</b>',
+  '❌': '<b style="color:#e01e5a">✘</b>',
+  '⏳': '<span style="color:#e8912d">⧗</span>',
+  '⏭️': '<span style="color:#aaa">»</span>',
+  '🔥': '<b style="color:#e01e5a">▲</b>',
+  '🟢': '<b style="color:#2eb67d">●</b>',
+  '🟠': '<b style="color:#f2952f">●</b>',
+  '🔴': '<b style="color:#e01e5a">●</b>',
+  '⚫': '<b>●</b>',
+  '🧪': '<span style="color:#4a154b">⚗</span>',
+  '📖': '',
+  '📈': '',
+  '🏁': '<b>⚑</b>',
+  '🛡️': '<b>⛨</b>',
+  '⚠️': '<b style="color:#e8912d">⚠</b>',
+};
+const emoji = (html: string) =>
+  html.replace(/✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️/gu, (e) => EMOJI[e.trim()] ?? e);
+
+function mrkdwn(text: string, now: number): string {
+  const controls: string[] = [];
+  let t = text.replace(/<([^<>]+)>/g, (_, inner: string) => {
+    let html: string;
+    if (inner.startsWith('@'))
+      html = `<span class="mention">@${PEOPLE[inner.slice(1)] ?? inner.slice(1)}</span>`;
+    else if (inner.startsWith('!date^')) {
+      const [, seconds, format] = inner.split('|')[0]?.split('^') ?? [];
+      html = slackDate(Number(seconds), format ?? '', now);
+    } else {
+      const [url, label] = inner.split('|');
+      html = `<a href="${esc(url ?? '')}">${label ?? url}</a>`;
+    }
+    controls.push(html);
+    return `\uE000${controls.length - 1}\uE000`;
+  });
+  t = esc(t)
+    .replace(/```([\s\S]*?)```/g, '<pre>$1</pre>')
+    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
+    .replace(/(^|[\s(>])\*([^*\n]+)\*/g, '$1<b>$2</b>')
+    .replace(/(^|[\s(>])_([^_\n]+)_/g, '$1<i>$2</i>')
+    .replace(/^&gt; (.*)$/gm, '<blockquote>$1</blockquote>')
+    .replace(/\n/g, '<br>');
+  return emoji(t.replace(/\uE000(\d+)\uE000/g, (_, i: string) => controls[Number(i)] ?? ''));
+}
+
+type Json = Record<string, unknown> & { type?: string };
+function blocks(list: readonly Json[], now: number): string {
+  return list
+    .map((b) => {
+      const text = (b.text as { text?: string } | undefined)?.text ?? '';
+      switch (b.type) {
+        case 'header':
+          return `<div class="header">${esc(text)}</div>`;
+        case 'section':
+          return b.fields
+            ? `<div class="fields">${(b.fields as { text: string }[]).map((f) => `<div>${mrkdwn(f.text, now)}</div>`).join('')}</div>`
+            : `<div class="section">${mrkdwn(text, now)}</div>`;
+        case 'context':
+          return `<div class="context">${(b.elements as { text: string }[]).map((e) => mrkdwn(e.text, now)).join(' ')}</div>`;
+        case 'actions':
+          return `<div class="actions">${(b.elements as Json[])
+            .map((e) => {
+              const label = esc((e.text as { text: string }).text);
+              const confirm = e.confirm ? ' title="asks for confirmation"' : '';
+              return `<span class="button ${String(e.style ?? '')}"${confirm}>${label}${e.confirm ? ' <small>⚠︎</small>' : ''}</span>`;
+            })
+            .join('')}</div>`;
+        default:
+          return '';
+      }
+    })
+    .join('\n');
+}
+
+function message(m: SlackMessage, now: number, extra = ''): string {
+  const attachments = (m.attachments ?? [])
+    .map(
+      (a) =>
+        `<div class="attachment" style="border-color:${a.color}">${blocks(a.blocks as never, now)}</div>`,
+    )
+    .join('');
+  return `<div class="message ${extra}"><div class="avatar">GC</div><div class="body"><div class="who">gc-incident <span class="app">APP</span></div>${blocks(m.blocks as never, now)}${attachments}</div></div>`;
+}
+
+const STYLE = `body{font:15px/1.46 Lato,"Helvetica Neue","DejaVu Sans",sans-serif;color:#1d1c1d;background:#fff;margin:0}
+.frame{padding:12px 16px 20px;border-bottom:6px solid #f4ede4;max-width:820px}.caption{font-weight:700;color:#616061;margin:4px 0 8px;font-size:13px;text-transform:uppercase;letter-spacing:.04em}
+.message{display:flex;gap:10px;padding:6px 0}.avatar{width:36px;height:36px;border-radius:6px;background:#4a154b;color:#fff;font-weight:700;display:flex;align-items:center;justify-content:center;font-size:13px;flex:none}
+.body{flex:1;min-width:0}.who{font-weight:900}.app{font-size:10px;background:#e8e8e8;color:#616061;padding:1px 3px;border-radius:2px;font-weight:700}
+.header{font-size:18px;font-weight:900;margin:4px 0}.section{margin:6px 0}.fields{display:grid;grid-template-columns:1fr 1fr;gap:6px 16px;margin:6px 0}
+.context{font-size:12px;color:#616061;margin:4px 0}.actions{margin:6px 0;display:flex;flex-wrap:wrap;gap:8px}
+.button{border:1px solid #c8c8c8;border-radius:4px;padding:3px 12px;font-weight:700;font-size:14px;background:#fff}.button.primary{background:#007a5a;border-color:#007a5a;color:#fff}.button.danger{background:#e01e5a;border-color:#e01e5a;color:#fff}
+.attachment{border-left:4px solid;padding:2px 10px;margin:6px 0}a{color:#1264a3;text-decoration:none}.mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
+code{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;color:#e01e5a;background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px}
+pre{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;background:#f8f8f8;border:1px solid #ddd;border-radius:4px;padding:8px;white-space:pre-wrap;margin:4px 0}
+blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:8px}.thread{margin-left:46px;border-left:2px solid #e8e8e8;padding-left:10px}
+.thread .label{font-size:12px;color:#616061}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
+}
+
+const frames = await cardWalk();
+// The triage frame also shows the simulation as it lands in the thread.
+const runbook = shippedRunbook(WALK_RUNBOOK);
+const simStep = runbook.triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
+const { results } = simulateRunbookStep(simStep, join(RUNBOOKS_DIR, `${WALK_RUNBOOK}.yaml`));
+const simulation = simulationMessages(
+  {
+    id: simStep.id,
+    title: simStep.title,
+    phase: 'triage',
+    kind: 'simulate',
+    optional: false,
+    status: 'done',
+  },
+  formatComparison(results),
+  false,
+  { verdict: simulationVerdict(results), compact: compactComparison(results) },
+);
+
+mkdirSync(OUT, { recursive: true });
+const sections: { name: string; html: string; lines: number }[] = [];
+for (const frame of frames) {
+  const now = Date.parse(frame.incident.updatedAt);
+  const thread = [...frame.thread];
+  if (frame.name === '04-triage') thread.push(...simulation.map((m) => ({ message: m })));
+  const replies = thread.map((t) => message(t.message, now, t.broadcast ? 'broadcast' : '')).join('');
+  const html = `<div class="frame"><div class="caption">${esc(frame.caption)}</div>${message(frame.card, now)}${replies ? `<div class="thread"><div class="label">Thread</div>${replies}</div>` : ''}</div>`;
+  const lines =
+    frame.card.blocks.length * 2.2 +
+    thread.reduce((n, t) => n + 3 + JSON.stringify(t.message.blocks).split('\\n').length, 0);
+  sections.push({ name: frame.name, html, lines });
+}
+writeFileSync(
+  join(OUT, 'index.html'),
+  page('gc-incident: a walk as Slack shows it', sections.map((s) => s.html).join('\n')),
+);
+
+const profile = mkdtempSync(join(tmpdir(), 'gc-incident-preview-'));
+try {
+  for (const s of sections) {
+    const file = join(OUT, `${s.name}.html`);
+    writeFileSync(file, page(s.name, s.html));
+    const height = Math.min(3000, Math.max(500, Math.round(200 + s.lines * 26)));
+    execFileSync(
+      '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--hide-scrollbars',
+        `--user-data-dir=${profile}`,
+        `--window-size=860,${height}`,
+        `--screenshot=${join(OUT, `${s.name}.png`)}`,
+        `file://${file}`,
+      ],
+      { stdio: 'pipe', timeout: 60_000 },
+    );
+  }
+} finally {
+  rmSync(profile, { recursive: true, force: true });
+}
+console.log(`${sections.length} frames: ${join(OUT, 'index.html')} and ${sections.length} PNGs in ${OUT}`);

@@ -1,0 +1,76 @@
+/**
+ * The metrics of the incident window for the postmortem: each detection check's
+ * query from 30 minutes before the opening to the end of the incident, drawn with
+ * its threshold. SVG for the HTML page; a Prometheus graph link for the Markdown.
+ */
+import { rangeChartSpec } from '../../core/checks/chart-spec.js';
+import type { Incident } from '../../core/incident/model.js';
+import { renderQuery } from '../../core/incident/render-query.js';
+import type { MetricsClient } from '../../core/ports.js';
+import type { MetricChart } from '../../core/postmortem/readable.js';
+import { DEFAULT_DATASOURCE, type Runbook } from '../../core/runbook/types.js';
+
+const LEAD_MS = 30 * 60_000;
+const MAX_CHARTS = 3;
+
+export interface MetricChartRequest {
+  readonly incident: Incident;
+  readonly runbook: Runbook;
+  readonly metrics: MetricsClient;
+  readonly now: Date;
+  readonly renderSvg: (spec: Record<string, unknown>) => Promise<string>;
+  /** Prometheus' base URL, for links in the Markdown; without it the chart is named, not linked. */
+  readonly graphBaseUrl?: string | undefined;
+}
+
+/** Where the incident window ends: when it closed or resolved, else now. */
+function windowEnd(incident: Incident, now: Date): Date {
+  return incident.status === 'resolved' || incident.status === 'closed' ? new Date(incident.updatedAt) : now;
+}
+
+export function graphUrl(base: string, query: string, start: Date, end: Date): string {
+  const minutes = Math.max(1, Math.ceil((end.getTime() - start.getTime()) / 60_000));
+  const params = new URLSearchParams({
+    'g0.expr': query,
+    'g0.tab': '0',
+    'g0.range_input': `${minutes}m`,
+    'g0.end_input': end.toISOString().slice(0, 19).replace('T', ' '),
+  });
+  return `${base.replace(/\/+$/, '')}/graph?${params.toString()}`;
+}
+
+/** Charts that could not be drawn (no data, datasource down) are left out: the page must still build. */
+export async function incidentMetricCharts(request: MetricChartRequest): Promise<MetricChart[]> {
+  const { incident, runbook } = request;
+  const start = new Date(Date.parse(incident.openedAt) - LEAD_MS);
+  const end = windowEnd(incident, request.now);
+  const stepSeconds = Math.max(15, Math.ceil((end.getTime() - start.getTime()) / 1000 / 240));
+  const out: MetricChart[] = [];
+  for (const check of runbook.detection.checks.slice(0, MAX_CHARTS)) {
+    const query = renderQuery(check.query, incident.inputs);
+    try {
+      const series = await request.metrics.range(
+        check.datasource ?? runbook.datasource ?? DEFAULT_DATASOURCE,
+        query,
+        start,
+        end,
+        stepSeconds,
+      );
+      if (series.length === 0) continue;
+      const title = `${check.title} (incident window)`;
+      const svg = await request.renderSvg(
+        rangeChartSpec(series, { title, threshold: check.threshold, operator: check.operator, stepSeconds }),
+      );
+      out.push({
+        title,
+        file: request.graphBaseUrl
+          ? graphUrl(request.graphBaseUrl, query, start, end)
+          : `${incident.id}-${check.id}.svg`,
+        svg,
+      });
+    } catch {
+      // The datasource is down or the query failed: the postmortem goes out without this chart.
+    }
+  }
+  return out;
+}

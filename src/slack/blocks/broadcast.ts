@@ -1,0 +1,60 @@
+/**
+ * State changes as one short line, posted in the card's thread *and* the channel
+ * (reply_broadcast): the channel learns that an incident was contained, is being
+ * verified or was resolved without opening the thread.
+ */
+import type { Incident, IncidentStatus, Phase } from '../../core/incident/model.js';
+import { formatElapsed } from '../../format/relative-time.js';
+import { escapeMrkdwn, truncate } from '../limits.js';
+import { phaseLabel } from './card.js';
+import { type SlackMessage, section, who } from './common.js';
+
+const STATUS_ICON: Record<IncidentStatus, string> = {
+  open: '🔴',
+  mitigated: '🟠',
+  resolved: '🟢',
+  closed: '⚫',
+};
+
+const PHASE_SENTENCE: Record<Phase, string> = {
+  detection: 'detection started',
+  triage: 'symptom confirmed, triage started',
+  containment: 'triage done, containment started',
+  verification: 'contained, verification started',
+  'follow-up': 'verification done, follow-up started',
+};
+
+export type StateChange =
+  | { readonly kind: 'status'; readonly status: IncidentStatus }
+  | { readonly kind: 'phase'; readonly phase: Phase }
+  | { readonly kind: 'verified'; readonly heldFor: string };
+
+function describe(change: StateChange): { icon: string; what: string } {
+  switch (change.kind) {
+    case 'status':
+      return { icon: STATUS_ICON[change.status], what: `*${change.status}*` };
+    case 'phase':
+      return { icon: '🔵', what: PHASE_SENTENCE[change.phase] };
+    case 'verified':
+      return { icon: '✅', what: `verification holds (stable for ${change.heldFor})` };
+  }
+}
+
+/** `🟢 GC-2026-0001 resolved (by @dana) · 42 min since opened · GC thrash on checkout` */
+export function stateChangeMessage(
+  incident: Incident,
+  change: StateChange,
+  actor: string,
+  now: Date,
+): SlackMessage {
+  const { icon, what } = describe(change);
+  const elapsed = formatElapsed(now.getTime() - Date.parse(incident.openedAt));
+  const by = actor === 'system' ? '' : ` (by ${who(actor)})`;
+  const title = escapeMrkdwn(truncate(incident.title, 80));
+  const line = `${icon} *${incident.id}* ${what}${by} · ${elapsed} since opened · ${title}`;
+  const phase = change.kind === 'phase' ? phaseLabel(change.phase) : incident.status;
+  return {
+    text: `${incident.id}: ${what.replace(/\*/g, '')} (${phase}) · ${incident.title}`.slice(0, 3000),
+    blocks: [section(line)],
+  };
+}
