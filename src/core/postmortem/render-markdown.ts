@@ -102,7 +102,7 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
     `**Time to detect** ${duration(d.timeToDetectMs)} · **to contain** ${duration(d.timeToMitigateMs)} · **to resolve** ${duration(d.timeToResolveMs)} (from opening).\n`,
   );
   for (const chart of r.metricCharts ?? [])
-    out.push(`![${escapeMarkdownInline(chart.title)}](${encodeURI(chart.file)})\n`);
+    out.push(`![${escapeMarkdownInline(chart.title)}](${chart.file})\n`);
   out.push(`## Key times (${zone})\n`);
   const k = pm.keyTimes;
   out.push(
