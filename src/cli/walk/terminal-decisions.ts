@@ -36,7 +36,7 @@ export class TerminalDecisions implements Decisions {
         if (answer === 's')
           return {
             choice: 'skip',
-            reason: (await this.prompt('  Why skip it? ')) || 'skipped from the terminal',
+            reason: (await this.text('  Why skip it? ')) || 'skipped from the terminal',
           };
         return { choice: 'leave' };
       }
@@ -44,8 +44,13 @@ export class TerminalDecisions implements Decisions {
   }
 
   private async prompt(question: string): Promise<string> {
+    return (await this.text(question)).toLowerCase();
+  }
+
+  /** A person's words (a reason) are kept as typed. */
+  private async text(question: string): Promise<string> {
     if (!this.o.ask) return '';
-    return (await this.o.ask(question)).trim().toLowerCase();
+    return (await this.o.ask(question)).trim();
   }
 
   private say(question: string, answer: Answer): Answer {

@@ -105,6 +105,17 @@ export async function verify(
       last.map((e) => (e ? { ...e, verdict: 'deadline', heldMs: outcome.heldMs } : undefined)),
     );
   }
+  // A mitigated incident whose criteria did not hold has relapsed: it is open again, saying why.
+  if (outcome.verdict === 'deadline' && current.status === 'mitigated') {
+    current = (
+      await execOn(deps, current, {
+        type: 'set-status',
+        status: 'open',
+        actor: by.id,
+        reason: `verification failed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(timing.stableForMs)} needed`,
+      })
+    ).incident;
+  }
   await deps.narrator.verificationFinished(
     current,
     outcome,
