@@ -12,6 +12,12 @@ export interface Config {
   readonly datasourcesFile: string | undefined;
   /** Base URL of the `default` datasource when no datasources file defines one. */
   readonly prometheusUrl: string | undefined;
+  /** Where incidents are stored (sqlite:PATH or postgres://…); unset: the default SQLite file. */
+  readonly databaseUrl: string | undefined;
+  /** YAML file of named HTTP actions containment steps may call. */
+  readonly httpActionsFile: string | undefined;
+  /** Measured collector timings for the simulator (gc-incident calibrate). */
+  readonly calibrationFile: string | undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -50,7 +56,19 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     runbooksDir: nonEmpty(env.RUNBOOKS_DIR) ?? './runbooks',
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
+    ...readFiles(env),
   });
+}
+
+/** The settings that name files and databases, for commands that need nothing else checked. */
+export function readFiles(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<Config, 'databaseUrl' | 'httpActionsFile' | 'calibrationFile'> {
+  return {
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    httpActionsFile: nonEmpty(env.HTTP_ACTIONS_FILE),
+    calibrationFile: nonEmpty(env.CALIBRATION_FILE),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -115,6 +115,7 @@ export class IncidentFlow {
       chart: deps.chart,
       clock: deps.clock,
       logger: deps.logger,
+      track: (work) => this.track(work),
     });
     this.driver = new IncidentDriver({
       service: deps.service,

@@ -48,6 +48,8 @@ export interface SlackNarratorDeps {
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Keeps a card redraw running after the call that asked for it (shutdown and tests wait for it). */
+  readonly track: (work: Promise<unknown>) => void;
 }
 
 export class SlackNarrator implements Narrator, Decisions {
@@ -76,7 +78,12 @@ export class SlackNarrator implements Narrator, Decisions {
   async stepIntroduced() {}
 
   async stepStarted(incident: Incident) {
-    void this.d.cards.refresh(incident.id);
+    this.redraw(incident);
+  }
+
+  /** Redraws are coalesced per incident (CardUpdater): a burst of changes costs one chat.update. */
+  private redraw(incident: Incident) {
+    this.d.track(this.d.cards.refresh(incident.id));
   }
 
   async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {
@@ -110,7 +117,7 @@ export class SlackNarrator implements Narrator, Decisions {
         actionCallMessages(step, output.call as Parameters<typeof actionCallMessages>[1]),
       );
     }
-    await this.d.cards.refresh(incident.id);
+    this.redraw(incident);
   }
 
   async stepFailed(incident: Incident, step: StepState, message: string, output?: StepOutput) {
@@ -120,7 +127,7 @@ export class SlackNarrator implements Narrator, Decisions {
         ? actionCallMessages(step, output.call as Parameters<typeof actionCallMessages>[1])
         : [failureMessage(step, message)],
     );
-    await this.d.cards.refresh(incident.id);
+    this.redraw(incident);
   }
 
   /** Said in the question itself (ask), so the thread holds one message, not two. */
@@ -207,7 +214,7 @@ export class SlackNarrator implements Narrator, Decisions {
   async stopped() {}
 
   async changed(incident: Incident) {
-    await this.d.cards.refresh(incident.id);
+    this.redraw(incident);
   }
 
   private async checkChart(incident: Incident, step: StepState, evaluation: CheckEvaluation) {

@@ -89,7 +89,7 @@ export async function walk(
     throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
   }
   const metrics = metricsClientFor(config, io.env);
-  const actions = httpActionsFor(io.env);
+  const actions = httpActionsFor(config, io.env);
   try {
     return await withStore(io, async (store) => {
       const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
