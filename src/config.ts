@@ -28,6 +28,12 @@ export interface Config {
   readonly runbookBaseUrl: string | undefined;
   /** A dashboard link for the card: {service}, {job}, {incident}, {from}, {to} are filled in. */
   readonly dashboardUrlTemplate: string | undefined;
+  /** Where incidents are stored (sqlite:PATH or postgres://…); unset: the default SQLite file. */
+  readonly databaseUrl: string | undefined;
+  /** YAML file of named HTTP actions containment steps may call. */
+  readonly httpActionsFile: string | undefined;
+  /** Measured collector timings for the simulator (gc-incident calibrate). */
+  readonly calibrationFile: string | undefined;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -86,11 +92,23 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       'DASHBOARD_URL_TEMPLATE',
       'https://grafana.example/d/gc?var-job={job}&from={from}&to={to}',
     ),
+    ...readFiles(env),
   });
 }
 
 function optionalRunbookUrl(value: string | undefined): string | undefined {
   return value === undefined ? undefined : runbookUrlTemplate(value, 'RUNBOOK_BASE_URL');
+}
+
+/** The settings that name files and databases, for commands that need nothing else checked. */
+export function readFiles(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<Config, 'databaseUrl' | 'httpActionsFile' | 'calibrationFile'> {
+  return {
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    httpActionsFile: nonEmpty(env.HTTP_ACTIONS_FILE),
+    calibrationFile: nonEmpty(env.CALIBRATION_FILE),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

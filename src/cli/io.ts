@@ -9,6 +9,8 @@ export interface CliIo {
   /** Asks a question on the terminal; resolves with the answer ('' at end of input). */
   readonly ask?: ((question: string) => Promise<string>) | undefined;
   readonly clock?: Clock | undefined;
+  /** Waits between verification rounds; tests pass one that moves their fake clock. */
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2, FATAL: 3 } as const;

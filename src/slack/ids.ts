@@ -17,7 +17,16 @@ export const ACTION = {
   followupDone: 'followup.done',
   followupSnooze: 'followup.snooze',
   followupReassign: 'followup.reassign',
+  skipMetrics: 'metrics.skip',
+  retryMetrics: 'metrics.retry',
 } as const;
+
+/** The answer to "the datasource is unavailable"; the value is `INCIDENT|DATASOURCE`. */
+export const METRICS_ACTION = /^metrics\.(skip|retry)$/;
+
+export function metricsValue(incidentId: string, datasource: string): string {
+  return `${incidentId}|${datasource}`;
+}
 
 export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
 export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes)$/;

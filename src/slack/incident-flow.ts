@@ -6,7 +6,6 @@
  * Slack user id, and every slow part runs in the background with its outcome
  * posted to the card's thread.
  */
-
 import type { Logger } from 'pino';
 import { resolveStepWorkloads } from '../adapters/fit/step-workload.js';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
@@ -16,14 +15,10 @@ import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import { type ExportFormat, exportPostmortem } from '../adapters/postmortem/export.js';
 import { type LabelledResult, summarizeSimulation } from '../adapters/simulator/runbook-step.js';
 import type { AlertGroupPlan } from '../core/alerts/alertmanager.js';
-import { rangeChartSpec } from '../core/checks/chart-spec.js';
-import { evaluateCheck } from '../core/checks/check-runner.js';
-import type { CheckEvaluation } from '../core/checks/evaluate.js';
-import { waitUntilStable } from '../core/checks/stable-for.js';
-import { formatDuration, parseDuration } from '../core/duration.js';
 import { GcIncidentError, isGcIncidentError } from '../core/errors.js';
-import { type FollowUpAdd, remindersFor, runbookFollowUps, snoozedReminder } from '../core/followups/plan.js';
+import { type FollowUpAdd, remindersFor, snoozedReminder } from '../core/followups/plan.js';
 import type { IncidentCommand } from '../core/incident/commands.js';
+import { IncidentDriver } from '../core/incident/driver/driver.js';
 import {
   type Incident,
   type Phase,
@@ -31,36 +26,25 @@ import {
   type StepState,
   stepOf,
 } from '../core/incident/model.js';
-import { renderQuery } from '../core/incident/render-query.js';
 import type { IncidentService } from '../core/incident/service.js';
-import { runStep as runStepCore } from '../core/incident/step-runner.js';
-import type { Clock, LeasedWork, MetricsClient, Sample, Store } from '../core/ports.js';
-import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../core/runbook/types.js';
+import type { Clock, LeasedWork, MetricsClient, Store } from '../core/ports.js';
+import type { SimulateStep } from '../core/runbook/types.js';
 import { heapChartSpec } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
-import type { Workload } from '../core/simulator/workload.js';
+import type { ModelledPython, Workload } from '../core/simulator/workload.js';
 import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../format/simulation.js';
 import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
-import { mayApprove } from './approvals.js';
-import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
-import { type CardLinks, cardContext, WINDOW_LEAD_MS } from './blocks/card-context.js';
+import { type CardLinks, cardContext } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
-import { followUpLine, followUpListMessage } from './blocks/followups.js';
-import {
-  actionCallMessages,
-  checkMessages,
-  failureMessage,
-  noticeMessage,
-  phaseIntroMessages,
-  progressMessage,
-  queryMessages,
-  simulationMessages,
-} from './blocks/step-output.js';
+import { followUpLine } from './blocks/followups.js';
+import { noticeMessage, progressMessage, simulationMessages } from './blocks/step-output.js';
 import { CardUpdater } from './card-updater.js';
 import { operatorOnly } from './error-text.js';
 import type { SlackGateway } from './gateway.js';
+import { SlackNarrator } from './narrator.js';
 import { peopleOf, postmortemReaders } from './postmortem-readers.js';
+import { uploadTable } from './thread.js';
 
 export interface SlackUser {
   readonly id: string;
@@ -124,6 +108,9 @@ export class IncidentFlow {
   private readonly tasks = new Set<Promise<void>>();
   readonly cards: CardUpdater;
 
+  readonly driver: IncidentDriver;
+  private readonly narrator: SlackNarrator;
+
   constructor(private readonly deps: FlowDeps) {
     this.cards = new CardUpdater(
       deps.store,
@@ -133,6 +120,34 @@ export class IncidentFlow {
       (incident) =>
         cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
+    const slackSide = new SlackNarrator({
+      teamTimeZone: deps.teamTimeZone,
+      slack: deps.slack,
+      cards: this.cards,
+      runbookOf: (incident) => this.runbookOf(incident).runbook,
+      metrics: deps.metrics,
+      chart: deps.chart,
+      clock: deps.clock,
+      logger: deps.logger,
+      track: (work) => this.track(work),
+    });
+    this.narrator = slackSide;
+    this.driver = new IncidentDriver({
+      service: deps.service,
+      runbookOf: (incident) => this.runbookOf(incident),
+      narrator: slackSide,
+      decisions: slackSide,
+      caps: {
+        metrics: deps.metrics,
+        actions: deps.actions,
+        approvers: deps.approvers,
+        groupMembers: (group) => deps.slack.groupMembers(group),
+        reminders: (r) => deps.store.scheduleReminder(r),
+        simulate: (incident, step, python) => this.simulateStep(incident, step, python),
+      },
+      clock: deps.clock,
+      sleep: deps.sleep,
+    });
   }
 
   /** Resolves when no background work is left (tests, graceful shutdown). */
@@ -232,15 +247,6 @@ export class IncidentFlow {
     return this.deps.runbooks.get(incident.runbookId);
   }
 
-  /** One short line in the thread and the channel (reply_broadcast); a failure is logged, never thrown. */
-  private async broadcast(incident: Incident, change: StateChange, actor: string): Promise<void> {
-    if (!incident.card) return;
-    const message = stateChangeMessage(incident, change, actor, this.deps.clock.now());
-    await this.deps.slack
-      .post(incident.card.channel, message, incident.card.ts, { broadcast: true })
-      .catch((error) => this.deps.logger.warn({ err: describeError(error) }, 'state change not broadcast'));
-  }
-
   private async thread(incident: Incident, messages: readonly SlackMessage[]): Promise<string | undefined> {
     if (!incident.card) return undefined;
     let first: string | undefined;
@@ -259,14 +265,10 @@ export class IncidentFlow {
 
   async start(request: StartRequest): Promise<Incident> {
     const entry = this.deps.runbooks.get(request.runbookId);
-    const outcome = await this.deps.service.open({
+    const outcome = await this.driver.open({
       runbook: entry.runbook,
       runbookVersion: entry.version,
-      service:
-        request.service ||
-        request.inputs.job ||
-        entry.runbook.metadata.services[0] ||
-        entry.runbook.metadata.id,
+      service: request.service,
       inputs: request.inputs,
       severity: request.severity as Incident['severity'] | undefined,
       commander: request.user.id,
@@ -430,50 +432,21 @@ export class IncidentFlow {
     return incident;
   }
 
-  /** Posts a phase's guidance to the thread and runs its checks automatically. */
+  /** A phase begins: the driver shows its guidance and runs what it runs by itself. */
   private async enterPhase(incidentId: string, phase: Phase, user: SlackUser): Promise<void> {
     const incident = await this.deps.service.get(incidentId);
-    const { runbook } = this.runbookOf(incident);
-    const steps = incident.steps.filter((s) => s.phase === phase);
-    await this.thread(incident, phaseIntroMessages(runbook, phase, steps, incident.inputs));
-    if (phase === 'detection') {
-      for (const step of steps.filter(
-        (s) => s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
-      )) {
-        await this.runStep(incidentId, step.id, user, undefined).catch((error) =>
-          this.deps.logger.warn(
-            { incidentId, step: step.id, err: describeError(error) },
-            'detection check did not start',
-          ),
-        );
-      }
+    const held = openChecks(incident, phase);
+    const lease = held.length > 0 ? await this.holdSteps(incidentId, held, user) : undefined;
+    try {
+      await this.driver.enterPhase(incident, phase, user);
+    } finally {
+      await this.releaseLease(lease);
     }
-    if (phase === 'verification') await this.verify(incidentId, user, undefined);
-    if (phase === 'follow-up') await this.createRunbookFollowUps(incidentId, user);
   }
 
   /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */
   async createRunbookFollowUps(incidentId: string, user: SlackUser): Promise<void> {
-    let incident = await this.deps.service.get(incidentId);
-    const { runbook } = this.runbookOf(incident);
-    for (const command of runbookFollowUps(runbook, incident, this.deps.clock.now(), user.id)) {
-      incident = (await this.exec(incidentId, command)).incident;
-    }
-    for (const item of incident.followUps) {
-      const offsets = runbook.followUp.items.find((i) => i.id === item.stepId)?.reminders ?? [];
-      for (const r of remindersFor(incident, item, this.deps.clock.now(), offsets))
-        await this.deps.store.scheduleReminder(r);
-    }
-    if (incident.followUps.length > 0) {
-      await this.thread(incident, [
-        followUpListMessage(
-          incident.followUps.map((item) => ({ incident, item })),
-          this.deps.clock.now(),
-          'Follow-ups (reminders scheduled)',
-        ),
-      ]);
-    }
-    await this.cards.refresh(incidentId);
+    await this.driver.createFollowUps(await this.deps.service.get(incidentId), user);
   }
 
   async addFollowUp(
@@ -542,7 +515,7 @@ export class IncidentFlow {
     return followUpLine(outcome.incident, item, now);
   }
 
-  /** Run: starts the step now (so the click is answered), does the work in the background. */
+  /** Run: the driver runs the step (a check, query, simulation, HTTP action or verification), held under a lease. */
   async runStep(
     incidentId: string,
     stepId: string,
@@ -551,73 +524,90 @@ export class IncidentFlow {
   ): Promise<void> {
     const incident = await this.deps.service.get(incidentId);
     const step = requireStep(incident, stepId);
-    if (step.kind === 'check' && step.phase === 'verification')
-      return this.verify(incidentId, user, idempotencyKey);
-    const { runbook, file } = this.runbookOf(incident);
-    if (step.kind === 'action') return this.runAction(incident, runbook, step, user, idempotencyKey);
-    if (step.kind !== 'check' && step.kind !== 'query' && step.kind !== 'simulate') {
-      throw new GcIncidentError(
-        'ILLEGAL_TRANSITION',
-        `'${step.title}' is done by a person: click Done when it is done`,
-        { stepId },
-      );
-    }
-    const lease = await this.holdSteps(incidentId, [stepId], user);
-    const started = await this.exec(incidentId, {
-      type: 'start-step',
-      stepId,
-      actor: user.id,
-      idempotencyKey,
-    }).catch(async (error) => {
+    const held =
+      step.kind === 'check' && step.phase === 'verification'
+        ? openChecks(incident, 'verification')
+        : [stepId];
+    const lease = await this.holdSteps(incidentId, held, user);
+    try {
+      await this.driver.runStep(incident, stepId, user, idempotencyKey);
+    } finally {
       await this.releaseLease(lease);
-      throw error;
-    });
-    if (started.replayed) return this.releaseLease(lease);
-    void this.cards.refresh(incidentId);
-    this.background(
-      `${incidentId} ${stepId}`,
-      async () => {
-        try {
-          const result =
-            step.kind === 'simulate'
-              ? await this.simulateStep(started.incident, runbook, file, step)
-              : await runStepCore(runbook, started.incident, step, {
-                  metrics: this.deps.metrics,
-                  now: () => this.deps.clock.now(),
-                });
-          await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, result });
-          if (step.kind === 'check') {
-            await this.thread(started.incident, checkMessages(step, result as CheckEvaluation, 'detection'));
-            await this.uploadCheckChart(started.incident, runbook, step, result as CheckEvaluation);
-          } else if (step.kind === 'query') {
-            await this.thread(
-              started.incident,
-              queryMessages(
-                step,
-                result as { query: string; datasource: string; at: string; series: Sample[] },
-              ),
-            );
-          }
-        } catch (error) {
-          const message = userMessage(error);
-          await this.exec(incidentId, { type: 'fail-step', stepId, actor: user.id, error: message });
-          await this.thread(started.incident, [failureMessage(step, message)]);
-        } finally {
-          await this.cards.refresh(incidentId);
-        }
-      },
-      lease,
-    );
+    }
   }
 
-  private async simulateStep(incident: Incident, runbook: Runbook, file: string, step: StepState) {
-    const triage = runbook.triage.steps.find((s) => s.id === step.id);
-    if (triage?.kind !== 'simulate')
-      throw new GcIncidentError('STEP_NOT_FOUND', `no simulate step '${step.id}'`);
-    const { variants, note } = await resolveStepWorkloads(triage, file, {
+  /** Verification, from an alert's resolved notification. */
+  async verify(incidentId: string, user: SlackUser, idempotencyKey: string | undefined): Promise<void> {
+    const incident = await this.deps.service.get(incidentId);
+    const lease = await this.holdSteps(incidentId, openChecks(incident, 'verification'), user);
+    try {
+      await this.driver.verify(incident, user, idempotencyKey);
+    } finally {
+      await this.releaseLease(lease);
+    }
+  }
+
+  async done(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
+    await this.driver.done(await this.deps.service.get(incidentId), stepId, user, idempotencyKey);
+  }
+
+  async skip(incidentId: string, stepId: string, user: SlackUser, reason: string, idempotencyKey: string) {
+    await this.driver.skip(await this.deps.service.get(incidentId), stepId, user, reason, idempotencyKey);
+  }
+
+  async assign(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
+    await this.driver.assign(await this.deps.service.get(incidentId), stepId, user, idempotencyKey);
+  }
+
+  async approve(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
+    await this.driver.approve(await this.deps.service.get(incidentId), stepId, user, idempotencyKey);
+  }
+
+  /** Skip metric steps or Retry: the answer to "the datasource is unavailable". */
+  async answerUnavailable(
+    incidentId: string,
+    choice: 'skip' | 'retry',
+    datasource: string,
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<void> {
+    const incident = await this.deps.service.get(incidentId);
+    const held = choice === 'retry' ? openChecks(incident, incident.phase) : [];
+    const lease = held.length > 0 ? await this.holdSteps(incidentId, held, user) : undefined;
+    try {
+      await this.driver.answerUnavailable(incident, choice, datasource, user, idempotencyKey);
+    } finally {
+      await this.releaseLease(lease);
+    }
+  }
+
+  async advance(incidentId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
+    const outcome = await this.driver.advance(await this.deps.service.get(incidentId), user, idempotencyKey);
+    if (outcome.replayed || outcome.events.length === 0) return;
+    const phase = outcome.incident.phase;
+    await this.narrator.broadcast(outcome.incident, { kind: 'phase', phase }, user.id);
+    this.background(`${incidentId} ${phase}`, () => this.enterPhase(incidentId, phase, user));
+  }
+
+  async setStatus(
+    incidentId: string,
+    status: Incident['status'],
+    user: SlackUser,
+    idempotencyKey: string,
+  ): Promise<Incident> {
+    const incident = await this.deps.service.get(incidentId);
+    return (await this.driver.setStatus(incident, status, user, idempotencyKey)).incident;
+  }
+
+  /** The simulation port: variants in the worker, one progress message edited in the thread. */
+  private async simulateStep(incident: Incident, step: SimulateStep, python: ModelledPython | undefined) {
+    const { file, runbook } = this.runbookOf(incident);
+    // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`), said in `note`.
+    const { variants, note } = await resolveStepWorkloads(step, file, {
       metrics: this.deps.metrics,
       inputs: incident.inputs,
       now: this.deps.clock.now(),
+      python,
       datasource: runbook.datasource,
     });
     const results = await this.runVariants(
@@ -628,25 +618,7 @@ export class IncidentFlow {
         incident.card ? this.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
     );
     const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
-    await this.thread(
-      incident,
-      simulationMessages(
-        step,
-        table,
-        results.some((r) => r.result.fidelity === 'model only'),
-        { verdict: simulationVerdict(results), compact: compactComparison(results) },
-      ),
-    );
-    if (incident.card) await this.uploadTable(incident.card.channel, incident.card.ts, step, table);
-    if (incident.card)
-      await this.uploadChart(
-        incident.card.channel,
-        incident.card.ts,
-        `${step.id}.png`,
-        `${step.title}: live heap`,
-        heapChartSpec(results, `${step.title}: live heap`),
-      );
-    return { ...summarizeSimulation(results), table, ...(note ? { note } : {}) };
+    return { summary: { ...summarizeSimulation(results), table, ...(note ? { note } : {}) }, results };
   }
 
   /** Runs each variant in the worker, editing one progress message as it goes. */
@@ -686,24 +658,6 @@ export class IncidentFlow {
     return results;
   }
 
-  /** The full comparison table, as a file in the thread (the message shows the compact one). */
-  private async uploadTable(
-    channel: string,
-    threadTs: string,
-    step: { id: string; title: string },
-    table: string,
-  ) {
-    try {
-      await this.deps.slack.upload(channel, threadTs, {
-        filename: `${step.id}-comparison.txt`,
-        title: `${step.title}: full comparison`,
-        content: Buffer.from(table, 'utf8'),
-      });
-    } catch (error) {
-      this.deps.logger.warn({ step: step.id, err: describeError(error) }, 'table upload failed');
-    }
-  }
-
   private async uploadChart(
     channel: string,
     threadTs: string,
@@ -721,341 +675,6 @@ export class IncidentFlow {
     } catch (error) {
       this.deps.logger.warn({ filename, err: describeError(error) }, 'chart upload failed');
     }
-  }
-
-  private async uploadCheckChart(
-    incident: Incident,
-    runbook: Runbook,
-    step: StepState,
-    evaluation: CheckEvaluation,
-  ) {
-    const check = findCheck(runbook, step.id);
-    if (!check || !this.deps.metrics || !this.deps.chart || !incident.card) return;
-    const end = this.deps.clock.now();
-    const start = new Date(Date.parse(incident.openedAt) - WINDOW_LEAD_MS);
-    try {
-      const series = await this.deps.metrics.range(
-        evaluation.datasource,
-        renderQuery(check.query, incident.inputs),
-        start,
-        end,
-        15,
-      );
-      if (series.length === 0) return;
-      const spec = rangeChartSpec(series, {
-        title: step.title,
-        threshold: check.threshold,
-        operator: check.operator,
-        stepSeconds: 15,
-      });
-      await this.uploadChart(incident.card.channel, incident.card.ts, `${step.id}.png`, step.title, spec);
-    } catch (error) {
-      this.deps.logger.warn({ step: step.id, err: describeError(error) }, 'check chart skipped');
-    }
-  }
-
-  private async runAction(
-    incident: Incident,
-    runbook: Runbook,
-    step: StepState,
-    user: SlackUser,
-    idempotencyKey: string | undefined,
-  ) {
-    const action = runbook.containment.actions.find((a) => a.id === step.id);
-    if (action?.kind !== 'http' || !action.httpAction || !this.deps.actions) {
-      throw new GcIncidentError(
-        'ILLEGAL_TRANSITION',
-        `'${step.title}' is carried out by a person: click Done when it is done`,
-        { stepId: step.id },
-      );
-    }
-    const name = action.httpAction;
-    const lease = await this.holdSteps(incident.id, [step.id], user);
-    const started = await this.exec(incident.id, {
-      type: 'start-step',
-      stepId: step.id,
-      actor: user.id,
-      idempotencyKey,
-    }).catch(async (error) => {
-      await this.releaseLease(lease);
-      throw error;
-    });
-    if (started.replayed) return this.releaseLease(lease);
-    void this.cards.refresh(incident.id);
-    const runner = this.deps.actions;
-    this.background(
-      `${incident.id} ${step.id}`,
-      async () => {
-        try {
-          const call = await runner.run(name, started.incident.inputs);
-          if (call.ok)
-            await this.exec(incident.id, {
-              type: 'complete-step',
-              stepId: step.id,
-              actor: user.id,
-              result: call,
-            });
-          else
-            await this.exec(incident.id, {
-              type: 'fail-step',
-              stepId: step.id,
-              actor: user.id,
-              error: call.error ?? 'failed',
-              result: call,
-            });
-          await this.thread(started.incident, actionCallMessages(step, call));
-        } catch (error) {
-          await this.exec(incident.id, {
-            type: 'fail-step',
-            stepId: step.id,
-            actor: user.id,
-            error: userMessage(error),
-          });
-          await this.thread(started.incident, [failureMessage(step, userMessage(error))]);
-        } finally {
-          await this.cards.refresh(incident.id);
-        }
-      },
-      lease,
-    );
-  }
-
-  /**
-   * Verification: re-evaluates every verification check each `interval` until they have held
-   * for `stableFor` (steps done) or the `deadline` passes (steps failed), and says which.
-   */
-  async verify(incidentId: string, user: SlackUser, idempotencyKey: string | undefined): Promise<void> {
-    let incident = await this.deps.service.get(incidentId);
-    const { runbook } = this.runbookOf(incident);
-    const steps = incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check');
-    const toStart = steps.filter((s) => s.status === 'pending' || s.status === 'failed');
-    if (toStart.length === 0) {
-      throw new GcIncidentError('ILLEGAL_TRANSITION', 'verification is already running or finished', {
-        incidentId,
-      });
-    }
-    const lease = await this.holdSteps(
-      incidentId,
-      toStart.map((s) => s.id),
-      user,
-    );
-    try {
-      for (const [i, step] of toStart.entries()) {
-        const outcome = await this.exec(incidentId, {
-          type: 'start-step',
-          stepId: step.id,
-          actor: user.id,
-          idempotencyKey: idempotencyKey ? `${idempotencyKey}:${i}` : undefined,
-        });
-        if (outcome.replayed) return this.releaseLease(lease);
-        incident = outcome.incident;
-      }
-    } catch (error) {
-      await this.releaseLease(lease);
-      throw error;
-    }
-    void this.cards.refresh(incidentId);
-    const v = runbook.verification;
-    const stableForMs = durationMs(v.stableFor, 15 * 60_000);
-    const deadlineMs = durationMs(v.deadline, Math.max(stableForMs * 4, 60 * 60_000));
-    const intervalMs = durationMs(v.interval, 30_000);
-    const checks = toStart.map((s) => findCheck(runbook, s.id)).filter((c): c is Check => c !== undefined);
-    const metrics = this.deps.metrics;
-    const snapshot = incident;
-    this.background(
-      `${incidentId} verification`,
-      async () => {
-        if (!metrics) {
-          for (const step of toStart)
-            await this.exec(incidentId, {
-              type: 'fail-step',
-              stepId: step.id,
-              actor: user.id,
-              error: 'no metrics datasource is configured (PROMETHEUS_URL or DATASOURCES_FILE)',
-            });
-          await this.thread(snapshot, [
-            noticeMessage(
-              '❌ Verification cannot run: no metrics datasource is configured (set PROMETHEUS_URL or DATASOURCES_FILE).',
-            ),
-          ]);
-          await this.cards.refresh(incidentId);
-          return;
-        }
-        const ds = runbook.datasource ?? DEFAULT_DATASOURCE;
-        const progressTs = await this.thread(snapshot, [
-          noticeMessage(
-            `⏳ Verifying: the checks must hold for ${formatDuration(stableForMs)} (deadline ${formatDuration(deadlineMs)}, every ${formatDuration(intervalMs)}).`,
-          ),
-        ]);
-        let outcome: Awaited<ReturnType<typeof waitUntilStable>>;
-        try {
-          outcome = await waitUntilStable({
-            stableForMs,
-            deadlineMs,
-            intervalMs,
-            mode: v.mode ?? 'all',
-            now: () => this.deps.clock.now(),
-            sleep: this.deps.sleep,
-            evaluate: () =>
-              Promise.all(
-                checks.map((c) => evaluateCheck(c, snapshot.inputs, metrics, this.deps.clock.now(), ds)),
-              ),
-            onRound: (round) => {
-              if (progressTs && snapshot.card)
-                void this.deps.slack
-                  .update(
-                    snapshot.card.channel,
-                    progressTs,
-                    noticeMessage(
-                      `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
-                    ),
-                  )
-                  .catch(() => {});
-            },
-          });
-        } catch (error) {
-          for (const step of toStart)
-            await this.exec(incidentId, {
-              type: 'fail-step',
-              stepId: step.id,
-              actor: user.id,
-              error: userMessage(error),
-            }).catch(() => {});
-          await this.thread(snapshot, [
-            noticeMessage(`❌ Verification stopped: ${escapeMrkdwn(userMessage(error))}`),
-          ]);
-          await this.cards.refresh(incidentId);
-          return;
-        }
-        const last = outcome.rounds.at(-1)?.evaluations ?? [];
-        for (const [i, step] of toStart.entries()) {
-          const evaluation = last[i];
-          if (outcome.verdict === 'stable') {
-            await this.exec(incidentId, {
-              type: 'complete-step',
-              stepId: step.id,
-              actor: user.id,
-              result: { ...evaluation, verdict: 'stable', heldMs: outcome.heldMs },
-            });
-          } else {
-            await this.exec(incidentId, {
-              type: 'fail-step',
-              stepId: step.id,
-              actor: user.id,
-              error: `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(stableForMs)} needed`,
-              result: evaluation ? { ...evaluation, verdict: 'deadline', heldMs: outcome.heldMs } : undefined,
-            });
-          }
-          if (evaluation) await this.thread(snapshot, checkMessages(step, evaluation, 'verification'));
-        }
-        await this.thread(snapshot, [
-          noticeMessage(
-            outcome.verdict === 'stable'
-              ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
-              : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(stableForMs)}. Go back to containment, then click Run on a verification check to try again.`,
-          ),
-        ]);
-        await this.cards.refresh(incidentId);
-      },
-      lease,
-    );
-  }
-
-  async done(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
-    const incident = await this.deps.service.get(incidentId);
-    const step = requireStep(incident, stepId);
-    if (step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate') {
-      throw new GcIncidentError(
-        'ILLEGAL_TRANSITION',
-        `'${step.title}' is completed by running it: click Run`,
-        { stepId },
-      );
-    }
-    await this.exec(incidentId, { type: 'complete-step', stepId, actor: user.id, idempotencyKey });
-    await this.cards.refresh(incidentId);
-  }
-
-  async skip(
-    incidentId: string,
-    stepId: string,
-    user: SlackUser,
-    reason: string,
-    idempotencyKey: string,
-  ): Promise<void> {
-    await this.exec(incidentId, { type: 'skip-step', stepId, actor: user.id, reason, idempotencyKey });
-    await this.cards.refresh(incidentId);
-  }
-
-  async assign(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
-    await this.exec(incidentId, { type: 'join', actor: user.id });
-    await this.exec(incidentId, {
-      type: 'assign-step',
-      stepId,
-      assignee: user.id,
-      actor: user.id,
-      idempotencyKey,
-    });
-    await this.cards.refresh(incidentId);
-  }
-
-  async approve(incidentId: string, stepId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
-    const incident = await this.deps.service.get(incidentId);
-    const step = requireStep(incident, stepId);
-    const action = this.runbookOf(incident).runbook.containment.actions.find((a) => a.id === stepId);
-    const verdict = await mayApprove(
-      user,
-      incident,
-      action?.confirmation?.approvers ?? [],
-      this.deps.approvers,
-      (g) => this.deps.slack.groupMembers(g),
-    );
-    if (!verdict.allowed) {
-      throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, {
-        stepId,
-        user: user.id,
-        mrkdwn: `only ${verdict.allowedText} may approve '${escapeMrkdwn(step.title)}'`,
-      });
-    }
-    const outcome = await this.exec(incidentId, {
-      type: 'approve-action',
-      stepId,
-      actor: user.id,
-      idempotencyKey,
-    });
-    if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.thread(incident, [
-        noticeMessage(`🛡️ <@${user.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`),
-      ]);
-    }
-    await this.cards.refresh(incidentId);
-  }
-
-  async advance(incidentId: string, user: SlackUser, idempotencyKey: string): Promise<void> {
-    const outcome = await this.exec(incidentId, { type: 'advance-phase', actor: user.id, idempotencyKey });
-    await this.cards.refresh(incidentId);
-    if (outcome.replayed || outcome.events.length === 0) return;
-    const phase = outcome.incident.phase;
-    await this.broadcast(outcome.incident, { kind: 'phase', phase }, user.id);
-    this.background(`${incidentId} ${phase}`, () => this.enterPhase(incidentId, phase, user));
-  }
-
-  async setStatus(
-    incidentId: string,
-    status: Incident['status'],
-    user: SlackUser,
-    idempotencyKey: string,
-  ): Promise<Incident> {
-    const outcome = await this.exec(incidentId, {
-      type: 'set-status',
-      status,
-      actor: user.id,
-      idempotencyKey,
-    });
-    await this.cards.refresh(incidentId);
-    if (outcome.events.length > 0 && !outcome.replayed) {
-      await this.broadcast(outcome.incident, { kind: 'status', status }, user.id);
-    }
-    return outcome.incident;
   }
 
   async notePostmortem(
@@ -1133,7 +752,7 @@ export class IncidentFlow {
           { verdict: simulationVerdict(results), compact: compactComparison(results) },
         ))
           await this.deps.slack.post(channel, message, ts);
-        await this.uploadTable(channel, ts, { id: 'simulation', title }, table);
+        await uploadTable(this.deps, channel, ts, { id: 'simulation', title }, table);
         await this.uploadChart(
           channel,
           ts,
@@ -1161,14 +780,13 @@ function requireStep(incident: Incident, stepId: string): StepState {
   return step;
 }
 
-function findCheck(runbook: Runbook, id: string): Check | undefined {
-  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === id);
-}
-
-function durationMs(text: string | undefined, fallback: number): number {
-  if (!text) return fallback;
-  const parsed = parseDuration(text);
-  return parsed.ok ? parsed.ms : fallback;
+/** A phase's checks not done yet: what runs when the phase begins (held under a lease meanwhile). */
+function openChecks(incident: Incident, phase: Phase): string[] {
+  return incident.steps
+    .filter(
+      (s) => s.phase === phase && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
+    )
+    .map((s) => s.id);
 }
 
 /** A sentence for a person: coded errors and Slack errors carry one; anything else is "unexpected". */

@@ -33,6 +33,7 @@ import {
   VIEW,
 } from './ids.js';
 import { describeError, type IncidentFlow, type SlackUser, userMessage } from './incident-flow.js';
+import { registerMetricsUnavailable } from './interactions/metrics-unavailable.js';
 import type { AppServices } from './services.js';
 
 export const SLASH_COMMAND = '/gc-incident';
@@ -129,6 +130,8 @@ export function registerListeners(app: App, services: AppServices): void {
       await reply(respond, refusal(error)).catch(() => {});
     }
   });
+
+  registerMetricsUnavailable(app, services);
 
   // Buttons on reminders: Done, Snooze 1 day, and a user picker to reassign.
   app.action<BlockAction>(FOLLOWUP_ACTION, async ({ ack, action, body, respond }) => {

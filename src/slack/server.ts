@@ -24,9 +24,9 @@ import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
 import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
 import { SimulationPool, type SimulationPoolOptions } from '../adapters/workers/simulation-pool.js';
-import { buildValidationContext } from '../cli/context.js';
-import { httpActionsFor } from '../cli/http-actions-context.js';
-import { metricsClientFor } from '../cli/metrics-context.js';
+import { httpActionsFor } from '../composition/http-actions.js';
+import { metricsClientFor } from '../composition/metrics.js';
+import { buildValidationContext } from '../composition/validation-context.js';
 import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
@@ -104,8 +104,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const removeLastResort = options.lastResort ? installLastResort(logger) : () => undefined;
   const metricsClient = metricsClientFor(config, env);
-  const actions = httpActionsFor(env);
-  const store = options.store ?? (await openStore(parseDatabaseUrl(env.DATABASE_URL)));
+  const actions = httpActionsFor(config, env);
+  const store = options.store ?? (await openStore(parseDatabaseUrl(config.databaseUrl)));
 
   // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
   // built after it, so its route delegates.

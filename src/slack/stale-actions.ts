@@ -7,7 +7,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { FOLLOWUP_ACTION, INCIDENT_ACTION, STEP_ACTION } from './ids.js';
+import { FOLLOWUP_ACTION, INCIDENT_ACTION, METRICS_ACTION, STEP_ACTION } from './ids.js';
 
 export const STALE_BUTTON_TEXT =
   'This button is no longer valid (the message is out of date); use `/gc-incident status` for the current card.';
@@ -17,6 +17,7 @@ export function isKnownAction(actionId: string, exact: readonly string[]): boole
     STEP_ACTION.test(actionId) ||
     INCIDENT_ACTION.test(actionId) ||
     FOLLOWUP_ACTION.test(actionId) ||
+    METRICS_ACTION.test(actionId) ||
     exact.includes(actionId)
   );
 }

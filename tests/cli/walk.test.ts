@@ -38,10 +38,26 @@ describe('gc-incident walk', () => {
 
   it('interactively: steps are done or skipped with a reason, actions approved, status set', async () => {
     const { path, vars } = env();
-    // detection (auto) → triage: 3 queries skipped, simulate runs, command d, manual s + reason
+    // detection: the datasource is unavailable → one prompt, s(kip every metric step)
+    // → triage: the 3 queries already skipped, simulate runs, command d, manual s + reason
     // → containment: freeze d, raise-thresholds approve y + d, shift-traffic approve n → mitigated y
     // → verification (auto, skipped) → resolved y → follow-up: d, d, d, d
-    const answers = ['d', 's', 'checked deploys: none', 'd', 'y', 'd', 'n', 'y', 'y', 'd', 'd', 'd', 'd'];
+    const answers = [
+      's',
+      'd',
+      's',
+      'checked deploys: none',
+      'd',
+      'y',
+      'd',
+      'n',
+      'y',
+      'y',
+      'd',
+      'd',
+      'd',
+      'd',
+    ];
     const run = await cli(['walk', 'gc-full-collection-latency', '-i', 'job=checkout'], vars, { answers });
     expect(run.code).toBe(0);
     const store = new SqliteStore(path);

@@ -8,6 +8,7 @@ import { formatNumber } from '../../core/checks/evaluate.js';
 import { waitUntilStable } from '../../core/checks/stable-for.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
+import { verificationTiming } from '../../core/incident/driver/policy.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
 import { renderQuery } from '../../core/incident/render-query.js';
 import type { MetricsClient, Series } from '../../core/ports.js';
@@ -249,15 +250,10 @@ async function waitForVerification(
   client: MetricsClient,
 ): Promise<number> {
   const v = runbook.verification;
-  const ms = (d: string | undefined, fallback: number) => {
-    const parsed = d ? parseDuration(d) : undefined;
-    return parsed?.ok ? parsed.ms : fallback;
-  };
-  const stableForMs = ms(v.stableFor, 0);
+  // The driver's timing (the schema's defaults), as a walk and Slack verify.
+  const timing = verificationTiming(runbook);
   const outcome = await waitUntilStable({
-    stableForMs,
-    deadlineMs: ms(v.deadline, 4 * stableForMs),
-    intervalMs: ms(v.interval, 30_000),
+    ...timing,
     mode: v.mode ?? 'all',
     now: () => io.clock?.now() ?? new Date(),
     sleep: (delay) => new Promise((resolve) => setTimeout(resolve, delay)),

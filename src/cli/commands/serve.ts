@@ -1,6 +1,6 @@
 import { Command } from 'commander';
+import { startServer } from '../../composition/serve.js';
 import { readServeConfig } from '../../config.js';
-import { startServer } from '../../slack/server.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export function serveCommand(io: CliIo, done: (code: number) => void): Command {

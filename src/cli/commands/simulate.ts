@@ -90,7 +90,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
     io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));
     return EXIT.PROBLEMS;
   }
-  const calibration = loadCalibration(options.calibration ?? io.env.CALIBRATION_FILE);
+  const calibration = loadCalibration(options.calibration ?? config.calibrationFile);
 
   if (options.against) {
     const interpreter = findInterpreter(options.against, io.env);

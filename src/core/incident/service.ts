@@ -101,14 +101,36 @@ export class IncidentService {
     return incident;
   }
 
-  async execute(incidentId: string, command: IncidentCommand): Promise<CommandOutcome> {
+  /**
+   * `current`: the incident as the caller just loaded it; the first attempt decides on it
+   * instead of loading again (one load per click), and a lost race loads the newer version.
+   */
+  async execute(incidentId: string, command: IncidentCommand, current?: Incident): Promise<CommandOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // The incident and the key's earlier outcome in one read (one round trip on PostgreSQL).
-      const read = await this.store.loadForCommand(incidentId, command.idempotencyKey);
-      if (read.replay) return this.replayed(read.replay);
-      const incident = read.incident;
-      if (!incident) throw notFound(incidentId);
-      const pending = decide(incident, command);
+      const given = attempt === 0 && current?.id === incidentId ? current : undefined;
+      let incident: Incident;
+      if (given) {
+        if (command.idempotencyKey) {
+          const replay = await this.replay(command.idempotencyKey);
+          if (replay) return replay;
+        }
+        incident = given;
+      } else {
+        // The incident and the key's earlier outcome in one read (one round trip on PostgreSQL).
+        const read = await this.store.loadForCommand(incidentId, command.idempotencyKey);
+        if (read.replay) return this.replayed(read.replay);
+        if (!read.incident) throw notFound(incidentId);
+        incident = read.incident;
+      }
+      let pending: PendingEvent[];
+      try {
+        pending = decide(incident, command);
+      } catch (error) {
+        // The caller's copy may be older than the store's: refusals are decided on the stored one.
+        if (given) continue;
+        throw error;
+      }
+      if (pending.length === 0 && given) continue;
       if (pending.length === 0) return { incident, events: [], replayed: false };
       const events = this.stamp(incident, pending, command.actor);
       const next = events.reduce<Incident>((state, e) => apply(state, e), incident);

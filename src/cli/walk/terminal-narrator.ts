@@ -1,0 +1,126 @@
+/** The terminal's narrator: the driver's progress as plain text lines. */
+import type { CheckEvaluation } from '../../core/checks/evaluate.js';
+import type { StableOutcome, StableRound } from '../../core/checks/stable-for.js';
+import { formatDuration } from '../../core/duration.js';
+import type { Narrator, Person, StepOutput, VerificationTiming } from '../../core/incident/driver/ports.js';
+import type { Incident, Phase, StepState } from '../../core/incident/model.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
+
+export interface TerminalNarratorOptions {
+  readonly write: (text: string) => void;
+  readonly runbookOf: (incident: Incident) => Runbook;
+  /** Shows a simulation's comparison table (src/format is outside the core). */
+  readonly table: (output: Extract<StepOutput, { kind: 'simulate' }>) => string;
+  /** --auto: a step left pending is done by a person. */
+  readonly auto: boolean;
+}
+
+export class TerminalNarrator implements Narrator {
+  private introduced: string | undefined;
+
+  constructor(private readonly o: TerminalNarratorOptions) {}
+
+  async phaseEntered(_incident: Incident, runbook: Runbook, phase: Phase) {
+    this.o.write(`\n== ${titleOf(phase)} ==\n`);
+    const guidance = phaseGuidance(runbook, phase);
+    if (guidance) this.o.write(`${indent(guidance)}\n`);
+  }
+
+  async stepIntroduced(incident: Incident, runbook: Runbook, step: StepState) {
+    this.introduced = step.id;
+    this.o.write(`\n[${step.kind}${step.risk ? `, ${step.risk} risk` : ''}] ${step.id}: ${step.title}\n`);
+    const detail = stepDetail(runbook, step, incident.inputs);
+    if (detail) this.o.write(`${indent(detail)}\n`);
+  }
+
+  async stepStarted(incident: Incident, step: StepState) {
+    if (this.introduced !== step.id) await this.stepIntroduced(incident, this.o.runbookOf(incident), step);
+  }
+
+  async stepSucceeded(_incident: Incident, _step: StepState, output: StepOutput | undefined) {
+    this.introduced = undefined;
+    if (output?.kind === 'simulate') this.o.write(`${indent(this.o.table(output))}\n`);
+    if (output?.kind === 'action') {
+      const { call } = output;
+      this.o.write(`  → ${call.method} ${call.url}: ${call.status} in ${call.durationMs} ms, done\n`);
+      return;
+    }
+    this.o.write('  → done\n');
+  }
+
+  async stepFailed(_incident: Incident, _step: StepState, message: string, output?: StepOutput) {
+    this.introduced = undefined;
+    if (output?.kind === 'action')
+      this.o.write(`  → ${output.call.method} ${output.call.url} failed: ${message}\n`);
+    else this.o.write(`  → failed: ${message}\n`);
+  }
+
+  async metricsUnavailable(_incident: Incident, datasource: string, message: string) {
+    this.o.write(`  ✗ datasource '${datasource}' is unavailable: ${message}\n`);
+  }
+
+  async metricStepsSkipped(
+    _incident: Incident,
+    steps: readonly StepState[],
+    _datasource: string,
+    message: string,
+  ) {
+    this.o.write(
+      `  → skipped: ${message}\n    (metric steps skipped: ${steps.map((s) => s.id).join(', ')})\n`,
+    );
+  }
+
+  async verificationStarted(_incident: Incident, t: VerificationTiming) {
+    this.o.write(
+      `\nVerifying: the checks must hold for ${formatDuration(t.stableForMs)} (deadline ${formatDuration(t.deadlineMs)}, every ${formatDuration(t.intervalMs)})\n`,
+    );
+  }
+
+  verificationRound(_incident: Incident, round: StableRound) {
+    this.o.write(
+      `  ${round.at}  ${round.passing ? `holding for ${formatDuration(round.heldMs)}` : 'not holding yet'}: ${round.evaluations.map((e) => `${e.value ?? 'no value'} ${e.operator} ${e.threshold}`).join(', ')}\n`,
+    );
+  }
+
+  async verificationFinished(
+    _incident: Incident,
+    outcome: StableOutcome,
+    _steps: readonly { step: StepState; evaluation: CheckEvaluation | undefined }[],
+    t: VerificationTiming,
+  ) {
+    this.o.write(
+      outcome.verdict === 'stable'
+        ? `  → verified: the criteria held for ${formatDuration(outcome.heldMs)}\n`
+        : `  → deadline passed: the criteria held for ${formatDuration(outcome.heldMs)} of ${formatDuration(t.stableForMs)} (recorded as failed)\n`,
+    );
+  }
+
+  async approved(_incident: Incident, step: StepState, by: Person) {
+    this.o.write(`  → approved by ${by.id} (${step.risk ?? 'unknown'} risk)\n`);
+  }
+
+  async statusChanged(incident: Incident) {
+    this.o.write(`Status: ${incident.status}\n`);
+  }
+
+  async followUpsCreated(incident: Incident) {
+    for (const item of incident.followUps) {
+      this.o.write(
+        `  follow-up ${incident.id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}, due ${item.dueAt}\n`,
+      );
+    }
+    this.o.write("  reminder(s) scheduled (sent by 'gc-incident serve')\n");
+  }
+
+  async stepOutcome(_incident: Incident, _step: StepState, why: string) {
+    this.introduced = undefined;
+    this.o.write(`  → ${why}${this.o.auto && why === 'left pending' ? ' (done by a person)' : ''}\n`);
+  }
+
+  async stopped(_incident: Incident, before: Phase, why: string) {
+    this.o.write(`\nStopped before ${before}: ${why}\n`);
+  }
+
+  async changed() {}
+}

@@ -1,0 +1,50 @@
+/** Builds what validation needs from configuration: compiled schemas and the known datasource names. */
+import { readDatasourcesFile } from '../adapters/fs/datasources-file.js';
+import { loadBundledSchemas } from '../adapters/fs/package-files.js';
+import type { ValidationContext } from '../adapters/fs/runbook-files.js';
+import { loadHttpActions } from '../adapters/http-actions/runner.js';
+import type { Config } from '../config.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { DEFAULT_DATASOURCE } from '../core/runbook/types.js';
+import { createSchemaValidator, type SchemaValidator } from '../core/schema-validator.js';
+
+let cachedSchemas: SchemaValidator | undefined;
+
+/** Compiling the schemas costs tens of milliseconds; one CLI process needs them once. */
+export function bundledSchemaValidator(): SchemaValidator {
+  cachedSchemas ??= createSchemaValidator(loadBundledSchemas());
+  return cachedSchemas;
+}
+
+export function buildValidationContext(
+  config: Config,
+  extraDatasources: readonly string[],
+  _env: Readonly<Record<string, string | undefined>> = {},
+): { context: ValidationContext; problems: Diagnostic[] } {
+  const schemas = bundledSchemaValidator();
+  const names = new Set<string>([DEFAULT_DATASOURCE, ...extraDatasources]);
+  const problems: Diagnostic[] = [];
+  if (config.datasourcesFile) {
+    const result = readDatasourcesFile(config.datasourcesFile, schemas);
+    if (result.ok) for (const name of Object.keys(result.datasources)) names.add(name);
+    else problems.push(...result.diagnostics);
+  }
+  // Unset HTTP_ACTIONS_FILE: action names cannot be checked (runbook repositories' CI usually has no such file).
+  let httpActions: Set<string> | undefined;
+  const actionsFile = config.httpActionsFile;
+  if (actionsFile) {
+    try {
+      httpActions = new Set(loadHttpActions(actionsFile, schemas).keys());
+    } catch (error) {
+      problems.push({
+        file: actionsFile,
+        line: 1,
+        col: 1,
+        severity: 'error',
+        rule: 'config/http-actions',
+        message: (error as Error).message.split('\n')[0] ?? 'invalid',
+      });
+    }
+  }
+  return { context: { schemas, datasources: names, httpActions }, problems };
+}

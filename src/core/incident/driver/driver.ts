@@ -1,0 +1,206 @@
+/**
+ * The incident driver: one implementation of how an incident is worked, behind every surface.
+ * Given an incident and its runbook it decides what runs (checks, queries, simulations, HTTP
+ * actions, verification), what needs a person (approve, skip, assign, status) and what is
+ * recorded; surfaces supply a Narrator and Decisions (see ports.ts) and call these methods.
+ * Pure: no I/O of its own, time from the clock port.
+ */
+
+import { GcIncidentError } from '../../errors.js';
+import { remindersFor, runbookFollowUps } from '../../followups/plan.js';
+import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
+import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
+import { stepOf } from '../model.js';
+import type { CommandOutcome, OpenRequest } from '../service.js';
+import { mayApprove } from './approvals.js';
+import { type DriverDeps, execOn } from './context.js';
+import { serviceFor } from './policy.js';
+import type { Person } from './ports.js';
+import { retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
+import { openVerificationChecks, verify } from './verification.js';
+
+export type OpenIncident = Omit<OpenRequest, 'service'> & { readonly service?: string | undefined };
+
+export class IncidentDriver {
+  constructor(readonly deps: DriverDeps) {}
+
+  get(incidentId: string): Promise<Incident> {
+    return this.deps.service.get(incidentId);
+  }
+
+  open(request: OpenIncident): Promise<CommandOutcome> {
+    return this.deps.service.open({
+      ...request,
+      service: serviceFor(request.runbook, request.service, request.inputs),
+    });
+  }
+
+  /** A phase begins: its guidance is shown; detection checks and verification run; follow-ups are created. */
+  async enterPhase(incident: Incident, phase: Phase, by: Person): Promise<Incident> {
+    const { runbook } = this.deps.runbookOf(incident);
+    await this.deps.narrator.phaseEntered(incident, runbook, phase);
+    if (phase === 'detection') {
+      const checks = incident.steps.filter(
+        (s) =>
+          s.phase === 'detection' && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
+      );
+      return runBatch(this.deps, incident, checks, by);
+    }
+    if (phase === 'verification' && openVerificationChecks(incident).length > 0)
+      return verify(this.deps, incident, by);
+    if (phase === 'follow-up') return this.createFollowUps(incident, by);
+    return incident;
+  }
+
+  /** Run: a check, query or simulation runs; an HTTP action is called; a verification check verifies. */
+  async runStep(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
+    const step = requireStep(incident, stepId);
+    if (step.kind === 'check' && step.phase === 'verification') return verify(this.deps, incident, by, key);
+    if (step.kind === 'action') return runAction(this.deps, incident, step, by, key);
+    if (step.kind !== 'check' && step.kind !== 'query' && step.kind !== 'simulate') {
+      throw new GcIncidentError(
+        'ILLEGAL_TRANSITION',
+        `'${step.title}' is done by a person: click Done when it is done`,
+        { stepId },
+      );
+    }
+    const done = await runBatch(this.deps, incident, [step], by, key);
+    await this.deps.narrator.changed(done);
+    return done;
+  }
+
+  verify(incident: Incident, by: Person, key?: string): Promise<Incident> {
+    return verify(this.deps, incident, by, key);
+  }
+
+  /** Approvers are checked on every surface: the runbook's, then the configured ones. */
+  async approve(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
+    const step = requireStep(incident, stepId);
+    const { runbook } = this.deps.runbookOf(incident);
+    const action = runbook.containment.actions.find((a) => a.id === stepId);
+    const verdict = await mayApprove(
+      by,
+      incident,
+      action?.confirmation?.approvers ?? [],
+      this.deps.caps.approvers ?? [],
+      this.deps.caps.groupMembers ?? (async () => []),
+    );
+    if (!verdict.allowed) {
+      throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, {
+        stepId,
+        user: by.id,
+        // Slack shows this one (approver mentions stay live, the runbook's title is escaped).
+        mrkdwn: `only ${verdict.allowedText} may approve '${escapeMrkdwn(step.title)}'`,
+      });
+    }
+    const outcome = await execOn(this.deps, incident, {
+      type: 'approve-action',
+      stepId,
+      actor: by.id,
+      idempotencyKey: key,
+    });
+    if (outcome.events.length > 0 && !outcome.replayed)
+      await this.deps.narrator.approved(outcome.incident, step, by);
+    await this.deps.narrator.changed(outcome.incident);
+    return outcome.incident;
+  }
+
+  async done(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
+    const step = requireStep(incident, stepId);
+    if (step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate') {
+      throw new GcIncidentError(
+        'ILLEGAL_TRANSITION',
+        `'${step.title}' is completed by running it: click Run`,
+        {
+          stepId,
+        },
+      );
+    }
+    return this.change(incident, { type: 'complete-step', stepId, actor: by.id, idempotencyKey: key });
+  }
+
+  skip(incident: Incident, stepId: string, by: Person, reason: string, key?: string): Promise<Incident> {
+    return this.change(incident, { type: 'skip-step', stepId, actor: by.id, reason, idempotencyKey: key });
+  }
+
+  async assign(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
+    const joined = (await execOn(this.deps, incident, { type: 'join', actor: by.id })).incident;
+    return this.change(joined, {
+      type: 'assign-step',
+      stepId,
+      assignee: by.id,
+      actor: by.id,
+      idempotencyKey: key,
+    });
+  }
+
+  /** The next phase (or `to`); undefined when nothing changed (a replay). Entering it is enterPhase. */
+  async advance(incident: Incident, by: Person, key?: string, to?: Phase): Promise<CommandOutcome> {
+    const outcome = await execOn(this.deps, incident, {
+      type: 'advance-phase',
+      to,
+      actor: by.id,
+      idempotencyKey: key,
+    });
+    await this.deps.narrator.changed(outcome.incident);
+    return outcome;
+  }
+
+  async setStatus(incident: Incident, status: IncidentStatus, by: Person, key?: string, reason?: string) {
+    const outcome = await execOn(this.deps, incident, {
+      type: 'set-status',
+      status,
+      reason,
+      actor: by.id,
+      idempotencyKey: key,
+    });
+    await this.deps.narrator.changed(outcome.incident);
+    if (outcome.events.length > 0 && !outcome.replayed)
+      await this.deps.narrator.statusChanged(outcome.incident, by);
+    return outcome;
+  }
+
+  /** The answer to "the datasource is unavailable": skip every metric step, or retry. */
+  answerUnavailable(
+    incident: Incident,
+    choice: 'skip' | 'retry',
+    datasource: string,
+    by: Person,
+    key?: string,
+  ) {
+    return choice === 'skip'
+      ? skipMetricSteps(this.deps, incident, datasource, by, key)
+      : retryMetricSteps(this.deps, incident, by);
+  }
+
+  /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */
+  async createFollowUps(incident: Incident, by: Person): Promise<Incident> {
+    const { runbook } = this.deps.runbookOf(incident);
+    let current = incident;
+    for (const command of runbookFollowUps(runbook, current, this.deps.clock.now(), by.id))
+      current = (await execOn(this.deps, current, command)).incident;
+    const schedule = this.deps.caps.reminders;
+    for (const item of current.followUps) {
+      const offsets = runbook.followUp.items.find((i) => i.id === item.stepId)?.reminders ?? [];
+      for (const r of remindersFor(current, item, this.deps.clock.now(), offsets)) await schedule?.(r);
+    }
+    if (current.followUps.length > 0) await this.deps.narrator.followUpsCreated(current);
+    await this.deps.narrator.changed(current);
+    return current;
+  }
+
+  private async change(incident: Incident, command: Parameters<typeof execOn>[2]): Promise<Incident> {
+    const outcome = await execOn(this.deps, incident, command);
+    await this.deps.narrator.changed(outcome.incident);
+    return outcome.incident;
+  }
+}
+
+export function requireStep(incident: Incident, stepId: string): StepState {
+  const step = stepOf(incident, stepId);
+  if (!step)
+    throw new GcIncidentError('STEP_NOT_FOUND', `incident ${incident.id} has no step '${stepId}'`, {
+      stepId,
+    });
+  return step;
+}

@@ -1,0 +1,135 @@
+/**
+ * The driver's ports: how a surface shows progress (Narrator), how it asks a
+ * person (Decisions), and the capabilities the driver runs steps with. The
+ * terminal and Slack each implement Narrator and Decisions; tests script them.
+ */
+import type { CheckEvaluation } from '../../checks/evaluate.js';
+import type { StableOutcome, StableRound } from '../../checks/stable-for.js';
+import type { MetricsClient, ReminderStore } from '../../ports.js';
+import type { Runbook, SimulateStep } from '../../runbook/types.js';
+import type { SimulationResult } from '../../simulator/simulate.js';
+import type { ModelledPython } from '../../simulator/workload.js';
+import type { Actor, Incident, Phase, StepState } from '../model.js';
+
+/** Who acts, as a surface knows them: a Slack user (U…, @handle) or `cli:<user>` (handle <user>). */
+export interface Person {
+  readonly id: Actor;
+  readonly username?: string | undefined;
+}
+
+/** A simulate step's variants as run, and the summary recorded on the timeline. */
+export interface SimulationOutput {
+  readonly summary: unknown;
+  readonly results: readonly { readonly label: string; readonly result: SimulationResult }[];
+}
+
+/** What an HTTP action call returned (src/adapters/http-actions). */
+export interface ActionCall {
+  readonly ok: boolean;
+  readonly method: string;
+  readonly url: string;
+  readonly status?: number | null | undefined;
+  readonly durationMs: number;
+  readonly error?: string | undefined;
+}
+
+/** What running a step produced, for the narrator to show. */
+export type StepOutput =
+  | { readonly kind: 'check'; readonly evaluation: CheckEvaluation }
+  | { readonly kind: 'query'; readonly result: QueryOutput }
+  | { readonly kind: 'simulate'; readonly output: SimulationOutput; readonly table?: string | undefined }
+  | { readonly kind: 'action'; readonly call: ActionCall };
+
+export interface QueryOutput {
+  readonly query: string;
+  readonly datasource: string;
+  readonly at: string;
+  readonly series: readonly { labels: Readonly<Record<string, string>>; value: number }[];
+}
+
+/** Verification timing, after the schema's defaults are applied. */
+export interface VerificationTiming {
+  readonly stableForMs: number;
+  readonly deadlineMs: number;
+  readonly intervalMs: number;
+}
+
+/** How a surface shows what the driver does. Every method may be slow; none may throw on purpose. */
+export interface Narrator {
+  phaseEntered(incident: Incident, runbook: Runbook, phase: Phase): Promise<void>;
+  /** A step the walk is about to run or ask about (the terminal prints its guidance). */
+  stepIntroduced(incident: Incident, runbook: Runbook, step: StepState): Promise<void>;
+  stepStarted(incident: Incident, step: StepState): Promise<void>;
+  stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined): Promise<void>;
+  stepFailed(incident: Incident, step: StepState, message: string, output?: StepOutput): Promise<void>;
+  /** Said once per batch of metric steps: the datasource by name and the error in plain words. */
+  metricsUnavailable(incident: Incident, datasource: string, message: string): Promise<void>;
+  metricStepsSkipped(
+    incident: Incident,
+    steps: readonly StepState[],
+    datasource: string,
+    message: string,
+  ): Promise<void>;
+  verificationStarted(incident: Incident, timing: VerificationTiming): Promise<void>;
+  verificationRound(incident: Incident, round: StableRound, timing: VerificationTiming): void;
+  verificationFinished(
+    incident: Incident,
+    outcome: StableOutcome,
+    steps: readonly { step: StepState; evaluation: CheckEvaluation | undefined }[],
+    timing: VerificationTiming,
+  ): Promise<void>;
+  approved(incident: Incident, step: StepState, by: Person): Promise<void>;
+  statusChanged(incident: Incident, by: Person): Promise<void>;
+  followUpsCreated(incident: Incident): Promise<void>;
+  /** What the walk did with a step it asked about: done, skipped, left pending, refused. */
+  stepOutcome(incident: Incident, step: StepState, why: string): Promise<void>;
+  /** The walk stopped before a phase it may not enter yet (steps still open). */
+  stopped(incident: Incident, before: Phase, why: string): Promise<void>;
+  /** The incident changed; a surface showing its state (the Slack card) redraws. */
+  changed(incident: Incident): Promise<void>;
+}
+
+/** A question only a person answers. */
+export type Decision =
+  | { readonly kind: 'approve'; readonly step: StepState }
+  | { readonly kind: 'call-action'; readonly step: StepState; readonly action: string }
+  | { readonly kind: 'manual'; readonly step: StepState }
+  | { readonly kind: 'status'; readonly status: 'mitigated' | 'resolved' }
+  | { readonly kind: 'metrics-unavailable'; readonly datasource: string; readonly message: string };
+
+export type Choice = 'yes' | 'no' | 'done' | 'skip' | 'leave' | 'retry';
+
+export interface Answer {
+  readonly choice: Choice;
+  readonly reason?: string | undefined;
+}
+
+/**
+ * How a surface asks. A prompt answers at once; Slack posts the question (a message with
+ * buttons) and answers `undefined`: the click arrives later as its own driver call.
+ */
+export interface Decisions {
+  ask(incident: Incident, decision: Decision): Promise<Answer | undefined>;
+}
+
+/** What the driver runs steps with, beside the engine. */
+export interface DriverCapabilities {
+  readonly metrics?: MetricsClient | undefined;
+  /** Runs a simulate step's variants; `python` is the version the service reports, when known. */
+  readonly simulate?:
+    | ((
+        incident: Incident,
+        step: SimulateStep,
+        python: ModelledPython | undefined,
+      ) => Promise<SimulationOutput>)
+    | undefined;
+  /** Calls a configured HTTP action; undefined: none configured on this surface. */
+  readonly actions?:
+    | { run(name: string, inputs: Readonly<Record<string, string>>): Promise<ActionCall> }
+    | undefined;
+  /** Members of a user group (Slack S…); the terminal has none. */
+  readonly groupMembers?: ((group: string) => Promise<readonly string[]>) | undefined;
+  /** Approvers configured for every runbook (SLACK_APPROVERS). */
+  readonly approvers?: readonly string[] | undefined;
+  readonly reminders?: ReminderStore['scheduleReminder'] | undefined;
+}

@@ -1,0 +1,262 @@
+/**
+ * Running steps: checks and queries through the metrics port, simulations through the
+ * simulation port (defaulting to the CPython the service reports), HTTP actions through the
+ * actions port. A datasource that cannot answer is said once per batch, with one decision:
+ * skip every metric step (recorded with the reason) or retry.
+ */
+import { evaluateCheck } from '../../checks/check-runner.js';
+import { runtimesFrom } from '../../checks/runtime.js';
+import { GcIncidentError } from '../../errors.js';
+import type { MetricsClient } from '../../ports.js';
+import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
+import type { ModelledPython } from '../../simulator/workload.js';
+import type { Incident, StepState } from '../model.js';
+import { stepOf } from '../model.js';
+import { renderQuery } from '../render-query.js';
+import { runStep as runQuery } from '../step-runner.js';
+import { type DriverDeps, execOn } from './context.js';
+import { datasourceOf, isMetricStep, isOpenStep, isUnavailable, unavailableReason } from './policy.js';
+import type { Person, StepOutput } from './ports.js';
+import { verify } from './verification.js';
+
+const NO_DATASOURCE =
+  'no metrics datasource is configured: set PROMETHEUS_URL (or DATASOURCES_FILE) to run query and check steps';
+
+export function requireMetrics(deps: DriverDeps): MetricsClient {
+  if (!deps.caps.metrics) throw new GcIncidentError('METRICS_UNAVAILABLE', NO_DATASOURCE);
+  return deps.caps.metrics;
+}
+
+export function findCheck(runbook: Runbook, id: string): Check | undefined {
+  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === id);
+}
+
+/** A sentence for a person: coded errors carry one; anything else is "unexpected". */
+export function plainMessage(error: unknown): string {
+  if (error instanceof GcIncidentError) return error.message;
+  if (error && typeof error === 'object' && 'explanation' in error)
+    return String((error as { explanation: string }).explanation);
+  return 'something unexpected went wrong; the details are in the app’s log';
+}
+
+interface RunOutcome {
+  readonly incident: Incident;
+  /** Set when the datasource could not answer: the caller says so once and asks. */
+  readonly unavailable?: GcIncidentError | undefined;
+}
+
+/** The runtime the service reports (`python_info`), or undefined when unknown or unreachable. */
+export async function reportedPython(
+  deps: DriverDeps,
+  incident: Incident,
+  runbook: Runbook,
+): Promise<ModelledPython | undefined> {
+  if (!deps.caps.metrics || !incident.inputs.job) return undefined;
+  const samples = await deps.caps.metrics
+    .instant(
+      runbook.datasource ?? DEFAULT_DATASOURCE,
+      renderQuery('python_info{job="{{job}}"}', incident.inputs),
+      deps.clock.now(),
+    )
+    .catch(() => []);
+  return runtimesFrom(samples).find((r) => r.modelled)?.modelled;
+}
+
+async function produce(
+  deps: DriverDeps,
+  incident: Incident,
+  step: StepState,
+): Promise<{ result: unknown; output: StepOutput }> {
+  const { runbook } = deps.runbookOf(incident);
+  if (step.kind === 'check') {
+    const check = findCheck(runbook, step.id);
+    if (!check) throw new GcIncidentError('STEP_NOT_FOUND', `no check '${step.id}' in the runbook`);
+    const evaluation = await evaluateCheck(
+      check,
+      incident.inputs,
+      requireMetrics(deps),
+      deps.clock.now(),
+      runbook.datasource ?? DEFAULT_DATASOURCE,
+    );
+    return { result: evaluation, output: { kind: 'check', evaluation } };
+  }
+  if (step.kind === 'simulate') {
+    const triage = runbook.triage.steps.find((s) => s.id === step.id);
+    if (triage?.kind !== 'simulate' || !deps.caps.simulate)
+      throw new GcIncidentError('USAGE', 'no simulator available to this surface');
+    const output = await deps.caps.simulate(incident, triage, await reportedPython(deps, incident, runbook));
+    return { result: output.summary, output: { kind: 'simulate', output } };
+  }
+  const result = (await runQuery(runbook, incident, step, {
+    metrics: requireMetrics(deps),
+    now: () => deps.clock.now(),
+  })) as Extract<StepOutput, { kind: 'query' }>['result'];
+  return { result, output: { kind: 'query', result } };
+}
+
+/** Starts, runs and records one check, query or simulation. */
+export async function runOne(
+  deps: DriverDeps,
+  incident: Incident,
+  step: StepState,
+  by: Person,
+  key?: string,
+): Promise<RunOutcome> {
+  const started = await execOn(deps, incident, {
+    type: 'start-step',
+    stepId: step.id,
+    actor: by.id,
+    idempotencyKey: key,
+  });
+  if (started.replayed) return { incident: started.incident };
+  let current = started.incident;
+  await deps.narrator.stepStarted(current, step);
+  try {
+    const { result, output } = await produce(deps, current, step);
+    current = (await execOn(deps, current, { type: 'complete-step', stepId: step.id, actor: by.id, result }))
+      .incident;
+    await deps.narrator.stepSucceeded(current, step, output);
+    return { incident: current };
+  } catch (error) {
+    const message = plainMessage(error);
+    current = (
+      await execOn(deps, current, { type: 'fail-step', stepId: step.id, actor: by.id, error: message })
+    ).incident;
+    if (isUnavailable(error)) return { incident: current, unavailable: error };
+    await deps.narrator.stepFailed(current, step, message);
+    return { incident: current };
+  }
+}
+
+/**
+ * Runs steps in order. The first that finds the datasource unavailable ends the batch: the
+ * surface says so once and asks whether to skip every metric step or retry.
+ */
+export async function runBatch(
+  deps: DriverDeps,
+  incident: Incident,
+  steps: readonly StepState[],
+  by: Person,
+  key?: string,
+): Promise<Incident> {
+  let current = incident;
+  for (const [i, step] of steps.entries()) {
+    const outcome = await runOne(deps, current, step, by, key && steps.length > 1 ? `${key}:${i}` : key);
+    current = outcome.incident;
+    if (outcome.unavailable) return unavailable(deps, current, outcome.unavailable, by);
+  }
+  return current;
+}
+
+/** Says once that the datasource is unavailable, and asks; a prompt's answer is applied now. */
+export async function unavailable(
+  deps: DriverDeps,
+  incident: Incident,
+  error: GcIncidentError,
+  by: Person,
+): Promise<Incident> {
+  const { runbook } = deps.runbookOf(incident);
+  const datasource = datasourceOf(runbook, error);
+  await deps.narrator.metricsUnavailable(incident, datasource, error.message);
+  await deps.narrator.changed(incident);
+  const answer = await deps.decisions.ask(incident, {
+    kind: 'metrics-unavailable',
+    datasource,
+    message: error.message,
+  });
+  if (answer?.choice === 'skip') return skipMetricSteps(deps, incident, datasource, by);
+  if (answer?.choice === 'retry') return retryMetricSteps(deps, incident, by);
+  return incident;
+}
+
+/** Skip metric steps: every check and query not done yet is skipped, saying why. */
+export async function skipMetricSteps(
+  deps: DriverDeps,
+  incident: Incident,
+  datasource: string,
+  by: Person,
+  key?: string,
+): Promise<Incident> {
+  const steps = incident.steps.filter((s) => isMetricStep(s) && isOpenStep(s));
+  const failed = steps.find((s) => s.status === 'failed' && s.reason);
+  const message = failed?.reason ?? 'it did not answer';
+  const reason = unavailableReason(datasource, message);
+  let current = incident;
+  for (const step of steps) {
+    const outcome = await execOn(deps, current, {
+      type: 'skip-step',
+      stepId: step.id,
+      actor: by.id,
+      reason,
+      idempotencyKey: key ? `${key}:${step.id}` : undefined,
+    });
+    current = outcome.incident;
+  }
+  if (steps.length > 0) await deps.narrator.metricStepsSkipped(current, steps, datasource, message);
+  await deps.narrator.changed(current);
+  return current;
+}
+
+/** Retry: the current phase's metric steps that failed run again (verification re-verifies). */
+export async function retryMetricSteps(deps: DriverDeps, incident: Incident, by: Person): Promise<Incident> {
+  const failed = incident.steps.filter(
+    (s) => s.phase === incident.phase && isMetricStep(s) && s.status === 'failed',
+  );
+  if (incident.phase === 'verification') {
+    return verify(deps, incident, by);
+  }
+  return runBatch(deps, incident, failed, by);
+}
+
+/** Calls a containment action's HTTP action (approved first when it needs an approval). */
+export async function runAction(
+  deps: DriverDeps,
+  incident: Incident,
+  step: StepState,
+  by: Person,
+  key?: string,
+): Promise<Incident> {
+  const { runbook } = deps.runbookOf(incident);
+  const action = runbook.containment.actions.find((a) => a.id === step.id);
+  const actions = deps.caps.actions;
+  if (action?.kind !== 'http' || !action.httpAction || !actions) {
+    throw new GcIncidentError(
+      'ILLEGAL_TRANSITION',
+      `'${step.title}' is carried out by a person: click Done when it is done`,
+      { stepId: step.id },
+    );
+  }
+  const started = await execOn(deps, incident, {
+    type: 'start-step',
+    stepId: step.id,
+    actor: by.id,
+    idempotencyKey: key,
+  });
+  if (started.replayed) return started.incident;
+  let current = started.incident;
+  await deps.narrator.stepStarted(current, step);
+  try {
+    const call = await actions.run(action.httpAction, current.inputs);
+    const command = call.ok
+      ? ({ type: 'complete-step', stepId: step.id, actor: by.id, result: call } as const)
+      : ({
+          type: 'fail-step',
+          stepId: step.id,
+          actor: by.id,
+          error: call.error ?? 'failed',
+          result: call,
+        } as const);
+    current = (await execOn(deps, current, command)).incident;
+    const done = stepOf(current, step.id) ?? step;
+    if (call.ok) await deps.narrator.stepSucceeded(current, done, { kind: 'action', call });
+    else await deps.narrator.stepFailed(current, done, call.error ?? 'failed', { kind: 'action', call });
+  } catch (error) {
+    const message = plainMessage(error);
+    current = (
+      await execOn(deps, current, { type: 'fail-step', stepId: step.id, actor: by.id, error: message })
+    ).incident;
+    await deps.narrator.stepFailed(current, step, message);
+  }
+  await deps.narrator.changed(current);
+  return current;
+}

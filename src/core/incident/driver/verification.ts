@@ -1,0 +1,127 @@
+/**
+ * Verification: every open verification check is re-evaluated each `interval` until the
+ * criteria held for `stableFor` (steps done) or the `deadline` passed (steps failed, recorded
+ * with how long they held). Timing uses the schema's defaults on every surface.
+ */
+
+import { evaluateCheck } from '../../checks/check-runner.js';
+import type { CheckEvaluation } from '../../checks/evaluate.js';
+import { type StableOutcome, waitUntilStable } from '../../checks/stable-for.js';
+import { formatDuration } from '../../duration.js';
+import { GcIncidentError } from '../../errors.js';
+import { type Check, DEFAULT_DATASOURCE } from '../../runbook/types.js';
+import type { Incident } from '../model.js';
+import { type DriverDeps, execOn } from './context.js';
+import { isOpenStep, isUnavailable, verificationTiming } from './policy.js';
+import type { Person } from './ports.js';
+import { findCheck, plainMessage, requireMetrics, unavailable } from './run-steps.js';
+
+export function openVerificationChecks(incident: Incident) {
+  return incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check' && isOpenStep(s));
+}
+
+export async function verify(
+  deps: DriverDeps,
+  incident: Incident,
+  by: Person,
+  key?: string,
+): Promise<Incident> {
+  const steps = openVerificationChecks(incident);
+  if (steps.length === 0) {
+    throw new GcIncidentError('ILLEGAL_TRANSITION', 'verification is already running or finished', {
+      incidentId: incident.id,
+    });
+  }
+  let current = incident;
+  for (const [i, step] of steps.entries()) {
+    const outcome = await execOn(deps, current, {
+      type: 'start-step',
+      stepId: step.id,
+      actor: by.id,
+      idempotencyKey: key ? `${key}:${i}` : undefined,
+    });
+    if (outcome.replayed) return outcome.incident;
+    current = outcome.incident;
+  }
+  await deps.narrator.changed(current);
+  const { runbook } = deps.runbookOf(current);
+  const timing = verificationTiming(runbook);
+  const checks = steps.map((s) => findCheck(runbook, s.id)).filter((c): c is Check => c !== undefined);
+  const inputs = current.inputs;
+  const fail = async (error: string, results: readonly unknown[] = []) => {
+    for (const [i, step] of steps.entries()) {
+      current = (
+        await execOn(deps, current, {
+          type: 'fail-step',
+          stepId: step.id,
+          actor: by.id,
+          error,
+          result: results[i],
+        })
+      ).incident;
+    }
+  };
+  let outcome: StableOutcome;
+  try {
+    const metrics = requireMetrics(deps);
+    await deps.narrator.verificationStarted(current, timing);
+    const snapshot = current;
+    outcome = await waitUntilStable({
+      ...timing,
+      mode: runbook.verification.mode ?? 'all',
+      now: () => deps.clock.now(),
+      sleep: deps.sleep,
+      evaluate: () =>
+        Promise.all(
+          checks.map((c) =>
+            evaluateCheck(c, inputs, metrics, deps.clock.now(), runbook.datasource ?? DEFAULT_DATASOURCE),
+          ),
+        ),
+      onRound: (round) => deps.narrator.verificationRound(snapshot, round, timing),
+    });
+  } catch (error) {
+    await fail(plainMessage(error));
+    if (isUnavailable(error)) return unavailable(deps, current, error, by);
+    for (const step of steps)
+      await deps.narrator.stepFailed(current, step, `verification stopped: ${plainMessage(error)}`);
+    await deps.narrator.changed(current);
+    return current;
+  }
+  const last: (CheckEvaluation | undefined)[] = outcome.rounds.at(-1)?.evaluations ?? [];
+  if (outcome.verdict === 'stable') {
+    for (const [i, step] of steps.entries()) {
+      current = (
+        await execOn(deps, current, {
+          type: 'complete-step',
+          stepId: step.id,
+          actor: by.id,
+          result: { ...last[i], verdict: 'stable', heldMs: outcome.heldMs },
+        })
+      ).incident;
+    }
+  } else {
+    await fail(
+      `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(timing.stableForMs)} needed`,
+      last.map((e) => (e ? { ...e, verdict: 'deadline', heldMs: outcome.heldMs } : undefined)),
+    );
+  }
+  // A mitigated incident whose criteria did not hold has relapsed: it is open again, saying why.
+  if (outcome.verdict === 'deadline' && current.status === 'mitigated') {
+    current = (
+      await execOn(deps, current, {
+        type: 'set-status',
+        status: 'open',
+        actor: by.id,
+        reason: `verification failed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(timing.stableForMs)} needed`,
+      })
+    ).incident;
+  }
+  await deps.narrator.verificationFinished(
+    current,
+    outcome,
+    steps.map((step, i) => ({ step, evaluation: last[i] })),
+    timing,
+  );
+  await deps.narrator.changed(current);
+  return current;
+}

@@ -1,0 +1,98 @@
+/**
+ * A walk: the incident taken phase by phase, each step run or put to a person through the
+ * Decisions port, in the runbook's order. The terminal walks this way (prompts, or --auto's
+ * scripted answers); Slack's buttons call the same driver methods one click at a time.
+ */
+import { isGcIncidentError } from '../../errors.js';
+import { type Incident, PHASES, type StepState, stepOf } from '../model.js';
+import type { IncidentDriver } from './driver.js';
+import type { Person } from './ports.js';
+import { runBatch } from './run-steps.js';
+
+const AUTOMATIC = new Set(['check', 'query', 'simulate']);
+
+export async function walkIncident(driver: IncidentDriver, opened: Incident, by: Person): Promise<Incident> {
+  const { narrator, decisions } = driver.deps;
+  let incident = opened;
+  for (const phase of PHASES) {
+    if (incident.phase !== phase) {
+      try {
+        incident = (await driver.advance(incident, by, undefined, phase)).incident;
+      } catch (error) {
+        if (isGcIncidentError(error) && error.code === 'ILLEGAL_TRANSITION') {
+          await narrator.stopped(incident, phase, error.message);
+          break;
+        }
+        throw error;
+      }
+    }
+    incident = await driver.enterPhase(incident, phase, by);
+    // Detection's and verification's checks ran as their phase began; they are not asked again.
+    const settled = new Set(
+      incident.steps
+        .filter((s) => s.kind === 'check' && (phase === 'detection' || phase === 'verification'))
+        .map((s) => s.id),
+    );
+    for (const planned of incident.steps.filter((s) => s.phase === phase && !settled.has(s.id))) {
+      const step = stepOf(incident, planned.id) ?? planned;
+      if (step.status === 'done' || step.status === 'skipped') continue;
+      incident = await walkStep(driver, incident, step, by);
+    }
+    if (phase === 'containment' || phase === 'verification') {
+      const status = phase === 'containment' ? 'mitigated' : 'resolved';
+      const answer = await decisions.ask(incident, { kind: 'status', status });
+      if (answer?.choice === 'yes') incident = (await driver.setStatus(incident, status, by)).incident;
+    }
+  }
+  return incident;
+}
+
+async function walkStep(
+  driver: IncidentDriver,
+  incident: Incident,
+  step: StepState,
+  by: Person,
+): Promise<Incident> {
+  const { narrator, decisions, caps } = driver.deps;
+  const { runbook } = driver.deps.runbookOf(incident);
+  await narrator.stepIntroduced(incident, runbook, step);
+  if (AUTOMATIC.has(step.kind)) {
+    const done = await runBatch(driver.deps, incident, [step], by);
+    await narrator.changed(done);
+    return done;
+  }
+  let current = incident;
+  if (step.needsApproval && !step.approvedBy) {
+    const answer = await decisions.ask(current, { kind: 'approve', step });
+    if (answer?.choice !== 'yes') {
+      await narrator.stepOutcome(current, step, 'left pending (needs approval)');
+      return current;
+    }
+    try {
+      current = await driver.approve(current, step.id, by);
+    } catch (error) {
+      if (!isGcIncidentError(error) || error.code !== 'NOT_APPROVED') throw error;
+      await narrator.stepOutcome(current, step, `refused: ${error.message}`);
+      return current;
+    }
+  }
+  const action = runbook.containment.actions.find((a) => a.id === step.id && a.kind === 'http');
+  if (action?.httpAction && caps.actions) {
+    const answer = await decisions.ask(current, { kind: 'call-action', step, action: action.httpAction });
+    if (answer?.choice === 'yes') return driver.runStep(current, step.id, by);
+  }
+  const answer = await decisions.ask(current, { kind: 'manual', step });
+  if (answer?.choice === 'done') {
+    current = await driver.done(current, step.id, by);
+    await narrator.stepOutcome(current, step, 'done');
+    return current;
+  }
+  if (answer?.choice === 'skip') {
+    const reason = answer.reason || 'skipped by a person';
+    current = await driver.skip(current, step.id, by, reason);
+    await narrator.stepOutcome(current, step, `skipped (${reason})`);
+    return current;
+  }
+  await narrator.stepOutcome(current, step, answer?.reason ?? 'left pending');
+  return current;
+}

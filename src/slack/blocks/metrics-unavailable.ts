@@ -1,0 +1,33 @@
+/**
+ * The one message saying a datasource is unavailable: its name, the error in plain words, and
+ * one decision for every metric step (Skip metric steps, recorded with the reason) or Retry.
+ */
+
+import { ACTION, metricsValue } from '../ids.js';
+import { escapeMrkdwn } from '../limits.js';
+import { button, type SlackMessage, section } from './common.js';
+
+export function metricsUnavailableMessage(
+  incidentId: string,
+  datasource: string,
+  message: string,
+): SlackMessage {
+  const text = `⚠️ Datasource '${datasource}' is unavailable: ${message}`;
+  return {
+    text,
+    blocks: [
+      section(
+        `⚠️ *Datasource '${escapeMrkdwn(datasource)}' is unavailable*: ${escapeMrkdwn(message)}\nNo check or query can run until it answers. Skip every metric step (each is recorded as skipped, with this reason), or retry.`,
+      ),
+      {
+        type: 'actions',
+        elements: [
+          button('Skip metric steps', ACTION.skipMetrics, metricsValue(incidentId, datasource), {
+            style: 'danger',
+          }),
+          button('Retry', ACTION.retryMetrics, metricsValue(incidentId, datasource)),
+        ],
+      },
+    ],
+  };
+}

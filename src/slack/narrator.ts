@@ -1,0 +1,259 @@
+/**
+ * Slack's narrator: what the driver does, as messages in the incident card's thread (check
+ * values, query results, simulation tables and charts, action outcomes, verification progress)
+ * and a redrawn card. Slack's decisions: the one question asked in the thread (the datasource
+ * is unavailable); every other decision is a button on the card already.
+ */
+import type { Logger } from 'pino';
+import { rangeChartSpec } from '../core/checks/chart-spec.js';
+import type { CheckEvaluation } from '../core/checks/evaluate.js';
+import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
+import { formatDuration } from '../core/duration.js';
+import type {
+  Answer,
+  Decision,
+  Decisions,
+  Narrator,
+  Person,
+  StepOutput,
+  VerificationTiming,
+} from '../core/incident/driver/ports.js';
+import { findCheck } from '../core/incident/driver/run-steps.js';
+import type { Incident, Phase, StepState } from '../core/incident/model.js';
+import { renderQuery } from '../core/incident/render-query.js';
+import type { Clock, MetricsClient } from '../core/ports.js';
+import type { Runbook } from '../core/runbook/types.js';
+import { heapChartSpec } from '../core/simulator/chart-spec.js';
+import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
+import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
+import { WINDOW_LEAD_MS } from './blocks/card-context.js';
+import type { SlackMessage } from './blocks/common.js';
+import { followUpListMessage } from './blocks/followups.js';
+import { metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
+import {
+  actionCallMessages,
+  checkMessages,
+  failureMessage,
+  noticeMessage,
+  phaseIntroMessages,
+  queryMessages,
+  simulationMessages,
+} from './blocks/step-output.js';
+import type { CardUpdater } from './card-updater.js';
+import type { SlackGateway } from './gateway.js';
+import { postToThread, uploadChart, uploadTable } from './thread.js';
+
+export interface SlackNarratorDeps {
+  readonly slack: SlackGateway;
+  readonly cards: CardUpdater;
+  readonly runbookOf: (incident: Incident) => Runbook;
+  readonly metrics?: MetricsClient | undefined;
+  readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Keeps a card redraw running after the call that asked for it (shutdown and tests wait for it). */
+  readonly track: (work: Promise<unknown>) => void;
+  readonly teamTimeZone?: string | undefined;
+}
+
+export class SlackNarrator implements Narrator, Decisions {
+  /** The verification progress message of each incident, edited every round. */
+  private readonly progress = new Map<string, string>();
+
+  constructor(private readonly d: SlackNarratorDeps) {}
+
+  private thread(incident: Incident, messages: readonly SlackMessage[]) {
+    return postToThread(this.d.slack, incident, messages);
+  }
+
+  /** One short line in the thread and the channel (reply_broadcast); a failure is logged, never thrown. */
+  async broadcast(incident: Incident, change: StateChange, actor: string): Promise<void> {
+    if (!incident.card) return;
+    const message = stateChangeMessage(incident, change, actor, this.d.clock.now());
+    await this.d.slack
+      .post(incident.card.channel, message, incident.card.ts, { broadcast: true })
+      .catch((error) => this.d.logger.warn({ err: String(error) }, 'state change not broadcast'));
+  }
+
+  async ask(incident: Incident, decision: Decision): Promise<Answer | undefined> {
+    if (decision.kind === 'metrics-unavailable')
+      await this.thread(incident, [
+        metricsUnavailableMessage(incident.id, decision.datasource, decision.message),
+      ]);
+    return undefined;
+  }
+
+  async phaseEntered(incident: Incident, runbook: Runbook, phase: Phase) {
+    const steps = incident.steps.filter((s) => s.phase === phase);
+    await this.thread(incident, phaseIntroMessages(runbook, phase, steps, incident.inputs));
+  }
+
+  async stepIntroduced() {}
+
+  async stepStarted(incident: Incident) {
+    this.redraw(incident);
+  }
+
+  /** Redraws are coalesced per incident (CardUpdater): a burst of changes costs one chat.update. */
+  private redraw(incident: Incident) {
+    this.d.track(this.d.cards.refresh(incident.id));
+  }
+
+  async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {
+    if (output?.kind === 'check') {
+      await this.thread(incident, checkMessages(step, output.evaluation, 'detection'));
+      await this.checkChart(incident, step, output.evaluation);
+    } else if (output?.kind === 'query') {
+      await this.thread(incident, queryMessages(step, output.result as Parameters<typeof queryMessages>[1]));
+    } else if (output?.kind === 'simulate') {
+      const { results } = output.output;
+      const table = (output.output.summary as { table?: string }).table ?? '';
+      await this.thread(
+        incident,
+        simulationMessages(
+          step,
+          table,
+          results.some((r) => r.result.fidelity === 'model only'),
+          { verdict: simulationVerdict(results), compact: compactComparison(results) },
+        ),
+      );
+      if (incident.card) await uploadTable(this.d, incident.card.channel, incident.card.ts, step, table);
+      if (incident.card)
+        await uploadChart(
+          this.d,
+          incident.card,
+          `${step.id}.png`,
+          `${step.title}: live heap`,
+          heapChartSpec(results, `${step.title}: live heap`),
+        );
+    } else if (output?.kind === 'action') {
+      await this.thread(
+        incident,
+        actionCallMessages(step, output.call as Parameters<typeof actionCallMessages>[1]),
+      );
+    }
+    this.redraw(incident);
+  }
+
+  async stepFailed(incident: Incident, step: StepState, message: string, output?: StepOutput) {
+    await this.thread(
+      incident,
+      output?.kind === 'action'
+        ? actionCallMessages(step, output.call as Parameters<typeof actionCallMessages>[1])
+        : [failureMessage(step, message)],
+    );
+    this.redraw(incident);
+  }
+
+  /** Said in the question itself (ask), so the thread holds one message, not two. */
+  async metricsUnavailable() {}
+
+  async metricStepsSkipped(
+    incident: Incident,
+    steps: readonly StepState[],
+    datasource: string,
+    message: string,
+  ) {
+    await this.thread(incident, [
+      noticeMessage(
+        `⏭️ ${steps.length} metric step(s) skipped (datasource '${datasource}' unavailable: ${message}): ${steps.map((s) => `*${s.title}*`).join(', ')}`,
+      ),
+    ]);
+  }
+
+  async verificationStarted(incident: Incident, t: VerificationTiming) {
+    const ts = await this.thread(incident, [
+      noticeMessage(
+        `⏳ Verifying: the checks must hold for ${formatDuration(t.stableForMs)} (deadline ${formatDuration(t.deadlineMs)}, every ${formatDuration(t.intervalMs)}).`,
+      ),
+    ]);
+    if (ts) this.progress.set(incident.id, ts);
+  }
+
+  verificationRound(incident: Incident, round: StableRound, t: VerificationTiming) {
+    const ts = this.progress.get(incident.id);
+    if (!ts || !incident.card) return;
+    void this.d.slack
+      .update(
+        incident.card.channel,
+        ts,
+        noticeMessage(
+          `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(t.stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
+        ),
+      )
+      .catch(() => {});
+  }
+
+  async verificationFinished(
+    incident: Incident,
+    outcome: StableOutcome,
+    steps: readonly { step: StepState; evaluation: CheckEvaluation | undefined }[],
+    t: VerificationTiming,
+  ) {
+    this.progress.delete(incident.id);
+    for (const { step, evaluation } of steps)
+      if (evaluation) await this.thread(incident, checkMessages(step, evaluation, 'verification'));
+    await this.thread(incident, [
+      noticeMessage(
+        outcome.verdict === 'stable'
+          ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
+          : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(t.stableForMs)}${incident.status === 'open' ? '; the incident is open again' : ''}. Go back to containment, then click Run on a verification check to try again.`,
+      ),
+    ]);
+  }
+
+  async approved(incident: Incident, step: StepState, by: Person) {
+    await this.thread(incident, [
+      noticeMessage(`🛡️ <@${by.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`),
+    ]);
+  }
+
+  async statusChanged(incident: Incident, by: Person) {
+    await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+  }
+
+  async followUpsCreated(incident: Incident) {
+    await this.thread(incident, [
+      followUpListMessage(
+        incident.followUps.map((item) => ({ incident, item })),
+        this.d.clock.now(),
+        'Follow-ups (reminders scheduled)',
+      ),
+    ]);
+  }
+
+  async stepOutcome() {}
+
+  async stopped() {}
+
+  async changed(incident: Incident) {
+    this.redraw(incident);
+  }
+
+  private async checkChart(incident: Incident, step: StepState, evaluation: CheckEvaluation) {
+    const check = findCheck(this.d.runbookOf(incident), step.id);
+    if (!check || !this.d.metrics || !this.d.chart || !incident.card) return;
+    const end = this.d.clock.now();
+    // The incident window: from shortly before it opened to now.
+    const start = new Date(Date.parse(incident.openedAt) - WINDOW_LEAD_MS);
+    try {
+      const series = await this.d.metrics.range(
+        evaluation.datasource,
+        renderQuery(check.query, incident.inputs),
+        start,
+        end,
+        15,
+      );
+      if (series.length === 0) return;
+      const spec = rangeChartSpec(series, {
+        title: step.title,
+        threshold: check.threshold,
+        operator: check.operator,
+        stepSeconds: 15,
+      });
+      await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
+    } catch (error) {
+      this.d.logger.warn({ step: step.id, err: String(error) }, 'check chart skipped');
+    }
+  }
+}
