@@ -6,7 +6,7 @@
  * the target holds.
  */
 import { realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GcIncidentError } from '../../core/errors.js';
 
 /** The real path of `name` inside `root`; a file that does not exist yet resolves to where it would be. */
@@ -40,4 +40,18 @@ function realOrSelf(path: string): string {
     const parent = path.slice(0, slash);
     return parent === path ? path : join(realOrSelf(parent), path.slice(slash + 1));
   }
+}
+
+/**
+ * A runbook's `workload: {ref: …}`: relative to the runbook's file, and inside the folder that
+ * holds the runbook's folder (so `../workloads/x.yaml` beside `runbooks/` works, and a ref
+ * climbing further, or a symlink leading out, is refused before anything is read).
+ */
+export function resolveWorkloadRef(runbookFile: string, ref: string): string {
+  const root = dirname(dirname(resolve(runbookFile)));
+  return resolveInRoot(
+    root,
+    relative(root, resolve(dirname(runbookFile), ref)),
+    "runbook repository (the runbooks folder's parent)",
+  );
 }

@@ -3,11 +3,11 @@
  * use. Workload files referenced by simulate steps are resolved next to the
  * runbook that names them.
  */
-import { dirname, join } from 'node:path';
 import { type Diagnostic, sortDiagnostics } from '../../core/diagnostics.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { validateRunbookBytes, validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
+import { resolveWorkloadRef } from './file-root.js';
 import { findYamlFiles, readCapped } from './yaml-files.js';
 
 export interface ValidationContext {
@@ -60,7 +60,21 @@ function checkWorkloadRef(
   from: { line: number; col: number },
   schemas: SchemaValidator,
 ): Diagnostic[] {
-  const target = join(dirname(runbookFile), ref);
+  let target: string;
+  try {
+    target = resolveWorkloadRef(runbookFile, ref);
+  } catch (error) {
+    return [
+      {
+        file: runbookFile,
+        line: from.line,
+        col: from.col,
+        severity: 'error',
+        rule: 'runbook/workload-ref',
+        message: `workload file '${ref}': ${(error as Error).message}`,
+      },
+    ];
+  }
   let bytes: Uint8Array;
   try {
     bytes = readCapped(target);

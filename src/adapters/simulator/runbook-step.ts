@@ -4,7 +4,6 @@
  * them in-process; the Slack app runs them in a worker thread.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
@@ -15,6 +14,7 @@ import {
   type Workload,
   type WorkloadDocument,
 } from '../../core/simulator/workload.js';
+import { resolveWorkloadRef } from '../fs/file-root.js';
 
 export interface SimulationSummary {
   readonly python: string;
@@ -50,7 +50,7 @@ export function stepWorkloads(
 ): LabelledWorkload[] {
   const doc =
     'ref' in step.workload
-      ? (parse(readFileSync(join(dirname(runbookFile), step.workload.ref), 'utf8')) as WorkloadDocument)
+      ? (parse(readFileSync(resolveWorkloadRef(runbookFile, step.workload.ref), 'utf8')) as WorkloadDocument)
       : (step.workload.inline as unknown as WorkloadDocument);
   const base = normalizeWorkload({ name: step.id, ...doc }, python);
   return [
