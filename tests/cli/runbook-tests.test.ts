@@ -117,7 +117,7 @@ describe.skipIf(noEngine !== undefined)('gc-incident test', () => {
     expect(init.stdout).toContain(written);
     const text = readFileSync(written, 'utf8');
     expect(text).toContain('series: \'python_gc_collections_total{job="api",generation="2"}\'');
-    expect(text).toContain('#   full-collection-rate: sum(rate(');
+    expect(text).toContain('#   full-collection-pauses: (histogram_quantile(0.99');
     // Valid (exit 1, not 2): the placeholder values fail some cases until the author replaces them.
     const run = await cli(['test', written], env);
     expect(run.stderr).not.toMatch(/problem/);

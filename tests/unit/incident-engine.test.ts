@@ -75,25 +75,25 @@ describe('incident state machine', () => {
   });
 
   it('steps go pending → running → done, and a done step cannot be done again', () => {
-    const incident = run(opened(), { type: 'start-step', stepId: 'full-collection-rate', actor });
+    const incident = run(opened(), { type: 'start-step', stepId: 'full-collection-pauses', actor });
     expect(incident.steps[0]?.status).toBe('running');
     const done = run(incident, {
       type: 'complete-step',
-      stepId: 'full-collection-rate',
+      stepId: 'full-collection-pauses',
       actor,
       result: { v: 1 },
     });
     expect(done.steps[0]).toMatchObject({ status: 'done', result: { v: 1 } });
-    expect(code(() => decide(done, { type: 'complete-step', stepId: 'full-collection-rate', actor }))).toBe(
+    expect(code(() => decide(done, { type: 'complete-step', stepId: 'full-collection-pauses', actor }))).toBe(
       'ILLEGAL_TRANSITION',
     );
     expect(code(() => decide(done, { type: 'start-step', stepId: 'nope', actor }))).toBe('STEP_NOT_FOUND');
   });
 
   it('skipping needs a reason and is refused while the step runs', () => {
-    const running = run(opened(), { type: 'start-step', stepId: 'full-collection-rate', actor });
+    const running = run(opened(), { type: 'start-step', stepId: 'full-collection-pauses', actor });
     expect(
-      code(() => decide(running, { type: 'skip-step', stepId: 'full-collection-rate', reason: 'x', actor })),
+      code(() => decide(running, { type: 'skip-step', stepId: 'full-collection-pauses', reason: 'x', actor })),
     ).toBe('ILLEGAL_TRANSITION');
     expect(
       code(() => decide(opened(), { type: 'skip-step', stepId: 'large-heap', reason: '  ', actor })),
@@ -110,11 +110,11 @@ describe('incident state machine', () => {
   it('a failed step can be retried', () => {
     const failed = run(
       opened(),
-      { type: 'start-step', stepId: 'full-collection-rate', actor },
-      { type: 'fail-step', stepId: 'full-collection-rate', error: 'timeout', actor },
+      { type: 'start-step', stepId: 'full-collection-pauses', actor },
+      { type: 'fail-step', stepId: 'full-collection-pauses', error: 'timeout', actor },
     );
     expect(failed.steps[0]).toMatchObject({ status: 'failed', reason: 'timeout' });
-    expect(run(failed, { type: 'start-step', stepId: 'full-collection-rate', actor }).steps[0]?.status).toBe(
+    expect(run(failed, { type: 'start-step', stepId: 'full-collection-pauses', actor }).steps[0]?.status).toBe(
       'running',
     );
   });

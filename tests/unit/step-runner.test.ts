@@ -52,14 +52,14 @@ describe('running steps', () => {
   it('a check with a for window needs every point of the window to breach', async () => {
     const { store, cleanup } = await sqliteFactory.create();
     const { incident, clock } = await openTestIncident(store, RUNBOOK);
-    const step = incident.steps.find((s) => s.id === 'full-collection-rate');
+    const step = incident.steps.find((s) => s.id === 'full-collection-pauses');
     if (!step) throw new Error('no step');
     const allHigh = await runStep(runbook, incident, step, {
-      metrics: new RecordingMetrics([], [0.05, 0.06, 0.07]),
+      metrics: new RecordingMetrics([], [5, 6, 7]),
       now: () => clock.now(),
     });
     expect(allHigh).toMatchObject({ outcome: 'holds' });
-    const oneLow = new RecordingMetrics([], [0.05, 0.001, 0.07]);
+    const oneLow = new RecordingMetrics([], [5, 0.1, 7]);
     expect(await runStep(runbook, incident, step, { metrics: oneLow, now: () => clock.now() })).toMatchObject(
       { outcome: 'does-not-hold' },
     );
