@@ -78,8 +78,9 @@ describe.skipIf(missing !== undefined)('HTTP actions', () => {
 
   it('a walk calls the containment action after asking, and records the call on the step', async () => {
     await cli(['action', 'gc-mode', '--input', 'mode=steady'], env);
-    // triage: command d, manual d; containment: call raise-young-threshold y, disable-feature left pending
-    const answers = ['d', 'd', 'y', '', 'n', '', '', '', '', '', ''];
+    // no datasource: skip the metric steps (Enter); triage: command d, manual d; containment:
+    // call raise-young-threshold y, disable-feature left pending
+    const answers = ['', 'd', 'd', 'y', '', 'n', '', '', '', '', '', ''];
     const run = await cli(['walk', 'gc-thrash-allocation-churn', '--input', 'job=gcsvc'], env, { answers });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
