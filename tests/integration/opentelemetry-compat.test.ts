@@ -69,9 +69,11 @@ describe.skipIf(missing !== undefined)('rules --compat opentelemetry', () => {
       { otel: [`127.0.0.1:${address.port}`] },
       { ruleFiles: [join(dir, 'otel.yml')] },
     );
+    // Ten recorded samples (a rule evaluation a second): the tests query a couple of seconds in
+    // the past and over 10 s windows, which a Prometheus that started a moment ago cannot answer.
     await eventually(
       prom.url,
-      'rate(python_gc_collections_total{job="otel",generation="2"}[30s]) > 0',
+      'count_over_time(python_gc_collections_total{job="otel",generation="2"}[30s]) >= 10',
       60_000,
     );
   }, 120_000);
