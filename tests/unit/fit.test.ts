@@ -126,7 +126,7 @@ describe('diagnosis', () => {
     [{ collections: [0, 0, 0], enabled: 0 }, 'collector-disabled', 'gc-disabled-or-starved'],
     [{ collections: [10, 1, 0.01], frozen: 1_000_000 }, 'frozen-heap', 'gc-prefork-copy-on-write'],
     [
-      { collections: [300, 30, 1], collected: [200000, 1000, 500] },
+      { collections: [30, 3, 1], collected: [20000, 1000, 500] },
       'old-generation-growth',
       'gc-full-collection-latency',
     ],
@@ -151,6 +151,19 @@ describe('diagnosis', () => {
       expect(d.evidence).not.toContain('\n');
     });
   }
+  it('frequent full collections on a fast-allocating service are churn when young collections do most of the work', () => {
+    // The bundled churn service on an idle machine: the long-lived heuristic lets a full collection
+    // through every few seconds, yet young collections scan far more objects per second.
+    const observed = observations({ collections: [3246, 295, 0.26], collected: [2265341, 215662, 1251] });
+    expect(
+      diagnose(observed, { heap: 852_000, promotedPerSecond: 519, thresholds: [700, 10, 10] }).mode,
+    ).toBe('allocation-churn');
+    // The same full collections over a heap twenty times larger do dominate: old-generation growth.
+    expect(
+      diagnose(observed, { heap: 20_000_000, promotedPerSecond: 519, thresholds: [700, 10, 10] }).mode,
+    ).toBe('old-generation-growth');
+  });
+
   it('the churn evidence gives the young collections and the net allocations behind them', () => {
     const d = diagnose(observations({ collections: [610, 60, 0.02], collected: [420000, 1000, 10] }), {
       ...shape,

@@ -62,7 +62,13 @@ export function diagnose(obs: GcObservations, shape: FittedShape): Diagnosis {
       runbook: 'gc-prefork-copy-on-write',
     };
   }
-  if (c2 >= OLD_GEN_FULL_PER_SECOND) {
+  // A service allocating fast also collects generation 2 often (the long-lived heuristic lets one
+  // through every few seconds): that is churn, unless the full collections are where the
+  // collector spends its traversal work (objects scanned per second, young against full).
+  const youngWork = c0 * (shape.thresholds[0] + 1);
+  const fullWork = c2 * shape.heap;
+  const churnExplains = c0 >= CHURN_GEN0_PER_SECOND && youngWork > fullWork;
+  if (c2 >= OLD_GEN_FULL_PER_SECOND && !churnExplains) {
     return {
       mode: 'old-generation-growth',
       title: 'old-generation growth',
