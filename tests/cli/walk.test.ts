@@ -21,14 +21,18 @@ describe('gc-incident walk', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Opened GC-2026-0001');
-    expect(run.stdout).toContain('sum by (job) (rate(python_gc_collections_total{job="checkout",generation="2"}[5m]))');
+    expect(run.stdout).toContain(
+      'sum by (job) (rate(python_gc_collections_total{job="checkout",generation="2"}[5m]))',
+    );
     expect(run.stdout).toMatch(/baseline\s+3\.12/);
     expect(run.stdout).toContain('Stopped before containment');
     const store = new SqliteStore(path);
     const incident = await store.load('GC-2026-0001');
     const timeline = await store.timeline('GC-2026-0001');
     expect(incident?.steps.find((s) => s.id === 'simulate-heap')?.status).toBe('done');
-    expect(incident?.steps.find((s) => s.id === 'full-collection-pauses')).toMatchObject({ status: 'skipped' });
+    expect(incident?.steps.find((s) => s.id === 'full-collection-pauses')).toMatchObject({
+      status: 'skipped',
+    });
     expect(incident?.steps.find((s) => s.id === 'recent-changes')?.status).toBe('pending');
     expect(timeline.every((e) => e.actor === 'cli:alice')).toBe(true);
     expect(timeline[0]?.at).toBe('2026-11-23T10:00:00.000Z');

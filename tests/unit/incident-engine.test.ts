@@ -93,7 +93,9 @@ describe('incident state machine', () => {
   it('skipping needs a reason and is refused while the step runs', () => {
     const running = run(opened(), { type: 'start-step', stepId: 'full-collection-pauses', actor });
     expect(
-      code(() => decide(running, { type: 'skip-step', stepId: 'full-collection-pauses', reason: 'x', actor })),
+      code(() =>
+        decide(running, { type: 'skip-step', stepId: 'full-collection-pauses', reason: 'x', actor }),
+      ),
     ).toBe('ILLEGAL_TRANSITION');
     expect(
       code(() => decide(opened(), { type: 'skip-step', stepId: 'large-heap', reason: '  ', actor })),
@@ -114,9 +116,9 @@ describe('incident state machine', () => {
       { type: 'fail-step', stepId: 'full-collection-pauses', error: 'timeout', actor },
     );
     expect(failed.steps[0]).toMatchObject({ status: 'failed', reason: 'timeout' });
-    expect(run(failed, { type: 'start-step', stepId: 'full-collection-pauses', actor }).steps[0]?.status).toBe(
-      'running',
-    );
+    expect(
+      run(failed, { type: 'start-step', stepId: 'full-collection-pauses', actor }).steps[0]?.status,
+    ).toBe('running');
   });
 
   it('actions that need confirmation run only after an approval', () => {
