@@ -8,6 +8,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { GcIncidentError } from '../../core/errors.js';
+import { packagePath } from './package-files.js';
 
 /** The real path of `name` inside `root`; a file that does not exist yet resolves to where it would be. */
 export function resolveInRoot(root: string, name: string, what = 'workload folder'): string {
@@ -49,9 +50,14 @@ function realOrSelf(path: string): string {
  */
 export function resolveWorkloadRef(runbookFile: string, ref: string): string {
   const root = dirname(dirname(resolve(runbookFile)));
-  return resolveInRoot(
-    root,
-    relative(root, resolve(dirname(runbookFile), ref)),
-    "runbook repository (the runbooks folder's parent)",
-  );
+  const wanted = resolve(dirname(runbookFile), ref);
+  try {
+    return resolveInRoot(root, relative(root, wanted), "runbook repository (the runbooks folder's parent)");
+  } catch (error) {
+    // The workloads shipped with gc-incident are trusted wherever they are linked from (the
+    // drill links them beside its runbooks; a team may link them into its own repository).
+    const real = realOrSelf(wanted);
+    if (inside(realOrSelf(packagePath('workloads')), real)) return real;
+    throw error;
+  }
 }
