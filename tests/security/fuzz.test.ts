@@ -8,25 +8,14 @@
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../helpers/random-workloads.js';
 import { ALERTMANAGER_TOKEN, type RealApp, startRealApp } from '../helpers/real-app.js';
 import { blockActionPayload, payloadBody, sendSigned, slashBody } from '../helpers/slack-requests.js';
 
 const DURATION_MS = Number(process.env.FUZZ_MS ?? 4000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
-/** mulberry32: small, seedable, good enough to pick shapes. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = rng(SEED);
+const random = prng(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const NASTY = [
   '',

@@ -60,35 +60,27 @@ function checkWorkloadRef(
   from: { line: number; col: number },
   schemas: SchemaValidator,
 ): Diagnostic[] {
+  const problem = (message: string): Diagnostic[] => [
+    {
+      file: runbookFile,
+      line: from.line,
+      col: from.col,
+      severity: 'error',
+      rule: 'runbook/workload-ref',
+      message,
+    },
+  ];
   let target: string;
   try {
     target = resolveWorkloadRef(runbookFile, ref);
   } catch (error) {
-    return [
-      {
-        file: runbookFile,
-        line: from.line,
-        col: from.col,
-        severity: 'error',
-        rule: 'runbook/workload-ref',
-        message: `workload file '${ref}': ${(error as Error).message}`,
-      },
-    ];
+    return problem(`workload file '${ref}': ${(error as Error).message}`);
   }
   let bytes: Uint8Array;
   try {
     bytes = readCapped(target);
   } catch {
-    return [
-      {
-        file: runbookFile,
-        line: from.line,
-        col: from.col,
-        severity: 'error',
-        rule: 'runbook/workload-ref',
-        message: `workload file '${ref}' does not exist (looked for ${target})`,
-      },
-    ];
+    return problem(`workload file '${ref}' does not exist (looked for ${target})`);
   }
   return validateWorkloadBytes(target, bytes, schemas).diagnostics;
 }
