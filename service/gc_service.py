@@ -46,6 +46,7 @@ import json
 import os
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -331,6 +332,16 @@ class Prefork:
             run_worker(port, self.server)
         self.workers[port] = pid
 
+    def _wait_serving(self, seconds):
+        until = time.monotonic() + seconds
+        for port in self.ports:
+            while time.monotonic() < until:
+                try:
+                    socket.create_connection(('127.0.0.1', port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
     def _stop_workers(self):
         for pid in self.workers.values():
             try:
@@ -364,6 +375,9 @@ class Prefork:
                     self.frozen = bool(freeze)
                     for port in self.ports:
                         self._fork(port)
+                    # Answer once the new workers serve: a caller's next request to a
+                    # worker port must not meet a refused connection.
+                    self._wait_serving(10)
                     done.set()
                 for port, pid in list(self.workers.items()):
                     try:

@@ -12,7 +12,12 @@ const require = createRequire(import.meta.url);
 
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
   const vega = await import('vega');
-  const view = new vega.View(vega.parse(spec as import('vega').Spec), { renderer: 'none' });
+  // Vega logs a failed run with its stack trace before rejecting; the rejection is what callers
+  // report, so the log stays silent.
+  const view = new vega.View(vega.parse(spec as import('vega').Spec), {
+    renderer: 'none',
+    logLevel: vega.None,
+  });
   try {
     return await view.toSVG();
   } finally {
