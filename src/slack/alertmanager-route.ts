@@ -24,8 +24,9 @@ import {
 import { isGcIncidentError } from '../core/errors.js';
 import { resolveInputs } from '../core/incident/inputs.js';
 import { blockedAlertMessage, foldedAlertsMessage, refusedNotificationMessage } from './alert-notices.js';
+import { describeError, userMessage } from './error-text.js';
+import type { IncidentFlow } from './flow/flow.js';
 import type { SlackGateway } from './gateway.js';
-import { describeError, type IncidentFlow, userMessage } from './incident-flow.js';
 
 /** Alertmanager sends a whole group in one body; 10,000 alerts take about 11 MiB. */
 export const MAX_BODY = 32 * 1024 * 1024;
