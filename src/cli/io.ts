@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { processEnv } from '../config.js';
 import type { Clock } from '../core/ports.js';
 
 /** What a CLI command may touch, injected so tests run commands in-process. */
@@ -19,7 +20,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    env: process.env,
+    env: processEnv(),
     ask: async (question) => {
       const rl = createInterface({
         input: process.stdin,

@@ -17,6 +17,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
+import { processEnv } from '../../config.js';
 import { packagePath } from '../fs/package-files.js';
 
 export interface Running {
@@ -135,7 +136,8 @@ export async function startService(
   if (workerPorts.length > 0) args.push('--worker-ports', workerPorts.join(','));
   const child = spawn(python, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...options.env },
+    // The service inherits this process's environment (read in src/config.ts only).
+    env: { ...processEnv(), ...options.env },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(`${url}/healthz`, child, 'the GC service');
