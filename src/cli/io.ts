@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { systemClock } from '../adapters/clock.js';
 import { processEnv } from '../config.js';
 import type { Clock } from '../core/ports.js';
 
@@ -35,6 +36,6 @@ export function processIo(): CliIo {
         rl.close();
       }
     },
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }

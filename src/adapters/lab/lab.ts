@@ -81,12 +81,12 @@ export async function waitUntilServing(
   what: string,
   ms = 30_000,
 ): Promise<void> {
-  const until = Date.now() + ms;
+  const until = performance.now() + ms;
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-2000);
   });
-  while (Date.now() < until) {
+  while (performance.now() < until) {
     if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr.trim()}`);
     try {
       const r = await fetch(url);
@@ -215,8 +215,8 @@ export async function startPrometheus(
 }
 
 export async function waitForSeries(url: string, query: string, ms = 40_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
     try {
       const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
       const body = (await r.json()) as { data?: { result?: unknown[] } };

@@ -114,7 +114,7 @@ async function runVariants(
   try {
     for (const [i, { label, workload }] of variants.entries()) {
       const result = await rt.deps.simulate(workload, (fraction) => {
-        const now = Date.now();
+        const now = rt.deps.clock.now().getTime();
         if (!progressTs || now - lastEdit < PROGRESS_EVERY_MS) return;
         lastEdit = now;
         void edit(
