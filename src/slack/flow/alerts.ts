@@ -70,14 +70,14 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
   const user = { id: ALERTMANAGER };
   if (incident.phase === 'containment') {
     try {
-      await rt.exec(incident.id, {
+      const advanced = await rt.exec(incident.id, {
         type: 'advance-phase',
         to: 'verification',
         actor: ALERTMANAGER,
         idempotencyKey: `${plan.key}:verify`,
       });
-      await rt.cards.refresh(incident.id);
-      enterPhaseLater(rt, incident.id, 'verification', user);
+      await rt.cards.refresh(incident.id, advanced.incident);
+      enterPhaseLater(rt, incident.id, 'verification', user, advanced.incident);
     } catch (error) {
       await rt
         .thread(incident, [noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`)])

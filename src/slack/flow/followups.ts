@@ -87,6 +87,6 @@ export async function changeFollowUp(
       ),
     ])
     .catch(() => {});
-  await rt.cards.refresh(incidentId);
+  await rt.cards.refresh(incidentId, outcome.incident);
   return followUpLine(outcome.incident, item, now);
 }

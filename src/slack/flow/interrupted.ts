@@ -8,14 +8,16 @@ export async function interrupted(rt: FlowRuntime, work: LeasedWork): Promise<vo
   const incident = await rt.deps.store.load(incidentId);
   const stuck = incident?.steps.filter((s) => stepIds.includes(s.id) && s.status === 'running') ?? [];
   if (!incident || stuck.length === 0) return;
+  let current = incident;
   for (const step of stuck) {
-    await rt.exec(incidentId, {
+    const outcome = await rt.exec(incidentId, {
       type: 'fail-step',
       stepId: step.id,
       actor: 'system',
       error: 'interrupted: the gc-incident process running it stopped',
       idempotencyKey: `${work.key}:${step.id}`,
     });
+    current = outcome.incident;
   }
   const them = stuck.length > 1 ? 'them' : 'it';
   await rt
@@ -25,5 +27,5 @@ export async function interrupted(rt: FlowRuntime, work: LeasedWork): Promise<vo
       ),
     ])
     .catch(() => {});
-  await rt.cards.refresh(incidentId);
+  await rt.cards.refresh(incidentId, current);
 }

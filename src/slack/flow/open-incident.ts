@@ -42,7 +42,7 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
   } finally {
     await rt.leases.release(lease);
   }
-  enterPhaseLater(rt, incident.id, 'detection', request.user);
+  enterPhaseLater(rt, incident.id, 'detection', request.user, incident);
   return incident;
 }
 
@@ -73,6 +73,6 @@ export async function finishCard(rt: FlowRuntime, work: LeasedWork): Promise<voi
   };
   const before = await rt.deps.store.load(incidentId);
   if (!before || before.card) return;
-  await postCard(rt, incidentId, channel, true);
-  enterPhaseLater(rt, incidentId, 'detection', { id: user });
+  const posted = await postCard(rt, incidentId, channel, true);
+  enterPhaseLater(rt, incidentId, 'detection', { id: user }, posted);
 }

@@ -8,17 +8,32 @@ import type { SlackUser } from './deps.js';
 import { openChecks } from './leases.js';
 import type { FlowRuntime } from './runtime.js';
 
-/** A phase begins: the driver shows its guidance and runs what it runs by itself. */
-export async function enterPhase(rt: FlowRuntime, incidentId: string, phase: Phase, user: SlackUser) {
-  const incident = await rt.deps.service.get(incidentId);
+/**
+ * A phase begins: the driver shows its guidance and runs what it runs by itself. `known`: the
+ * incident as the command that began the phase left it (else it is loaded).
+ */
+export async function enterPhase(
+  rt: FlowRuntime,
+  incidentId: string,
+  phase: Phase,
+  user: SlackUser,
+  known?: Incident,
+) {
+  const incident = known ?? (await rt.deps.service.get(incidentId));
   await rt.leases.withSteps(incidentId, openChecks(incident, phase), user, () =>
     rt.driver.enterPhase(incident, phase, user),
   );
 }
 
 /** Enters `phase` in the background (a failure is logged). */
-export function enterPhaseLater(rt: FlowRuntime, incidentId: string, phase: Phase, user: SlackUser): void {
-  rt.tasks.run(`${incidentId} ${phase}`, () => enterPhase(rt, incidentId, phase, user));
+export function enterPhaseLater(
+  rt: FlowRuntime,
+  incidentId: string,
+  phase: Phase,
+  user: SlackUser,
+  known?: Incident,
+): void {
+  rt.tasks.run(`${incidentId} ${phase}`, () => enterPhase(rt, incidentId, phase, user, known));
 }
 
 /** Run: the driver runs the step (a check, query, simulation, HTTP action or verification), held under a lease. */
@@ -86,7 +101,7 @@ export async function advance(
   if (outcome.replayed || outcome.events.length === 0) return;
   const phase = outcome.incident.phase;
   await rt.narrator.broadcast(outcome.incident, { kind: 'phase', phase }, user.id);
-  enterPhaseLater(rt, incidentId, phase, user);
+  enterPhaseLater(rt, incidentId, phase, user, outcome.incident);
 }
 
 export async function setStatus(
