@@ -15,6 +15,7 @@ import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import { type ExportFormat, exportPostmortem } from '../adapters/postmortem/export.js';
 import { type LabelledResult, summarizeSimulation } from '../adapters/simulator/runbook-step.js';
 import type { AlertGroupPlan } from '../core/alerts/alertmanager.js';
+import type { ObservedGc } from '../core/diagnose/result.js';
 import { GcIncidentError, isGcIncidentError } from '../core/errors.js';
 import { type FollowUpAdd, remindersFor, snoozedReminder } from '../core/followups/plan.js';
 import type { IncidentCommand } from '../core/incident/commands.js';
@@ -143,7 +144,7 @@ export class IncidentFlow {
         approvers: deps.approvers,
         groupMembers: (group) => deps.slack.groupMembers(group),
         reminders: (r) => deps.store.scheduleReminder(r),
-        simulate: (incident, step, python) => this.simulateStep(incident, step, python),
+        simulate: (incident, step, python, observed) => this.simulateStep(incident, step, python, observed),
       },
       clock: deps.clock,
       sleep: deps.sleep,
@@ -600,7 +601,12 @@ export class IncidentFlow {
   }
 
   /** The simulation port: variants in the worker, one progress message edited in the thread. */
-  private async simulateStep(incident: Incident, step: SimulateStep, python: ModelledPython | undefined) {
+  private async simulateStep(
+    incident: Incident,
+    step: SimulateStep,
+    python: ModelledPython | undefined,
+    observed?: ObservedGc,
+  ) {
     const { file, runbook } = this.runbookOf(incident);
     // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`), said in `note`.
     const { variants, note } = await resolveStepWorkloads(step, file, {
@@ -609,6 +615,7 @@ export class IncidentFlow {
       now: this.deps.clock.now(),
       python,
       datasource: runbook.datasource,
+      observed,
     });
     const results = await this.runVariants(
       step.title,

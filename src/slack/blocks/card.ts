@@ -6,6 +6,7 @@
  */
 import type { ActionsBlock, Button } from '@slack/types';
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
@@ -98,7 +99,7 @@ export function stepButtons(
   const value = stepValue(incidentId, step.id);
   const style = (actionId: string) => (actionId === primary ? { style: 'primary' as const } : {});
   const out: Button[] = [];
-  const automatable = step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate';
+  const automatable = isAutomatable(step);
   if (step.needsApproval && !step.approvedBy) {
     // Approve comes before Done: a risky action is approved first, then done.
     out.push(
