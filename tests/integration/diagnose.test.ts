@@ -127,6 +127,10 @@ describe.skipIf(missing !== undefined)('a diagnose step against the bundled serv
       expect(text).toContain('__main__.Node');
       expect(text).not.toContain('s3cr3t-in-url');
       expect(text).not.toContain('header-secret-value');
+      // The card shows the state at a glance on the step's line.
+      expect(JSON.stringify((await h.card(id)).blocks)).toMatch(
+        /The collector.s live state, from the service\* {2}GC OFF · 4321\/17\/9 · [\d,]+ frozen/,
+      );
     } finally {
       await h.stop();
     }

@@ -23,6 +23,7 @@ import {
   section,
   who,
 } from './common.js';
+import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 
 /** What the card shows beyond the incident itself; every field optional. */
@@ -71,7 +72,7 @@ export function progressLine(incident: Incident): string {
 }
 
 export function stepLine(step: StepState, runbook?: Runbook): string {
-  const figure = checkFigure(step, findRunbookCheck(runbook, step.id));
+  const figure = checkFigure(step, findRunbookCheck(runbook, step.id)) ?? diagnoseFigure(step);
   const parts = [
     `${STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*${figure ? `  ${escapeMrkdwn(figure)}` : ''}`,
   ];

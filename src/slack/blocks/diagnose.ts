@@ -4,12 +4,19 @@
  * Everything the service sent is escaped (codeBlocks and escapeMrkdwn).
  */
 
-import { stateTable, summaryLine } from '../../core/diagnose/render.js';
-import type { DiagnoseResult } from '../../core/diagnose/result.js';
+import { group, stateTable, summaryLine } from '../../core/diagnose/render.js';
+import { type DiagnoseResult, isDiagnoseResult } from '../../core/diagnose/result.js';
 import type { StepState } from '../../core/incident/model.js';
 import { codeBlocks, escapeMrkdwn } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
 import { asMessages } from './step-output.js';
+
+/** The card's figure for a diagnose step once run: `GC OFF · 700/10/10 · 17,675 frozen`. */
+export function diagnoseFigure(step: StepState): string | undefined {
+  if (step.kind !== 'diagnose' || !isDiagnoseResult(step.result)) return undefined;
+  const s = step.result.state;
+  return `${s.enabled ? 'GC on' : 'GC OFF'} · ${s.thresholds.join('/')} · ${group(s.frozen)} frozen`;
+}
 
 export function diagnoseMessages(step: StepState, result: DiagnoseResult): SlackMessage[] {
   const state = result.state;
