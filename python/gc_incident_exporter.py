@@ -29,13 +29,30 @@ second (histograms and counters are summed across workers; gauges are kept per p
 prometheus_client.multiprocess.mark_process_dead(pid) in gunicorn's child_exit hook).
 
 Without prometheus_client, install() still records and snapshot() returns a dict.
+
+Diagnostics (read-only, for gc-incident's `kind: diagnose` steps):
+
+    gc_incident_exporter.serve_diagnostics(port=9466)   # GET http://127.0.0.1:9466/debug/gc
+
+answers GET (and HEAD) with JSON: gc.get_stats(), thresholds, counts, enabled, frozen count, the top
+20 object types the collector tracks, and the top tracemalloc allocations when tracemalloc is
+tracing. It takes no parameters and runs no code from the request; it binds to loopback unless told
+otherwise. The object census walks gc.get_objects() (about 0.15 s per million tracked objects, in
+slices of 50,000 that yield the GIL between them), so it is taken at most once every
+CENSUS_INTERVAL_SECONDS and served from that cache in between; the rest is read live on every
+request. A service with an HTTP server of its own can answer diagnostics_response() on a route
+instead (the bundled demo service does, at /debug/gc).
 """
+import collections
 import gc
+import json
 import os
+import sys
 import threading
 import time
 
-__all__ = ('install', 'uninstall', 'snapshot', 'flush', 'BUCKETS')
+__all__ = ('install', 'uninstall', 'snapshot', 'flush', 'BUCKETS', 'diagnostics', 'diagnostics_response',
+           'serve_diagnostics')
 
 # Upper bounds in seconds, 50 us to 10 s (the +Inf bucket is implicit).
 BUCKETS = (
@@ -363,6 +380,161 @@ def _after_fork_in_child():
     _reset_counters()
     if _state['flusher'] is not None:
         _state['flusher'].after_fork_in_child()
+
+
+# --- Diagnostics: a read-only view of the collector's state, as JSON -----------------------------
+
+DIAGNOSTICS_SCHEMA = 'gc-incident/diagnostics/v1'
+DIAGNOSTICS_PATH = '/debug/gc'
+TOP_TYPES = 20
+TOP_ALLOCATIONS = 10
+CENSUS_INTERVAL_SECONDS = 5.0
+_MAX_NAME = 200
+_CENSUS_SLICE = 50000
+_census_lock = threading.Lock()
+_census = {'at': None, 'value': None}
+
+
+def _clean(text, limit=_MAX_NAME):
+    """A name as data: control characters become '?', and it is cut to `limit` characters."""
+    text = ''.join('?' if (ord(c) < 32 or 127 <= ord(c) < 160) else c for c in str(text)[:limit])
+    return text
+
+
+def _type_name(t):
+    module = getattr(t, '__module__', None) or '?'
+    name = getattr(t, '__qualname__', None) or getattr(t, '__name__', None) or '?'
+    return _clean(name if module == 'builtins' else '%s.%s' % (module, name))
+
+
+def _take_census(top_types, top_allocations):
+    started = time.perf_counter()
+    counts = collections.Counter()
+    objects = gc.get_objects()
+    tracked = len(objects)
+    # In slices, yielding the GIL between them: the service's threads wait a few ms at a time,
+    # never for the whole census.
+    for start in range(0, tracked, _CENSUS_SLICE):
+        counts.update(map(type, objects[start:start + _CENSUS_SLICE]))
+        time.sleep(0)
+    del objects
+    types = [{'type': _type_name(t), 'count': n} for t, n in counts.most_common(top_types)]
+    del counts
+    allocations = None
+    try:
+        import tracemalloc
+    except ImportError:  # pragma: no cover (every CPython has it)
+        tracemalloc = None
+    if tracemalloc is not None and tracemalloc.is_tracing():
+        current, peak = tracemalloc.get_traced_memory()
+        snapshot = tracemalloc.take_snapshot().filter_traces((
+            tracemalloc.Filter(False, tracemalloc.__file__),
+            tracemalloc.Filter(False, __file__),
+        ))
+        allocations = {
+            'current_bytes': current,
+            'peak_bytes': peak,
+            'top': [
+                {'where': _clean('%s:%d' % (s.traceback[0].filename, s.traceback[0].lineno), 300),
+                 'size_bytes': s.size, 'count': s.count}
+                for s in snapshot.statistics('lineno')[:top_allocations]
+            ],
+        }
+        del snapshot
+    return {
+        'tracked': tracked,
+        'types': types,
+        'tracemalloc': allocations,
+        'seconds': round(time.perf_counter() - started, 6),
+    }
+
+
+def diagnostics(top_types=TOP_TYPES, top_allocations=TOP_ALLOCATIONS, max_age=CENSUS_INTERVAL_SECONDS):
+    """The collector's state as plain data (bounded: at most `top_types` types and `top_allocations`
+    allocation sites). The object census is reused while younger than `max_age` seconds."""
+    top_types = max(0, min(int(top_types), 100))
+    top_allocations = max(0, min(int(top_allocations), 50))
+    now = time.monotonic()
+    with _census_lock:  # one census at a time; concurrent requests share it
+        if _census['value'] is None or now - _census['at'] >= max_age:
+            _census['value'] = _take_census(top_types, top_allocations)
+            _census['at'] = time.monotonic()
+        census = _census['value']
+        age = time.monotonic() - _census['at']
+    stats = gc.get_stats()
+    return {
+        'schema': DIAGNOSTICS_SCHEMA,
+        'python': {
+            'implementation': sys.implementation.name,
+            'version': '.'.join(str(v) for v in sys.version_info[:3]),
+        },
+        'pid': os.getpid(),
+        'enabled': gc.isenabled(),
+        'thresholds': list(gc.get_threshold()),
+        'counts': list(gc.get_count()),
+        'frozen': gc.get_freeze_count(),
+        'stats': [
+            {'generation': g, 'collections': s.get('collections', 0), 'collected': s.get('collected', 0),
+             'uncollectable': s.get('uncollectable', 0)}
+            for g, s in enumerate(stats)
+        ],
+        'garbage': len(gc.garbage),
+        'objects': {
+            'tracked': census['tracked'],
+            'top': census['types'][:top_types],
+            'census_seconds': census['seconds'],
+            'age_seconds': round(age, 3),
+        },
+        'tracemalloc': census['tracemalloc'],
+    }
+
+
+def diagnostics_response(method='GET'):
+    """(status, headers, body) for a request to the diagnostics endpoint: GET and HEAD only."""
+    headers = [('Content-Type', 'application/json'), ('Cache-Control', 'no-store'),
+               ('X-Content-Type-Options', 'nosniff')]
+    if method not in ('GET', 'HEAD'):
+        body = json.dumps({'error': 'read-only: use GET'}).encode()
+        return 405, headers + [('Allow', 'GET, HEAD')], body
+    body = json.dumps(diagnostics(), sort_keys=True).encode()
+    return 200, headers, b'' if method == 'HEAD' else body
+
+
+def _diagnostics_handler(path):
+    from http.server import BaseHTTPRequestHandler
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, fmt, *args):
+            pass
+
+        def _answer(self):
+            if self.path.split('?', 1)[0] != path:
+                status, headers, body = 404, [('Content-Type', 'application/json')], b'{"error": "not found"}'
+            else:
+                status, headers, body = diagnostics_response(self.command)
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            if self.command != 'HEAD':
+                self.wfile.write(body)
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+    return Handler
+
+
+def serve_diagnostics(port=0, addr='127.0.0.1', path=DIAGNOSTICS_PATH):
+    """Serves diagnostics_response() at http://ADDR:PORT/PATH from a daemon thread (port 0: any free
+    port). Returns the server: server.server_address[1] is the port, server.shutdown() stops it."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer((addr, port), _diagnostics_handler(path))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name='gc-incident-diagnostics', daemon=True)
+    thread.start()
+    return server
 
 
 if hasattr(os, 'register_at_fork'):

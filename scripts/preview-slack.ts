@@ -4,20 +4,24 @@
  * one PNG per frame through headless Chromium. No workspace needed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
+import { parseGcState } from '../src/core/diagnose/gc-state.js';
+import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
 import type { SimulateStep } from '../src/core/runbook/types.js';
 import { formatComparison } from '../src/format/simulation.js';
 import { compactComparison, simulationVerdict } from '../src/format/simulation-summary.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
+import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
 import { shippedRunbook } from '../tests/helpers/engine.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 
 const OUT = resolve(process.argv[2] ?? 'preview/slack');
+const FIXTURES = resolve(import.meta.dirname, '../tests/fixtures');
 const PEOPLE: Record<string, string> = { U0ALICE001: 'Alice Martin', U0BOB00001: 'Bob Chen' };
 /** Slack renders dates in the reader's zone; the preview reads them as of this moment, in UTC. */
 const esc = (t: string) => t.replace(/&(?!amp;|lt;|gt;)/g, '&amp;').replace(/"/g, '&quot;');
@@ -51,9 +55,10 @@ const EMOJI: Record<string, string> = {
   '🏁': '<b>⚑</b>',
   '🛡️': '<b>⛨</b>',
   '⚠️': '<b style="color:#e8912d">⚠</b>',
+  '🩺': '<b style="color:#1264a3">✚</b>',
 };
 const emoji = (html: string) =>
-  html.replace(/✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️/gu, (e) => EMOJI[e.trim()] ?? e);
+  html.replace(/✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺/gu, (e) => EMOJI[e.trim()] ?? e);
 
 function mrkdwn(text: string, now: number): string {
   const controls: string[] = [];
@@ -156,12 +161,36 @@ const simulation = simulationMessages(
   { verdict: simulationVerdict(results), compact: compactComparison(results) },
 );
 
+// A diagnose step's GC state, as the bundled service in `cycles` mode answered it (a fixture).
+const diagnose = diagnoseMessages(
+  {
+    id: 'gc-state',
+    title: "The collector's live state",
+    phase: 'triage',
+    kind: 'diagnose',
+    optional: true,
+    status: 'done',
+  },
+  {
+    kind: DIAGNOSE_RESULT,
+    action: 'gc-diagnostics',
+    method: 'GET',
+    url: 'http://gc-service:18000/debug/gc',
+    status: 200,
+    durationMs: 41,
+    state: parseGcState(
+      JSON.parse(readFileSync(join(FIXTURES, 'diagnostics', 'cycles-service.json'), 'utf8')),
+    ),
+  },
+);
+
 mkdirSync(OUT, { recursive: true });
 const sections: { name: string; html: string; lines: number }[] = [];
 for (const frame of frames) {
   const now = Date.parse(frame.incident.updatedAt);
   const thread = [...frame.thread];
-  if (frame.name === '04-triage') thread.push(...simulation.map((m) => ({ message: m })));
+  if (frame.name === '04-triage')
+    thread.push(...diagnose.map((m) => ({ message: m })), ...simulation.map((m) => ({ message: m })));
   const replies = thread.map((t) => message(t.message, now, t.broadcast ? 'broadcast' : '')).join('');
   const html = `<div class="frame"><div class="caption">${esc(frame.caption)}</div>${message(frame.card, now)}${replies ? `<div class="thread"><div class="label">Thread</div>${replies}</div>` : ''}</div>`;
   const lines =

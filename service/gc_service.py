@@ -30,6 +30,8 @@ Admin (POST):  /admin/mode?name=M   /admin/freeze   /admin/unfreeze   /admin/col
                /admin/threshold?t0=&t1=&t2=   /admin/enable   /admin/disable
                /admin/refork?freeze=1   (prefork master only)
 GET:           /metrics  /healthz  /admin/state
+               /debug/gc   read-only GC state as JSON (gc_incident_exporter.diagnostics_response:
+                           get_stats, thresholds, counts, frozen, top object types)
 
 Besides prometheus_client's metrics, process_private_memory_bytes is the unique set size
 (Private_Clean + Private_Dirty of /proc/self/smaps_rollup): RSS also counts the pages a worker
@@ -93,13 +95,15 @@ def resident_memory_bytes():
 
 NO_CLIENT = b'prometheus_client is not installed: apt-get install python3-prometheus-client\n'
 
+# The exporter gc-incident ships (python/gc_incident_exporter.py). Its diagnostics endpoint
+# (GET /debug/gc) needs only the standard library, so it is served with or without the client.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
+import gc_incident_exporter  # noqa: E402
+
 if Histogram is not None:
     if os.environ.get('GC_SERVICE_EXPORTER', '1') != '0':
-        # The exporter gc-incident ships (python/gc_incident_exporter.py): the pause histogram,
-        # gc gauges and process_private_memory_bytes, from a callback that takes no lock.
-        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
-        import gc_incident_exporter
-
+        # The pause histogram, gc gauges and process_private_memory_bytes, from a callback that
+        # takes no lock.
         gc_incident_exporter.install()
     else:
         # GC_SERVICE_EXPORTER=0: a service instrumented with prometheus_client alone (no pause
@@ -255,6 +259,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, '{"ok": true}')
         elif path == '/admin/state':
             self._send(200, json.dumps(self._state()))
+        elif path == gc_incident_exporter.DIAGNOSTICS_PATH:
+            # Read-only GC state (gc-incident's diagnose steps): the exporter's own response.
+            status, headers, body = gc_incident_exporter.diagnostics_response('GET')
+            self._send(status, body, dict(headers)['Content-Type'])
         else:
             self._send(404, '<html><body><h1>404 Not Found</h1><p>gc_service has /metrics</p></body></html>', 'text/html')
 
@@ -262,6 +270,9 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         path = url.path
+        if path == gc_incident_exporter.DIAGNOSTICS_PATH:
+            status, _, body = gc_incident_exporter.diagnostics_response('POST')
+            return self._send(status, body)
         try:
             if path == '/admin/refork':
                 if self.prefork is None:

@@ -31,10 +31,13 @@ export function buildValidationContext(
   }
   // Unset HTTP_ACTIONS_FILE: action names cannot be checked (runbook repositories' CI usually has no such file).
   let httpActions: Set<string> | undefined;
+  let readOnlyHttpActions: Set<string> | undefined;
   const actionsFile = config.httpActionsFile;
   if (actionsFile) {
     try {
-      httpActions = new Set(loadHttpActions(actionsFile, schemas).keys());
+      const loaded = loadHttpActions(actionsFile, schemas);
+      httpActions = new Set(loaded.keys());
+      readOnlyHttpActions = new Set([...loaded].filter(([, a]) => a.readOnly === true).map(([n]) => n));
     } catch (error) {
       problems.push({
         file: actionsFile,
@@ -46,5 +49,5 @@ export function buildValidationContext(
       });
     }
   }
-  return { context: { schemas, datasources: names, httpActions }, problems };
+  return { context: { schemas, datasources: names, httpActions, readOnlyHttpActions }, problems };
 }

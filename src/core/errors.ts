@@ -41,6 +41,10 @@ export const ErrorCodes = {
   METRICS_UNAVAILABLE: 'No metrics datasource is configured or reachable for a query or check step.',
   INPUT_INVALID: 'A runbook input is unknown, missing, or does not match its declared type, pattern or enum.',
   ACTION_NOT_CONFIGURED: 'A runbook names an HTTP action that HTTP_ACTIONS_FILE does not define.',
+  ACTION_NOT_READ_ONLY:
+    "A diagnose step names an HTTP action that is not read-only ('readOnly: true', method GET, no body).",
+  DIAGNOSTICS_INVALID:
+    "A diagnose step's endpoint did not answer with gc_incident_exporter's diagnostics JSON (unreachable, an error status, or another body).",
   ALERT_RULE_UNSUPPORTED:
     "A runbook's detection query cannot become a per-service alert rule (it removes the service label with without or ignoring).",
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',

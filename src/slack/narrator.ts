@@ -28,6 +28,7 @@ import { compactComparison, simulationVerdict } from '../format/simulation-summa
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
+import { diagnoseMessages } from './blocks/diagnose.js';
 import { followUpListMessage } from './blocks/followups.js';
 import { metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
 import {
@@ -126,6 +127,8 @@ export class SlackNarrator implements Narrator, Decisions {
           `${step.title}: live heap`,
           heapChartSpec(results, `${step.title}: live heap`),
         );
+    } else if (output?.kind === 'diagnose') {
+      await this.thread(incident, diagnoseMessages(step, output.result));
     } else if (output?.kind === 'action') {
       await this.thread(
         incident,

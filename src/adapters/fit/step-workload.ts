@@ -4,6 +4,8 @@
  * succeeds, else the step's `ref` workload, saying why. Both surfaces call
  * this and show `note` beside the what-if table.
  */
+import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
+import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
 import { qualitySummary } from '../../core/fit/render.js';
 import type { MetricsClient } from '../../core/ports.js';
@@ -26,6 +28,8 @@ export interface StepFitContext {
   readonly inputs: Readonly<Record<string, string>>;
   readonly now: Date;
   readonly python?: ModelledPython | undefined;
+  /** What a diagnose step read from the service: the baseline's thresholds and freeze. */
+  readonly observed?: ObservedGc | undefined;
 }
 
 export interface ResolvedStepWorkloads {
@@ -35,6 +39,17 @@ export interface ResolvedStepWorkloads {
 }
 
 export async function resolveStepWorkloads(
+  step: SimulateStep,
+  runbookFile: string,
+  ctx: StepFitContext,
+): Promise<ResolvedStepWorkloads> {
+  const resolved = await resolveUnobserved(step, runbookFile, ctx);
+  const rebased = rebaseOnObserved(resolved.variants, step.whatIf, ctx.observed);
+  const note = [resolved.note, rebased.note].filter((n) => n !== undefined).join('; ');
+  return { variants: rebased.variants, note: note || undefined };
+}
+
+async function resolveUnobserved(
   step: SimulateStep,
   runbookFile: string,
   ctx: StepFitContext,

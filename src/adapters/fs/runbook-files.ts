@@ -14,6 +14,8 @@ export interface ValidationContext {
   readonly schemas: SchemaValidator;
   readonly datasources: ReadonlySet<string>;
   readonly httpActions?: ReadonlySet<string> | undefined;
+  /** The configured actions marked `readOnly: true` (the only ones a diagnose step may name). */
+  readonly readOnlyHttpActions?: ReadonlySet<string> | undefined;
 }
 
 export interface LoadedRunbook {
@@ -45,6 +47,7 @@ export function validateRunbookPaths(paths: readonly string[], context: Validati
     const result = validateRunbookBytes(file, bytes, context.schemas, {
       datasources: context.datasources,
       httpActions: context.httpActions,
+      readOnlyHttpActions: context.readOnlyHttpActions,
       checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
     });
     diagnostics.push(...result.diagnostics);

@@ -3,7 +3,8 @@
  * kind 'http' calls, after its confirmation. Runbooks only name an action;
  * the operator's file holds method, URL, headers (secrets from the
  * environment), body template, timeout and expected status. Every call is
- * summarised for the timeline without header values.
+ * summarised for the timeline without header values. A `readOnly` action (GET,
+ * no body) is what diagnose steps call: `read()` returns its JSON answer too.
  */
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
@@ -11,11 +12,13 @@ import type { SchemaValidator } from '../../core/schema-validator.js';
 import { loadYaml } from '../../core/yaml/load-yaml.js';
 import { readCapped } from '../fs/yaml-files.js';
 import { buildActionUrl, redactActionUrl } from './action-url.js';
+import { readJsonCapped } from './read-body.js';
 
 export const HTTP_ACTIONS_SCHEMA_ID = 'https://gc-incident.dev/schemas/http-actions.schema.json';
 
-interface ActionDefinition {
+export interface ActionDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readOnly?: boolean;
   url: string;
   headers?: Record<string, string>;
   headersFromEnv?: Record<string, string>;
@@ -34,6 +37,11 @@ export interface ActionCall {
   readonly durationMs: number;
   readonly ok: boolean;
   readonly error?: string | undefined;
+}
+
+/** A read-only call: the summary, and the JSON it answered (undefined when it failed). */
+export interface ReadCall extends ActionCall {
+  readonly body?: unknown;
 }
 
 export function loadHttpActions(file: string, schemas: SchemaValidator): Map<string, ActionDefinition> {
@@ -67,7 +75,31 @@ export class HttpActionRunner {
     private readonly env: Readonly<Record<string, string | undefined>>,
   ) {}
 
+  /** Whether `name` is configured as read-only (a diagnose step may call it). */
+  isReadOnly(name: string): boolean {
+    return this.actions.get(name)?.readOnly === true;
+  }
+
   async run(name: string, inputs: Readonly<Record<string, string>>): Promise<ActionCall> {
+    return this.call(name, this.definition(name), inputs, false);
+  }
+
+  /**
+   * Calls a read-only action (GET, no body, no approval) and returns its JSON answer. Any other
+   * action is refused before a request is made: diagnose steps must not change the service.
+   */
+  async read(name: string, inputs: Readonly<Record<string, string>>): Promise<ReadCall> {
+    const def = this.definition(name);
+    if (def.readOnly !== true || def.method !== 'GET' || def.body !== undefined)
+      throw new GcIncidentError(
+        'ACTION_NOT_READ_ONLY',
+        `HTTP action '${name}' is not read-only (${def.method}${def.readOnly ? ' with a body' : ''}): a diagnose step may only call an action with 'readOnly: true' and method GET`,
+        { action: name },
+      );
+    return this.call(name, def, inputs, true);
+  }
+
+  private definition(name: string): ActionDefinition {
     const def = this.actions.get(name);
     if (!def) {
       throw new GcIncidentError(
@@ -76,6 +108,15 @@ export class HttpActionRunner {
         { action: name },
       );
     }
+    return def;
+  }
+
+  private async call(
+    name: string,
+    def: ActionDefinition,
+    inputs: Readonly<Record<string, string>>,
+    readBody: boolean,
+  ): Promise<ReadCall> {
     const url = buildActionUrl(def.url, inputs);
     const headers: Record<string, string> = { ...(def.headers ?? {}) };
     for (const [header, variable] of Object.entries(def.headersFromEnv ?? {})) {
@@ -109,15 +150,18 @@ export class HttpActionRunner {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      await response.body.dump();
       const expected = def.expectStatus ?? [200, 201, 202, 204];
       const ok = expected.includes(response.statusCode);
+      if (!readBody || !ok) await response.body.dump();
+      const read = readBody && ok ? await readJsonCapped(response) : undefined;
+      const error = !ok ? `HTTP ${response.statusCode}, expected ${expected.join(' or ')}` : read?.error;
       return {
         ...summary,
         status: response.statusCode,
         durationMs: Math.round(performance.now() - started),
-        ok,
-        ...(ok ? {} : { error: `HTTP ${response.statusCode}, expected ${expected.join(' or ')}` }),
+        ok: error === undefined,
+        ...(error === undefined ? {} : { error }),
+        ...(read?.body === undefined ? {} : { body: read.body }),
       };
     } catch (error) {
       return {

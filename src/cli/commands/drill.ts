@@ -232,9 +232,11 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     // Simulate steps name workloads relative to the runbook (../workloads/…): keep that true.
     symlinkSync(packagePath('workloads'), join(work, 'workloads'));
     writeFileSync(join(work, 'runbooks', `${scenario.runbook}.yaml`), doc.toString());
-    const actions = Object.entries(scenario.actions)
+    const actions = `${Object.entries(scenario.actions)
       .map(([name, path]) => `  ${name}:\n    method: POST\n    url: ${actionUrl}${path}\n    timeout: 30s\n`)
-      .join('');
+      .join(
+        '',
+      )}  gc-diagnostics:\n    method: GET\n    readOnly: true\n    url: ${actionUrl}/debug/gc\n    timeout: 10s\n`;
     writeFileSync(join(work, 'actions.yaml'), `actions:\n${actions}`);
     env.HTTP_ACTIONS_FILE = join(work, 'actions.yaml');
     env.RUNBOOKS_DIR = join(work, 'runbooks');

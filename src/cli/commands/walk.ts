@@ -114,12 +114,13 @@ export async function walk(
           approvers: readApprovers(io.env),
           reminders: (r) => store.scheduleReminder(r),
           // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`).
-          simulate: async (incident, step, python) => {
+          simulate: async (incident, step, python, observed) => {
             const { summary, results, note } = await simulateStepWithFit(step, entry.file, {
               metrics,
               inputs: incident.inputs,
               now: clock.now(),
               python,
+              observed,
               datasource: entry.runbook.datasource,
             });
             return { summary: note ? { ...summary, note } : summary, results };

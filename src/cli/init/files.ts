@@ -85,6 +85,13 @@ actions:
       Authorization: MY_SERVICE_ADMIN_TOKEN
     timeout: 10s
     expectStatus: [200, 204]
+  # Read-only (GET, no body, no approval): what a 'kind: diagnose' step calls. Serve it from the
+  # service with gc_incident_exporter.serve_diagnostics() (python/gc_incident_exporter.py).
+  gc-diagnostics:
+    method: GET
+    readOnly: true
+    url: http://my-service.internal:9466/debug/gc
+    timeout: 10s
 `;
 
 const VSCODE_SETTINGS = `${JSON.stringify(

@@ -5,6 +5,7 @@ import { formatDuration } from '../../core/duration.js';
 import type { Narrator, Person, StepOutput, VerificationTiming } from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
+import { formatDiagnose } from './diagnose-table.js';
 import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
 
 export interface TerminalNarratorOptions {
@@ -41,6 +42,7 @@ export class TerminalNarrator implements Narrator {
   async stepSucceeded(_incident: Incident, _step: StepState, output: StepOutput | undefined) {
     this.introduced = undefined;
     if (output?.kind === 'simulate') this.o.write(`${indent(this.o.table(output))}\n`);
+    if (output?.kind === 'diagnose') this.o.write(`${indent(formatDiagnose(output.result))}\n`);
     if (output?.kind === 'action') {
       const { call } = output;
       this.o.write(`  → ${call.method} ${call.url}: ${call.status} in ${call.durationMs} ms, done\n`);

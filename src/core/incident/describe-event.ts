@@ -1,4 +1,7 @@
 /** One line per timeline event, for the terminal, Slack and the postmortem. */
+
+import { summaryLine } from '../diagnose/render.js';
+import { isDiagnoseResult } from '../diagnose/result.js';
 import type { TimelineEvent } from './model.js';
 
 export function describeEvent(e: TimelineEvent): string {
@@ -44,6 +47,7 @@ export function describeEvent(e: TimelineEvent): string {
 
 function summary(result: unknown): string {
   if (!result || typeof result !== 'object') return '';
+  if (isDiagnoseResult(result)) return ` [${summaryLine(result.state)}]`;
   const r = result as { outcome?: string; reason?: string; rows?: unknown[] };
   if (r.outcome) return ` [${r.outcome}: ${r.reason ?? ''}]`;
   if (Array.isArray(r.rows)) return ` [simulation: ${r.rows.length} variant(s)]`;

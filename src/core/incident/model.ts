@@ -16,6 +16,7 @@ export type StepKind =
   | 'command'
   | 'link'
   | 'manual'
+  | 'diagnose'
   | 'action'
   | 'follow-up';
 

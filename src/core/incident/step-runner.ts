@@ -24,7 +24,9 @@ export interface StepCapabilities {
 }
 
 export function isAutomatable(step: StepState): boolean {
-  return step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate';
+  return (
+    step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate' || step.kind === 'diagnose'
+  );
 }
 
 export async function runStep(

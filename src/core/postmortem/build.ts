@@ -3,6 +3,7 @@
  * runbook. Pure: the caller supplies the time of generation and any repro
  * scripts; the same inputs always give the same document.
  */
+import { diagnoseOutcome, isDiagnoseResult } from '../diagnose/result.js';
 import { describeEvent } from '../incident/describe-event.js';
 import type { Incident, StepState, TimelineEvent } from '../incident/model.js';
 import type { Runbook } from '../runbook/types.js';
@@ -56,6 +57,7 @@ function stepEvidence(step: StepState, timeline: readonly TimelineEvent[]): Step
 
 function outcomeLine(result: unknown): string | null {
   if (!result || typeof result !== 'object') return null;
+  if (isDiagnoseResult(result)) return diagnoseOutcome(result);
   const r = result as Record<string, unknown>;
   if (typeof r.outcome === 'string') return `${r.outcome}: ${String(r.reason ?? '')}`.trim();
   if (Array.isArray(r.rows)) return `simulated ${r.rows.length} variant(s) on CPython ${String(r.python)}`;

@@ -8,6 +8,7 @@ import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
 import type { WorkloadDocument } from '../simulator/workload.js';
 import { lintWorkload } from '../simulator/workload-lint.js';
 import type { Locator } from '../yaml/load-yaml.js';
+import { lintDiagnoseAction } from './lint-diagnose.js';
 import { checkPattern, matchesWhole } from './regex-policy.js';
 import { fillSample, findPlaceholders } from './template.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from './types.js';
@@ -17,6 +18,8 @@ export interface LintOptions {
   readonly datasources: ReadonlySet<string>;
   /** HTTP action names configuration defines; when given, a runbook naming any other is an error. */
   readonly httpActions?: ReadonlySet<string> | undefined;
+  /** Those of `httpActions` marked `readOnly: true`: a diagnose step naming any other is an error. */
+  readonly readOnlyHttpActions?: ReadonlySet<string> | undefined;
   /** Checks a referenced workload file; returns its diagnostics (empty when valid). Absent: refs are not followed. */
   readonly checkWorkloadRef?:
     | ((ref: string, from: { line: number; col: number }) => Diagnostic[])
@@ -195,6 +198,9 @@ export function lintRunbook(
         }
         break;
       case 'manual':
+        break;
+      case 'diagnose':
+        lintDiagnoseAction(step.httpAction, [...path, 'httpAction'], options, report);
         break;
     }
   });

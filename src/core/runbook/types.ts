@@ -101,7 +101,13 @@ export interface ManualStep extends StepBase {
   checklist?: string[];
 }
 
-export type TriageStep = QueryStep | SimulateStep | CommandStep | LinkStep | ManualStep;
+/** Reads the service's GC state through a read-only HTTP action (gc_incident_exporter.serve_diagnostics()). */
+export interface DiagnoseStep extends StepBase {
+  kind: 'diagnose';
+  httpAction: string;
+}
+
+export type TriageStep = QueryStep | SimulateStep | CommandStep | LinkStep | ManualStep | DiagnoseStep;
 
 export type Approver = { role: Role } | { user: string } | { group: string };
 

@@ -6,6 +6,7 @@
  */
 import type { ActionsBlock, Button } from '@slack/types';
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
@@ -22,6 +23,7 @@ import {
   section,
   who,
 } from './common.js';
+import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 
 /** What the card shows beyond the incident itself; every field optional. */
@@ -70,7 +72,7 @@ export function progressLine(incident: Incident): string {
 }
 
 export function stepLine(step: StepState, runbook?: Runbook): string {
-  const figure = checkFigure(step, findRunbookCheck(runbook, step.id));
+  const figure = checkFigure(step, findRunbookCheck(runbook, step.id)) ?? diagnoseFigure(step);
   const parts = [
     `${STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*${figure ? `  ${escapeMrkdwn(figure)}` : ''}`,
   ];
@@ -98,7 +100,7 @@ export function stepButtons(
   const value = stepValue(incidentId, step.id);
   const style = (actionId: string) => (actionId === primary ? { style: 'primary' as const } : {});
   const out: Button[] = [];
-  const automatable = step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate';
+  const automatable = isAutomatable(step);
   if (step.needsApproval && !step.approvedBy) {
     // Approve comes before Done: a risky action is approved first, then done.
     out.push(

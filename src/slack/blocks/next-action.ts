@@ -3,6 +3,7 @@
  * sentence. Pure: decided from the incident alone (steps, phase, status).
  */
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { isAutomatable } from '../../core/incident/step-runner.js';
 import { ACTION } from '../ids.js';
 import { escapeMrkdwn, truncate } from '../limits.js';
 
@@ -13,7 +14,7 @@ export type NextAction =
   | { readonly kind: 'none'; readonly sentence: string };
 
 const settled = (s: StepState) => s.status === 'done' || s.status === 'skipped';
-const automatable = (s: StepState) => s.kind === 'check' || s.kind === 'query' || s.kind === 'simulate';
+const automatable = (s: StepState) => isAutomatable(s);
 
 export function phaseName(phase: Phase): string {
   return phase === 'follow-up' ? 'follow-up' : phase;

@@ -55,7 +55,7 @@ export class FlowRuntime {
         approvers: deps.approvers,
         groupMembers: (group) => deps.slack.groupMembers(group),
         reminders: (r) => deps.store.scheduleReminder(r),
-        simulate: (incident, step, python) => simulateStep(this, incident, step, python),
+        simulate: (incident, step, python, observed) => simulateStep(this, incident, step, python, observed),
       },
       clock: deps.clock,
       sleep: deps.sleep,

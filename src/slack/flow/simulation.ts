@@ -5,6 +5,7 @@
  */
 import { resolveStepWorkloads } from '../../adapters/fit/step-workload.js';
 import { type LabelledResult, summarizeSimulation } from '../../adapters/simulator/runbook-step.js';
+import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import { heapChartSpec } from '../../core/simulator/chart-spec.js';
@@ -29,6 +30,7 @@ export async function simulateStep(
   incident: Incident,
   step: SimulateStep,
   python: ModelledPython | undefined,
+  observed?: ObservedGc,
 ) {
   const { file, runbook } = rt.runbookOf(incident);
   // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`), said in `note`.
@@ -38,6 +40,7 @@ export async function simulateStep(
     now: rt.deps.clock.now(),
     python,
     datasource: runbook.datasource,
+    observed,
   });
   const results = await runVariants(
     rt,

@@ -12,6 +12,7 @@ import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
 import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
+import { isAutomatable } from '../step-runner.js';
 import { mayApprove } from './approvals.js';
 import { type DriverDeps, execOn } from './context.js';
 import { serviceFor } from './policy.js';
@@ -57,7 +58,7 @@ export class IncidentDriver {
     const step = requireStep(incident, stepId);
     if (step.kind === 'check' && step.phase === 'verification') return verify(this.deps, incident, by, key);
     if (step.kind === 'action') return runAction(this.deps, incident, step, by, key);
-    if (step.kind !== 'check' && step.kind !== 'query' && step.kind !== 'simulate') {
+    if (!isAutomatable(step)) {
       throw new GcIncidentError(
         'ILLEGAL_TRANSITION',
         `'${step.title}' is done by a person: click Done when it is done`,
@@ -107,7 +108,7 @@ export class IncidentDriver {
 
   async done(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
     const step = requireStep(incident, stepId);
-    if (step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate') {
+    if (isAutomatable(step)) {
       throw new GcIncidentError(
         'ILLEGAL_TRANSITION',
         `'${step.title}' is completed by running it: click Run`,

@@ -5,6 +5,7 @@
  */
 import type { CheckEvaluation } from '../../checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../../checks/stable-for.js';
+import type { DiagnoseResult, ObservedGc } from '../../diagnose/result.js';
 import type { MetricsClient, ReminderStore } from '../../ports.js';
 import type { Runbook, SimulateStep } from '../../runbook/types.js';
 import type { SimulationResult } from '../../simulator/simulate.js';
@@ -38,7 +39,8 @@ export type StepOutput =
   | { readonly kind: 'check'; readonly evaluation: CheckEvaluation }
   | { readonly kind: 'query'; readonly result: QueryOutput }
   | { readonly kind: 'simulate'; readonly output: SimulationOutput; readonly table?: string | undefined }
-  | { readonly kind: 'action'; readonly call: ActionCall };
+  | { readonly kind: 'action'; readonly call: ActionCall }
+  | { readonly kind: 'diagnose'; readonly result: DiagnoseResult };
 
 export interface QueryOutput {
   readonly query: string;
@@ -115,17 +117,28 @@ export interface Decisions {
 /** What the driver runs steps with, beside the engine. */
 export interface DriverCapabilities {
   readonly metrics?: MetricsClient | undefined;
-  /** Runs a simulate step's variants; `python` is the version the service reports, when known. */
+  /**
+   * Runs a simulate step's variants; `python` is the version the service reports, when known;
+   * `observed` the GC configuration a diagnose step read from the service (the baseline's).
+   */
   readonly simulate?:
     | ((
         incident: Incident,
         step: SimulateStep,
         python: ModelledPython | undefined,
+        observed?: ObservedGc | undefined,
       ) => Promise<SimulationOutput>)
     | undefined;
   /** Calls a configured HTTP action; undefined: none configured on this surface. */
   readonly actions?:
-    | { run(name: string, inputs: Readonly<Record<string, string>>): Promise<ActionCall> }
+    | {
+        run(name: string, inputs: Readonly<Record<string, string>>): Promise<ActionCall>;
+        /** A read-only action's call and its JSON answer (diagnose steps); refuses any other action. */
+        read?(
+          name: string,
+          inputs: Readonly<Record<string, string>>,
+        ): Promise<ActionCall & { readonly body?: unknown }>;
+      }
     | undefined;
   /** Members of a user group (Slack S…); the terminal has none. */
   readonly groupMembers?: ((group: string) => Promise<readonly string[]>) | undefined;

@@ -6,6 +6,7 @@
  */
 import { evaluateCheck } from '../../checks/check-runner.js';
 import { runtimesFrom } from '../../checks/runtime.js';
+import { observedGc } from '../../diagnose/result.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
@@ -17,6 +18,7 @@ import { runStep as runQuery } from '../step-runner.js';
 import { type DriverDeps, execOn } from './context.js';
 import { datasourceOf, isMetricStep, isOpenStep, isUnavailable, unavailableReason } from './policy.js';
 import type { Person, StepOutput } from './ports.js';
+import { runDiagnose } from './run-diagnose.js';
 import { verify } from './verification.js';
 
 const NO_DATASOURCE =
@@ -80,11 +82,13 @@ async function produce(
     );
     return { result: evaluation, output: { kind: 'check', evaluation } };
   }
+  if (step.kind === 'diagnose') return runDiagnose(deps, incident, step);
   if (step.kind === 'simulate') {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
     if (triage?.kind !== 'simulate' || !deps.caps.simulate)
       throw new GcIncidentError('USAGE', 'no simulator available to this surface');
-    const output = await deps.caps.simulate(incident, triage, await reportedPython(deps, incident, runbook));
+    const python = await reportedPython(deps, incident, runbook);
+    const output = await deps.caps.simulate(incident, triage, python, observedGc(incident));
     return { result: output.summary, output: { kind: 'simulate', output } };
   }
   const result = (await runQuery(runbook, incident, step, {
@@ -94,7 +98,7 @@ async function produce(
   return { result, output: { kind: 'query', result } };
 }
 
-/** Starts, runs and records one check, query or simulation. */
+/** Starts, runs and records one check, query, simulation or diagnose step. */
 export async function runOne(
   deps: DriverDeps,
   incident: Incident,

@@ -9,7 +9,7 @@ import type { IncidentDriver } from './driver.js';
 import type { Person } from './ports.js';
 import { runBatch } from './run-steps.js';
 
-const AUTOMATIC = new Set(['check', 'query', 'simulate']);
+const AUTOMATIC = new Set(['check', 'query', 'simulate', 'diagnose']);
 
 export async function walkIncident(driver: IncidentDriver, opened: Incident, by: Person): Promise<Incident> {
   const { narrator, decisions } = driver.deps;
