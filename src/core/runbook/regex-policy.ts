@@ -15,7 +15,9 @@
  */
 
 import { RE2JS } from 're2js';
-import { isSafe } from 'redos-detector';
+// The package's own ES module build: importing its CommonJS main from ESM makes Node scan
+// all 230 kB for export names first, which took longer than the rest of `validate`'s start-up.
+import { isSafe } from 'redos-detector/dist/redos-detector.mjs';
 
 /** Longer values are refused before any matching (the input limit is 256 characters as well). */
 export const MAX_MATCHED_LENGTH = 256;
