@@ -1,18 +1,32 @@
 /** Builds what validation needs from configuration: compiled schemas and the known datasource names. */
 import { readDatasourcesFile } from '../adapters/fs/datasources-file.js';
 import { loadBundledSchemas } from '../adapters/fs/package-files.js';
+import { loadPrecompiledSchemas } from '../adapters/fs/precompiled-schemas.js';
 import type { ValidationContext } from '../adapters/fs/runbook-files.js';
 import { loadHttpActions } from '../adapters/http-actions/runner.js';
 import type { Config } from '../config.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { DEFAULT_DATASOURCE } from '../core/runbook/types.js';
-import { createSchemaValidator, type SchemaValidator } from '../core/schema-validator.js';
+import { type SchemaValidator, schemaValidatorFrom } from '../core/schema-diagnostics.js';
+
+// The build's precompiled validators when they match schemas/ (the installed CLI); otherwise
+// (running from src/, or schemas/ edited since the build) Ajv compiles them at run time.
+// Loading and running Ajv's compiler is most of `validate`'s start-up, hence the import here.
+const precompiled = loadPrecompiledSchemas();
+const makeSchemaValidator: () => SchemaValidator = precompiled
+  ? () => schemaValidatorFrom(precompiled)
+  : await runtimeCompiler();
+
+async function runtimeCompiler(): Promise<() => SchemaValidator> {
+  const { createSchemaValidator } = await import('../core/schema-validator.js');
+  return () => createSchemaValidator(loadBundledSchemas());
+}
 
 let cachedSchemas: SchemaValidator | undefined;
 
-/** Compiling the schemas costs tens of milliseconds; one CLI process needs them once. */
+/** Compiling the schemas costs hundreds of milliseconds; one process needs them once. */
 export function bundledSchemaValidator(): SchemaValidator {
-  cachedSchemas ??= createSchemaValidator(loadBundledSchemas());
+  cachedSchemas ??= makeSchemaValidator();
   return cachedSchemas;
 }
 

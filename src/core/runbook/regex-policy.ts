@@ -15,7 +15,9 @@
  */
 
 import { RE2JS } from 're2js';
-import { isSafe } from 'redos-detector';
+// The package's own ES module build: importing its CommonJS main from ESM makes Node scan
+// all 230 kB for export names first, which took longer than the rest of `validate`'s start-up.
+import { isSafe } from 'redos-detector/dist/redos-detector.mjs';
 
 /** Longer values are refused before any matching (the input limit is 256 characters as well). */
 export const MAX_MATCHED_LENGTH = 256;
@@ -27,6 +29,8 @@ const ANALYSIS_STEPS = 500;
 export type PatternCheck = { ok: true } | { ok: false; reason: string };
 
 const compiled = new Map<string, RE2JS>();
+/** Verdicts by pattern: the analysis is the costliest part of validating a runbook, and runbooks share patterns. */
+const verdicts = new Map<string, PatternCheck>();
 
 function anchored(source: string): string {
   return `^(?:${source})$`;
@@ -34,6 +38,17 @@ function anchored(source: string): string {
 
 /** Whether a runbook pattern may be used; the reason says what to change when not. */
 export function checkPattern(source: string): PatternCheck {
+  let verdict = verdicts.get(source);
+  if (!verdict) {
+    verdict = analysePattern(source);
+    // Bounded like the compiled cache: a deterministic verdict, kept for the patterns in use.
+    if (verdicts.size > 1000) verdicts.clear();
+    verdicts.set(source, verdict);
+  }
+  return verdict;
+}
+
+function analysePattern(source: string): PatternCheck {
   if (source.length > MAX_PATTERN_LENGTH)
     return { ok: false, reason: `pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   let js: RegExp;
