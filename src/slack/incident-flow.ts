@@ -29,7 +29,7 @@ import {
 import type { IncidentService } from '../core/incident/service.js';
 import type { Clock, LeasedWork, MetricsClient, Store } from '../core/ports.js';
 import type { SimulateStep } from '../core/runbook/types.js';
-import { heapChartSpec } from '../core/simulator/chart-spec.js';
+import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
 import type { ModelledPython, Workload } from '../core/simulator/workload.js';
 import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
@@ -757,8 +757,8 @@ export class IncidentFlow {
           channel,
           ts,
           'simulation.png',
-          `${title}: live heap`,
-          heapChartSpec(results, `${title}: live heap`),
+          simulationChartTitle(results, title),
+          simulationChartSpec(results, title),
         );
       } catch (error) {
         await this.deps.slack.post(

@@ -11,7 +11,7 @@ import type { Readers } from '../../core/postmortem/readable.js';
 import { renderHtml } from '../../core/postmortem/render-html.js';
 import { renderMarkdown } from '../../core/postmortem/render-markdown.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { heapChartSpec } from '../../core/simulator/chart-spec.js';
+import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
@@ -30,7 +30,7 @@ export interface ExportRequest {
   readonly runbook?: { readonly runbook: Runbook; readonly file: string } | undefined;
   /**
    * Charts in the HTML: the simulator is deterministic, so each simulate step is run again to
-   * draw its heap chart (off by default in benchmarks and wherever time matters more).
+   * draw its chart (off by default in benchmarks and wherever time matters more).
    */
   readonly charts?: boolean | undefined;
   /** How to simulate and draw: in-process by default; the Slack app passes worker-thread versions. */
@@ -82,9 +82,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           const run = request.simulate ?? (async (w: Workload) => simulate(w));
           const results: { label: string; result: SimulationResult }[] = [];
           for (const { label, workload } of variants) results.push({ label, result: await run(workload) });
-          charts[step.id] = await (request.renderSvg ?? renderSvg)(
-            heapChartSpec(results, `${step.title}: live heap`),
-          );
+          charts[step.id] = await (request.renderSvg ?? renderSvg)(simulationChartSpec(results, step.title));
         }
       } catch {
         // The workload file moved or changed shape: the table from the timeline still stands.
