@@ -339,7 +339,14 @@ async function handleSlash(
     }
     case 'status': {
       const incident = await incidentFor(flow, services, request.incidentId, channel);
-      return reply(respond, statusMessage(incident, await store.timeline(incident.id)));
+      return reply(
+        respond,
+        statusMessage(
+          incident,
+          await store.timeline(incident.id),
+          runbooks.find(incident.runbookId)?.runbook,
+        ),
+      );
     }
     case 'close': {
       const incident = await incidentFor(flow, services, request.incidentId, channel);
