@@ -40,8 +40,11 @@ export interface ExportRequest {
   readonly readers?: Readers | undefined;
   /** With it (and the runbook), the detection checks' metrics over the incident window are charted. */
   readonly metrics?: MetricsClient | undefined;
-  /** Prometheus' URL, so the Markdown links each metric chart's query. */
-  readonly graphBaseUrl?: string | undefined;
+  /**
+   * Prometheus' URL, so the Markdown links each metric chart's query; by default the metrics
+   * client's own datasource URL when it can tell (the Prometheus client can).
+   */
+  readonly graphBaseUrl?: string | ((datasource: string) => string | undefined) | undefined;
 }
 
 export interface ExportedFile {
@@ -102,7 +105,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           metrics: request.metrics,
           now: request.clock.now(),
           renderSvg: request.renderSvg ?? renderSvg,
-          graphBaseUrl: request.graphBaseUrl,
+          graphBaseUrl: request.graphBaseUrl ?? graphLinksOf(request.metrics),
         })
       : [];
   const readers: Readers = { ...request.readers, metricCharts };
@@ -119,4 +122,12 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
     case 'html':
       return { filename: `${base}.html`, mime: 'text/html', content: renderHtml(pm, charts, readers) };
   }
+}
+
+/** A metrics client that knows where its datasources' graphs are (PrometheusClient). */
+function graphLinksOf(metrics: MetricsClient): ((datasource: string) => string | undefined) | undefined {
+  const links = metrics as MetricsClient & { graphBaseUrl?: unknown };
+  return typeof links.graphBaseUrl === 'function'
+    ? (datasource) => (links.graphBaseUrl as (d: string) => string | undefined).call(metrics, datasource)
+    : undefined;
 }
