@@ -250,6 +250,8 @@ export class SlackNarrator implements Narrator, Decisions {
         threshold: check.threshold,
         operator: check.operator,
         stepSeconds: 15,
+        unit: check.unit,
+        marker: { at: Date.parse(incident.openedAt), label: 'opened' },
       });
       await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
     } catch (error) {

@@ -6,6 +6,7 @@ import {
   type DecisionVariant,
   decisionChartSpec,
   formatMs,
+  logTicks,
 } from '../../src/core/simulator/decision-chart-spec.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { applyWhatIf } from '../../src/core/simulator/what-if.js';
@@ -118,3 +119,11 @@ function slower(baseline: DecisionVariant): DecisionVariant['result'] {
   const r = baseline.result;
   return { ...r, perSecond: r.perSecond ? { ...r.perSecond, gcMs: r.perSecond.gcMs * 2 } : null };
 }
+
+describe('log axis ticks', () => {
+  it('are powers of ten when the domain spans three, with 2× and 5× between them otherwise', () => {
+    expect(logTicks(0.02, 50)).toEqual([0.1, 1, 10]);
+    expect(logTicks(0.3, 12)).toEqual([0.5, 1, 2, 5, 10]);
+    expect(logTicks(0.0015, 0.9)).toEqual([0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]);
+  });
+});

@@ -59,7 +59,14 @@ export async function incidentMetricCharts(request: MetricChartRequest): Promise
       if (series.length === 0) continue;
       const title = `${check.title} (incident window)`;
       const svg = await request.renderSvg(
-        rangeChartSpec(series, { title, threshold: check.threshold, operator: check.operator, stepSeconds }),
+        rangeChartSpec(series, {
+          title,
+          threshold: check.threshold,
+          operator: check.operator,
+          stepSeconds,
+          unit: check.unit,
+          marker: { at: Date.parse(incident.openedAt), label: 'opened' },
+        }),
       );
       out.push({
         title,

@@ -62,6 +62,21 @@ export function formatMs(v: number): string {
   return Number(v.toPrecision(2)).toString();
 }
 
+/** Powers of ten within the domain, with 2× and 5× between them when there are fewer than three. */
+export function logTicks(lo: number, hi: number): number[] {
+  const powers: number[] = [];
+  const all: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(1));
+      if (v < lo || v > hi) continue;
+      all.push(v);
+      if (m === 1) powers.push(v);
+    }
+  }
+  return powers.length >= 3 ? powers : all;
+}
+
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -136,8 +151,8 @@ export function decisionChartSpec(
     title: {
       text: clip(options.title, 52),
       subtitle,
-      fontSize: 16,
-      subtitleFontSize: 13,
+      fontSize: 17,
+      subtitleFontSize: 14,
       subtitleColor: '#495057',
       anchor: 'start',
       offset: 12,
@@ -240,7 +255,7 @@ function variantKey(): Record<string, unknown> {
             y: { scale: 'y', field: 'variant', band: 0.5 },
             baseline: { value: 'middle' },
             text: { field: 'variant' },
-            fontSize: { value: 13 },
+            fontSize: { value: 14 },
             fontWeight: { signal: "datum.chosen ? 'bold' : 'normal'" },
             fill: { value: '#212529' },
           },
@@ -265,7 +280,7 @@ function pausePanel(lo: number, hi: number): Record<string, unknown> {
         title: 'pause per collection (ms, log scale)',
         grid: true,
         gridColor: '#e9ecef',
-        tickCount: 5,
+        values: logTicks(lo, hi),
         format: ',~r',
       },
     ],
@@ -311,7 +326,7 @@ function pausePanel(lo: number, hi: number): Record<string, unknown> {
             y: { scale: 'y', field: 'variant', band: 0.5, offset: 10 },
             baseline: { value: 'top' },
             text: { field: 'pauseText' },
-            fontSize: { value: 12 },
+            fontSize: { value: 13 },
             fill: { value: '#343a40' },
           },
         },
@@ -380,7 +395,7 @@ function timePanel(perSecond: boolean): Record<string, unknown> {
             y: { scale: 'y', field: 'variant', band: 0.5 },
             baseline: { value: 'middle' },
             text: { field: 'gcText' },
-            fontSize: { value: 12 },
+            fontSize: { value: 13 },
             fontWeight: { value: 'bold' },
             fill: { signal: `scale('x', datum.gcMs) > ${TIME_WIDTH * 0.6} ? 'white' : '#212529'` },
           },
