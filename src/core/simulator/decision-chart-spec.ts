@@ -135,9 +135,10 @@ export function decisionChartSpec(
   const baseline = rows[0];
   const subtitle =
     chosenRow && baseline && chosenRow !== baseline
-      ? `✔ chosen: ${chosen}, ${chosenRow.gcText} in GC (${baseline.label}: ${baseline.gcText})`
+      ? // GC time from the baseline to the chosen variant, short enough to stay on one line.
+        `✔ chosen: ${clip(chosenRow.label, 24)}, GC ${formatMs(baseline.gcMs)} → ${chosenRow.gcText}`
       : chosenRow
-        ? `✔ chosen: ${chosen}`
+        ? `✔ chosen: ${clip(chosenRow.label, 24)}`
         : variants.length > 1
           ? `No variant spends less time in GC than ${baseline?.label ?? 'the baseline'}`
           : '';
@@ -149,7 +150,7 @@ export function decisionChartSpec(
     autosize: 'pad',
     background: 'white',
     title: {
-      text: clip(options.title, 52),
+      text: clip(options.title, 48),
       subtitle,
       fontSize: 17,
       subtitleFontSize: 14,
