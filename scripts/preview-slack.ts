@@ -7,10 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { renderSvg, svgToPng } from '../src/adapters/charts/render.js';
 import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
+import { rangeChartSpec } from '../src/core/checks/chart-spec.js';
 import { parseGcState } from '../src/core/diagnose/gc-state.js';
 import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
-import type { SimulateStep } from '../src/core/runbook/types.js';
+import type { Check, SimulateStep } from '../src/core/runbook/types.js';
+import { simulationChartSpec, simulationChartTitle } from '../src/core/simulator/chart-spec.js';
 import { formatComparison } from '../src/format/simulation.js';
 import { compactComparison, simulationVerdict } from '../src/format/simulation-summary.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
@@ -136,7 +139,7 @@ const STYLE = `body{font:15px/1.46 Lato,"Helvetica Neue","DejaVu Sans",sans-seri
 code{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;color:#e01e5a;background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px}
 pre{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;background:#f8f8f8;border:1px solid #ddd;border-radius:4px;padding:8px;white-space:pre-wrap;margin:4px 0}
 blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:8px}.thread{margin-left:46px;border-left:2px solid #e8e8e8;padding-left:10px}
-.thread .label{font-size:12px;color:#616061}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
+.thread .label{font-size:12px;color:#616061}.file{margin:4px 0}.file .name{font-size:13px;color:#616061}.file img{display:block;max-width:640px;max-height:360px;border:1px solid #ddd;border-radius:8px;margin-top:4px}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
@@ -185,17 +188,60 @@ const diagnose = diagnoseMessages(
 );
 
 mkdirSync(OUT, { recursive: true });
+
+/** A chart as the app uploads it (PNG at twice its size), shown as Slack previews an image in a thread. */
+async function chartUpload(filename: string, title: string, spec: Record<string, unknown>): Promise<string> {
+  writeFileSync(join(OUT, filename), svgToPng(await renderSvg(spec)));
+  return `<div class="message"><div class="avatar">GC</div><div class="body"><div class="who">gc-incident <span class="app">APP</span></div><div class="file"><span class="name">${esc(title)}</span><img src="${filename}" alt="${esc(title)}"></div></div></div>`;
+}
+// The detection check's metric over the incident window (30 minutes before the opening to now),
+// as the thread shows it once the check ran: a recorded series, since the preview has no Prometheus.
+const detected = frames.find((f) => f.name === '03-detected');
+const youngCheck = runbook.detection.checks.find((c) => c.id === 'young-collection-rate') as Check;
+const uploads: Record<string, string[]> = { '04-triage': [], '03-detected': [] };
+if (detected) {
+  const opened = Date.parse(detected.incident.openedAt) / 1000;
+  const end = Date.parse(detected.incident.updatedAt) / 1000;
+  const points: [number, number][] = [];
+  for (let t = opened - 30 * 60; t <= end; t += 15)
+    points.push([t, t < opened - 6 * 60 ? 14 + ((t / 15) % 5) : 600 + ((t / 15) % 7) * 4]);
+  uploads['03-detected']?.push(
+    await chartUpload(
+      `${youngCheck.id}.png`,
+      youngCheck.title,
+      rangeChartSpec([{ labels: { instance: 'checkout-7f9c:8000' }, points }], {
+        title: youngCheck.title,
+        threshold: youngCheck.threshold,
+        operator: youngCheck.operator,
+        stepSeconds: 15,
+        unit: youngCheck.unit,
+        marker: { at: opened * 1000, label: 'opened' },
+      }),
+    ),
+  );
+}
+uploads['04-triage']?.push(
+  await chartUpload(
+    `${simStep.id}.png`,
+    simulationChartTitle(results, simStep.title),
+    simulationChartSpec(results, simStep.title),
+  ),
+);
+
 const sections: { name: string; html: string; lines: number }[] = [];
 for (const frame of frames) {
   const now = Date.parse(frame.incident.updatedAt);
   const thread = [...frame.thread];
   if (frame.name === '04-triage')
     thread.push(...diagnose.map((m) => ({ message: m })), ...simulation.map((m) => ({ message: m })));
-  const replies = thread.map((t) => message(t.message, now, t.broadcast ? 'broadcast' : '')).join('');
+  const images = uploads[frame.name] ?? [];
+  const replies =
+    thread.map((t) => message(t.message, now, t.broadcast ? 'broadcast' : '')).join('') + images.join('');
   const html = `<div class="frame"><div class="caption">${esc(frame.caption)}</div>${message(frame.card, now)}${replies ? `<div class="thread"><div class="label">Thread</div>${replies}</div>` : ''}</div>`;
   const lines =
     frame.card.blocks.length * 2.2 +
-    thread.reduce((n, t) => n + 3 + JSON.stringify(t.message.blocks).split('\\n').length, 0);
+    thread.reduce((n, t) => n + 3 + JSON.stringify(t.message.blocks).split('\\n').length, 0) +
+    images.length * 15;
   sections.push({ name: frame.name, html, lines });
 }
 writeFileSync(

@@ -23,7 +23,7 @@ import type { Incident, Phase, StepState } from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
-import { heapChartSpec } from '../core/simulator/chart-spec.js';
+import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
 import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -124,8 +124,8 @@ export class SlackNarrator implements Narrator, Decisions {
           this.d,
           incident.card,
           `${step.id}.png`,
-          `${step.title}: live heap`,
-          heapChartSpec(results, `${step.title}: live heap`),
+          simulationChartTitle(results, step.title),
+          simulationChartSpec(results, step.title),
         );
     } else if (output?.kind === 'diagnose') {
       await this.thread(incident, diagnoseMessages(step, output.result));
@@ -253,6 +253,8 @@ export class SlackNarrator implements Narrator, Decisions {
         threshold: check.threshold,
         operator: check.operator,
         stepSeconds: 15,
+        unit: check.unit,
+        marker: { at: Date.parse(incident.openedAt), label: 'opened' },
       });
       await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
     } catch (error) {

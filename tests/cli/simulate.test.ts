@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { normalizeWorkload } from '../../src/core/simulator/workload.js';
 import { cli } from '../helpers/cli.js';
+import { pngSize, previewScale } from '../helpers/png.js';
 import { installedPythons } from '../helpers/pythons.js';
 import { REPO, RUNBOOKS_DIR } from '../helpers/runbooks.js';
 
@@ -14,11 +15,6 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'gc-incident-sim-'));
 // What the core computes for the fixture; the CLI must print exactly this (its exactness is tested elsewhere).
 const expected = simulate(normalizeWorkload(parse(readFileSync(w01, 'utf8'))));
 const { found } = installedPythons();
-
-function pngSize(buffer: Buffer): { width: number; height: number } {
-  expect(buffer.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
-}
 
 describe('gc-incident simulate', () => {
   it('prints per-generation stats, count, garbage, pauses and heap', async () => {
@@ -93,10 +89,15 @@ describe('gc-incident simulate', () => {
 
   it('--chart writes a PNG of a size Slack previews well, and an SVG', async () => {
     const dir = tmp();
-    await cli(['simulate', w01, '--what-if', 'freeze', '--chart', join(dir, 'heap.png')]);
-    const size = pngSize(readFileSync(join(dir, 'heap.png')));
+    await cli(['simulate', w01, '--what-if', 'freeze', '--chart', join(dir, 'whatif.png')]);
+    const size = pngSize(readFileSync(join(dir, 'whatif.png')));
     expect(size.width).toBeGreaterThanOrEqual(1200);
-    expect(size.height).toBeGreaterThanOrEqual(600);
+    expect(previewScale(size)).toBeGreaterThanOrEqual(0.8);
+    // With what-ifs: the decision (pauses and GC time per variant); alone: the heap over time.
+    await cli(['simulate', w01, '--what-if', 'freeze', '--chart', join(dir, 'whatif.svg')]);
+    const whatIf = readFileSync(join(dir, 'whatif.svg'), 'utf8');
+    expect(whatIf).toContain('pause per collection (ms, log scale)');
+    expect(whatIf).toContain('freeze');
     await cli(['simulate', w01, '--chart', join(dir, 'heap.svg')]);
     const svg = readFileSync(join(dir, 'heap.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);

@@ -45,4 +45,36 @@ describe.skipIf(!chromium)('the postmortem HTML in headless Chromium', () => {
     // A blank 1200x2400 page compresses to a few kilobytes; text, tables and the chart do not.
     expect(statSync(shot).size).toBeGreaterThan(60_000);
   }, 90_000);
+
+  it('shows the incident-window metric chart and the curated timeline, as Chromium parses the page', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gc-incident-dom-'));
+    const dom = execFileSync(
+      chromium as string,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        '--dump-dom',
+        `file://${join(REPO, 'tests/fixtures/postmortem/scripted.html')}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+    ).toString('utf8');
+    // The metric chart: an inline SVG with its threshold and the opening marked, captioned.
+    const figure = /<figure><svg[\s\S]*?<\/svg><figcaption>([^<]*incident window[^<]*)<\/figcaption>/.exec(
+      dom,
+    );
+    expect(figure?.[1]).toContain('Generation-0 collections per second');
+    expect(figure?.[0]).toContain('threshold &gt; 50');
+    expect(figure?.[0]).toContain('opened');
+    // The curated timeline (people's names, minutes) before the raw log in the appendix.
+    const timeline = dom.slice(dom.indexOf('<h2>Timeline</h2>'), dom.indexOf('<h2>Detection</h2>'));
+    expect(timeline).toContain('Alice Martin');
+    expect(timeline).toMatch(/2026-11-20 15:0\d CET/);
+    expect(timeline).not.toContain('step.started');
+    expect(dom.indexOf('Appendix: event log')).toBeGreaterThan(dom.indexOf('<h2>Timeline</h2>'));
+    // The simulation's decision chart: each variant's row, the chosen one marked.
+    expect(dom).toContain('pause per collection (ms, log scale)');
+    expect(dom).toContain('✔ chosen:');
+  }, 90_000);
 });

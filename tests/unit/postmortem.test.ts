@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledSchemas } from '../../src/adapters/fs/package-files.js';
 import { exportPostmortem } from '../../src/adapters/postmortem/export.js';
+import { PrometheusClient } from '../../src/adapters/prometheus/client.js';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { IncidentStore, MetricsClient } from '../../src/core/ports.js';
 import { createAjv } from '../../src/core/schema-validator.js';
@@ -131,6 +132,45 @@ describe('postmortem export of a scripted incident', () => {
       /!\[Generation-0 collections per second, busiest instance \(incident window\)\]\(http:\/\/prometheus\.example:9090\/graph\?g0\.expr=/,
     );
     expect(html).toMatch(/<figure><svg[\s\S]*<\/svg><figcaption>Generation-0 collections per second/);
+  });
+
+  it("links the metric charts to the metrics client's own datasource when not told a URL", async () => {
+    const client = new PrometheusClient(
+      new Map([
+        [
+          'default',
+          {
+            name: 'default',
+            url: 'https://bot:s3cret@prometheus.internal:9090/?tenant=a',
+            headers: {},
+            params: {},
+            timeoutMs: 1000,
+          },
+        ],
+      ]),
+    );
+    // Credentials and parameters stay out of a link people click.
+    expect(client.graphBaseUrl('default')).toBe('https://prometheus.internal:9090');
+    expect(client.graphBaseUrl('other')).toBeUndefined();
+    const md = (
+      await exportPostmortem({
+        store,
+        clock: new FakeClock(Date.parse('2026-11-21T09:00:00.000Z')),
+        incidentId: id,
+        format: 'md',
+        runbook: {
+          runbook: shippedRunbook(SCRIPTED_RUNBOOK),
+          file: join(RUNBOOKS_DIR, `${SCRIPTED_RUNBOOK}.yaml`),
+        },
+        readers: PEOPLE,
+        metrics: {
+          ...RECORDED_METRICS,
+          graphBaseUrl: (ds: string) => client.graphBaseUrl(ds),
+        } as MetricsClient,
+      })
+    ).content;
+    expect(md).toMatch(/\(incident window\)\]\(https:\/\/prometheus\.internal:9090\/graph\?g0\.expr=/);
+    expect(md).not.toContain('s3cret');
   });
 
   it('leaves clearly marked prompts where people have not written yet', async () => {

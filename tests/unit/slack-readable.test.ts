@@ -116,4 +116,27 @@ describe('/gc-incident status and list', () => {
     expect(list).toContain('👉 Run');
     expect(list).toContain('👉 Verification held');
   });
+
+  it("shows every check's operator and threshold, also before it runs, and each value once run", () => {
+    const runbook = shippedRunbook('gc-thrash-allocation-churn');
+    const triage = frames[3] as Frame;
+    const json = JSON.stringify(statusMessage(triage.incident, [], runbook).blocks);
+    // Detection ran (its value, operator, threshold and mark); verification has not yet.
+    const detection = triage.incident.steps.filter((s) => s.phase === 'detection' && s.kind === 'check');
+    expect(detection.length).toBeGreaterThan(0);
+    for (const step of detection) expect(json).toContain(`Detection: *${step.title}*`);
+    expect(json).toMatch(/\/s &gt; 50\/s [✓✗]/);
+    expect(json).toContain(
+      'Verification: *Generation-0 collections per second back under 50*  &lt;= 50/s (not run yet)',
+    );
+    // Without the runbook the figure is still said to be pending, never left blank.
+    const bare = JSON.stringify(statusMessage(triage.incident, []).blocks);
+    expect(bare).toContain(
+      'Verification: *Generation-0 collections per second back under 50*  (not run yet)',
+    );
+    // At the opening, nothing has run: detection's checks are the phase's steps, with their thresholds.
+    const opened = JSON.stringify(statusMessage((frames[0] as Frame).incident, [], runbook).blocks);
+    expect(opened).toContain('&gt; 50/s (not run yet)');
+    expect(opened).toContain('&lt;= 50/s (not run yet)');
+  });
 });

@@ -11,7 +11,7 @@ import type { Readers } from '../../core/postmortem/readable.js';
 import { renderHtml } from '../../core/postmortem/render-html.js';
 import { renderMarkdown } from '../../core/postmortem/render-markdown.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { heapChartSpec } from '../../core/simulator/chart-spec.js';
+import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
@@ -30,7 +30,7 @@ export interface ExportRequest {
   readonly runbook?: { readonly runbook: Runbook; readonly file: string } | undefined;
   /**
    * Charts in the HTML: the simulator is deterministic, so each simulate step is run again to
-   * draw its heap chart (off by default in benchmarks and wherever time matters more).
+   * draw its chart (off by default in benchmarks and wherever time matters more).
    */
   readonly charts?: boolean | undefined;
   /** How to simulate and draw: in-process by default; the Slack app passes worker-thread versions. */
@@ -40,8 +40,11 @@ export interface ExportRequest {
   readonly readers?: Readers | undefined;
   /** With it (and the runbook), the detection checks' metrics over the incident window are charted. */
   readonly metrics?: MetricsClient | undefined;
-  /** Prometheus' URL, so the Markdown links each metric chart's query. */
-  readonly graphBaseUrl?: string | undefined;
+  /**
+   * Prometheus' URL, so the Markdown links each metric chart's query; by default the metrics
+   * client's own datasource URL when it can tell (the Prometheus client can).
+   */
+  readonly graphBaseUrl?: string | ((datasource: string) => string | undefined) | undefined;
 }
 
 export interface ExportedFile {
@@ -82,9 +85,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           const run = request.simulate ?? (async (w: Workload) => simulate(w));
           const results: { label: string; result: SimulationResult }[] = [];
           for (const { label, workload } of variants) results.push({ label, result: await run(workload) });
-          charts[step.id] = await (request.renderSvg ?? renderSvg)(
-            heapChartSpec(results, `${step.title}: live heap`),
-          );
+          charts[step.id] = await (request.renderSvg ?? renderSvg)(simulationChartSpec(results, step.title));
         }
       } catch {
         // The workload file moved or changed shape: the table from the timeline still stands.
@@ -104,7 +105,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           metrics: request.metrics,
           now: request.clock.now(),
           renderSvg: request.renderSvg ?? renderSvg,
-          graphBaseUrl: request.graphBaseUrl,
+          graphBaseUrl: request.graphBaseUrl ?? graphLinksOf(request.metrics),
         })
       : [];
   const readers: Readers = { ...request.readers, metricCharts };
@@ -121,4 +122,12 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
     case 'html':
       return { filename: `${base}.html`, mime: 'text/html', content: renderHtml(pm, charts, readers) };
   }
+}
+
+/** A metrics client that knows where its datasources' graphs are (PrometheusClient). */
+function graphLinksOf(metrics: MetricsClient): ((datasource: string) => string | undefined) | undefined {
+  const links = metrics as MetricsClient & { graphBaseUrl?: unknown };
+  return typeof links.graphBaseUrl === 'function'
+    ? (datasource) => (links.graphBaseUrl as (d: string) => string | undefined).call(metrics, datasource)
+    : undefined;
 }

@@ -19,8 +19,11 @@ export interface MetricChartRequest {
   readonly metrics: MetricsClient;
   readonly now: Date;
   readonly renderSvg: (spec: Record<string, unknown>) => Promise<string>;
-  /** Prometheus' base URL, for links in the Markdown; without it the chart is named, not linked. */
-  readonly graphBaseUrl?: string | undefined;
+  /**
+   * Prometheus' base URL (or one per datasource), for links in the Markdown; without it the
+   * Markdown links a file of that name (the CLI writes it beside the Markdown).
+   */
+  readonly graphBaseUrl?: string | ((datasource: string) => string | undefined) | undefined;
 }
 
 /** Where the incident window ends: when it closed or resolved, else now. */
@@ -48,24 +51,26 @@ export async function incidentMetricCharts(request: MetricChartRequest): Promise
   const out: MetricChart[] = [];
   for (const check of runbook.detection.checks.slice(0, MAX_CHARTS)) {
     const query = renderQuery(check.query, incident.inputs);
+    const datasource = check.datasource ?? runbook.datasource ?? DEFAULT_DATASOURCE;
+    const base =
+      typeof request.graphBaseUrl === 'function' ? request.graphBaseUrl(datasource) : request.graphBaseUrl;
     try {
-      const series = await request.metrics.range(
-        check.datasource ?? runbook.datasource ?? DEFAULT_DATASOURCE,
-        query,
-        start,
-        end,
-        stepSeconds,
-      );
+      const series = await request.metrics.range(datasource, query, start, end, stepSeconds);
       if (series.length === 0) continue;
       const title = `${check.title} (incident window)`;
       const svg = await request.renderSvg(
-        rangeChartSpec(series, { title, threshold: check.threshold, operator: check.operator, stepSeconds }),
+        rangeChartSpec(series, {
+          title,
+          threshold: check.threshold,
+          operator: check.operator,
+          stepSeconds,
+          unit: check.unit,
+          marker: { at: Date.parse(incident.openedAt), label: 'opened' },
+        }),
       );
       out.push({
         title,
-        file: request.graphBaseUrl
-          ? graphUrl(request.graphBaseUrl, query, start, end)
-          : `${incident.id}-${check.id}.svg`,
+        file: base ? graphUrl(base, query, start, end) : `${incident.id}-${check.id}.svg`,
         svg,
       });
     } catch {

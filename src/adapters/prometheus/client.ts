@@ -57,6 +57,21 @@ export class PrometheusClient implements MetricsClient {
     return [...this.datasources.keys()];
   }
 
+  /** Where people open a datasource's graphs (its URL without credentials), for links in postmortems. */
+  graphBaseUrl(datasource: string): string | undefined {
+    const url = this.datasources.get(datasource)?.url;
+    if (!url) return undefined;
+    try {
+      const parsed = new URL(url);
+      parsed.username = '';
+      parsed.password = '';
+      parsed.search = '';
+      return parsed.toString().replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  }
+
   async instant(datasource: string, query: string, time: Date): Promise<Sample[]> {
     const result = await this.query(datasource, query, { time });
     if (result.resultType === 'string')

@@ -8,6 +8,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
+import { metricsClientFor } from '../metrics-context.js';
 import { withStore } from '../store-context.js';
 
 export function exportCommand(io: CliIo, done: (code: number) => void): Command {
@@ -53,6 +54,8 @@ Example:
           format: options.format as ExportFormat,
           runbook,
           charts: options.charts,
+          // With a datasource, the detection checks over the incident window are charted too.
+          metrics: metricsFor(io, config),
         });
         if (options.output) {
           writeFileSync(options.output, file.content);
@@ -64,4 +67,14 @@ Example:
       });
       done(code);
     });
+}
+
+/** The metrics client when a datasource is configured; a broken configuration is said, not fatal. */
+function metricsFor(io: CliIo, config: ReturnType<typeof readConfig>) {
+  try {
+    return metricsClientFor(config, io.env);
+  } catch (error) {
+    io.stderr(`note: no metric charts (${error instanceof Error ? error.message : String(error)})\n`);
+    return undefined;
+  }
 }

@@ -1,11 +1,16 @@
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
+import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
+import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import { checkFigure, findRunbookCheck } from '../../format/check-figure.js';
 import { renderTable } from '../../format/table.js';
+import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
 
@@ -56,13 +61,27 @@ export function showCommand(io: CliIo, done: (code: number) => void): Command {
         const incident = await new IncidentService(store, io.clock ?? systemClock).get(id);
         const timeline = await store.timeline(id);
         if (options.json) io.stdout(`${JSON.stringify({ incident, timeline }, null, 2)}\n`);
-        else io.stdout(formatIncident(incident, timeline));
+        else io.stdout(formatIncident(incident, timeline, runbookOf(io, incident.runbookId)));
       });
       done(EXIT.OK);
     });
 }
 
-export function formatIncident(incident: Incident, timeline: readonly TimelineEvent[]): string {
+/** The incident's runbook, for its checks' thresholds; an incident whose runbook is gone still shows. */
+function runbookOf(io: CliIo, id: string): Runbook | undefined {
+  try {
+    const config = readConfig(io.env);
+    return findRunbook(id, config.runbooksDir, buildValidationContext(config, [], io.env).context).runbook;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatIncident(
+  incident: Incident,
+  timeline: readonly TimelineEvent[],
+  runbook?: Runbook,
+): string {
   const lines = [
     `${incident.id}: ${incident.title}`,
     `severity ${incident.severity}, status ${incident.status}, phase ${incident.phase}, service ${incident.service}`,
@@ -75,12 +94,15 @@ export function formatIncident(incident: Incident, timeline: readonly TimelineEv
     }`,
     '',
     renderTable(
-      ['PHASE', 'STEP', 'KIND', 'STATUS', 'NOTE'],
+      // CHECK: a check's value against its threshold once run, its threshold before.
+      ['PHASE', 'STEP', 'KIND', 'STATUS', 'CHECK', 'NOTE'],
       incident.steps.map((s) => [
         s.phase,
         s.id,
         s.kind,
         s.status,
+        checkFigure(s, findRunbookCheck(runbook, s.id)) ??
+          (s.kind === 'check' && s.status !== 'skipped' ? '(not run yet)' : ''),
         s.reason ?? (s.approvedBy ? `approved by ${s.approvedBy}` : ''),
       ]),
     ).trimEnd(),

@@ -5,7 +5,7 @@ import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { heapChartSpec } from '../../core/simulator/chart-spec.js';
+import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
@@ -54,7 +54,10 @@ export function simulateCommand(io: CliIo, done: (code: number) => void): Comman
       '--against <python>',
       'run the repro script with this interpreter (path or version) and compare; exit 1 on any difference',
     )
-    .option('--chart <file>', 'draw the live heap over time to FILE.png or FILE.svg')
+    .option(
+      '--chart <file>',
+      'draw FILE.png or FILE.svg: with --what-if, pause percentiles and GC time per variant (the least GC time marked); alone, the live heap over time',
+    )
     .option(
       '--calibration <file>',
       "pause-cost profile written by 'gc-incident calibrate' (default: CALIBRATION_FILE, else the shipped profile)",
@@ -115,13 +118,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   for (const v of variants) results.push({ label: v.label, result: simulate(v.workload, { calibration }) });
 
   if (options.chart) {
-    await writeChart(
-      options.chart,
-      heapChartSpec(
-        results,
-        `${base.name}: live heap on CPython ${base.python}${variants.length ? ' and what-ifs' : ''}`,
-      ),
-    );
+    await writeChart(options.chart, simulationChartSpec(results, `${base.name} on CPython ${base.python}`));
   }
   if (options.json) {
     const out = {

@@ -6,8 +6,19 @@
 import { lineGroupMark } from '../charts/vega-marks.js';
 
 import type { Series } from '../ports.js';
-import type { Operator } from '../runbook/types.js';
+import type { Operator, Unit } from '../runbook/types.js';
 import { compare } from './evaluate.js';
+
+/** The y axis's title for a check's unit. */
+const UNIT_TITLES: Record<Unit, string | null> = {
+  none: null,
+  ratio: 'ratio',
+  percent: 'percent',
+  seconds: 'seconds',
+  bytes: 'bytes',
+  'per-second': 'per second',
+  objects: 'objects',
+};
 
 export function rangeChartSpec(
   series: readonly Series[],
@@ -16,6 +27,10 @@ export function rangeChartSpec(
     threshold?: number | undefined;
     operator?: Operator | undefined;
     stepSeconds: number;
+    /** The check's unit, named on the y axis. */
+    unit?: Unit | undefined;
+    /** A moment to mark with a vertical line, such as the incident's opening (ms since the epoch). */
+    marker?: { at: number; label: string } | undefined;
   },
 ): Record<string, unknown> {
   const label = (labels: Readonly<Record<string, string>>) =>
@@ -46,11 +61,20 @@ export function rangeChartSpec(
     padding: 12,
     autosize: 'pad',
     background: 'white',
-    title: { text: options.title, fontSize: 14, limit: 640 },
+    title: { text: options.title, fontSize: 15, limit: 720 },
+    config: { axis: { labelFontSize: 13, titleFontSize: 13 }, legend: { labelFontSize: 12 } },
     data: [
       { name: 'points', values },
       { name: 'breaches', values: breaches },
-      { name: 'threshold', values: threshold === undefined ? [] : [{ y: threshold }] },
+      {
+        name: 'threshold',
+        values:
+          threshold === undefined ? [] : [{ y: threshold, label: `threshold ${operator} ${threshold}` }],
+      },
+      {
+        name: 'marker',
+        values: options.marker ? [{ t: options.marker.at, label: options.marker.label }] : [],
+      },
     ],
     scales: [
       { name: 'x', type: 'utc', domain: { data: 'points', field: 't' }, range: 'width' },
@@ -71,7 +95,14 @@ export function rangeChartSpec(
     ],
     axes: [
       { orient: 'bottom', scale: 'x', format: '%H:%M', formatType: 'utc', title: 'time (UTC)' },
-      { orient: 'left', scale: 'y', format: '~s', grid: true },
+      {
+        orient: 'left',
+        scale: 'y',
+        format: '~s',
+        grid: true,
+        tickCount: 6,
+        title: UNIT_TITLES[options.unit ?? 'none'],
+      },
     ],
     legends:
       series.length > 1 && series.length <= 12 ? [{ stroke: 'color', orient: 'bottom', columns: 2 }] : [],
@@ -102,6 +133,47 @@ export function rangeChartSpec(
             stroke: { value: '#c92a2a' },
             strokeDash: { value: [6, 4] },
             strokeWidth: { value: 2 },
+          },
+        },
+      },
+      {
+        type: 'text',
+        from: { data: 'threshold' },
+        encode: {
+          enter: {
+            x: { value: 4 },
+            y: { scale: 'y', field: 'y', offset: -5 },
+            text: { field: 'label' },
+            fontSize: { value: 13 },
+            fontWeight: { value: 'bold' },
+            fill: { value: '#c92a2a' },
+          },
+        },
+      },
+      {
+        type: 'rule',
+        from: { data: 'marker' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 't' },
+            y: { value: 0 },
+            y2: { signal: 'height' },
+            stroke: { value: '#495057' },
+            strokeDash: { value: [2, 3] },
+            strokeWidth: { value: 1.5 },
+          },
+        },
+      },
+      {
+        type: 'text',
+        from: { data: 'marker' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 't', offset: 4 },
+            y: { value: 12 },
+            text: { field: 'label' },
+            fontSize: { value: 13 },
+            fill: { value: '#495057' },
           },
         },
       },

@@ -4,6 +4,7 @@
  * generation and sized by pause, and one line per what-if variant.
  */
 import { lineGroupMark } from '../charts/vega-marks.js';
+import { decisionChartSpec } from './decision-chart-spec.js';
 import type { SimulationResult } from './simulate.js';
 
 export interface ChartSeries {
@@ -102,4 +103,19 @@ export function heapChartSpec(series: readonly ChartSeries[], title: string): Re
       },
     ],
   };
+}
+
+/**
+ * What a simulation draws: a comparison of variants as the decision it is (pauses and GC time per
+ * variant, the chosen one marked); a single run as its heap over time.
+ */
+export function simulationChartSpec(series: readonly ChartSeries[], title: string): Record<string, unknown> {
+  return series.length > 1
+    ? decisionChartSpec(series, { title })
+    : heapChartSpec(series, `${title}: live heap`);
+}
+
+/** The chart's name where it is uploaded or linked. */
+export function simulationChartTitle(series: readonly ChartSeries[], title: string): string {
+  return `${title}: ${series.length > 1 ? 'pauses and GC time per variant' : 'live heap'}`;
 }

@@ -8,6 +8,7 @@ import { escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { phaseLabel, progressLine, stepLine } from './card.js';
 import { type Blocks, context, type SlackMessage, section, who } from './common.js';
 import { nextAction } from './next-action.js';
+import { statusChecksBlock } from './status-checks.js';
 
 export const USAGE = [
   '`/gc-incident` or `/gc-incident start`: open the start form',
@@ -66,7 +67,8 @@ export function listMessage(incidents: readonly Incident[], all: boolean): Slack
 
 /**
  * Where one incident is, in a few blocks: phase, status, commander, age, the next step, the
- * current phase's steps (checks with their values) and the last events, times in Slack's formatting.
+ * current phase's steps (checks with their values), the other phases' checks (value, or operator and
+ * threshold before they run) and the last events, times in Slack's formatting.
  */
 export function statusMessage(
   incident: Incident,
@@ -85,6 +87,8 @@ export function statusMessage(
   for (const step of steps.slice(0, 10)) blocks.push(section(stepLine(step, runbook)));
   if (steps.length > 10)
     blocks.push(context(`…and ${steps.length - 10} more steps in ${phaseLabel(incident.phase)}`));
+  const checks = statusChecksBlock(incident, runbook);
+  if (checks) blocks.push(checks);
   const recent = timeline
     .slice(-5)
     .map(

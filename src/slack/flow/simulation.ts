@@ -8,7 +8,7 @@ import { type LabelledResult, summarizeSimulation } from '../../adapters/simulat
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
-import { heapChartSpec } from '../../core/simulator/chart-spec.js';
+import { simulationChartSpec, simulationChartTitle } from '../../core/simulator/chart-spec.js';
 import type { ModelledPython, Workload } from '../../core/simulator/workload.js';
 import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
@@ -85,13 +85,13 @@ export async function simulateAdhoc(
       ))
         await slack.post(channel, message, ts);
       await uploadTable(rt.deps, channel, ts, { id: 'simulation', title }, table);
-      const chartTitle = `${title}: live heap`;
+      const chartTitle = simulationChartTitle(results, title);
       await uploadChart(
         rt.deps,
         { channel, ts },
         'simulation.png',
         chartTitle,
-        heapChartSpec(results, chartTitle),
+        simulationChartSpec(results, title),
       );
     } catch (error) {
       await slack.post(

@@ -5,5 +5,12 @@ import { incidentFor, type SlashHandler } from './context.js';
 
 export const showStatus: SlashHandler<'status'> = async (request, ctx) => {
   const incident = await incidentFor(ctx, request.incidentId);
-  return reply(ctx.respond, statusMessage(incident, await ctx.services.store.timeline(incident.id)));
+  return reply(
+    ctx.respond,
+    statusMessage(
+      incident,
+      await ctx.services.store.timeline(incident.id),
+      ctx.services.runbooks.find(incident.runbookId)?.runbook,
+    ),
+  );
 };

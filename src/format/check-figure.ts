@@ -1,0 +1,61 @@
+/**
+ * A check as one readable figure: value, operator and threshold, then whether it is
+ * good or bad (`612/s > 50/s ✗`). Detection checks are bad when they hold (the symptom
+ * is there); verification checks are good when they hold.
+ */
+import type { CheckEvaluation } from '../core/checks/evaluate.js';
+import type { StepState } from '../core/incident/model.js';
+import type { Check, Runbook } from '../core/runbook/types.js';
+import { formatMeasure } from './measure.js';
+
+export function isEvaluation(result: unknown): result is CheckEvaluation {
+  if (typeof result !== 'object' || result === null) return false;
+  const r = result as Record<string, unknown>;
+  return typeof r.operator === 'string' && typeof r.threshold === 'number' && typeof r.outcome === 'string';
+}
+
+export function findRunbookCheck(runbook: Runbook | undefined, stepId: string): Check | undefined {
+  if (!runbook) return undefined;
+  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === stepId);
+}
+
+/** ✓ good, ✗ bad, ? unknown, for the phase the check belongs to. */
+export function checkMark(outcome: CheckEvaluation['outcome'], phase: StepState['phase']): string {
+  if (outcome === 'unknown') return '?';
+  const holds = outcome === 'holds';
+  return phase === 'verification' ? (holds ? '✓' : '✗') : holds ? '✗' : '✓';
+}
+
+/** `612/s > 50/s ✗` once run; `> 50/s (not run yet)` before (or `(skipped)`); undefined for steps that are not checks. */
+export function checkFigure(step: StepState, check?: Check): string | undefined {
+  if (step.kind !== 'check') return undefined;
+  const unit = check?.unit;
+  if (isEvaluation(step.result)) {
+    const r = step.result;
+    const value = r.value === null ? 'no data' : formatMeasure(r.value, unit);
+    return `${value} ${r.operator} ${formatMeasure(r.threshold, unit)} ${checkMark(r.outcome, step.phase)}`;
+  }
+  if (!check) return undefined;
+  const threshold = `${check.operator} ${formatMeasure(check.threshold, unit)}`;
+  if (step.status === 'running') return `${threshold} (checking…)`;
+  if (step.status === 'skipped') return `${threshold} (skipped)`;
+  return `${threshold} (not run yet)`;
+}
+
+export interface CheckLine {
+  readonly step: StepState;
+  /** `612/s > 50/s ✗`, `> 50/s (not run yet)`, or without the runbook and a result: `(not run yet)`. */
+  readonly figure: string;
+}
+
+/** Every check of an incident (detection, then verification) with its figure, run or not. */
+export function checkLines(steps: readonly StepState[], runbook: Runbook | undefined): CheckLine[] {
+  return steps
+    .filter((s) => s.kind === 'check')
+    .map((step) => ({
+      step,
+      figure:
+        checkFigure(step, findRunbookCheck(runbook, step.id)) ??
+        (step.status === 'skipped' ? '(skipped)' : '(not run yet)'),
+    }));
+}
