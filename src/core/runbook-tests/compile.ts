@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import { isGcIncidentError } from '../errors.js';
 import { resolveInputs } from '../incident/inputs.js';
-import type { Runbook } from '../runbook/types.js';
+import { allChecks, type Runbook } from '../runbook/types.js';
 import type { Locator, Position } from '../yaml/load-yaml.js';
 import { expandValues, parseSeriesSelector } from './series-notation.js';
 import { caseKind, type ExpandedSeries, type RunbookTestFile, type TestCase } from './types.js';
@@ -56,7 +56,7 @@ export function compileTestFile(
     return fallback;
   };
   const fileInterval = ms(doc.interval, ['interval'], DEFAULT_INTERVAL_MS);
-  const checkIds = new Set([...runbook.detection.checks, ...runbook.verification.checks].map((c) => c.id));
+  const checkIds = new Set(allChecks(runbook).map((c) => c.id));
   const deadlineMs = verificationDeadlineMs(runbook);
   const groups: CompiledGroup[] = [];
   let samples = 0;

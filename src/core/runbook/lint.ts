@@ -8,6 +8,7 @@ import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
 import type { WorkloadDocument } from '../simulator/workload.js';
 import { lintWorkload } from '../simulator/workload-lint.js';
 import type { Locator } from '../yaml/load-yaml.js';
+import { lintConditions } from './condition-lint.js';
 import { checkPattern, matchesWhole } from './regex-policy.js';
 import { fillSample, findPlaceholders } from './template.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook, type RunbookInput } from './types.js';
@@ -147,6 +148,10 @@ export function lintRunbook(
     lintCheck(check, ['detection', 'checks', i]);
   });
 
+  (runbook.triage.checks ?? []).forEach((check, i) => {
+    lintCheck(check, ['triage', 'checks', i]);
+  });
+
   runbook.triage.steps.forEach((step, i) => {
     const path: Path = ['triage', 'steps', i];
     claimId(step.id, path);
@@ -260,6 +265,8 @@ export function lintRunbook(
       }
     });
   });
+
+  lintConditions(runbook, report);
 
   return out;
 }

@@ -8,7 +8,7 @@ import { evaluateCheck } from '../../checks/check-runner.js';
 import { runtimesFrom } from '../../checks/runtime.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
-import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
+import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import type { Incident, StepState } from '../model.js';
 import { stepOf } from '../model.js';
@@ -28,7 +28,7 @@ export function requireMetrics(deps: DriverDeps): MetricsClient {
 }
 
 export function findCheck(runbook: Runbook, id: string): Check | undefined {
-  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === id);
+  return allChecks(runbook).find((c) => c.id === id);
 }
 
 /** A sentence for a person: coded errors carry one; anything else is "unexpected". */
