@@ -139,11 +139,15 @@ export function lintConditions(runbook: Runbook, report: Report): void {
 }
 
 function walk(condition: Condition, path: Path, visit: (atom: Condition, path: Path) => void): void {
-  if ('not' in condition) return walk(condition.not, [...path, 'not'], visit);
-  if (!('any' in condition) && !('all' in condition)) return visit(condition, path);
-  const key = 'any' in condition ? 'any' : 'all';
-  const parts = 'any' in condition ? condition.any : condition.all;
-  for (const [i, c] of parts.entries()) walk(c, [...path, key, i], visit);
+  if ('not' in condition) {
+    walk(condition.not, [...path, 'not'], visit);
+  } else if ('any' in condition || 'all' in condition) {
+    const key = 'any' in condition ? 'any' : 'all';
+    const parts = 'any' in condition ? condition.any : condition.all;
+    for (const [i, c] of parts.entries()) walk(c, [...path, key, i], visit);
+  } else {
+    visit(condition, path);
+  }
 }
 
 /** Every combination of the decided facts the conditions read, or undefined when there are too many. */

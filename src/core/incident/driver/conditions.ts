@@ -8,6 +8,7 @@
  * step stays, for the person to decide. Every surface gets the same decisions from here.
  */
 import { runtimesFrom } from '../../checks/runtime.js';
+import type { MetricsClient } from '../../ports.js';
 import {
   type ConditionFacts,
   evaluateCondition,
@@ -24,13 +25,15 @@ import type { ConditionDecision } from './ports.js';
 /** Who skips a step whose condition is not met: the runbook, not a person. */
 export const CONDITION_ACTOR = 'system';
 
-interface Guard {
+/** One conditional step: its phase's `when:` and its own. */
+export interface Guard {
   readonly stepId: string;
   readonly phase?: Condition | undefined;
   readonly own?: Condition | undefined;
 }
 
-function guardsOf(runbook: Runbook, phase: Phase): Guard[] {
+/** Triage steps and containment actions (the steps `when:` may guard), with their conditions. */
+export function guardsOf(runbook: Runbook, phase: Phase): Guard[] {
   if (phase === 'triage')
     return runbook.triage.steps.map((s) => ({ stepId: s.id, phase: runbook.triage.when, own: s.when }));
   if (phase === 'containment')
@@ -42,6 +45,16 @@ function guardsOf(runbook: Runbook, phase: Phase): Guard[] {
   return [];
 }
 
+/** The conditions some guards read. */
+export function conditionsOf(guards: readonly Guard[]): Condition[] {
+  return guards.flatMap((g) => [g.phase, g.own].filter((c): c is Condition => c !== undefined));
+}
+
+/** A check's outcome as a verdict: holds is firing, does not hold is ok, no data is unknown. */
+export function verdictOf(outcome: string): Verdict {
+  return outcome === 'holds' ? 'firing' : outcome === 'does-not-hold' ? 'ok' : 'unknown';
+}
+
 function isEvaluation(result: unknown): result is { outcome: string } {
   return (
     typeof result === 'object' &&
@@ -50,13 +63,12 @@ function isEvaluation(result: unknown): result is { outcome: string } {
   );
 }
 
-/** Verdicts of the checks that ran: holds is firing, does not hold is ok, no data is unknown. */
+/** Verdicts of the checks that ran (done); a check pending, failed or skipped has none. */
 export function verdictsOf(incident: Incident): Map<string, Verdict> {
   const out = new Map<string, Verdict>();
   for (const step of incident.steps) {
     if (step.kind !== 'check' || step.status !== 'done' || !isEvaluation(step.result)) continue;
-    const outcome = step.result.outcome;
-    out.set(step.id, outcome === 'holds' ? 'firing' : outcome === 'does-not-hold' ? 'ok' : 'unknown');
+    out.set(step.id, verdictOf(step.result.outcome));
   }
   return out;
 }
@@ -70,25 +82,21 @@ function reads(conditions: readonly Condition[], key: 'python' | 'collector'): b
   return conditions.some(any);
 }
 
-/** What the conditions read; metrics are asked only for what some condition needs. */
-export async function gatherFacts(
-  deps: DriverDeps,
-  incident: Incident,
-  runbook: Runbook,
+/**
+ * The service's facts the conditions read, from its metrics at `at`: asked only for what some
+ * condition needs; a metric absent or unreachable leaves the fact unknown. The Python version
+ * is the one most CPython instances report; the collector counts as disabled when any instance
+ * reports it disabled, and as frozen when any instance has frozen objects.
+ */
+export async function serviceFacts(
+  metrics: MetricsClient | undefined,
+  datasource: string,
+  inputs: Readonly<Record<string, string>>,
+  at: Date,
   conditions: readonly Condition[],
-): Promise<ConditionFacts> {
-  const metrics = deps.caps.metrics;
-  const job = incident.inputs.job;
+): Promise<Pick<ConditionFacts, 'python' | 'collector'>> {
   const instant = async (query: string) =>
-    metrics && job
-      ? metrics
-          .instant(
-            runbook.datasource ?? DEFAULT_DATASOURCE,
-            renderQuery(query, incident.inputs),
-            deps.clock.now(),
-          )
-          .catch(() => [])
-      : [];
+    metrics && inputs.job ? metrics.instant(datasource, renderQuery(query, inputs), at).catch(() => []) : [];
   let python: string | undefined;
   if (reads(conditions, 'python')) {
     const runtimes = runtimesFrom(await instant('python_info{job="{{job}}"}'));
@@ -103,7 +111,23 @@ export async function gatherFacts(
       frozen: frozen.length > 0 ? frozen.some((s) => s.value > 0) : undefined,
     };
   }
-  return { checks: verdictsOf(incident), python, collector, inputs: incident.inputs };
+  return { python, collector };
+}
+
+/** Whether one step applies: its phase's condition first, then its own (pure). */
+export function decideGuard(
+  guard: Guard,
+  facts: ConditionFacts,
+): { met: boolean | undefined; reason: string } {
+  const phaseResult = guard.phase ? evaluateCondition(guard.phase, facts) : undefined;
+  if (phaseResult?.met === false) return { met: false, reason: skipReason(phaseResult, true) };
+  const own = guard.own ? evaluateCondition(guard.own, facts) : undefined;
+  if (own?.met === false) return { met: false, reason: skipReason(own, false) };
+  const decided = [phaseResult, own].filter((r) => r !== undefined);
+  const open = decided.filter((r) => r.met === undefined);
+  if (open.length > 0)
+    return { met: undefined, reason: `when: undecided: ${open.map((r) => r.reason).join('; ')}` };
+  return { met: true, reason: `when: met: ${decided.map((r) => r.reason).join('; ')}` };
 }
 
 /** Decides a phase's conditional steps from facts (pure): skipped, applies, or undecided. */
@@ -117,25 +141,7 @@ export function decideConditions(
   for (const guard of guardsOf(runbook, phase)) {
     const step = stepOf(incident, guard.stepId);
     if (!step || (!guard.phase && !guard.own)) continue;
-    const phaseResult = guard.phase ? evaluateCondition(guard.phase, facts) : undefined;
-    if (phaseResult?.met === false) {
-      out.push({ step, met: false, reason: skipReason(phaseResult, true) });
-      continue;
-    }
-    const own = guard.own ? evaluateCondition(guard.own, facts) : undefined;
-    if (own?.met === false) {
-      out.push({ step, met: false, reason: skipReason(own, false) });
-      continue;
-    }
-    const open = [phaseResult, own].filter((r) => r?.met === undefined && r !== undefined);
-    if (open.length > 0)
-      out.push({ step, met: undefined, reason: `when: undecided: ${open.map((r) => r?.reason).join('; ')}` });
-    else
-      out.push({
-        step,
-        met: true,
-        reason: `when: met: ${[phaseResult, own].flatMap((r) => (r ? [r.reason] : [])).join('; ')}`,
-      });
+    out.push({ step, ...decideGuard(guard, facts) });
   }
   return out;
 }
@@ -148,12 +154,20 @@ export async function applyConditions(deps: DriverDeps, incident: Incident, phas
   const { runbook } = deps.runbookOf(incident);
   const guards = guardsOf(runbook, phase).filter((g) => g.phase || g.own);
   if (guards.length === 0) return incident;
-  const conditions = guards.flatMap((g) => [g.phase, g.own].filter((c): c is Condition => c !== undefined));
-  const facts = await gatherFacts(deps, incident, runbook, conditions);
-  const decisions = decideConditions(incident, runbook, phase, facts);
+  const facts: ConditionFacts = {
+    checks: verdictsOf(incident),
+    inputs: incident.inputs,
+    ...(await serviceFacts(
+      deps.caps.metrics,
+      runbook.datasource ?? DEFAULT_DATASOURCE,
+      incident.inputs,
+      deps.clock.now(),
+      conditionsOf(guards),
+    )),
+  };
   let current = incident;
   const shown: ConditionDecision[] = [];
-  for (const decision of decisions) {
+  for (const decision of decideConditions(incident, runbook, phase, facts)) {
     const step = stepOf(current, decision.step.id) ?? decision.step;
     if (decision.met === false && (step.status === 'pending' || step.status === 'failed')) {
       current = (
