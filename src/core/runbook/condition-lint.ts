@@ -18,7 +18,7 @@ import {
 import type { Condition, Runbook } from './types.js';
 
 type Path = (string | number)[];
-type Report = (path: Path, rule: string, message: string) => void;
+type Report = (path: Path, rule: string, message: string, key?: string) => void;
 
 /** More combinations than this and reachability is not checked (the other rules still are). */
 const MAX_COMBINATIONS = 50_000;
@@ -127,13 +127,15 @@ export function lintConditions(runbook: Runbook, report: Report): void {
   for (const g of guarded) {
     if (combos.some((facts) => g.conditions.every((c) => evaluateCondition(c.condition, facts).met === true)))
       continue;
-    const last = g.conditions[g.conditions.length - 1];
+    // At the `when` key of the step (or phase) itself.
+    const last = g.conditions[g.conditions.length - 1]?.path ?? [...g.path, 'when'];
     report(
-      last?.path ?? g.path,
+      last.slice(0, -1),
       'runbook/when-unreachable',
       `no outcome of triage reaches ${g.what}: its 'when' is never met${
         g.conditions.length > 1 ? ' together with its phase' : ''
       } (for the Python versions this runbook declares: ${runbook.metadata.pythonVersions.join(', ')})`,
+      'when',
     );
   }
 }
