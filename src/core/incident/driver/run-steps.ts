@@ -14,6 +14,7 @@ import type { Incident, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import { renderQuery } from '../render-query.js';
 import { runStep as runQuery } from '../step-runner.js';
+import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { datasourceOf, isMetricStep, isOpenStep, isUnavailable, unavailableReason } from './policy.js';
 import type { Person, StepOutput } from './ports.js';
@@ -205,7 +206,9 @@ export async function retryMetricSteps(deps: DriverDeps, incident: Incident, by:
   if (incident.phase === 'verification') {
     return verify(deps, incident, by);
   }
-  return runBatch(deps, incident, failed, by);
+  const ran = await runBatch(deps, incident, failed, by);
+  // Triage's checks decide its `when:`; once they have verdicts, the conditions are decided again.
+  return incident.phase === 'triage' ? applyConditions(deps, ran, 'triage') : ran;
 }
 
 /** Calls a containment action's HTTP action (approved first when it needs an approval). */
