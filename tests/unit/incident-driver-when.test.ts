@@ -15,6 +15,7 @@ import type { ConditionDecision, Narrator } from '../../src/core/incident/driver
 import type { Incident } from '../../src/core/incident/model.js';
 import { IncidentService } from '../../src/core/incident/service.js';
 import type { MetricsClient, Sample } from '../../src/core/ports.js';
+import { buildPostmortem } from '../../src/core/postmortem/build.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import { conditionsMessage } from '../../src/slack/blocks/conditions.js';
 import { FakeClock, shippedRunbook } from '../helpers/engine.js';
@@ -136,6 +137,15 @@ describe('when: in the driver', () => {
     expect(lines).toContain(
       'system pin-previous-python: skipped (when: not met: check python-upgraded is ok (not firing))',
     );
+    const postmortem = buildPostmortem(incident, timeline, {
+      generatedAt: '2026-11-23T12:00:00Z',
+      runbook: w.runbook,
+    });
+    expect(postmortem.containment.find((a) => a.stepId === 'freeze-after-startup')).toMatchObject({
+      status: 'skipped',
+      by: 'system',
+      reason: expect.stringContaining('when: not met: check old-generation-growth is ok (not firing)'),
+    });
     // The surface was told each phase's decisions once, the collector's state included.
     expect(w.decided.map((d) => d.phase)).toEqual(['triage', 'containment']);
     const raise = w.decided[1]?.decisions.find((d) => d.step.id === 'raise-thresholds');
