@@ -61,7 +61,15 @@ export const ENVIRONMENT_VARIABLES = [
   'DASHBOARD_URL_TEMPLATE',
 ] as const;
 
-export function readConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+/**
+ * The environment this process was started with: the one place it is read. The CLI's io and
+ * the lab's child processes (which inherit it) get it from here.
+ */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}
+
+export function readConfig(env: Readonly<Record<string, string | undefined>> = processEnv()): Config {
   const prometheusUrl = nonEmpty(env.PROMETHEUS_URL);
   if (prometheusUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(prometheusUrl)) {
     throw new GcIncidentError(

@@ -1,4 +1,6 @@
 /** `simulate --fit JOB`: the workload fitted to a live job, as the simulate command takes workloads. */
+
+import { systemClock } from '../adapters/clock.js';
 import { fitJob } from '../adapters/fit/fit-job.js';
 import type { WorkloadSource } from '../adapters/fs/workload-source.js';
 import { readConfig } from '../config.js';
@@ -33,7 +35,7 @@ export async function fittedSource(
       job: options.fit,
       window: options.window ?? '15m',
       datasource: options.datasource ?? 'default',
-      now: io.clock?.now() ?? new Date(),
+      now: (io.clock ?? systemClock).now(),
     });
     const [t0, t1, t2] = fit.thresholds;
     return {

@@ -1,4 +1,6 @@
 import { createInterface } from 'node:readline/promises';
+import { systemClock } from '../adapters/clock.js';
+import { processEnv } from '../config.js';
 import type { Clock } from '../core/ports.js';
 
 /** What a CLI command may touch, injected so tests run commands in-process. */
@@ -21,8 +23,8 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    env: process.env,
-    colour: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    env: processEnv(),
+    colour: process.stdout.isTTY === true && !processEnv().NO_COLOR,
     ask: async (question) => {
       const rl = createInterface({
         input: process.stdin,
@@ -37,6 +39,6 @@ export function processIo(): CliIo {
         rl.close();
       }
     },
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }

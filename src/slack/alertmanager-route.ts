@@ -23,9 +23,11 @@ import {
 } from '../core/alerts/alertmanager.js';
 import { isGcIncidentError } from '../core/errors.js';
 import { resolveInputs } from '../core/incident/inputs.js';
+import type { Clock } from '../core/ports.js';
 import { blockedAlertMessage, foldedAlertsMessage, refusedNotificationMessage } from './alert-notices.js';
+import { describeError, userMessage } from './error-text.js';
+import type { IncidentFlow } from './flow/flow.js';
 import type { SlackGateway } from './gateway.js';
-import { describeError, type IncidentFlow, userMessage } from './incident-flow.js';
 
 /** Alertmanager sends a whole group in one body; 10,000 alerts take about 11 MiB. */
 export const MAX_BODY = 32 * 1024 * 1024;
@@ -39,6 +41,8 @@ export interface AlertmanagerRouteDeps {
   readonly runbooks: RunbookLibrary;
   readonly slack: Pick<SlackGateway, 'post'>;
   readonly logger: Logger;
+  /** Paces the "too large" notice (once per ten minutes). */
+  readonly clock: Clock;
   readonly maxBody?: number;
 }
 
@@ -135,8 +139,9 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
     const reason = `its body is larger than ${maxBody} bytes`;
     log.warn({ maxBody }, 'Alertmanager notification refused: too large');
     // Once per ten minutes: Alertmanager's retries of the same body must not flood the channel.
-    if (Date.now() - refusedNoticeAt > 600_000 && deps.defaultChannel) {
-      refusedNoticeAt = Date.now();
+    const now = deps.clock.now().getTime();
+    if (now - refusedNoticeAt > 600_000 && deps.defaultChannel) {
+      refusedNoticeAt = now;
       await notice(
         deps.defaultChannel,
         `alertmanager:too-large:${refusedNoticeAt}`,

@@ -10,7 +10,7 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { LeaseHandler, WorkLeases } from '../adapters/leases/work-leases.js';
-import { describeError } from './incident-flow.js';
+import { describeError } from './error-text.js';
 
 export const SLACK_LEASE = 'slack';
 

@@ -21,3 +21,19 @@ export function errorMrkdwn(error: unknown, plain: string): string {
   if (isGcIncidentError(error) && typeof error.details.mrkdwn === 'string') return error.details.mrkdwn;
   return escapeMrkdwn(plain);
 }
+
+/** A sentence for a person: coded errors and Slack errors carry one; anything else is "unexpected". */
+export function userMessage(error: unknown): string {
+  const replaced = operatorOnly(error);
+  if (replaced) return replaced;
+  if (isGcIncidentError(error)) return error.message;
+  if (error && typeof error === 'object' && 'explanation' in error)
+    return String((error as { explanation: string }).explanation);
+  return 'something unexpected went wrong; the details are in the app’s log';
+}
+
+/** An error for the log: its code and message. */
+export function describeError(error: unknown): string {
+  if (isGcIncidentError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

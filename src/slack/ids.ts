@@ -30,6 +30,8 @@ export function metricsValue(incidentId: string, datasource: string): string {
 
 export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
 export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes)$/;
+/** The incident buttons that set its status. */
+export const STATUS_ACTION = /^incident\.(mitigated|resolved|close)$/;
 
 export const FOLLOWUP_ACTION = /^followup\.(done|snooze|reassign)$/;
 

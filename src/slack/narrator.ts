@@ -98,7 +98,7 @@ export class SlackNarrator implements Narrator, Decisions {
 
   /** Redraws are coalesced per incident (CardUpdater): a burst of changes costs one chat.update. */
   private redraw(incident: Incident) {
-    this.d.track(this.d.cards.refresh(incident.id));
+    this.d.track(this.d.cards.refresh(incident.id, incident));
   }
 
   async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {

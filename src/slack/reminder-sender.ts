@@ -17,8 +17,8 @@ import type {
   ReminderStore,
 } from '../core/ports.js';
 import { reminderMessage } from './blocks/followups.js';
+import { describeError } from './error-text.js';
 import type { SlackGateway } from './gateway.js';
-import { describeError } from './incident-flow.js';
 
 export interface ReminderSenderDeps {
   readonly store: IncidentStore & ReminderStore;

@@ -15,6 +15,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
+import { systemClock } from '../adapters/clock.js';
 import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
@@ -34,9 +35,11 @@ import type { Clock, IncidentStore, Store } from '../core/ports.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
+import { describeError } from './error-text.js';
+import { IncidentFlow } from './flow/flow.js';
+import { CARD_LEASE, STEPS_LEASE } from './flow/leases.js';
 import { WebSlackGateway } from './gateway.js';
 import { ACTION } from './ids.js';
-import { CARD_LEASE, describeError, IncidentFlow, STEPS_LEASE } from './incident-flow.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
 import { ReminderSender } from './reminder-sender.js';
@@ -84,7 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const appMetrics = createAppMetrics();
-  const clock = options.clock ?? { now: () => new Date() };
+  const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   const { context, problems } = buildValidationContext(config, [], env);
@@ -105,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const removeLastResort = options.lastResort ? installLastResort(logger) : () => undefined;
   const metricsClient = metricsClientFor(config, env);
   const actions = httpActionsFor(config, env);
-  const store = options.store ?? (await openStore(parseDatabaseUrl(config.databaseUrl)));
+  const store = options.store ?? (await openStore(parseDatabaseUrl(config.databaseUrl), { clock }));
 
   // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
   // built after it, so its route delegates.
@@ -219,6 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     runbooks,
     slack,
     logger,
+    clock,
   });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));

@@ -6,8 +6,8 @@ import type { SimulationPool } from '../adapters/workers/simulation-pool.js';
 import type { IncidentService } from '../core/incident/service.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { WorkloadDocument } from '../core/simulator/workload.js';
+import type { IncidentFlow } from './flow/flow.js';
 import type { SlackGateway } from './gateway.js';
-import type { IncidentFlow } from './incident-flow.js';
 
 export interface AppServices {
   readonly flow: IncidentFlow;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/adapters/store/postgres-store.js';
 import { readServeConfig } from '../../src/config.js';
 import { GcIncidentError } from '../../src/core/errors.js';
-import { userMessage } from '../../src/slack/incident-flow.js';
+import { userMessage } from '../../src/slack/error-text.js';
 import { type RunningServer, startServer } from '../../src/slack/server.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { FakeSlackApi } from '../helpers/slack-api.js';

@@ -7,8 +7,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestKey } from '../../src/slack/durable-requests.js';
+import { STEPS_LEASE } from '../../src/slack/flow/leases.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { STEPS_LEASE } from '../../src/slack/incident-flow.js';
 import { startApp } from '../helpers/app-process.js';
 import { FakeSlackApi } from '../helpers/slack-api.js';
 import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';

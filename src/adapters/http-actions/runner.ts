@@ -92,7 +92,7 @@ export class HttpActionRunner {
       def.body === undefined ? undefined : fill(def.body, inputs, (v) => JSON.stringify(v).slice(1, -1));
     const timeout = def.timeout ? parseDuration(def.timeout) : undefined;
     const timeoutMs = timeout?.ok ? timeout.ms : 10_000;
-    const started = Date.now();
+    const started = performance.now();
     const summary = {
       action: name,
       method: def.method,
@@ -115,7 +115,7 @@ export class HttpActionRunner {
       return {
         ...summary,
         status: response.statusCode,
-        durationMs: Date.now() - started,
+        durationMs: Math.round(performance.now() - started),
         ok,
         ...(ok ? {} : { error: `HTTP ${response.statusCode}, expected ${expected.join(' or ')}` }),
       };
@@ -123,7 +123,7 @@ export class HttpActionRunner {
       return {
         ...summary,
         status: null,
-        durationMs: Date.now() - started,
+        durationMs: Math.round(performance.now() - started),
         ok: false,
         error: (error as { code?: string }).code ?? (error as Error).message,
       };

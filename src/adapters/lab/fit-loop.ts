@@ -13,6 +13,7 @@ import type { GcObservations } from '../../core/fit/observations.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
+import { systemClock } from '../clock.js';
 import { PrometheusClient } from '../prometheus/client.js';
 import { readGcObservations } from '../prometheus/gc-observations.js';
 import { lendPrometheusClient, startPrometheus, startService } from './lab.js';
@@ -108,7 +109,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         job: 'gcsvc',
         datasource: 'default',
         windowSeconds: config.windowSeconds,
-        end: new Date(),
+        end: systemClock.now(),
       });
     const base = await observe();
     const started = performance.now();
@@ -176,7 +177,7 @@ async function gcMs(client: PrometheusClient, windowSeconds: number): Promise<nu
   const samples = await client.instant(
     'default',
     `sum(rate(python_gc_pause_seconds_sum{job="gcsvc"}[${Math.round(windowSeconds)}s]))`,
-    new Date(),
+    systemClock.now(),
   );
   return (samples[0]?.value ?? 0) * 1000;
 }

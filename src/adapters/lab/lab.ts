@@ -17,6 +17,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
+import { processEnv } from '../../config.js';
 import { packagePath } from '../fs/package-files.js';
 
 export interface Running {
@@ -80,12 +81,12 @@ export async function waitUntilServing(
   what: string,
   ms = 30_000,
 ): Promise<void> {
-  const until = Date.now() + ms;
+  const until = performance.now() + ms;
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-2000);
   });
-  while (Date.now() < until) {
+  while (performance.now() < until) {
     if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr.trim()}`);
     try {
       const r = await fetch(url);
@@ -135,7 +136,8 @@ export async function startService(
   if (workerPorts.length > 0) args.push('--worker-ports', workerPorts.join(','));
   const child = spawn(python, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...options.env },
+    // The service inherits this process's environment (read in src/config.ts only).
+    env: { ...processEnv(), ...options.env },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(`${url}/healthz`, child, 'the GC service');
@@ -213,8 +215,8 @@ export async function startPrometheus(
 }
 
 export async function waitForSeries(url: string, query: string, ms = 40_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
     try {
       const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
       const body = (await r.json()) as { data?: { result?: unknown[] } };

@@ -4,7 +4,7 @@
  * `postgres://…` (or `postgresql://…`) PostgreSQL. Migrations run on open.
  */
 import { GcIncidentError } from '../../core/errors.js';
-import type { Store } from '../../core/ports.js';
+import type { Clock, Store } from '../../core/ports.js';
 
 export const DEFAULT_SQLITE_PATH = './data/gc-incident.db';
 
@@ -33,11 +33,14 @@ export function parseDatabaseUrl(value: string | undefined): StoreTarget {
   );
 }
 
-export async function openStore(target: StoreTarget, options: { schema?: string } = {}): Promise<Store> {
+export async function openStore(
+  target: StoreTarget,
+  options: { schema?: string; clock?: Clock | undefined } = {},
+): Promise<Store> {
   // Each driver is loaded only when configured: a SQLite deployment never needs pg, and the reverse.
   const store =
     target.kind === 'sqlite'
-      ? new (await import('./sqlite-store.js')).SqliteStore(target.path)
+      ? new (await import('./sqlite-store.js')).SqliteStore(target.path, { clock: options.clock })
       : new (await import('./postgres-store.js')).PostgresStore({
           connectionString: target.url,
           schema: options.schema,

@@ -11,6 +11,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
   ClaimedReminder,
+  Clock,
   CommandRead,
   IncidentStore,
   LeasedWork,
@@ -20,6 +21,7 @@ import type {
   ReminderStore,
   StoredResponse,
 } from '../../core/ports.js';
+import { systemClock } from '../clock.js';
 import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
@@ -38,7 +40,14 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly path: string) {
+  private readonly clock: Clock;
+
+  /** `clock`: when migrations were applied (default: the machine's). */
+  constructor(
+    readonly path: string,
+    options: { clock?: Clock | undefined } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new Database(path);
@@ -73,7 +82,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
           this.db.exec(migration.sql);
           this.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
             migration.version,
-            new Date().toISOString(),
+            this.clock.now().toISOString(),
           );
         })
         .immediate();

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
+import { systemClock } from '../../adapters/clock.js';
 import { findInterpreter, type Interpreter, runPythonScript } from '../../adapters/python/interpreters.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { CALIBRATION_SCRIPT } from '../../core/simulator/calibration-script.js';
@@ -60,10 +61,11 @@ Use the profile with 'gc-incident simulate --calibration FILE' or CALIBRATION_FI
         versions[interpreter.modelled] = { scanNs, freeNs, finalizerNs, fixedNs };
         rows.push([interpreter.version, `${scanNs}`, `${freeNs}`, `${finalizerNs}`, `${fixedNs}`]);
       }
+      const measuredAt = (io.clock ?? systemClock).now().toISOString();
       const profile: CalibrationProfile = {
-        source: `gc-incident calibrate on ${hostname()} (${new Date().toISOString()}): gc.callbacks timings of ${interpreters.map((i) => i.version).join(', ')}`,
+        source: `gc-incident calibrate on ${hostname()} (${measuredAt}): gc.callbacks timings of ${interpreters.map((i) => i.version).join(', ')}`,
         machine: hostname(),
-        measuredAt: new Date().toISOString(),
+        measuredAt,
         versions,
       };
       mkdirSync(dirname(options.output), { recursive: true });

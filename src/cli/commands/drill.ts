@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseDocument } from 'yaml';
+import { systemClock } from '../../adapters/clock.js';
 import { packagePath } from '../../adapters/fs/package-files.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import {
@@ -252,7 +253,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     const file = await withStore(io, async (store) =>
       exportPostmortem({
         store,
-        clock: io.clock ?? { now: () => new Date() },
+        clock: io.clock ?? systemClock,
         incidentId: walked.incidentId as string,
         format: 'md',
         runbook: { runbook: entry.runbook, file: entry.file },

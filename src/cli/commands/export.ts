@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { type ExportFormat, exportPostmortem } from '../../adapters/postmortem/export.js';
 import { readConfig } from '../../config.js';
@@ -47,7 +48,7 @@ Example:
         }
         const file = await exportPostmortem({
           store,
-          clock: io.clock ?? { now: () => new Date() },
+          clock: io.clock ?? systemClock,
           incidentId: id.toUpperCase(),
           format: options.format as ExportFormat,
           runbook,

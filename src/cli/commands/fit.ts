@@ -1,6 +1,7 @@
 /** `gc-incident fit --job JOB`: a workload fitted to a live service's GC metrics. */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { systemClock } from '../../adapters/clock.js';
 import { fitJob } from '../../adapters/fit/fit-job.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
@@ -41,7 +42,7 @@ export function fitCommand(io: CliIo, done: (code: number) => void): Command {
             window: options.window,
             datasource: options.datasource,
             python: options.python,
-            now: io.clock?.now() ?? new Date(),
+            now: (io.clock ?? systemClock).now(),
           });
           const yaml = renderFittedWorkload(fit, observations);
           if (options.output) writeFileSync(options.output, yaml);

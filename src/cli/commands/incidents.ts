@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { systemClock } from '../../adapters/clock.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
@@ -52,7 +53,7 @@ export function showCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--json', 'print the incident and its timeline as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       await withStore(io, async (store) => {
-        const incident = await new IncidentService(store, { now: () => new Date() }).get(id);
+        const incident = await new IncidentService(store, io.clock ?? systemClock).get(id);
         const timeline = await store.timeline(id);
         if (options.json) io.stdout(`${JSON.stringify({ incident, timeline }, null, 2)}\n`);
         else io.stdout(formatIncident(incident, timeline));

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { writeChart } from '../../adapters/charts/render.js';
+import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
@@ -65,7 +66,7 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
       ) => {
         const { client } = requireClient(io);
         try {
-          const now = io.clock?.now() ?? new Date();
+          const now = (io.clock ?? systemClock).now();
           let result: Awaited<ReturnType<typeof client.query>>;
           if (options.range) {
             const range = parseDuration(options.range);
@@ -183,7 +184,7 @@ Exit 0 when every check passes: a detection check passes when it does not breach
           return;
         }
         const checks = options.phase === 'detection' ? runbook.detection.checks : runbook.verification.checks;
-        const now = io.clock?.now() ?? new Date();
+        const now = (io.clock ?? systemClock).now();
         const rows: string[][] = [];
         const evaluations = [];
         let allPass = true;
@@ -255,12 +256,12 @@ async function waitForVerification(
   const outcome = await waitUntilStable({
     ...timing,
     mode: v.mode ?? 'all',
-    now: () => io.clock?.now() ?? new Date(),
+    now: () => (io.clock ?? systemClock).now(),
     sleep: (delay) => new Promise((resolve) => setTimeout(resolve, delay)),
     evaluate: () =>
       Promise.all(
         v.checks.map((c) =>
-          evaluateCheck(c, inputs, client, io.clock?.now() ?? new Date(), runbook.datasource),
+          evaluateCheck(c, inputs, client, (io.clock ?? systemClock).now(), runbook.datasource),
         ),
       ),
     onRound: (round) =>

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { jitteredBackoff } from '../../adapters/backoff.js';
+import { systemClock } from '../../adapters/clock.js';
 import { simulateStepWithFit } from '../../adapters/fit/step-workload.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
@@ -82,7 +83,7 @@ export async function walk(
   const { context } = buildValidationContext(config, []);
   const entry = findRunbook(runbookId, config.runbooksDir, context);
   const inputs = parseInputs(options.input);
-  const clock = io.clock ?? { now: () => new Date() };
+  const clock = io.clock ?? systemClock;
   const user = io.env.USER ?? 'unknown';
   const actor = options.commander ?? `cli:${user}`;
   if (options.severity && !/^sev[1-4]$/.test(options.severity)) {

@@ -1,7 +1,8 @@
 /** Buttons under "datasource unavailable": Skip metric steps (every check and query, recorded) or Retry. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { describeError, userMessage } from '../error-text.js';
+import type { SlackUser } from '../flow/deps.js';
 import { ACTION, METRICS_ACTION, parseStepValue } from '../ids.js';
-import { describeError, type SlackUser, userMessage } from '../incident-flow.js';
 import type { AppServices } from '../services.js';
 
 export function registerMetricsUnavailable(app: App, { flow, logger, appMetrics }: AppServices): void {

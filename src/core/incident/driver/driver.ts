@@ -125,15 +125,30 @@ export class IncidentDriver {
     return this.change(incident, { type: 'skip-step', stepId, actor: by.id, reason, idempotencyKey: key });
   }
 
+  /**
+   * The person joins the incident (unless the copy shows them in it already: a join that changes
+   * nothing would read the stored incident again), then takes the step. The assignment's outcome
+   * is the stored state: if the copy was old and they are not in the incident after all (the
+   * commander changed meanwhile), they join then.
+   */
   async assign(incident: Incident, stepId: string, by: Person, key?: string): Promise<Incident> {
-    const joined = (await execOn(this.deps, incident, { type: 'join', actor: by.id })).incident;
-    return this.change(joined, {
-      type: 'assign-step',
-      stepId,
-      assignee: by.id,
-      actor: by.id,
-      idempotencyKey: key,
-    });
+    const inIncident = (i: Incident) => i.commander === by.id || i.participants.includes(by.id);
+    const joined = inIncident(incident)
+      ? incident
+      : (await execOn(this.deps, incident, { type: 'join', actor: by.id })).incident;
+    let current = (
+      await execOn(this.deps, joined, {
+        type: 'assign-step',
+        stepId,
+        assignee: by.id,
+        actor: by.id,
+        idempotencyKey: key,
+      })
+    ).incident;
+    if (!inIncident(current))
+      current = (await execOn(this.deps, current, { type: 'join', actor: by.id })).incident;
+    await this.deps.narrator.changed(current);
+    return current;
   }
 
   /** The next phase (or `to`); undefined when nothing changed (a replay). Entering it is enterPhase. */

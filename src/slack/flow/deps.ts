@@ -1,0 +1,62 @@
+/** What the incident flow is built from, and the requests it is given. */
+import type { Logger } from 'pino';
+import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
+import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
+import type { WorkLeases } from '../../adapters/leases/work-leases.js';
+import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
+import type { IncidentService } from '../../core/incident/service.js';
+import type { Clock, MetricsClient, Store } from '../../core/ports.js';
+import type { SimulationResult } from '../../core/simulator/simulate.js';
+import type { Workload } from '../../core/simulator/workload.js';
+import type { CardLinks } from '../blocks/card-context.js';
+import type { SlackGateway } from '../gateway.js';
+
+export interface SlackUser {
+  readonly id: string;
+  readonly username?: string | undefined;
+}
+
+export interface FlowDeps {
+  readonly service: IncidentService;
+  readonly store: Store;
+  readonly runbooks: RunbookLibrary;
+  readonly slack: SlackGateway;
+  readonly metrics?: MetricsClient | undefined;
+  readonly actions?: HttpActionRunner | undefined;
+  /** Runs one workload off the main event loop (a worker thread), reporting progress. */
+  readonly simulate: (
+    workload: Workload,
+    onProgress: (fraction: number) => void,
+  ) => Promise<SimulationResult>;
+  /** Renders a Vega chart to PNG; without it, no charts are uploaded. */
+  readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
+  /** Renders a Vega chart to SVG, for postmortem pages (default: in-process). */
+  readonly svg?: ((spec: Record<string, unknown>) => Promise<string>) | undefined;
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly logger: Logger;
+  readonly appMetrics: AppMetrics;
+  /** SLACK_APPROVERS: users (U…) and user groups (S…) who may approve any high-risk action. */
+  readonly approvers: readonly string[];
+  /** Running steps are held under a lease, so a replica's death fails them instead of leaving them running. */
+  readonly leases?: WorkLeases | undefined;
+  /** RUNBOOK_BASE_URL and DASHBOARD_URL_TEMPLATE, for the card's links. */
+  readonly cardLinks?: CardLinks | undefined;
+  /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
+  readonly teamTimeZone?: string | undefined;
+}
+
+export interface StartRequest {
+  readonly runbookId: string;
+  readonly service?: string | undefined;
+  readonly severity?: string | undefined;
+  readonly summary?: string | undefined;
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly channel: string;
+  readonly user: SlackUser;
+  readonly trigger?: string | undefined;
+  readonly idempotencyKey: string;
+}
+
+/** The actor Alertmanager's notifications are recorded as. */
+export const ALERTMANAGER = 'alertmanager';

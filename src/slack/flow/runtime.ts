@@ -1,0 +1,86 @@
+/**
+ * What every part of the Slack flow shares: its dependencies, the card updater, the
+ * narrator and the driver wired to them, background tasks and leases. Built once per app.
+ */
+import type { IncidentCommand } from '../../core/incident/commands.js';
+import { IncidentDriver } from '../../core/incident/driver/driver.js';
+import type { Incident } from '../../core/incident/model.js';
+import { cardContext } from '../blocks/card-context.js';
+import type { SlackMessage } from '../blocks/common.js';
+import { CardUpdater } from '../card-updater.js';
+import { SlackNarrator } from '../narrator.js';
+import { postToThread } from '../thread.js';
+import type { FlowDeps } from './deps.js';
+import { FlowLeases } from './leases.js';
+import { simulateStep } from './simulation.js';
+import { BackgroundTasks } from './tasks.js';
+
+export class FlowRuntime {
+  readonly tasks: BackgroundTasks;
+  readonly leases: FlowLeases;
+  readonly cards: CardUpdater;
+  readonly narrator: SlackNarrator;
+  readonly driver: IncidentDriver;
+
+  constructor(readonly deps: FlowDeps) {
+    this.tasks = new BackgroundTasks(deps.logger);
+    this.leases = new FlowLeases(deps.leases, deps.logger);
+    this.cards = new CardUpdater(
+      deps.store,
+      deps.slack,
+      deps.logger,
+      (incident) => this.runnableActions(incident),
+      (incident) =>
+        cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
+    );
+    this.narrator = new SlackNarrator({
+      teamTimeZone: deps.teamTimeZone,
+      slack: deps.slack,
+      cards: this.cards,
+      runbookOf: (incident) => this.runbookOf(incident).runbook,
+      metrics: deps.metrics,
+      chart: deps.chart,
+      clock: deps.clock,
+      logger: deps.logger,
+      track: (work) => this.tasks.track(work),
+    });
+    this.driver = new IncidentDriver({
+      service: deps.service,
+      runbookOf: (incident) => this.runbookOf(incident),
+      narrator: this.narrator,
+      decisions: this.narrator,
+      caps: {
+        metrics: deps.metrics,
+        actions: deps.actions,
+        approvers: deps.approvers,
+        groupMembers: (group) => deps.slack.groupMembers(group),
+        reminders: (r) => deps.store.scheduleReminder(r),
+        simulate: (incident, step, python) => simulateStep(this, incident, step, python),
+      },
+      clock: deps.clock,
+      sleep: deps.sleep,
+    });
+  }
+
+  exec(incidentId: string, command: IncidentCommand) {
+    return this.deps.service.execute(incidentId, command);
+  }
+
+  runbookOf(incident: Incident) {
+    return this.deps.runbooks.get(incident.runbookId);
+  }
+
+  /** Posts in the card's thread; the first message's ts, or undefined without a card. */
+  thread(incident: Incident, messages: readonly SlackMessage[]): Promise<string | undefined> {
+    return postToThread(this.deps.slack, incident, messages);
+  }
+
+  /** Containment actions the card offers a Run button for (HTTP actions, when they are configured). */
+  private runnableActions(incident: Incident): ReadonlySet<string> {
+    const runbook = this.deps.runbooks.find(incident.runbookId)?.runbook;
+    if (!runbook || !this.deps.actions) return new Set();
+    return new Set(
+      runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id),
+    );
+  }
+}
