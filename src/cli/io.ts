@@ -13,6 +13,8 @@ export interface CliIo {
   readonly clock?: Clock | undefined;
   /** Waits between verification rounds; tests pass one that moves their fake clock. */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** stdout is a colour terminal (a TTY, NO_COLOR unset): dimmed text is allowed. */
+  readonly colour?: boolean | undefined;
 }
 
 export const EXIT = { OK: 0, PROBLEMS: 1, USAGE: 2, FATAL: 3 } as const;
@@ -22,6 +24,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: processEnv(),
+    colour: process.stdout.isTTY === true && !processEnv().NO_COLOR,
     ask: async (question) => {
       const rl = createInterface({
         input: process.stdin,

@@ -5,7 +5,7 @@
  */
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import type { StepState } from '../core/incident/model.js';
-import type { Check, Runbook } from '../core/runbook/types.js';
+import { allChecks, type Check, type Runbook } from '../core/runbook/types.js';
 import { formatMeasure } from './measure.js';
 
 export function isEvaluation(result: unknown): result is CheckEvaluation {
@@ -16,7 +16,7 @@ export function isEvaluation(result: unknown): result is CheckEvaluation {
 
 export function findRunbookCheck(runbook: Runbook | undefined, stepId: string): Check | undefined {
   if (!runbook) return undefined;
-  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === stepId);
+  return allChecks(runbook).find((c) => c.id === stepId);
 }
 
 /** ✓ good, ✗ bad, ? unknown, for the phase the check belongs to. */

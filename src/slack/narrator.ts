@@ -11,6 +11,7 @@ import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
 import { formatDuration } from '../core/duration.js';
 import type {
   Answer,
+  ConditionDecision,
   Decision,
   Decisions,
   Narrator,
@@ -28,6 +29,7 @@ import { compactComparison, simulationVerdict } from '../format/simulation-summa
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
+import { conditionsMessage } from './blocks/conditions.js';
 import { diagnoseMessages } from './blocks/diagnose.js';
 import { followUpListMessage } from './blocks/followups.js';
 import { metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
@@ -223,6 +225,11 @@ export class SlackNarrator implements Narrator, Decisions {
         'Follow-ups (reminders scheduled)',
       ),
     ]);
+  }
+
+  async conditionsDecided(incident: Incident, phase: Phase, decisions: readonly ConditionDecision[]) {
+    await this.thread(incident, [conditionsMessage(phase, decisions)]);
+    this.redraw(incident);
   }
 
   async stepOutcome() {}

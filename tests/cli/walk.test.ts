@@ -43,16 +43,23 @@ describe('gc-incident walk', () => {
   it('interactively: steps are done or skipped with a reason, actions approved, status set', async () => {
     const { path, vars } = env();
     // detection: the datasource is unavailable → one prompt, s(kip every metric step)
-    // → triage: the 3 queries already skipped, simulate runs, command d, manual s + reason
-    // → containment: freeze d, raise-thresholds approve y + d, shift-traffic approve n → mitigated y
+    // → triage: the queries and triage checks already skipped, so no `when:` is decided and every
+    //   branch's step is asked: churn command d, growth manual d, upgrade manual d; simulate runs,
+    //   measure command d, recent-changes s + reason
+    // → containment: freeze d, raise-thresholds approve y + d, pin-previous-python d,
+    //   shift-traffic approve n → mitigated y
     // → verification (auto, skipped) → resolved y → follow-up: d, d, d, d
     const answers = [
       's',
+      'd',
+      'd',
+      'd',
       'd',
       's',
       'checked deploys: none',
       'd',
       'y',
+      'd',
       'd',
       'n',
       'y',

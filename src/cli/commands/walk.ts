@@ -106,6 +106,7 @@ export async function walk(
             return `${formatComparison(o.output.results)}${note ? `\n${note}` : ''}`;
           },
           auto,
+          colour: io.colour,
         }),
         decisions: new TerminalDecisions({ ask: io.ask, write: io.stdout, auto, yes: options.yes ?? false }),
         caps: {

@@ -1,7 +1,7 @@
 /** What a person reads in the terminal for a phase and a step: guidance, queries, commands to copy. */
 import type { Phase, StepState } from '../../core/incident/model.js';
 import { renderForDisplay, renderQuery } from '../../core/incident/render-query.js';
-import type { Runbook } from '../../core/runbook/types.js';
+import { allChecks, type Runbook } from '../../core/runbook/types.js';
 
 export function phaseGuidance(runbook: Runbook, phase: Phase): string | undefined {
   switch (phase) {
@@ -43,7 +43,7 @@ export function stepDetail(
     if (action.rollback) parts.push(`Rollback: ${action.rollback.trim()}`);
     return parts.join('\n');
   }
-  const check = [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === step.id);
+  const check = allChecks(runbook).find((c) => c.id === step.id);
   if (check) {
     return `${renderQuery(check.query.trim(), inputs)}  ${check.operator} ${check.threshold}${check.guidance ? `\n${check.guidance.trim()}` : ''}`;
   }

@@ -2,7 +2,13 @@
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../../core/checks/stable-for.js';
 import { formatDuration } from '../../core/duration.js';
-import type { Narrator, Person, StepOutput, VerificationTiming } from '../../core/incident/driver/ports.js';
+import type {
+  ConditionDecision,
+  Narrator,
+  Person,
+  StepOutput,
+  VerificationTiming,
+} from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatDiagnose } from './diagnose-table.js';
@@ -15,6 +21,8 @@ export interface TerminalNarratorOptions {
   readonly table: (output: Extract<StepOutput, { kind: 'simulate' }>) => string;
   /** --auto: a step left pending is done by a person. */
   readonly auto: boolean;
+  /** Dim skipped steps with ANSI (a TTY without NO_COLOR). */
+  readonly colour?: boolean | undefined;
 }
 
 export class TerminalNarrator implements Narrator {
@@ -113,6 +121,15 @@ export class TerminalNarrator implements Narrator {
       );
     }
     this.o.write("  reminder(s) scheduled (sent by 'gc-incident serve')\n");
+  }
+
+  /** Skipped steps print dim (on a colour terminal) with the driver's reason, like Slack's greyed lines. */
+  async conditionsDecided(_incident: Incident, _phase: Phase, decisions: readonly ConditionDecision[]) {
+    const dim = (text: string) => (this.o.colour ? `\x1b[2m${text}\x1b[22m` : text);
+    for (const d of decisions) {
+      const line = `  ${d.met === false ? 'skip' : d.met ? 'run ' : 'ask '} ${d.step.id}: ${d.reason}`;
+      this.o.write(`${d.met === false ? dim(line) : line}\n`);
+    }
   }
 
   async stepOutcome(_incident: Incident, _step: StepState, why: string) {

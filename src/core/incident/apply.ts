@@ -46,7 +46,12 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
         result: d.result ?? undefined,
       }));
     case 'step.skipped':
-      return patchStep((s) => ({ ...s, status: 'skipped', reason: String(d.reason) }));
+      return patchStep((s) => ({
+        ...s,
+        status: 'skipped',
+        reason: String(d.reason),
+        ...(d.byCondition === true ? { skippedByCondition: true } : {}),
+      }));
     case 'step.assigned':
       return patchStep((s) => ({ ...s, assignee: String(d.after) }));
     case 'action.approved':

@@ -11,7 +11,7 @@ export type IncidentCommand =
   | (Base & { type: 'start-step'; stepId: string })
   | (Base & { type: 'complete-step'; stepId: string; result?: unknown })
   | (Base & { type: 'fail-step'; stepId: string; error: string; result?: unknown })
-  | (Base & { type: 'skip-step'; stepId: string; reason: string })
+  | (Base & { type: 'skip-step'; stepId: string; reason: string; byCondition?: boolean | undefined })
   | (Base & { type: 'assign-step'; stepId: string; assignee: Actor })
   | (Base & { type: 'approve-action'; stepId: string })
   | (Base & { type: 'advance-phase'; to?: Phase | undefined })

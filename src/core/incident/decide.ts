@@ -121,7 +121,14 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
         illegal(`step '${step.id}' is already ${step.status}`, { stepId: step.id, status: step.status });
       }
       return [
-        { type: 'step.skipped', data: { ...statusChange(step, 'skipped'), reason: command.reason.trim() } },
+        {
+          type: 'step.skipped',
+          data: {
+            ...statusChange(step, 'skipped'),
+            reason: command.reason.trim(),
+            ...(command.byCondition ? { byCondition: true } : {}),
+          },
+        },
       ];
     }
     case 'assign-step': {

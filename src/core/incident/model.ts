@@ -36,6 +36,8 @@ export interface StepState {
   readonly assignee?: Actor | undefined;
   readonly approvedBy?: Actor | undefined;
   readonly reason?: string | undefined;
+  /** Skipped because its runbook `when:` was not met (shown greyed, with the reason). */
+  readonly skippedByCondition?: boolean | undefined;
   /** What running the step produced: a check evaluation, a query result summary, a simulation summary. */
   readonly result?: unknown;
   readonly updatedAt?: string | undefined;

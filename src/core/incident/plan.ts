@@ -14,6 +14,16 @@ export function planSteps(runbook: Runbook): StepState[] {
       status: 'pending',
     });
   }
+  for (const check of runbook.triage.checks ?? []) {
+    steps.push({
+      id: check.id,
+      phase: 'triage',
+      kind: 'check',
+      title: check.title,
+      optional: false,
+      status: 'pending',
+    });
+  }
   for (const step of runbook.triage.steps) {
     steps.push({
       id: step.id,

@@ -7,6 +7,7 @@ import { evaluateCheck } from '../checks/check-runner.js';
 import { GcIncidentError } from '../errors.js';
 import type { MetricsClient } from '../ports.js';
 import {
+  allChecks,
   type Check,
   DEFAULT_DATASOURCE,
   type Runbook,
@@ -37,9 +38,7 @@ export async function runStep(
 ): Promise<unknown> {
   const datasourceOf = (name: string | undefined) => name ?? runbook.datasource ?? DEFAULT_DATASOURCE;
   if (step.kind === 'check') {
-    const check = [...runbook.detection.checks, ...runbook.verification.checks].find(
-      (c) => c.id === step.id,
-    ) as Check;
+    const check = allChecks(runbook).find((c) => c.id === step.id) as Check;
     return evaluateCheck(check, incident.inputs, requireMetrics(caps), caps.now(), datasourceOf(undefined));
   }
   const triage = runbook.triage.steps.find((s) => s.id === step.id) as TriageStep | undefined;

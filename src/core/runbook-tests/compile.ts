@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import { isGcIncidentError } from '../errors.js';
 import { resolveInputs } from '../incident/inputs.js';
-import type { Runbook } from '../runbook/types.js';
+import { allChecks, type Runbook } from '../runbook/types.js';
 import type { Locator, Position } from '../yaml/load-yaml.js';
 import { expandValues, parseSeriesSelector } from './series-notation.js';
 import { caseKind, type ExpandedSeries, type RunbookTestFile, type TestCase } from './types.js';
@@ -15,7 +15,8 @@ import { caseKind, type ExpandedSeries, type RunbookTestFile, type TestCase } fr
 export type PlannedCase =
   | { kind: 'detection'; expect: 'fires' | 'quiet'; atMs: number }
   | { kind: 'verification'; expect: 'holds' | 'fails'; fromMs: number; untilMs: number }
-  | { kind: 'check'; checkId: string; value: number; tolerance: number; atMs: number };
+  | { kind: 'check'; checkId: string; value: number; tolerance: number; atMs: number }
+  | { kind: 'branches'; runs: string[]; skips: string[]; atMs: number };
 
 export interface CompiledCase {
   readonly name: string;
@@ -56,7 +57,11 @@ export function compileTestFile(
     return fallback;
   };
   const fileInterval = ms(doc.interval, ['interval'], DEFAULT_INTERVAL_MS);
-  const checkIds = new Set([...runbook.detection.checks, ...runbook.verification.checks].map((c) => c.id));
+  const checkIds = new Set(allChecks(runbook).map((c) => c.id));
+  const guardedIds = new Set([
+    ...runbook.triage.steps.map((s) => s.id),
+    ...runbook.containment.actions.map((a) => a.id),
+  ]);
   const deadlineMs = verificationDeadlineMs(runbook);
   const groups: CompiledGroup[] = [];
   let samples = 0;
@@ -99,7 +104,7 @@ export function compileTestFile(
     let extentMs = longest * intervalMs;
     group.cases.forEach((c, ci) => {
       const path = at('cases', ci);
-      const plan = planCase(c, path, { ms, problem, checkIds, deadlineMs });
+      const plan = planCase(c, path, { ms, problem, checkIds, guardedIds, deadlineMs });
       if (!plan) return;
       extentMs = Math.max(extentMs, plan.kind === 'verification' ? plan.untilMs : plan.atMs);
       cases.push({ name: c.name, position: locate.at(path, { key: 'name' }), plan });
@@ -125,6 +130,7 @@ function planCase(
     ms: (text: string | undefined, path: (string | number)[], fallback: number) => number;
     problem: (path: (string | number)[], rule: string, message: string, key?: string) => void;
     checkIds: ReadonlySet<string>;
+    guardedIds: ReadonlySet<string>;
     deadlineMs: number;
   },
 ): PlannedCase | undefined {
@@ -172,11 +178,33 @@ function planCase(
         tolerance: c.tolerance ?? Math.abs(c.value) * 1e-6,
         atMs: ms(c.eval_time, [...path, 'eval_time'], 0),
       };
+    case 'branches': {
+      misplaced(['from', 'until', 'value', 'tolerance']);
+      if (!need('eval_time')) return undefined;
+      let known = true;
+      for (const key of ['runs', 'skips'] as const)
+        (c[key] ?? []).forEach((id, i) => {
+          if (tools.guardedIds.has(id)) return;
+          known = false;
+          problem(
+            [...path, key, i],
+            'test/unknown-step',
+            `case "${c.name}": the runbook has no triage step or containment action '${id}'`,
+          );
+        });
+      if (!known) return undefined;
+      return {
+        kind,
+        runs: c.runs ?? [],
+        skips: c.skips ?? [],
+        atMs: ms(c.eval_time, [...path, 'eval_time'], 0),
+      };
+    }
     default:
       problem(
         path,
         'test/case',
-        `case "${c.name}": give exactly one of detection (with eval_time), verification (with from) or check (with value and eval_time)`,
+        `case "${c.name}": give exactly one of detection (with eval_time), verification (with from), check (with value and eval_time) or runs/skips (with eval_time)`,
       );
       return undefined;
   }

@@ -7,8 +7,10 @@ import { evaluateCheck } from '../checks/check-runner.js';
 import { type CheckEvaluation, compare, formatNumber } from '../checks/evaluate.js';
 import { waitUntilStable } from '../checks/stable-for.js';
 import { formatDuration, parseDuration } from '../duration.js';
+import { serviceFacts } from '../incident/driver/conditions.js';
 import type { MetricsClient } from '../ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../runbook/types.js';
+import { branches } from './branches.js';
 import type { PlannedCase } from './compile.js';
 import { prefetchingClient } from './prefetch.js';
 
@@ -16,7 +18,7 @@ import { prefetchingClient } from './prefetch.js';
 const DEFAULT_INTERVAL_MS = 30_000;
 
 export interface Decider {
-  readonly section: 'detection' | 'verification';
+  readonly section: 'detection' | 'triage' | 'verification';
   readonly index: number;
   /** The runbook field to point at: the threshold that decided, or the query whose value was wrong. */
   readonly field: 'threshold' | 'query';
@@ -69,6 +71,10 @@ export async function runCase(
     }
     case 'verification':
       return verify(runbook, plan, evaluate);
+    case 'branches':
+      return branches(runbook, plan, inputs, evaluate, (at, conditions) =>
+        serviceFacts(client, datasource, inputs, new Date(startMs + at), conditions),
+      );
     case 'check': {
       const found = findCheck(runbook, plan.checkId);
       if (!found) return { pass: false, expected: plan.checkId, got: 'no such check', detail: '' };
@@ -148,10 +154,11 @@ function describe(checks: readonly Check[], evaluations: readonly CheckEvaluatio
 function findCheck(
   runbook: Runbook,
   id: string,
-): { check: Check; section: 'detection' | 'verification'; index: number } | undefined {
-  for (const section of ['detection', 'verification'] as const) {
-    const index = runbook[section].checks.findIndex((c) => c.id === id);
-    const check = runbook[section].checks[index];
+): { check: Check; section: 'detection' | 'triage' | 'verification'; index: number } | undefined {
+  for (const section of ['detection', 'triage', 'verification'] as const) {
+    const checks = runbook[section].checks ?? [];
+    const index = checks.findIndex((c) => c.id === id);
+    const check = checks[index];
     if (check) return { check, section, index };
   }
   return undefined;

@@ -18,6 +18,10 @@ export interface TestCase {
   eval_time?: string;
   from?: string;
   until?: string;
+  /** Triage steps and containment actions that apply at eval_time (not skipped by `when:`). */
+  runs?: string[];
+  /** Triage steps and containment actions their `when:` skips at eval_time. */
+  skips?: string[];
 }
 
 export interface TestGroup {
@@ -40,12 +44,13 @@ export interface ExpandedSeries {
   readonly values: readonly (number | undefined)[];
 }
 
-export type CaseKind = 'detection' | 'verification' | 'check';
+export type CaseKind = 'detection' | 'verification' | 'check' | 'branches';
 
 export function caseKind(c: TestCase): CaseKind | undefined {
   const kinds: CaseKind[] = [];
   if (c.detection !== undefined) kinds.push('detection');
   if (c.verification !== undefined) kinds.push('verification');
   if (c.check !== undefined) kinds.push('check');
+  if (c.runs !== undefined || c.skips !== undefined) kinds.push('branches');
   return kinds.length === 1 ? kinds[0] : undefined;
 }

@@ -8,6 +8,7 @@ import { checkPromqlSyntax, describePromqlProblem } from '../promql/syntax.js';
 import type { WorkloadDocument } from '../simulator/workload.js';
 import { lintWorkload } from '../simulator/workload-lint.js';
 import type { Locator } from '../yaml/load-yaml.js';
+import { lintConditions } from './condition-lint.js';
 import { lintDiagnoseAction } from './lint-diagnose.js';
 import { checkPattern, matchesWhole } from './regex-policy.js';
 import { fillSample, findPlaceholders } from './template.js';
@@ -150,6 +151,10 @@ export function lintRunbook(
     lintCheck(check, ['detection', 'checks', i]);
   });
 
+  (runbook.triage.checks ?? []).forEach((check, i) => {
+    lintCheck(check, ['triage', 'checks', i]);
+  });
+
   runbook.triage.steps.forEach((step, i) => {
     const path: Path = ['triage', 'steps', i];
     claimId(step.id, path);
@@ -266,6 +271,8 @@ export function lintRunbook(
       }
     });
   });
+
+  lintConditions(runbook, report);
 
   return out;
 }

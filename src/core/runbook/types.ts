@@ -58,11 +58,23 @@ export interface Check {
   noData?: 'ok' | 'breach' | 'unknown';
 }
 
+/** When a step, action or phase applies (README, "Branching runbooks: when:"). */
+export type Condition =
+  | { check: string; is: 'firing' | 'ok' | 'unknown' }
+  | { python: string }
+  | { collector: { enabled?: boolean; frozen?: boolean } }
+  | { input: string; is: string }
+  | { input: string; in: string[] }
+  | { any: Condition[] }
+  | { all: Condition[] }
+  | { not: Condition };
+
 interface StepBase {
   id: string;
   title: string;
   guidance: string;
   optional?: boolean;
+  when?: Condition;
 }
 
 export interface QueryStep extends StepBase {
@@ -125,6 +137,7 @@ export interface ContainmentAction {
   command?: string;
   whatIf?: string;
   confirmation?: { required: boolean; approvers?: Approver[] };
+  when?: Condition;
 }
 
 export interface FollowUpItem {
@@ -145,8 +158,8 @@ export interface Runbook {
   datasource?: string;
   inputs?: RunbookInput[];
   detection: { mode?: 'any' | 'all'; guidance?: string; checks: Check[] };
-  triage: { guidance?: string; steps: TriageStep[] };
-  containment: { guidance?: string; actions: ContainmentAction[] };
+  triage: { guidance?: string; when?: Condition; checks?: Check[]; steps: TriageStep[] };
+  containment: { guidance?: string; when?: Condition; actions: ContainmentAction[] };
   verification: {
     mode?: 'any' | 'all';
     guidance?: string;
@@ -159,3 +172,8 @@ export interface Runbook {
 }
 
 export const DEFAULT_DATASOURCE = 'default';
+
+/** Every check of a runbook: detection, triage (they decide `when:`) and verification. */
+export function allChecks(runbook: Runbook): Check[] {
+  return [...runbook.detection.checks, ...(runbook.triage.checks ?? []), ...runbook.verification.checks];
+}

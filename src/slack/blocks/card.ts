@@ -23,6 +23,7 @@ import {
   section,
   who,
 } from './common.js';
+import { skippedByConditionBlock } from './conditions.js';
 import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 
@@ -240,6 +241,10 @@ export function incidentCard(
   const shown = steps.slice(0, MAX_STEPS_SHOWN);
   if (steps.length === 0) blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
   for (const step of shown) {
+    if (step.status === 'skipped' && step.skippedByCondition) {
+      blocks.push(skippedByConditionBlock(step));
+      continue;
+    }
     blocks.push(section(stepLine(step, ctx.runbook), `step:${step.id}`));
     const primary = next.kind === 'step' && next.step.id === step.id ? next.actionId : undefined;
     const buttons = stepButtons(incident.id, step, runnable, primary);

@@ -14,6 +14,7 @@ import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
 import { mayApprove } from './approvals.js';
+import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { serviceFor } from './policy.js';
 import type { Person } from './ports.js';
@@ -40,13 +41,14 @@ export class IncidentDriver {
   async enterPhase(incident: Incident, phase: Phase, by: Person): Promise<Incident> {
     const { runbook } = this.deps.runbookOf(incident);
     await this.deps.narrator.phaseEntered(incident, runbook, phase);
-    if (phase === 'detection') {
+    if (phase === 'detection' || phase === 'triage') {
       const checks = incident.steps.filter(
-        (s) =>
-          s.phase === 'detection' && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
+        (s) => s.phase === phase && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
       );
-      return runBatch(this.deps, incident, checks, by);
+      const ran = checks.length > 0 ? await runBatch(this.deps, incident, checks, by) : incident;
+      return phase === 'triage' ? applyConditions(this.deps, ran, phase) : ran;
     }
+    if (phase === 'containment') return applyConditions(this.deps, incident, phase);
     if (phase === 'verification' && openVerificationChecks(incident).length > 0)
       return verify(this.deps, incident, by);
     if (phase === 'follow-up') return this.createFollowUps(incident, by);

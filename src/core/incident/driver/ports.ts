@@ -49,6 +49,14 @@ export interface QueryOutput {
   readonly series: readonly { labels: Readonly<Record<string, string>>; value: number }[];
 }
 
+/** A conditional step as its phase began: skipped (met false), applies (true) or left to a person (undefined). */
+export interface ConditionDecision {
+  readonly step: StepState;
+  readonly met: boolean | undefined;
+  /** The same words on every surface and on the timeline, e.g. "when: not met: check x is ok (not firing)". */
+  readonly reason: string;
+}
+
 /** Verification timing, after the schema's defaults are applied. */
 export interface VerificationTiming {
   readonly stableForMs: number;
@@ -83,6 +91,8 @@ export interface Narrator {
   approved(incident: Incident, step: StepState, by: Person): Promise<void>;
   statusChanged(incident: Incident, by: Person): Promise<void>;
   followUpsCreated(incident: Incident): Promise<void>;
+  /** A phase's `when:` conditions were decided as it began; skipped steps are already recorded. */
+  conditionsDecided(incident: Incident, phase: Phase, decisions: readonly ConditionDecision[]): Promise<void>;
   /** What the walk did with a step it asked about: done, skipped, left pending, refused. */
   stepOutcome(incident: Incident, step: StepState, why: string): Promise<void>;
   /** The walk stopped before a phase it may not enter yet (steps still open). */

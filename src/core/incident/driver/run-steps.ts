@@ -9,12 +9,13 @@ import { runtimesFrom } from '../../checks/runtime.js';
 import { observedGc } from '../../diagnose/result.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
-import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
+import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import type { Incident, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import { renderQuery } from '../render-query.js';
 import { runStep as runQuery } from '../step-runner.js';
+import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { datasourceOf, isMetricStep, isOpenStep, isUnavailable, unavailableReason } from './policy.js';
 import type { Person, StepOutput } from './ports.js';
@@ -30,7 +31,7 @@ export function requireMetrics(deps: DriverDeps): MetricsClient {
 }
 
 export function findCheck(runbook: Runbook, id: string): Check | undefined {
-  return [...runbook.detection.checks, ...runbook.verification.checks].find((c) => c.id === id);
+  return allChecks(runbook).find((c) => c.id === id);
 }
 
 /** A sentence for a person: coded errors carry one; anything else is "unexpected". */
@@ -209,7 +210,9 @@ export async function retryMetricSteps(deps: DriverDeps, incident: Incident, by:
   if (incident.phase === 'verification') {
     return verify(deps, incident, by);
   }
-  return runBatch(deps, incident, failed, by);
+  const ran = await runBatch(deps, incident, failed, by);
+  // Triage's checks decide its `when:`; once they have verdicts, the conditions are decided again.
+  return incident.phase === 'triage' ? applyConditions(deps, ran, 'triage') : ran;
 }
 
 /** Calls a containment action's HTTP action (approved first when it needs an approval). */

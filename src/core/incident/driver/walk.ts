@@ -27,10 +27,10 @@ export async function walkIncident(driver: IncidentDriver, opened: Incident, by:
       }
     }
     incident = await driver.enterPhase(incident, phase, by);
-    // Detection's and verification's checks ran as their phase began; they are not asked again.
+    // Detection's, triage's and verification's checks ran as their phase began; they are not asked again.
     const settled = new Set(
       incident.steps
-        .filter((s) => s.kind === 'check' && (phase === 'detection' || phase === 'verification'))
+        .filter((s) => s.kind === 'check' && phase !== 'containment' && phase !== 'follow-up')
         .map((s) => s.id),
     );
     for (const planned of incident.steps.filter((s) => s.phase === phase && !settled.has(s.id))) {
