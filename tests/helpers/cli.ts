@@ -11,7 +11,7 @@ export interface CliRun {
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  extra: { answers?: string[]; clock?: Clock } = {},
+  extra: { answers?: string[]; clock?: Clock; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -22,6 +22,7 @@ export async function cli(
       return answers.shift() ?? '';
     },
     ...(extra.clock ? { clock: extra.clock } : {}),
+    ...(extra.sleep ? { sleep: extra.sleep } : {}),
     stdout: (t) => {
       stdout += t;
     },

@@ -6,10 +6,9 @@ import { readConfig } from '../../config.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
-import { waitUntilStable } from '../../core/checks/stable-for.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { verificationTiming } from '../../core/incident/driver/policy.js';
+import { watchVerification } from '../../core/incident/driver/watch-verification.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
 import { renderQuery } from '../../core/incident/render-query.js';
 import type { MetricsClient, Series } from '../../core/ports.js';
@@ -251,24 +250,21 @@ async function waitForVerification(
   client: MetricsClient,
 ): Promise<number> {
   const v = runbook.verification;
-  // The driver's timing (the schema's defaults), as a walk and Slack verify.
-  const timing = verificationTiming(runbook);
-  const outcome = await waitUntilStable({
-    ...timing,
-    mode: v.mode ?? 'all',
-    now: () => (io.clock ?? systemClock).now(),
-    sleep: (delay) => new Promise((resolve) => setTimeout(resolve, delay)),
-    evaluate: () =>
-      Promise.all(
-        v.checks.map((c) =>
-          evaluateCheck(c, inputs, client, (io.clock ?? systemClock).now(), runbook.datasource),
-        ),
-      ),
-    onRound: (round) =>
+  // The driver's verification loop (its timing, mode and evaluation), as a walk and Slack verify.
+  const outcome = await watchVerification(
+    runbook,
+    v.checks,
+    inputs,
+    {
+      metrics: client,
+      clock: io.clock ?? systemClock,
+      sleep: io.sleep ?? ((delay) => new Promise((resolve) => setTimeout(resolve, delay))),
+    },
+    (round) =>
       io.stdout(
         `${round.at}  ${round.passing ? 'passing' : 'failing'}  held ${formatDuration(round.heldMs)} of ${v.stableFor}  ${round.evaluations.map((e) => `${e.value === null ? '-' : formatNumber(e.value)} ${e.operator} ${e.threshold}`).join(', ')}\n`,
       ),
-  });
+  );
   io.stdout(
     outcome.verdict === 'stable'
       ? `verified: the criteria held for ${v.stableFor}\n`

@@ -4,17 +4,17 @@
  * with how long they held). Timing uses the schema's defaults on every surface.
  */
 
-import { evaluateCheck } from '../../checks/check-runner.js';
 import type { CheckEvaluation } from '../../checks/evaluate.js';
-import { type StableOutcome, waitUntilStable } from '../../checks/stable-for.js';
+import type { StableOutcome } from '../../checks/stable-for.js';
 import { formatDuration } from '../../duration.js';
 import { GcIncidentError } from '../../errors.js';
-import { type Check, DEFAULT_DATASOURCE } from '../../runbook/types.js';
+import type { Check } from '../../runbook/types.js';
 import type { Incident } from '../model.js';
 import { type DriverDeps, execOn } from './context.js';
 import { isOpenStep, isUnavailable, verificationTiming } from './policy.js';
 import type { Person } from './ports.js';
 import { findCheck, plainMessage, requireMetrics, unavailable } from './run-steps.js';
+import { watchVerification } from './watch-verification.js';
 
 export function openVerificationChecks(incident: Incident) {
   return incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check' && isOpenStep(s));
@@ -47,7 +47,6 @@ export async function verify(
   const { runbook } = deps.runbookOf(current);
   const timing = verificationTiming(runbook);
   const checks = steps.map((s) => findCheck(runbook, s.id)).filter((c): c is Check => c !== undefined);
-  const inputs = current.inputs;
   const fail = async (error: string, results: readonly unknown[] = []) => {
     for (const [i, step] of steps.entries()) {
       current = (
@@ -66,19 +65,13 @@ export async function verify(
     const metrics = requireMetrics(deps);
     await deps.narrator.verificationStarted(current, timing);
     const snapshot = current;
-    outcome = await waitUntilStable({
-      ...timing,
-      mode: runbook.verification.mode ?? 'all',
-      now: () => deps.clock.now(),
-      sleep: deps.sleep,
-      evaluate: () =>
-        Promise.all(
-          checks.map((c) =>
-            evaluateCheck(c, inputs, metrics, deps.clock.now(), runbook.datasource ?? DEFAULT_DATASOURCE),
-          ),
-        ),
-      onRound: (round) => deps.narrator.verificationRound(snapshot, round, timing),
-    });
+    outcome = await watchVerification(
+      runbook,
+      checks,
+      current.inputs,
+      { metrics, clock: deps.clock, sleep: deps.sleep },
+      (round) => deps.narrator.verificationRound(snapshot, round, timing),
+    );
   } catch (error) {
     await fail(plainMessage(error));
     if (isUnavailable(error)) return unavailable(deps, current, error, by);
