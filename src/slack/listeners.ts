@@ -34,6 +34,7 @@ import {
 } from './ids.js';
 import { describeError, type IncidentFlow, type SlackUser, userMessage } from './incident-flow.js';
 import { registerMetricsUnavailable } from './interactions/metrics-unavailable.js';
+import { handleRecordSlash, registerRecord } from './interactions/roles.js';
 import type { AppServices } from './services.js';
 
 export const SLASH_COMMAND = '/gc-incident';
@@ -132,6 +133,7 @@ export function registerListeners(app: App, services: AppServices): void {
   });
 
   registerMetricsUnavailable(app, services);
+  registerRecord(app, services);
 
   // Buttons on reminders: Done, Snooze 1 day, and a user picker to reassign.
   app.action<BlockAction>(FOLLOWUP_ACTION, async ({ ack, action, body, respond }) => {
@@ -416,6 +418,9 @@ async function handleSlash(
     }
     case 'simulate':
       return simulateFromSlack(services, user.id, channel, request.target, request.whatIfs);
+    case 'role':
+    case 'note':
+      return handleRecordSlash(request, ctx);
   }
 }
 

@@ -23,6 +23,7 @@ import {
   who,
 } from './common.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
+import { rolesLine } from './roles.js';
 
 /** What the card shows beyond the incident itself; every field optional. */
 export interface CardContext {
@@ -165,6 +166,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
     );
   if (incident.status === 'resolved' || incident.status === 'mitigated')
     buttons.push(button('Postmortem notes', ACTION.notes, value));
+  buttons.push(button('Roles', ACTION.roles, value));
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {
@@ -231,6 +233,7 @@ export function incidentCard(
     ]),
     section(`${next.kind === 'none' ? '🏁' : '👉'} *Next:* ${next.sentence}`, 'next'),
     context(progressLine(incident)),
+    context(rolesLine(incident)),
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
