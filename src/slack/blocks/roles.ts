@@ -10,7 +10,7 @@ import { VIEW } from '../ids.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
 import { context, type SlackMessage, section, who } from './common.js';
 
-const UNASSIGNED = '_unassigned: the commander stands in_';
+const UNASSIGNED = '_not assigned_';
 
 /** A Slack user as a mention; anyone else (a terminal name, a bot's name) as escaped text. */
 function person(actor: string): string {
@@ -26,6 +26,7 @@ export function rolesLine(incident: Incident): string {
     `*Service owner* ${r.serviceOwner ? person(r.serviceOwner) : UNASSIGNED}`,
     `*Scribe* ${r.scribe ? person(r.scribe) : UNASSIGNED}`,
     `*Responders* ${truncate(responders, 600)}`,
+    ...(r.serviceOwner && r.scribe ? [] : ['_the commander stands in for roles not assigned_']),
   ].join('  ·  ');
 }
 
