@@ -91,3 +91,13 @@ export function roleTable(incident: Incident): {
     responders: incident.participants.filter((p) => p !== incident.commander),
   };
 }
+
+/** After a follow-up's owner: " (the service owner)", or that the commander got it for want of one. */
+export function ownerNote(item: {
+  readonly ownerRole?: IncidentRole | undefined;
+  readonly roleUnassigned?: boolean | undefined;
+}): string {
+  if (!item.ownerRole) return '';
+  const label = ROLE_LABEL[item.ownerRole];
+  return item.roleUnassigned ? ` (the commander: no ${label} assigned)` : ` (the ${label})`;
+}
