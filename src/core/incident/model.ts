@@ -170,7 +170,5 @@ export function withDefaults(incident: Incident): Incident {
     ...incident,
     followUps: incident.followUps ?? [],
     notes: incident.notes ?? {},
-    roles: incident.roles ?? {},
-    pinned: incident.pinned ?? [],
   };
 }
