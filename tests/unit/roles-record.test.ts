@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
-import { isGcIncidentError } from '../../src/core/errors.js';
 import { ownerOf, runbookFollowUps } from '../../src/core/followups/plan.js';
 import { mayApprove } from '../../src/core/incident/driver/approvals.js';
 import type { Incident } from '../../src/core/incident/model.js';
@@ -29,15 +28,6 @@ async function fresh() {
   const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-incident-roles-')), 'gc.db'));
   await store.migrate();
   return { store, ...(await openTestIncident(store, 'gc-cyclic-garbage-growth')) };
-}
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isGcIncidentError(error) ? error.code : 'not coded';
-  }
-  return undefined;
 }
 
 describe('/gc-incident role and note', () => {

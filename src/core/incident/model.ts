@@ -166,9 +166,5 @@ export function stepOf(incident: Incident, stepId: string): StepState | undefine
 
 /** Snapshots written before a field existed load with its empty value. */
 export function withDefaults(incident: Incident): Incident {
-  return {
-    ...incident,
-    followUps: incident.followUps ?? [],
-    notes: incident.notes ?? {},
-  };
+  return { ...incident, followUps: incident.followUps ?? [], notes: incident.notes ?? {} };
 }
