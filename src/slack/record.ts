@@ -3,6 +3,7 @@
  * the change goes on the timeline with the Slack user, the card is redrawn, and one line in the
  * incident's thread says what changed.
  */
+import { remindersFor } from '../core/followups/plan.js';
 import { addNote, assignRole, pin } from '../core/incident/driver/roles.js';
 import type { Incident } from '../core/incident/model.js';
 import type { IncidentRole } from '../core/incident/roles.js';
@@ -36,6 +37,14 @@ export async function assignRoleFromSlack(
   if (event && !outcome.replayed) {
     const before = typeof event.data.before === 'string' ? event.data.before : null;
     await thread(services, outcome.incident, roleNotice(role, before, person, user.id));
+    // Follow-ups that moved with the role: their reminders go to the new owner.
+    const now = services.clock.now();
+    for (const moved of outcome.events.filter((e) => e.type === 'followup.changed')) {
+      const item = outcome.incident.followUps.find((f) => f.id === moved.data.itemId);
+      if (!item) continue;
+      await services.store.cancelReminders(incidentId, item.id, now);
+      for (const r of remindersFor(outcome.incident, item, now)) await services.store.scheduleReminder(r);
+    }
   }
   return outcome.incident;
 }

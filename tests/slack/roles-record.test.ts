@@ -199,6 +199,27 @@ describe('roles and the record in Slack', () => {
     const md = (await exportPostmortem({ store: h.store, clock, incidentId: id, format: 'md' })).content;
     expect(md).toContain('(commander: no service owner assigned)');
     expect(md).toContain('| Service owner | not assigned (the commander stood in) |');
+
+    // Naming the service owner afterwards moves the open items the commander held for the role,
+    // and their reminders with them.
+    await h.slash(`role ${id} <@${BOB}|bob> owner`);
+    const moved = (await h.store.load(id))?.followUps ?? [];
+    expect(moved.map((f) => [f.owner, f.roleUnassigned ?? false])).toEqual([
+      [BOB, false],
+      [BOB, false],
+      [ALICE, false],
+      [ALICE, false],
+    ]);
+    clock.advance(15 * 24 * 3600_000);
+    await h.server.reminders.tick();
+    const dms = (user: string) =>
+      api
+        .callsOf('chat.postMessage')
+        .filter(
+          (c) => c.ok && c.body.channel === `D${user.slice(1)}` && String(c.body.text).includes(`${id}/F1`),
+        );
+    expect(dms(BOB)).toHaveLength(1);
+    expect(dms(ALICE)).toHaveLength(0);
   });
 
   it('says what was wrong with a role command, and where no incident is', async () => {

@@ -8,7 +8,7 @@ import { hasBidiControl } from '../text/bidi.js';
 import type { IncidentCommand } from './commands.js';
 import type { PendingEvent } from './decide.js';
 import type { Incident } from './model.js';
-import { INCIDENT_ROLES, ROLE_LABEL } from './roles.js';
+import { holderOf, INCIDENT_ROLES, type IncidentRole, ROLE_LABEL } from './roles.js';
 
 /** A pinned message keeps this much text (a Slack message holds up to 40,000 characters). */
 export const PINNED_TEXT_MAX = 3000;
@@ -31,7 +31,10 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
       }
       const before = role === 'commander' ? incident.commander : (incident.roles?.[role] ?? null);
       if (before === person) return [];
-      return [{ type: 'role.assigned', data: { role, before, after: person } }];
+      return [
+        { type: 'role.assigned', data: { role, before, after: person } },
+        ...followTheRole(incident, role, person),
+      ];
     }
     case 'pin-message': {
       if ((incident.pinned ?? []).some((p) => p.channel === command.channel && p.ts === command.ts))
@@ -63,6 +66,32 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
       return [{ type: 'message.unpinned', data: { channel: command.channel, ts: command.ts } }];
     }
   }
+}
+
+/**
+ * Open follow-ups the runbook gave this role move to its new holder (and, when the commander
+ * changes, the items the commander held for roles nobody had move with it).
+ */
+function followTheRole(incident: Incident, role: IncidentRole, person: string): PendingEvent[] {
+  const previous = holderOf(incident, role).person;
+  return (incident.followUps ?? [])
+    .filter(
+      (f) =>
+        f.status === 'open' &&
+        f.owner === previous &&
+        (f.ownerRole === role || (role === 'commander' && f.roleUnassigned === true)),
+    )
+    .map((f) => {
+      const stillUnassigned = f.ownerRole !== role;
+      return {
+        type: 'followup.changed' as const,
+        data: {
+          itemId: f.id,
+          before: { owner: f.owner, roleUnassigned: f.roleUnassigned ?? false },
+          after: { owner: person, roleUnassigned: stillUnassigned },
+        },
+      };
+    });
 }
 
 /** A person is a Slack user id or a name from the terminal: short, one line, no bidi controls. */

@@ -48,6 +48,7 @@ export function describeEvent(e: TimelineEvent): string {
     }
     case 'followup.changed':
       return `follow-up ${String(d.itemId)}: ${Object.entries(d.after as Record<string, unknown>)
+        .filter(([k]) => k !== 'roleUnassigned')
         .map(([k, v]) => `${k} ${String(v)}`)
         .join(', ')}`;
     case 'postmortem.noted':
