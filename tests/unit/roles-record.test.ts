@@ -83,6 +83,7 @@ describe('Slack text for the record', () => {
       ),
     ).toBe('@ann in #inc: see the graph (https://x.example/a) & https://y.example <b> @here');
     expect(slackTextToPlain('<@U0BOB00001>')).toBe('@U0BOB00001');
+    expect(slackTextToPlain('red \u001b[31malert\u001b[0m\nnext line')).toBe('red [31malert[0m\nnext line');
     expect(tsToIso('1763647380.000100')).toBe('2025-11-20T14:03:00.000Z');
   });
 });
