@@ -4,24 +4,29 @@
  * and Slack's three entities decoded. Everything that shows it escapes it again for its
  * own format (mrkdwn, Markdown, HTML). Pure.
  */
+
+/** C0 controls but tab and newline, and DEL, built from code points (no control characters in the source). */
+const CONTROL = new RegExp(
+  `[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11)}-${String.fromCharCode(31)}${String.fromCharCode(127)}]`,
+  'g',
+);
+
 export function slackTextToPlain(text: string): string {
-  return (
-    text
-      .replace(/<([^<>]*)>/g, (_whole, inner: string) => {
-        const [target = '', label] = inner.split('|', 2);
-        if (target.startsWith('@')) return label ? `@${label}` : target;
-        if (target.startsWith('#')) return label ? `#${label}` : target;
-        if (target.startsWith('!subteam^')) return label ?? '@group';
-        if (target.startsWith('!date^')) return label ?? '';
-        if (target.startsWith('!')) return `@${target.slice(1)}`;
-        return label && label !== target ? `${label} (${target})` : target;
-      })
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      // Control characters (a terminal escape sequence in a pasted log) would act when printed by `show`.
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-  );
+  const resolved = text
+    .replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+      const [target = '', label] = inner.split('|', 2);
+      if (target.startsWith('@')) return label ? `@${label}` : target;
+      if (target.startsWith('#')) return label ? `#${label}` : target;
+      if (target.startsWith('!subteam^')) return label ?? '@group';
+      if (target.startsWith('!date^')) return label ?? '';
+      if (target.startsWith('!')) return `@${target.slice(1)}`;
+      return label && label !== target ? `${label} (${target})` : target;
+    })
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  // Control characters (a terminal escape sequence in a pasted log) would act when `show` prints them.
+  return resolved.replace(CONTROL, '');
 }
 
 /** A Slack message ts (`1700000000.000100`) as UTC ISO 8601. */
