@@ -16,8 +16,10 @@ import type { Check, SimulateStep } from '../src/core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../src/core/simulator/chart-spec.js';
 import { formatComparison } from '../src/format/simulation.js';
 import { compactComparison, simulationVerdict } from '../src/format/simulation-summary.js';
+import { incidentCard } from '../src/slack/blocks/card.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
 import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
+import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
 import { shippedRunbook } from '../tests/helpers/engine.js';
@@ -25,7 +27,11 @@ import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 
 const OUT = resolve(process.argv[2] ?? 'preview/slack');
 const FIXTURES = resolve(import.meta.dirname, '../tests/fixtures');
-const PEOPLE: Record<string, string> = { U0ALICE001: 'Alice Martin', U0BOB00001: 'Bob Chen' };
+const PEOPLE: Record<string, string> = {
+  U0ALICE001: 'Alice Martin',
+  U0BOB00001: 'Bob Chen',
+  U0CAROL01: 'Carol Diaz',
+};
 /** Slack renders dates in the reader's zone; the preview reads them as of this moment, in UTC. */
 const esc = (t: string) => t.replace(/&(?!amp;|lt;|gt;)/g, '&amp;').replace(/"/g, '&quot;');
 
@@ -59,9 +65,15 @@ const EMOJI: Record<string, string> = {
   '🛡️': '<b>⛨</b>',
   '⚠️': '<b style="color:#e8912d">⚠</b>',
   '🩺': '<b style="color:#1264a3">✚</b>',
+  '👥': '<b style="color:#4a154b">☰</b>',
+  '📌': '<b style="color:#e01e5a">⚲</b>',
+  '📝': '<b>✎</b>',
 };
 const emoji = (html: string) =>
-  html.replace(/✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺/gu, (e) => EMOJI[e.trim()] ?? e);
+  html.replace(
+    /✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺|👥|📌|📝/gu,
+    (e) => EMOJI[e.trim()] ?? e,
+  );
 
 function mrkdwn(text: string, now: number): string {
   const controls: string[] = [];
@@ -111,6 +123,13 @@ function blocks(list: readonly Json[], now: number): string {
               return `<span class="button ${String(e.style ?? '')}"${confirm}>${label}${e.confirm ? ' <small>⚠︎</small>' : ''}</span>`;
             })
             .join('')}</div>`;
+        case 'input': {
+          const element = b.element as Json & { initial_option?: { text: { text: string } } };
+          const shown =
+            element.initial_option?.text.text ??
+            (element.type === 'users_select' ? 'Select a person' : 'Select an item');
+          return `<div class="input"><b>${esc((b.label as { text: string }).text)}</b><div class="select">${esc(shown)} ▾</div></div>`;
+        }
         default:
           return '';
       }
@@ -139,7 +158,8 @@ const STYLE = `body{font:15px/1.46 Lato,"Helvetica Neue","DejaVu Sans",sans-seri
 code{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;color:#e01e5a;background:#f6f6f6;border:1px solid #ddd;border-radius:3px;padding:0 3px}
 pre{font-family:Monaco,"DejaVu Sans Mono",monospace;font-size:12px;background:#f8f8f8;border:1px solid #ddd;border-radius:4px;padding:8px;white-space:pre-wrap;margin:4px 0}
 blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:8px}.thread{margin-left:46px;border-left:2px solid #e8e8e8;padding-left:10px}
-.thread .label{font-size:12px;color:#616061}.file{margin:4px 0}.file .name{font-size:13px;color:#616061}.file img{display:block;max-width:640px;max-height:360px;border:1px solid #ddd;border-radius:8px;margin-top:4px}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
+.thread .label{font-size:12px;color:#616061}.file{margin:4px 0}.file .name{font-size:13px;color:#616061}.file img{display:block;max-width:640px;max-height:360px;border:1px solid #ddd;border-radius:8px;margin-top:4px}.input{margin:10px 0}.select{border:1px solid #c8c8c8;border-radius:4px;padding:6px 10px;color:#616061;margin-top:4px}
+.modal{border:1px solid #ddd;border-radius:8px;box-shadow:0 4px 12px #0002;padding:4px 16px 12px;max-width:520px}.modal .title{font-size:20px;font-weight:900;margin:8px 0}.modal .foot{text-align:right}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
@@ -243,6 +263,38 @@ for (const frame of frames) {
     thread.reduce((n, t) => n + 3 + JSON.stringify(t.message.blocks).split('\\n').length, 0) +
     images.length * 15;
   sections.push({ name: frame.name, html, lines });
+}
+// Roles and the record: the card after a handover, the thread lines, and the Roles modal.
+{
+  const last = frames.at(-2) ?? frames[0];
+  if (last) {
+    const at = last.incident.updatedAt;
+    const incident = {
+      ...last.incident,
+      roles: { 'service-owner': 'U0CAROL01' },
+    };
+    const now = Date.parse(at);
+    const pinned = {
+      channel: 'C0INCIDENT1',
+      ts: '1763647380.000100',
+      author: 'U0BOB00001',
+      text: 'Pauses line up with the batch import (https://grafana.example/d/1) & cron',
+      postedAt: at,
+      permalink: 'https://example.slack.com/archives/C0INCIDENT1/p1763647380000100',
+      pinnedBy: 'U0ALICE001',
+      pinnedAt: at,
+    };
+    const thread = [
+      roleNotice('service-owner', null, 'U0BOB00001', 'U0ALICE001'),
+      roleNotice('service-owner', 'U0BOB00001', 'U0CAROL01', 'U0ALICE001'),
+      pinnedNotice(pinned, true),
+      noteNotice("it's the nightly import: moved to 02:00", 'U0ALICE001'),
+    ];
+    const card = incidentCard(incident, new Set(), { now: new Date(now) });
+    const modal = rolesModal(incident, 'service-owner');
+    const html = `<div class="frame"><div class="caption">Roles and the record: card, thread and the Roles modal</div>${message(card, now)}<div class="thread"><div class="label">Thread</div>${thread.map((m) => message(m, now)).join('')}</div><div class="modal"><div class="title">${esc(modal.title.text)}</div>${blocks(modal.blocks as never, now)}<div class="foot"><span class="button">Cancel</span> <span class="button primary">${esc(modal.submit?.text ?? '')}</span></div></div></div>`;
+    sections.push({ name: '12-roles', html, lines: card.blocks.length * 2.2 + 40 });
+  }
 }
 writeFileSync(
   join(OUT, 'index.html'),

@@ -1,3 +1,6 @@
+import type { IncidentRole } from '../core/incident/roles.js';
+import { parseRole } from '../core/incident/roles.js';
+
 /**
  * `/gc-incident` text → a typed request, or a short message saying what was
  * wrong. Pure; the listener decides what to do with it. Values may be quoted
@@ -24,6 +27,8 @@ export type SlashRequest =
   | { kind: 'followup-list'; incidentId?: string | undefined; mine: boolean }
   | { kind: 'followup-done'; item: FollowUpRef }
   | { kind: 'followup-wontdo'; item: FollowUpRef; reason: string }
+  | { kind: 'role'; incidentId?: string | undefined; role: IncidentRole; user: string }
+  | { kind: 'note'; incidentId?: string | undefined; text: string }
   | { kind: 'invalid'; problem: string };
 
 export const INCIDENT_ID = /^GC-\d{4}-\d{4,}$/i;
@@ -70,6 +75,9 @@ export function tokenize(text: string): { tokens: string[]; problem?: string } {
 }
 
 export function parseSlashText(text: string): SlashRequest {
+  // A note is free text (apostrophes and all): taken as written, never tokenised.
+  const note = /^note(?:\s+|$)/i.exec(text.trim());
+  if (note) return parseNote(text.trim().slice(note[0].length));
   const { tokens, problem } = tokenize(text.trim());
   if (problem) return { kind: 'invalid', problem };
   const [verb, ...args] = tokens;
@@ -109,6 +117,9 @@ export function parseSlashText(text: string): SlashRequest {
     case 'followup':
     case 'followups':
       return parseFollowUp(args);
+    case 'role':
+    case 'roles':
+      return parseRoleCommand(args);
     default:
       return { kind: 'invalid', problem: `\`${truncateWord(verb ?? '')}\` is not a gc-incident command` };
   }
@@ -151,6 +162,42 @@ function parseFollowUp(args: string[]): SlashRequest {
     default:
       return { kind: 'invalid', problem: `\`followup ${truncateWord(sub ?? '')}\`: ${usage}` };
   }
+}
+
+const ROLE_USAGE =
+  'write `role @someone owner` (roles: commander, owner, scribe, responder), or `role GC-2026-0001 @someone owner`';
+
+/** `role [ID] @user ROLE` (or `role ROLE @user`); Slack sends a mention as <@U123|name>. */
+function parseRoleCommand(args: string[]): SlashRequest {
+  let incidentId: string | undefined;
+  let user: string | undefined;
+  let role: IncidentRole | undefined;
+  for (const arg of args) {
+    const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg)?.[1];
+    if (INCIDENT_ID.test(arg) && incidentId === undefined) incidentId = arg.toUpperCase();
+    else if ((mention || /^[UW][A-Z0-9]{8,}$/.test(arg)) && user === undefined) user = mention ?? arg;
+    else if (parseRole(arg) && role === undefined) role = parseRole(arg);
+    else if (/^@/.test(arg))
+      return {
+        kind: 'invalid',
+        problem: `\`${truncateWord(arg)}\` is not a mention Slack resolved: pick the person from the @ list`,
+      };
+    else return { kind: 'invalid', problem: `\`${truncateWord(arg)}\`: ${ROLE_USAGE}` };
+  }
+  if (!user || !role) return { kind: 'invalid', problem: ROLE_USAGE };
+  return { kind: 'role', incidentId, role, user };
+}
+
+/** `note TEXT` or `note GC-2026-0001 TEXT`. */
+function parseNote(rest: string): SlashRequest {
+  const id = /^(GC-\d{4}-\d{4,})(?:\s+|$)/i.exec(rest);
+  const text = (id ? rest.slice(id[0].length) : rest).trim();
+  if (text === '')
+    return {
+      kind: 'invalid',
+      problem: 'a note needs text: `note the p99 came back when the batch job stopped`',
+    };
+  return { kind: 'note', incidentId: id?.[1]?.toUpperCase(), text };
 }
 
 function parseStart(args: string[]): SlashRequest {

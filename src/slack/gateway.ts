@@ -46,10 +46,23 @@ export interface SlackGateway {
   ): Promise<void>;
   groupMembers(groupId: string): Promise<string[]>;
   permalink(channel: string, ts: string): Promise<string | undefined>;
+  /** A message and who reacted with what (reactions.get, full): what a 📌 pins. */
+  reactedMessage(channel: string, ts: string): Promise<ReactedMessage | undefined>;
   /** A person's name and time zone (users.info, scope users:read); undefined when Slack cannot say. */
   userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined>;
   /** A direct message to a user (conversations.open, then chat.postMessage). */
   dm(user: string, message: SlackMessage, options?: PostOptions): Promise<{ channel: string; ts: string }>;
+}
+
+export interface ReactedMessage {
+  readonly ts: string;
+  readonly threadTs?: string | undefined;
+  /** The author's user id, or a bot's name. */
+  readonly author: string;
+  /** As Slack stores it (mrkdwn, entities); see slack-text.ts. */
+  readonly text: string;
+  /** Reaction name → the users who reacted with it. */
+  readonly reactions: Readonly<Record<string, readonly string[]>>;
 }
 
 export class SlackApiError extends Error {
@@ -320,5 +333,32 @@ export class WebSlackGateway implements SlackGateway {
     } catch {
       return undefined;
     }
+  }
+
+  async reactedMessage(channel: string, ts: string): Promise<ReactedMessage | undefined> {
+    const result = await this.inChannel(channel, 'reactions.get', () =>
+      this.client.reactions.get({ channel, timestamp: ts, full: true }),
+    );
+    const m = result.message as
+      | {
+          ts?: string;
+          thread_ts?: string;
+          user?: string;
+          username?: string;
+          bot_id?: string;
+          text?: string;
+          reactions?: { name?: string; users?: string[] }[];
+        }
+      | undefined;
+    if (!m?.ts) return undefined;
+    const reactions: Record<string, string[]> = {};
+    for (const r of m.reactions ?? []) if (r.name) reactions[r.name] = r.users ?? [];
+    return {
+      ts: m.ts,
+      threadTs: m.thread_ts,
+      author: m.user ?? m.username ?? m.bot_id ?? 'unknown',
+      text: m.text ?? '',
+      reactions,
+    };
   }
 }

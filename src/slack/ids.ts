@@ -19,6 +19,8 @@ export const ACTION = {
   followupReassign: 'followup.reassign',
   skipMetrics: 'metrics.skip',
   retryMetrics: 'metrics.retry',
+  /** The card's Roles button: opens the roles modal (src/slack/interactions/roles.ts). */
+  roles: 'roles.open',
 } as const;
 
 /** The answer to "the datasource is unavailable"; the value is `INCIDENT|DATASOURCE`. */
@@ -39,6 +41,7 @@ export const VIEW = {
   start: 'gc-incident.start',
   skip: 'gc-incident.skip',
   notes: 'gc-incident.notes',
+  roles: 'gc-incident.roles',
 } as const;
 
 export const SHORTCUT = 'gc_incident_from_message';

@@ -15,6 +15,7 @@ import { registerMetricsUnavailable } from './interactions/metrics-unavailable.j
 import { registerNotesButton } from './interactions/notes-button.js';
 import { registerNotesSubmit } from './interactions/notes-submit.js';
 import { registerPickRunbook } from './interactions/pick-runbook.js';
+import { registerRecord } from './interactions/roles.js';
 import { registerRunStep } from './interactions/run-step.js';
 import { registerSetStatus } from './interactions/set-status.js';
 import { registerSkipReason } from './interactions/skip-reason.js';
@@ -54,4 +55,6 @@ export function registerListeners(app: App, services: AppServices): void {
   // Modal submissions.
   registerNotesSubmit(app, services);
   registerSkipReason(app, services);
+  // Roles, 📌 reactions and notes: what people say reaches the record.
+  registerRecord(app, services);
 }

@@ -226,7 +226,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));
-  app.use(staleActions(logger, [ACTION.pickRunbook]));
+  app.use(staleActions(logger, [ACTION.pickRunbook, ACTION.roles]));
   registerListeners(app, services);
   leases.on(SLACK_LEASE, replaySlackRequest(app));
   leases.on(STEPS_LEASE, (work) => flow.interrupted(work));

@@ -30,6 +30,10 @@ export interface StoredMessage {
   /** Attachments (the card's severity bar) and whether a thread reply was also sent to the channel. */
   attachments?: Json[] | undefined;
   broadcast?: boolean | undefined;
+  /** Who wrote it: a person (say()) or the bot (chat.postMessage). */
+  user?: string | undefined;
+  /** Reaction name → users, in the order they reacted (react()/unreact()). */
+  reactions?: Map<string, string[]> | undefined;
 }
 
 type Fault = { error: string } | { status: 429; retryAfter: number };
@@ -136,6 +140,36 @@ export class FakeSlackApi {
 
   message(channel: string, ts: string): StoredMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** A person writes in a channel or thread, as Slack stores it (mrkdwn with entities escaped). */
+  say(channel: string, user: string, text: string, threadTs?: string): StoredMessage {
+    const message: StoredMessage = {
+      channel,
+      ts: this.nextTs(),
+      threadTs,
+      text,
+      blocks: [],
+      updates: 0,
+      user,
+    };
+    this.messages.push(message);
+    return message;
+  }
+
+  /** A person reacts to a message (what Slack stores before it sends reaction_added). */
+  react(channel: string, ts: string, user: string, name: string): void {
+    const message = this.message(channel, ts);
+    if (!message) throw new Error(`no message ${channel}/${ts}`);
+    message.reactions ??= new Map();
+    const users = message.reactions.get(name) ?? [];
+    if (!users.includes(user)) message.reactions.set(name, [...users, user]);
+  }
+
+  unreact(channel: string, ts: string, user: string, name: string): void {
+    const users = (this.message(channel, ts)?.reactions?.get(name) ?? []).filter((u) => u !== user);
+    if (users.length > 0) this.message(channel, ts)?.reactions?.set(name, users);
+    else this.message(channel, ts)?.reactions?.delete(name);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -257,6 +291,7 @@ export class FakeSlackApi {
           metadata,
           attachments: parseMaybeJson(body.attachments) as Json[] | undefined,
           broadcast: threadTs !== undefined && [true, 'true'].includes(body.reply_broadcast as never),
+          user: 'UBOT00001',
         });
         return { ok: true, channel: body.channel, ts };
       }
@@ -301,11 +336,45 @@ export class FakeSlackApi {
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         return { ok: true, message_ts: this.nextTs() };
       }
-      case 'chat.getPermalink':
+      // As Slack answers: the message (with thread_ts in a thread) and its reactions; `full`
+      // lists every reacting user, without it at most a few.
+      case 'reactions.get': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        const m = this.message(String(body.channel), String(body.timestamp));
+        if (!m) return { ok: false, error: 'message_not_found' };
+        const full = body.full === true || body.full === 'true';
+        const reactions = [...(m.reactions ?? new Map<string, string[]>()).entries()].map(
+          ([name, users]) => ({
+            name,
+            users: full ? users : users.slice(0, 5),
+            count: users.length,
+          }),
+        );
         return {
           ok: true,
+          type: 'message',
+          channel: m.channel,
+          message: {
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            user: m.user,
+            ...(m.user === 'UBOT00001' ? { bot_id: 'BBOT00001' } : {}),
+            ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+            ...(reactions.length > 0 ? { reactions } : {}),
+          },
+        };
+      }
+      case 'chat.getPermalink': {
+        const problem = this.channelProblem(body.channel);
+        if (problem) return { ok: false, error: problem };
+        return {
+          ok: true,
+          channel: body.channel,
           permalink: `https://example.slack.com/archives/${String(body.channel)}/p${String(body.message_ts).replace('.', '')}`,
         };
+      }
       case 'conversations.join': {
         if (typeof body.channel !== 'string' || !this.channels.has(body.channel))
           return { ok: false, error: 'channel_not_found' };

@@ -14,6 +14,7 @@ import { RUNBOOKS_DIR } from './runbooks.js';
 import { FakeSlackApi, type StoredMessage } from './slack-api.js';
 import {
   blockActionPayload,
+  eventBody,
   messageActionPayload,
   payloadBody,
   SIGNING_SECRET,
@@ -185,6 +186,15 @@ export class SlackHarness {
     const response = await sendSigned(this.port, payloadBody(payload));
     await this.settle();
     return { ...response, triggerId };
+  }
+
+  /** An Events API event (reaction_added…), signed and sent as Slack does. */
+  async event(event: Record<string, unknown>, eventId?: string) {
+    const response = await sendSigned(this.port, eventBody(event, eventId), {
+      contentType: 'application/json',
+    });
+    await this.settle();
+    return response;
   }
 
   /** Waits until the app has finished everything the last request started. */

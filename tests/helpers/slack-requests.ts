@@ -168,3 +168,35 @@ export function messageActionPayload(fields: {
     token: 'legacy-verification-token',
   };
 }
+
+/** An Events API delivery (JSON), as Slack posts it to the request URL. */
+export function eventBody(
+  event: Record<string, unknown>,
+  eventId = `Ev${Date.now()}${Math.random().toString(36).slice(2, 8)}`,
+): string {
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: TEAM.id,
+    api_app_id: 'A00000001',
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: TEAM.id, user_id: 'UBOT00001', is_bot: true }],
+  });
+}
+
+/** reaction_added / reaction_removed on a message, as Slack sends them. */
+export function reactionEvent(
+  type: 'reaction_added' | 'reaction_removed',
+  fields: { user: string; reaction: string; channel: string; ts: string; itemUser?: string },
+): Record<string, unknown> {
+  return {
+    type,
+    user: fields.user,
+    reaction: fields.reaction,
+    item: { type: 'message', channel: fields.channel, ts: fields.ts },
+    ...(fields.itemUser ? { item_user: fields.itemUser } : {}),
+    event_ts: `${Math.floor(Date.now() / 1000)}.000100`,
+  };
+}

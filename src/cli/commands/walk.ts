@@ -7,6 +7,7 @@ import { readConfig } from '../../config.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { IncidentDriver } from '../../core/incident/driver/driver.js';
+import { assignRole } from '../../core/incident/driver/roles.js';
 import { walkIncident } from '../../core/incident/driver/walk.js';
 import type { Incident } from '../../core/incident/model.js';
 import { renderQuery } from '../../core/incident/render-query.js';
@@ -19,6 +20,7 @@ import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
 import { withStore } from '../store-context.js';
+import { parseRoleOptions, rolesSummary } from '../walk/roles-option.js';
 import { TerminalDecisions } from '../walk/terminal-decisions.js';
 import { TerminalNarrator } from '../walk/terminal-narrator.js';
 
@@ -30,6 +32,8 @@ export interface WalkOptions {
   /** Drills: approve and run configured HTTP actions without asking (recorded as the commander). */
   yes?: boolean;
   commander?: string;
+  /** NAME=PERSON, repeatable: roles assigned as the walk starts. */
+  role?: string[];
 }
 
 export function walkCommand(io: CliIo, done: (code: number) => void): Command {
@@ -40,6 +44,12 @@ export function walkCommand(io: CliIo, done: (code: number) => void): Command {
     .option('-i, --input <key=value>', 'a runbook input; repeatable', collect, [] as string[])
     .option('--severity <sev>', "override the runbook's default severity (sev1-sev4)")
     .option('--commander <who>', 'who commands the incident (default cli:$USER)')
+    .option(
+      '--role <name=person>',
+      'assign a role: commander, owner (service-owner), scribe or responder; repeatable',
+      collect,
+      [] as string[],
+    )
     .option(
       '--auto',
       'run every automatable step without prompts and leave manual steps pending (drills, CI)',
@@ -83,6 +93,7 @@ export async function walk(
   const { context } = buildValidationContext(config, []);
   const entry = findRunbook(runbookId, config.runbooksDir, context);
   const inputs = parseInputs(options.input);
+  const roles = parseRoleOptions(options.role ?? []);
   const clock = io.clock ?? systemClock;
   const user = io.env.USER ?? 'unknown';
   const actor = options.commander ?? `cli:${user}`;
@@ -138,16 +149,17 @@ export async function walk(
         severity: options.severity as Incident['severity'] | undefined,
         commander: actor,
       });
-      const incident = opened.incident;
+      let incident = opened.incident;
+      const by = { id: actor, username: options.commander ? undefined : user };
+      for (const { role, person } of roles)
+        incident = (await assignRole(driver.deps, incident, role, person, by)).incident;
       io.stdout(`Opened ${incident.id}: ${incident.title} [${incident.severity}] for ${incident.service}\n`);
       io.stdout(
         `Runbook ${entry.runbook.metadata.id} (${entry.version.slice(0, 19)}…), commander ${actor}\n`,
       );
+      io.stdout(rolesSummary(incident));
       await printRuntime(io, entry.runbook, incident, metrics, clock);
-      const walked = await walkIncident(driver, incident, {
-        id: actor,
-        username: options.commander ? undefined : user,
-      });
+      const walked = await walkIncident(driver, incident, by);
       const counts: Record<string, number> = {};
       for (const s of walked.steps) counts[s.status] = (counts[s.status] ?? 0) + 1;
       io.stdout(

@@ -49,7 +49,7 @@ export function stepDetail(
   }
   const item = runbook.followUp.items.find((i) => i.id === step.id);
   if (item)
-    return `${item.type}, owner ${'role' in item.owner ? item.owner.role : item.owner.user}, due ${item.due}`;
+    return `${item.type}, owner ${typeof item.owner === 'string' ? item.owner : 'role' in item.owner ? item.owner.role : item.owner.user}, due ${item.due}`;
   return '';
 }
 

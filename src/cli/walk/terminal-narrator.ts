@@ -1,4 +1,5 @@
 /** The terminal's narrator: the driver's progress as plain text lines. */
+
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../../core/checks/stable-for.js';
 import { formatDuration } from '../../core/duration.js';
@@ -10,6 +11,7 @@ import type {
   VerificationTiming,
 } from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
+import { ownerNote } from '../../core/incident/roles.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatDiagnose } from './diagnose-table.js';
 import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
@@ -117,7 +119,7 @@ export class TerminalNarrator implements Narrator {
   async followUpsCreated(incident: Incident) {
     for (const item of incident.followUps) {
       this.o.write(
-        `  follow-up ${incident.id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}, due ${item.dueAt}\n`,
+        `  follow-up ${incident.id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}${ownerNote(item)}, due ${item.dueAt}\n`,
       );
     }
     this.o.write("  reminder(s) scheduled (sent by 'gc-incident serve')\n");

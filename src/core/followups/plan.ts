@@ -7,6 +7,7 @@ import { parseDuration } from '../duration.js';
 import { GcIncidentError } from '../errors.js';
 import type { IncidentCommand } from '../incident/commands.js';
 import type { Actor, FollowUp, FollowUpType, Incident } from '../incident/model.js';
+import { holderOf, type IncidentRole, roleName } from '../incident/roles.js';
 import type { ReminderRequest } from '../ports.js';
 import type { FollowUpItem, Runbook } from '../runbook/types.js';
 
@@ -21,12 +22,18 @@ export const FOLLOW_UP_TYPES: readonly FollowUpType[] = [
 ];
 
 /**
- * Who owns a runbook item. The commander is the only role the incident knows; service owners,
- * scribes and responders are not recorded, so their items go to the commander, who reassigns.
+ * Who owns a runbook item: a named user, or whoever holds the role now. An unassigned role
+ * (no service owner yet) gives the item to the commander, and the item says so.
  */
-export function ownerOf(item: FollowUpItem, incident: Incident): Actor {
-  if ('user' in item.owner) return item.owner.user;
-  return incident.commander;
+export function ownerOf(
+  item: FollowUpItem,
+  incident: Incident,
+): { owner: Actor; role?: IncidentRole | undefined; unassigned: boolean } {
+  if (typeof item.owner === 'object' && 'user' in item.owner)
+    return { owner: item.owner.user, unassigned: false };
+  const role = roleName(item.owner);
+  const holder = holderOf(incident, role);
+  return { owner: holder.person, role, unassigned: holder.fallback };
 }
 
 /** The add-followup commands for the runbook's items not created yet. */
@@ -41,10 +48,13 @@ export function runbookFollowUps(
     .filter((item) => !existing.has(item.id))
     .map((item) => {
       const due = parseDuration(item.due);
+      const owner = ownerOf(item, incident);
       return {
         type: 'add-followup' as const,
         title: item.title,
-        owner: ownerOf(item, incident),
+        owner: owner.owner,
+        ...(owner.role ? { ownerRole: owner.role } : {}),
+        ...(owner.unassigned ? { roleUnassigned: true } : {}),
         dueAt: new Date(now.getTime() + (due.ok ? due.ms : 7 * DAY)).toISOString(),
         followUpType: item.type,
         stepId: item.id,

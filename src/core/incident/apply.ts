@@ -1,5 +1,12 @@
 /** Folds timeline events into the incident. The only way incident state changes. */
-import type { FollowUp, Incident, PostmortemNotes, StepState, TimelineEvent } from './model.js';
+import type {
+  FollowUp,
+  Incident,
+  PinnedMessage,
+  PostmortemNotes,
+  StepState,
+  TimelineEvent,
+} from './model.js';
 
 export function apply(incident: Incident | undefined, event: TimelineEvent): Incident {
   const d = event.data as Record<string, unknown>;
@@ -80,6 +87,30 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       };
     case 'postmortem.noted':
       return { ...base, notes: { ...(incident.notes ?? {}), ...(d.after as PostmortemNotes) } };
+    case 'role.assigned': {
+      const person = String(d.after);
+      if (d.role === 'commander') return { ...base, commander: person };
+      if (d.role === 'responder') return { ...base, participants: [...incident.participants, person] };
+      return { ...base, roles: { ...(incident.roles ?? {}), [String(d.role)]: person } };
+    }
+    case 'message.pinned': {
+      const pin: PinnedMessage = {
+        channel: String(d.channel),
+        ts: String(d.ts),
+        author: String(d.author),
+        text: String(d.text),
+        postedAt: String(d.postedAt),
+        permalink: typeof d.permalink === 'string' ? d.permalink : undefined,
+        pinnedBy: event.actor,
+        pinnedAt: event.at,
+      };
+      return { ...base, pinned: [...(incident.pinned ?? []), pin] };
+    }
+    case 'message.unpinned':
+      return {
+        ...base,
+        pinned: (incident.pinned ?? []).filter((p) => !(p.channel === d.channel && p.ts === d.ts)),
+      };
   }
 }
 

@@ -1,5 +1,6 @@
 /** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
 import type { Actor, FollowUp, FollowUpType, IncidentStatus, Phase, PostmortemNotes } from './model.js';
+import type { IncidentRole } from './roles.js';
 
 interface Base {
   readonly actor: Actor;
@@ -27,10 +28,25 @@ export type IncidentCommand =
       dueAt: string;
       followUpType: FollowUpType;
       stepId?: string | undefined;
+      /** The runbook named the owner by this role; `roleUnassigned`: the commander stands in. */
+      ownerRole?: IncidentRole | undefined;
+      roleUnassigned?: boolean | undefined;
     })
   | (Base & {
       type: 'update-followup';
       itemId: string;
       change: Partial<Pick<FollowUp, 'status' | 'reason' | 'owner' | 'dueAt' | 'snoozedUntil'>>;
     })
-  | (Base & { type: 'note-postmortem'; notes: PostmortemNotes });
+  | (Base & { type: 'note-postmortem'; notes: PostmortemNotes })
+  /** Assign a role, or hand it over (the role had a holder); a responder joins. */
+  | (Base & { type: 'assign-role'; role: IncidentRole; person: Actor })
+  | (Base & {
+      type: 'pin-message';
+      channel: string;
+      ts: string;
+      author: string;
+      text: string;
+      postedAt: string;
+      permalink?: string | undefined;
+    })
+  | (Base & { type: 'unpin-message'; channel: string; ts: string });

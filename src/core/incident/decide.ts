@@ -5,6 +5,7 @@
  */
 import { GcIncidentError } from '../errors.js';
 import type { IncidentCommand } from './commands.js';
+import { decideRecord } from './decide-roles.js';
 import {
   type EventType,
   type Incident,
@@ -215,6 +216,8 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
         dueAt: new Date(command.dueAt).toISOString(),
         status: 'open',
         ...(command.stepId ? { stepId: command.stepId } : {}),
+        ...(command.ownerRole ? { ownerRole: command.ownerRole } : {}),
+        ...(command.roleUnassigned ? { roleUnassigned: true } : {}),
       };
       return [{ type: 'followup.created', data: { item } }];
     }
@@ -271,6 +274,10 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       if (Object.keys(after).length === 0) return [];
       return [{ type: 'postmortem.noted', data: { before: incident.notes ?? {}, after } }];
     }
+    case 'assign-role':
+    case 'pin-message':
+    case 'unpin-message':
+      return decideRecord(incident, command);
     case 'record-card':
       if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
       return [

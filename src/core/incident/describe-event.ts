@@ -2,6 +2,7 @@
 
 import { summaryLine } from '../diagnose/render.js';
 import { isDiagnoseResult } from '../diagnose/result.js';
+import { roleLabel } from './decide-roles.js';
 import type { TimelineEvent } from './model.js';
 
 export function describeEvent(e: TimelineEvent): string {
@@ -33,15 +34,37 @@ export function describeEvent(e: TimelineEvent): string {
     case 'card.posted':
       return `Slack card posted in ${String(d.channel)}`;
     case 'followup.created': {
-      const item = d.item as { id: string; title: string; owner: string; dueAt: string };
-      return `follow-up ${item.id} "${item.title}" for ${item.owner}, due ${item.dueAt}`;
+      const item = d.item as {
+        id: string;
+        title: string;
+        owner: string;
+        dueAt: string;
+        ownerRole?: string;
+        roleUnassigned?: boolean;
+      };
+      const role = item.ownerRole
+        ? item.roleUnassigned
+          ? ` (the ${roleLabel(item.ownerRole)}: not assigned, so the commander)`
+          : ` (the ${roleLabel(item.ownerRole)})`
+        : '';
+      return `follow-up ${item.id} "${item.title}" for ${item.owner}${role}, due ${item.dueAt}`;
     }
     case 'followup.changed':
       return `follow-up ${String(d.itemId)}: ${Object.entries(d.after as Record<string, unknown>)
+        .filter(([k]) => k !== 'roleUnassigned')
         .map(([k, v]) => `${k} ${String(v)}`)
         .join(', ')}`;
     case 'postmortem.noted':
       return `postmortem notes: ${Object.keys(d.after as Record<string, unknown>).join(', ')}`;
+    case 'role.assigned':
+      if (d.role === 'responder') return `${String(d.after)} joined as responder`;
+      return d.before
+        ? `${roleLabel(String(d.role))} handed over: ${String(d.before)} → ${String(d.after)}`
+        : `${roleLabel(String(d.role))}: ${String(d.after)}`;
+    case 'message.pinned':
+      return `📌 pinned a message from ${String(d.author)} (${String(d.postedAt)}): "${String(d.text)}"`;
+    case 'message.unpinned':
+      return `📌 unpinned the message of ${String(d.ts)}`;
   }
 }
 

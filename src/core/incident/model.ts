@@ -20,6 +20,8 @@ export type StepKind =
   | 'action'
   | 'follow-up';
 
+import type { Role } from '../runbook/types.js';
+
 /** Who did something: a Slack user id (U…), `cli:<user>`, or `system`. */
 export type Actor = string;
 
@@ -62,6 +64,25 @@ export interface FollowUp {
   /** Set by Snooze: no reminder before this time. */
   readonly snoozedUntil?: string | undefined;
   readonly createdAt: string;
+  /** The runbook named the owner by role (`owner: service-owner`). */
+  readonly ownerRole?: Role | undefined;
+  /** That role was not assigned when the item was created: the commander got it instead. */
+  readonly roleUnassigned?: boolean | undefined;
+}
+
+/** A Slack message someone pinned with a 📌 reaction: in the timeline and the postmortem until unpinned. */
+export interface PinnedMessage {
+  readonly channel: string;
+  readonly ts: string;
+  /** Who wrote it (a Slack user id, or a bot's name). */
+  readonly author: string;
+  /** Plain text (Slack's markup resolved); escaped wherever it is shown. */
+  readonly text: string;
+  /** When it was posted, UTC ISO 8601. */
+  readonly postedAt: string;
+  readonly permalink?: string | undefined;
+  readonly pinnedBy: Actor;
+  readonly pinnedAt: string;
 }
 
 /** What only people can write in a postmortem; absent fields are left as marked prompts. */
@@ -87,7 +108,12 @@ export interface Incident {
   readonly status: IncidentStatus;
   readonly phase: Phase;
   readonly commander: Actor;
+  /** Responders: everyone who joined (Assign to me, `/gc-incident role @x responder`). */
   readonly participants: readonly Actor[];
+  /** The roles held by one person besides the commander; absent: not assigned (see roles.ts). */
+  readonly roles?: Readonly<Partial<Record<'service-owner' | 'scribe', Actor>>> | undefined;
+  /** Messages pinned from the incident's thread with 📌. */
+  readonly pinned?: readonly PinnedMessage[] | undefined;
   readonly steps: readonly StepState[];
   /** Where the incident's Slack card lives, once posted; the card's thread holds step outputs. */
   readonly card?: { readonly channel: string; readonly ts: string } | undefined;
@@ -128,7 +154,10 @@ export type EventType =
   | 'card.posted'
   | 'followup.created'
   | 'followup.changed'
-  | 'postmortem.noted';
+  | 'postmortem.noted'
+  | 'role.assigned'
+  | 'message.pinned'
+  | 'message.unpinned';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;

@@ -6,8 +6,10 @@
 import { diagnoseOutcome, isDiagnoseResult } from '../diagnose/result.js';
 import { describeEvent } from '../incident/describe-event.js';
 import type { Incident, StepState, TimelineEvent } from '../incident/model.js';
+import { roleTable } from '../incident/roles.js';
 import type { Runbook } from '../runbook/types.js';
 import type { ActionEvidence, CheckEvidence, Postmortem, SimulationEvidence, StepEvidence } from './model.js';
+import { recordOf, roleChangesOf, shownTimeline } from './record.js';
 
 export interface BuildOptions {
   readonly generatedAt: string;
@@ -173,8 +175,11 @@ export function buildPostmortem(
       trigger: incident.trigger ?? null,
       links: (options.runbook?.metadata.links ?? []).map((l) => ({ title: l.title, url: l.url })),
       participants: [incident.commander, ...incident.participants.filter((p) => p !== incident.commander)],
+      roles: roleTable(incident),
       generatedAt: options.generatedAt,
     },
+    roleChanges: roleChangesOf(timeline),
+    record: recordOf(incident, timeline),
     summary: notes.summary ?? null,
     impact: notes.impact ?? null,
     keyTimes: { opened, detected, acknowledged, mitigated, resolved, closed: statusAt('closed') },
@@ -184,7 +189,12 @@ export function buildPostmortem(
       timeToMitigateMs: since(opened, mitigated),
       timeToResolveMs: since(opened, resolved),
     },
-    timeline: timeline.map((e) => ({ at: e.at, actor: e.actor, type: e.type, text: describeEvent(e) })),
+    timeline: shownTimeline(incident, timeline).map((e) => ({
+      at: e.at,
+      actor: e.actor,
+      type: e.type,
+      text: describeEvent(e),
+    })),
     detection: steps('detection').map((s) => checkEvidence(s, timeline)),
     triage: steps('triage').map((s) => stepEvidence(s, timeline)),
     simulations,
@@ -201,6 +211,8 @@ export function buildPostmortem(
       dueAt: f.dueAt,
       status: f.status,
       reason: f.reason ?? null,
+      ownerRole: f.ownerRole ?? null,
+      roleUnassigned: f.roleUnassigned === true,
     })),
     prompts,
   };

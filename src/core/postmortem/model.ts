@@ -17,8 +17,32 @@ export interface Postmortem {
     readonly trigger: string | null;
     readonly links: readonly { readonly title: string; readonly url: string }[];
     readonly participants: readonly string[];
+    /** Who held each role at the end; null: never assigned (the commander stood in). */
+    readonly roles: {
+      readonly commander: string;
+      readonly serviceOwner: string | null;
+      readonly scribe: string | null;
+      readonly responders: readonly string[];
+    };
     readonly generatedAt: string;
   };
+  /** Roles assigned and handed over, in order (`from` null: a first assignment). */
+  readonly roleChanges: readonly {
+    readonly at: string;
+    readonly role: string;
+    readonly from: string | null;
+    readonly to: string;
+    readonly by: string;
+  }[];
+  /** What people said: messages pinned with 📌 (still pinned) and notes, in time order. */
+  readonly record: readonly {
+    readonly at: string;
+    readonly kind: 'pinned' | 'note';
+    readonly author: string;
+    readonly text: string;
+    readonly permalink: string | null;
+    readonly by: string;
+  }[];
   readonly summary: string | null;
   readonly impact: string | null;
   readonly keyTimes: {
@@ -62,6 +86,9 @@ export interface Postmortem {
     readonly dueAt: string;
     readonly status: string;
     readonly reason: string | null;
+    /** The runbook gave the item to a role; `roleUnassigned`: nobody held it, the commander got it. */
+    readonly ownerRole: string | null;
+    readonly roleUnassigned: boolean;
   }[];
   /** What people still have to write, in words. */
   readonly prompts: readonly string[];

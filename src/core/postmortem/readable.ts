@@ -75,6 +75,8 @@ const CURATED = new Set([
   'action.approved',
   'status.changed',
   'commander.changed',
+  'role.assigned',
+  'message.pinned',
   'note.added',
   'followup.created',
 ]);

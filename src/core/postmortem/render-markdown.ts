@@ -1,5 +1,6 @@
 /** The postmortem as Markdown, to commit next to the service. */
 import { formatDuration } from '../duration.js';
+import { roleLabel } from '../incident/decide-roles.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from '../text/escape-markdown.js';
 import type { CheckEvidence, Postmortem } from './model.js';
 import {
@@ -52,6 +53,39 @@ function checks(rows: readonly CheckEvidence[], r: Readers): string {
   );
 }
 
+const UNASSIGNED = 'not assigned (the commander stood in)';
+
+/** Role assignments and handovers, then what people said: pinned messages and notes. */
+function roleSections(pm: Postmortem, r: Readers): string[] {
+  return [
+    '## Roles and handovers\n',
+    table(
+      ['time', 'role', 'from', 'to', 'by'],
+      pm.roleChanges.map((c) => [
+        teamTime(c.at, r),
+        roleLabel(c.role),
+        c.from ? personName(c.from, r) : '—',
+        personName(c.to, r),
+        personName(c.by, r),
+      ]),
+    ),
+    `Responders: ${pm.header.roles.responders.map((p) => escapeMarkdownInline(personName(p, r))).join(', ') || '—'}\n`,
+    '## From the incident channel\n',
+    table(
+      ['time', 'what', 'who', 'said', 'link'],
+      pm.record.map((e) => [
+        teamTime(e.at, r),
+        e.kind === 'pinned' ? `📌 pinned by ${personName(e.by, r)}` : 'note',
+        personName(e.author, r),
+        humaniseTimes(e.text.replace(/\s*\n\s*/g, ' '), r),
+        e.permalink?.startsWith('https://')
+          ? { markdown: `[message](${encodeURI(e.permalink).replace(/\)/g, '%29')})` }
+          : null,
+      ]),
+    ),
+  ];
+}
+
 /** `readers`: names, the team's time zone and metric charts (see readable.ts); without them ids and UTC. */
 export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
   const r = readers;
@@ -66,6 +100,8 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
         ['Severity', h.severity.toUpperCase()],
         ['Status', h.status],
         ['Commander', personName(h.commander, r)],
+        ['Service owner', h.roles.serviceOwner ? personName(h.roles.serviceOwner, r) : UNASSIGNED],
+        ['Scribe', h.roles.scribe ? personName(h.roles.scribe, r) : UNASSIGNED],
         ['Participants', h.participants.map((p) => personName(p, r)).join(', ')],
         ['Service', h.service],
         ['Runbook', `${h.runbook.id} (${h.runbook.version.slice(0, 19)}…)`],
@@ -118,6 +154,7 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
       ],
     ),
   );
+  out.push(...roleSections(pm, r));
   out.push('## Timeline\n');
   out.push(
     table(
@@ -217,7 +254,9 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
         a.id,
         a.title,
         a.type,
-        personName(a.owner, r),
+        a.ownerRole
+          ? `${personName(a.owner, r)} (${a.roleUnassigned ? `commander: no ${roleLabel(a.ownerRole)} assigned` : roleLabel(a.ownerRole)})`
+          : personName(a.owner, r),
         teamTime(a.dueAt, { ...r, timeZone: r.userZones?.[a.owner] ?? r.timeZone }),
         a.reason ? `${a.status} (${a.reason})` : a.status,
       ]),

@@ -121,7 +121,8 @@ export interface DiagnoseStep extends StepBase {
 
 export type TriageStep = QueryStep | SimulateStep | CommandStep | LinkStep | ManualStep | DiagnoseStep;
 
-export type Approver = { role: Role } | { user: string } | { group: string };
+/** `commander` is short for `{role: commander}`. */
+export type Approver = Role | { role: Role } | { user: string } | { group: string };
 
 export interface ContainmentAction {
   id: string;
@@ -144,7 +145,8 @@ export interface FollowUpItem {
   id: string;
   title: string;
   type: 'prevent' | 'mitigate' | 'detect' | 'process' | 'test' | 'docs';
-  owner: { role: Role } | { user: string };
+  /** `service-owner` is short for `{role: service-owner}`. */
+  owner: Role | { role: Role } | { user: string };
   due: string;
   reminders?: string[];
   description?: string;

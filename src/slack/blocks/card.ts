@@ -26,6 +26,7 @@ import {
 import { skippedByConditionBlock } from './conditions.js';
 import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
+import { rolesLine } from './roles.js';
 
 /** What the card shows beyond the incident itself; every field optional. */
 export interface CardContext {
@@ -168,6 +169,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
     );
   if (incident.status === 'resolved' || incident.status === 'mitigated')
     buttons.push(button('Postmortem notes', ACTION.notes, value));
+  buttons.push(button('Roles', ACTION.roles, value));
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {
@@ -234,6 +236,7 @@ export function incidentCard(
     ]),
     section(`${next.kind === 'none' ? '🏁' : '👉'} *Next:* ${next.sentence}`, 'next'),
     context(progressLine(incident)),
+    context(rolesLine(incident)),
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));

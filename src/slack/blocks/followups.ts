@@ -1,5 +1,6 @@
 /** Follow-up reminders (with Done, Snooze 1 day, Reassign), lists and the daily digest. */
 import type { FollowUp, Incident } from '../../core/incident/model.js';
+import { ownerNote } from '../../core/incident/roles.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { type Blocks, button, context, type SlackMessage, section, who } from './common.js';
@@ -20,7 +21,7 @@ export function followUpLine(incident: Incident, item: FollowUp, now: Date): str
         : overdue > 0
           ? `🔴 overdue by ${Math.max(1, Math.round(overdue / DAY))} day(s)`
           : `due ${when(item.dueAt)}`;
-  return `*${incident.id}/${item.id}* ${escapeMrkdwn(truncate(item.title, 300))} (${item.type}) · ${who(item.owner)} · ${state}`;
+  return `*${incident.id}/${item.id}* ${escapeMrkdwn(truncate(item.title, 300))} (${item.type}) · ${who(item.owner)}${ownerNote(item)} · ${state}`;
 }
 
 export function reminderMessage(incident: Incident, item: FollowUp, now: Date): SlackMessage {

@@ -1,5 +1,6 @@
 /** Which handler answers each `/gc-incident` subcommand (help and usage errors are answered with the ack). */
 import type { SlashRequest } from '../../command-parser.js';
+import { handleRecordSlash } from '../roles.js';
 import { closeIncident } from './close.js';
 import type { SlashHandler } from './context.js';
 import { exportPostmortem } from './export.js';
@@ -28,4 +29,6 @@ export const SLASH_HANDLERS: { readonly [K in Handled]: SlashHandler<K> } = {
   'followup-done': (request, ctx) => changeFollowUp(request, ctx),
   'followup-wontdo': (request, ctx) => changeFollowUp(request, ctx),
   simulate,
+  role: handleRecordSlash,
+  note: handleRecordSlash,
 };

@@ -1,0 +1,56 @@
+/**
+ * `gc-incident walk --role NAME=PERSON` (repeatable): roles assigned as the walk starts, on the
+ * timeline like a Slack assignment. PERSON is a Slack user id (U…) or a name, recorded as cli:NAME.
+ */
+import { GcIncidentError } from '../../core/errors.js';
+import type { Incident } from '../../core/incident/model.js';
+import {
+  INCIDENT_ROLES,
+  type IncidentRole,
+  parseRole,
+  ROLE_LABEL,
+  roleTable,
+} from '../../core/incident/roles.js';
+
+export interface RoleOption {
+  readonly role: IncidentRole;
+  readonly person: string;
+}
+
+export function parseRoleOptions(pairs: readonly string[]): RoleOption[] {
+  return pairs.map((pair) => {
+    const eq = pair.indexOf('=');
+    const role = eq > 0 ? parseRole(pair.slice(0, eq)) : undefined;
+    const name = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^@/, '');
+    if (!role || name === '')
+      throw new GcIncidentError(
+        'USAGE',
+        `--role ${pair.slice(0, 60)}: write it as NAME=PERSON, NAME one of ${INCIDENT_ROLES.join(', ')} (or owner), for example --role owner=bob`,
+        { option: 'role' },
+      );
+    return { role, person: /^[UW][A-Z0-9]{8,}$/.test(name) ? name : `cli:${name}` };
+  });
+}
+
+/** One line per role, saying which are not assigned (the commander stands in). */
+export function rolesSummary(incident: Incident): string {
+  const r = roleTable(incident);
+  const missing = [
+    ...(r.serviceOwner ? [] : [ROLE_LABEL['service-owner']]),
+    ...(r.scribe ? [] : [ROLE_LABEL.scribe]),
+  ];
+  const parts = [
+    `commander ${r.commander}`,
+    `service owner ${r.serviceOwner ?? '-'}`,
+    `scribe ${r.scribe ?? '-'}`,
+    `responders ${r.responders.join(', ') || '-'}`,
+  ];
+  return `Roles: ${parts.join('; ')}\n${
+    missing.length > 0
+      ? `Not assigned: ${missing.join(', ')}; the commander stands in (follow-ups and approvals by role go to the commander). Assign with --role owner=NAME.\n`
+      : ''
+  }`;
+}

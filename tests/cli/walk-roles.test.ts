@@ -1,0 +1,63 @@
+/** `gc-incident walk --role NAME=PERSON`: roles on the timeline from the terminal, and the fallback said. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
+import { cli } from '../helpers/cli.js';
+import { FakeClock } from '../helpers/engine.js';
+import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
+
+const env = () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-walk-roles-')), 'gc.db');
+  return { path, vars: { DATABASE_URL: `sqlite:${path}`, RUNBOOKS_DIR, USER: 'alice' } };
+};
+
+describe('gc-incident walk --role', () => {
+  it('assigns roles as the walk starts, recorded like Slack assignments', async () => {
+    const { path, vars } = env();
+    const run = await cli(
+      [
+        'walk',
+        'gc-thrash-allocation-churn',
+        '--input',
+        'job=api',
+        '--auto',
+        '--role',
+        'owner=bob',
+        '--role',
+        'responder=@carol',
+        '--role',
+        'service-owner=dana',
+      ],
+      vars,
+      { clock: new FakeClock() },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'Roles: commander cli:alice; service owner cli:dana; scribe -; responders cli:carol',
+    );
+    expect(run.stdout).toContain('Not assigned: scribe; the commander stands in');
+    const store = new SqliteStore(path);
+    const id = (await store.list({ limit: 1 }))[0]?.id as string;
+    const events = (await store.timeline(id)).filter((e) => e.type === 'role.assigned');
+    expect(events.map((e) => [e.data.role, e.data.before, e.data.after, e.actor])).toEqual([
+      ['service-owner', null, 'cli:bob', 'cli:alice'],
+      ['responder', null, 'cli:carol', 'cli:alice'],
+      ['service-owner', 'cli:bob', 'cli:dana', 'cli:alice'],
+    ]);
+    await store.close();
+  });
+
+  it('without roles the walk says who stands in; a bad --role is a usage error', async () => {
+    const { vars } = env();
+    const plain = await cli(['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto'], vars);
+    expect(plain.stdout).toContain('Not assigned: service owner, scribe; the commander stands in');
+    const bad = await cli(
+      ['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto', '--role', 'chef=bob'],
+      vars,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role chef=bob');
+  });
+});
