@@ -153,7 +153,7 @@ describe('runbook rules', () => {
     expect(rules(text)).toEqual([
       expect.objectContaining({
         line: lineOf(text, 'kind: sql') - 1,
-        message: expect.stringContaining('query, simulate, command, link or manual'),
+        message: expect.stringContaining('query, simulate, command, link, manual or diagnose'),
       }),
     ]);
   });
