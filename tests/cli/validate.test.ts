@@ -117,10 +117,10 @@ describe('gc-incident validate', () => {
     expect(run.stdout).not.toContain("'gc-collect' is not defined");
     writeFileSync(
       join(dir, 'actions.yaml'),
-      ['gc-collect', 'gc-set-threshold', 'gc-enable', 'gc-freeze-refork'].reduce(
+      `${['gc-collect', 'gc-set-threshold', 'gc-enable', 'gc-freeze-refork'].reduce(
         (y, n) => `${y}  ${n}:\n    method: POST\n    url: http://127.0.0.1:1/x\n`,
         'actions:\n',
-      ),
+      )}  gc-diagnostics:\n    method: GET\n    readOnly: true\n    url: http://127.0.0.1:1/debug/gc\n`,
     );
     expect(
       (await cli(['validate', RUNBOOKS_DIR], { HTTP_ACTIONS_FILE: join(dir, 'actions.yaml') })).code,
