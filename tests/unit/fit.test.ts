@@ -90,6 +90,23 @@ describe('fit', () => {
     }
   });
 
+  it('full collections paced by a replaced cache next to many young cycles: gen 2 within 15 %; none observed, none fitted', () => {
+    const bigHeap = observed({
+      python: '3.8',
+      iterations: 20_000,
+      rate: 400,
+      setup: { heap: 300_000 },
+      each_iteration: [{ cycle: { size: 100 } }, { cache: { size: 300_000, insert: 100 } }],
+    });
+    expect(bigHeap.collections[2]).toBeGreaterThan(0.05);
+    const full = fitWorkload(bigHeap).quality.find((q) => q.series === 'collections' && q.generation === 2);
+    expect(Math.abs(full?.errorPercent ?? 100)).toBeLessThan(15);
+    const churn = fitWorkload(
+      observations({ collections: [429, 39, 0], collected: [280_000, 27_000, 0], thresholds: [700, 10, 10] }),
+    );
+    expect(churn.quality.find((q) => q.series === 'collections' && q.generation === 2)?.fitted).toBe(0);
+  });
+
   it('writes a normal workload, with provenance and quality in comments', () => {
     const obs = observed({
       python: '3.12',
