@@ -245,12 +245,14 @@ function scale(value: number, observed: number, fitted: number): number {
 
 function corrected(p: Parameters, obs: GcObservations, r: SimulationResult): Parameters {
   const sec = r.perSecond?.seconds ?? 1;
-  // The rate is scaled last to match the collections per second in total: compare at that scale,
-  // so each part is corrected for its share (the ratio of full to young collections paces the heap).
+  // The rate is scaled last to match the collections per second in total: full collections are
+  // compared at that scale, by their share (the ratio of full to young collections paces the heap).
   const simulatedTotal = r.stats.reduce((n, st) => n + st.collections, 0) / sec;
   const f = simulatedTotal > 0 ? total(obs.collections) / simulatedTotal : 1;
-  const fittedK = r.stats.map((s) => (s.collected / sec) * f);
   const fittedC = r.stats.map((s) => (s.collections / sec) * f);
+  // Garbage is matched per second at this round's rate: scaled to the final one, a part that
+  // adds net allocations would look smaller the bigger it grew, and its rings would run away.
+  const fittedK = r.stats.map((s) => s.collected / sec);
   // More promotion per full collection than observed: a bigger heap paces them out.
   // None observed but some simulated: the heap is bigger than guessed (as big as the round allows).
   const heapScale =
