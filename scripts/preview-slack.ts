@@ -15,7 +15,7 @@ import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
 import type { Check, SimulateStep } from '../src/core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../src/core/simulator/chart-spec.js';
 import { formatComparison } from '../src/format/simulation.js';
-import { compactComparison, simulationVerdict } from '../src/format/simulation-summary.js';
+import { compactComparison, simulationNote, simulationVerdict } from '../src/format/simulation-summary.js';
 import { incidentCard } from '../src/slack/blocks/card.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
 import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
@@ -169,7 +169,13 @@ const frames = await cardWalk();
 // The triage frame also shows the simulation as it lands in the thread.
 const runbook = shippedRunbook(WALK_RUNBOOK);
 const simStep = runbook.triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
-const { results } = simulateRunbookStep(simStep, join(RUNBOOKS_DIR, `${WALK_RUNBOOK}.yaml`));
+// With `disable` among the what-ifs, and a fit's note as a live service gives it, to show both under the table.
+const { results } = simulateRunbookStep(
+  { ...simStep, whatIf: [...(simStep.whatIf ?? []), 'disable'] },
+  join(RUNBOOKS_DIR, `${WALK_RUNBOOK}.yaml`),
+);
+const FIT_NOTE =
+  'fitted to job api over 15m; fit quality: collections/s gen0 612 vs 612 (+0.0 %), gen1 55.60 vs 55.62 (-0.0 %), gen2 0.00 vs 0.00 (+0.0 %); diagnosis: allocation churn: gen-0 collections 612/s from 430k net container allocations/s; 92 % of the garbage dies young';
 const simulation = simulationMessages(
   {
     id: simStep.id,
@@ -181,7 +187,11 @@ const simulation = simulationMessages(
   },
   formatComparison(results),
   false,
-  { verdict: simulationVerdict(results), compact: compactComparison(results) },
+  {
+    verdict: simulationVerdict(results),
+    compact: compactComparison(results),
+    note: simulationNote(results, FIT_NOTE),
+  },
 );
 
 // A diagnose step's GC state, as the bundled service in `cycles` mode answered it (a fixture).

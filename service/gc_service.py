@@ -16,6 +16,11 @@ Modes:  steady     a little allocation, no incident
                    promoted: frequent, slow full collections (memory steady once it is built)
         disabled   gc.disable() while cycles are created: memory climbs, no collections
                    (gc.enable() and a collection end it)
+        cache      a bounded cache (an LRU of request results): each request inserts entries and
+                   drops the oldest, so survivors are promoted and die old; full collections
+                   over the cache (its size stays the same)
+        frozen     a pre-fork heap (a million objects) frozen by gc.freeze() at start-up, then
+                   a worker's own cache whose entries are replaced: collections skip the heap
         bulk       one large json.loads per request: every container it makes is created inside
                    one C call (3.12+ collect once after it returns, 3.8-3.11 several times during);
                    the last four results are kept, so memory is flat once warm
@@ -62,7 +67,8 @@ except ImportError:
     # the failure modes and admin endpoints still work; /metrics says what to install.
     Histogram = None
 
-MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled', 'bulk')
+MODES = ('steady', 'churn', 'cycles', 'big-heap', 'disabled', 'bulk', 'cache', 'frozen')
+CACHE_SIZE = 200_000
 APP_HEAP = 1_000_000
 CYCLES_HEAP = 1_000_000
 # Entries a pre-fork worker replaces per step (about 45 steps a second). The master collects once
@@ -130,6 +136,8 @@ class Workload:
         self.mode = mode
         self.heap = []
         self.recent = collections.deque(maxlen=2000)
+        self.cache = collections.OrderedDict()
+        self.frozen_heap = None
         self.slot = 0
         self.collect_every = 0.0
         self.stop = threading.Event()
@@ -138,6 +146,7 @@ class Workload:
         with self.lock:
             self.mode = mode
             self.recent.clear()
+            self.cache.clear()
             if mode not in ('big-heap', 'worker'):
                 self.heap = []
             if mode == 'disabled':
@@ -184,6 +193,22 @@ class Workload:
             for _ in range(5000):
                 a = Node(); b = Node(); a.ref = b; b.ref = a
             time.sleep(0.02)
+        elif mode == 'cache':
+            for _ in range(500):
+                self.cache[self.slot] = {'id': self.slot, 'tags': ['a', 'b']}
+                self.slot += 1
+                if len(self.cache) > CACHE_SIZE:
+                    self.cache.popitem(last=False)
+            for _ in range(500):
+                a = Node(); b = Node(); a.ref = b; b.ref = a
+            time.sleep(0.02)
+        elif mode == 'frozen':
+            if self.frozen_heap is None:
+                # The application loaded before fork, and the recipe: collect, then freeze.
+                self.frozen_heap = [Node() for _ in range(APP_HEAP)]
+                gc.collect()
+                gc.freeze()
+            self.mode = 'worker'
         elif mode == 'bulk':
             # Each result replaces the oldest of the last four (a response cache): memory in use
             # stays the same, so freed pools are reused and RSS is flat once warm.

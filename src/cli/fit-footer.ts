@@ -1,6 +1,7 @@
-/** Beside a what-if table from a fitted workload: how well the fit reproduces the service, and what it shows. */
+/** Beside a what-if table in the terminal: the variant to try first and what is ruled out, and a fit's quality. */
 import type { FitResult } from '../core/fit/fit-workload.js';
 import { qualitySummary } from '../core/fit/render.js';
+import { ruledOutNote, simulationVerdict, type Variant } from '../format/simulation-summary.js';
 
 export function fittedFooter(fit: FitResult): string {
   return [
@@ -8,4 +9,10 @@ export function fittedFooter(fit: FitResult): string {
     qualitySummary(fit),
     `diagnosis: ${fit.diagnosis.title}: ${fit.diagnosis.evidence}${fit.diagnosis.runbook ? ` (runbook ${fit.diagnosis.runbook})` : ''}`,
   ].join('\n');
+}
+
+/** The ranking as Slack says it (one verdict, then what is ruled out), then the step's note (a fit's quality). */
+export function comparisonFooter(variants: readonly Variant[], note?: string): string {
+  const lines = [simulationVerdict(variants), ruledOutNote(variants), note ?? ''].filter((l) => l !== '');
+  return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * best variant changes against the baseline, then a table narrow enough for a
  * phone (at most 60 characters). The full table goes along as a file.
  */
+import { rankSimulations } from '../core/simulator/rank.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
 import { renderTable } from './table.js';
 
@@ -71,12 +72,27 @@ function percent(from: number, to: number): string {
   return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`;
 }
 
-/** The variant with the lowest GC cost, if any beats the baseline. */
+/**
+ * The variant to try first (core/simulator/rank.ts: GC time, p99 pause and peak memory
+ * weighed, a variant whose memory grows without bound ruled out), if any beats the baseline.
+ */
 export function bestVariant(variants: readonly Variant[]): Variant | undefined {
-  const [baseline, ...others] = variants;
-  if (!baseline) return undefined;
-  const best = [...others].sort((a, b) => cost(a.result) - cost(b.result))[0];
-  return best && cost(best.result) < cost(baseline.result) ? best : undefined;
+  const first = rankSimulations(variants).first;
+  return variants.slice(1).find((v) => v.label === first);
+}
+
+/** "Ruled out: Disabling the collector (memory grows without bound)." or '' when nothing is. */
+export function ruledOutNote(variants: readonly Variant[]): string {
+  const out = rankSimulations(variants).order.filter((v) => v.ruledOut);
+  return out.length > 0
+    ? `Ruled out: ${out.map((v) => `${describeWhatIf(v.label)} (${v.ruledOut})`).join('; ')}.`
+    : '';
+}
+
+/** Under the compact table: what the ranking ruled out, then the step's note (a fitted workload's quality). */
+export function simulationNote(variants: readonly Variant[], note?: string): string | undefined {
+  const text = [ruledOutNote(variants), note ?? ''].filter((l) => l !== '').join('\n');
+  return text === '' ? undefined : text;
 }
 
 /**
@@ -90,7 +106,7 @@ export function simulationVerdict(variants: readonly Variant[]): string {
   const best = bestVariant(variants);
   if (!best) {
     return variants.length > 1
-      ? `No variant beats the baseline: it spends the least time in GC (${ms(cost(b))} ms${b.perSecond ? '/s' : ''}, p99 pause ${ms(b.pauses.p99Ms)} ms).`
+      ? `No variant beats the baseline on GC time, p99 pause and memory together (${ms(cost(b))} ms${b.perSecond ? '/s' : ''} in GC, p99 pause ${ms(b.pauses.p99Ms)} ms).`
       : `Baseline: gen-0 collections ${young(b)}, p99 pause ${ms(b.pauses.p99Ms)} ms, ${ms(cost(b))} ms in GC${b.perSecond ? ' per second' : ''}.`;
   }
   const v = best.result;

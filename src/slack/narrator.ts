@@ -25,7 +25,7 @@ import { renderQuery } from '../core/incident/render-query.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
-import { compactComparison, simulationVerdict } from '../format/simulation-summary.js';
+import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
@@ -117,7 +117,11 @@ export class SlackNarrator implements Narrator, Decisions {
           step,
           table,
           results.some((r) => r.result.fidelity === 'model only'),
-          { verdict: simulationVerdict(results), compact: compactComparison(results) },
+          {
+            verdict: simulationVerdict(results),
+            compact: compactComparison(results),
+            note: simulationNote(results, (output.output.summary as { note?: string }).note),
+          },
         ),
       );
       if (incident.card) await uploadTable(this.d, incident.card.channel, incident.card.ts, step, table);

@@ -5,8 +5,17 @@ import { fitWorkload } from '../../src/core/fit/fit-workload.js';
 import type { GcObservations, PerGeneration } from '../../src/core/fit/observations.js';
 import { renderFittedWorkload } from '../../src/core/fit/render.js';
 import { validateWorkloadBytes } from '../../src/core/runbook/validate.js';
+import {
+  growsWithoutBound,
+  growthWithoutRelief,
+  type Outcome,
+  rankOutcomes,
+  rankSimulations,
+} from '../../src/core/simulator/rank.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
+import { applyWhatIf } from '../../src/core/simulator/what-if.js';
 import { normalizeWorkload, type WorkloadDocument } from '../../src/core/simulator/workload.js';
+import { bestVariant, ruledOutNote } from '../../src/format/simulation-summary.js';
 import { schemaValidator } from '../helpers/runbooks.js';
 
 function observations(over: Partial<GcObservations>): GcObservations {
@@ -79,6 +88,23 @@ describe('fit', () => {
       }
       expect(fit.python).toBe(service.python);
     }
+  });
+
+  it('full collections paced by a replaced cache next to many young cycles: gen 2 within 15 %; none observed, none fitted', () => {
+    const bigHeap = observed({
+      python: '3.8',
+      iterations: 20_000,
+      rate: 400,
+      setup: { heap: 300_000 },
+      each_iteration: [{ cycle: { size: 100 } }, { cache: { size: 300_000, insert: 100 } }],
+    });
+    expect(bigHeap.collections[2]).toBeGreaterThan(0.05);
+    const full = fitWorkload(bigHeap).quality.find((q) => q.series === 'collections' && q.generation === 2);
+    expect(Math.abs(full?.errorPercent ?? 100)).toBeLessThan(15);
+    const churn = fitWorkload(
+      observations({ collections: [429, 39, 0], collected: [280_000, 27_000, 0], thresholds: [700, 10, 10] }),
+    );
+    expect(churn.quality.find((q) => q.series === 'collections' && q.generation === 2)?.fitted).toBe(0);
   });
 
   it('writes a normal workload, with provenance and quality in comments', () => {
@@ -172,5 +198,74 @@ describe('diagnosis', () => {
     expect(d.evidence).toMatch(
       /^gen-0 collections 610\/s from 470k net container allocations\/s; 100 % of the garbage dies young$/,
     );
+  });
+});
+
+describe('ranking the mitigations as on-call would', () => {
+  const run = (doc: WorkloadDocument, whatIf?: string) => {
+    const base = normalizeWorkload(doc);
+    return { label: whatIf ?? 'baseline', result: simulate(whatIf ? applyWhatIf(base, whatIf) : base) };
+  };
+  const churn: WorkloadDocument = {
+    name: 'churn',
+    python: '3.11',
+    iterations: 40_000,
+    rate: 20_000,
+    setup: { heap: 20_000 },
+    each_iteration: [{ keep: 100, lifetime: 30 }, { cycle: { size: 2 } }, { temp: 20 }],
+  };
+
+  it('rules out disabling the collector when cyclic garbage piles up, though it spends no time in GC', () => {
+    const variants = [run(churn), run(churn, 'disable'), run(churn, 'threshold=7000,10,10')];
+    expect(variants[1]?.result.perSecond?.gcMs).toBe(0);
+    const ranking = rankSimulations(variants);
+    expect(ranking.first).toBe('threshold=7000,10,10');
+    expect(ranking.order.at(-1)).toMatchObject({ label: 'disable', ruledOut: 'memory grows without bound' });
+    expect(bestVariant(variants)?.label).toBe('threshold=7000,10,10');
+    expect(ruledOutNote(variants)).toBe('Ruled out: Disabling the collector (memory grows without bound).');
+  });
+
+  it('lets disabling win when nothing is cyclic garbage: memory stays flat', () => {
+    const cache: WorkloadDocument = {
+      ...churn,
+      name: 'cache',
+      setup: { heap: 200_000 },
+      each_iteration: [{ cache: { size: 100_000, insert: 20 } }, { temp: 20 }],
+    };
+    const variants = [run(cache), run(cache, 'disable')];
+    const ranking = rankSimulations(variants);
+    expect(ranking.order[0]?.ruledOut).toBeUndefined();
+    expect(ranking.first).toBe('disable');
+  });
+
+  it('weighs the p99 pause and memory: less GC time bought with long pauses does not win', () => {
+    const base: Outcome = { gcMs: 40, p99Ms: 2, memory: [100, 100, 100, 100] };
+    const slower: Outcome = { gcMs: 30, p99Ms: 40, memory: [100, 100, 100, 100] };
+    const fatter: Outcome = { gcMs: 30, p99Ms: 2, memory: [400, 400, 400, 400] };
+    const better: Outcome = { gcMs: 10, p99Ms: 3, memory: [110, 110, 110, 110] };
+    expect(rankOutcomes(base, [{ label: 'slower', outcome: slower }]).first).toBeUndefined();
+    expect(rankOutcomes(base, [{ label: 'fatter', outcome: fatter }]).first).toBeUndefined();
+    const all = rankOutcomes(base, [
+      { label: 'slower', outcome: slower },
+      { label: 'better', outcome: better },
+      { label: 'fatter', outcome: fatter },
+    ]);
+    expect(all.first).toBe('better');
+  });
+
+  it('a healthy service needs no change: differences below 1 ms/s and 1 ms pauses are noise', () => {
+    const base: Outcome = { gcMs: 0.05, p99Ms: 0.1, memory: [100, 100, 100, 100] };
+    const less: Outcome = { gcMs: 0.005, p99Ms: 0.1, memory: [100, 100, 100, 100] };
+    expect(rankOutcomes(base, [{ label: 'less', outcome: less }]).first).toBeUndefined();
+  });
+
+  it('memory climbing as fast as the baseline between full collections is not unbounded', () => {
+    const base: Outcome = { gcMs: 5, p99Ms: 50, memory: [100, 120, 140, 160, 180, 200] };
+    const same: Outcome = { gcMs: 0, p99Ms: 0, memory: [100, 120, 140, 160, 180, 200] };
+    const steeper: Outcome = { gcMs: 0, p99Ms: 0, memory: [100, 150, 200, 250, 300, 350] };
+    expect(growsWithoutBound(same, base)).toBe(false);
+    expect(growsWithoutBound(steeper, base)).toBe(true);
+    // A sawtooth (collections freeing memory) never counts as growth.
+    expect(growthWithoutRelief([100, 150, 200, 120, 170, 110, 160])).toBe(0);
   });
 });

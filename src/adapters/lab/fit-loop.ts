@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FailureMode } from '../../core/fit/diagnose.js';
 import { type FitResult, fitWorkload } from '../../core/fit/fit-workload.js';
 import type { GcObservations } from '../../core/fit/observations.js';
+import { type Outcome, type Ranking, rankOutcomes, simulatedOutcome } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
@@ -36,9 +37,14 @@ export interface MitigationRow {
   readonly mitigation: string;
   readonly predicted: [number, number, number];
   readonly observed: [number, number, number];
-  /** Predicted and observed GC time per second (ms), the ranking criterion. */
+  /** Predicted and observed GC time per second (ms). */
   readonly predictedGcMs: number;
   readonly observedGcMs: number;
+  /** What the ranking weighs (core/simulator/rank.ts): simulated (memory in objects), measured (RSS bytes). */
+  readonly predictedOutcome: Outcome;
+  readonly observedOutcome: Outcome;
+  /** Set when the measurement was cut short (memory past MEMORY_LIMIT_BYTES). */
+  readonly stopped?: string | undefined;
 }
 
 export interface LoopResult {
@@ -50,7 +56,13 @@ export interface LoopResult {
   readonly baseline: MitigationRow;
   readonly mitigations: MitigationRow[];
   readonly expectedMode: FailureMode;
+  /** The same rule ranking the simulated mitigations and the measured ones. */
+  readonly predictedRanking: Ranking;
+  readonly observedRanking: Ranking;
 }
+
+/** A mitigation whose memory grows past the baseline by this much is stopped early (the machine is shared). */
+export const MEMORY_LIMIT_BYTES = 768 * 1024 * 1024;
 
 /** What each service mode is, in the fit's words. */
 export const EXPECTED_MODE: Record<string, FailureMode> = {
@@ -59,6 +71,8 @@ export const EXPECTED_MODE: Record<string, FailureMode> = {
   cycles: 'cycle-garbage',
   'big-heap': 'old-generation-growth',
   disabled: 'collector-disabled',
+  cache: 'old-generation-growth',
+  frozen: 'frozen-heap',
 };
 
 interface Mitigation {
@@ -104,14 +118,9 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
   try {
     log(`${config.mode} on ${config.python}: warming up ${config.warmupSeconds} s`);
     await sleep(config.warmupSeconds + config.windowSeconds);
-    const observe = () =>
-      readGcObservations(client, {
-        job: 'gcsvc',
-        datasource: 'default',
-        windowSeconds: config.windowSeconds,
-        end: systemClock.now(),
-      });
-    const base = await observe();
+    const observe = (windowSeconds: number, end: Date) =>
+      readGcObservations(client, { job: 'gcsvc', datasource: 'default', windowSeconds, end });
+    const base = await observe(config.windowSeconds, systemClock.now());
     const started = performance.now();
     const fit = fitWorkload(base);
     const fitSeconds = (performance.now() - started) / 1000;
@@ -124,25 +133,43 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       return {
         rates: (r.perSecond?.collections ?? [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,
+        outcome: simulatedOutcome(r),
       };
     };
     const basePrediction = predict();
+    const baseOutcome = await measuredOutcome(client, config.windowSeconds, base.end);
     const baseline: MitigationRow = {
       mitigation: 'baseline',
       predicted: basePrediction.rates,
       observed: [...base.collections] as [number, number, number],
       predictedGcMs: basePrediction.gcMs,
-      observedGcMs: await gcMs(client, config.windowSeconds),
+      observedGcMs: baseOutcome.gcMs,
+      predictedOutcome: basePrediction.outcome,
+      observedOutcome: baseOutcome,
     };
+    const baseRss = (await state(service.url)).resident_memory_bytes;
     const rows: MitigationRow[] = [];
     const chosen = mitigationsFor(fit).filter(
       (m) => !config.only || config.only.some((prefix) => m.whatIf.startsWith(prefix)),
     );
     for (const m of chosen) {
       for (const path of m.apply) await post(`${service.url}${path}`);
-      await sleep(config.settleSeconds + config.windowSeconds);
-      const seen: GcObservations = await observe();
-      const observedGcMs = await gcMs(client, config.windowSeconds);
+      await sleep(config.settleSeconds);
+      // Measured over the window, or less when memory runs away (disabling a collector with garbage to free).
+      const from = Date.now();
+      let stopped: string | undefined;
+      while (Date.now() - from < config.windowSeconds * 1000) {
+        await sleep(1);
+        const grown = (await state(service.url)).resident_memory_bytes - baseRss;
+        if (grown > MEMORY_LIMIT_BYTES) {
+          stopped = `stopped after ${Math.round((Date.now() - from) / 1000)} s: resident memory +${Math.round(grown / 2 ** 20)} MiB`;
+          break;
+        }
+      }
+      const seconds = Math.max(5, Math.round((Date.now() - from) / 1000));
+      const end = systemClock.now();
+      const seen: GcObservations = await observe(seconds, end);
+      const outcome = await measuredOutcome(client, seconds, end);
       for (const path of m.revert) await post(`${service.url}${path}`);
       const prediction = predict(m.whatIf);
       rows.push({
@@ -150,11 +177,21 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         predicted: prediction.rates,
         observed: [...seen.collections] as [number, number, number],
         predictedGcMs: prediction.gcMs,
-        observedGcMs,
+        observedGcMs: outcome.gcMs,
+        predictedOutcome: prediction.outcome,
+        observedOutcome: outcome,
+        stopped,
       });
-      log(`  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}`);
+      log(
+        `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}`,
+      );
       await sleep(config.settleSeconds);
     }
+    const ranking = (pick: (r: MitigationRow) => Outcome) =>
+      rankOutcomes(
+        pick(baseline),
+        rows.map((r) => ({ label: r.mitigation, outcome: pick(r) })),
+      );
     return {
       python: config.python,
       version: base.pythonVersion ?? '?',
@@ -164,6 +201,8 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       baseline,
       mitigations: rows,
       expectedMode: EXPECTED_MODE[config.mode] ?? 'healthy',
+      predictedRanking: ranking((r) => r.predictedOutcome),
+      observedRanking: ranking((r) => r.observedOutcome),
     };
   } finally {
     await client.close();
@@ -173,13 +212,31 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
   }
 }
 
-async function gcMs(client: PrometheusClient, windowSeconds: number): Promise<number> {
-  const samples = await client.instant(
-    'default',
-    `sum(rate(python_gc_pause_seconds_sum{job="gcsvc"}[${Math.round(windowSeconds)}s]))`,
-    systemClock.now(),
-  );
-  return (samples[0]?.value ?? 0) * 1000;
+async function state(url: string): Promise<{ resident_memory_bytes: number }> {
+  const r = await fetch(`${url}/admin/state`);
+  return (await r.json()) as { resident_memory_bytes: number };
+}
+
+/** What the ranking weighs, measured: GC ms/s and the p99 pause from the exporter's histogram, RSS over the window. */
+async function measuredOutcome(client: PrometheusClient, windowSeconds: number, end: Date): Promise<Outcome> {
+  const w = `${Math.round(windowSeconds)}s`;
+  const one = async (q: string) => (await client.instant('default', q, end))[0]?.value ?? 0;
+  const [gc, p99, rss] = await Promise.all([
+    one(`sum(rate(python_gc_pause_seconds_sum{job="gcsvc"}[${w}]))`),
+    one(`histogram_quantile(0.99, sum by (le) (rate(python_gc_pause_seconds_bucket{job="gcsvc"}[${w}])))`),
+    client.range(
+      'default',
+      'sum(process_resident_memory_bytes{job="gcsvc"})',
+      new Date(end.getTime() - windowSeconds * 1000),
+      end,
+      1,
+    ),
+  ]);
+  return {
+    gcMs: gc * 1000,
+    p99Ms: Number.isFinite(p99) ? p99 * 1000 : 0,
+    memory: (rss[0]?.points ?? []).map(([, v]) => v),
+  };
 }
 
 const fmt = (r: readonly number[]) => r.map((x) => x.toFixed(2)).join('/');

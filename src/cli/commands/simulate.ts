@@ -13,7 +13,7 @@ import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { buildValidationContext } from '../context.js';
-import { fittedFooter } from '../fit-footer.js';
+import { comparisonFooter, fittedFooter } from '../fit-footer.js';
 import { fittedSource } from '../fit-source.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -129,7 +129,8 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
     io.stdout(`${JSON.stringify(out)}\n`);
   } else {
     io.stdout(formatResult(baseline));
-    if (results.length > 1) io.stdout(`\nWhat-if comparison\n${formatComparison(results)}`);
+    if (results.length > 1)
+      io.stdout(`\nWhat-if comparison\n${formatComparison(results)}${comparisonFooter(results)}`);
     if (fitted) io.stdout(`${fittedFooter(fitted.fit)}\n`);
     if (loaded.source.whatIf.length > 0 && whatIfs.length === 0) {
       io.stdout(

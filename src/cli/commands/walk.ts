@@ -16,6 +16,7 @@ import type { Clock, MetricsClient } from '../../core/ports.js';
 import { DEFAULT_DATASOURCE, type Runbook } from '../../core/runbook/types.js';
 import { formatComparison } from '../../format/simulation.js';
 import { buildValidationContext } from '../context.js';
+import { comparisonFooter } from '../fit-footer.js';
 import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
@@ -114,7 +115,7 @@ export async function walk(
           runbookOf: () => entry.runbook,
           table: (o) => {
             const note = (o.output.summary as { note?: string } | undefined)?.note;
-            return `${formatComparison(o.output.results)}${note ? `\n${note}` : ''}`;
+            return `${formatComparison(o.output.results)}${comparisonFooter(o.output.results, note)}`;
           },
           auto,
           colour: io.colour,

@@ -57,6 +57,8 @@ const MAX_COLLECTIONS = 2_500;
 const YOUNG_RING = 8;
 const MAX_RATE = 50_000;
 const ROUNDS = 3;
+/** Collection rates within this share of the observed ones need no further round. */
+const CONVERGED = 0.03;
 const DEFAULT_PROMOTION_PER_SECOND = 1000;
 
 interface Parameters {
@@ -122,7 +124,8 @@ export function fitWorkload(obs: GcObservations, pythonOverride?: string): FitRe
   const disabled = obs.enabled === 0 || total(obs.collections) === 0;
   let p = firstGuess(obs, python, thresholds, notes);
   let result = simulateFit(p, obs, python, thresholds, disabled);
-  for (let round = 1; round < ROUNDS && !disabled; round++) {
+  // Rounds stop early once every collection rate is within CONVERGED (most services: after one).
+  for (let round = 1; round < ROUNDS && !disabled && !converged(obs, result); round++) {
     p = corrected(p, obs, result);
     result = simulateFit(p, obs, python, thresholds, disabled);
   }
@@ -221,6 +224,19 @@ function firstGuess(
   };
 }
 
+function converged(obs: GcObservations, r: SimulationResult): boolean {
+  const sec = r.perSecond?.seconds ?? 1;
+  // At the scale the last step gives the rate (the same total of collections per second).
+  const simulatedTotal = r.stats.reduce((n, st) => n + st.collections, 0) / sec;
+  const f = simulatedTotal > 0 ? total(obs.collections) / simulatedTotal : 1;
+  return obs.collections.every((observed, g) => {
+    const fitted = ((r.stats[g]?.collections ?? 0) / sec) * f;
+    // Rarer than once in the simulated stretch: nothing to match more closely.
+    if (observed * sec < 1) return fitted * sec < 1;
+    return Math.abs(fitted - observed) <= CONVERGED * observed;
+  });
+}
+
 function scale(value: number, observed: number, fitted: number): number {
   if (observed <= 0) return 0;
   if (fitted <= 0) return value > 0 ? value * 2 : 1;
@@ -229,19 +245,30 @@ function scale(value: number, observed: number, fitted: number): number {
 
 function corrected(p: Parameters, obs: GcObservations, r: SimulationResult): Parameters {
   const sec = r.perSecond?.seconds ?? 1;
+  // The rate is scaled last to match the collections per second in total: full collections are
+  // compared at that scale, by their share (the ratio of full to young collections paces the heap).
+  const simulatedTotal = r.stats.reduce((n, st) => n + st.collections, 0) / sec;
+  const f = simulatedTotal > 0 ? total(obs.collections) / simulatedTotal : 1;
+  const fittedC = r.stats.map((s) => (s.collections / sec) * f);
+  // Garbage is matched per second at this round's rate: scaled to the final one, a part that
+  // adds net allocations would look smaller the bigger it grew, and its rings would run away.
   const fittedK = r.stats.map((s) => s.collected / sec);
-  const fittedC = r.stats.map((s) => s.collections / sec);
   // More promotion per full collection than observed: a bigger heap paces them out.
+  // None observed but some simulated: the heap is bigger than guessed (as big as the round allows).
   const heapScale =
-    obs.collections[2] > 0 && (fittedC[2] ?? 0) > 0
-      ? Math.min(4, Math.max(0.25, (fittedC[2] ?? 0) / obs.collections[2]))
+    (fittedC[2] ?? 0) > 0
+      ? obs.collections[2] > 0
+        ? Math.min(4, Math.max(0.25, (fittedC[2] ?? 0) / obs.collections[2]))
+        : 4
       : 1;
+  // The long-lived heap is the static part and the cache together: both pace full collections.
   return {
     ...p,
     young: scale(p.young, obs.collected[0], fittedK[0] ?? 0),
     mid: scale(p.mid, obs.collected[1], fittedK[1] ?? 0),
     old: scale(p.old, obs.collected[2], fittedK[2] ?? 0),
     heap: Math.round(p.heap * heapScale),
+    cacheSize: Math.max(p.cacheInsert, Math.round(p.cacheSize * heapScale)),
   };
 }
 

@@ -85,7 +85,8 @@ export function simulationMessages(
   step: StepState,
   table: string,
   modelOnly: boolean,
-  summary?: { readonly verdict: string; readonly compact: string },
+  /** `note`: what the ranking ruled out and a fitted workload's quality, shown under the table. */
+  summary?: { readonly verdict: string; readonly compact: string; readonly note?: string | undefined },
 ): SlackMessage[] {
   const title = `🧪 *${escapeMrkdwn(step.title)}*`;
   const blocks: Blocks = summary
@@ -95,6 +96,7 @@ ${escapeMrkdwn(summary.verdict)}`),
       ]
     : [section(`${title} (\`${step.id}\`): simulator comparison`)];
   for (const piece of codeBlocks(summary ? summary.compact : table)) blocks.push(section(piece));
+  if (summary?.note) blocks.push(context(escapeMrkdwn(summary.note)));
   const fidelity = modelOnly
     ? '⚠️ model only: this CPython version is modelled from its sources, not checked against an interpreter'
     : 'Simulated with the count-based model checked against real CPython interpreters';
