@@ -8,8 +8,16 @@ import { GcIncidentError } from '../errors.js';
 import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
-import { type RingGroup, ringKey } from './heap-state.js';
 import { IncrementalEngine } from './incremental.js';
+import {
+  applySkip,
+  effectOf,
+  type IterationEffect,
+  quietUntil,
+  sameEffect,
+  skippable,
+  snapshot,
+} from './iteration-skip.js';
 import { PauseHistogram } from './pause-histogram.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
@@ -294,106 +302,6 @@ function setUpHarness(engine: GcEngine, workload: Workload): void {
   engine.saveall = workload.saveall;
   engine.enabled = !workload.disabled;
   engine.prepareRun();
-}
-
-interface Snapshot {
-  count0: number;
-  collections: number;
-  clamps: number;
-  shape: string;
-  live: [number, number, number, number];
-}
-
-interface IterationEffect {
-  dCount: number;
-  maxRel: number;
-  minRel: number;
-  dLive0: number;
-  /** Rings the iteration added (each with its count). */
-  rings: RingGroup[];
-}
-
-function snapshot(e: GcEngine): Snapshot {
-  e.prefixMax = e.count[0];
-  e.prefixMin = e.count[0];
-  e.ringLog = [];
-  return {
-    count0: e.count[0],
-    collections: e.collectionsTotal,
-    clamps: e.clampEvents,
-    shape: e.shape(),
-    live: [...e.live] as [number, number, number, number],
-  };
-}
-
-/** What one iteration did, when it can be repeated by arithmetic: no collection, no clamp, same shape after. */
-function effectOf(e: GcEngine, s: Snapshot): IterationEffect | undefined {
-  if (e.collectionsTotal !== s.collections || e.clampEvents !== s.clamps || e.scheduled) return undefined;
-  if (e.inflight.length > 0 || e.shape() !== s.shape) return undefined;
-  if (e.live[1] !== s.live[1] || e.live[2] !== s.live[2] || e.live[3] !== s.live[3]) return undefined;
-  return {
-    dCount: e.count[0] - s.count0,
-    maxRel: e.prefixMax - s.count0,
-    minRel: e.prefixMin - s.count0,
-    dLive0: e.live[0] - s.live[0],
-    rings: e.ringLog ?? [],
-  };
-}
-
-function sameEffect(a: IterationEffect, b: IterationEffect): boolean {
-  return (
-    a.dCount === b.dCount &&
-    a.maxRel === b.maxRel &&
-    a.minRel === b.minRel &&
-    a.dLive0 === b.dLive0 &&
-    a.rings.length === b.rings.length &&
-    a.rings.every(
-      (r, i) =>
-        b.rings[i] !== undefined &&
-        ringKey(r.type, r.dist, r.finalized) ===
-          ringKey(b.rings[i].type, b.rings[i].dist, b.rings[i].finalized) &&
-        r.count === b.rings[i].count,
-    )
-  );
-}
-
-/** The first iteration from i on at which a periodic action runs (or the run's end). */
-function quietUntil(workload: Workload, i: number): number {
-  let until = workload.iterations;
-  for (const action of workload.every) {
-    const next = i + ((action.period - 1 - (i % action.period) + action.period) % action.period);
-    until = Math.min(until, next);
-  }
-  return until;
-}
-
-/** How many further iterations provably repeat `effect` exactly. */
-function skippable(e: GcEngine, effect: IterationEffect, workload: Workload, i: number): number {
-  let k = workload.iterations - i;
-  for (const action of workload.every) {
-    const next = i + ((action.period - 1 - (i % action.period) + action.period) % action.period);
-    k = Math.min(k, next - i);
-  }
-  const c = e.count[0];
-  if (e.canTrigger()) {
-    const t0 = e.threshold[0];
-    if (c + effect.maxRel > t0) return 0;
-    if (effect.dCount > 0) k = Math.min(k, Math.floor((t0 - effect.maxRel - c) / effect.dCount) + 1);
-  }
-  if (c + effect.minRel < 0) return 0;
-  if (effect.dCount < 0) k = Math.min(k, Math.floor((c + effect.minRel) / -effect.dCount) + 1);
-  return Math.max(0, k);
-}
-
-function applySkip(e: GcEngine, effect: IterationEffect, k: number): void {
-  e.count[0] += effect.dCount * k;
-  e.live[0] += effect.dLive0 * k;
-  for (const added of effect.rings) {
-    const key = ringKey(added.type, added.dist, added.finalized);
-    const group = e.rings.get(key);
-    if (group) group.count += added.count * k;
-    else e.rings.set(key, { ...added, count: added.count * k });
-  }
 }
 
 function refuseAbsurd(workload: Workload): void {
