@@ -155,32 +155,61 @@ export function applySegment(
   e: GcEngine,
   s: Segment,
   lastIteration: number,
+  /** Back to back, when `repeatable` allows it (each one's observation: see `repeatable`). */
+  times = 1,
 ): { observed: number; next: string | undefined } {
   const observed = e.liveTracked() + e.garbageTracked() + s.observedDelta;
-  for (let i = 0; i < 3; i++) e.count[i] = (i <= s.generation ? 0 : at(e.count, i)) + at(s.count, i);
-  for (let i = 0; i <= PERMANENT; i++) e.live[i] = (i <= s.generation ? 0 : at(e.live, i)) + at(s.live, i);
+  const g = s.generation;
+  for (let i = 0; i < 3; i++) e.count[i] = i <= g ? at(s.count, i) : at(e.count, i) + at(s.count, i) * times;
+  for (let i = 0; i <= PERMANENT; i++)
+    e.live[i] = i <= g ? at(s.live, i) : at(e.live, i) + at(s.live, i) * times;
   Object.assign(e.freelists, s.freelists);
   for (const { key, delta, group } of s.rings) {
     const existing = e.rings.get(key);
-    const count = (existing?.count ?? 0) + delta;
+    const count = (existing?.count ?? 0) + delta * times;
     if (count === 0) e.rings.delete(key);
     else if (existing) existing.count = count;
     else e.rings.set(key, { ...group, count });
   }
-  s.stats.forEach((d, i) => {
+  for (let i = 0; i < s.stats.length; i++) {
     const stats = e.stats[i];
-    if (!stats) return;
-    stats.collections += d.collections;
-    stats.collected += d.collected;
-    stats.uncollectable += d.uncollectable;
-  });
-  e.clampEvents += s.clamps;
-  e.longLivedPending += s.longLivedPending;
-  e.collectionsTotal += 1;
+    const d = s.stats[i];
+    if (!stats || !d) continue;
+    stats.collections += d.collections * times;
+    stats.collected += d.collected * times;
+    stats.uncollectable += d.uncollectable * times;
+  }
+  e.clampEvents += s.clamps * times;
+  e.longLivedPending += s.longLivedPending * times;
+  e.collectionsTotal += times;
   e.iteration = lastIteration;
   // A generation-0 key holds only the young state, which the segment set: it is the recorded
   // end key whenever the collector would still pick generation 0 next.
   return { observed, next: s.endKey !== undefined && nextGeneration(e) === 0 ? s.endKey : undefined };
+}
+
+/**
+ * How many times in a row, from now, a generation-0 segment that ends in its own key can be
+ * replayed (the state now has that key). Each replay sets the young state to the same values and
+ * adds the same amounts to the older generations, so the run is exact while the collector still
+ * picks generation 0 before each one (count1 stays at or below its threshold; count2 is not over
+ * its own) and no ring group empties on the way (its key would then leave and re-enter the map).
+ * What the replays observe (live + garbage after each collection) grows by the same amount each
+ * time, so its largest value is the first's or the last's.
+ */
+export function repeatable(e: GcEngine, s: Segment, key: string, iterations: number): number {
+  let k = Math.floor(iterations / s.iterations);
+  if (k <= 1 || s.generation !== 0 || s.endKey !== key || at(s.count, 2) !== 0) return Math.min(k, 1);
+  if (at(e.count, 2) > at(e.threshold, 2)) return 1;
+  const d1 = at(s.count, 1);
+  if (d1 > 0) k = Math.min(k, Math.floor((at(e.threshold, 1) - at(e.count, 1)) / d1) + 1);
+  for (const { key: ringKey, delta } of s.rings) {
+    if (delta >= 0) continue;
+    const count = e.rings.get(ringKey)?.count ?? 0;
+    // count + k * delta must stay above zero: k < count / -delta.
+    k = Math.min(k, Math.ceil(count / -delta) - 1);
+  }
+  return Math.max(1, k);
 }
 
 /** Memo of segments by key, bounded. */

@@ -25,6 +25,7 @@ import {
   applySegment,
   finishRecording,
   type Recording,
+  repeatable,
   SegmentMemo,
   segmentKey,
   startRecording,
@@ -135,15 +136,22 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
 
   let lastPauseNs = 0;
   let lastObserved = 0;
-  const noteCollection = (generation: number, ns: number, liveAndGarbage: number) => {
-    histogram.add(ns);
-    byGeneration[generation]?.add(ns);
-    bucket.collections[generation] = (bucket.collections[generation] ?? 0) + 1;
+  /** A collection (or `times` alike, observing from `firstObserved` to `liveAndGarbage` in steps). */
+  const noteCollection = (
+    generation: number,
+    ns: number,
+    liveAndGarbage: number,
+    times = 1,
+    firstObserved = liveAndGarbage,
+  ) => {
+    histogram.add(ns, times);
+    byGeneration[generation]?.add(ns, times);
+    bucket.collections[generation] = (bucket.collections[generation] ?? 0) + times;
     if (ns > bucket.maxPause) {
       bucket.maxPause = ns;
       bucket.maxGen = generation;
     }
-    observe(liveAndGarbage, 0);
+    observe(Math.max(firstObserved, liveAndGarbage), 0);
     lastPauseNs = ns;
     lastObserved = liveAndGarbage;
   };
@@ -189,15 +197,29 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       const segment = key === undefined ? undefined : segments.get(key);
       if (segment) {
         // Within one timeline bucket and one progress step, and before any periodic action.
-        const end = i + segment.iterations;
-        if (end <= Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i))) {
-          const applied = applySegment(engine, segment, end - 1);
+        const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        if (segment.iterations <= room) {
+          const applied = applySegment(engine, segment, i + segment.iterations - 1);
           noteCollection(segment.generation, segment.pauseNs, applied.observed);
+          i += segment.iterations;
+          nextKey = applied.next;
+          // The same segment again and again, in one step (see repeatable()).
+          const times =
+            key !== undefined && nextKey === key
+              ? repeatable(engine, segment, key, room - segment.iterations)
+              : 0;
+          if (times > 0) {
+            const first = applied.observed;
+            const perReplay = engine.liveTracked() + engine.garbageTracked() + segment.observedDelta - first;
+            const again = applySegment(engine, segment, i + times * segment.iterations - 1, times);
+            const lastObservation = again.observed + (times - 1) * perReplay;
+            noteCollection(segment.generation, segment.pauseNs, lastObservation, times, again.observed);
+            i += times * segment.iterations;
+            nextKey = again.next;
+          }
           last = undefined;
-          i = end;
           closeBucketsUpTo(i - 1);
           atBoundary = true;
-          nextKey = applied.next;
           continue;
         }
       } else if (key !== undefined) {
