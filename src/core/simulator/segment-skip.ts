@@ -19,6 +19,7 @@
  */
 import type { GcEngine } from './engine.js';
 import { PERMANENT, type RingGroup, sumDist } from './heap-state.js';
+import { findCycle, type SegmentCycle } from './segment-cycles.js';
 
 /** Beyond this many distinct segments the memo starts again (memory stays bounded). */
 const MAX_SEGMENTS = 4096;
@@ -41,6 +42,8 @@ export interface Segment {
   readonly observedDelta: number;
   /** The key of the state it ends in, when that is a generation-0 key (the young state alone). */
   readonly endKey: string | undefined;
+  /** Collections it holds (several for a whole cycle of segments, segment-cycles.ts). */
+  readonly collections?: number;
 }
 
 export interface Recording {
@@ -181,40 +184,17 @@ export function applySegment(
   }
   e.clampEvents += s.clamps * times;
   e.longLivedPending += s.longLivedPending * times;
-  e.collectionsTotal += times;
+  e.collectionsTotal += (s.collections ?? 1) * times;
   e.iteration = lastIteration;
   // A generation-0 key holds only the young state, which the segment set: it is the recorded
   // end key whenever the collector would still pick generation 0 next.
   return { observed, next: s.endKey !== undefined && nextGeneration(e) === 0 ? s.endKey : undefined };
 }
 
-/**
- * How many times in a row, from now, a generation-0 segment that ends in its own key can be
- * replayed (the state now has that key). Each replay sets the young state to the same values and
- * adds the same amounts to the older generations, so the run is exact while the collector still
- * picks generation 0 before each one (count1 stays at or below its threshold; count2 is not over
- * its own) and no ring group empties on the way (its key would then leave and re-enter the map).
- * What the replays observe (live + garbage after each collection) grows by the same amount each
- * time, so its largest value is the first's or the last's.
- */
-export function repeatable(e: GcEngine, s: Segment, key: string, iterations: number): number {
-  let k = Math.floor(iterations / s.iterations);
-  if (k <= 1 || s.generation !== 0 || s.endKey !== key || at(s.count, 2) !== 0) return Math.min(k, 1);
-  if (at(e.count, 2) > at(e.threshold, 2)) return 1;
-  const d1 = at(s.count, 1);
-  if (d1 > 0) k = Math.min(k, Math.floor((at(e.threshold, 1) - at(e.count, 1)) / d1) + 1);
-  for (const { key: ringKey, delta } of s.rings) {
-    if (delta >= 0) continue;
-    const count = e.rings.get(ringKey)?.count ?? 0;
-    // count + k * delta must stay above zero: k < count / -delta.
-    k = Math.min(k, Math.ceil(count / -delta) - 1);
-  }
-  return Math.max(1, k);
-}
-
-/** Memo of segments by key, bounded. */
+/** Memo of segments by key, bounded, and of the cycles they form. */
 export class SegmentMemo {
   private readonly segments = new Map<string, Segment>();
+  private readonly cycles = new Map<string, SegmentCycle | null>();
 
   get(key: string): Segment | undefined {
     return this.segments.get(key);
@@ -223,6 +203,17 @@ export class SegmentMemo {
   set(key: string, segment: Segment): void {
     if (this.segments.size >= MAX_SEGMENTS) this.segments.clear();
     this.segments.set(key, segment);
+    this.cycles.clear();
+  }
+
+  /** The cycle of segments from `key` back to it (see segment-cycles.ts). */
+  cycleFrom(key: string): SegmentCycle | undefined {
+    let cycle = this.cycles.get(key);
+    if (cycle === undefined) {
+      cycle = findCycle(key, (k) => this.segments.get(k)) ?? null;
+      this.cycles.set(key, cycle);
+    }
+    return cycle ?? undefined;
   }
 }
 

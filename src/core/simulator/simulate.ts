@@ -21,11 +21,12 @@ import {
 import { PauseHistogram } from './pause-histogram.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
+import { repeatableTurns } from './segment-cycles.js';
 import {
   applySegment,
   finishRecording,
+  nextGeneration,
   type Recording,
-  repeatable,
   SegmentMemo,
   segmentKey,
   startRecording,
@@ -198,25 +199,37 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       if (segment) {
         // Within one timeline bucket and one progress step, and before any periodic action.
         const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        const cycle = segments.cycleFrom(key as string);
+        const turns = cycle ? repeatableTurns(engine, cycle, room) : 0;
+        if (cycle && turns >= 2) {
+          // The first turn segment by segment, then the others in one step (segment-cycles.ts).
+          const observed: number[] = [];
+          for (const s of cycle.segments) {
+            const applied = applySegment(engine, s, i + s.iterations - 1);
+            noteCollection(s.generation, s.pauseNs, applied.observed);
+            observed.push(applied.observed);
+            i += s.iterations;
+          }
+          const start = (observed[0] ?? 0) - (cycle.segments[0]?.observedDelta ?? 0);
+          const perTurn = engine.liveTracked() + engine.garbageTracked() - start;
+          const more = turns - 1;
+          applySegment(engine, cycle.turn, i + more * cycle.iterations - 1, more);
+          cycle.segments.forEach((s, j) => {
+            const first = (observed[j] ?? 0) + perTurn;
+            noteCollection(s.generation, s.pauseNs, first + (more - 1) * perTurn, more, first);
+          });
+          i += more * cycle.iterations;
+          nextKey = nextGeneration(engine) === 0 ? key : undefined;
+          last = undefined;
+          closeBucketsUpTo(i - 1);
+          atBoundary = true;
+          continue;
+        }
         if (segment.iterations <= room) {
           const applied = applySegment(engine, segment, i + segment.iterations - 1);
           noteCollection(segment.generation, segment.pauseNs, applied.observed);
           i += segment.iterations;
           nextKey = applied.next;
-          // The same segment again and again, in one step (see repeatable()).
-          const times =
-            key !== undefined && nextKey === key
-              ? repeatable(engine, segment, key, room - segment.iterations)
-              : 0;
-          if (times > 0) {
-            const first = applied.observed;
-            const perReplay = engine.liveTracked() + engine.garbageTracked() + segment.observedDelta - first;
-            const again = applySegment(engine, segment, i + times * segment.iterations - 1, times);
-            const lastObservation = again.observed + (times - 1) * perReplay;
-            noteCollection(segment.generation, segment.pauseNs, lastObservation, times, again.observed);
-            i += times * segment.iterations;
-            nextKey = again.next;
-          }
           last = undefined;
           closeBucketsUpTo(i - 1);
           atBoundary = true;
