@@ -225,6 +225,17 @@ describe('ranking the mitigations as on-call would', () => {
     expect(ruledOutNote(variants)).toBe('Ruled out: Disabling the collector (memory grows without bound).');
   });
 
+  it('does not call a climb to a level below the baseline peak a leak (breaking cycles warms up, then stays)', () => {
+    const outcome = (memory: number[]) => ({ gcMs: 10, p99Ms: 1, memory });
+    const baseline = outcome([100, 140, 110, 150, 120, 160, 130, 170]);
+    // Climbs without relief over its second half, but never above the baseline's peak.
+    const warming = outcome([60, 80, 100, 120, 130, 140, 150, 160]);
+    expect(growsWithoutBound(warming, baseline)).toBe(false);
+    // The same climb, ending well above the baseline's peak: memory nothing frees.
+    const leaking = outcome([60, 100, 140, 180, 220, 260, 300, 340]);
+    expect(growsWithoutBound(leaking, baseline)).toBe(true);
+  });
+
   it('lets disabling win when nothing is cyclic garbage: memory stays flat', () => {
     const cache: WorkloadDocument = {
       ...churn,

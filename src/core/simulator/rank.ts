@@ -62,9 +62,12 @@ export function growthWithoutRelief(series: readonly number[]): number {
 /**
  * Memory that keeps climbing with nothing to bring it down, clearly faster
  * than the baseline's (which may itself climb between full collections), by
- * more than 5 % of the baseline's peak within the run.
+ * more than 5 % of the baseline's peak within the run, ending above that peak.
  */
 export function growsWithoutBound(variant: Outcome, baseline: Outcome): boolean {
+  // Below the baseline's own peak, a climb is warm-up the baseline hides behind its collections
+  // (breaking cycles climbs to the live set and stays there): not a leak.
+  if (peak(variant.memory) <= 1.05 * peak(baseline.memory)) return false;
   const grown = growthWithoutRelief(variant.memory);
   if (grown <= 0.05 * peak(baseline.memory)) return false;
   return grown > 1.5 * growthWithoutRelief(baseline.memory);
