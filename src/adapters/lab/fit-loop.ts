@@ -156,17 +156,17 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       for (const path of m.apply) await post(`${service.url}${path}`);
       await sleep(config.settleSeconds);
       // Measured over the window, or less when memory runs away (disabling a collector with garbage to free).
-      const from = Date.now();
+      const from = performance.now();
       let stopped: string | undefined;
-      while (Date.now() - from < config.windowSeconds * 1000) {
+      while (performance.now() - from < config.windowSeconds * 1000) {
         await sleep(1);
         const grown = (await state(service.url)).resident_memory_bytes - baseRss;
         if (grown > MEMORY_LIMIT_BYTES) {
-          stopped = `stopped after ${Math.round((Date.now() - from) / 1000)} s: resident memory +${Math.round(grown / 2 ** 20)} MiB`;
+          stopped = `stopped after ${Math.round((performance.now() - from) / 1000)} s: resident memory +${Math.round(grown / 2 ** 20)} MiB`;
           break;
         }
       }
-      const seconds = Math.max(5, Math.round((Date.now() - from) / 1000));
+      const seconds = Math.max(5, Math.round((performance.now() - from) / 1000));
       const end = systemClock.now();
       const seen: GcObservations = await observe(seconds, end);
       const outcome = await measuredOutcome(client, seconds, end);
