@@ -34,6 +34,8 @@ export interface Config {
   readonly httpActionsFile: string | undefined;
   /** Measured collector timings for the simulator (gc-incident calibrate). */
   readonly calibrationFile: string | undefined;
+  /** The team's IANA time zone (DIGEST_TIMEZONE, default UTC): the digest's day, postmortem times and chart axes. */
+  readonly digestTimeZone: string;
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -89,8 +91,19 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       );
     return value;
   };
+  // The team's zone: the digest's day, and the times and chart axes of postmortems (every surface).
+  const digestTimeZone = nonEmpty(env.DIGEST_TIMEZONE) ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: digestTimeZone });
+  } catch {
+    invalid(
+      'DIGEST_TIMEZONE',
+      `must be an IANA time zone such as Europe/Paris or UTC (got '${digestTimeZone}')`,
+    );
+  }
   return Object.freeze({
     runbooksDir: content.runbooksDir,
+    digestTimeZone,
     runbooksSource: content.runbooksSource,
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
@@ -140,7 +153,6 @@ export interface ServeConfig extends Config {
   /** node-cron expression of the reminder tick, or undefined for none ('off'). */
   readonly reminderCron: string | undefined;
   readonly digestCron: string | undefined;
-  readonly digestTimeZone: string;
   /** Bearer token Alertmanager sends to POST /alertmanager; unset: the intake answers 503. */
   readonly alertmanagerToken: string | undefined;
   /** Channel for alert-opened incidents whose runbook names none. */
@@ -214,15 +226,6 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
   };
   const reminderCron = cronOf('REMINDER_CRON', '* * * * *');
   const digestCron = cronOf('DIGEST_CRON', '0 9 * * 1-5');
-  const digestTimeZone = nonEmpty(env.DIGEST_TIMEZONE) ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: digestTimeZone });
-  } catch {
-    invalid(
-      'DIGEST_TIMEZONE',
-      `must be an IANA time zone such as Europe/Paris or UTC (got '${digestTimeZone}')`,
-    );
-  }
   const alertmanagerToken = nonEmpty(env.ALERTMANAGER_TOKEN);
   if (alertmanagerToken !== undefined && alertmanagerToken.length < 16)
     invalid(
@@ -235,7 +238,6 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     reminderCron,
     digestCron,
-    digestTimeZone,
     botToken,
     signingSecret,
     appToken,

@@ -266,6 +266,7 @@ export class SlackNarrator implements Narrator, Decisions {
         stepSeconds: 15,
         unit: check.unit,
         marker: { at: Date.parse(incident.openedAt), label: 'opened' },
+        timeZone: this.d.teamTimeZone,
       });
       await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
     } catch (error) {

@@ -1,6 +1,6 @@
 /** Block Kit rendering, the command parser, approvals and the serve configuration: pure functions. */
 import { describe, expect, it } from 'vitest';
-import { readServeConfig } from '../../src/config.js';
+import { readConfig, readServeConfig } from '../../src/config.js';
 import { isGcIncidentError } from '../../src/core/errors.js';
 import { apply } from '../../src/core/incident/apply.js';
 import type { Incident, StepState, TimelineEvent } from '../../src/core/incident/model.js';
@@ -318,6 +318,10 @@ describe('serve configuration', () => {
     expect(problem({ ...ok, SLACK_APP_TOKEN: 'xoxb-wrong' })).toMatch(/^SLACK_APP_TOKEN: /);
     expect(problem({ ...ok, SLACK_APPROVERS: 'U0ABC, alice' })).toMatch(/^SLACK_APPROVERS: .*'alice'/);
     expect(problem({ ...ok, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL: /);
+    expect(problem({ ...ok, DIGEST_TIMEZONE: 'Mars/Olympus' })).toMatch(/^DIGEST_TIMEZONE: .*IANA.*Mars/);
+    // The team's zone is every command's setting (the terminal's postmortem export uses it too).
+    expect(readConfig({ DIGEST_TIMEZONE: 'Europe/Berlin' }).digestTimeZone).toBe('Europe/Berlin');
+    expect(readConfig({}).digestTimeZone).toBe('UTC');
   });
   it('reads a valid configuration, with Socket Mode when an app token is set', () => {
     const config = readServeConfig({

@@ -106,6 +106,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           now: request.clock.now(),
           renderSvg: request.renderSvg ?? renderSvg,
           graphBaseUrl: request.graphBaseUrl ?? graphLinksOf(request.metrics),
+          timeZone: request.readers?.timeZone,
         })
       : [];
   const readers: Readers = { ...request.readers, metricCharts };

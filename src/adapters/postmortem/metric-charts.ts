@@ -24,6 +24,8 @@ export interface MetricChartRequest {
    * Markdown links a file of that name (the CLI writes it beside the Markdown).
    */
   readonly graphBaseUrl?: string | ((datasource: string) => string | undefined) | undefined;
+  /** The team's time zone, for the time axis (the postmortem's times are in it too). */
+  readonly timeZone?: string | undefined;
 }
 
 /** Where the incident window ends: when it closed or resolved, else now. */
@@ -66,6 +68,7 @@ export async function incidentMetricCharts(request: MetricChartRequest): Promise
           stepSeconds,
           unit: check.unit,
           marker: { at: Date.parse(incident.openedAt), label: 'opened' },
+          timeZone: request.timeZone,
         }),
       );
       out.push({

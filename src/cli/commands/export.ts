@@ -56,6 +56,8 @@ Example:
           charts: options.charts,
           // With a datasource, the detection checks over the incident window are charted too.
           metrics: metricsFor(io, config),
+          // Times (and chart axes) in the team's zone, as the Slack export gives them.
+          readers: { timeZone: config.digestTimeZone },
         });
         if (options.output) {
           writeFileSync(options.output, file.content);

@@ -4,6 +4,7 @@
  * Slack's preview size.
  */
 import { lineGroupMark } from '../charts/vega-marks.js';
+import { zonedAxis } from '../charts/zoned-time.js';
 
 import type { Series } from '../ports.js';
 import type { Operator, Unit } from '../runbook/types.js';
@@ -31,6 +32,8 @@ export function rangeChartSpec(
     unit?: Unit | undefined;
     /** A moment to mark with a vertical line, such as the incident's opening (ms since the epoch). */
     marker?: { at: number; label: string } | undefined;
+    /** The team's IANA time zone: the time axis reads its wall-clock time (UTC when absent). */
+    timeZone?: string | undefined;
   },
 ): Record<string, unknown> {
   const label = (labels: Readonly<Record<string, string>>) =>
@@ -38,10 +41,11 @@ export function rangeChartSpec(
       .filter(([k]) => k !== '__name__')
       .map(([k, v]) => `${k}=${v}`)
       .join(', ') || 'value';
+  const axis = zonedAxis(options.timeZone);
   const values = series.flatMap((s) =>
     s.points
       .filter(([, v]) => Number.isFinite(v))
-      .map(([t, v]) => ({ series: label(s.labels), t: t * 1000, v })),
+      .map(([t, v]) => ({ series: label(s.labels), t: axis.shift(t * 1000), v })),
   );
   const threshold = options.threshold;
   const operator = options.operator ?? '>';
@@ -73,7 +77,7 @@ export function rangeChartSpec(
       },
       {
         name: 'marker',
-        values: options.marker ? [{ t: options.marker.at, label: options.marker.label }] : [],
+        values: options.marker ? [{ t: axis.shift(options.marker.at), label: options.marker.label }] : [],
       },
     ],
     scales: [
@@ -94,7 +98,7 @@ export function rangeChartSpec(
       { name: 'color', type: 'ordinal', domain: { data: 'points', field: 'series' }, range: 'category' },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', format: '%H:%M', formatType: 'utc', title: 'time (UTC)' },
+      { orient: 'bottom', scale: 'x', format: '%H:%M', formatType: 'utc', title: axis.title },
       {
         orient: 'left',
         scale: 'y',
