@@ -13,7 +13,7 @@ import { shippedRunbook } from '../helpers/engine.js';
 import { pngSize, previewScale } from '../helpers/png.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 
-const RUNBOOK = 'gc-full-collection-latency';
+const RUNBOOK = 'gc-thrash-allocation-churn';
 const step = shippedRunbook(RUNBOOK).triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
 const { results } = simulateRunbookStep(step, join(RUNBOOKS_DIR, `${RUNBOOK}.yaml`));
 const spec = simulationChartSpec(results, step.title);

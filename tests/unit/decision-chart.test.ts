@@ -8,6 +8,7 @@ import {
   formatMs,
   logTicks,
 } from '../../src/core/simulator/decision-chart-spec.js';
+import { rankSimulations } from '../../src/core/simulator/rank.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { applyWhatIf } from '../../src/core/simulator/what-if.js';
 import { normalizeWorkload } from '../../src/core/simulator/workload.js';
@@ -68,18 +69,31 @@ describe('decision chart spec', () => {
     expect(key?.marks?.map((m) => m.name)).toEqual(['variant-swatch', 'variant-label']);
   });
 
-  it('marks the variant spending the least GC time, and names it in the subtitle', () => {
-    const least = [...variants].sort(
-      (a, b) => (a.result.perSecond?.gcMs ?? 0) - (b.result.perSecond?.gcMs ?? 0),
-    )[0];
-    expect(chosenVariant(variants)).toBe(least?.label);
-    const chosen = data(spec, 'chosen');
+  it('marks the variant the ranking puts first (never one it rules out), and names it in the subtitle', () => {
+    const ranking = rankSimulations(variants);
+    // Disabling spends no GC time at all, but memory then grows without bound: ruled out, not ticked.
+    expect(variants.find((v) => v.label === 'disable')?.result.perSecond?.gcMs).toBe(0);
+    expect(ranking.order.find((v) => v.label === 'disable')?.ruledOut).toMatch(/grows without bound/);
+    expect(chosenVariant(variants)).toBe(ranking.first);
+    expect(chosenVariant(variants)).not.toBe('disable');
+    // A variant that cuts GC time tenfold at the same pauses and memory is the one ticked.
+    const baseline = variants[0] as DecisionVariant;
+    const perSecond = baseline.result.perSecond as NonNullable<typeof baseline.result.perSecond>;
+    const tenfold: DecisionVariant = {
+      label: 'threshold=7000,10,10',
+      result: { ...baseline.result, perSecond: { ...perSecond, gcMs: perSecond.gcMs / 10 } },
+    };
+    const withWinner = [...variants, tenfold];
+    const first = rankSimulations(withWinner).first;
+    expect(first).toBe('threshold=7000,10,10');
+    const marked = decisionChartSpec(withWinner, { title: 't' }) as unknown as Spec;
+    const chosen = data(marked, 'chosen');
     expect(chosen).toHaveLength(1);
-    expect(chosen[0]?.label).toBe(least?.label);
-    expect(chosen[0]?.variant).toBe(`✔ ${least?.label}`);
-    expect(rows(spec).filter((r) => r.chosen)).toHaveLength(1);
-    expect(spec.title.subtitle).toContain(`chosen: ${least?.label}`);
-    expect(spec.marks.some((m) => m.name === 'chosen-row')).toBe(true);
+    expect(chosen[0]?.label).toBe(first);
+    expect(chosen[0]?.variant).toBe(`✔ ${first}`);
+    expect(rows(marked).filter((r) => r.chosen)).toHaveLength(1);
+    expect(marked.title.subtitle).toContain(`chosen: ${first}`);
+    expect(marked.marks.some((m) => m.name === 'chosen-row')).toBe(true);
   });
 
   it('marks the variant it is told to, and says so when none beats the baseline', () => {
@@ -92,7 +106,7 @@ describe('decision chart spec', () => {
       { title: 't' },
     ) as unknown as Spec;
     expect(data(none, 'chosen')).toHaveLength(0);
-    expect(none.title.subtitle).toMatch(/No variant spends less time in GC than baseline/);
+    expect(none.title.subtitle).toMatch(/No variant beats baseline on GC time, pauses and memory/);
   });
 
   it('labels its axes with units', () => {

@@ -18,6 +18,7 @@ import {
   timePanel,
   variantKey,
 } from './decision-chart-marks.js';
+import { rankSimulations } from './rank.js';
 import type { SimulationResult } from './simulate.js';
 
 export interface DecisionVariant {
@@ -27,7 +28,7 @@ export interface DecisionVariant {
 
 export interface DecisionChartOptions {
   readonly title: string;
-  /** The variant to mark; by default the one spending the least time in GC, if it beats the baseline. */
+  /** The variant to mark; by default the one the ranking puts first, if it beats the baseline. */
   readonly chosen?: string | undefined;
 }
 
@@ -50,12 +51,13 @@ export function gcTimeMs(r: SimulationResult): number {
   return r.perSecond ? r.perSecond.gcMs : r.pauses.totalMs;
 }
 
-/** The variant spending the least time in GC, when it beats the baseline (the first variant). */
+/**
+ * The variant the verdict recommends (rank.ts: GC time, p99 pause and peak memory weighed, a
+ * variant whose memory grows without bound ruled out), so the chart never ticks a variant the
+ * sentence above it advises against (disabling the collector spends no GC time at all).
+ */
 export function chosenVariant(variants: readonly DecisionVariant[]): string | undefined {
-  const [baseline, ...others] = variants;
-  if (!baseline) return undefined;
-  const best = [...others].sort((a, b) => gcTimeMs(a.result) - gcTimeMs(b.result))[0];
-  return best && gcTimeMs(best.result) < gcTimeMs(baseline.result) ? best.label : undefined;
+  return rankSimulations(variants).first;
 }
 
 /** 0.042 → "0.042", 3.14159 → "3.1", 48.2 → "48", 1234 → "1,234". */
@@ -143,7 +145,7 @@ export function decisionChartSpec(
       : chosenRow
         ? `✔ chosen: ${clip(chosenRow.label, 24)}`
         : variants.length > 1
-          ? `No variant spends less time in GC than ${baseline?.label ?? 'the baseline'}`
+          ? `No variant beats ${baseline?.label ?? 'the baseline'} on GC time, pauses and memory`
           : '';
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
