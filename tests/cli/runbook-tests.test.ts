@@ -118,6 +118,9 @@ describe.skipIf(noEngine !== undefined)('gc-incident test', () => {
     const text = readFileSync(written, 'utf8');
     expect(text).toContain('series: \'python_gc_collections_total{job="api",generation="2"}\'');
     expect(text).toContain('#   full-collection-pauses: (histogram_quantile(0.99');
+    // The triage checks the runbook's `when:` conditions read are listed too.
+    expect(text).toMatch(/# Triage checks .*'when:'/);
+    expect(text).toMatch(/#\s+old-generation-growth: /);
     // Valid (exit 1, not 2): the placeholder values fail some cases until the author replaces them.
     const run = await cli(['test', written], env);
     expect(run.stderr).not.toMatch(/problem/);

@@ -210,6 +210,35 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
     expect(run.stdout).not.toContain('no metrics datasource');
   });
 
+  it('gc-incident check --phase triage shows the triage checks as met or not met', async () => {
+    const env = { PROMETHEUS_URL: prom.url, RUNBOOKS_DIR };
+    const triage = await cli(
+      ['check', 'gc-full-collection-latency', '--input', 'job=gcsvc', '--phase', 'triage', '--json'],
+      env,
+    );
+    expect(triage.code).toBe(0);
+    const parsed = JSON.parse(triage.stdout) as { phase: string; evaluations: { id: string }[] };
+    expect(parsed.phase).toBe('triage');
+    expect(parsed.evaluations.map((e) => e.id)).toEqual([
+      'young-collection-churn',
+      'old-generation-growth',
+      'python-upgraded',
+    ]);
+    const table = await cli(
+      ['check', 'gc-full-collection-latency', '--input', 'job=gcsvc', '--phase', 'triage'],
+      env,
+    );
+    expect(table.stdout).toMatch(/young-collection-churn\s+\S+\s+\S+ \S+\s+(met|not met)/);
+    const none = await cli(
+      ['check', 'gc-thrash-allocation-churn', '--input', 'job=gcsvc', '--phase', 'triage'],
+      env,
+    );
+    expect(none.stderr).toContain('has no triage checks');
+    const wrong = await cli(['check', 'gc-thrash-allocation-churn', '--phase', 'containment'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--phase must be detection, triage or verification/);
+  });
+
   it('gc-incident query prints a table, or JSON', async () => {
     const run = await cli(['query', 'python_gc_collections_total{job="gcsvc"}'], {
       PROMETHEUS_URL: prom.url,

@@ -133,7 +133,7 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
 
 export function checkCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('check')
-    .description("Evaluate a runbook's detection or verification checks now")
+    .description("Evaluate a runbook's detection, triage or verification checks now")
     .argument('<runbook-id>', 'the runbook')
     .option(
       '-i, --input <key=value>',
@@ -141,7 +141,7 @@ export function checkCommand(io: CliIo, done: (code: number) => void): Command {
       (v: string, p: string[]) => [...p, v],
       [] as string[],
     )
-    .option('--phase <phase>', 'detection or verification', 'detection')
+    .option('--phase <phase>', 'detection, triage or verification', 'detection')
     .option('--json', 'print the evaluations as JSON')
     .option(
       '--wait',
@@ -151,16 +151,17 @@ export function checkCommand(io: CliIo, done: (code: number) => void): Command {
       'after',
       `
 Exit 0 when every check passes: a detection check passes when it does not breach
-(the service is healthy), a verification check when its criterion holds. With
---wait, exit 0 when the criteria held for the runbook's stableFor before its deadline.`,
+(the service is healthy), a verification check when its criterion holds. Triage
+checks (what the runbook's 'when:' conditions read) are shown as met or not met, and
+exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria held for the runbook's stableFor before its deadline.`,
     )
     .action(
       async (
         runbookId: string,
         options: { input: string[]; phase: string; json?: boolean; wait?: boolean },
       ) => {
-        if (options.phase !== 'detection' && options.phase !== 'verification') {
-          throw new GcIncidentError('USAGE', '--phase must be detection or verification');
+        if (!['detection', 'triage', 'verification'].includes(options.phase)) {
+          throw new GcIncidentError('USAGE', '--phase must be detection, triage or verification');
         }
         const { config, client } = requireClient(io);
         const { context } = buildValidationContext(config, []);
@@ -182,7 +183,13 @@ Exit 0 when every check passes: a detection check passes when it does not breach
           }
           return;
         }
-        const checks = options.phase === 'detection' ? runbook.detection.checks : runbook.verification.checks;
+        const checks =
+          options.phase === 'detection'
+            ? runbook.detection.checks
+            : options.phase === 'triage'
+              ? (runbook.triage.checks ?? [])
+              : runbook.verification.checks;
+        if (checks.length === 0) io.stderr(`runbook ${runbook.metadata.id} has no ${options.phase} checks\n`);
         const now = (io.clock ?? systemClock).now();
         const rows: string[][] = [];
         const evaluations = [];
@@ -194,14 +201,18 @@ Exit 0 when every check passes: a detection check passes when it does not breach
             const verdict =
               evaluation.outcome === 'unknown'
                 ? 'unknown'
-                : options.phase === 'detection'
+                : options.phase === 'triage'
                   ? evaluation.outcome === 'holds'
-                    ? 'breach'
-                    : 'ok'
-                  : evaluation.outcome === 'holds'
-                    ? 'pass'
-                    : 'fail';
-            if (verdict !== 'ok' && verdict !== 'pass') allPass = false;
+                    ? 'met'
+                    : 'not met'
+                  : options.phase === 'detection'
+                    ? evaluation.outcome === 'holds'
+                      ? 'breach'
+                      : 'ok'
+                    : evaluation.outcome === 'holds'
+                      ? 'pass'
+                      : 'fail';
+            if (!['ok', 'pass', 'met', 'not met'].includes(verdict)) allPass = false;
             const reason =
               evaluation.value === null && /python_gc_/.test(check.query)
                 ? NO_GC_DATA_CAUSES

@@ -12,7 +12,8 @@ const MATCHER = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)\s*"((?:[^"\\]|\\.)*)"/g
 
 export function initialTestFile(runbook: Runbook): string {
   const inputs = exampleInputs(runbook.inputs ?? []);
-  const checks = [...runbook.detection.checks, ...runbook.verification.checks];
+  const triage = runbook.triage.checks ?? [];
+  const checks = [...runbook.detection.checks, ...triage, ...runbook.verification.checks];
   const defaults = Object.fromEntries(
     (runbook.inputs ?? []).filter((i) => i.default !== undefined).map((i) => [i.name, String(i.default)]),
   );
@@ -38,6 +39,12 @@ export function initialTestFile(runbook: Runbook): string {
     "# ('0+600x90' counts up by 600 each minute for 90 minutes). Run with 'gc-incident test'.",
     `# Detection (mode ${runbook.detection.mode ?? 'any'}) fires when:`,
     ...runbook.detection.checks.map(describe),
+    ...(triage.length > 0
+      ? [
+          "# Triage checks (read by the runbook's 'when:' conditions; test a branch with 'runs:'/'skips:'):",
+          ...triage.map(describe),
+        ]
+      : []),
     `# Verification (mode ${runbook.verification.mode ?? 'all'}) holds when these hold for ${runbook.verification.stableFor}:`,
     ...runbook.verification.checks.map(describe),
     `runbook: ${runbook.metadata.id}`,
