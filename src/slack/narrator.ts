@@ -22,6 +22,7 @@ import type {
 import { findCheck } from '../core/incident/driver/run-steps.js';
 import type { Incident, Phase, StepState } from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
+import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
@@ -211,9 +212,10 @@ export class SlackNarrator implements Narrator, Decisions {
     ]);
   }
 
-  async approved(incident: Incident, step: StepState, by: Person) {
+  async approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole) {
+    const role = as ? ` as the ${ROLE_LABEL[as]}` : '';
     await this.thread(incident, [
-      noticeMessage(`🛡️ <@${by.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`),
+      noticeMessage(`🛡️ <@${by.id}> approved *${step.title}*${role} (${step.risk ?? 'unknown'} risk).`),
     ]);
   }
 
