@@ -102,7 +102,8 @@ const TYPED: Record<IncidentRole, string> = {
  * to paste. Empty when no role would allow anyone (named users or groups only).
  */
 export function roleHint(incident: Incident, verdict: ApprovalVerdict): { plain: string; mrkdwn: string } {
-  const role = verdict.roles[0];
+  // Handing over the commander is a bigger step than taking a role beside it: ask for that last.
+  const role = verdict.roles.find((r) => r !== 'commander') ?? verdict.roles[0];
   if (verdict.allowed || role === undefined) return { plain: '', mrkdwn: '' };
   const label = ROLE_LABEL[role];
   const commander = incident.commander;
