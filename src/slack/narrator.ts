@@ -26,6 +26,7 @@ import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
+import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -215,7 +216,9 @@ export class SlackNarrator implements Narrator, Decisions {
   async approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole) {
     const role = as ? ` as the ${ROLE_LABEL[as]}` : '';
     await this.thread(incident, [
-      noticeMessage(`🛡️ <@${by.id}> approved *${step.title}*${role} (${step.risk ?? 'unknown'} risk).`),
+      noticeMessage(
+        `🛡️ <@${by.id}> approved *${escapeMrkdwn(step.title)}*${role} (${step.risk ?? 'unknown'} risk).`,
+      ),
     ]);
   }
 
