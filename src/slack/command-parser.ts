@@ -28,6 +28,7 @@ export type SlashRequest =
   | { kind: 'followup-done'; item: FollowUpRef }
   | { kind: 'followup-wontdo'; item: FollowUpRef; reason: string }
   | { kind: 'role'; incidentId?: string | undefined; role: IncidentRole; user: string }
+  | { kind: 'unassign-role'; incidentId?: string | undefined; role: IncidentRole }
   | { kind: 'note'; incidentId?: string | undefined; text: string }
   | { kind: 'invalid'; problem: string };
 
@@ -165,18 +166,26 @@ function parseFollowUp(args: string[]): SlashRequest {
 }
 
 const ROLE_USAGE =
-  'write `role @someone owner` (roles: commander, owner, scribe, responder), or `role GC-2026-0001 @someone owner`';
+  'write `role @someone owner` (roles: commander, owner, scribe, responder), `role GC-2026-0001 @someone owner`, or `role owner none` to take a role back';
 
-/** `role [ID] @user ROLE` (or `role ROLE @user`); Slack sends a mention as <@U123|name>. */
+/** In place of the person: the role is taken back (`role owner none`, `role unassign owner`). */
+const NOBODY = new Set(['none', 'nobody', 'unassign']);
+
+/**
+ * `role [ID] @user ROLE` (or `role ROLE @user`); `role [ID] ROLE none` (or `role unassign ROLE`)
+ * takes it back. Slack sends a mention as <@U123|name>.
+ */
 function parseRoleCommand(args: string[]): SlashRequest {
   let incidentId: string | undefined;
   let user: string | undefined;
   let role: IncidentRole | undefined;
+  let nobody = false;
   for (const arg of args) {
     const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(arg)?.[1];
     if (INCIDENT_ID.test(arg) && incidentId === undefined) incidentId = arg.toUpperCase();
     else if ((mention || /^[UW][A-Z0-9]{8,}$/.test(arg)) && user === undefined) user = mention ?? arg;
     else if (parseRole(arg) && role === undefined) role = parseRole(arg);
+    else if (NOBODY.has(arg.toLowerCase()) && !nobody) nobody = true;
     else if (/^@/.test(arg))
       return {
         kind: 'invalid',
@@ -184,6 +193,9 @@ function parseRoleCommand(args: string[]): SlashRequest {
       };
     else return { kind: 'invalid', problem: `\`${truncateWord(arg)}\`: ${ROLE_USAGE}` };
   }
+  if (nobody && user)
+    return { kind: 'invalid', problem: `name a person or \`none\`, not both: ${ROLE_USAGE}` };
+  if (nobody && role) return { kind: 'unassign-role', incidentId, role };
   if (!user || !role) return { kind: 'invalid', problem: ROLE_USAGE };
   return { kind: 'role', incidentId, role, user };
 }

@@ -22,9 +22,11 @@ import type {
 import { findCheck } from '../core/incident/driver/run-steps.js';
 import type { Incident, Phase, StepState } from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
+import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
+import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -211,9 +213,12 @@ export class SlackNarrator implements Narrator, Decisions {
     ]);
   }
 
-  async approved(incident: Incident, step: StepState, by: Person) {
+  async approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole) {
+    const role = as ? ` as the ${ROLE_LABEL[as]}` : '';
     await this.thread(incident, [
-      noticeMessage(`🛡️ <@${by.id}> approved *${step.title}* (${step.risk ?? 'unknown'} risk).`),
+      noticeMessage(
+        `🛡️ <@${by.id}> approved *${escapeMrkdwn(step.title)}*${role} (${step.risk ?? 'unknown'} risk).`,
+      ),
     ]);
   }
 

@@ -4,11 +4,12 @@
  * incident's thread says what changed.
  */
 import { remindersFor } from '../core/followups/plan.js';
-import { addNote, assignRole, pin } from '../core/incident/driver/roles.js';
+import { addNote, assignRole, pin, unassignRole } from '../core/incident/driver/roles.js';
 import type { Incident } from '../core/incident/model.js';
 import type { IncidentRole } from '../core/incident/roles.js';
+import type { CommandOutcome } from '../core/incident/service.js';
 import type { SlackMessage } from './blocks/common.js';
-import { noteNotice, pinnedNotice, roleNotice } from './blocks/roles.js';
+import { noteNotice, pinnedNotice, roleNotice, roleTakenBackNotice } from './blocks/roles.js';
 import type { SlackUser } from './flow/deps.js';
 import type { AppServices } from './services.js';
 import { slackTextToPlain, tsToIso } from './slack-text.js';
@@ -37,16 +38,39 @@ export async function assignRoleFromSlack(
   if (event && !outcome.replayed) {
     const before = typeof event.data.before === 'string' ? event.data.before : null;
     await thread(services, outcome.incident, roleNotice(role, before, person, user.id));
-    // Follow-ups that moved with the role: their reminders go to the new owner.
-    const now = services.clock.now();
-    for (const moved of outcome.events.filter((e) => e.type === 'followup.changed')) {
-      const item = outcome.incident.followUps.find((f) => f.id === moved.data.itemId);
-      if (!item) continue;
-      await services.store.cancelReminders(incidentId, item.id, now);
-      for (const r of remindersFor(outcome.incident, item, now)) await services.store.scheduleReminder(r);
-    }
+    await moveReminders(services, outcome);
   }
   return outcome.incident;
+}
+
+/** Takes a role back; undefined when nobody held it (nothing recorded). */
+export async function unassignRoleFromSlack(
+  services: AppServices,
+  incidentId: string,
+  role: IncidentRole,
+  user: SlackUser,
+  key: string,
+): Promise<{ incident: Incident; before: string | undefined }> {
+  const incident = await services.service.get(incidentId);
+  const outcome = await unassignRole(services.flow.driver.deps, incident, role, user, key);
+  const event = outcome.events.find((e) => e.type === 'role.unassigned');
+  const before = typeof event?.data.before === 'string' ? event.data.before : undefined;
+  if (before && !outcome.replayed) {
+    await thread(services, outcome.incident, roleTakenBackNotice(role, before, user.id));
+    await moveReminders(services, outcome);
+  }
+  return { incident: outcome.incident, before };
+}
+
+/** Follow-ups that moved with a role: their reminders go to the new owner. */
+async function moveReminders(services: AppServices, outcome: CommandOutcome): Promise<void> {
+  const now = services.clock.now();
+  for (const moved of outcome.events.filter((e) => e.type === 'followup.changed')) {
+    const item = outcome.incident.followUps.find((f) => f.id === moved.data.itemId);
+    if (!item) continue;
+    await services.store.cancelReminders(outcome.incident.id, item.id, now);
+    for (const r of remindersFor(outcome.incident, item, now)) await services.store.scheduleReminder(r);
+  }
 }
 
 export async function noteFromSlack(

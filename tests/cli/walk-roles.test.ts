@@ -60,4 +60,43 @@ describe('gc-incident walk --role', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--role chef=bob');
   });
+
+  it('NAME=none takes a role back, in order; never the commander', async () => {
+    const { path, vars } = env();
+    const run = await cli(
+      [
+        'walk',
+        'gc-thrash-allocation-churn',
+        '--input',
+        'job=api',
+        '--auto',
+        '--role',
+        'scribe=bob',
+        '--role',
+        'scribe=none',
+      ],
+      vars,
+      { clock: new FakeClock() },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Not assigned: service owner, scribe; the commander stands in');
+    const store = new SqliteStore(path);
+    const id = (await store.list({ limit: 1 }))[0]?.id as string;
+    const events = (await store.timeline(id)).filter((e) => e.type.startsWith('role.'));
+    expect(events.map((e) => [e.type, e.data.role, e.data.before, e.actor])).toEqual([
+      ['role.assigned', 'scribe', null, 'cli:alice'],
+      ['role.unassigned', 'scribe', 'cli:bob', 'cli:alice'],
+    ]);
+    await store.close();
+    const refused = await cli(
+      ['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto', '--role', 'commander=none'],
+      vars,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('an incident always has a commander');
+    // Refused before anything was opened.
+    const after = new SqliteStore(path);
+    expect(await after.list({ limit: 10 })).toHaveLength(1);
+    await after.close();
+  });
 });

@@ -248,7 +248,7 @@ describe('walking an incident with buttons', () => {
     const denied = await h.click(ACTION.approve, value, { user: carol });
     // The reply's blocks mention the group (live); its fallback text is escaped like all user-facing text.
     expect(JSON.stringify((await until(() => h.answersTo(denied.responseUrl)[0])).blocks)).toMatch(
-      /only the commander, members of <!subteam\^S0SRELEADS> may approve/,
+      /only the commander \(<@U0ALICE001>\), members of <!subteam\^S0SRELEADS> may approve/,
     );
     expect(
       (await h.store.load(incident.id))?.steps.find((s) => s.id === 'shift-traffic')?.approvedBy,

@@ -7,7 +7,7 @@ import { readConfig } from '../../config.js';
 import { runtimesFrom } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { IncidentDriver } from '../../core/incident/driver/driver.js';
-import { assignRole } from '../../core/incident/driver/roles.js';
+import { assignRole, unassignRole } from '../../core/incident/driver/roles.js';
 import { walkIncident } from '../../core/incident/driver/walk.js';
 import type { Incident } from '../../core/incident/model.js';
 import { renderQuery } from '../../core/incident/render-query.js';
@@ -47,7 +47,7 @@ export function walkCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--commander <who>', 'who commands the incident (default cli:$USER)')
     .option(
       '--role <name=person>',
-      'assign a role: commander, owner (service-owner), scribe or responder; repeatable',
+      'assign a role: commander, owner (service-owner), scribe or responder (owner=none takes it back); repeatable, in order',
       collect,
       [] as string[],
     )
@@ -153,7 +153,11 @@ export async function walk(
       let incident = opened.incident;
       const by = { id: actor, username: options.commander ? undefined : user };
       for (const { role, person } of roles)
-        incident = (await assignRole(driver.deps, incident, role, person, by)).incident;
+        incident = (
+          person === null
+            ? await unassignRole(driver.deps, incident, role, by)
+            : await assignRole(driver.deps, incident, role, person, by)
+        ).incident;
       io.stdout(`Opened ${incident.id}: ${incident.title} [${incident.severity}] for ${incident.service}\n`);
       io.stdout(
         `Runbook ${entry.runbook.metadata.id} (${entry.version.slice(0, 19)}…), commander ${actor}\n`,

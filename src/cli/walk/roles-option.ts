@@ -1,6 +1,8 @@
 /**
- * `gc-incident walk --role NAME=PERSON` (repeatable): roles assigned as the walk starts, on the
- * timeline like a Slack assignment. PERSON is a Slack user id (U…) or a name, recorded as cli:NAME.
+ * `gc-incident walk --role NAME=PERSON` (repeatable, in order): roles assigned as the walk starts,
+ * on the timeline like a Slack assignment. PERSON is a Slack user id (U…) or a name, recorded as
+ * cli:NAME; `none` takes the role back (as `/gc-incident role owner none`), refused for the
+ * commander and responders before the incident is opened.
  */
 import { GcIncidentError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident/model.js';
@@ -14,7 +16,8 @@ import {
 
 export interface RoleOption {
   readonly role: IncidentRole;
-  readonly person: string;
+  /** null: the role is taken back. */
+  readonly person: string | null;
 }
 
 export function parseRoleOptions(pairs: readonly string[]): RoleOption[] {
@@ -31,6 +34,17 @@ export function parseRoleOptions(pairs: readonly string[]): RoleOption[] {
         `--role ${pair.slice(0, 60)}: write it as NAME=PERSON, NAME one of ${INCIDENT_ROLES.join(', ')} (or owner), for example --role owner=bob`,
         { option: 'role' },
       );
+    if (name.toLowerCase() === 'none') {
+      if (role === 'commander' || role === 'responder')
+        throw new GcIncidentError(
+          'USAGE',
+          role === 'commander'
+            ? `--role ${pair.slice(0, 60)}: an incident always has a commander: name one (--commander NAME) instead`
+            : `--role ${pair.slice(0, 60)}: responders are everyone who joined; that role is not taken back`,
+          { option: 'role' },
+        );
+      return { role, person: null };
+    }
     return { role, person: /^[UW][A-Z0-9]{8,}$/.test(name) ? name : `cli:${name}` };
   });
 }

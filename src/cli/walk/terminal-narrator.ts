@@ -11,7 +11,7 @@ import type {
   VerificationTiming,
 } from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
-import { ownerNote } from '../../core/incident/roles.js';
+import { type IncidentRole, ownerNote, ROLE_LABEL } from '../../core/incident/roles.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatDiagnose } from './diagnose-table.js';
 import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
@@ -108,8 +108,9 @@ export class TerminalNarrator implements Narrator {
     );
   }
 
-  async approved(_incident: Incident, step: StepState, by: Person) {
-    this.o.write(`  → approved by ${by.id} (${step.risk ?? 'unknown'} risk)\n`);
+  async approved(_incident: Incident, step: StepState, by: Person, as?: IncidentRole) {
+    const role = as ? ` as the ${ROLE_LABEL[as]}` : '';
+    this.o.write(`  → approved by ${by.id}${role} (${step.risk ?? 'unknown'} risk)\n`);
   }
 
   async statusChanged(incident: Incident) {

@@ -93,6 +93,10 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       if (d.role === 'responder') return { ...base, participants: [...incident.participants, person] };
       return { ...base, roles: { ...(incident.roles ?? {}), [String(d.role)]: person } };
     }
+    case 'role.unassigned': {
+      const roles = Object.entries(incident.roles ?? {}).filter(([role]) => role !== d.role);
+      return { ...base, roles: Object.fromEntries(roles) };
+    }
     case 'message.pinned': {
       const pin: PinnedMessage = {
         channel: String(d.channel),

@@ -14,7 +14,12 @@ export type IncidentCommand =
   | (Base & { type: 'fail-step'; stepId: string; error: string; result?: unknown })
   | (Base & { type: 'skip-step'; stepId: string; reason: string; byCondition?: boolean | undefined })
   | (Base & { type: 'assign-step'; stepId: string; assignee: Actor })
-  | (Base & { type: 'approve-action'; stepId: string })
+  | (Base & {
+      type: 'approve-action';
+      stepId: string;
+      /** The role the approver was allowed as, when a role allowed them. */
+      as?: IncidentRole | undefined;
+    })
   | (Base & { type: 'advance-phase'; to?: Phase | undefined })
   | (Base & { type: 'set-status'; status: IncidentStatus; reason?: string | undefined })
   | (Base & { type: 'join' })
@@ -40,6 +45,7 @@ export type IncidentCommand =
   | (Base & { type: 'note-postmortem'; notes: PostmortemNotes })
   /** Assign a role, or hand it over (the role had a holder); a responder joins. */
   | (Base & { type: 'assign-role'; role: IncidentRole; person: Actor })
+  | (Base & { type: 'unassign-role'; role: IncidentRole })
   | (Base & {
       type: 'pin-message';
       channel: string;

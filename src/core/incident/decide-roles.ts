@@ -13,7 +13,10 @@ import { holderOf, INCIDENT_ROLES, type IncidentRole, ROLE_LABEL } from './roles
 /** A pinned message keeps this much text (a Slack message holds up to 40,000 characters). */
 export const PINNED_TEXT_MAX = 3000;
 
-type RecordCommand = Extract<IncidentCommand, { type: 'assign-role' | 'pin-message' | 'unpin-message' }>;
+type RecordCommand = Extract<
+  IncidentCommand,
+  { type: 'assign-role' | 'unassign-role' | 'pin-message' | 'unpin-message' }
+>;
 
 export function decideRecord(incident: Incident, command: RecordCommand): PendingEvent[] {
   switch (command.type) {
@@ -36,6 +39,8 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
         ...followTheRole(incident, role, person),
       ];
     }
+    case 'unassign-role':
+      return unassign(incident, command.role);
     case 'pin-message': {
       if ((incident.pinned ?? []).some((p) => p.channel === command.channel && p.ts === command.ts))
         return [];
@@ -66,6 +71,45 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
       return [{ type: 'message.unpinned', data: { channel: command.channel, ts: command.ts } }];
     }
   }
+}
+
+/**
+ * A role taken back: nobody holds it, the commander stands in (approvals, follow-ups). An
+ * incident always has a commander (it is handed over instead), and responders are everyone
+ * who joined, so neither is taken back. Taking back a role nobody holds records nothing.
+ */
+function unassign(incident: Incident, role: IncidentRole): PendingEvent[] {
+  if (!INCIDENT_ROLES.includes(role))
+    throw new GcIncidentError('USAGE', `'${String(role).slice(0, 40)}' is not a role`, {
+      role,
+      roles: INCIDENT_ROLES,
+    });
+  if (role === 'commander')
+    throw new GcIncidentError(
+      'ILLEGAL_TRANSITION',
+      'an incident always has a commander: hand the role over to someone instead (role @someone commander)',
+      { role, reason: 'commander-required' },
+    );
+  if (role === 'responder')
+    throw new GcIncidentError(
+      'ILLEGAL_TRANSITION',
+      'responders are everyone who joined the incident; that role is not taken back',
+      { role, reason: 'responders-joined' },
+    );
+  const before = incident.roles?.[role];
+  if (!before) return [];
+  // Open items the holder had for this role go back to the commander, marked as standing in.
+  const moved = (incident.followUps ?? [])
+    .filter((f) => f.status === 'open' && f.owner === before && f.ownerRole === role)
+    .map((f) => ({
+      type: 'followup.changed' as const,
+      data: {
+        itemId: f.id,
+        before: { owner: f.owner, roleUnassigned: f.roleUnassigned ?? false },
+        after: { owner: incident.commander, roleUnassigned: true },
+      },
+    }));
+  return [{ type: 'role.unassigned', data: { role, before } }, ...moved];
 }
 
 /**

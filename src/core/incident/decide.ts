@@ -157,7 +157,13 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       return [
         {
           type: 'action.approved',
-          data: { stepId: step.id, before: null, after: command.actor, risk: step.risk },
+          data: {
+            stepId: step.id,
+            before: null,
+            after: command.actor,
+            risk: step.risk,
+            ...(command.as ? { role: command.as } : {}),
+          },
         },
       ];
     }
@@ -275,6 +281,7 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       return [{ type: 'postmortem.noted', data: { before: incident.notes ?? {}, after } }];
     }
     case 'assign-role':
+    case 'unassign-role':
     case 'pin-message':
     case 'unpin-message':
       return decideRecord(incident, command);

@@ -22,7 +22,7 @@ export function describeEvent(e: TimelineEvent): string {
     case 'step.assigned':
       return `${String(d.stepId)}: assigned to ${String(d.after)}`;
     case 'action.approved':
-      return `${String(d.stepId)}: approved (${String(d.risk)} risk)`;
+      return `${String(d.stepId)}: approved${d.role ? ` as the ${roleLabel(String(d.role))}` : ''} (${String(d.risk)} risk)`;
     case 'status.changed':
       return `status ${String(d.before)} → ${String(d.after)}${d.reason ? ` (${String(d.reason)})` : ''}`;
     case 'participant.joined':
@@ -61,6 +61,8 @@ export function describeEvent(e: TimelineEvent): string {
       return d.before
         ? `${roleLabel(String(d.role))} handed over: ${String(d.before)} → ${String(d.after)}`
         : `${roleLabel(String(d.role))}: ${String(d.after)}`;
+    case 'role.unassigned':
+      return `${roleLabel(String(d.role))} unassigned (was ${String(d.before)}); the commander stands in`;
     case 'message.pinned':
       return `📌 pinned a message from ${String(d.author)} (${String(d.postedAt)}): "${String(d.text)}"`;
     case 'message.unpinned':

@@ -156,6 +156,7 @@ export type EventType =
   | 'followup.changed'
   | 'postmortem.noted'
   | 'role.assigned'
+  | 'role.unassigned'
   | 'message.pinned'
   | 'message.unpinned';
 

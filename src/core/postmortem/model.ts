@@ -26,12 +26,12 @@ export interface Postmortem {
     };
     readonly generatedAt: string;
   };
-  /** Roles assigned and handed over, in order (`from` null: a first assignment). */
+  /** Roles assigned, handed over and taken back, in order (`from` null: a first assignment; `to` null: taken back). */
   readonly roleChanges: readonly {
     readonly at: string;
     readonly role: string;
     readonly from: string | null;
-    readonly to: string;
+    readonly to: string | null;
     readonly by: string;
   }[];
   /** What people said: messages pinned with 📌 (still pinned) and notes, in time order. */

@@ -76,6 +76,7 @@ const CURATED = new Set([
   'status.changed',
   'commander.changed',
   'role.assigned',
+  'role.unassigned',
   'message.pinned',
   'note.added',
   'followup.created',

@@ -19,6 +19,8 @@ export function roleChangesOf(timeline: readonly TimelineEvent[]): Postmortem['r
         to: String(e.data.after),
         by: e.actor,
       });
+    else if (e.type === 'role.unassigned')
+      out.push({ at: e.at, role: String(e.data.role), from: String(e.data.before), to: null, by: e.actor });
     else if (e.type === 'commander.changed')
       out.push({
         at: e.at,

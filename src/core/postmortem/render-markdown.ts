@@ -65,7 +65,7 @@ function roleSections(pm: Postmortem, r: Readers): string[] {
         teamTime(c.at, r),
         roleLabel(c.role),
         c.from ? personName(c.from, r) : '—',
-        personName(c.to, r),
+        c.to ? personName(c.to, r) : 'nobody (taken back)',
         personName(c.by, r),
       ]),
     ),

@@ -20,7 +20,7 @@ export const USAGE = [
   '`/gc-incident export [ID] [md|json|html]`: the postmortem',
   '`/gc-incident close [ID]`: close a resolved incident',
   '`/gc-incident followup add @owner "what" due=3d [type=prevent]`, `followup list [ID|mine]`, `followup done F1`, `followup wontdo F1 "why"`: action items with reminders',
-  '`/gc-incident role [ID] @someone owner|commander|scribe|responder`: assign or hand over a role',
+  '`/gc-incident role [ID] @someone owner|commander|scribe|responder`: assign or hand over a role; `role [ID] owner|scribe none`: take it back',
   '`/gc-incident note [ID] TEXT`: a note on the timeline and in the postmortem; 📌 on a thread message pins it there too',
   '`/gc-incident help`: this message',
 ].join('\n');

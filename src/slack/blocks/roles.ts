@@ -13,7 +13,7 @@ import { context, type SlackMessage, section, who } from './common.js';
 const UNASSIGNED = '_not assigned_';
 
 /** A Slack user as a mention; anyone else (a terminal name, a bot's name) as escaped text. */
-function person(actor: string): string {
+export function person(actor: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(actor) ? who(actor) : escapeMrkdwn(actor);
 }
 
@@ -65,7 +65,7 @@ export function rolesModal(incident: Incident, role?: IncidentRole): ModalView {
         element: { type: 'users_select', action_id: 'value' },
       },
       context(
-        'Handing over a role records who had it. Follow-ups and approvals the runbook gives a role go to whoever holds it; an unassigned role goes to the commander.',
+        'Handing over a role records who had it. Follow-ups and approvals the runbook gives a role go to whoever holds it; an unassigned role goes to the commander. To take a role back: `/gc-incident role owner none`.',
       ),
     ],
   };
@@ -85,6 +85,18 @@ export function roleNotice(
         ? `👥 ${person(by)} handed the ${label} role over: ${person(before)} → ${person(after)}.`
         : `👥 ${person(after)} is the ${label} (assigned by ${person(by)}).`;
   return { text: `${label}: ${after}`, blocks: [section(text)] };
+}
+
+export function roleTakenBackNotice(role: IncidentRole, before: string, by: string): SlackMessage {
+  const label = ROLE_LABEL[role];
+  return {
+    text: `${label}: not assigned`,
+    blocks: [
+      section(
+        `👥 ${person(by)} took the ${label} role back from ${person(before)}: nobody holds it now, the commander stands in.`,
+      ),
+    ],
+  };
 }
 
 export function noteNotice(text: string, by: string): SlackMessage {

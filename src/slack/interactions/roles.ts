@@ -6,12 +6,18 @@ import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { parseRole, ROLE_LABEL } from '../../core/incident/roles.js';
 import { escapeFallbackText } from '../../core/text/escape-mrkdwn.js';
 import { section } from '../blocks/common.js';
-import { rolesModal } from '../blocks/roles.js';
+import { person, rolesModal } from '../blocks/roles.js';
 import type { SlashRequest } from '../command-parser.js';
 import { describeError, errorMrkdwn, userMessage } from '../error-text.js';
 import type { SlackUser } from '../flow/deps.js';
 import { ACTION, VIEW } from '../ids.js';
-import { assignRoleFromSlack, noteFromSlack, PIN_REACTION, pinFromReaction } from '../record.js';
+import {
+  assignRoleFromSlack,
+  noteFromSlack,
+  PIN_REACTION,
+  pinFromReaction,
+  unassignRoleFromSlack,
+} from '../record.js';
 import type { AppServices } from '../services.js';
 
 function ephemeral(text: string) {
@@ -87,16 +93,16 @@ interface RecordContext {
   readonly respond: RespondFn;
 }
 
-/** `/gc-incident role …` and `/gc-incident note …`, for the slash listener. */
+/** `/gc-incident role …` (and `role … none`) and `/gc-incident note …`, for the slash listener. */
 export async function handleRecordSlash(
-  request: Extract<SlashRequest, { kind: 'role' | 'note' }>,
+  request: Extract<SlashRequest, { kind: 'role' | 'unassign-role' | 'note' }>,
   ctx: RecordContext,
 ): Promise<void> {
   const { services, user, channel } = ctx;
   const incidentId = request.incidentId ?? (await services.flow.incidentForChannel(channel))?.id;
   if (!incidentId)
     throw Object.assign(new Error('no incident here'), {
-      explanation: `No open incident has its card in this channel; name one: \`/gc-incident ${request.kind} GC-2026-0001 …\` (see \`/gc-incident list\`).`,
+      explanation: `No open incident has its card in this channel; name one: \`/gc-incident ${request.kind === 'note' ? 'note' : 'role'} GC-2026-0001 …\` (see \`/gc-incident list\`).`,
     });
   const key = `slack:cmd:${ctx.triggerId}`;
   if (request.kind === 'role') {
@@ -104,6 +110,18 @@ export async function handleRecordSlash(
     await ctx.respond(
       ephemeral(
         `👥 Recorded on ${incidentId}: <@${request.user}> ${request.role === 'responder' ? 'joined as responder' : `is the ${ROLE_LABEL[request.role]}`}.`,
+      ),
+    );
+    return;
+  }
+  if (request.kind === 'unassign-role') {
+    const label = ROLE_LABEL[request.role];
+    const { before } = await unassignRoleFromSlack(services, incidentId, request.role, user, key);
+    await ctx.respond(
+      ephemeral(
+        before
+          ? `👥 Recorded on ${incidentId}: ${person(before)} is no longer the ${label}; the commander stands in.`
+          : `👥 Nobody holds the ${label} role on ${incidentId}; nothing changed.`,
       ),
     );
     return;

@@ -13,7 +13,7 @@ import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
-import { mayApprove } from './approvals.js';
+import { mayApprove, roleHint } from './approvals.js';
 import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { serviceFor } from './policy.js';
@@ -89,21 +89,27 @@ export class IncidentDriver {
       this.deps.caps.groupMembers ?? (async () => []),
     );
     if (!verdict.allowed) {
-      throw new GcIncidentError('NOT_APPROVED', `only ${verdict.allowedText} may approve '${step.title}'`, {
-        stepId,
-        user: by.id,
-        // Slack shows this one (approver mentions stay live, the runbook's title is escaped).
-        mrkdwn: `only ${verdict.allowedText} may approve '${escapeMrkdwn(step.title)}'`,
-      });
+      const hint = roleHint(incident, verdict);
+      throw new GcIncidentError(
+        'NOT_APPROVED',
+        `only ${verdict.allowedText} may approve '${step.title}'${hint.plain}`,
+        {
+          stepId,
+          user: by.id,
+          // Slack shows this one (approver mentions stay live, the runbook's title is escaped).
+          mrkdwn: `only ${verdict.allowedMrkdwn} may approve '${escapeMrkdwn(step.title)}'${hint.mrkdwn}`,
+        },
+      );
     }
     const outcome = await execOn(this.deps, incident, {
       type: 'approve-action',
       stepId,
+      as: verdict.as,
       actor: by.id,
       idempotencyKey: key,
     });
     if (outcome.events.length > 0 && !outcome.replayed)
-      await this.deps.narrator.approved(outcome.incident, step, by);
+      await this.deps.narrator.approved(outcome.incident, step, by, verdict.as);
     await this.deps.narrator.changed(outcome.incident);
     return outcome.incident;
   }

@@ -11,6 +11,7 @@ import type { Runbook, SimulateStep } from '../../runbook/types.js';
 import type { SimulationResult } from '../../simulator/simulate.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import type { Actor, Incident, Phase, StepState } from '../model.js';
+import type { IncidentRole } from '../roles.js';
 
 /** Who acts, as a surface knows them: a Slack user (U…, @handle) or `cli:<user>` (handle <user>). */
 export interface Person {
@@ -88,7 +89,8 @@ export interface Narrator {
     steps: readonly { step: StepState; evaluation: CheckEvaluation | undefined }[],
     timing: VerificationTiming,
   ): Promise<void>;
-  approved(incident: Incident, step: StepState, by: Person): Promise<void>;
+  /** `as`: the role that allowed the approver, when a role did. */
+  approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole): Promise<void>;
   statusChanged(incident: Incident, by: Person): Promise<void>;
   followUpsCreated(incident: Incident): Promise<void>;
   /** A phase's `when:` conditions were decided as it began; skipped steps are already recorded. */

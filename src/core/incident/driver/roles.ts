@@ -21,6 +21,17 @@ export async function assignRole(
   return record(deps, incident, { type: 'assign-role', role, person, actor: by.id, idempotencyKey: key });
 }
 
+/** Takes a role back: nobody holds it, the commander stands in (refused for the commander). */
+export function unassignRole(
+  deps: DriverDeps,
+  incident: Incident,
+  role: IncidentRole,
+  by: Person,
+  key?: string,
+): Promise<CommandOutcome> {
+  return record(deps, incident, { type: 'unassign-role', role, actor: by.id, idempotencyKey: key });
+}
+
 export function addNote(
   deps: DriverDeps,
   incident: Incident,

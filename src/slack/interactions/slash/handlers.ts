@@ -30,5 +30,6 @@ export const SLASH_HANDLERS: { readonly [K in Handled]: SlashHandler<K> } = {
   'followup-wontdo': (request, ctx) => changeFollowUp(request, ctx),
   simulate,
   role: handleRecordSlash,
+  'unassign-role': handleRecordSlash,
   note: handleRecordSlash,
 };
