@@ -11,104 +11,45 @@
  * minutes, a 10 s rate window, and a CPU threshold a shared CI machine can reach (one process
  * there rarely gets 70 % of a core, which is not the symptom under test).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Incident } from '../../src/core/incident/model.js';
-import { cli } from '../helpers/cli.js';
 import {
-  freePort,
-  labMissing,
-  type Running,
-  startPrometheus,
-  startService,
-  waitForSeries,
-} from '../helpers/lab.js';
-import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
+  alertLabMissing,
+  type RunningAlertmanager,
+  startAlertmanager,
+  writeRules,
+} from '../helpers/alert-lab.js';
+import { freePort, type Running, startPrometheus, startService, waitForSeries } from '../helpers/lab.js';
 import { SlackHarness, until } from '../helpers/slack-app.js';
 
-const missing =
-  labMissing() ??
-  (existsSync('/usr/bin/prometheus-alertmanager')
-    ? undefined
-    : 'prometheus-alertmanager not installed: the Alertmanager end-to-end test is skipped');
+const missing = alertLabMissing();
 if (missing) console.log(missing);
 
 const TOKEN = 'e2e-alertmanager-token-0001';
 const RUNBOOK = 'gc-thrash-allocation-churn';
 const CHANNEL = '#python-platform';
 
-async function startAlertmanager(webhook: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'gc-incident-am-'));
-  writeFileSync(
-    join(dir, 'alertmanager.yml'),
-    [
-      'route: { receiver: gc-incident, group_by: [alertname, job], group_wait: 1s, group_interval: 1s, repeat_interval: 1h }',
-      'receivers:',
-      '  - name: gc-incident',
-      '    webhook_configs:',
-      `      - url: ${webhook}`,
-      '        send_resolved: true',
-      `        http_config: { authorization: { type: Bearer, credentials: ${TOKEN} } }`,
-      '',
-    ].join('\n'),
-  );
-  const child: ChildProcess = spawn(
-    '/usr/bin/prometheus-alertmanager',
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=http://127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await until(
-    async () => ((await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined),
-    30_000,
-    'Alertmanager',
-  );
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
-    },
-  };
-}
-
 describe.skipIf(missing !== undefined)('alerts to incidents per service, end to end', () => {
   let orders: Running;
   let billing: Running;
   let prom: Running;
-  let am: { url: string; stop: () => Promise<void> };
+  let am: RunningAlertmanager;
   let h: SlackHarness;
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gc-incident-e2e-am-'));
-    const rules = await cli(
-      [
-        'rules',
-        join(RUNBOOKS_DIR, `${RUNBOOK}.yaml`),
-        '--runbook-url',
-        'https://runbooks.example/{id}',
-        '--for',
-        '3s',
-        '--input',
-        'window=10s',
-        '--threshold',
-        'cpu-busy=0.01',
-      ],
-      { RUNBOOKS_DIR },
-    );
-    expect(rules.code, rules.stderr).toBe(0);
-    writeFileSync(join(dir, 'rules.yml'), rules.stdout);
+    const rules = await writeRules(dir, RUNBOOK, [
+      '--for',
+      '3s',
+      '--input',
+      'window=10s',
+      '--threshold',
+      'cpu-busy=0.01',
+    ]);
     // A hand-written alert that names the runbook but has no job label: it cannot open an incident.
     writeFileSync(
       join(dir, 'fleet.yml'),
@@ -130,10 +71,10 @@ describe.skipIf(missing !== undefined)('alerts to incidents per service, end to 
     );
     [orders, billing] = await Promise.all([startService('churn'), startService('steady')]);
     const appPort = await freePort();
-    am = await startAlertmanager(`http://127.0.0.1:${appPort}/alertmanager`);
+    am = await startAlertmanager(`http://127.0.0.1:${appPort}/alertmanager`, TOKEN);
     prom = await startPrometheus([], {
       jobs: { orders: [`127.0.0.1:${orders.port}`], billing: [`127.0.0.1:${billing.port}`] },
-      ruleFiles: [join(dir, 'rules.yml'), join(dir, 'fleet.yml')],
+      ruleFiles: [rules, join(dir, 'fleet.yml')],
       alertmanager: am.url.replace('http://', ''),
     });
     h = await SlackHarness.start({

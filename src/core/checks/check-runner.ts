@@ -6,9 +6,22 @@ import { parseDuration } from '../duration.js';
 import { renderQuery } from '../incident/render-query.js';
 import type { MetricsClient } from '../ports.js';
 import { type Check, DEFAULT_DATASOURCE } from '../runbook/types.js';
+import { withDecidedBy } from './decided-by.js';
 import { type CheckEvaluation, compare, evaluateSamples } from './evaluate.js';
 
 export async function evaluateCheck(
+  check: Check,
+  inputs: Readonly<Record<string, string>>,
+  metrics: MetricsClient,
+  now: Date,
+  defaultDatasource = DEFAULT_DATASOURCE,
+): Promise<CheckEvaluation> {
+  const evaluation = await evaluateOnly(check, inputs, metrics, now, defaultDatasource);
+  const datasource = check.datasource ?? defaultDatasource;
+  return withDecidedBy(evaluation, renderQuery(check.query, inputs), metrics, datasource, now);
+}
+
+async function evaluateOnly(
   check: Check,
   inputs: Readonly<Record<string, string>>,
   metrics: MetricsClient,

@@ -8,6 +8,15 @@ import type { Operator, Reduce } from '../runbook/types.js';
 
 export type CheckOutcome = 'holds' | 'does-not-hold' | 'unknown';
 
+/** For a query of alternatives joined by `or`: the one whose series was compared (see decided-by.ts). */
+export interface DecidedBy {
+  /** 1-based position in the query. */
+  readonly alternative: number;
+  readonly alternatives: number;
+  /** Its text, inputs filled in. */
+  readonly query: string;
+}
+
 export interface CheckEvaluation {
   readonly query: string;
   readonly datasource: string;
@@ -20,6 +29,7 @@ export interface CheckEvaluation {
   readonly series: readonly { labels: Record<string, string>; value: number }[];
   readonly outcome: CheckOutcome;
   readonly reason: string;
+  readonly decidedBy?: DecidedBy | undefined;
 }
 
 export function compare(value: number, operator: Operator, threshold: number): boolean {
