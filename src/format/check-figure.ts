@@ -26,6 +26,26 @@ export function checkMark(outcome: CheckEvaluation['outcome'], phase: StepState[
   return phase === 'verification' ? (holds ? '✓' : '✗') : holds ? '✗' : '✓';
 }
 
+/** What an outcome means for the phase, in the same words on every surface. */
+export function checkMeaning(outcome: CheckEvaluation['outcome'], phase: StepState['phase']): string {
+  if (outcome === 'unknown') return 'cannot tell';
+  if (phase === 'verification')
+    return outcome === 'holds' ? 'the criterion holds' : 'the criterion does not hold yet';
+  if (phase === 'triage') return outcome === 'holds' ? 'met' : 'not met';
+  return outcome === 'holds' ? 'the symptom is present' : 'the symptom is absent';
+}
+
+/** `612/s > 50/s ✗` from an evaluation just made (the step's recorded result may lag behind it). */
+export function evaluationFigure(
+  evaluation: CheckEvaluation,
+  phase: StepState['phase'],
+  check?: Check | undefined,
+): string {
+  const unit = check?.unit;
+  const value = evaluation.value === null ? 'no data' : formatMeasure(evaluation.value, unit);
+  return `${value} ${evaluation.operator} ${formatMeasure(evaluation.threshold, unit)} ${checkMark(evaluation.outcome, phase)}`;
+}
+
 /** `612/s > 50/s ✗` once run; `> 50/s (not run yet)` before (or `(skipped)`); undefined for steps that are not checks. */
 export function checkFigure(step: StepState, check?: Check): string | undefined {
   if (step.kind !== 'check') return undefined;

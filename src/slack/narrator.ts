@@ -106,7 +106,7 @@ export class SlackNarrator implements Narrator, Decisions {
 
   async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {
     if (output?.kind === 'check') {
-      await this.thread(incident, checkMessages(step, output.evaluation, 'detection'));
+      await this.thread(incident, checkMessages(step, output.evaluation, step.phase));
       await this.checkChart(incident, step, output.evaluation);
     } else if (output?.kind === 'query') {
       await this.thread(incident, queryMessages(step, output.result as Parameters<typeof queryMessages>[1]));

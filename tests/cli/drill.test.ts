@@ -36,7 +36,10 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     const run = await runDrill('thrash');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ done/);
+    // The terminal shows each check's value against its threshold, in the words Slack's thread uses.
+    expect(run.stdout).toMatch(
+      /\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ the symptom is present: [0-9.,]+\/s > 50\/s ✗ \(/,
+    );
     expect(run.stdout).toMatch(/threshold=50000,20,100/);
     expect(run.stdout).toMatch(
       /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=500000&t1=10&t2=10: 200/,

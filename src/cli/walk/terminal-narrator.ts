@@ -13,6 +13,7 @@ import type {
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
 import { type IncidentRole, ownerNote, ROLE_LABEL } from '../../core/incident/roles.js';
 import type { Runbook } from '../../core/runbook/types.js';
+import { checkOutcomeLines, seriesLines } from './check-lines.js';
 import { formatDiagnose } from './diagnose-table.js';
 import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
 
@@ -49,10 +50,18 @@ export class TerminalNarrator implements Narrator {
     if (this.introduced !== step.id) await this.stepIntroduced(incident, this.o.runbookOf(incident), step);
   }
 
-  async stepSucceeded(_incident: Incident, _step: StepState, output: StepOutput | undefined) {
+  async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {
     this.introduced = undefined;
     if (output?.kind === 'simulate') this.o.write(`${indent(this.o.table(output))}\n`);
     if (output?.kind === 'diagnose') this.o.write(`${indent(formatDiagnose(output.result))}\n`);
+    if (output?.kind === 'check') {
+      this.o.write(`${checkOutcomeLines(step, output.evaluation, this.o.runbookOf(incident))}\n`);
+      return;
+    }
+    if (output?.kind === 'query') {
+      this.o.write(`${seriesLines(output.result.series)}\n  → done\n`);
+      return;
+    }
     if (output?.kind === 'action') {
       const { call } = output;
       this.o.write(`  → ${call.method} ${call.url}: ${call.status} in ${call.durationMs} ms, done\n`);

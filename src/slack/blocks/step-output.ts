@@ -9,6 +9,7 @@ import type { StepState } from '../../core/incident/model.js';
 import { renderForDisplay } from '../../core/incident/render-query.js';
 import type { Sample } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook/types.js';
+import { checkMeaning } from '../../format/check-figure.js';
 import { chunk, codeBlocks, escapeMrkdwn, LIMITS } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
 
@@ -34,22 +35,14 @@ function labels(l: Readonly<Record<string, string>>): string {
 export function checkMessages(
   step: StepState,
   evaluation: CheckEvaluation,
-  phase: 'detection' | 'verification',
+  phase: StepState['phase'],
 ): SlackMessage[] {
-  const meaning =
-    phase === 'detection'
-      ? { holds: 'the symptom is present', 'does-not-hold': 'the symptom is absent', unknown: 'cannot tell' }
-      : {
-          holds: 'the criterion holds',
-          'does-not-hold': 'the criterion does not hold yet',
-          unknown: 'cannot tell',
-        };
   const icon =
     phase === 'verification' && evaluation.outcome === 'holds' ? '✅' : OUTCOME_ICON[evaluation.outcome];
   const value = evaluation.value === null ? 'no value' : formatNumber(evaluation.value);
   const blocks: Blocks = [
     section(
-      `${icon} *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${meaning[evaluation.outcome]}\n` +
+      `${icon} *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${checkMeaning(evaluation.outcome, phase)}\n` +
         `${evaluation.reduce} = *${value}* ${evaluation.operator} ${formatNumber(evaluation.threshold)} — ${escapeMrkdwn(evaluation.reason)}`,
     ),
   ];

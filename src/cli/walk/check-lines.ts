@@ -1,0 +1,39 @@
+/**
+ * A check's or query's result in the terminal, in the words Slack's thread uses
+ * (src/format/check-figure.ts): what it means, the figure, the reason (which alternative
+ * decided, how many points breached), and the series behind it, a few lines at most.
+ */
+import type { CheckEvaluation } from '../../core/checks/evaluate.js';
+import { formatNumber } from '../../core/checks/evaluate.js';
+import type { StepState } from '../../core/incident/model.js';
+import type { Runbook } from '../../core/runbook/types.js';
+import { checkMeaning, evaluationFigure, findRunbookCheck } from '../../format/check-figure.js';
+
+const MAX_SERIES = 8;
+
+function labelText(labels: Readonly<Record<string, string>>): string {
+  const text = Object.entries(labels)
+    .filter(([k]) => k !== '__name__')
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+  return text === '' ? '{}' : `{${text}}`;
+}
+
+/** Up to MAX_SERIES lines `      612  {job="api", instance="a:8000"}`, then how many more. */
+export function seriesLines(
+  series: readonly { labels: Readonly<Record<string, string>>; value: number }[],
+): string {
+  if (series.length === 0) return '    (no series)';
+  const lines = series
+    .slice(0, MAX_SERIES)
+    .map((s) => `    ${formatNumber(s.value).padStart(12)}  ${labelText(s.labels)}`);
+  if (series.length > MAX_SERIES) lines.push(`    … ${series.length - MAX_SERIES} more series`);
+  return lines.join('\n');
+}
+
+/** `  → the symptom is present: 612/s > 50/s ✗ (max of 2 series …)` and, with several series, each one. */
+export function checkOutcomeLines(step: StepState, evaluation: CheckEvaluation, runbook: Runbook): string {
+  const figure = evaluationFigure(evaluation, step.phase, findRunbookCheck(runbook, step.id));
+  const head = `  → ${checkMeaning(evaluation.outcome, step.phase)}: ${figure} (${evaluation.reason})`;
+  return evaluation.series.length > 1 ? `${head}\n${seriesLines(evaluation.series)}` : head;
+}
