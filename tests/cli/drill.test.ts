@@ -41,6 +41,11 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
       /\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ the symptom is present: [0-9.,]+\/s > 50\/s ✗ \(/,
     );
     expect(run.stdout).toMatch(/threshold=50000,20,100/);
+    // The fitted simulation reads the seconds the lab has scraped, not a 15m window mostly empty
+    // (which made a thrashing service look healthy), and names what detection saw.
+    expect(run.stdout).toMatch(
+      /fitted to job gcsvc over \d+ s of 15m \(the series begin later\)[^\n]*diagnosis: allocation churn/,
+    );
     expect(run.stdout).toMatch(
       /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=500000&t1=10&t2=10: 200/,
     );

@@ -4,9 +4,11 @@
  * succeeds, else the step's `ref` workload, saying why. Both surfaces call
  * this and show `note` beside the what-if table.
  */
+
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
+import type { GcObservations } from '../../core/fit/observations.js';
 import { qualitySummary } from '../../core/fit/render.js';
 import type { MetricsClient } from '../../core/ports.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
@@ -77,7 +79,7 @@ async function resolveUnobserved(
         { label: 'baseline', workload: base },
         ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
       ],
-      note: `fitted to job ${job} over ${fit.window ?? '15m'}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
+      note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
     };
   } catch (error) {
     return fallback(isGcIncidentError(error) ? `${error.code}: ${error.message}` : String(error));
@@ -94,4 +96,11 @@ export async function simulateStepWithFit(
   const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
   const summary = summarizeSimulation(results);
   return { results, summary: note ? { ...summary, note } : summary, note };
+}
+
+/** "15m", or "62 s of 15m (the series begin later)" when the fit's window was cut to the data. */
+function windowText(asked: string, obs: GcObservations): string {
+  return obs.requestedWindowSeconds !== undefined && obs.requestedWindowSeconds > obs.windowSeconds
+    ? `${obs.windowSeconds} s of ${asked} (the series begin later)`
+    : asked;
 }

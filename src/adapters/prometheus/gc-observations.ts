@@ -32,8 +32,12 @@ export async function readGcObservations(
     );
   }
   const sel = (metric: string, extra = '') => `${metric}{job="${req.job}"${extra}}`;
-  const w = `${Math.round(req.windowSeconds)}s`;
   const q = (query: string) => client.instant(req.datasource, query, req.end);
+  // rate() over a window the series only partly cover divides what they counted by the whole
+  // window: a service scraped for 60 s of a 15m window would look 15 times calmer than it is
+  // (a drill, a fresh deploy). The window is cut to where the series begin.
+  const windowSeconds = await coveredWindow(q, sel('python_gc_collections_total', ',generation="0"'), req);
+  const w = `${Math.round(windowSeconds)}s`;
   const sources = {
     collections: sel('python_gc_collections_total'),
     collected: sel('python_gc_objects_collected_total'),
@@ -109,7 +113,8 @@ export async function readGcObservations(
   return {
     job: req.job,
     datasource: req.datasource,
-    windowSeconds: req.windowSeconds,
+    windowSeconds,
+    requestedWindowSeconds: windowSeconds < req.windowSeconds ? req.windowSeconds : undefined,
     end: req.end,
     pythonVersion: labels.version,
     implementation: labels.implementation,
@@ -132,4 +137,22 @@ function byGeneration(samples: readonly Sample[]): PerGeneration {
     if (g === 0 || g === 1 || g === 2) out[g] = Number.isFinite(s.value) ? s.value : 0;
   }
   return out;
+}
+
+/**
+ * The part of the requested window the job's series cover: from the oldest first sample (found
+ * with a 1 s subquery over the window) to the end. The whole window when the series are older,
+ * or when the backend cannot answer the subquery (the window is then taken as asked).
+ */
+async function coveredWindow(
+  q: (query: string) => Promise<readonly Sample[]>,
+  selector: string,
+  req: ObservationRequest,
+): Promise<number> {
+  const w = `${Math.round(req.windowSeconds)}s`;
+  const first = await q(`min(min_over_time(timestamp(${selector})[${w}:1s]))`).catch(() => []);
+  const firstSeconds = first[0]?.value;
+  if (firstSeconds === undefined || !Number.isFinite(firstSeconds)) return req.windowSeconds;
+  const covered = req.end.getTime() / 1000 - firstSeconds;
+  return covered > 0 && covered < req.windowSeconds ? Math.max(1, Math.floor(covered)) : req.windowSeconds;
 }

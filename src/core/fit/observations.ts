@@ -9,8 +9,10 @@ export type PerGeneration = readonly [number, number, number];
 export interface GcObservations {
   readonly job: string;
   readonly datasource: string;
-  /** The window's length in seconds, and its end. */
+  /** The window's length in seconds (cut to where the series begin), and its end. */
   readonly windowSeconds: number;
+  /** The window asked for, when the series covered less of it than that. */
+  readonly requestedWindowSeconds?: number | undefined;
   readonly end: Date;
   /** python_info's version label, e.g. "3.12.1"; undefined when the series is missing. */
   readonly pythonVersion: string | undefined;

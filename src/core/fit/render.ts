@@ -23,11 +23,18 @@ export function qualitySummary(fit: FitResult): string {
   return `fit quality: collections/s ${c.map((q) => `gen${q.generation} ${rate(q.fitted)} vs ${rate(q.observed)} (${pct(q)})`).join(', ')}`;
 }
 
+/** " (of 900 s asked: the series begin later)" when the window was cut to the data. */
+function cutNote(obs: GcObservations): string {
+  return obs.requestedWindowSeconds !== undefined && obs.requestedWindowSeconds > obs.windowSeconds
+    ? ` (of ${obs.requestedWindowSeconds} s asked: the series begin later)`
+    : '';
+}
+
 export function renderFittedWorkload(fit: FitResult, obs: GcObservations): string {
   const header = [
     '# yaml-language-server: $schema=https://gc-incident.dev/schemas/workload.schema.json',
     `# Fitted by 'gc-incident fit' to job '${obs.job}' on datasource '${obs.datasource}'`,
-    `# window: ${obs.windowSeconds} s ending ${obs.end.toISOString()}; ${obs.instances} process(es) averaged`,
+    `# window: ${obs.windowSeconds} s ending ${obs.end.toISOString()}${cutNote(obs)}; ${obs.instances} process(es) averaged`,
     `# interpreter: ${obs.implementation ?? 'CPython'} ${obs.pythonVersion ?? '(from --python)'} -> model ${fit.python}`,
     '# source series:',
     ...obs.sources.map((s) => `#   ${s}`),
@@ -42,7 +49,7 @@ export function renderFittedWorkload(fit: FitResult, obs: GcObservations): strin
 
 export function fitText(fit: FitResult, obs: GcObservations): string {
   const lines = [
-    `Fitted job '${obs.job}' (${obs.implementation ?? 'CPython'} ${obs.pythonVersion ?? '?'}, model ${fit.python}, thresholds ${fit.thresholds.join('/')}) over ${obs.windowSeconds} s`,
+    `Fitted job '${obs.job}' (${obs.implementation ?? 'CPython'} ${obs.pythonVersion ?? '?'}, model ${fit.python}, thresholds ${fit.thresholds.join('/')}) over ${obs.windowSeconds} s${cutNote(obs)}`,
     '',
     ...qualityLines(fit).map((l) => `  ${l}`),
     ...fit.notes.map((n) => `  note: ${n}`),
