@@ -8,7 +8,7 @@
 import type { Approver } from '../../runbook/types.js';
 import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
 import type { Incident } from '../model.js';
-import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL } from '../roles.js';
+import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL, ROLE_TYPED } from '../roles.js';
 
 export interface Approvee {
   readonly id: string;
@@ -89,14 +89,6 @@ function heldBy(incident: Incident, role: IncidentRole, mrkdwn: boolean): string
   return ` (${/^[UW][A-Z0-9]{2,}$/.test(holder.person) ? `<@${holder.person}>` : escapeMrkdwn(holder.person)})`;
 }
 
-/** The words people type for a role after `/gc-incident role`. */
-const TYPED: Record<IncidentRole, string> = {
-  commander: 'commander',
-  'service-owner': 'owner',
-  scribe: 'scribe',
-  responder: 'responder',
-};
-
 /**
  * How someone refused gets the role that would allow them: ask the commander, with the command
  * to paste. Empty when no role would allow anyone (named users or groups only).
@@ -110,7 +102,7 @@ export function roleHint(incident: Incident, verdict: ApprovalVerdict): { plain:
   const who = /^[UW][A-Z0-9]{2,}$/.test(commander) ? `<@${commander}>` : escapeMrkdwn(commander);
   return {
     plain: `; to approve, ask the commander (${commander}) for the ${label} role`,
-    mrkdwn: `. To approve, ask the commander (${who}) for the ${label} role: \`/gc-incident role ${incident.id} @you ${TYPED[role]}\``,
+    mrkdwn: `. To approve, ask the commander (${who}) for the ${label} role: \`/gc-incident role ${incident.id} @you ${ROLE_TYPED[role]}\``,
   };
 }
 
