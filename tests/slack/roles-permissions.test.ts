@@ -83,6 +83,7 @@ describe('who may change roles in Slack', () => {
     const click = await h.click(ACTION.roles, id, { user: BOB, messageTs: card.card?.ts as string });
     await until(() => api.callsOf('views.open').find((c) => c.body.trigger_id === click.triggerId));
     const view = api.views.at(-1);
+    expect(JSON.stringify(view?.view.blocks)).toContain('Only the commander or an approver gives roles');
     const ephemerals = api.callsOf('chat.postEphemeral').length;
     await h.submit(
       view?.view as Record<string, unknown>,
