@@ -140,6 +140,10 @@ describe('the engine enforces it on the stored incident', () => {
       code: 'ROLE_CHANGE_NOT_ALLOWED',
       message: expect.stringContaining('may hand the commander role over'),
     });
+    // The engine's other way to change the commander follows the same rule.
+    await expect(
+      service.execute(incident.id, { type: 'set-commander', commander: EVE, actor: EVE }),
+    ).rejects.toMatchObject({ code: 'ROLE_CHANGE_NOT_ALLOWED' });
     await service.execute(incident.id, {
       type: 'assign-role',
       role: 'service-owner',
