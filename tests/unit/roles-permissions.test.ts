@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { parseRoleOptions } from '../../src/cli/walk/roles-option.js';
+import { mayApprove, roleHint } from '../../src/core/incident/driver/approvals.js';
 import type { DriverDeps } from '../../src/core/incident/driver/context.js';
 import { authorityOf } from '../../src/core/incident/driver/roles.js';
 import type { Incident } from '../../src/core/incident/model.js';
@@ -218,6 +219,23 @@ describe('the engine enforces it on the stored incident', () => {
     ).rejects.toMatchObject({ code: 'ROLE_CHANGE_NOT_ALLOWED' });
     expect((await store.load(incident.id))?.commander).toBe(EVE);
     await store.close();
+  });
+});
+
+describe('a refused approval on an incident nobody commands yet', () => {
+  it('says to take command first, not to ask the alert', async () => {
+    const { incident, store } = await fresh();
+    await store.close();
+    const alert: Incident = { ...incident, commander: ALERTMANAGER };
+    const verdict = await mayApprove({ id: EVE }, alert, ['commander', 'service-owner'], [], async () => []);
+    expect(verdict.allowed).toBe(false);
+    expect(roleHint(alert, verdict).mrkdwn).toBe(
+      `. Nobody has taken command yet: take it with \`/gc-incident role ${incident.id} @you commander\`, then approve as the commander`,
+    );
+    // With someone in command, the hint asks them, as before.
+    expect(roleHint({ ...incident, commander: CMD }, verdict).mrkdwn).toContain(
+      `ask the commander (<@${CMD}>) for the service owner role`,
+    );
   });
 });
 
