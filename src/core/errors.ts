@@ -26,6 +26,8 @@ export const ErrorCodes = {
   STEP_NOT_FOUND: "The incident's runbook has no step with the given id.",
   ILLEGAL_TRANSITION: "The command is not allowed in the incident's current state (the message says why).",
   NOT_APPROVED: 'A containment action that requires confirmation has not been approved.',
+  ROLE_CHANGE_NOT_ALLOWED:
+    'The person may not make this role change: only the commander or an approver gives roles (the message says whom to ask).',
   CONFLICT: 'Another command changed the incident at the same moment; retried and still conflicting.',
   STORE_UNAVAILABLE: 'The incident store (SQLite file or PostgreSQL server) cannot be reached or written.',
   METRICS_BAD_QUERY: 'The backend could not parse the PromQL query.',

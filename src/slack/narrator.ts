@@ -34,7 +34,7 @@ import type { SlackMessage } from './blocks/common.js';
 import { conditionsMessage } from './blocks/conditions.js';
 import { diagnoseMessages } from './blocks/diagnose.js';
 import { followUpListMessage } from './blocks/followups.js';
-import { metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
+import { metricStepsSkippedMessage, metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
 import {
   actionCallMessages,
   checkMessages,
@@ -165,11 +165,7 @@ export class SlackNarrator implements Narrator, Decisions {
     datasource: string,
     message: string,
   ) {
-    await this.thread(incident, [
-      noticeMessage(
-        `⏭️ ${steps.length} metric step(s) skipped (datasource '${datasource}' unavailable: ${message}): ${steps.map((s) => `*${s.title}*`).join(', ')}`,
-      ),
-    ]);
+    await this.thread(incident, [metricStepsSkippedMessage(steps, datasource, message)]);
   }
 
   async verificationStarted(incident: Incident, t: VerificationTiming) {

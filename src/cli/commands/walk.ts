@@ -47,7 +47,7 @@ export function walkCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--commander <who>', 'who commands the incident (default cli:$USER)')
     .option(
       '--role <name=person>',
-      'assign a role: commander, owner (service-owner), scribe or responder (owner=none takes it back); repeatable, in order',
+      'assign a role: commander, owner (service-owner), scribe or responder (owner=none takes it back); repeatable, in order (a commander handover last)',
       collect,
       [] as string[],
     )

@@ -20,7 +20,18 @@ export interface RoleOption {
   readonly person: string | null;
 }
 
+/**
+ * The options in the order they are applied: as given, except that a commander handover comes
+ * after the other roles. The person running the walk opened the incident and commands it, and
+ * only the commander gives roles (src/core/incident/role-permissions.ts): handing command over
+ * first would leave them unable to give the rest.
+ */
 export function parseRoleOptions(pairs: readonly string[]): RoleOption[] {
+  const parsed = parseEach(pairs);
+  return [...parsed.filter((o) => o.role !== 'commander'), ...parsed.filter((o) => o.role === 'commander')];
+}
+
+function parseEach(pairs: readonly string[]): RoleOption[] {
   return pairs.map((pair) => {
     const eq = pair.indexOf('=');
     const role = eq > 0 ? parseRole(pair.slice(0, eq)) : undefined;

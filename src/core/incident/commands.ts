@@ -1,5 +1,6 @@
 /** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
 import type { Actor, FollowUp, FollowUpType, IncidentStatus, Phase, PostmortemNotes } from './model.js';
+import type { RoleAuthority } from './role-permissions.js';
 import type { IncidentRole } from './roles.js';
 
 interface Base {
@@ -44,8 +45,8 @@ export type IncidentCommand =
     })
   | (Base & { type: 'note-postmortem'; notes: PostmortemNotes })
   /** Assign a role, or hand it over (the role had a holder); a responder joins. */
-  | (Base & { type: 'assign-role'; role: IncidentRole; person: Actor })
-  | (Base & { type: 'unassign-role'; role: IncidentRole })
+  | (Base & { type: 'assign-role'; role: IncidentRole; person: Actor; authority?: RoleAuthority | undefined })
+  | (Base & { type: 'unassign-role'; role: IncidentRole; authority?: RoleAuthority | undefined })
   | (Base & {
       type: 'pin-message';
       channel: string;

@@ -1,13 +1,15 @@
 /**
  * What people say reaches the record: role assignments and handovers, and
  * messages pinned (and unpinned) from the incident's thread. Part of decide():
- * events or a coded error, pure.
+ * events or a coded error, pure. Who may change a role is role-permissions.ts; a change
+ * that changes nothing is answered as such before it is asked.
  */
 import { GcIncidentError } from '../errors.js';
 import { hasBidiControl } from '../text/bidi.js';
 import type { IncidentCommand } from './commands.js';
 import type { PendingEvent } from './decide.js';
 import type { Incident } from './model.js';
+import { checkRoleChange } from './role-permissions.js';
 import { holderOf, INCIDENT_ROLES, type IncidentRole, ROLE_LABEL } from './roles.js';
 
 /** A pinned message keeps this much text (a Slack message holds up to 40,000 characters). */
@@ -30,17 +32,19 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
       checkPerson(person);
       if (role === 'responder') {
         if (incident.participants.includes(person) || incident.commander === person) return [];
+        checkRoleChange(incident, command.actor, { kind: 'assign', role, person }, command.authority);
         return [{ type: 'role.assigned', data: { role, before: null, after: person } }];
       }
       const before = role === 'commander' ? incident.commander : (incident.roles?.[role] ?? null);
       if (before === person) return [];
+      checkRoleChange(incident, command.actor, { kind: 'assign', role, person }, command.authority);
       return [
         { type: 'role.assigned', data: { role, before, after: person } },
         ...followTheRole(incident, role, person),
       ];
     }
     case 'unassign-role':
-      return unassign(incident, command.role);
+      return unassign(incident, command);
     case 'pin-message': {
       if ((incident.pinned ?? []).some((p) => p.channel === command.channel && p.ts === command.ts))
         return [];
@@ -78,7 +82,11 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
  * incident always has a commander (it is handed over instead), and responders are everyone
  * who joined, so neither is taken back. Taking back a role nobody holds records nothing.
  */
-function unassign(incident: Incident, role: IncidentRole): PendingEvent[] {
+function unassign(
+  incident: Incident,
+  command: Extract<RecordCommand, { type: 'unassign-role' }>,
+): PendingEvent[] {
+  const { role } = command;
   if (!INCIDENT_ROLES.includes(role))
     throw new GcIncidentError('USAGE', `'${String(role).slice(0, 40)}' is not a role`, {
       role,
@@ -98,6 +106,7 @@ function unassign(incident: Incident, role: IncidentRole): PendingEvent[] {
     );
   const before = incident.roles?.[role];
   if (!before) return [];
+  checkRoleChange(incident, command.actor, { kind: 'unassign', role }, command.authority);
   // Open items the holder had for this role go back to the commander, marked as standing in.
   const moved = (incident.followUps ?? [])
     .filter((f) => f.status === 'open' && f.owner === before && f.ownerRole === role)

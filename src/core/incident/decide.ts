@@ -14,6 +14,7 @@ import {
   type StepState,
   stepOf,
 } from './model.js';
+import { checkRoleChange } from './role-permissions.js';
 
 export interface PendingEvent {
   readonly type: EventType;
@@ -204,6 +205,12 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       return [{ type: 'participant.joined', data: { after: command.actor } }];
     case 'set-commander':
       if (incident.commander === command.commander) return [];
+      // No surface sends it (they assign the commander role); the same rule holds for it.
+      checkRoleChange(incident, command.actor, {
+        kind: 'assign',
+        role: 'commander',
+        person: command.commander,
+      });
       return [{ type: 'commander.changed', data: { before: incident.commander, after: command.commander } }];
     case 'add-note':
       if (command.text.trim() === '') illegal('a note needs text', { reason: 'empty-note' });

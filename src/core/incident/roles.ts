@@ -21,6 +21,14 @@ export const ROLE_LABEL: Record<IncidentRole, string> = {
   responder: 'responder',
 };
 
+/** The words people type for a role after `/gc-incident role` (in the commands we suggest). */
+export const ROLE_TYPED: Record<IncidentRole, string> = {
+  commander: 'commander',
+  'service-owner': 'owner',
+  scribe: 'scribe',
+  responder: 'responder',
+};
+
 /** What people type after `/gc-incident role`: the role names and their short forms. */
 const ALIASES: Record<string, IncidentRole> = {
   commander: 'commander',

@@ -3,9 +3,11 @@
  * one decision for every metric step (Skip metric steps, recorded with the reason) or Retry.
  */
 
+import type { StepState } from '../../core/incident/model.js';
 import { ACTION, metricsValue } from '../ids.js';
 import { escapeMrkdwn } from '../limits.js';
 import { button, type SlackMessage, section } from './common.js';
+import { noticeMessage } from './step-output.js';
 
 export function metricsUnavailableMessage(
   incidentId: string,
@@ -30,4 +32,20 @@ export function metricsUnavailableMessage(
       },
     ],
   };
+}
+
+/**
+ * The thread's line once every metric step was skipped for the datasource: the steps' titles
+ * come from the runbook and the error from the backend, so each is escaped (a title such as
+ * `<!here> check` must not notify the channel).
+ */
+export function metricStepsSkippedMessage(
+  steps: readonly StepState[],
+  datasource: string,
+  message: string,
+): SlackMessage {
+  const titles = steps.map((s) => `*${escapeMrkdwn(s.title)}*`).join(', ');
+  return noticeMessage(
+    `⏭️ ${steps.length} metric step(s) skipped (datasource '${escapeMrkdwn(datasource)}' unavailable: ${escapeMrkdwn(message)}): ${titles}`,
+  );
 }

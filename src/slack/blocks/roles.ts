@@ -65,7 +65,7 @@ export function rolesModal(incident: Incident, role?: IncidentRole): ModalView {
         element: { type: 'users_select', action_id: 'value' },
       },
       context(
-        'Handing over a role records who had it. Follow-ups and approvals the runbook gives a role go to whoever holds it; an unassigned role goes to the commander. To take a role back: `/gc-incident role owner none`.',
+        'Handing over a role records who had it. Follow-ups and approvals the runbook gives a role go to whoever holds it; an unassigned role goes to the commander. To take a role back: `/gc-incident role owner none`. Only the commander or an approver gives roles; anyone may join as a responder or step down from their own role.',
       ),
     ],
   };

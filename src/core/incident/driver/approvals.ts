@@ -8,7 +8,8 @@
 import type { Approver } from '../../runbook/types.js';
 import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
 import type { Incident } from '../model.js';
-import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL } from '../roles.js';
+import { hasPersonInCommand } from '../role-permissions.js';
+import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL, ROLE_TYPED } from '../roles.js';
 
 export interface Approvee {
   readonly id: string;
@@ -89,28 +90,30 @@ function heldBy(incident: Incident, role: IncidentRole, mrkdwn: boolean): string
   return ` (${/^[UW][A-Z0-9]{2,}$/.test(holder.person) ? `<@${holder.person}>` : escapeMrkdwn(holder.person)})`;
 }
 
-/** The words people type for a role after `/gc-incident role`. */
-const TYPED: Record<IncidentRole, string> = {
-  commander: 'commander',
-  'service-owner': 'owner',
-  scribe: 'scribe',
-  responder: 'responder',
-};
-
 /**
  * How someone refused gets the role that would allow them: ask the commander, with the command
- * to paste. Empty when no role would allow anyone (named users or groups only).
+ * to paste (or, with nobody in command yet, take command). Empty when no role would allow
+ * anyone (named users or groups only).
  */
 export function roleHint(incident: Incident, verdict: ApprovalVerdict): { plain: string; mrkdwn: string } {
   // Handing over the commander is a bigger step than taking a role beside it: ask for that last.
   const role = verdict.roles.find((r) => r !== 'commander') ?? verdict.roles[0];
   if (verdict.allowed || role === undefined) return { plain: '', mrkdwn: '' };
   const label = ROLE_LABEL[role];
+  if (!hasPersonInCommand(incident)) {
+    // An alert opened it and nobody commands it yet: whoever takes command gives the roles.
+    const take = `/gc-incident role ${incident.id} @you commander`;
+    const then = verdict.roles.includes('commander') ? 'approve as the commander' : `take the ${label} role`;
+    return {
+      plain: `; nobody has taken command yet: take it (${take}), then ${then}`,
+      mrkdwn: `. Nobody has taken command yet: take it with \`${take}\`, then ${then}`,
+    };
+  }
   const commander = incident.commander;
   const who = /^[UW][A-Z0-9]{2,}$/.test(commander) ? `<@${commander}>` : escapeMrkdwn(commander);
   return {
     plain: `; to approve, ask the commander (${commander}) for the ${label} role`,
-    mrkdwn: `. To approve, ask the commander (${who}) for the ${label} role: \`/gc-incident role ${incident.id} @you ${TYPED[role]}\``,
+    mrkdwn: `. To approve, ask the commander (${who}) for the ${label} role: \`/gc-incident role ${incident.id} @you ${ROLE_TYPED[role]}\``,
   };
 }
 
