@@ -24,7 +24,7 @@ if (missing) console.log(missing);
 const RUNBOOK = 'gc-thrash-allocation-churn';
 const STEP = 'simulate-churn';
 const FIT_NOTE =
-  /fitted to job gcsvc over 12s; fit quality: collections\/s gen0 [0-9.]+ vs [0-9.]+ \([+-][0-9.]+ %\)/;
+  /fitted to job gcsvc over (12s|\d+ s of 12s \(the series begin later\)); fit quality: collections\/s gen0 [0-9.]+ vs [0-9.]+ \([+-][0-9.]+ %\)/;
 const RULED_OUT = 'Ruled out: Disabling the collector (memory grows without bound).';
 
 /** The shipped runbook, its detection and fit window short enough for a test, and `disable` among the what-ifs. */
