@@ -190,6 +190,21 @@ describe('diagnosis', () => {
     ).toBe('old-generation-growth');
   });
 
+  it('a frozen heap is named first even when a loaded machine inflates the fitted heap past it', () => {
+    // The bundled service in mode 'frozen' (a million objects frozen, a worker's cache of 20k) at
+    // load average 20: full collections every 1.3 s, and their mean pause sizes the heap at 2.5M.
+    const observed = observations({ collections: [410, 37.2, 0.78], frozen: 1_000_000 });
+    const loaded = { heap: 2_500_000, promotedPerSecond: 500_000, thresholds: [700, 10, 10] as const };
+    expect(diagnose(observed, loaded).mode).toBe('frozen-heap');
+    // A modest freeze beside a far larger old generation leaves that generation the cause.
+    expect(diagnose(observed, { ...loaded, heap: 20_000_000 }).mode).toBe('old-generation-growth');
+    // An import-time freeze of a few thousand objects is not a pre-fork heap.
+    expect(
+      diagnose(observations({ collections: [3, 0.3, 0.001], frozen: 5_000 }), { ...loaded, heap: 1_000 })
+        .mode,
+    ).toBe('healthy');
+  });
+
   it('the churn evidence gives the young collections and the net allocations behind them', () => {
     const d = diagnose(observations({ collections: [610, 60, 0.02], collected: [420000, 1000, 10] }), {
       ...shape,

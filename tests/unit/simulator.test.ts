@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { reproScript } from '../../src/core/simulator/repro.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { applyWhatIf } from '../../src/core/simulator/what-if.js';
 import {
@@ -121,6 +122,29 @@ describe('known CPython behaviour', () => {
     expect(frozen.pauses.maxMs).toBeLessThan(baseline.pauses.maxMs / 2);
   });
 
+  it('the freeze what-if collects first, so the long-lived total stays at the heap and full collections keep their pace', () => {
+    // 400k long-lived objects, 2 survivors promoted per iteration: a full collection needs 100k
+    // promotions (a quarter of the heap), more than this run makes. Freezing before the
+    // collection (long-lived total 0) would run one every 11th generation-1 collection instead.
+    const doc: WorkloadDocument = {
+      name: 'freeze-at-run-time',
+      python: '3.11',
+      thresholds: [100, 10, 10],
+      setup: { heap: 400_000 },
+      iterations: 40_000,
+      each_iteration: [{ keep: 2 }, { cycle: { size: 2 } }],
+    };
+    const base = normalizeWorkload(doc);
+    const baseline = simulate(base);
+    const frozen = simulate(applyWhatIf(base, 'freeze'));
+    const frozenBeforeCollect = simulate({ ...base, setup: { ...base.setup, freeze: true } });
+    expect(baseline.stats[2]?.collections).toBe(0);
+    expect(frozen.stats[2]?.collections).toBe(0);
+    expect(frozenBeforeCollect.stats[2]?.collections).toBeGreaterThan(3);
+    expect(frozen.stats[1]?.collections).toBe(baseline.stats[1]?.collections);
+    expect(reproScript(applyWhatIf(base, 'freeze'))).toMatch(/gc\.collect\(\)\ngc\.freeze\(\)/);
+  });
+
   it('disable+collect runs only the explicit full collections', () => {
     const w = applyWhatIf(normalizeWorkload(fixture('w01-ring2'), '3.12'), 'disable+collect=5000');
     expect(simulate(w).stats.map((s) => s.collections)).toEqual([0, 0, 4]);
@@ -235,7 +259,7 @@ describe('what-if parsing', () => {
     expect(applyWhatIf(base, 'threshold=50000').thresholds).toEqual([50000, 10, 10]);
     expect(applyWhatIf(base, 'threshold=50000,20,100').thresholds).toEqual([50000, 20, 100]);
     expect(applyWhatIf(base, 'python=3.13').thresholds).toEqual([2000, 10, 10]);
-    expect(applyWhatIf(base, 'freeze').setup.freeze).toBe(true);
+    expect(applyWhatIf(base, 'freeze').setup.collectThenFreeze).toBe(true);
     expect(applyWhatIf(base, 'disable').disabled).toBe(true);
   });
   it('refuses anything else with USAGE', () => {

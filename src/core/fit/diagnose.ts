@@ -34,6 +34,15 @@ export interface FittedShape {
 export const CHURN_GEN0_PER_SECOND = 50;
 /** Full collections per second beyond which they dominate (one every 5 s). */
 export const OLD_GEN_FULL_PER_SECOND = 0.2;
+/**
+ * Frozen objects, against the fitted long-lived heap, from which a frozen (pre-fork) heap is named
+ * first: a quarter. The fitted heap comes from the mean full-collection pause, which a loaded
+ * machine inflates many times over (the process is descheduled mid-collection), so frozen objects
+ * are not required to outnumber it.
+ */
+export const FROZEN_HEAP_RATIO = 0.25;
+/** Fewer frozen objects than this are an import-time freeze, not a pre-fork heap. */
+export const FROZEN_MIN_OBJECTS = 10_000;
 /** Share of the collected garbage found only by generation-1/2 collections. */
 export const OLD_GARBAGE_SHARE = 0.25;
 
@@ -54,7 +63,7 @@ export function diagnose(obs: GcObservations, shape: FittedShape): Diagnosis {
     };
   }
   const frozen = obs.frozen ?? 0;
-  if (frozen > 0 && frozen >= shape.heap) {
+  if (frozen >= FROZEN_MIN_OBJECTS && frozen >= FROZEN_HEAP_RATIO * shape.heap) {
     return {
       mode: 'frozen-heap',
       title: 'large frozen or pre-fork heap',

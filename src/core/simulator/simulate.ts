@@ -322,7 +322,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
  * The harness before the measured run (see repro.ts): the setup heap is
  * created with the collector disabled, optionally frozen, a stats snapshot is
  * taken, and gc.collect() leaves every tracked object in generation 2 with
- * counts (0, 0, 0) and empty free-lists.
+ * counts (0, 0, 0) and empty free-lists; the what-if "freeze" then freezes it.
  */
 function setUpHarness(engine: GcEngine, workload: Workload): void {
   const p = engine.profile;
@@ -334,6 +334,9 @@ function setUpHarness(engine: GcEngine, workload: Workload): void {
   engine.live[2] += (workload.setup.freeze ? 0 : tracked) + snapshot;
   engine.longLivedTotal = engine.live[2];
   engine.longLivedPending = 0;
+  // gc.freeze() after that collection moves the heap out of the way but leaves the long-lived
+  // total at what the collection kept (CPython's freeze does not reset it).
+  if (workload.setup.collectThenFreeze) engine.freeze();
   engine.saveall = workload.saveall;
   engine.enabled = !workload.disabled;
   engine.prepareRun();

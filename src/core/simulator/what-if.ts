@@ -13,12 +13,15 @@ import {
 } from './workload.js';
 
 export const WHAT_IF_HELP =
-  'freeze | threshold=T0[,T1[,T2]] | python=VERSION | disable | disable+collect=N | break-cycles';
+  'freeze (gc.collect() then gc.freeze() as the run starts) | threshold=T0[,T1[,T2]] | python=VERSION | disable | disable+collect=N | break-cycles';
 
 export function applyWhatIf(base: Workload, spec: string): Workload {
   const text = spec.trim();
   if (text === 'freeze') {
-    return { ...base, setup: { ...base.setup, freeze: true } };
+    // As a running service applies it (and as the bundled service's /admin/freeze does):
+    // collect first, then freeze, so full collections keep their pace instead of following
+    // every 11th generation-1 collection over an empty long-lived total.
+    return { ...base, setup: { ...base.setup, collectThenFreeze: true } };
   }
   if (text === 'break-cycles') {
     return { ...base, ops: base.ops.map((op) => (op.op === 'cycle' ? { ...op, broken: true } : op)) };

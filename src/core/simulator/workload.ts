@@ -62,7 +62,18 @@ export interface Workload {
   readonly saveall: boolean;
   /** The collector stays disabled during the run (gc.disable(); what-if "disable"). */
   readonly disabled: boolean;
-  readonly setup: { readonly heap: number; readonly kind: ObjectKind; readonly freeze: boolean };
+  readonly setup: {
+    readonly heap: number;
+    readonly kind: ObjectKind;
+    /** gc.freeze() right after the heap is built, before the harness's gc.collect(). */
+    readonly freeze: boolean;
+    /**
+     * What-if "freeze": gc.collect() then gc.freeze() as the run starts, as a service applies it
+     * at run time. CPython's long-lived total stays at the collected heap, so the next full
+     * collection waits for a quarter of it to be promoted again.
+     */
+    readonly collectThenFreeze?: boolean;
+  };
   readonly iterations: number;
   readonly rate: number | undefined;
   readonly ops: readonly Operation[];
