@@ -116,13 +116,24 @@ export function simulationVerdict(variants: readonly Variant[]): string {
       ? [b.perSecond.collections[0], v.perSecond.collections[0]]
       : [b.stats[0]?.collections ?? 0, v.stats[0]?.collections ?? 0];
   const [c0, c1] = collections as [number, number];
+  // A change the rounded figures do not show (10.46/s → 10.45/s) is no change to a reader.
+  const rate =
+    young(b) === young(v) || Math.abs(c1 - c0) <= 0.05 * Math.max(c0, c1)
+      ? `keeps gen-0 collections at ${young(b)}`
+      : `${verb(c0, c1)} gen-0 collections from ${young(b)} to ${young(v)}`;
   const time =
     b.perSecond && v.perSecond
-      ? ` and GC time from ${ms(b.perSecond.gcMs)} to ${ms(v.perSecond.gcMs)} ms/s`
+      ? ` and ${verb(b.perSecond.gcMs, v.perSecond.gcMs)} GC time from ${ms(b.perSecond.gcMs)} to ${ms(v.perSecond.gcMs)} ms/s`
+      : '';
+  // Full collections hide in the tail: say so when the longest pause moves by a fifth or more.
+  const longest =
+    Math.abs(v.pauses.maxMs - b.pauses.maxMs) >= 0.2 * Math.max(b.pauses.maxMs, v.pauses.maxMs) &&
+    Math.max(b.pauses.maxMs, v.pauses.maxMs) >= 1
+      ? `; longest pause ${ms(b.pauses.maxMs)} → ${ms(v.pauses.maxMs)} ms`
       : '';
   return (
-    `${describeWhatIf(best.label)} ${verb(c0, c1)} gen-0 collections from ${young(b)} to ${young(v)}${time}; ` +
-    `p99 pause ${ms(b.pauses.p99Ms)} → ${ms(v.pauses.p99Ms)} ms; peak heap ${percent(b.heap.peak, v.heap.peak)}.`
+    `${describeWhatIf(best.label)} ${rate}${time}; ` +
+    `p99 pause ${ms(b.pauses.p99Ms)} → ${ms(v.pauses.p99Ms)} ms${longest}; peak heap ${percent(b.heap.peak, v.heap.peak)}.`
   );
 }
 

@@ -38,6 +38,30 @@ describe('simulation output', () => {
     expect(verdict.split('. ').length).toBe(1);
   });
 
+  it('says a rate kept when the rounded figures do not move, and the longest pause when it does', () => {
+    const base = results[0] as LabelledResult;
+    const b = base.result;
+    const perSecond = b.perSecond as NonNullable<typeof b.perSecond>;
+    // What freezing a big heap does: the same young collections, less GC time, a shorter longest pause.
+    const frozen = {
+      label: 'freeze',
+      result: {
+        ...b,
+        perSecond: {
+          ...perSecond,
+          collections: [perSecond.collections[0] * 0.999, ...perSecond.collections.slice(1)],
+          gcMs: perSecond.gcMs / 4,
+        },
+        pauses: { ...b.pauses, maxMs: Math.max(4, b.pauses.maxMs * 4) },
+      },
+    } as LabelledResult;
+    const verdict = simulationVerdict([base, frozen]);
+    expect(verdict).toMatch(
+      /^Calling gc\.freeze\(\) [^;]* keeps gen-0 collections at [0-9.,]+\/s and cuts GC time from /,
+    );
+    expect(verdict).toMatch(/; longest pause [0-9.]+ → [0-9.]+ ms; peak heap/);
+  });
+
   it('says so when no variant beats the baseline', () => {
     const base = results[0] as LabelledResult;
     const worse = {
