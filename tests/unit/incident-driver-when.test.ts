@@ -38,6 +38,8 @@ function setup(world: World) {
   const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-when-')), 'gc.db'));
   const clock = new FakeClock();
   const decided: { phase: string; decisions: readonly ConditionDecision[] }[] = [];
+  /** What the surface was told, in order, with the steps already skipped in that phase. */
+  const told: { name: string; phase: string; skipped: string[] }[] = [];
   const one = (value: number | undefined): Sample[] => (value === undefined ? [] : [{ labels: {}, value }]);
   const answer = (query: string): Sample[] => {
     if (query.includes('generation="0"')) {
@@ -69,6 +71,12 @@ function setup(world: World) {
       (...args: unknown[]) => {
         if (name === 'conditionsDecided')
           decided.push({ phase: args[1] as string, decisions: args[2] as ConditionDecision[] });
+        if (name === 'phaseEntered' || name === 'conditionsDecided') {
+          const incident = args[0] as Incident;
+          const phase = (name === 'phaseEntered' ? args[2] : args[1]) as string;
+          const skipped = incident.steps.filter((st) => st.phase === phase && st.status === 'skipped');
+          told.push({ name, phase, skipped: skipped.map((st) => st.id) });
+        }
         return Promise.resolve();
       },
   });
@@ -102,7 +110,7 @@ function setup(world: World) {
     const advanced = (await driver.advance(current, by, undefined, 'containment')).incident;
     return driver.enterPhase(advanced, 'containment', by);
   };
-  return { store, driver, decided, triage, containment, runbook };
+  return { store, driver, decided, told, triage, containment, runbook };
 }
 
 const status = (incident: Incident, id: string) => incident.steps.find((s) => s.id === id)?.status;
@@ -146,6 +154,13 @@ describe('when: in the driver', () => {
       by: 'system',
       reason: expect.stringContaining('when: not met: check old-generation-growth is ok (not firing)'),
     });
+    // Containment is announced with its skipped steps already skipped (its introduction lists
+    // only what will run), and the decisions follow the announcement.
+    const containmentTold = w.told.filter((t) => t.phase === 'containment');
+    expect(containmentTold.map((t) => t.name)).toEqual(['phaseEntered', 'conditionsDecided']);
+    expect(containmentTold[0]?.skipped).toEqual(
+      expect.arrayContaining(['freeze-after-startup', 'pin-previous-python']),
+    );
     // The surface was told each phase's decisions once, the collector's state included.
     expect(w.decided.map((d) => d.phase)).toEqual(['triage', 'containment']);
     const raise = w.decided[1]?.decisions.find((d) => d.step.id === 'raise-thresholds');

@@ -106,6 +106,19 @@ describe('the incident card', () => {
     }
   });
 
+  it("leaves steps a condition skipped out of a phase's introduction", () => {
+    const runbook = shippedRunbook('gc-full-collection-latency');
+    const steps = planSteps(runbook)
+      .filter((s) => s.phase === 'containment')
+      .map((s) => (s.id === 'pin-previous-python' ? { ...s, status: 'skipped' as const } : s));
+    const text = JSON.stringify(phaseIntroMessages(runbook, 'containment', steps));
+    const pin = runbook.containment.actions.find((a) => a.id === 'pin-previous-python');
+    const raise = runbook.containment.actions.find((a) => a.id === 'raise-thresholds');
+    expect(pin && raise).toBeTruthy();
+    expect(text).toContain(raise?.title);
+    expect(text).not.toContain(pin?.title);
+  });
+
   it('stays within limits with 60 steps of 5,000-character titles and reasons', () => {
     const steps: StepState[] = Array.from({ length: 60 }, (_, i) => ({
       id: `step-${i}-${long(300, 'a')}`,

@@ -157,7 +157,8 @@ export function phaseIntroMessages(
       `*${phase.charAt(0).toUpperCase()}${phase.slice(1)}*${guidance ? `\n${escapeMrkdwn(guidance.trim())}` : ''}`,
     ),
   ];
-  for (const step of steps) {
+  // Steps a condition skipped are said once, in the decision line that follows, not listed here.
+  for (const step of steps.filter((s) => s.status !== 'skipped')) {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
     const action = runbook.containment.actions.find((a) => a.id === step.id);
     if (triage?.kind === 'command') {

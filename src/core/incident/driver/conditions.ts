@@ -151,9 +151,24 @@ export function decideConditions(
  * (recorded with the reason); the surface is told every decision once.
  */
 export async function applyConditions(deps: DriverDeps, incident: Incident, phase: Phase): Promise<Incident> {
+  const { incident: current, shown } = await decideConditionsNow(deps, incident, phase);
+  if (shown.length > 0) await deps.narrator.conditionsDecided(current, phase, shown);
+  return current;
+}
+
+/**
+ * The decisions of applyConditions, recorded but not yet told: the driver announces a phase
+ * with the steps that will run, then the decisions, so nobody reads a step listed and then
+ * skipped a moment later.
+ */
+export async function decideConditionsNow(
+  deps: DriverDeps,
+  incident: Incident,
+  phase: Phase,
+): Promise<{ incident: Incident; shown: ConditionDecision[] }> {
   const { runbook } = deps.runbookOf(incident);
   const guards = guardsOf(runbook, phase).filter((g) => g.phase || g.own);
-  if (guards.length === 0) return incident;
+  if (guards.length === 0) return { incident, shown: [] };
   const facts: ConditionFacts = {
     checks: verdictsOf(incident),
     inputs: incident.inputs,
@@ -185,6 +200,5 @@ export async function applyConditions(deps: DriverDeps, incident: Incident, phas
       shown.push({ ...decision, step });
     }
   }
-  if (shown.length > 0) await deps.narrator.conditionsDecided(current, phase, shown);
-  return current;
+  return { incident: current, shown };
 }

@@ -14,7 +14,7 @@ import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
 import { mayApprove, roleHint } from './approvals.js';
-import { applyConditions } from './conditions.js';
+import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { serviceFor } from './policy.js';
 import type { Person } from './ports.js';
@@ -40,15 +40,24 @@ export class IncidentDriver {
   /** A phase begins: its guidance is shown; detection checks and verification run; follow-ups are created. */
   async enterPhase(incident: Incident, phase: Phase, by: Person): Promise<Incident> {
     const { runbook } = this.deps.runbookOf(incident);
+    const checks = incident.steps.filter(
+      (s) => s.phase === phase && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
+    );
+    // Conditions that can be decided now are decided before the phase is announced, so its
+    // introduction lists only the steps that will run; triage checks must run first when the
+    // phase has them (its conditions read them), and the decisions then follow the results.
+    if (phase === 'containment' || (phase === 'triage' && checks.length === 0)) {
+      const decided = await decideConditionsNow(this.deps, incident, phase);
+      await this.deps.narrator.phaseEntered(decided.incident, runbook, phase);
+      if (decided.shown.length > 0)
+        await this.deps.narrator.conditionsDecided(decided.incident, phase, decided.shown);
+      return decided.incident;
+    }
     await this.deps.narrator.phaseEntered(incident, runbook, phase);
     if (phase === 'detection' || phase === 'triage') {
-      const checks = incident.steps.filter(
-        (s) => s.phase === phase && s.kind === 'check' && (s.status === 'pending' || s.status === 'failed'),
-      );
       const ran = checks.length > 0 ? await runBatch(this.deps, incident, checks, by) : incident;
       return phase === 'triage' ? applyConditions(this.deps, ran, phase) : ran;
     }
-    if (phase === 'containment') return applyConditions(this.deps, incident, phase);
     if (phase === 'verification' && openVerificationChecks(incident).length > 0)
       return verify(this.deps, incident, by);
     if (phase === 'follow-up') return this.createFollowUps(incident, by);
