@@ -141,7 +141,7 @@ function byGeneration(samples: readonly Sample[]): PerGeneration {
 
 /**
  * The part of the requested window the job's series cover: from the oldest first sample (found
- * with a 1 s subquery over the window) to the end. The whole window when the series are older,
+ * with a subquery over the window) to the end. The whole window when the series are older,
  * or when the backend cannot answer the subquery (the window is then taken as asked).
  */
 async function coveredWindow(
@@ -150,7 +150,9 @@ async function coveredWindow(
   req: ObservationRequest,
 ): Promise<number> {
   const w = `${Math.round(req.windowSeconds)}s`;
-  const first = await q(`min(min_over_time(timestamp(${selector})[${w}:1s]))`).catch(() => []);
+  // At most ~600 steps per series, whatever the window: the cut is exact to a step.
+  const step = `${Math.max(1, Math.round(req.windowSeconds / 600))}s`;
+  const first = await q(`min(min_over_time(timestamp(${selector})[${w}:${step}]))`).catch(() => []);
   const firstSeconds = first[0]?.value;
   if (firstSeconds === undefined || !Number.isFinite(firstSeconds)) return req.windowSeconds;
   const covered = req.end.getTime() / 1000 - firstSeconds;
