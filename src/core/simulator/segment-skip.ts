@@ -67,20 +67,31 @@ interface EngineState {
 
 /** The generation collectGenerations() would pick now (-1: none is over its threshold). */
 export function nextGeneration(e: GcEngine): number {
-  for (let g = 2; g >= 1; g--) {
-    if ((e.count[g] ?? 0) > (e.threshold[g] ?? 0)) {
-      if (g === 2 && e.longLivedPending < Math.trunc(e.longLivedTotal / 4)) continue;
-      return g;
-    }
-  }
-  return 0;
+  if (fullCollectionDue(e)) return 2;
+  return (e.count[1] ?? 0) > (e.threshold[1] ?? 0) ? 1 : 0;
+}
+
+/**
+ * Whether the next collection would be a full one: count2 over its threshold and the long-lived
+ * heuristic met. Generation-0 and -1 collections leave both as they are until the generation-1
+ * collection itself, so this holds or not for a whole generation-1 period.
+ */
+export function fullCollectionDue(e: GcEngine): boolean {
+  return (e.count[2] ?? 0) > (e.threshold[2] ?? 0) && e.longLivedPending >= Math.trunc(e.longLivedTotal / 4);
 }
 
 /** The segment's key, or undefined where the state cannot start a replayable segment. */
 export function segmentKey(e: GcEngine): string | undefined {
-  if (e.scheduled || e.collecting || e.inflight.length > 0 || e.saveall) return undefined;
   const g = nextGeneration(e);
-  if (g > 1) return undefined;
+  return g > 1 ? undefined : youngKey(e, g);
+}
+
+/**
+ * The young state up to generation g (count0, and count1 for g = 1, the thresholds, the shape,
+ * live objects and rings with a member in 0..g), or undefined when the state is not quiet.
+ */
+export function youngKey(e: GcEngine, g: number): string | undefined {
+  if (e.scheduled || e.collecting || e.inflight.length > 0 || e.saveall) return undefined;
   let young = '';
   for (const [key, group] of e.rings) if (sumDist(group.dist, 0, g) > 0) young += `;${key}*${group.count}`;
   const live = g === 0 ? `${e.live[0]}` : `${e.live[0]},${e.live[1]}`;
@@ -104,9 +115,30 @@ export function finishRecording(
   /** live + garbage right after the collection, as the driver observed it. */
   observedAtCollection: number,
 ): Segment | undefined {
-  const b = recording.before;
   const g = Number(recording.key.slice(0, recording.key.indexOf('|')));
-  if (e.collectionsTotal !== b.collections + 1 || e.scheduled || e.inflight.length > 0) return undefined;
+  if (e.collectionsTotal !== recording.before.collections + 1) return undefined;
+  const effect = effectSince(e, recording, end, g);
+  if (!effect || (effect.stats[g]?.collections ?? 0) !== 1) return undefined;
+  return {
+    ...effect,
+    pauseNs,
+    observedDelta: observedAtCollection - recording.before.total,
+    endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+  };
+}
+
+/**
+ * What the engine did since a recording started, as a segment of generation g (absolute values
+ * for generations 0..g, deltas for the older ones), when it ends quiet.
+ */
+export function effectSince(
+  e: GcEngine,
+  recording: Recording,
+  end: number,
+  g: number,
+): Omit<Segment, 'pauseNs' | 'observedDelta' | 'endKey'> | undefined {
+  const b = recording.before;
+  if (e.scheduled || e.inflight.length > 0) return undefined;
   const stats = e.stats.map((s, i) => {
     const was = b.stats[i] ?? { collections: 0, collected: 0, uncollectable: 0 };
     return {
@@ -115,7 +147,6 @@ export function finishRecording(
       uncollectable: s.uncollectable - was.uncollectable,
     };
   });
-  if ((stats[g]?.collections ?? 0) !== 1) return undefined;
   const rings: { key: string; delta: number; group: RingGroup }[] = [];
   for (const [key, group] of e.rings) {
     const delta = group.count - (b.rings.get(key)?.count ?? 0);
@@ -143,9 +174,7 @@ export function finishRecording(
     stats,
     clamps: e.clampEvents - b.clamps,
     longLivedPending: e.longLivedPending - b.longLivedPending,
-    pauseNs,
-    observedDelta: observedAtCollection - b.total,
-    endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+    collections: e.collectionsTotal - b.collections,
   };
 }
 

@@ -8,6 +8,7 @@ import { GcIncidentError } from '../errors.js';
 import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
+import { refuseAbsurd, setUpHarness } from './harness-setup.js';
 import { IncrementalEngine } from './incremental.js';
 import {
   applySkip,
@@ -22,6 +23,16 @@ import { PauseHistogram } from './pause-histogram.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
 import { repeatableTurns } from './segment-cycles.js';
+import {
+  finishPeriod,
+  notePeriodPause,
+  PeriodMemo,
+  type PeriodPause,
+  type PeriodRecording,
+  periodEnded,
+  periodKey,
+  startPeriod,
+} from './segment-periods.js';
 import {
   applySegment,
   finishRecording,
@@ -85,9 +96,6 @@ export interface SimulateOptions {
   readonly skipAhead?: boolean | undefined;
 }
 
-/** Work the per-object paths would do; beyond this a run is refused rather than left to run for hours. */
-const MAX_UNBATCHED_STEPS = 4e9;
-
 export function simulate(workload: Workload, options: SimulateOptions = {}): SimulationResult {
   refuseAbsurd(workload);
   const profile = versionProfile(workload.python);
@@ -136,6 +144,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   };
 
   let lastPauseNs = 0;
+  /** The generation-1 period being recorded (segment-periods.ts). */
+  let period: PeriodRecording | undefined;
   let lastObserved = 0;
   /** A collection (or `times` alike, observing from `firstObserved` to `liveAndGarbage` in steps). */
   const noteCollection = (
@@ -155,6 +165,20 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     observe(Math.max(firstObserved, liveAndGarbage), 0);
     lastPauseNs = ns;
     lastObserved = liveAndGarbage;
+    if (period) notePeriodPause(period, generation, ns, times, Math.max(firstObserved, liveAndGarbage));
+  };
+  /** The collections of replayed periods: each pause `times` times as often as recorded, in its order. */
+  const notePauses = (pauses: readonly PeriodPause[], times: number, observed: number) => {
+    for (const p of pauses) {
+      histogram.add(p.ns, p.times * times);
+      byGeneration[p.generation]?.add(p.ns, p.times * times);
+      bucket.collections[p.generation] = (bucket.collections[p.generation] ?? 0) + p.times * times;
+      if (p.ns > bucket.maxPause) {
+        bucket.maxPause = p.ns;
+        bucket.maxGen = p.generation;
+      }
+    }
+    observe(observed, 0);
   };
   engine.onCollection = (event: CollectionEvent) => {
     const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
@@ -176,6 +200,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const known = new Map<string, IterationEffect>();
   const segments = new SegmentMemo();
   let recording: Recording | undefined;
+  const periods = new PeriodMemo();
+  let nextPeriodKey: string | undefined;
   // Segments start right after an iteration that held a collection (and at the start).
   let atBoundary = true;
   let nextKey: string | undefined;
@@ -188,6 +214,34 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         throw new GcIncidentError('SIMULATION_CANCELLED', `simulation of '${workload.name}' was cancelled`, {
           iteration: i,
         });
+      }
+    }
+    if (period && periodEnded(engine, period)) {
+      // The iteration holding the period's generation-1 collection has ended.
+      const done =
+        i <= quietUntil(workload, period.recording.start) ? finishPeriod(engine, period, i) : undefined;
+      if (done) periods.set(period.recording.key, done);
+      period = undefined;
+    }
+    // A whole generation-1 period at once, when the same young state was seen before.
+    if (canSkip && atBoundary && !recording && !period) {
+      const key = nextPeriodKey ?? periodKey(engine);
+      nextPeriodKey = undefined;
+      const found = key === undefined ? undefined : periods.get(key);
+      if (found) {
+        const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        if (found.iterations <= room) {
+          const applied = applySegment(engine, found, i + found.iterations - 1);
+          notePauses(found.pauses, 1, applied.observed);
+          i += found.iterations;
+          nextPeriodKey = applied.next;
+          nextKey = undefined;
+          last = undefined;
+          closeBucketsUpTo(i - 1);
+          continue;
+        }
+      } else if (key !== undefined) {
+        period = startPeriod(engine, key, i);
       }
     }
     // A whole collection at once, when the same young state was seen before (segment-skip.ts).
@@ -316,42 +370,4 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     heap: { peak, steady, final: engine.liveTracked() + engine.garbageTracked(), timeline },
     calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
   };
-}
-
-/**
- * The harness before the measured run (see repro.ts): the setup heap is
- * created with the collector disabled, optionally frozen, a stats snapshot is
- * taken, and gc.collect() leaves every tracked object in generation 2 with
- * counts (0, 0, 0) and empty free-lists.
- */
-function setUpHarness(engine: GcEngine, workload: Workload): void {
-  const p = engine.profile;
-  const heap = workload.setup.heap;
-  const tracked = workload.setup.kind === 'dict' ? (p.dictsTrackedAtCreation ? heap : 0) : heap;
-  // The stats snapshot: a list, and three dicts of ints (tracked only where every dict is).
-  const snapshot = 1 + (p.dictsTrackedAtCreation ? 3 : 0);
-  if (workload.setup.freeze) engine.live[3] += tracked;
-  engine.live[2] += (workload.setup.freeze ? 0 : tracked) + snapshot;
-  engine.longLivedTotal = engine.live[2];
-  engine.longLivedPending = 0;
-  engine.saveall = workload.saveall;
-  engine.enabled = !workload.disabled;
-  engine.prepareRun();
-}
-
-function refuseAbsurd(workload: Workload): void {
-  let perIteration = 0;
-  for (const op of workload.ops) {
-    if (op.op === 'cycle') perIteration += op.size * 3;
-    else if (op.kind === 'plain' && op.op !== 'bulk') perIteration += op.count;
-    else perIteration += 2;
-  }
-  const steps = perIteration * workload.iterations;
-  if (steps > MAX_UNBATCHED_STEPS) {
-    throw new GcIncidentError(
-      'WORKLOAD_TOO_LARGE',
-      `workload '${workload.name}' needs about ${steps.toExponential(1)} simulation steps (limit ${MAX_UNBATCHED_STEPS.toExponential(0)}): lower 'iterations', or describe the same traffic with fewer, larger operations (keep/temp/bulk counts are cheap, cycle sizes and plain objects are not)`,
-      { steps },
-    );
-  }
 }
