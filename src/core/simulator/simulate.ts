@@ -42,23 +42,10 @@ import {
   segmentKey,
   startRecording,
 } from './segment-skip.js';
+import { Timeline, type TimelinePoint } from './timeline.js';
 import type { Workload } from './workload.js';
 
-export interface TimelinePoint {
-  /** Last iteration of this bucket. */
-  readonly iteration: number;
-  /** Tracked live objects at the end of the bucket. */
-  readonly live: number;
-  /** Tracked garbage (rings not yet collected) at the end of the bucket. */
-  readonly garbage: number;
-  /** Highest live + garbage seen in the bucket. */
-  readonly peak: number;
-  /** Collections in the bucket per generation. */
-  readonly collections: [number, number, number];
-  /** The longest modelled pause in the bucket, and its generation. */
-  readonly maxPauseMs: number;
-  readonly maxPauseGeneration: number;
-}
+export type { TimelinePoint } from './timeline.js';
 
 export interface PauseSummary {
   readonly count: number;
@@ -111,36 +98,11 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
   const points = Math.max(1, options.timelinePoints ?? 400);
   const bucketSize = Math.max(1, Math.ceil(workload.iterations / points));
-  const timeline: TimelinePoint[] = [];
-  let bucket = newBucket();
-  let peak = 0;
-
-  function newBucket() {
-    return { peak: 0, collections: [0, 0, 0] as [number, number, number], maxPause: 0, maxGen: 0 };
-  }
-  const observe = (live: number, garbage: number) => {
-    const total = live + garbage;
-    if (total > bucket.peak) bucket.peak = total;
-    if (total > peak) peak = total;
-  };
+  const timeline = new Timeline(bucketSize, workload.iterations);
+  const observe = (live: number, garbage: number) => timeline.observe(live + garbage);
   const closeBucketsUpTo = (iteration: number) => {
     // Buckets end at multiples of bucketSize; a skip-ahead may close several at once.
-    while ((timeline.length + 1) * bucketSize - 1 <= iteration) {
-      const end = (timeline.length + 1) * bucketSize - 1;
-      const live = engine.liveTracked();
-      const garbage = engine.garbageTracked();
-      observe(live, garbage);
-      timeline.push({
-        iteration: Math.min(end, workload.iterations - 1),
-        live,
-        garbage,
-        peak: bucket.peak,
-        collections: bucket.collections,
-        maxPauseMs: bucket.maxPause / 1e6,
-        maxPauseGeneration: bucket.maxGen,
-      });
-      bucket = newBucket();
-    }
+    while (timeline.end() <= iteration) timeline.close(engine.liveTracked(), engine.garbageTracked());
   };
 
   let lastPauseNs = 0;
@@ -157,11 +119,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   ) => {
     histogram.add(ns, times);
     byGeneration[generation]?.add(ns, times);
-    bucket.collections[generation] = (bucket.collections[generation] ?? 0) + times;
-    if (ns > bucket.maxPause) {
-      bucket.maxPause = ns;
-      bucket.maxGen = generation;
-    }
+    timeline.collection(generation, ns, times);
     observe(Math.max(firstObserved, liveAndGarbage), 0);
     lastPauseNs = ns;
     lastObserved = liveAndGarbage;
@@ -172,11 +130,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     for (const p of pauses) {
       histogram.add(p.ns, p.times * times);
       byGeneration[p.generation]?.add(p.ns, p.times * times);
-      bucket.collections[p.generation] = (bucket.collections[p.generation] ?? 0) + p.times * times;
-      if (p.ns > bucket.maxPause) {
-        bucket.maxPause = p.ns;
-        bucket.maxGen = p.generation;
-      }
+      timeline.collection(p.generation, p.ns, p.times * times);
     }
     observe(observed, 0);
   };
@@ -229,7 +183,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       nextPeriodKey = undefined;
       const found = key === undefined ? undefined : periods.get(key);
       if (found) {
-        const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        const room = Math.min(timeline.end() + 1, nextProgress, quietUntil(workload, i)) - i;
         if (found.iterations <= room) {
           const applied = applySegment(engine, found, i + found.iterations - 1);
           notePauses(found.pauses, 1, applied.observed);
@@ -252,7 +206,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       const segment = key === undefined ? undefined : segments.get(key);
       if (segment) {
         // Within one timeline bucket and one progress step, and before any periodic action.
-        const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        const room = Math.min(timeline.end() + 1, nextProgress, quietUntil(workload, i)) - i;
         const cycle = segments.cycleFrom(key as string);
         const turns = cycle ? repeatableTurns(engine, cycle, room) : 0;
         if (cycle && turns >= 2) {
@@ -290,20 +244,20 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           continue;
         }
       } else if (key !== undefined) {
-        recording = startRecording(engine, key, i, timeline.length);
+        recording = startRecording(engine, key, i, timeline.points.length);
       }
     }
     const shape = canSkip && !engine.scheduled ? engine.shape() : undefined;
     const effect = shape === undefined ? undefined : known.get(shape);
     if (effect) {
       // Never skip past a timeline bucket's end, so the heap is observed where the step-by-step run observes it.
-      const bucketEnd = (timeline.length + 1) * bucketSize;
+      const bucketEnd = timeline.end() + 1;
       const k = Math.min(skippable(engine, effect, workload, i), nextProgress - i, bucketEnd - i);
       if (k > 0) {
         applySkip(engine, effect, k);
         i += k;
         closeBucketsUpTo(i - 1);
-        if (recording && timeline.length !== recording.buckets) recording = undefined;
+        if (recording && timeline.points.length !== recording.buckets) recording = undefined;
         continue;
       }
     }
@@ -322,16 +276,16 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     if (recording && collected) {
       // The iteration that held the collection has ended: the segment is complete.
       const segment =
-        timeline.length === recording.buckets && i <= quietUntil(workload, recording.start)
+        timeline.points.length === recording.buckets && i <= quietUntil(workload, recording.start)
           ? finishRecording(engine, recording, i, lastPauseNs, lastObserved)
           : undefined;
       if (segment) segments.set(recording.key, segment);
       recording = undefined;
-    } else if (recording && timeline.length !== recording.buckets) {
+    } else if (recording && timeline.points.length !== recording.buckets) {
       recording = undefined;
     }
   }
-  if (timeline.length === 0 || (timeline.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
+  if (timeline.points.length === 0 || (timeline.points.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
     closeBucketsUpTo(Math.ceil(workload.iterations / bucketSize) * bucketSize - 1);
   }
 
@@ -344,7 +298,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     totalMs: h.totalNs / 1e6,
   });
   const seconds = workload.rate ? workload.iterations / workload.rate : undefined;
-  const lastThird = timeline.slice(Math.floor((timeline.length * 2) / 3));
+  const lastThird = timeline.points.slice(Math.floor((timeline.points.length * 2) / 3));
   const steady =
     lastThird.length > 0
       ? Math.round(lastThird.reduce((s, p) => s + p.live + p.garbage, 0) / lastThird.length)
@@ -367,7 +321,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           gcMs: histogram.totalNs / 1e6 / seconds,
         }
       : null,
-    heap: { peak, steady, final: engine.liveTracked() + engine.garbageTracked(), timeline },
+    heap: {
+      peak: timeline.peak,
+      steady,
+      final: engine.liveTracked() + engine.garbageTracked(),
+      timeline: timeline.points,
+    },
     calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
   };
 }
