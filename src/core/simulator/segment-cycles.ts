@@ -48,6 +48,8 @@ function compose(segments: Segment[]): SegmentCycle {
   let clamps = 0;
   let longLivedPending = 0;
   let prefix = 0;
+  let dLive = 0;
+  let dGarbage = 0;
   let maxPrefixCount1 = 0;
   for (const s of segments) {
     maxPrefixCount1 = Math.max(maxPrefixCount1, prefix);
@@ -70,6 +72,8 @@ function compose(segments: Segment[]): SegmentCycle {
     });
     clamps += s.clamps;
     longLivedPending += s.longLivedPending;
+    dLive += s.dLive;
+    dGarbage += s.dGarbage;
   }
   return {
     segments,
@@ -89,6 +93,8 @@ function compose(segments: Segment[]): SegmentCycle {
       observedDelta: 0,
       endKey: last.endKey,
       collections: segments.length,
+      dLive,
+      dGarbage,
     },
   };
 }

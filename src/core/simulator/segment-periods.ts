@@ -21,9 +21,12 @@ import {
   startRecording,
   youngKey,
 } from './segment-skip.js';
+import { type BucketSink, replayTimeline } from './segment-trajectory.js';
 
 /** Beyond this many distinct periods the memo starts again (memory stays bounded). */
 const MAX_PERIODS = 1024;
+/** A period of more collections keeps no list of its segments (it is replayed within a bucket only). */
+const MAX_PARTS = 64;
 
 export interface PeriodPause {
   readonly generation: number;
@@ -34,6 +37,8 @@ export interface PeriodPause {
 /** A whole period as one generation-1 segment; `observedDelta` is the largest observation's. */
 export interface Period extends Segment {
   readonly pauses: readonly PeriodPause[];
+  /** The segments it consists of, in order, when all were seen (to replay it across buckets). */
+  readonly parts: readonly Segment[] | undefined;
 }
 
 export interface PeriodRecording {
@@ -48,6 +53,8 @@ export interface PeriodRecording {
    */
   closed: boolean;
   spoilt: boolean;
+  /** The segments seen so far; undefined once a collection was run without one being recorded. */
+  parts: Segment[] | undefined;
   readonly gen1Before: number;
   readonly gen2Before: number;
 }
@@ -62,12 +69,13 @@ export function periodKey(e: GcEngine): string | undefined {
 export function startPeriod(e: GcEngine, key: string, start: number): PeriodRecording {
   const total = e.liveTracked() + e.garbageTracked();
   return {
-    recording: startRecording(e, key, start, 0),
+    recording: startRecording(e, key, start),
     pauses: [],
     startTotal: total,
     maxObserved: Number.NEGATIVE_INFINITY,
     closed: false,
     spoilt: false,
+    parts: [],
     gen1Before: e.stats[1]?.collections ?? 0,
     gen2Before: e.stats[2]?.collections ?? 0,
   };
@@ -89,6 +97,16 @@ export function notePeriodPause(
   if (observed > r.maxObserved) r.maxObserved = observed;
 }
 
+/** Segments the run replayed or recorded while recording (`times` over), or undefined: a collection without one. */
+export function notePeriodParts(r: PeriodRecording, parts: readonly Segment[] | undefined, times = 1): void {
+  if (!r.parts) return;
+  if (!parts || r.parts.length + parts.length * times > MAX_PARTS) {
+    r.parts = undefined;
+    return;
+  }
+  for (let k = 0; k < times; k++) r.parts.push(...parts);
+}
+
 /** Whether the recorded stretch now holds its generation-1 collection (or went wrong: a full one). */
 export function periodEnded(e: GcEngine, r: PeriodRecording): boolean {
   return (e.stats[1]?.collections ?? 0) !== r.gen1Before || (e.stats[2]?.collections ?? 0) !== r.gen2Before;
@@ -102,12 +120,21 @@ export function finishPeriod(e: GcEngine, r: PeriodRecording, end: number): Peri
   if (r.spoilt) return undefined;
   const effect = effectSince(e, r.recording, end, 1);
   if (effect?.stats[1]?.collections !== 1 || effect.stats[2]?.collections !== 0) return undefined;
+  // The segments must account for every collection and iteration of the period.
+  const seen = r.parts;
+  const parts =
+    seen !== undefined &&
+    seen.length === effect.collections &&
+    seen.reduce((n, p) => n + p.iterations, 0) === effect.iterations
+      ? seen
+      : undefined;
   return {
     ...effect,
     pauseNs: 0,
     observedDelta: r.maxObserved - r.startTotal,
     endKey: periodKey(e),
     pauses: r.pauses.map((p) => ({ ...p })),
+    parts,
   };
 }
 
@@ -122,5 +149,70 @@ export class PeriodMemo {
   set(key: string, period: Period): void {
     if (this.periods.size >= MAX_PERIODS) this.periods.clear();
     this.periods.set(key, period);
+  }
+}
+
+/** Where replayed periods note their collections: a whole turn's pauses at once, or segment by segment. */
+export interface PeriodSink extends BucketSink {
+  pauses(pauses: readonly PeriodPause[], times: number, observed: number): void;
+}
+
+/**
+ * How many turns of a period that ends in its own key can be replayed from now, within `room`
+ * iterations (and within the open bucket unless each of its segments has a rate). A turn starts
+ * with count1 = 0 and must not find a full collection due: count2 and the long-lived count only
+ * grow, so the first turn that would is the limit.
+ */
+export function periodTurns(e: GcEngine, p: Period, room: number, bucketRoom: number): number {
+  const crossable = p.parts?.every((s) => s.rate !== undefined) === true;
+  let turns = Math.floor((crossable ? room : Math.min(room, bucketRoom)) / p.iterations);
+  if (turns <= 1 || p.rings.some((r) => r.delta < 0)) return Math.min(turns, 1);
+  const c2 = e.count[2] ?? 0;
+  const t2 = e.threshold[2] ?? 0;
+  const due = (k: number) =>
+    c2 + k * (p.count[2] ?? 0) > t2 &&
+    e.longLivedPending + k * p.longLivedPending >= Math.trunc(e.longLivedTotal / 4);
+  let ok = 1;
+  while (ok < turns) {
+    const mid = Math.floor((ok + turns + 1) / 2);
+    if (due(mid - 1)) turns = mid - 1;
+    else ok = mid;
+  }
+  return ok;
+}
+
+/**
+ * The timeline of `turns` replays of p back to back from iteration `first` (the engine is left to
+ * the caller): whole turns within one bucket at once, a turn holding a bucket's end segment by
+ * segment (periodTurns and canCross make sure it has its segments), each bucket ending inside
+ * closed with the heap there, except one ending at the last iteration.
+ */
+export function replayPeriodTimeline(
+  p: Period,
+  turns: number,
+  first: number,
+  live: number,
+  garbage: number,
+  sink: PeriodSink,
+): void {
+  const perTurn = p.dLive + p.dGarbage;
+  let l = live;
+  let g = garbage;
+  for (let k = 0; k < turns; ) {
+    const start = first + k * p.iterations;
+    const whole = Math.min(turns - k, Math.floor((sink.end() - start + 1) / p.iterations));
+    if (whole > 0) {
+      // What each collection observes grows by perTurn a turn: the largest is in the first or last.
+      sink.pauses(p.pauses, whole, l + g + p.observedDelta + Math.max(0, (whole - 1) * perTurn));
+      k += whole;
+      l += whole * p.dLive;
+      g += whole * p.dGarbage;
+    } else {
+      replayTimeline(p.parts ?? [], start, l, g, sink);
+      k++;
+      l += p.dLive;
+      g += p.dGarbage;
+    }
+    if (k < turns && sink.end() === first + k * p.iterations - 1) sink.close(l, g);
   }
 }

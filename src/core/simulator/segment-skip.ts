@@ -20,6 +20,7 @@
 import type { GcEngine } from './engine.js';
 import { PERMANENT, type RingGroup, sumDist } from './heap-state.js';
 import { findCycle, type SegmentCycle } from './segment-cycles.js';
+import type { Rate } from './segment-trajectory.js';
 
 /** Beyond this many distinct segments the memo starts again (memory stays bounded). */
 const MAX_SEGMENTS = 4096;
@@ -44,13 +45,16 @@ export interface Segment {
   readonly endKey: string | undefined;
   /** Collections it holds (several for a whole cycle of segments, segment-cycles.ts). */
   readonly collections?: number;
+  /** Live and garbage tracked objects at its end minus at its start. */
+  readonly dLive: number;
+  readonly dGarbage: number;
+  /** Their change per iteration before its collection, when every such iteration agrees (segment-trajectory.ts). */
+  readonly rate?: Rate | undefined;
 }
 
 export interface Recording {
   readonly key: string;
   readonly start: number;
-  /** Timeline buckets closed when it started: a segment that closes one is not replayable. */
-  readonly buckets: number;
   readonly before: EngineState;
 }
 
@@ -62,6 +66,8 @@ interface EngineState {
   readonly clamps: number;
   readonly collections: number;
   readonly longLivedPending: number;
+  readonly liveTotal: number;
+  readonly garbageTotal: number;
   readonly total: number;
 }
 
@@ -98,8 +104,8 @@ export function youngKey(e: GcEngine, g: number): string | undefined {
   return `${g}|${e.count[0]}${g === 1 ? `,${e.count[1]}` : ''}|${e.threshold[1]},${e.threshold[2]}|${e.shape()}|${live}|${young}`;
 }
 
-export function startRecording(e: GcEngine, key: string, start: number, buckets: number): Recording {
-  return { key, start, buckets, before: stateOf(e) };
+export function startRecording(e: GcEngine, key: string, start: number): Recording {
+  return { key, start, before: stateOf(e) };
 }
 
 /**
@@ -114,6 +120,7 @@ export function finishRecording(
   pauseNs: number,
   /** live + garbage right after the collection, as the driver observed it. */
   observedAtCollection: number,
+  rate: Rate | undefined,
 ): Segment | undefined {
   const g = Number(recording.key.slice(0, recording.key.indexOf('|')));
   if (e.collectionsTotal !== recording.before.collections + 1) return undefined;
@@ -124,6 +131,7 @@ export function finishRecording(
     pauseNs,
     observedDelta: observedAtCollection - recording.before.total,
     endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+    rate,
   };
 }
 
@@ -136,7 +144,7 @@ export function effectSince(
   recording: Recording,
   end: number,
   g: number,
-): Omit<Segment, 'pauseNs' | 'observedDelta' | 'endKey'> | undefined {
+): Omit<Segment, 'pauseNs' | 'observedDelta' | 'endKey' | 'rate'> | undefined {
   const b = recording.before;
   if (e.scheduled || e.inflight.length > 0) return undefined;
   const stats = e.stats.map((s, i) => {
@@ -175,6 +183,8 @@ export function effectSince(
     clamps: e.clampEvents - b.clamps,
     longLivedPending: e.longLivedPending - b.longLivedPending,
     collections: e.collectionsTotal - b.collections,
+    dLive: e.liveTracked() - b.liveTotal,
+    dGarbage: e.garbageTracked() - b.garbageTotal,
   };
 }
 
@@ -253,6 +263,8 @@ function at(values: readonly number[], i: number): number {
 function stateOf(e: GcEngine): EngineState {
   const rings = new Map<string, RingGroup>();
   for (const [key, group] of e.rings) rings.set(key, { ...group });
+  const liveTotal = e.liveTracked();
+  const garbageTotal = e.garbageTracked();
   return {
     count: [...e.count] as [number, number, number],
     live: [...e.live] as [number, number, number, number],
@@ -261,6 +273,8 @@ function stateOf(e: GcEngine): EngineState {
     clamps: e.clampEvents,
     collections: e.collectionsTotal,
     longLivedPending: e.longLivedPending,
-    total: e.liveTracked() + e.garbageTracked(),
+    liveTotal,
+    garbageTotal,
+    total: liveTotal + garbageTotal,
   };
 }

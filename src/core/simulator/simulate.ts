@@ -25,12 +25,16 @@ import { compileOps, runIteration, startRun } from './program.js';
 import { repeatableTurns } from './segment-cycles.js';
 import {
   finishPeriod,
+  notePeriodParts,
   notePeriodPause,
   PeriodMemo,
   type PeriodPause,
   type PeriodRecording,
+  type PeriodSink,
   periodEnded,
   periodKey,
+  periodTurns,
+  replayPeriodTimeline,
   startPeriod,
 } from './segment-periods.js';
 import {
@@ -38,10 +42,12 @@ import {
   finishRecording,
   nextGeneration,
   type Recording,
+  type Segment,
   SegmentMemo,
   segmentKey,
   startRecording,
 } from './segment-skip.js';
+import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
 import type { Workload } from './workload.js';
 
@@ -154,6 +160,18 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const known = new Map<string, IterationEffect>();
   const segments = new SegmentMemo();
   let recording: Recording | undefined;
+  let rates = new RateTracker();
+  const sink: PeriodSink = {
+    end: () => timeline.end(),
+    close: (live, garbage) => timeline.close(live, garbage),
+    note: (generation, ns, observed) => noteCollection(generation, ns, observed),
+    pauses: (pauses, times, observed) => notePauses(pauses, times, observed),
+  };
+  /** Whether a replay from iteration i ends before any periodic action and crosses only buckets it can. */
+  const fits = (s: Segment, parts: readonly Segment[] | undefined, i: number) =>
+    s.iterations <= quietUntil(workload, i) - i &&
+    (i + s.iterations - 1 <= timeline.end() ||
+      (parts !== undefined && canCross(parts, i, timeline.end(), bucketSize)));
   const periods = new PeriodMemo();
   let nextPeriodKey: string | undefined;
   // Segments start right after an iteration that held a collection (and at the start).
@@ -182,21 +200,30 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       const key = nextPeriodKey ?? periodKey(engine);
       nextPeriodKey = undefined;
       const found = key === undefined ? undefined : periods.get(key);
-      if (found) {
-        const room = Math.min(timeline.end() + 1, nextProgress, quietUntil(workload, i)) - i;
-        if (found.iterations <= room) {
-          const applied = applySegment(engine, found, i + found.iterations - 1);
-          notePauses(found.pauses, 1, applied.observed);
-          i += found.iterations;
-          nextPeriodKey = applied.next;
-          nextKey = undefined;
-          last = undefined;
-          closeBucketsUpTo(i - 1);
-          continue;
-        }
-      } else if (key !== undefined) {
-        period = startPeriod(engine, key, i);
+      // Turns of a period ending in its own key at once (within one progress step, so progress is
+      // reported and a cancellation seen as before), else one period (segment-periods.ts).
+      const turns =
+        found !== undefined && found.endKey === key
+          ? periodTurns(
+              engine,
+              found,
+              Math.min(quietUntil(workload, i), nextProgress) - i,
+              timeline.end() + 1 - i,
+            )
+          : 0;
+      const times = turns > 0 ? turns : found && fits(found, found.parts, i) ? 1 : 0;
+      if (found && times > 0) {
+        replayPeriodTimeline(found, times, i, engine.liveTracked(), engine.garbageTracked(), sink);
+        const applied = applySegment(engine, found, i + times * found.iterations - 1, times);
+        i += times * found.iterations;
+        nextPeriodKey = applied.next;
+        nextKey = undefined;
+        last = undefined;
+        closeBucketsUpTo(i - 1);
+        continue;
       }
+      // Recorded again when it lacks the segments that would carry it across a bucket's end.
+      if (key !== undefined && !found?.parts) period = startPeriod(engine, key, i);
     }
     // A whole collection at once, when the same young state was seen before (segment-skip.ts).
     if (canSkip && atBoundary && !recording) {
@@ -205,11 +232,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       nextKey = undefined;
       const segment = key === undefined ? undefined : segments.get(key);
       if (segment) {
-        // Within one timeline bucket and one progress step, and before any periodic action.
+        // Cycles within one timeline bucket and one progress step, and before any periodic action.
         const room = Math.min(timeline.end() + 1, nextProgress, quietUntil(workload, i)) - i;
         const cycle = segments.cycleFrom(key as string);
         const turns = cycle ? repeatableTurns(engine, cycle, room) : 0;
         if (cycle && turns >= 2) {
+          if (period) notePeriodParts(period, cycle.segments, turns);
           // The first turn segment by segment, then the others in one step (segment-cycles.ts).
           const observed: number[] = [];
           for (const s of cycle.segments) {
@@ -233,9 +261,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           atBoundary = true;
           continue;
         }
-        if (segment.iterations <= room) {
+        if (fits(segment, [segment], i)) {
+          if (period) notePeriodParts(period, [segment]);
+          const crossing = i + segment.iterations - 1 > timeline.end();
+          if (crossing) replayTimeline([segment], i, engine.liveTracked(), engine.garbageTracked(), sink);
           const applied = applySegment(engine, segment, i + segment.iterations - 1);
-          noteCollection(segment.generation, segment.pauseNs, applied.observed);
+          if (!crossing) noteCollection(segment.generation, segment.pauseNs, applied.observed);
           i += segment.iterations;
           nextKey = applied.next;
           last = undefined;
@@ -244,7 +275,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           continue;
         }
       } else if (key !== undefined) {
-        recording = startRecording(engine, key, i, timeline.points.length);
+        recording = startRecording(engine, key, i);
+        rates = new RateTracker();
       }
     }
     const shape = canSkip && !engine.scheduled ? engine.shape() : undefined;
@@ -255,14 +287,16 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       const k = Math.min(skippable(engine, effect, workload, i), nextProgress - i, bucketEnd - i);
       if (k > 0) {
         applySkip(engine, effect, k);
+        if (recording) rates.add(effect.dLive0, ringObjects(effect.rings));
         i += k;
         closeBucketsUpTo(i - 1);
-        if (recording && timeline.points.length !== recording.buckets) recording = undefined;
         continue;
       }
     }
     const before = shape === undefined ? undefined : snapshot(engine);
     const collectionsBefore = engine.collectionsTotal;
+    const liveBefore = recording ? engine.liveTracked() : 0;
+    const garbageBefore = recording ? engine.garbageTracked() : 0;
     runIteration(engine, ops, workload.every, i);
     closeBucketsUpTo(i);
     const now = before ? effectOf(engine, before) : undefined;
@@ -276,13 +310,16 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     if (recording && collected) {
       // The iteration that held the collection has ended: the segment is complete.
       const segment =
-        timeline.points.length === recording.buckets && i <= quietUntil(workload, recording.start)
-          ? finishRecording(engine, recording, i, lastPauseNs, lastObserved)
+        i <= quietUntil(workload, recording.start)
+          ? finishRecording(engine, recording, i, lastPauseNs, lastObserved, rates.result())
           : undefined;
       if (segment) segments.set(recording.key, segment);
+      if (period) notePeriodParts(period, segment ? [segment] : undefined);
       recording = undefined;
-    } else if (recording && timeline.points.length !== recording.buckets) {
-      recording = undefined;
+    } else if (recording) {
+      rates.add(engine.liveTracked() - liveBefore, engine.garbageTracked() - garbageBefore);
+    } else if (collected && period) {
+      notePeriodParts(period, undefined);
     }
   }
   if (timeline.points.length === 0 || (timeline.points.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
