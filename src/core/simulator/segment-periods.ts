@@ -155,6 +155,8 @@ export class PeriodMemo {
 /** Where replayed periods note their collections: a whole turn's pauses at once, or segment by segment. */
 export interface PeriodSink extends BucketSink {
   pauses(pauses: readonly PeriodPause[], times: number, observed: number): void;
+  /** The pauses in the histograms only (their order does not matter there). */
+  histograms(pauses: readonly PeriodPause[], times: number): void;
 }
 
 /**
@@ -208,7 +210,8 @@ export function replayPeriodTimeline(
       l += whole * p.dLive;
       g += whole * p.dGarbage;
     } else {
-      replayTimeline(p.parts ?? [], start, l, g, sink);
+      sink.histograms(p.pauses, 1);
+      replayTimeline(p.parts ?? [], start, l, g, sink, false);
       k++;
       l += p.dLive;
       g += p.dGarbage;

@@ -44,6 +44,8 @@ export interface BucketSink {
   close(live: number, garbage: number): void;
   /** One collection, observing live + garbage right after it. */
   note(generation: number, ns: number, observed: number): void;
+  /** The same in the timeline only (the caller adds the pauses to the histograms). */
+  mark(generation: number, ns: number, observed: number): void;
 }
 
 /**
@@ -73,6 +75,8 @@ export function replayTimeline(
   live: number,
   garbage: number,
   sink: BucketSink,
+  /** False when the caller adds the pauses to the histograms itself (a period: fewer, merged adds). */
+  histograms = true,
 ): void {
   let start = first;
   let l = live;
@@ -85,7 +89,8 @@ export function replayTimeline(
       const t = end - start + 1;
       sink.close(l + t * rate.live, g + t * rate.garbage);
     }
-    sink.note(p.generation, p.pauseNs, l + g + p.observedDelta);
+    if (histograms) sink.note(p.generation, p.pauseNs, l + g + p.observedDelta);
+    else sink.mark(p.generation, p.pauseNs, l + g + p.observedDelta);
     l += p.dLive ?? 0;
     g += p.dGarbage ?? 0;
     if (n < parts.length - 1 && sink.end() === last) sink.close(l, g);

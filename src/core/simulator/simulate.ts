@@ -133,12 +133,15 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   };
   /** The collections of replayed periods: each pause `times` times as often as recorded, in its order. */
   const notePauses = (pauses: readonly PeriodPause[], times: number, observed: number) => {
+    addPauses(pauses, times);
+    for (const p of pauses) timeline.collection(p.generation, p.ns, p.times * times);
+    observe(observed, 0);
+  };
+  const addPauses = (pauses: readonly PeriodPause[], times: number) => {
     for (const p of pauses) {
       histogram.add(p.ns, p.times * times);
       byGeneration[p.generation]?.add(p.ns, p.times * times);
-      timeline.collection(p.generation, p.ns, p.times * times);
     }
-    observe(observed, 0);
   };
   engine.onCollection = (event: CollectionEvent) => {
     const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
@@ -165,7 +168,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     end: () => timeline.end(),
     close: (live, garbage) => timeline.close(live, garbage),
     note: (generation, ns, observed) => noteCollection(generation, ns, observed),
+    mark: (generation, ns, observed) => {
+      timeline.collection(generation, ns, 1);
+      timeline.observe(observed);
+    },
     pauses: (pauses, times, observed) => notePauses(pauses, times, observed),
+    histograms: (pauses, times) => addPauses(pauses, times),
   };
   /** Whether a replay from iteration i ends before any periodic action and crosses only buckets it can. */
   const fits = (s: Segment, parts: readonly Segment[] | undefined, i: number) =>
