@@ -13,9 +13,9 @@
  * heuristic). All of it is in the key. Everything older is only added to
  * (promotion, the next generation's count, stats, long-lived pending), so a
  * recorded segment is replayed as: absolute values for what the key
- * determines, deltas for the rest. Only generations 0 and 1 are replayed: a
- * full collection resets the long-lived total from the whole heap and clears
- * the free-lists, and is rare enough to run step by step.
+ * determines, deltas for the rest. A full collection reads the whole heap (it
+ * resets the long-lived total from it and clears the free-lists): its key is
+ * the whole state, so it is replayed only where that recurs.
  */
 import type { GcEngine } from './engine.js';
 import { PERMANENT, type RingGroup, sumDist } from './heap-state.js';
@@ -24,6 +24,7 @@ import type { Rate } from './segment-trajectory.js';
 
 /** Beyond this many distinct segments the memo starts again (memory stays bounded). */
 const MAX_SEGMENTS = 4096;
+const MAX_FULL = 64;
 
 export interface Segment {
   readonly iterations: number;
@@ -50,6 +51,8 @@ export interface Segment {
   readonly dGarbage: number;
   /** Their change per iteration before its collection, when every such iteration agrees (segment-trajectory.ts). */
   readonly rate?: Rate | undefined;
+  /** After a full collection: the long-lived total it set. */
+  readonly longLivedTotal?: number | undefined;
 }
 
 export interface Recording {
@@ -89,7 +92,13 @@ export function fullCollectionDue(e: GcEngine): boolean {
 /** The segment's key, or undefined where the state cannot start a replayable segment. */
 export function segmentKey(e: GcEngine): string | undefined {
   const g = nextGeneration(e);
-  return g > 1 ? undefined : youngKey(e, g);
+  if (g < 2) return youngKey(e, g);
+  // A full collection reads the whole heap and the long-lived figures: its key is the whole
+  // state. It recurs where each full collection leaves the heap as the last one did (churn).
+  const young = youngKey(e, 2);
+  return young === undefined
+    ? undefined
+    : `${young}|${e.count[1]},${e.count[2]},${e.live[2]},${e.live[3]},${e.longLivedTotal},${e.longLivedPending}`;
 }
 
 /**
@@ -185,6 +194,7 @@ export function effectSince(
     collections: e.collectionsTotal - b.collections,
     dLive: e.liveTracked() - b.liveTotal,
     dGarbage: e.garbageTracked() - b.garbageTotal,
+    longLivedTotal: g === 2 ? e.longLivedTotal : undefined,
   };
 }
 
@@ -223,6 +233,7 @@ export function applySegment(
   }
   e.clampEvents += s.clamps * times;
   e.longLivedPending += s.longLivedPending * times;
+  if (s.longLivedTotal !== undefined) e.longLivedTotal = s.longLivedTotal;
   e.collectionsTotal += (s.collections ?? 1) * times;
   e.iteration = lastIteration;
   // A generation-0 key holds only the young state, which the segment set: it is the recorded
@@ -233,13 +244,20 @@ export function applySegment(
 /** Memo of segments by key, bounded, and of the cycles they form. */
 export class SegmentMemo {
   private readonly segments = new Map<string, Segment>();
+  /** Full collections apart: where the heap keeps changing they never recur, and must not crowd out the others. */
+  private readonly full = new Map<string, Segment>();
   private readonly cycles = new Map<string, SegmentCycle | null>();
 
   get(key: string): Segment | undefined {
-    return this.segments.get(key);
+    return key.startsWith('2|') ? this.full.get(key) : this.segments.get(key);
   }
 
   set(key: string, segment: Segment): void {
+    if (segment.generation === 2) {
+      if (this.full.size >= MAX_FULL) this.full.clear();
+      this.full.set(key, segment);
+      return;
+    }
     if (this.segments.size >= MAX_SEGMENTS) this.segments.clear();
     this.segments.set(key, segment);
     this.cycles.clear();
