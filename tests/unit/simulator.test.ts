@@ -79,6 +79,26 @@ describe('skip-ahead fast path', () => {
     }
   });
 
+  it('does not take an iteration that froze the heap as the pattern for skipping others', () => {
+    // gc.freeze() every 1258 iterations resets count0; once the heap was frozen, such an iteration
+    // looked quiet, and skipping ahead with it drove count0 below zero (3.13, 3.14).
+    const doc: WorkloadDocument = {
+      name: 'freeze',
+      python: '3.13',
+      iterations: 23_185,
+      setup: { heap: 18_140, kind: 'dict' },
+      each_iteration: [
+        { cycle: { size: 1 }, kind: 'list' },
+        { temp: 14, kind: 'list' },
+      ],
+      every: [{ period: 1258, action: 'freeze' }],
+    };
+    for (const python of ['3.12', '3.13', '3.14'] as const) {
+      const w = normalizeWorkload(doc, python);
+      expect(simulate(w), python).toEqual(simulate(w, { skipAhead: false }));
+    }
+  });
+
   it('replays whole generation-1 periods exactly, also where more collections follow in the same iteration', () => {
     // A bulk of list objects collects several times per iteration on 3.8-3.11: the generation-1
     // collection can be followed by another one whose generation depends on count2, so such a

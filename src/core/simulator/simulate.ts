@@ -307,7 +307,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     const garbageBefore = recording ? engine.garbageTracked() : 0;
     runIteration(engine, ops, workload.every, i);
     closeBucketsUpTo(i);
-    const now = before ? effectOf(engine, before) : undefined;
+    // An iteration that ran a periodic action (a freeze resets the counts) is no pattern for others.
+    const now = before && quietUntil(workload, i) !== i ? effectOf(engine, before) : undefined;
     engine.ringLog = undefined;
     if (now && shape !== undefined && last && sameEffect(now, last) && engine.shape() === shape)
       known.set(shape, now);
