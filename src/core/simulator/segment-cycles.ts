@@ -10,7 +10,7 @@
  */
 import type { GcEngine } from './engine.js';
 import type { RingGroup } from './heap-state.js';
-import type { Segment } from './segment-skip.js';
+import { fullCollectionDue, type Segment } from './segment-skip.js';
 
 /** Longest cycle looked for. */
 const MAX_CYCLE = 8;
@@ -48,6 +48,8 @@ function compose(segments: Segment[]): SegmentCycle {
   let clamps = 0;
   let longLivedPending = 0;
   let prefix = 0;
+  let dLive = 0;
+  let dGarbage = 0;
   let maxPrefixCount1 = 0;
   for (const s of segments) {
     maxPrefixCount1 = Math.max(maxPrefixCount1, prefix);
@@ -70,6 +72,8 @@ function compose(segments: Segment[]): SegmentCycle {
     });
     clamps += s.clamps;
     longLivedPending += s.longLivedPending;
+    dLive += s.dLive;
+    dGarbage += s.dGarbage;
   }
   return {
     segments,
@@ -89,6 +93,8 @@ function compose(segments: Segment[]): SegmentCycle {
       observedDelta: 0,
       endKey: last.endKey,
       collections: segments.length,
+      dLive,
+      dGarbage,
     },
   };
 }
@@ -100,7 +106,8 @@ function compose(segments: Segment[]): SegmentCycle {
 export function repeatableTurns(e: GcEngine, cycle: SegmentCycle, iterations: number): number {
   let k = Math.floor(iterations / cycle.iterations);
   if (k < 1) return 0;
-  if ((e.count[2] ?? 0) > (e.threshold[2] ?? 0)) return 0;
+  // Turns of generation-0 segments leave count2 and the long-lived figures as they are.
+  if (fullCollectionDue(e)) return 0;
   const c1 = e.count[1] ?? 0;
   const t1 = e.threshold[1] ?? 0;
   if (c1 + cycle.maxPrefixCount1 > t1) return 0;

@@ -13,16 +13,18 @@
  * heuristic). All of it is in the key. Everything older is only added to
  * (promotion, the next generation's count, stats, long-lived pending), so a
  * recorded segment is replayed as: absolute values for what the key
- * determines, deltas for the rest. Only generations 0 and 1 are replayed: a
- * full collection resets the long-lived total from the whole heap and clears
- * the free-lists, and is rare enough to run step by step.
+ * determines, deltas for the rest. A full collection reads the whole heap (it
+ * resets the long-lived total from it and clears the free-lists): its key is
+ * the whole state, so it is replayed only where that recurs.
  */
 import type { GcEngine } from './engine.js';
 import { PERMANENT, type RingGroup, sumDist } from './heap-state.js';
 import { findCycle, type SegmentCycle } from './segment-cycles.js';
+import type { Rate } from './segment-trajectory.js';
 
 /** Beyond this many distinct segments the memo starts again (memory stays bounded). */
 const MAX_SEGMENTS = 4096;
+const MAX_FULL = 64;
 
 export interface Segment {
   readonly iterations: number;
@@ -44,13 +46,18 @@ export interface Segment {
   readonly endKey: string | undefined;
   /** Collections it holds (several for a whole cycle of segments, segment-cycles.ts). */
   readonly collections?: number;
+  /** Live and garbage tracked objects at its end minus at its start. */
+  readonly dLive: number;
+  readonly dGarbage: number;
+  /** Their change per iteration before its collection, when every such iteration agrees (segment-trajectory.ts). */
+  readonly rate?: Rate | undefined;
+  /** After a full collection: the long-lived total it set. */
+  readonly longLivedTotal?: number | undefined;
 }
 
 export interface Recording {
   readonly key: string;
   readonly start: number;
-  /** Timeline buckets closed when it started: a segment that closes one is not replayable. */
-  readonly buckets: number;
   readonly before: EngineState;
 }
 
@@ -62,33 +69,52 @@ interface EngineState {
   readonly clamps: number;
   readonly collections: number;
   readonly longLivedPending: number;
+  readonly liveTotal: number;
+  readonly garbageTotal: number;
   readonly total: number;
 }
 
 /** The generation collectGenerations() would pick now (-1: none is over its threshold). */
 export function nextGeneration(e: GcEngine): number {
-  for (let g = 2; g >= 1; g--) {
-    if ((e.count[g] ?? 0) > (e.threshold[g] ?? 0)) {
-      if (g === 2 && e.longLivedPending < Math.trunc(e.longLivedTotal / 4)) continue;
-      return g;
-    }
-  }
-  return 0;
+  if (fullCollectionDue(e)) return 2;
+  return (e.count[1] ?? 0) > (e.threshold[1] ?? 0) ? 1 : 0;
+}
+
+/**
+ * Whether the next collection would be a full one: count2 over its threshold and the long-lived
+ * heuristic met. Generation-0 and -1 collections leave both as they are until the generation-1
+ * collection itself, so this holds or not for a whole generation-1 period.
+ */
+export function fullCollectionDue(e: GcEngine): boolean {
+  return (e.count[2] ?? 0) > (e.threshold[2] ?? 0) && e.longLivedPending >= Math.trunc(e.longLivedTotal / 4);
 }
 
 /** The segment's key, or undefined where the state cannot start a replayable segment. */
 export function segmentKey(e: GcEngine): string | undefined {
-  if (e.scheduled || e.collecting || e.inflight.length > 0 || e.saveall) return undefined;
   const g = nextGeneration(e);
-  if (g > 1) return undefined;
+  if (g < 2) return youngKey(e, g);
+  // A full collection reads the whole heap and the long-lived figures: its key is the whole
+  // state. It recurs where each full collection leaves the heap as the last one did (churn).
+  const young = youngKey(e, 2);
+  return young === undefined
+    ? undefined
+    : `${young}|${e.count[1]},${e.count[2]},${e.live[2]},${e.live[3]},${e.longLivedTotal},${e.longLivedPending}`;
+}
+
+/**
+ * The young state up to generation g (count0, and count1 for g = 1, the thresholds, the shape,
+ * live objects and rings with a member in 0..g), or undefined when the state is not quiet.
+ */
+export function youngKey(e: GcEngine, g: number): string | undefined {
+  if (e.scheduled || e.collecting || e.inflight.length > 0 || e.saveall) return undefined;
   let young = '';
   for (const [key, group] of e.rings) if (sumDist(group.dist, 0, g) > 0) young += `;${key}*${group.count}`;
   const live = g === 0 ? `${e.live[0]}` : `${e.live[0]},${e.live[1]}`;
   return `${g}|${e.count[0]}${g === 1 ? `,${e.count[1]}` : ''}|${e.threshold[1]},${e.threshold[2]}|${e.shape()}|${live}|${young}`;
 }
 
-export function startRecording(e: GcEngine, key: string, start: number, buckets: number): Recording {
-  return { key, start, buckets, before: stateOf(e) };
+export function startRecording(e: GcEngine, key: string, start: number): Recording {
+  return { key, start, before: stateOf(e) };
 }
 
 /**
@@ -103,10 +129,33 @@ export function finishRecording(
   pauseNs: number,
   /** live + garbage right after the collection, as the driver observed it. */
   observedAtCollection: number,
+  rate: Rate | undefined,
 ): Segment | undefined {
-  const b = recording.before;
   const g = Number(recording.key.slice(0, recording.key.indexOf('|')));
-  if (e.collectionsTotal !== b.collections + 1 || e.scheduled || e.inflight.length > 0) return undefined;
+  if (e.collectionsTotal !== recording.before.collections + 1) return undefined;
+  const effect = effectSince(e, recording, end, g);
+  if (!effect || (effect.stats[g]?.collections ?? 0) !== 1) return undefined;
+  return {
+    ...effect,
+    pauseNs,
+    observedDelta: observedAtCollection - recording.before.total,
+    endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+    rate,
+  };
+}
+
+/**
+ * What the engine did since a recording started, as a segment of generation g (absolute values
+ * for generations 0..g, deltas for the older ones), when it ends quiet.
+ */
+export function effectSince(
+  e: GcEngine,
+  recording: Recording,
+  end: number,
+  g: number,
+): Omit<Segment, 'pauseNs' | 'observedDelta' | 'endKey' | 'rate'> | undefined {
+  const b = recording.before;
+  if (e.scheduled || e.inflight.length > 0) return undefined;
   const stats = e.stats.map((s, i) => {
     const was = b.stats[i] ?? { collections: 0, collected: 0, uncollectable: 0 };
     return {
@@ -115,7 +164,6 @@ export function finishRecording(
       uncollectable: s.uncollectable - was.uncollectable,
     };
   });
-  if ((stats[g]?.collections ?? 0) !== 1) return undefined;
   const rings: { key: string; delta: number; group: RingGroup }[] = [];
   for (const [key, group] of e.rings) {
     const delta = group.count - (b.rings.get(key)?.count ?? 0);
@@ -143,9 +191,10 @@ export function finishRecording(
     stats,
     clamps: e.clampEvents - b.clamps,
     longLivedPending: e.longLivedPending - b.longLivedPending,
-    pauseNs,
-    observedDelta: observedAtCollection - b.total,
-    endKey: nextGeneration(e) === 0 ? segmentKey(e) : undefined,
+    collections: e.collectionsTotal - b.collections,
+    dLive: e.liveTracked() - b.liveTotal,
+    dGarbage: e.garbageTracked() - b.garbageTotal,
+    longLivedTotal: g === 2 ? e.longLivedTotal : undefined,
   };
 }
 
@@ -184,6 +233,7 @@ export function applySegment(
   }
   e.clampEvents += s.clamps * times;
   e.longLivedPending += s.longLivedPending * times;
+  if (s.longLivedTotal !== undefined) e.longLivedTotal = s.longLivedTotal;
   e.collectionsTotal += (s.collections ?? 1) * times;
   e.iteration = lastIteration;
   // A generation-0 key holds only the young state, which the segment set: it is the recorded
@@ -194,13 +244,20 @@ export function applySegment(
 /** Memo of segments by key, bounded, and of the cycles they form. */
 export class SegmentMemo {
   private readonly segments = new Map<string, Segment>();
+  /** Full collections apart: where the heap keeps changing they never recur, and must not crowd out the others. */
+  private readonly full = new Map<string, Segment>();
   private readonly cycles = new Map<string, SegmentCycle | null>();
 
   get(key: string): Segment | undefined {
-    return this.segments.get(key);
+    return key.startsWith('2|') ? this.full.get(key) : this.segments.get(key);
   }
 
   set(key: string, segment: Segment): void {
+    if (segment.generation === 2) {
+      if (this.full.size >= MAX_FULL) this.full.clear();
+      this.full.set(key, segment);
+      return;
+    }
     if (this.segments.size >= MAX_SEGMENTS) this.segments.clear();
     this.segments.set(key, segment);
     this.cycles.clear();
@@ -224,6 +281,8 @@ function at(values: readonly number[], i: number): number {
 function stateOf(e: GcEngine): EngineState {
   const rings = new Map<string, RingGroup>();
   for (const [key, group] of e.rings) rings.set(key, { ...group });
+  const liveTotal = e.liveTracked();
+  const garbageTotal = e.garbageTracked();
   return {
     count: [...e.count] as [number, number, number],
     live: [...e.live] as [number, number, number, number],
@@ -232,6 +291,8 @@ function stateOf(e: GcEngine): EngineState {
     clamps: e.clampEvents,
     collections: e.collectionsTotal,
     longLivedPending: e.longLivedPending,
-    total: e.liveTracked() + e.garbageTracked(),
+    liveTotal,
+    garbageTotal,
+    total: liveTotal + garbageTotal,
   };
 }

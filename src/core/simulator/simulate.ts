@@ -8,6 +8,7 @@ import { GcIncidentError } from '../errors.js';
 import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
+import { refuseAbsurd, setUpHarness } from './harness-setup.js';
 import { IncrementalEngine } from './incremental.js';
 import {
   applySkip,
@@ -23,31 +24,34 @@ import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
 import { repeatableTurns } from './segment-cycles.js';
 import {
+  finishPeriod,
+  notePeriodParts,
+  notePeriodPause,
+  PeriodMemo,
+  type PeriodPause,
+  type PeriodRecording,
+  type PeriodSink,
+  periodEnded,
+  periodKey,
+  periodTurns,
+  replayPeriodTimeline,
+  startPeriod,
+} from './segment-periods.js';
+import {
   applySegment,
   finishRecording,
   nextGeneration,
   type Recording,
+  type Segment,
   SegmentMemo,
   segmentKey,
   startRecording,
 } from './segment-skip.js';
+import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
+import { Timeline, type TimelinePoint } from './timeline.js';
 import type { Workload } from './workload.js';
 
-export interface TimelinePoint {
-  /** Last iteration of this bucket. */
-  readonly iteration: number;
-  /** Tracked live objects at the end of the bucket. */
-  readonly live: number;
-  /** Tracked garbage (rings not yet collected) at the end of the bucket. */
-  readonly garbage: number;
-  /** Highest live + garbage seen in the bucket. */
-  readonly peak: number;
-  /** Collections in the bucket per generation. */
-  readonly collections: [number, number, number];
-  /** The longest modelled pause in the bucket, and its generation. */
-  readonly maxPauseMs: number;
-  readonly maxPauseGeneration: number;
-}
+export type { TimelinePoint } from './timeline.js';
 
 export interface PauseSummary {
   readonly count: number;
@@ -85,9 +89,6 @@ export interface SimulateOptions {
   readonly skipAhead?: boolean | undefined;
 }
 
-/** Work the per-object paths would do; beyond this a run is refused rather than left to run for hours. */
-const MAX_UNBATCHED_STEPS = 4e9;
-
 export function simulate(workload: Workload, options: SimulateOptions = {}): SimulationResult {
   refuseAbsurd(workload);
   const profile = versionProfile(workload.python);
@@ -103,39 +104,16 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
   const points = Math.max(1, options.timelinePoints ?? 400);
   const bucketSize = Math.max(1, Math.ceil(workload.iterations / points));
-  const timeline: TimelinePoint[] = [];
-  let bucket = newBucket();
-  let peak = 0;
-
-  function newBucket() {
-    return { peak: 0, collections: [0, 0, 0] as [number, number, number], maxPause: 0, maxGen: 0 };
-  }
-  const observe = (live: number, garbage: number) => {
-    const total = live + garbage;
-    if (total > bucket.peak) bucket.peak = total;
-    if (total > peak) peak = total;
-  };
+  const timeline = new Timeline(bucketSize, workload.iterations);
+  const observe = (live: number, garbage: number) => timeline.observe(live + garbage);
   const closeBucketsUpTo = (iteration: number) => {
     // Buckets end at multiples of bucketSize; a skip-ahead may close several at once.
-    while ((timeline.length + 1) * bucketSize - 1 <= iteration) {
-      const end = (timeline.length + 1) * bucketSize - 1;
-      const live = engine.liveTracked();
-      const garbage = engine.garbageTracked();
-      observe(live, garbage);
-      timeline.push({
-        iteration: Math.min(end, workload.iterations - 1),
-        live,
-        garbage,
-        peak: bucket.peak,
-        collections: bucket.collections,
-        maxPauseMs: bucket.maxPause / 1e6,
-        maxPauseGeneration: bucket.maxGen,
-      });
-      bucket = newBucket();
-    }
+    while (timeline.end() <= iteration) timeline.close(engine.liveTracked(), engine.garbageTracked());
   };
 
   let lastPauseNs = 0;
+  /** The generation-1 period being recorded (segment-periods.ts). */
+  let period: PeriodRecording | undefined;
   let lastObserved = 0;
   /** A collection (or `times` alike, observing from `firstObserved` to `liveAndGarbage` in steps). */
   const noteCollection = (
@@ -147,14 +125,23 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   ) => {
     histogram.add(ns, times);
     byGeneration[generation]?.add(ns, times);
-    bucket.collections[generation] = (bucket.collections[generation] ?? 0) + times;
-    if (ns > bucket.maxPause) {
-      bucket.maxPause = ns;
-      bucket.maxGen = generation;
-    }
+    timeline.collection(generation, ns, times);
     observe(Math.max(firstObserved, liveAndGarbage), 0);
     lastPauseNs = ns;
     lastObserved = liveAndGarbage;
+    if (period) notePeriodPause(period, generation, ns, times, Math.max(firstObserved, liveAndGarbage));
+  };
+  /** The collections of replayed periods: each pause `times` times as often as recorded, in its order. */
+  const notePauses = (pauses: readonly PeriodPause[], times: number, observed: number) => {
+    addPauses(pauses, times);
+    for (const p of pauses) timeline.collection(p.generation, p.ns, p.times * times);
+    observe(observed, 0);
+  };
+  const addPauses = (pauses: readonly PeriodPause[], times: number) => {
+    for (const p of pauses) {
+      histogram.add(p.ns, p.times * times);
+      byGeneration[p.generation]?.add(p.ns, p.times * times);
+    }
   };
   engine.onCollection = (event: CollectionEvent) => {
     const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
@@ -176,6 +163,25 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const known = new Map<string, IterationEffect>();
   const segments = new SegmentMemo();
   let recording: Recording | undefined;
+  let rates = new RateTracker();
+  const sink: PeriodSink = {
+    end: () => timeline.end(),
+    close: (live, garbage) => timeline.close(live, garbage),
+    note: (generation, ns, observed) => noteCollection(generation, ns, observed),
+    mark: (generation, ns, observed) => {
+      timeline.collection(generation, ns, 1);
+      timeline.observe(observed);
+    },
+    pauses: (pauses, times, observed) => notePauses(pauses, times, observed),
+    histograms: (pauses, times) => addPauses(pauses, times),
+  };
+  /** Whether a replay from iteration i ends before any periodic action and crosses only buckets it can. */
+  const fits = (s: Segment, parts: readonly Segment[] | undefined, i: number) =>
+    s.iterations <= quietUntil(workload, i) - i &&
+    (i + s.iterations - 1 <= timeline.end() ||
+      (parts !== undefined && canCross(parts, i, timeline.end(), bucketSize)));
+  const periods = new PeriodMemo();
+  let nextPeriodKey: string | undefined;
   // Segments start right after an iteration that held a collection (and at the start).
   let atBoundary = true;
   let nextKey: string | undefined;
@@ -190,6 +196,43 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         });
       }
     }
+    if (period && periodEnded(engine, period)) {
+      // The iteration holding the period's generation-1 collection has ended.
+      const done =
+        i <= quietUntil(workload, period.recording.start) ? finishPeriod(engine, period, i) : undefined;
+      if (done) periods.set(period.recording.key, done);
+      period = undefined;
+    }
+    // A whole generation-1 period at once, when the same young state was seen before.
+    if (canSkip && atBoundary && !recording && !period) {
+      const key = nextPeriodKey ?? periodKey(engine);
+      nextPeriodKey = undefined;
+      const found = key === undefined ? undefined : periods.get(key);
+      // Turns of a period ending in its own key at once (within one progress step, so progress is
+      // reported and a cancellation seen as before), else one period (segment-periods.ts).
+      const turns =
+        found !== undefined && found.endKey === key
+          ? periodTurns(
+              engine,
+              found,
+              Math.min(quietUntil(workload, i), nextProgress) - i,
+              timeline.end() + 1 - i,
+            )
+          : 0;
+      const times = turns > 0 ? turns : found && fits(found, found.parts, i) ? 1 : 0;
+      if (found && times > 0) {
+        replayPeriodTimeline(found, times, i, engine.liveTracked(), engine.garbageTracked(), sink);
+        const applied = applySegment(engine, found, i + times * found.iterations - 1, times);
+        i += times * found.iterations;
+        nextPeriodKey = applied.next;
+        nextKey = undefined;
+        last = undefined;
+        closeBucketsUpTo(i - 1);
+        continue;
+      }
+      // Recorded again when it lacks the segments that would carry it across a bucket's end.
+      if (key !== undefined && !found?.parts) period = startPeriod(engine, key, i);
+    }
     // A whole collection at once, when the same young state was seen before (segment-skip.ts).
     if (canSkip && atBoundary && !recording) {
       atBoundary = false;
@@ -197,11 +240,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       nextKey = undefined;
       const segment = key === undefined ? undefined : segments.get(key);
       if (segment) {
-        // Within one timeline bucket and one progress step, and before any periodic action.
-        const room = Math.min((timeline.length + 1) * bucketSize, nextProgress, quietUntil(workload, i)) - i;
+        // Cycles within one timeline bucket and one progress step, and before any periodic action.
+        const room = Math.min(timeline.end() + 1, nextProgress, quietUntil(workload, i)) - i;
         const cycle = segments.cycleFrom(key as string);
         const turns = cycle ? repeatableTurns(engine, cycle, room) : 0;
         if (cycle && turns >= 2) {
+          if (period) notePeriodParts(period, cycle.segments, turns);
           // The first turn segment by segment, then the others in one step (segment-cycles.ts).
           const observed: number[] = [];
           for (const s of cycle.segments) {
@@ -225,9 +269,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           atBoundary = true;
           continue;
         }
-        if (segment.iterations <= room) {
+        if (fits(segment, [segment], i)) {
+          if (period) notePeriodParts(period, [segment]);
+          const crossing = i + segment.iterations - 1 > timeline.end();
+          if (crossing) replayTimeline([segment], i, engine.liveTracked(), engine.garbageTracked(), sink);
           const applied = applySegment(engine, segment, i + segment.iterations - 1);
-          noteCollection(segment.generation, segment.pauseNs, applied.observed);
+          if (!crossing) noteCollection(segment.generation, segment.pauseNs, applied.observed);
           i += segment.iterations;
           nextKey = applied.next;
           last = undefined;
@@ -236,28 +283,32 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           continue;
         }
       } else if (key !== undefined) {
-        recording = startRecording(engine, key, i, timeline.length);
+        recording = startRecording(engine, key, i);
+        rates = new RateTracker();
       }
     }
     const shape = canSkip && !engine.scheduled ? engine.shape() : undefined;
     const effect = shape === undefined ? undefined : known.get(shape);
     if (effect) {
       // Never skip past a timeline bucket's end, so the heap is observed where the step-by-step run observes it.
-      const bucketEnd = (timeline.length + 1) * bucketSize;
+      const bucketEnd = timeline.end() + 1;
       const k = Math.min(skippable(engine, effect, workload, i), nextProgress - i, bucketEnd - i);
       if (k > 0) {
         applySkip(engine, effect, k);
+        if (recording) rates.add(effect.dLive0, ringObjects(effect.rings));
         i += k;
         closeBucketsUpTo(i - 1);
-        if (recording && timeline.length !== recording.buckets) recording = undefined;
         continue;
       }
     }
     const before = shape === undefined ? undefined : snapshot(engine);
     const collectionsBefore = engine.collectionsTotal;
+    const liveBefore = recording ? engine.liveTracked() : 0;
+    const garbageBefore = recording ? engine.garbageTracked() : 0;
     runIteration(engine, ops, workload.every, i);
     closeBucketsUpTo(i);
-    const now = before ? effectOf(engine, before) : undefined;
+    // An iteration that ran a periodic action (a freeze resets the counts) is no pattern for others.
+    const now = before && quietUntil(workload, i) !== i ? effectOf(engine, before) : undefined;
     engine.ringLog = undefined;
     if (now && shape !== undefined && last && sameEffect(now, last) && engine.shape() === shape)
       known.set(shape, now);
@@ -268,16 +319,19 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     if (recording && collected) {
       // The iteration that held the collection has ended: the segment is complete.
       const segment =
-        timeline.length === recording.buckets && i <= quietUntil(workload, recording.start)
-          ? finishRecording(engine, recording, i, lastPauseNs, lastObserved)
+        i <= quietUntil(workload, recording.start)
+          ? finishRecording(engine, recording, i, lastPauseNs, lastObserved, rates.result())
           : undefined;
       if (segment) segments.set(recording.key, segment);
+      if (period) notePeriodParts(period, segment ? [segment] : undefined);
       recording = undefined;
-    } else if (recording && timeline.length !== recording.buckets) {
-      recording = undefined;
+    } else if (recording) {
+      rates.add(engine.liveTracked() - liveBefore, engine.garbageTracked() - garbageBefore);
+    } else if (collected && period) {
+      notePeriodParts(period, undefined);
     }
   }
-  if (timeline.length === 0 || (timeline.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
+  if (timeline.points.length === 0 || (timeline.points.at(-1)?.iteration ?? -1) < workload.iterations - 1) {
     closeBucketsUpTo(Math.ceil(workload.iterations / bucketSize) * bucketSize - 1);
   }
 
@@ -290,7 +344,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     totalMs: h.totalNs / 1e6,
   });
   const seconds = workload.rate ? workload.iterations / workload.rate : undefined;
-  const lastThird = timeline.slice(Math.floor((timeline.length * 2) / 3));
+  const lastThird = timeline.points.slice(Math.floor((timeline.points.length * 2) / 3));
   const steady =
     lastThird.length > 0
       ? Math.round(lastThird.reduce((s, p) => s + p.live + p.garbage, 0) / lastThird.length)
@@ -313,48 +367,12 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
           gcMs: histogram.totalNs / 1e6 / seconds,
         }
       : null,
-    heap: { peak, steady, final: engine.liveTracked() + engine.garbageTracked(), timeline },
+    heap: {
+      peak: timeline.peak,
+      steady,
+      final: engine.liveTracked() + engine.garbageTracked(),
+      timeline: timeline.points,
+    },
     calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
   };
-}
-
-/**
- * The harness before the measured run (see repro.ts): the setup heap is
- * created with the collector disabled, optionally frozen, a stats snapshot is
- * taken, and gc.collect() leaves every tracked object in generation 2 with
- * counts (0, 0, 0) and empty free-lists; the what-if "freeze" then freezes it.
- */
-function setUpHarness(engine: GcEngine, workload: Workload): void {
-  const p = engine.profile;
-  const heap = workload.setup.heap;
-  const tracked = workload.setup.kind === 'dict' ? (p.dictsTrackedAtCreation ? heap : 0) : heap;
-  // The stats snapshot: a list, and three dicts of ints (tracked only where every dict is).
-  const snapshot = 1 + (p.dictsTrackedAtCreation ? 3 : 0);
-  if (workload.setup.freeze) engine.live[3] += tracked;
-  engine.live[2] += (workload.setup.freeze ? 0 : tracked) + snapshot;
-  engine.longLivedTotal = engine.live[2];
-  engine.longLivedPending = 0;
-  // gc.freeze() after that collection moves the heap out of the way but leaves the long-lived
-  // total at what the collection kept (CPython's freeze does not reset it).
-  if (workload.setup.collectThenFreeze) engine.freeze();
-  engine.saveall = workload.saveall;
-  engine.enabled = !workload.disabled;
-  engine.prepareRun();
-}
-
-function refuseAbsurd(workload: Workload): void {
-  let perIteration = 0;
-  for (const op of workload.ops) {
-    if (op.op === 'cycle') perIteration += op.size * 3;
-    else if (op.kind === 'plain' && op.op !== 'bulk') perIteration += op.count;
-    else perIteration += 2;
-  }
-  const steps = perIteration * workload.iterations;
-  if (steps > MAX_UNBATCHED_STEPS) {
-    throw new GcIncidentError(
-      'WORKLOAD_TOO_LARGE',
-      `workload '${workload.name}' needs about ${steps.toExponential(1)} simulation steps (limit ${MAX_UNBATCHED_STEPS.toExponential(0)}): lower 'iterations', or describe the same traffic with fewer, larger operations (keep/temp/bulk counts are cheap, cycle sizes and plain objects are not)`,
-      { steps },
-    );
-  }
 }

@@ -1,0 +1,82 @@
+/**
+ * The heap timeline of a run: buckets of equal iterations, each closed with
+ * the live and garbage tracked objects at its last iteration, the highest
+ * live + garbage observed in it (at collections and at its end), its
+ * collections and its longest pause. Replays may close buckets with values
+ * they computed (segment-trajectory.ts) rather than read from the engine.
+ */
+
+export interface TimelinePoint {
+  /** Last iteration of this bucket. */
+  readonly iteration: number;
+  /** Tracked live objects at the end of the bucket. */
+  readonly live: number;
+  /** Tracked garbage (rings not yet collected) at the end of the bucket. */
+  readonly garbage: number;
+  /** Highest live + garbage seen in the bucket. */
+  readonly peak: number;
+  /** Collections in the bucket per generation. */
+  readonly collections: [number, number, number];
+  /** The longest modelled pause in the bucket, and its generation. */
+  readonly maxPauseMs: number;
+  readonly maxPauseGeneration: number;
+}
+
+interface OpenBucket {
+  peak: number;
+  readonly collections: [number, number, number];
+  maxPause: number;
+  maxGen: number;
+}
+
+function openBucket(): OpenBucket {
+  return { peak: 0, collections: [0, 0, 0], maxPause: 0, maxGen: 0 };
+}
+
+export class Timeline {
+  readonly points: TimelinePoint[] = [];
+  /** Highest live + garbage observed in the whole run. */
+  peak = 0;
+  private bucket = openBucket();
+
+  constructor(
+    private readonly bucketSize: number,
+    private readonly iterations: number,
+  ) {}
+
+  /** The last iteration of the open bucket. */
+  end(): number {
+    return (this.points.length + 1) * this.bucketSize - 1;
+  }
+
+  observe(total: number): void {
+    if (total > this.bucket.peak) this.bucket.peak = total;
+    if (total > this.peak) this.peak = total;
+  }
+
+  /** `times` collections of one generation with one pause (the first longest pause names the generation). */
+  collection(generation: number, ns: number, times: number): void {
+    const b = this.bucket;
+    b.collections[generation] = (b.collections[generation] ?? 0) + times;
+    if (ns > b.maxPause) {
+      b.maxPause = ns;
+      b.maxGen = generation;
+    }
+  }
+
+  /** Closes the open bucket with the heap at its last iteration. */
+  close(live: number, garbage: number): void {
+    this.observe(live + garbage);
+    const b = this.bucket;
+    this.points.push({
+      iteration: Math.min(this.end(), this.iterations - 1),
+      live,
+      garbage,
+      peak: b.peak,
+      collections: b.collections,
+      maxPauseMs: b.maxPause / 1e6,
+      maxPauseGeneration: b.maxGen,
+    });
+    this.bucket = openBucket();
+  }
+}
