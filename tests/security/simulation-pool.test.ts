@@ -12,11 +12,13 @@ import type { SimulationResult } from '../../src/core/simulator/simulate.js';
 import { normalizeWorkload, type Workload } from '../../src/core/simulator/workload.js';
 import { SlackHarness } from '../helpers/slack-app.js';
 
+// Lifetimes make the simulator run step by step (repeating collections are replayed in
+// microseconds): several seconds of work, well past the 300 ms limit below.
 const LONG = normalizeWorkload({
   name: 'long',
   python: '3.12',
   iterations: 20_000_000,
-  each_iteration: [{ keep: 3 }, { cycle: { size: 7 } }],
+  each_iteration: [{ keep: 3, lifetime: 1000 }, { cycle: { size: 7, lifetime: 50 } }],
 });
 
 describe('what-ifs per Slack request', () => {

@@ -211,8 +211,7 @@ ${workload.setup.freeze ? 'gc.freeze()' : ''}
 before = gc.get_stats()
 gc.set_threshold(${t0}, ${t1}, ${t2})
 ${workload.saveall ? 'gc.set_debug(gc.DEBUG_SAVEALL)' : ''}
-gc.collect()
-${workload.setup.collectThenFreeze ? 'gc.freeze()  # what-if: collect, then freeze' : ''}
+gc.collect()${workload.setup.collectThenFreeze ? '\ngc.freeze()  # what-if: collect, then freeze' : ''}
 ${workload.disabled ? '# what-if: the collector stays disabled during the run' : 'gc.enable()'}
 run(${[workload.iterations, ...counts].join(', ')})
 gc.disable()
