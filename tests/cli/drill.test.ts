@@ -41,6 +41,10 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
       /\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ the symptom is present: [0-9.,]+\/s > 50\/s ✗ \(/,
     );
     expect(run.stdout).toMatch(/threshold=50000,20,100/);
+    // With the exporter, triage shows the share of time the service spends in GC, per instance.
+    expect(run.stdout).toMatch(
+      /\[query\] gc-time-share: [^\n]*\n[^\n]*\n\s+0\.\d+\s+\{instance="127\.0\.0\.1:\d+"\}/,
+    );
     // The fitted simulation reads the seconds the lab has scraped, not a 15m window mostly empty
     // (which made a thrashing service look healthy), and names what detection saw.
     expect(run.stdout).toMatch(

@@ -282,6 +282,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       'young-collection-rate',
       'cpu-busy',
       'collections-per-request',
+      'gc-time-share',
       'young-collections-ok',
     ]);
   }, 120_000);
