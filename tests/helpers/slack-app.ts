@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { readServeConfig } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
+import { ACTION } from '../../src/slack/ids.js';
 import { type RunningServer, startServer } from '../../src/slack/server.js';
 import { RUNBOOKS_DIR } from './runbooks.js';
 import { FakeSlackApi, type StoredMessage } from './slack-api.js';
@@ -228,6 +229,28 @@ export class SlackHarness {
     const [incident] = await this.store.list({ limit: 1 });
     if (!incident) throw new Error('no incident');
     return incident;
+  }
+
+  /**
+   * Brings an incident to containment without Prometheus: each earlier phase's steps are skipped
+   * by `by` (the skip modal is tested in app.test.ts), then the card's Next phase is clicked.
+   * Returns the phase reached (the caller asserts it).
+   */
+  async walkToContainment(incidentId: string, by = ALICE): Promise<string | undefined> {
+    for (let n = 0; n < 3; n++) {
+      const incident = await this.store.load(incidentId);
+      if (!incident || incident.phase === 'containment') break;
+      for (const step of incident.steps.filter((s) => s.phase === incident.phase && s.status !== 'skipped'))
+        await this.flow.skip(
+          incidentId,
+          step.id,
+          { id: by },
+          'no Prometheus in this test',
+          `setup:${incidentId}:${step.id}`,
+        );
+      await this.click(ACTION.advance, incidentId, { user: by });
+    }
+    return (await this.store.load(incidentId))?.phase;
   }
 }
 
