@@ -13,26 +13,25 @@ const env = () => {
   return { path, vars: { DATABASE_URL: `sqlite:${path}`, RUNBOOKS_DIR, USER: 'alice' } };
 };
 
+/** `walk` of the thrash runbook with --auto and one `--role` per assignment given. */
+const walk = (vars: Record<string, string>, ...roles: string[]) =>
+  cli(
+    [
+      'walk',
+      'gc-thrash-allocation-churn',
+      '--input',
+      'job=api',
+      '--auto',
+      ...roles.flatMap((r) => ['--role', r]),
+    ],
+    vars,
+    { clock: new FakeClock() },
+  );
+
 describe('gc-incident walk --role', () => {
   it('assigns roles as the walk starts, recorded like Slack assignments', async () => {
     const { path, vars } = env();
-    const run = await cli(
-      [
-        'walk',
-        'gc-thrash-allocation-churn',
-        '--input',
-        'job=api',
-        '--auto',
-        '--role',
-        'owner=bob',
-        '--role',
-        'responder=@carol',
-        '--role',
-        'service-owner=dana',
-      ],
-      vars,
-      { clock: new FakeClock() },
-    );
+    const run = await walk(vars, 'owner=bob', 'responder=@carol', 'service-owner=dana');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       'Roles: commander cli:alice; service owner cli:dana; scribe -; responders cli:carol',
@@ -51,33 +50,16 @@ describe('gc-incident walk --role', () => {
 
   it('without roles the walk says who stands in; a bad --role is a usage error', async () => {
     const { vars } = env();
-    const plain = await cli(['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto'], vars);
+    const plain = await walk(vars);
     expect(plain.stdout).toContain('Not assigned: service owner, scribe; the commander stands in');
-    const bad = await cli(
-      ['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto', '--role', 'chef=bob'],
-      vars,
-    );
+    const bad = await walk(vars, 'chef=bob');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--role chef=bob');
   });
 
   it('NAME=none takes a role back, in order; never the commander', async () => {
     const { path, vars } = env();
-    const run = await cli(
-      [
-        'walk',
-        'gc-thrash-allocation-churn',
-        '--input',
-        'job=api',
-        '--auto',
-        '--role',
-        'scribe=bob',
-        '--role',
-        'scribe=none',
-      ],
-      vars,
-      { clock: new FakeClock() },
-    );
+    const run = await walk(vars, 'scribe=bob', 'scribe=none');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Not assigned: service owner, scribe; the commander stands in');
     const store = new SqliteStore(path);
@@ -88,10 +70,7 @@ describe('gc-incident walk --role', () => {
       ['role.unassigned', 'scribe', 'cli:bob', 'cli:alice'],
     ]);
     await store.close();
-    const refused = await cli(
-      ['walk', 'gc-thrash-allocation-churn', '--input', 'job=api', '--auto', '--role', 'commander=none'],
-      vars,
-    );
+    const refused = await walk(vars, 'commander=none');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('an incident always has a commander');
     // Refused before anything was opened.
