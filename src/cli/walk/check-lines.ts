@@ -4,29 +4,19 @@
  * decided, how many points breached), and the series behind it, a few lines at most.
  */
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
-import { formatNumber } from '../../core/checks/evaluate.js';
 import type { StepState } from '../../core/incident/model.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { checkMeaning, evaluationFigure, findRunbookCheck } from '../../format/check-figure.js';
+import { seriesRow } from '../../format/series-row.js';
 
 const MAX_SERIES = 8;
-
-function labelText(labels: Readonly<Record<string, string>>): string {
-  const text = Object.entries(labels)
-    .filter(([k]) => k !== '__name__')
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(', ');
-  return text === '' ? '{}' : `{${text}}`;
-}
 
 /** Up to MAX_SERIES lines `      612  {job="api", instance="a:8000"}`, then how many more. */
 export function seriesLines(
   series: readonly { labels: Readonly<Record<string, string>>; value: number }[],
 ): string {
   if (series.length === 0) return '    (no series)';
-  const lines = series
-    .slice(0, MAX_SERIES)
-    .map((s) => `    ${formatNumber(s.value).padStart(12)}  ${labelText(s.labels)}`);
+  const lines = series.slice(0, MAX_SERIES).map((s) => `    ${seriesRow(s)}`);
   if (series.length > MAX_SERIES) lines.push(`    … ${series.length - MAX_SERIES} more series`);
   return lines.join('\n');
 }

@@ -10,6 +10,7 @@ import { renderForDisplay } from '../../core/incident/render-query.js';
 import type { Sample } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { checkMeaning } from '../../format/check-figure.js';
+import { seriesRow } from '../../format/series-row.js';
 import { chunk, codeBlocks, escapeMrkdwn, LIMITS } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
 
@@ -22,14 +23,6 @@ export function asMessages(text: string, blocks: Blocks): SlackMessage[] {
       i === 0 ? text.slice(0, LIMITS.messageText) : `${text.slice(0, LIMITS.messageText - 12)} (continued)`,
     blocks: part,
   }));
-}
-
-function labels(l: Readonly<Record<string, string>>): string {
-  const text = Object.entries(l)
-    .filter(([k]) => k !== '__name__')
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(', ');
-  return `{${text}}`;
 }
 
 export function checkMessages(
@@ -46,9 +39,7 @@ export function checkMessages(
         `${evaluation.reduce} = *${value}* ${evaluation.operator} ${formatNumber(evaluation.threshold)} — ${escapeMrkdwn(evaluation.reason)}`,
     ),
   ];
-  const rows = evaluation.series
-    .slice(0, 30)
-    .map((s) => `${formatNumber(s.value).padStart(12)}  ${labels(s.labels)}`);
+  const rows = evaluation.series.slice(0, 30).map(seriesRow);
   if (evaluation.series.length > 30) rows.push(`… ${evaluation.series.length - 30} more series`);
   const body = `${evaluation.query}\n\n${rows.join('\n') || '(no series)'}`;
   for (const piece of codeBlocks(body)) blocks.push(section(piece));
@@ -60,7 +51,7 @@ export function queryMessages(
   step: StepState,
   result: { query: string; datasource: string; at: string; series: readonly Sample[] },
 ): SlackMessage[] {
-  const rows = result.series.map((s) => `${formatNumber(s.value).padStart(12)}  ${labels(s.labels)}`);
+  const rows = result.series.map(seriesRow);
   const blocks: Blocks = [
     section(`📈 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${result.series.length} series`),
   ];
