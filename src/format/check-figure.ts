@@ -49,14 +49,9 @@ export function evaluationFigure(
 /** `612/s > 50/s ✗` once run; `> 50/s (not run yet)` before (or `(skipped)`); undefined for steps that are not checks. */
 export function checkFigure(step: StepState, check?: Check): string | undefined {
   if (step.kind !== 'check') return undefined;
-  const unit = check?.unit;
-  if (isEvaluation(step.result)) {
-    const r = step.result;
-    const value = r.value === null ? 'no data' : formatMeasure(r.value, unit);
-    return `${value} ${r.operator} ${formatMeasure(r.threshold, unit)} ${checkMark(r.outcome, step.phase)}`;
-  }
+  if (isEvaluation(step.result)) return evaluationFigure(step.result, step.phase, check);
   if (!check) return undefined;
-  const threshold = `${check.operator} ${formatMeasure(check.threshold, unit)}`;
+  const threshold = `${check.operator} ${formatMeasure(check.threshold, check.unit)}`;
   if (step.status === 'running') return `${threshold} (checking…)`;
   if (step.status === 'skipped') return `${threshold} (skipped)`;
   return `${threshold} (not run yet)`;
