@@ -4,7 +4,6 @@
  * succeeds, else the step's `ref` workload, saying why. Both surfaces call
  * this and show `note` beside the what-if table.
  */
-
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
@@ -100,7 +99,7 @@ export async function simulateStepWithFit(
 
 /** "15m", or "62 s of 15m (the series begin later)" when the fit's window was cut to the data. */
 function windowText(asked: string, obs: GcObservations): string {
-  return obs.requestedWindowSeconds !== undefined && obs.requestedWindowSeconds > obs.windowSeconds
+  return obs.requestedWindowSeconds !== undefined
     ? `${obs.windowSeconds} s of ${asked} (the series begin later)`
     : asked;
 }

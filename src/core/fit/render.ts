@@ -25,7 +25,7 @@ export function qualitySummary(fit: FitResult): string {
 
 /** " (of 900 s asked: the series begin later)" when the window was cut to the data. */
 function cutNote(obs: GcObservations): string {
-  return obs.requestedWindowSeconds !== undefined && obs.requestedWindowSeconds > obs.windowSeconds
+  return obs.requestedWindowSeconds !== undefined
     ? ` (of ${obs.requestedWindowSeconds} s asked: the series begin later)`
     : '';
 }
