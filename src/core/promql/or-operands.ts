@@ -10,6 +10,8 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { checkPromqlSyntax } from './syntax.js';
 
 export function orAlternatives(query: string): string[] {
+  // Every check is evaluated through here, verification rounds included: no `or`, no parse.
+  if (!/\bor\b/i.test(query)) return [query.trim()];
   const expr = parser.parse(query).topNode.firstChild;
   if (!expr || checkPromqlSyntax(query) !== undefined) return [query.trim()];
   const out: string[] = [];
