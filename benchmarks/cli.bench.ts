@@ -79,4 +79,6 @@ for (const c of cases) {
     `${c.name.padEnd(34)} ${s.min.toFixed(0).padStart(6)}  ${s.median.toFixed(0).padStart(9)}  ${s.max.toFixed(0).padStart(6)}  ${ratio.toFixed(2).padStart(6)}  ${goal}${c.name === 'node -e 0' ? '' : ok ? ' met' : ' MISSED'}`,
   );
 }
-console.log(missed === 0 ? 'every goal met' : `${missed} goal(s) missed (see docs/benchmarks.md, "Start-up time")`);
+console.log(
+  missed === 0 ? 'every goal met' : `${missed} goal(s) missed (see docs/benchmarks.md, "Start-up time")`,
+);
