@@ -1,6 +1,6 @@
 /**
  * Configuration is read once, from the environment, validated and frozen.
- * Every variable here is listed in the README's configuration table.
+ * Every variable here is listed in docs/configuration.md (a test keeps the two in step).
  */
 import { createRequire } from 'node:module';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';

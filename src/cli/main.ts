@@ -85,7 +85,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     program.addHelpText(
       'after',
       `
-Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE, HTTP_ACTIONS_FILE (see README.md).
+Environment: RUNBOOKS_DIR, DATABASE_URL, DATASOURCES_FILE, PROMETHEUS_URL, CALIBRATION_FILE, HTTP_ACTIONS_FILE (see docs/configuration.md).
 With no RUNBOOKS_DIR and no ./runbooks, the runbooks shipped with the package are used.
 Run 'gc-incident <command> --help' for a command's options.`,
     );

@@ -1,7 +1,7 @@
 /**
  * The one catalogue of coded errors. Surfaces (CLI, Slack) branch on `code`,
  * never on message text; tests assert on codes. Every code is documented in
- * the README's "Error codes" table, and a test keeps the two in step.
+ * docs/error-codes.md, and a test keeps the two in step.
  */
 export const ErrorCodes = {
   USAGE: 'Bad command-line usage: an unknown option, a missing argument or a malformed value.',

@@ -90,7 +90,7 @@ export function explainSlackError(error: string): string {
     case 'account_inactive':
     case 'token_revoked':
     case 'token_expired':
-      return 'The bot’s Slack token is not valid any more; an admin has to reinstall the app (see the README).';
+      return 'The bot’s Slack token is not valid any more; an admin has to reinstall the app (see docs/slack-app.md, "Installing the Slack app").';
     case 'missing_scope':
       return 'The Slack app lacks a permission it needs; an admin has to reinstall it from manifest.yml.';
     case 'ratelimited':

@@ -11,8 +11,8 @@ export function serveCommand(io: CliIo, done: (code: number) => void): Command {
       `
 HTTP mode (default): Slack sends requests to http://HOST:PORT/slack/events,
 signed with SLACK_SIGNING_SECRET. Socket Mode: set SLACK_APP_TOKEN (xapp-…).
-Needs SLACK_BOT_TOKEN. See the README for the whole configuration and for
-installing the app from manifest.yml.
+Needs SLACK_BOT_TOKEN. See docs/configuration.md for the whole configuration and
+docs/slack-app.md for installing the app from manifest.yml.
 
 Example:
   $ SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… gc-incident serve`,

@@ -1,5 +1,5 @@
 /**
- * `when:` conditions (README, "Branching runbooks: when:"): evaluated against what the incident
+ * `when:` conditions (docs/runbook-format.md, "Branching runbooks: when:"): evaluated against what the incident
  * knows, in three values. `true` applies the step, `false` skips it (with the reason), and
  * `undefined` (a fact not known: a check with no verdict yet, no python_info, no collector
  * metric) leaves the step to the person: a runbook never hides a step on missing data.

@@ -58,7 +58,7 @@ export interface Check {
   noData?: 'ok' | 'breach' | 'unknown';
 }
 
-/** When a step, action or phase applies (README, "Branching runbooks: when:"). */
+/** When a step, action or phase applies (docs/runbook-format.md, "Branching runbooks: when:"). */
 export type Condition =
   | { check: string; is: 'firing' | 'ok' | 'unknown' }
   | { python: string }

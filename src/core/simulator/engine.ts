@@ -4,7 +4,7 @@
  * zero, the in-allocation trigger (≤3.11) and the eval-breaker trigger
  * (3.12+), generation choice with the long-lived heuristic, one collection
  * with finalizers and resurrection, freeze. Semantics follow the CPython
- * sources cited in the README's simulator section.
+ * sources cited in docs/simulator.md ("How it works, and how exactness is kept").
  */
 import type { AgedPool } from './aged-pool.js';
 import {

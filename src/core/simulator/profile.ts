@@ -1,7 +1,7 @@
 /**
  * What differs between the modelled CPython versions, as data. Each flag is a
- * fact from the CPython sources or a measurement (see the README's simulator
- * section); the engine reads only these.
+ * fact from the CPython sources or a measurement (see docs/simulator.md,
+ * "How it works"); the engine reads only these.
  */
 import type { ModelledPython } from './workload.js';
 

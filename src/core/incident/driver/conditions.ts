@@ -1,5 +1,5 @@
 /**
- * `when:` in the driver (README, "Branching runbooks: when:"). As triage or containment begins
+ * `when:` in the driver (docs/runbook-format.md, "Branching runbooks: when:"). As triage or containment begins
  * (after the phase's own checks ran), each of its steps' conditions is evaluated against what
  * the incident knows: check verdicts from its timeline, the Python version (python_info) and
  * the collector's state (python_gc_enabled, python_gc_frozen_objects) from the metrics port,

@@ -1,5 +1,5 @@
 /**
- * The behaviours every surface shares, decided once (README, "One behaviour on every surface"):
+ * The behaviours every surface shares, decided once (docs/architecture.md, "One driver behind every surface"):
  * verification timing from the schema's defaults, the service an incident is for, which steps
  * need metrics, and which errors mean the datasource is unavailable rather than the step wrong.
  */
