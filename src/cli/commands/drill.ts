@@ -15,6 +15,7 @@ import { packagePath } from '../../adapters/fs/package-files.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import {
   findExecutable,
+  heldFor,
   lendPrometheusClient,
   type Running,
   type RunningService,
@@ -316,9 +317,4 @@ function newestAfter(
     }
   }
   return undefined;
-}
-
-/** PromQL true once `query` has had a result at each 1 s step of the last `seconds` (Prometheus's own clock). */
-function heldFor(query: string, seconds: number): string {
-  return `count_over_time((${query})[${seconds}s:1s]) >= ${seconds}`;
 }
