@@ -27,11 +27,12 @@ export function isIntegrationTest(path: string): boolean {
 }
 
 /**
- * Per-test and per-hook limits. The fast tier's allows for a 2-core machine shared by several
- * runs: a CPU-bound unit test (150 random workloads through the simulator) took over 15 s at
- * load average 16.
+ * Per-test and per-hook limits: hang detectors, not speed targets (the tier rule and the wait
+ * check keep the fast tier fast). The fast tier's allows for a 2-core machine shared by several
+ * runs: its most CPU-bound test (150 random workloads through the simulator, 11 s of CPU) took
+ * over 30 s at load average 17.
  */
-export const FAST_TIMEOUT_MS = 30_000;
+export const FAST_TIMEOUT_MS = 60_000;
 /** Integration tests start real servers on a shared 2-core machine: their hooks start processes. */
 export const INTEGRATION_TIMEOUT_MS = 120_000;
 
