@@ -1,9 +1,38 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import {
+  ALL_TESTS_GLOB,
+  FAST_TIMEOUT_MS,
+  INTEGRATION_GLOBS,
+  INTEGRATION_TIMEOUT_MS,
+} from './tests/tiers/tiers.js';
 
+// Two tiers (docs/testing.md): `npm run test:fast` runs the first, `npm test` both.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Vitest's default is one fewer than the cores: a single worker on the 2-core machine.
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'fast',
+          include: [ALL_TESTS_GLOB],
+          exclude: [...configDefaults.exclude, ...INTEGRATION_GLOBS],
+          // Refuses any child process but Node itself, so a fast test cannot start Prometheus & co.
+          setupFiles: ['tests/tiers/no-external-processes.ts'],
+          // One module graph per worker instead of per file: most of the tier's time was imports.
+          isolate: false,
+          testTimeout: FAST_TIMEOUT_MS,
+          hookTimeout: FAST_TIMEOUT_MS,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [...INTEGRATION_GLOBS],
+          testTimeout: INTEGRATION_TIMEOUT_MS,
+          hookTimeout: INTEGRATION_TIMEOUT_MS,
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The IncidentStore contract: every implementation runs these same tests
- * (tests/contract/stores.test.ts runs them for SQLite and PostgreSQL).
+ * (tests/contract/stores.test.ts runs them for SQLite, stores-postgres.integration.test.ts for PostgreSQL).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fold } from '../../src/core/incident/apply.js';

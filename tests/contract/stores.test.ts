@@ -1,17 +1,9 @@
-import { describe } from 'vitest';
-import { postgresFactory, postgresReachable, sqliteFactory } from '../helpers/stores.js';
+import { sqliteFactory } from '../helpers/stores.js';
 import { leasesContract } from './leases.contract.js';
 import { remindersContract } from './reminders.contract.js';
 import { storeContract } from './store.contract.js';
 
+// The same contracts on PostgreSQL: stores-postgres.integration.test.ts (it needs the server).
 storeContract(sqliteFactory);
 remindersContract(sqliteFactory);
 leasesContract(sqliteFactory);
-
-const unreachable = await postgresReachable();
-if (unreachable) console.log(unreachable);
-describe.skipIf(unreachable !== undefined)('PostgreSQL', () => {
-  storeContract(postgresFactory);
-  remindersContract(postgresFactory);
-  leasesContract(postgresFactory);
-});

@@ -19,6 +19,17 @@ export class FakeClock implements Clock {
   }
 }
 
+/** A fake clock and the sleep that moves it: waits of the driver and the app take no real time. */
+export function steppingClock(start?: number): { clock: FakeClock; sleep: (ms: number) => Promise<void> } {
+  const clock = new FakeClock(start);
+  return {
+    clock,
+    sleep: async (ms) => {
+      clock.advance(ms);
+    },
+  };
+}
+
 export function shippedRunbook(id: string): Runbook {
   const bytes = readFileSync(join(REPO, 'runbooks', `${id}.yaml`));
   const result = validateRunbookBytes(`${id}.yaml`, bytes, createSchemaValidator(loadBundledSchemas()), {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  heldFor,
   type Running,
   startService as startLabService,
   stopper,
@@ -17,7 +18,7 @@ import {
 } from '../../src/adapters/lab/lab.js';
 
 // One implementation of these, the product's (the drill uses them too).
-export { freePort, type Running, waitForSeries };
+export { freePort, heldFor, type Running, waitForSeries };
 
 export const SERVICE_PYTHON = process.env.GC_SERVICE_PYTHON ?? '/usr/bin/python3';
 

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundledSchemas } from '../../src/adapters/fs/package-files.js';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
@@ -37,4 +38,12 @@ export function lineOf(text: string, needle: string): number {
   const index = text.split('\n').findIndex((l) => l.includes(needle));
   if (index < 0) throw new Error(`'${needle}' not found`);
   return index + 1;
+}
+
+/** The shipped runbooks (and the workloads they name) copied, so a test can edit one. */
+export function shippedCopy(runbookId: string): { runbooks: string; file: string } {
+  const root = mkdtempSync(join(tmpdir(), 'gc-incident-runbook-tests-'));
+  cpSync(RUNBOOKS_DIR, join(root, 'runbooks'), { recursive: true });
+  cpSync(join(REPO, 'workloads'), join(root, 'workloads'), { recursive: true });
+  return { runbooks: join(root, 'runbooks'), file: join(root, 'runbooks', `${runbookId}.yaml`) };
 }

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   readonly api?: FakeSlackApi;
   readonly dbPath?: string;
   readonly clock?: Clock;
+  /** The app's waits (verification intervals, retries); with a fake clock, one that advances it. */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** How long a dead process's leased work waits before this app takes it over. */
   readonly leaseMs?: number;
 }
@@ -82,6 +84,7 @@ export class SlackHarness {
       env: this.env,
       slackRetries: 2,
       ...(this.options.clock ? { clock: this.options.clock } : {}),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
       ...(this.options.leaseMs ? { leaseMs: this.options.leaseMs } : {}),
       logDestination: new Writable({
         write(chunk, _enc, cb) {

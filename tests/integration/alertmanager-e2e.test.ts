@@ -125,6 +125,8 @@ describe.skipIf(missing !== undefined)('alerts to incidents per service, end to 
     expect(second.service).toBe('billing');
     // Alertmanager keeps notifying for both groups; give it a few rounds to repeat itself. (Not
     // h.settle(): detection runs on with the runbook's ten-minute windows.)
+    // waits: the assertion is an absence (no second incident, card or notice from the repeats),
+    // which no event signals; a true end-to-end test of alert -> incident (docs/testing.md).
     await new Promise((r) => setTimeout(r, 4_000));
     const all = await incidents();
     expect(all.map((i) => i.inputs.job).sort()).toEqual(['billing', 'orders']);

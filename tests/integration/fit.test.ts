@@ -18,6 +18,7 @@ import { validateWorkloadBytes } from '../../src/core/runbook/validate.js';
 import { cli } from '../helpers/cli.js';
 import {
   freePort,
+  heldFor,
   labMissing,
   type Running,
   SERVICE_PYTHON,
@@ -55,8 +56,9 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     prom = await startPrometheus([`127.0.0.1:${port}`]);
     await waitForSeries(prom.url, 'python_gc_collections_total');
     firstSeen = Date.now();
-    // Enough scrapes for a 20 s window.
-    await new Promise((r) => setTimeout(r, 22_000));
+    // The fits below read 20 s windows of the live service: wait until Prometheus has scraped them
+    // (a real wait of about 20 s: these tests are about fitting what the service does).
+    await waitForSeries(prom.url, heldFor('python_gc_collections_total', 20), 60_000);
   }, 60_000);
   afterAll(async () => {
     await service?.stop();
@@ -150,7 +152,8 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
   it('a restart inside the window is refused as a counter reset', async () => {
     await service.stop();
     service = await serve(port);
-    await new Promise((r) => setTimeout(r, 4000));
+    // Until Prometheus has scraped the restarted service's lower counters.
+    await waitForSeries(prom.url, 'resets(python_gc_collections_total{job="gcsvc"}[30s]) > 0', 20_000);
     const run = await cli(['fit', '--job', 'gcsvc', '--window', '30s'], env());
     expect(run.stderr).toContain('[FIT_COUNTER_RESET]');
   }, 30_000);

@@ -13,6 +13,7 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runCli } from '../../src/cli/main.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { steppingClock } from '../helpers/engine.js';
 import { freePort, labMissing, type Running, startPrometheus } from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { buttonsOf, SlackHarness, until } from '../helpers/slack-app.js';
@@ -122,7 +123,9 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       if (manual === 'done') return 'd';
       return typeof manual === 'object' ? 's' : '';
     };
+    // Verification's interval, stableFor and deadline pass on a fake clock: no real waiting.
     const code = await runCli(['walk', script.runbook, '-i', 'job=app', '-i', 'window=1m'], {
+      ...steppingClock(),
       env: {
         DATABASE_URL: `sqlite:${path}`,
         RUNBOOKS_DIR: dir,
@@ -151,7 +154,11 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
 
   /** Slack: the same decisions as clicks, in the order the walk asks them. */
   async function slack(script: Script, prometheusUrl: string, unavailable: boolean) {
-    const h = await SlackHarness.start({ runbooksDir: dir, env: { PROMETHEUS_URL: prometheusUrl } });
+    const h = await SlackHarness.start({
+      ...steppingClock(),
+      runbooksDir: dir,
+      env: { PROMETHEUS_URL: prometheusUrl },
+    });
     try {
       await h.slash(`start ${script.runbook} job=app window=1m`);
       const { id } = await h.latestIncident();

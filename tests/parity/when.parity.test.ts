@@ -13,6 +13,7 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runCli } from '../../src/cli/main.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { steppingClock } from '../helpers/engine.js';
 import { labMissing, type Running, startPrometheus } from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { SlackHarness, until } from '../helpers/slack-app.js';
@@ -77,7 +78,9 @@ describe.skipIf(missing !== undefined)('when: skips the same steps in the termin
     // The terminal: `gc-incident walk`, people's steps done, nothing approved, no status change.
     const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-when-cli-')), 'gc.db');
     let stdout = '';
+    // Verification's waits pass on a fake clock, in both surfaces.
     const code = await runCli(['walk', 'gc-full-collection-latency', '-i', 'job=app'], {
+      ...steppingClock(),
       env: { DATABASE_URL: `sqlite:${path}`, RUNBOOKS_DIR: dir, USER: 'alice', PROMETHEUS_URL: prom.url },
       stdout: (t) => {
         stdout += t;
@@ -108,7 +111,11 @@ describe.skipIf(missing !== undefined)('when: skips the same steps in the termin
     expect(stdout).toContain('ask  raise-thresholds: when: undecided:');
 
     // Slack: advance, do the people's steps and run the queries, advance to containment.
-    const h = await SlackHarness.start({ runbooksDir: dir, env: { PROMETHEUS_URL: prom.url } });
+    const h = await SlackHarness.start({
+      ...steppingClock(),
+      runbooksDir: dir,
+      env: { PROMETHEUS_URL: prom.url },
+    });
     try {
       await h.slash('start gc-full-collection-latency job=app');
       const { id } = await h.latestIncident();

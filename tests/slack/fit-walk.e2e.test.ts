@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ACTION } from '../../src/slack/ids.js';
 import { cli } from '../helpers/cli.js';
-import { labMissing, type Running, startPrometheus, startService, waitForSeries } from '../helpers/lab.js';
+import {
+  heldFor,
+  labMissing,
+  type Running,
+  startPrometheus,
+  startService,
+  waitForSeries,
+} from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { BOB, SlackHarness } from '../helpers/slack-app.js';
 
@@ -54,8 +61,9 @@ describe.skipIf(missing !== undefined)('a runbook step fitted to the live servic
     dir = mkdtempSync(join(tmpdir(), 'gc-incident-fit-walk-'));
     copyRunbook(dir);
     h = await SlackHarness.start({ runbooksDir: dir, env: { PROMETHEUS_URL: prom.url } });
-    // Enough scrapes (one a second) for the 12 s window.
-    await new Promise((r) => setTimeout(r, 13_000));
+    // The fit reads a 12 s window of the live service: wait until Prometheus has scraped all of it
+    // (a real wait of about 12 s: this test is about fitting what the service does, not evaluation).
+    await waitForSeries(prom.url, heldFor('python_gc_collections_total', 12), 60_000);
   }, 90_000);
 
   afterAll(async () => {

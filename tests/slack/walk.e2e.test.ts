@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { ACTION } from '../../src/slack/ids.js';
-import { labMissing, type Running, startPrometheus, startService, waitForSeries } from '../helpers/lab.js';
+import {
+  heldFor,
+  labMissing,
+  type Running,
+  startPrometheus,
+  startService,
+  waitForSeries,
+} from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 import { ALICE, BOB, SlackHarness, until } from '../helpers/slack-app.js';
 
@@ -19,6 +26,8 @@ const missing = labMissing();
 if (missing) console.log(missing);
 
 const RUNBOOK = 'gc-thrash-allocation-churn';
+/** The detection check's condition, with the job and window the test walks with. */
+const BREACH = 'max(rate(python_gc_collections_total{job="gcsvc",generation="0"}[5s])) > 50';
 
 /** The shipped runbook with durations a test can wait for, and its HTTP action made high-risk. */
 function drillRunbook(dir: string): void {
@@ -63,8 +72,8 @@ describe.skipIf(missing !== undefined)('an incident walked in Slack against the 
       runbooksDir: dir,
       env: { PROMETHEUS_URL: prom.url, HTTP_ACTIONS_FILE: join(dir, 'actions.yaml') },
     });
-    // Five seconds of breach for the detection check's `for`.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Five seconds of breach for the detection check's `for`: wait until they are in Prometheus.
+    await waitForSeries(prom.url, heldFor(BREACH, 5), 60_000);
   }, 90_000);
 
   afterAll(async () => {

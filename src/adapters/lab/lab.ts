@@ -228,3 +228,12 @@ export async function waitForSeries(url: string, query: string, ms = 40_000): Pr
   }
   throw new Error(`Prometheus has no data for ${query} after ${ms / 1000} s`);
 }
+
+/**
+ * PromQL that answers once `query` has had a result at each 1 s step of the last `seconds`, on
+ * Prometheus's own clock: with waitForSeries, a wait for "this has held long enough" (a check's
+ * `for`, a fit window) instead of a fixed sleep after it first shows.
+ */
+export function heldFor(query: string, seconds: number): string {
+  return `count_over_time((${query})[${seconds}s:1s]) >= ${seconds}`;
+}

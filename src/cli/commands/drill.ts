@@ -15,6 +15,7 @@ import { packagePath } from '../../adapters/fs/package-files.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import {
   findExecutable,
+  heldFor,
   lendPrometheusClient,
   type Running,
   type RunningService,
@@ -199,9 +200,13 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
       started.push(prom);
       env.PROMETHEUS_URL = prom.url;
       io.stdout(`Started Prometheus at ${prom.url}; waiting for ${scenario.mode} to show in the metrics…\n`);
-      await waitForSeries(prom.url, scenario.ready ?? 'rate(python_gc_collections_total[5s])', 60_000);
-      // The drill runbook's detection asks for 5 s of data.
-      await new Promise((r) => setTimeout(r, 6000));
+      // The drill runbook's detection asks for 5 s of data (`for: 5s` below): wait until the ready
+      // condition has held at every second of the last 5, not a fixed time after it first shows.
+      await waitForSeries(
+        prom.url,
+        heldFor(scenario.ready ?? 'rate(python_gc_collections_total[5s])', 5),
+        60_000,
+      );
     } else {
       delete env.PROMETHEUS_URL;
       delete env.DATASOURCES_FILE;

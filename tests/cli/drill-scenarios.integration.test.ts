@@ -1,7 +1,7 @@
 /**
  * The other drill scenarios, each with its runbook and the service's matching
  * mitigation: verification must pass within the drill, as it does for thrash.
- * A file of its own so it runs beside tests/cli/drill.test.ts.
+ * A file of its own so it runs beside tests/cli/drill.integration.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
