@@ -16,6 +16,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
+import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
@@ -183,7 +184,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaseMs: options.leaseMs,
   });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
-  const simulations = new SimulationPool({ run: runSimulationInWorker, ...options.simulations });
+  const simulations = new SimulationPool({
+    run: runSimulationInWorker,
+    fit: runFitInWorker,
+    ...options.simulations,
+  });
   const flow = new IncidentFlow({
     service,
     store,
@@ -192,6 +197,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics: metricsClient,
     actions,
     simulate: (workload, onProgress) => simulations.run(workload, onProgress),
+    fit: (observations, python) => simulations.fit(observations, python),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
     clock,

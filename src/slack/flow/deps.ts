@@ -1,5 +1,6 @@
 /** What the incident flow is built from, and the requests it is given. */
 import type { Logger } from 'pino';
+import type { FitRequest } from '../../adapters/fit/fit-job.js';
 import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
@@ -28,6 +29,8 @@ export interface FlowDeps {
     workload: Workload,
     onProgress: (fraction: number) => void,
   ) => Promise<SimulationResult>;
+  /** Runs one fit off the main event loop (the simulation pool); without it, fits run in this thread. */
+  readonly fit?: FitRequest['fit'];
   /** Renders a Vega chart to PNG; without it, no charts are uploaded. */
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
   /** Renders a Vega chart to SVG, for postmortem pages (default: in-process). */
