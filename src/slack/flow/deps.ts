@@ -12,9 +12,9 @@ import type { Workload } from '../../core/simulator/workload.js';
 import type { CardLinks } from '../blocks/card-context.js';
 import type { SlackGateway } from '../gateway.js';
 
+/** Who clicked or typed: payload.user.id only (never the username: not unique, deprecated). */
 export interface SlackUser {
   readonly id: string;
-  readonly username?: string | undefined;
 }
 
 export interface FlowDeps {
