@@ -32,7 +32,7 @@ import { buildValidationContext } from '../composition/validation-context.js';
 import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
-import type { Clock, IncidentStore, Store } from '../core/ports.js';
+import type { Clock, Store } from '../core/ports.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
@@ -40,6 +40,7 @@ import { describeError } from './error-text.js';
 import { IncidentFlow } from './flow/flow.js';
 import { CARD_LEASE, STEPS_LEASE } from './flow/leases.js';
 import { WebSlackGateway } from './gateway.js';
+import { health } from './health.js';
 import { ACTION } from './ids.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
@@ -336,35 +337,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       removeLastResort();
     },
   };
-}
-
-async function health(
-  res: ServerResponse,
-  store: IncidentStore,
-  metrics: ReturnType<typeof metricsClientFor>,
-  clock: Clock,
-) {
-  const report: Record<string, { ok: boolean; error?: string }> = {};
-  let ok = true;
-  try {
-    await store.ping();
-    report.store = { ok: true };
-  } catch (error) {
-    ok = false;
-    report.store = { ok: false, error: describeError(error) };
-  }
-  for (const name of metrics?.names() ?? []) {
-    try {
-      await metrics?.instant(name, 'vector(1)', clock.now());
-      report[`datasource:${name}`] = { ok: true };
-    } catch (error) {
-      // A datasource down degrades the app (metric steps fail with a reason) but does not stop it.
-      report[`datasource:${name}`] = { ok: false, error: describeError(error) };
-    }
-  }
-  const status = ok ? (Object.values(report).every((r) => r.ok) ? 'ok' : 'degraded') : 'down';
-  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, checks: report }));
 }
 
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
