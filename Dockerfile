@@ -36,7 +36,7 @@ RUN apt-get update \
   && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-prometheus-client \
   && rm -rf /var/lib/apt/lists/* \
   && useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin gc-incident \
-  && mkdir -p /data && chown gc-incident:gc-incident /data
+  && mkdir -p /data /rules && chown gc-incident:gc-incident /data /rules
 COPY --from=build /app /app
 RUN ln -s /app/bin/gc-incident.js /usr/local/bin/gc-incident
 ENV NODE_ENV=production \

@@ -525,13 +525,48 @@ def _diagnostics_handler(path):
     return Handler
 
 
-def serve_diagnostics(port=0, addr='127.0.0.1', path=DIAGNOSTICS_PATH):
+# A client that opens a connection and sends half a request holds a thread of the user's service
+# until it is dropped: each connection gets this long between bytes, and only so many are served at
+# once (the rest are closed at once). 500 half-sent requests once left 502 threads behind.
+DIAGNOSTICS_TIMEOUT_SECONDS = 5.0
+DIAGNOSTICS_MAX_CONNECTIONS = 8
+
+
+def serve_diagnostics(port=0, addr='127.0.0.1', path=DIAGNOSTICS_PATH,
+                      timeout=DIAGNOSTICS_TIMEOUT_SECONDS, max_connections=DIAGNOSTICS_MAX_CONNECTIONS):
     """Serves diagnostics_response() at http://ADDR:PORT/PATH from a daemon thread (port 0: any free
-    port). Returns the server: server.server_address[1] is the port, server.shutdown() stops it."""
+    port). Returns the server: server.server_address[1] is the port, server.shutdown() stops it.
+    A connection idle for `timeout` seconds is closed; beyond `max_connections` at once, new ones
+    are closed without an answer."""
     from http.server import ThreadingHTTPServer
 
-    server = ThreadingHTTPServer((addr, port), _diagnostics_handler(path))
-    server.daemon_threads = True
+    handler = _diagnostics_handler(path)
+    handler.timeout = timeout
+    slots = threading.BoundedSemaphore(max_connections)
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        # Connections beyond the cap are accepted and closed at once; a longer backlog lets them in
+        # to be closed rather than leaving clients in SYN retries.
+        request_queue_size = 64
+
+        def process_request(self, request, client_address):
+            if not slots.acquire(blocking=False):
+                self.shutdown_request(request)
+                return
+            try:
+                ThreadingHTTPServer.process_request(self, request, client_address)
+            except Exception:
+                slots.release()
+                raise
+
+        def process_request_thread(self, request, client_address):
+            try:
+                ThreadingHTTPServer.process_request_thread(self, request, client_address)
+            finally:
+                slots.release()
+
+    server = Server((addr, port), handler)
     thread = threading.Thread(target=server.serve_forever, name='gc-incident-diagnostics', daemon=True)
     thread.start()
     return server

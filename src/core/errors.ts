@@ -16,6 +16,8 @@ export const ErrorCodes = {
     'A GC counter reset inside the fit window (the process restarted): the rates would be wrong.',
   FIT_PYTHON_UNSUPPORTED:
     'The service runs an interpreter the fit does not model (not CPython 3.8-3.13), or exports no python_info.',
+  FIT_IMPLAUSIBLE:
+    "The service's GC metrics hold a value no collector produces (a pause in the wrong unit, a negative rate, a fractional threshold), or describe a workload beyond the simulator's caps.",
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',
   SIMULATION_TIMEOUT: 'A simulation ran past its wall-clock limit; its worker was stopped.',
   SIMULATION_BUSY:

@@ -75,6 +75,8 @@ export interface Series {
 export interface MetricsClient {
   instant(datasource: string, query: string, time: Date): Promise<Sample[]>;
   range(datasource: string, query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
+  /** Series a check keeps from this datasource's answers (default DEFAULT_MAX_SERIES, the worst ones). */
+  maxSeries?(datasource: string): number;
 }
 
 export interface ReminderRequest {

@@ -35,7 +35,7 @@ export function onStepButton(
     await ack();
     appMetrics.interactions.inc({ kind: 'block_actions', action: action.action_id });
     const target = parseStepValue(action.value);
-    const user: SlackUser = { id: body.user.id, username: body.user.username };
+    const user: SlackUser = { id: body.user.id };
     if (!target)
       return reply(respond, helpMessage('that button carries no incident; use `/gc-incident status`'));
     try {
@@ -66,7 +66,7 @@ export function onIncidentButton(
     try {
       await handle({
         incidentId: action.value ?? '',
-        user: { id: body.user.id, username: body.user.username },
+        user: { id: body.user.id },
         actionId: action.action_id,
         key: `slack:${body.trigger_id}:${action.action_id}`,
         triggerId: body.trigger_id,

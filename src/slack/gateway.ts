@@ -50,6 +50,11 @@ export interface SlackGateway {
   reactedMessage(channel: string, ts: string): Promise<ReactedMessage | undefined>;
   /** A person's name and time zone (users.info, scope users:read); undefined when Slack cannot say. */
   userInfo(user: string): Promise<{ name: string; tz?: string | undefined } | undefined>;
+  /**
+   * The ids of the workspace members a runbook's `@handle` names: `@name@example.com` by e-mail
+   * (users.lookupByEmail), else by username (users.list, bounded); more than one: ambiguous.
+   */
+  userIdsFor(handle: string): Promise<string[]>;
   /** A direct message to a user (conversations.open, then chat.postMessage). */
   dm(user: string, message: SlackMessage, options?: PostOptions): Promise<{ channel: string; ts: string }>;
 }
@@ -322,6 +327,28 @@ export class WebSlackGateway implements SlackGateway {
     } catch {
       return undefined;
     }
+  }
+
+  async userIdsFor(handle: string): Promise<string[]> {
+    const name = handle.replace(/^@/, '');
+    if (name.includes('@')) {
+      const found = await this.call('users.lookupByEmail', () =>
+        this.client.users.lookupByEmail({ email: name }),
+      ).catch(() => undefined);
+      return found?.user?.id ? [found.user.id] : [];
+    }
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    // 50 pages of 200: a workspace of 10,000 members; beyond, write the user id in the runbook.
+    for (let page = 0; page < 50; page++) {
+      const result = await this.call('users.list', () =>
+        this.client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) }),
+      );
+      for (const m of result.members ?? []) if (!m.deleted && m.name === name && m.id) ids.push(m.id);
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return ids;
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {

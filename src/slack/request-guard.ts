@@ -27,6 +27,12 @@ export function checkSlackBody(raw: string, contentType: string | undefined): Bo
     const parsed = parseJson(raw);
     if (!isObject(parsed)) return { ok: false, reason: 'the JSON body is not an object' };
     if (typeof parsed.type !== 'string') return { ok: false, reason: 'the JSON body has no string type' };
+    // Bolt reads event.type unguarded: `event: null` was a 500 and an error-level log.
+    if (
+      parsed.type === 'event_callback' &&
+      (!isObject(parsed.event) || typeof parsed.event.type !== 'string')
+    )
+      return { ok: false, reason: 'event_callback without an event object with a string type' };
     return { ok: true };
   }
   if (media !== 'application/x-www-form-urlencoded')

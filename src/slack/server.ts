@@ -16,6 +16,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
+import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadWorkload } from '../adapters/fs/workload-source.js';
@@ -31,7 +32,7 @@ import { buildValidationContext } from '../composition/validation-context.js';
 import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
-import type { Clock, IncidentStore, Store } from '../core/ports.js';
+import type { Clock, Store } from '../core/ports.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
@@ -39,6 +40,7 @@ import { describeError } from './error-text.js';
 import { IncidentFlow } from './flow/flow.js';
 import { CARD_LEASE, STEPS_LEASE } from './flow/leases.js';
 import { WebSlackGateway } from './gateway.js';
+import { health } from './health.js';
 import { ACTION } from './ids.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
@@ -183,7 +185,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaseMs: options.leaseMs,
   });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
-  const simulations = new SimulationPool({ run: runSimulationInWorker, ...options.simulations });
+  const simulations = new SimulationPool({
+    run: runSimulationInWorker,
+    fit: runFitInWorker,
+    ...options.simulations,
+  });
   const flow = new IncidentFlow({
     service,
     store,
@@ -192,6 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     metrics: metricsClient,
     actions,
     simulate: (workload, onProgress) => simulations.run(workload, onProgress),
+    fit: (observations, python) => simulations.fit(observations, python),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
     clock,
@@ -330,35 +337,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       removeLastResort();
     },
   };
-}
-
-async function health(
-  res: ServerResponse,
-  store: IncidentStore,
-  metrics: ReturnType<typeof metricsClientFor>,
-  clock: Clock,
-) {
-  const report: Record<string, { ok: boolean; error?: string }> = {};
-  let ok = true;
-  try {
-    await store.ping();
-    report.store = { ok: true };
-  } catch (error) {
-    ok = false;
-    report.store = { ok: false, error: describeError(error) };
-  }
-  for (const name of metrics?.names() ?? []) {
-    try {
-      await metrics?.instant(name, 'vector(1)', clock.now());
-      report[`datasource:${name}`] = { ok: true };
-    } catch (error) {
-      // A datasource down degrades the app (metric steps fail with a reason) but does not stop it.
-      report[`datasource:${name}`] = { ok: false, error: describeError(error) };
-    }
-  }
-  const status = ok ? (Object.values(report).every((r) => r.ok) ? 'ok' : 'degraded') : 'down';
-  res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status, checks: report }));
 }
 
 const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;

@@ -51,7 +51,10 @@ export class FakeSlackApi {
   readonly privateChannels = new Set<string>();
   readonly groups = new Map<string, { handle: string; users: string[] }>();
   /** Workspace members users.info knows: id → real name and IANA time zone. */
-  readonly users = new Map<string, { name: string; realName: string; tz: string }>();
+  readonly users = new Map<
+    string,
+    { name: string; realName: string; tz: string; email?: string; deleted?: boolean }
+  >();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
@@ -464,6 +467,35 @@ export class FakeSlackApi {
             tz: user.tz,
             profile: { real_name: user.realName, display_name: user.name },
           },
+        };
+      }
+      // As Slack answers: pages of `limit` members (at most 1000) with a next_cursor, the last one empty.
+      case 'users.list': {
+        const all = [...this.users.entries()];
+        const start = Number(body.cursor ? Buffer.from(String(body.cursor), 'base64').toString() : 0);
+        const limit = Math.min(1000, Number(body.limit ?? 0) || 1000);
+        const page = all.slice(start, start + limit);
+        const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+        return {
+          ok: true,
+          members: page.map(([id, u]) => ({
+            id,
+            name: u.name,
+            deleted: u.deleted ?? false,
+            real_name: u.realName,
+            tz: u.tz,
+            profile: { real_name: u.realName, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
+          })),
+          response_metadata: { next_cursor: next },
+        };
+      }
+      case 'users.lookupByEmail': {
+        const found = [...this.users.entries()].find(([, u]) => u.email === String(body.email) && !u.deleted);
+        if (!found) return { ok: false, error: 'users_not_found' };
+        const [id, u] = found;
+        return {
+          ok: true,
+          user: { id, name: u.name, real_name: u.realName, tz: u.tz, profile: { email: u.email } },
         };
       }
       default:

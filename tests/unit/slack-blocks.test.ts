@@ -290,18 +290,25 @@ describe('approvals', () => {
       id: string,
       approvers: Parameters<typeof mayApprove>[2],
       configured: string[] = [],
-      username?: string,
     ) =>
       (
-        await mayApprove({ id, username }, incident, approvers, configured, async (g) =>
-          g === 'S0GROUP001' || g === '@sre' ? ['U0MEMBER01'] : [],
+        await mayApprove(
+          { id },
+          incident,
+          approvers,
+          configured,
+          async (g) => (g === 'S0GROUP001' || g === '@sre' ? ['U0MEMBER01'] : []),
+          // @dana was resolved to her id when the runbooks were loaded.
+          async (handle) => (handle === '@dana' ? 'U0USER0001' : undefined),
         )
       ).allowed;
     expect(await check('U0CMD00001', [{ role: 'commander' }])).toBe(true);
     expect(await check('U0RESP0001', [{ role: 'commander' }])).toBe(false);
     expect(await check('U0RESP0001', [{ role: 'responder' }])).toBe(true);
     expect(await check('U0USER0001', [{ user: 'U0USER0001' }])).toBe(true);
-    expect(await check('U0USER0001', [{ user: '@dana' }], [], 'dana')).toBe(true);
+    expect(await check('U0USER0001', [{ user: '@dana' }])).toBe(true);
+    expect(await check('U0OTHER001', [{ user: '@dana' }])).toBe(false);
+    expect(await check('U0USER0001', [{ user: '@erin' }])).toBe(false);
     expect(await check('U0MEMBER01', [{ group: '@sre' }])).toBe(true);
     expect(await check('U0MEMBER01', [{ role: 'commander' }], ['S0GROUP001'])).toBe(true);
     expect(await check('U0OTHER001', [{ role: 'commander' }], ['S0GROUP001', 'U0LEAD0001'])).toBe(false);

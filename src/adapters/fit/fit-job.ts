@@ -15,6 +15,10 @@ export interface FitRequest {
   readonly datasource: string;
   readonly python?: string | undefined;
   readonly now: Date;
+  /** Runs the fit (a serving process: in the simulation pool); default: in this thread. */
+  readonly fit?:
+    | ((observations: GcObservations, python: string | undefined) => Promise<FitResult>)
+    | undefined;
 }
 
 export interface FittedJob {
@@ -39,5 +43,6 @@ export async function fitJob(client: MetricsClient, req: FitRequest): Promise<Fi
     windowSeconds: windowSeconds(req.window, '--window'),
     end: req.now,
   });
-  return { fit: fitWorkload(observations, req.python), observations };
+  const fit = req.fit ? await req.fit(observations, req.python) : fitWorkload(observations, req.python);
+  return { fit, observations };
 }

@@ -1,7 +1,8 @@
 /**
  * A runbook simulate step's workloads, with `workload: {fit: {window}, ref}`
  * resolved: fitted to the incident's job (its `job` input) when the fit
- * succeeds, else the step's `ref` workload, saying why. Both surfaces call
+ * succeeds, else the step's `ref` workload, saying why (implausible metrics
+ * fail the step instead: FIT_IMPLAUSIBLE names the value). Both surfaces call
  * this and show `note` beside the what-if table.
  */
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
@@ -21,7 +22,7 @@ import {
   stepWorkloads,
   summarizeSimulation,
 } from '../simulator/runbook-step.js';
-import { fitJob } from './fit-job.js';
+import { type FitRequest, fitJob } from './fit-job.js';
 
 export interface StepFitContext {
   readonly metrics?: MetricsClient | undefined;
@@ -31,6 +32,8 @@ export interface StepFitContext {
   readonly python?: ModelledPython | undefined;
   /** What a diagnose step read from the service: the baseline's thresholds and freeze. */
   readonly observed?: ObservedGc | undefined;
+  /** Runs the fit off the event loop (the Slack app's simulation pool); default: in this thread. */
+  readonly fit?: FitRequest['fit'];
 }
 
 export interface ResolvedStepWorkloads {
@@ -71,6 +74,7 @@ async function resolveUnobserved(
       datasource: ctx.datasource ?? 'default',
       python: ctx.python,
       now: ctx.now,
+      fit: ctx.fit,
     });
     const base = normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python);
     return {
@@ -81,6 +85,9 @@ async function resolveUnobserved(
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
     };
   } catch (error) {
+    // The service's metrics are wrong (a unit, a broken exporter): the step fails naming the value,
+    // rather than simulating a workload that says nothing about this service.
+    if (isGcIncidentError(error) && error.code === 'FIT_IMPLAUSIBLE') throw error;
     return fallback(isGcIncidentError(error) ? `${error.code}: ${error.message}` : String(error));
   }
 }

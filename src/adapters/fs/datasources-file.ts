@@ -12,6 +12,8 @@ export interface DatasourceDefinition {
   readonly headers?: Record<string, string>;
   readonly params?: Record<string, string>;
   readonly timeout?: string;
+  readonly maxSeries?: number;
+  readonly maxResponseBytes?: number;
 }
 
 export type DatasourcesResult =

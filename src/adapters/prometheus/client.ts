@@ -6,9 +6,10 @@
  * within a bounded budget.
  */
 import { Agent, type Dispatcher, request } from 'undici';
+import { DEFAULT_MAX_SERIES } from '../../core/checks/evaluate.js';
 import { type ErrorCode, GcIncidentError } from '../../core/errors.js';
 import type { MetricsClient, Sample, Series } from '../../core/ports.js';
-import type { Datasource } from './datasources.js';
+import { type Datasource, DEFAULT_MAX_RESPONSE_BYTES } from './datasources.js';
 
 export type ResultType = 'vector' | 'matrix' | 'scalar' | 'string';
 
@@ -51,6 +52,10 @@ export class PrometheusClient implements MetricsClient {
   ) {
     this.dispatcher =
       options.dispatcher ?? new Agent({ connect: { timeout: 5_000 }, keepAliveTimeout: 10_000 });
+  }
+
+  maxSeries(datasource: string): number {
+    return this.datasources.get(datasource)?.maxSeries ?? DEFAULT_MAX_SERIES;
   }
 
   names(): string[] {
@@ -187,7 +192,7 @@ export class PrometheusClient implements MetricsClient {
     }
     const status = response.statusCode;
     const type = String(response.headers['content-type'] ?? '');
-    const text = await response.body.text();
+    const text = await readCapped(response.body, ds);
     if (RETRYABLE_STATUS.has(status)) {
       throw new Retryable(
         fail(
@@ -231,6 +236,29 @@ interface PromEnvelope {
   errorType?: string;
   error?: string;
   warnings?: string[];
+}
+
+/**
+ * The answer's text, read chunk by chunk up to the datasource's maxResponseBytes: a query
+ * answering 100k series is not held whole in memory to be refused afterwards.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], ds: Datasource): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    const max = ds.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (size > max) {
+      body.destroy();
+      throw fail(
+        'METRICS_QUERY_REJECTED',
+        ds.name,
+        `the answer is larger than ${Math.round(max / 1024 / 1024)} MiB (maxResponseBytes) and was not read further: aggregate the query (max by (instance) (…), topk) to fewer series`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 class Retryable extends Error {

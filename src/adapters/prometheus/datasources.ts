@@ -5,6 +5,7 @@
  */
 
 import type { Config } from '../../config.js';
+import { DEFAULT_MAX_SERIES } from '../../core/checks/evaluate.js';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
@@ -16,9 +17,19 @@ export interface Datasource {
   readonly headers: Readonly<Record<string, string>>;
   readonly params: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Series a check keeps from an answer, the worst ones (default DEFAULT_MAX_SERIES). */
+  readonly maxSeries?: number | undefined;
+  /** Bytes of an answer read at most; beyond, reading stops and the query fails (default 32 MiB). */
+  readonly maxResponseBytes?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** About 200k series of an instant vector with a few labels each. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const limits = (def: { maxSeries?: number; maxResponseBytes?: number }) => ({
+  maxSeries: def.maxSeries ?? DEFAULT_MAX_SERIES,
+  maxResponseBytes: def.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+});
 
 export function resolveDatasources(
   config: Config,
@@ -51,6 +62,7 @@ export function resolveDatasources(
         headers,
         params: { ...(def.params ?? {}) },
         timeoutMs: timeout?.ok ? timeout.ms : DEFAULT_TIMEOUT_MS,
+        ...limits(def),
       });
     }
   }
@@ -61,6 +73,7 @@ export function resolveDatasources(
       headers: {},
       params: {},
       timeoutMs: DEFAULT_TIMEOUT_MS,
+      ...limits({}),
     });
   }
   return out;

@@ -5,15 +5,19 @@
  * incident's own steps go before ad-hoc `/gc-incident simulate` runs; one user
  * holds at most `perUser` queued or running ad-hoc runs; each run has a
  * wall-clock limit after which its worker is stopped and the caller gets
- * SIMULATION_TIMEOUT. Who asks (user, priority) travels with the async context
+ * SIMULATION_TIMEOUT, and a memory limit (its worker's heap). A fit's rounds
+ * of simulation go through the same pool as one run. Who asks (user, priority) travels with the async context
  * of the request (`asSimulationRequest`), so the incident flow needs no new
  * parameters.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { GcIncidentError } from '../../core/errors.js';
+import type { FitResult } from '../../core/fit/fit-workload.js';
+import type { GcObservations } from '../../core/fit/observations.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
+import type { FitRunner } from '../fit/fit-in-worker.js';
 import type { WorkerRunOptions } from '../simulator/worker-runner.js';
 
 /** Ad-hoc what-ifs per request; the baseline runs besides them. */
@@ -37,6 +41,8 @@ export type SimulationRunner = (workload: Workload, options: WorkerRunOptions) =
 
 export interface SimulationPoolOptions {
   readonly run: SimulationRunner;
+  /** Runs one fit (default: none; `fit` then refuses). */
+  readonly fit?: FitRunner | undefined;
   /** Runs at once (default: the CPUs available). */
   readonly size?: number;
   /** Waiting runs beyond which new ones are refused (default 64). */
@@ -45,13 +51,16 @@ export interface SimulationPoolOptions {
   readonly perUser?: number;
   /** Wall-clock limit of one run (default 120 s). */
   readonly timeoutMs?: number;
+  /** Heap limit of one run's worker in MB (default 1024). */
+  readonly memoryMb?: number;
 }
 
 interface Job {
-  readonly workload: Workload;
+  /** "simulation of 'w'", for the timeout's message. */
+  readonly what: string;
+  readonly execute: (options: WorkerRunOptions) => Promise<unknown>;
   readonly request: SimulationRequest;
-  readonly onProgress?: ((fraction: number) => void) | undefined;
-  readonly resolve: (result: SimulationResult) => void;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -60,6 +69,7 @@ export class SimulationPool {
   private readonly maxQueued: number;
   private readonly perUser: number;
   private readonly timeoutMs: number;
+  private readonly memoryMb: number;
   private readonly queue: Job[] = [];
   private running = 0;
   private readonly perUserCount = new Map<string, number>();
@@ -69,6 +79,7 @@ export class SimulationPool {
     this.maxQueued = options.maxQueued ?? 64;
     this.perUser = options.perUser ?? 2;
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.memoryMb = options.memoryMb ?? 1024;
   }
 
   /** Whether `user` may queue `runs` more ad-hoc runs now; throws SIMULATION_BUSY with the reason if not. */
@@ -89,10 +100,25 @@ export class SimulationPool {
 
   /** Runs one workload when a slot is free; the caller's request (if any) sets priority and user. */
   run(workload: Workload, onProgress?: (fraction: number) => void): Promise<SimulationResult> {
+    return this.enqueue(`simulation of '${workload.name}'`, (options) =>
+      this.options.run(workload, { ...options, onProgress }),
+    );
+  }
+
+  /** Runs one fit (its simulations) as one run of the pool, under the same limits. */
+  fit(observations: GcObservations, python: string | undefined): Promise<FitResult> {
+    const runFit = this.options.fit;
+    if (!runFit) return Promise.reject(new Error('this simulation pool runs no fits'));
+    return this.enqueue(`the fit of job '${observations.job}'`, (options) =>
+      runFit(observations, python, options),
+    );
+  }
+
+  private enqueue<T>(what: string, execute: (options: WorkerRunOptions) => Promise<T>): Promise<T> {
     const request = requestContext.getStore() ?? { priority: 'incident' };
     if (request.priority === 'adhoc') this.admit(request.user, 1);
-    return new Promise<SimulationResult>((resolve, reject) => {
-      const job: Job = { workload, request, onProgress, resolve, reject };
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { what, execute, request, resolve: resolve as (r: unknown) => void, reject };
       this.hold(request, +1);
       // Incident steps go before every waiting ad-hoc run; within a priority, first come first served.
       const at =
@@ -129,15 +155,13 @@ export class SimulationPool {
       controller.abort();
     }, this.timeoutMs);
     try {
-      job.resolve(
-        await this.options.run(job.workload, { onProgress: job.onProgress, signal: controller.signal }),
-      );
+      job.resolve(await job.execute({ signal: controller.signal, memoryMb: this.memoryMb }));
     } catch (error) {
       job.reject(
         timedOut
           ? new GcIncidentError(
               'SIMULATION_TIMEOUT',
-              `simulation of '${job.workload.name}' ran longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped; simulate a shorter duration or fewer objects`,
+              `${job.what} ran longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped; simulate a shorter duration or fewer objects`,
             )
           : error,
       );

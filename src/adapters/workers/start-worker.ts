@@ -9,9 +9,14 @@
  * From dist/ the module is plain JavaScript; from src/ (tests, tsx) it is TypeScript, so the
  * bootstrap also registers tsx's loader inside the worker (execArgv cannot carry --import).
  */
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
-export function startWorker(callerUrl: string, moduleBase: string, workerData: unknown): Worker {
+export function startWorker(
+  callerUrl: string,
+  moduleBase: string,
+  workerData: unknown,
+  resourceLimits?: ResourceLimits,
+): Worker {
   const fromSource = callerUrl.endsWith('.ts');
   const url = new URL(`${moduleBase}${fromSource ? '.ts' : '.js'}`, callerUrl);
   const bootstrap = [
@@ -19,5 +24,5 @@ export function startWorker(callerUrl: string, moduleBase: string, workerData: u
     fromSource ? ".then(() => import('tsx/esm/api')).then((m) => m.register())" : '',
     `.then(() => import(${JSON.stringify(url.href)}));`,
   ].join('');
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
 }

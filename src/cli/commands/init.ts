@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { GcIncidentError } from '../../core/errors.js';
@@ -25,6 +25,15 @@ Example:
     )
     .action((dir: string, options: { force?: boolean }) => {
       const files = scaffoldFiles(VERSION);
+      // Never through a symlink, with or without --force: a dangling datasources.yaml link or a
+      // symlinked .github would make init write wherever the link points.
+      const linked = files.map((f) => symlinkOnPath(dir, f.path)).filter((p) => p !== undefined);
+      if (linked.length > 0) {
+        throw new GcIncidentError(
+          'USAGE',
+          `init does not write through symlinks: ${[...new Set(linked)].map((p) => resolve(p)).join(', ')} ${linked.length === 1 ? 'is a symlink' : 'are symlinks'}; nothing was written (remove ${linked.length === 1 ? 'it' : 'them'}, or init another folder)`,
+        );
+      }
       const existing = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path);
       if (existing.length > 0 && !options.force) {
         throw new GcIncidentError(
@@ -35,7 +44,8 @@ Example:
       for (const file of files) {
         const target = join(dir, file.path);
         mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, file.content);
+        // 'wx' fails if the file appeared since the check; --force overwrites a regular file only.
+        writeFileSync(target, file.content, { flag: options.force ? 'w' : 'wx' });
         io.stdout(`${existing.includes(file.path) ? 'overwrote' : 'wrote'} ${target}\n`);
       }
       io.stdout(
@@ -43,4 +53,14 @@ Example:
       );
       done(EXIT.OK);
     });
+}
+
+/** The first path under `dir` on the way to `path` (its folders, then itself) that is a symlink. */
+function symlinkOnPath(dir: string, path: string): string | undefined {
+  const parts = path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const at = join(dir, ...parts.slice(0, i));
+    if (lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink()) return at;
+  }
+  return undefined;
 }

@@ -125,6 +125,8 @@ export async function walk(
           metrics,
           actions,
           approvers: readApprovers(io.env),
+          // The terminal's people are its local users: a runbook's @handle is `cli:<handle>`.
+          userIdOf: async (handle) => (!options.commander && handle === `@${user}` ? actor : undefined),
           reminders: (r) => store.scheduleReminder(r),
           // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`).
           simulate: async (incident, step, python, observed) => {
@@ -151,7 +153,7 @@ export async function walk(
         commander: actor,
       });
       let incident = opened.incident;
-      const by = { id: actor, username: options.commander ? undefined : user };
+      const by = { id: actor };
       for (const { role, person } of roles)
         incident = (
           person === null

@@ -32,7 +32,9 @@ async function evaluateOnly(
   const datasource = check.datasource ?? defaultDatasource;
   const meta = { query, datasource, at: now.toISOString() };
   const window = check.for ? parseDuration(check.for) : undefined;
-  if (!window?.ok) return evaluateSamples(await metrics.instant(datasource, query, now), check, meta);
+  const maxSeries = metrics.maxSeries?.(datasource);
+  if (!window?.ok)
+    return evaluateSamples(await metrics.instant(datasource, query, now), check, meta, maxSeries);
   const stepSeconds = Math.max(1, Math.round(window.ms / 1000 / 10));
   const series = await metrics.range(
     datasource,
@@ -56,17 +58,18 @@ async function evaluateOnly(
     samples.map(({ labels, value }) => ({ labels, value })),
     check,
     { ...meta, query: `${query} (every point over ${check.for})` },
+    maxSeries,
   );
   if (samples.length === 0 || evaluation.outcome === 'unknown') return evaluation;
   const reduce = check.reduce ?? 'any';
   const holds = reduce === 'all' ? samples.every((s) => s.all) : samples.some((s) => s.all);
-  return {
-    ...evaluation,
-    outcome: holds ? 'holds' : 'does-not-hold',
-    reason: holds
-      ? `every point over the last ${check.for} satisfies ${check.operator} ${check.threshold} (${reduce} of ${samples.length} series)`
-      : `not held for the whole ${check.for} (a point misses ${check.operator} ${check.threshold}, or the data starts inside the window)`,
-  };
+  const why = holds
+    ? `every point over the last ${check.for} satisfies ${check.operator} ${check.threshold} (${reduce} of ${samples.length} series)`
+    : `not held for the whole ${check.for} (a point misses ${check.operator} ${check.threshold}, or the data starts inside the window)`;
+  const showing = evaluation.seriesTotal
+    ? `; ${evaluation.seriesTotal} series, showing the worst ${evaluation.series.length}`
+    : '';
+  return { ...evaluation, outcome: holds ? 'holds' : 'does-not-hold', reason: `${why}${showing}` };
 }
 
 /** Why a GC check may have no data, for a message better than "no data". */

@@ -21,6 +21,7 @@ import {
 } from '../simulator/workload.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { type GcObservations, type PerGeneration, total } from './observations.js';
+import { refuseBeyondCaps, refuseImplausible } from './plausibility.js';
 
 export interface RateFit {
   readonly series: 'collections' | 'collected';
@@ -114,6 +115,7 @@ export function modelledPythonFor(obs: GcObservations, override?: string): Model
 }
 
 export function fitWorkload(obs: GcObservations, pythonOverride?: string): FitResult {
+  refuseImplausible(obs);
   const python = modelledPythonFor(obs, pythonOverride);
   const thresholds = (obs.thresholds ?? defaultThresholds(python)) as PerGeneration;
   const notes: string[] = [];
@@ -147,8 +149,10 @@ export function fitWorkload(obs: GcObservations, pythonOverride?: string): FitRe
   );
   const promoted = p.old * p.rate + p.cacheInsert * p.rate + p.growth * p.rate;
   const diagnosis = diagnose(obs, { heap: p.heap + p.cacheSize, promotedPerSecond: promoted, thresholds });
+  const doc = toDocument(p, obs, python, thresholds, disabled, result.iterations);
+  refuseBeyondCaps(doc);
   return {
-    doc: toDocument(p, obs, python, thresholds, disabled, result.iterations),
+    doc,
     python,
     thresholds,
     quality,
@@ -290,6 +294,7 @@ function simulateFit(
 ): SimulationResult {
   const iterations = Math.min(MAX_ITERATIONS, Math.round(simulatedSeconds(obs) * p.rate));
   const doc = toDocument(p, obs, python, t, disabled, Math.max(1, iterations));
+  refuseBeyondCaps(doc);
   return simulate(normalizeWorkload(doc), { timelinePoints: 50 });
 }
 

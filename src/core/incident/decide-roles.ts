@@ -4,8 +4,10 @@
  * events or a coded error, pure. Who may change a role is role-permissions.ts; a change
  * that changes nothing is answered as such before it is asked.
  */
+
 import { GcIncidentError } from '../errors.js';
 import { hasBidiControl } from '../text/bidi.js';
+import { cleanFreeText } from '../text/free-text.js';
 import type { IncidentCommand } from './commands.js';
 import type { PendingEvent } from './decide.js';
 import type { Incident } from './model.js';
@@ -48,7 +50,8 @@ export function decideRecord(incident: Incident, command: RecordCommand): Pendin
     case 'pin-message': {
       if ((incident.pinned ?? []).some((p) => p.channel === command.channel && p.ts === command.ts))
         return [];
-      const text = command.text.trim();
+      // Someone else's message: kept, but never with a terminal escape or a bidi override.
+      const text = cleanFreeText(command.text.trim());
       if (text === '')
         throw new GcIncidentError('ILLEGAL_TRANSITION', 'a pinned message needs text', {
           reason: 'empty-message',

@@ -3,7 +3,9 @@
  * either the events that record what changes, or a coded error saying why the
  * command is not allowed now. Pure: the caller supplies time and persistence.
  */
+
 import { GcIncidentError } from '../errors.js';
+import { checkFreeText } from '../text/free-text.js';
 import type { IncidentCommand } from './commands.js';
 import { decideRecord } from './decide-roles.js';
 import {
@@ -214,6 +216,7 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       return [{ type: 'commander.changed', data: { before: incident.commander, after: command.commander } }];
     case 'add-note':
       if (command.text.trim() === '') illegal('a note needs text', { reason: 'empty-note' });
+      checkFreeText('the note', command.text);
       return [{ type: 'note.added', data: { text: command.text.trim() } }];
     case 'add-followup': {
       const title = command.title.trim();

@@ -37,6 +37,11 @@ export interface CompiledGroup {
 const DEFAULT_INTERVAL_MS = 60_000;
 /** Samples one file may expand to (promtool's notation makes a few bytes into many samples). */
 export const MAX_SAMPLES_PER_FILE = 1_000_000;
+/**
+ * The latest time a case may reach (eval_time, until), from its group's start: Prometheus
+ * evaluates every step up to it, so `until: 36500d` ran for hours.
+ */
+export const MAX_CASE_SPAN_MS = 7 * 24 * 3600_000;
 
 export function compileTestFile(
   doc: RunbookTestFile,
@@ -106,6 +111,16 @@ export function compileTestFile(
       const path = at('cases', ci);
       const plan = planCase(c, path, { ms, problem, checkIds, guardedIds, deadlineMs });
       if (!plan) return;
+      const endMs = plan.kind === 'verification' ? plan.untilMs : plan.atMs;
+      if (endMs > MAX_CASE_SPAN_MS) {
+        const key = plan.kind === 'verification' ? 'until' : 'eval_time';
+        problem(
+          [...path, c[key] === undefined ? 'from' : key],
+          'test/case-span',
+          `case "${c.name}": reaches ${Math.round(endMs / 3600_000)}h after the start; a case may span at most 7d (168h): test a shorter stretch`,
+        );
+        return;
+      }
       extentMs = Math.max(extentMs, plan.kind === 'verification' ? plan.untilMs : plan.atMs);
       cases.push({ name: c.name, position: locate.at(path, { key: 'name' }), plan });
     });

@@ -4,16 +4,23 @@
  * link, so `<script>`, `<img onerror>` and `[x](javascript:…)` must not reach
  * the file as written, and a note must not open a heading, a table or a code
  * fence of its own. The escapes are the minimal ones, so the text reads the
- * same once rendered: a `<` that could open a tag becomes `&lt;`, a link's `](`/`][` is broken with a
- * backslash, `|` is escaped, and block syntax at a line start is escaped.
+ * same once rendered: a `<` that could open a tag becomes `&lt;`, a link's `](`/`][`, a reference
+ * definition's `[x]:` and an image's `![` are broken with a backslash, `|` is escaped, and block
+ * syntax at a line start is escaped.
  */
 function escapeInlineSyntax(text: string): string {
-  return text
-    .replace(/&(?=[a-zA-Z#][a-zA-Z0-9]*;)/g, '&amp;')
-    .replace(/<(?=[a-zA-Z/!?])/g, '&lt;')
-    .replace(/\]\(/g, ']\\(')
-    .replace(/\]\[/g, ']\\[')
-    .replace(/\|/g, '\\|');
+  return (
+    text
+      .replace(/&(?=[a-zA-Z#][a-zA-Z0-9]*;)/g, '&amp;')
+      .replace(/<(?=[a-zA-Z/!?])/g, '&lt;')
+      .replace(/\]\(/g, ']\\(')
+      .replace(/\]\[/g, ']\\[')
+      // A reference definition (`[x]: javascript:…`, at a line or list item's start) would turn a
+      // later `[x]` into a link; an image (`![x]…`) would load a remote source when the file is viewed.
+      .replace(/\[([^\]\n]*)\]:/g, '\\[$1]:')
+      .replace(/!\[/g, '\\![')
+      .replace(/\|/g, '\\|')
+  );
 }
 
 /** For one line or a table cell: inline syntax escaped, line breaks become spaces. */

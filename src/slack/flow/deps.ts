@@ -1,5 +1,6 @@
 /** What the incident flow is built from, and the requests it is given. */
 import type { Logger } from 'pino';
+import type { FitRequest } from '../../adapters/fit/fit-job.js';
 import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
@@ -11,9 +12,9 @@ import type { Workload } from '../../core/simulator/workload.js';
 import type { CardLinks } from '../blocks/card-context.js';
 import type { SlackGateway } from '../gateway.js';
 
+/** Who clicked or typed: payload.user.id only (never the username: not unique, deprecated). */
 export interface SlackUser {
   readonly id: string;
-  readonly username?: string | undefined;
 }
 
 export interface FlowDeps {
@@ -28,6 +29,8 @@ export interface FlowDeps {
     workload: Workload,
     onProgress: (fraction: number) => void,
   ) => Promise<SimulationResult>;
+  /** Runs one fit off the main event loop (the simulation pool); without it, fits run in this thread. */
+  readonly fit?: FitRequest['fit'];
   /** Renders a Vega chart to PNG; without it, no charts are uploaded. */
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
   /** Renders a Vega chart to SVG, for postmortem pages (default: in-process). */

@@ -9,6 +9,7 @@ import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
 import { SlackNarrator } from '../narrator.js';
+import { approverHandles, HandleDirectory } from '../people.js';
 import { postToThread } from '../thread.js';
 import type { FlowDeps } from './deps.js';
 import { FlowLeases } from './leases.js';
@@ -21,8 +22,12 @@ export class FlowRuntime {
   readonly cards: CardUpdater;
   readonly narrator: SlackNarrator;
   readonly driver: IncidentDriver;
+  /** Runbook approvers' @handles, resolved to user ids once, as the runbooks were loaded. */
+  readonly people: HandleDirectory;
 
   constructor(readonly deps: FlowDeps) {
+    this.people = new HandleDirectory(deps.slack, deps.logger);
+    void this.people.load(approverHandles(deps.runbooks.list()));
     this.tasks = new BackgroundTasks(deps.logger);
     this.leases = new FlowLeases(deps.leases, deps.logger);
     this.cards = new CardUpdater(
@@ -54,6 +59,7 @@ export class FlowRuntime {
         actions: deps.actions,
         approvers: deps.approvers,
         groupMembers: (group) => deps.slack.groupMembers(group),
+        userIdOf: (handle) => this.people.idOf(handle),
         reminders: (r) => deps.store.scheduleReminder(r),
         simulate: (incident, step, python, observed) => simulateStep(this, incident, step, python, observed),
       },

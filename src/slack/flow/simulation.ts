@@ -41,6 +41,7 @@ export async function simulateStep(
     python,
     datasource: runbook.datasource,
     observed,
+    fit: rt.deps.fit,
   });
   const results = await runVariants(
     rt,

@@ -14,7 +14,7 @@ export function registerFollowUpButtons(app: App, { flow, logger, appMetrics }: 
   app.action<BlockAction>(FOLLOWUP_ACTION, async ({ ack, action, body, respond }) => {
     await ack();
     appMetrics.interactions.inc({ kind: 'block_actions', action: action.action_id });
-    const user: SlackUser = { id: body.user.id, username: body.user.username };
+    const user: SlackUser = { id: body.user.id };
     const target = parseStepValue(
       action.type === 'button' ? action.value : action.block_id.replace(/^followup:/, ''),
     );

@@ -12,7 +12,7 @@ export function registerMetricsUnavailable(app: App, { flow, logger, appMetrics 
     // The value is INCIDENT|DATASOURCE.
     const target = parseStepValue(action.value);
     if (!target) return;
-    const user: SlackUser = { id: body.user.id, username: body.user.username };
+    const user: SlackUser = { id: body.user.id };
     const choice = action.action_id === ACTION.skipMetrics ? 'skip' : 'retry';
     try {
       await flow.answerUnavailable(

@@ -10,7 +10,7 @@ export function registerNotesSubmit(app: App, { flow, logger, appMetrics }: AppS
   app.view(VIEW.notes, async ({ ack, view, body }) => {
     await ack();
     appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.notes });
-    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const user: SlackUser = { id: body.user.id };
     const notes = notesFromValues(viewValues(view.state as never));
     try {
       await flow.notePostmortem(view.private_metadata, notes, user, `slack:view:${view.id}:${view.hash}`);

@@ -29,6 +29,9 @@ function ephemeral(text: string) {
   };
 }
 
+/** A Slack user id as users_select submits it (U… or, on Enterprise Grid, W…). */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
 const refusal = (error: unknown) => ephemeral(`⚠️ ${errorMrkdwn(error, userMessage(error))}`);
 
 export function registerRecord(app: App, services: AppServices): void {
@@ -55,9 +58,12 @@ export function registerRecord(app: App, services: AppServices): void {
     const person = values.person?.value?.selected_user ?? undefined;
     if (!role) return ack({ response_action: 'errors', errors: { role: 'Pick a role' } });
     if (!person) return ack({ response_action: 'errors', errors: { person: 'Pick a person' } });
+    // The users_select only offers user ids; a forged submission could carry any text (`<!channel>`).
+    if (!SLACK_USER_ID.test(person))
+      return ack({ response_action: 'errors', errors: { person: 'Pick a person from the list' } });
     await ack();
     appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.roles });
-    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const user: SlackUser = { id: body.user.id };
     try {
       await assignRoleFromSlack(services, view.private_metadata, role, person, user, `slack:view:${view.id}`);
     } catch (error) {

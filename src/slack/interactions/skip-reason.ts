@@ -15,7 +15,7 @@ export function registerSkipReason(app: App, services: AppServices): void {
     services.appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.skip });
     const target = parseStepValue(view.private_metadata);
     if (!target) return;
-    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const user: SlackUser = { id: body.user.id };
     try {
       await services.flow.skip(target.incidentId, target.stepId, user, reason, `slack:view:${view.id}`);
     } catch (error) {

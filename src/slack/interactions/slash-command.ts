@@ -38,7 +38,7 @@ export function registerSlashCommand(app: App, services: AppServices): void {
       const handle = SLASH_HANDLERS[request.kind] as (r: typeof request, c: unknown) => Promise<void>;
       await handle(request, {
         services,
-        user: { id: command.user_id, username: command.user_name },
+        user: { id: command.user_id },
         channel: command.channel_id,
         triggerId: command.trigger_id,
         respond,

@@ -33,7 +33,7 @@ export function registerStartSubmit(app: App, services: AppServices): void {
     }
     await ack();
     appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.start });
-    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const user: SlackUser = { id: body.user.id };
     const channel = state?.channel ?? body.user.id;
     try {
       const trigger = state?.messageTs ? await slack.permalink(channel, state.messageTs) : undefined;

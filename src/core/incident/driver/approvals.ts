@@ -11,11 +11,17 @@ import type { Incident } from '../model.js';
 import { hasPersonInCommand } from '../role-permissions.js';
 import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL, ROLE_TYPED } from '../roles.js';
 
+/**
+ * Who asks, by id only: a Slack user id (payload.user.id) or `cli:<user>`. Never a username:
+ * Slack deprecated them and they are not unique (Slack Connect, Enterprise Grid), so a user
+ * named `bob` in another workspace would pass for the approver `@bob`.
+ */
 export interface Approvee {
   readonly id: string;
-  /** Slack username (the @handle without @), when the payload carries it. */
-  readonly username?: string | undefined;
 }
+
+/** A runbook's `@handle` as the id it was resolved to when the runbooks were loaded; undefined: not resolved. */
+export type HandleResolver = (handle: string) => Promise<string | undefined>;
 
 export interface ApprovalVerdict {
   readonly allowed: boolean;
@@ -35,6 +41,7 @@ export async function mayApprove(
   runbookApprovers: readonly Approver[],
   configured: readonly string[],
   groupMembers: (group: string) => Promise<readonly string[]>,
+  userIdOf: HandleResolver = async () => undefined,
 ): Promise<ApprovalVerdict> {
   const approvers: Approver[] = [
     ...runbookApprovers.map((a): Approver => (typeof a === 'string' ? { role: a } : a)),
@@ -67,8 +74,8 @@ export async function mayApprove(
       // Responders are everyone who joined the incident, and its commander.
       if (holds(incident, approver.role, user.id)) return verdict(true, approver.role);
     } else if ('user' in approver) {
-      if (approver.user === user.id || (user.username && approver.user === `@${user.username}`))
-        return verdict(true);
+      const id = approver.user.startsWith('@') ? await userIdOf(approver.user) : approver.user;
+      if (id !== undefined && id === user.id) return verdict(true);
     } else {
       const members = await groupMembers(approver.group).catch(() => [] as string[]);
       if (members.includes(user.id)) return verdict(true);

@@ -96,6 +96,7 @@ export class IncidentDriver {
       action?.confirmation?.approvers ?? [],
       this.deps.caps.approvers ?? [],
       this.deps.caps.groupMembers ?? (async () => []),
+      this.deps.caps.userIdOf,
     );
     if (!verdict.allowed) {
       const hint = roleHint(incident, verdict);

@@ -13,10 +13,9 @@ import type { ModelledPython } from '../../simulator/workload.js';
 import type { Actor, Incident, Phase, StepState } from '../model.js';
 import type { IncidentRole } from '../roles.js';
 
-/** Who acts, as a surface knows them: a Slack user (U…, @handle) or `cli:<user>` (handle <user>). */
+/** Who acts, by id: a Slack user id (U…, W…) or `cli:<user>`; never a username (approvals.ts says why). */
 export interface Person {
   readonly id: Actor;
-  readonly username?: string | undefined;
 }
 
 /** A simulate step's variants as run, and the summary recorded on the timeline. */
@@ -154,6 +153,8 @@ export interface DriverCapabilities {
     | undefined;
   /** Members of a user group (Slack S…); the terminal has none. */
   readonly groupMembers?: ((group: string) => Promise<readonly string[]>) | undefined;
+  /** A runbook approver's `@handle` as a person id, resolved once when the runbooks were loaded. */
+  readonly userIdOf?: ((handle: string) => Promise<string | undefined>) | undefined;
   /** Approvers configured for every runbook (SLACK_APPROVERS). */
   readonly approvers?: readonly string[] | undefined;
   readonly reminders?: ReminderStore['scheduleReminder'] | undefined;

@@ -72,6 +72,7 @@ export async function authorityOf(deps: DriverDeps, incident: Incident, by: Pers
     people,
     configured,
     deps.caps.groupMembers ?? (async () => []),
+    deps.caps.userIdOf,
   );
   return { approver: verdict.allowed, approvalRoles };
 }
