@@ -6,11 +6,13 @@
  */
 import type { ActionsBlock, Button } from '@slack/types';
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { verificationVerdict } from '../../core/incident/progress.js';
 import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS } from '../limits.js';
+import { datasourceBanner, foldedLines } from './card-steps.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
   type Attachment,
@@ -23,7 +25,6 @@ import {
   section,
   who,
 } from './common.js';
-import { skippedByConditionBlock } from './conditions.js';
 import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 import { rolesLine } from './roles.js';
@@ -57,8 +58,8 @@ export const SEVERITY_COLOUR: Record<Incident['severity'], string> = {
 };
 const RESOLVED_COLOUR = '#2EB67D';
 
-/** Room left for step blocks after the header, fields, progress and footer. */
-const MAX_STEPS_SHOWN = 18;
+/** Open steps shown with buttons; the rest are behind *Show all steps* (a phone screen holds few). */
+const MAX_STEPS_SHOWN = 6;
 
 export function phaseLabel(phase: Phase): string {
   return phase === 'follow-up' ? 'Follow-up' : phase.charAt(0).toUpperCase() + phase.slice(1);
@@ -148,7 +149,14 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
   const buttons: Button[] = [];
   if (incident.phase !== 'follow-up')
     buttons.push(button(advanceLabel(incident.phase), ACTION.advance, value, style(ACTION.advance)));
-  if (incident.status === 'open') buttons.push(button('Mitigated', ACTION.mitigated, value));
+  if (incident.status === 'open')
+    buttons.push(button('Mitigated', ACTION.mitigated, value, style(ACTION.mitigated)));
+  const verdict = verificationVerdict(incident).kind;
+  if (
+    (incident.phase === 'verification' || incident.phase === 'follow-up') &&
+    (verdict === 'skipped' || verdict === 'failed' || verdict === 'not-started')
+  )
+    buttons.push(button('Verified by hand', ACTION.verifyByHand, value, style(ACTION.verifyByHand)));
   if (incident.status === 'open' || incident.status === 'mitigated')
     buttons.push(
       button('Resolved', ACTION.resolved, value, {
@@ -160,8 +168,8 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
               confirm: 'Resolve',
             }
           : {
-              title: 'Resolve before verification holds?',
-              text: '*Verification has not held yet.* Resolve only if you know the symptom is gone.',
+              title: 'Resolve unverified?',
+              text: '*Nothing verified the fix yet.* The postmortem will say *resolved unverified*. Resolve only if you know the symptom is gone.',
               confirm: 'Resolve anyway',
               danger: true,
             },
@@ -170,6 +178,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
   if (incident.status === 'resolved' || incident.status === 'mitigated')
     buttons.push(button('Postmortem notes', ACTION.notes, value));
   buttons.push(button('Roles', ACTION.roles, value));
+  buttons.push(button('Show all steps', ACTION.showSteps, value));
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {
@@ -186,7 +195,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
 
 function linksLine(incident: Incident, ctx: CardContext): string | undefined {
   const links: string[] = [];
-  if (ctx.runbookUrl) links.push(`<${ctx.runbookUrl}|📖 runbook source>`);
+  links.push(`📖 ${runbookField(incident, ctx)}`);
   if (ctx.dashboardUrl) links.push(`<${ctx.dashboardUrl}|📈 dashboard>`);
   for (const link of ctx.runbook?.metadata.links ?? [])
     links.push(`<${link.url}|${escapeMrkdwn(link.title).replace(/[|>]/g, ' ')}>`);
@@ -199,9 +208,29 @@ function runbookField(incident: Incident, ctx: CardContext): string {
   return ctx.runbookUrl ? `<${ctx.runbookUrl}|${title.replace(/[|>]/g, ' ')}>` : title;
 }
 
+/** When it opened, and how long it has lasted (to now while live; to resolution once resolved). */
 function openedField(incident: Incident, now: Date | undefined): string {
-  const elapsed = now ? ` · open ${formatElapsed(now.getTime() - Date.parse(incident.openedAt))}` : '';
-  return `${slackDate(incident.openedAt, '{date_short_pretty} {time} ({ago})')}${incident.status === 'open' || incident.status === 'mitigated' ? elapsed : ''}`;
+  const live = incident.status === 'open' || incident.status === 'mitigated';
+  const end = live ? now?.getTime() : Date.parse(incident.resolvedAt ?? incident.updatedAt);
+  const lasted =
+    end === undefined
+      ? ''
+      : ` · ${live ? 'open' : 'lasted'} ${formatElapsed(end - Date.parse(incident.openedAt))}`;
+  return `${slackDate(incident.openedAt, '{date_short_pretty} {time}')}${lasted}`;
+}
+
+/** "SEV2 · open" and, once past verification, whether anything verified the fix. */
+function statusField(incident: Incident): string {
+  const verdict = verificationVerdict(incident).kind;
+  const unverified =
+    (incident.status === 'resolved' || incident.status === 'closed') &&
+    verdict !== 'held' &&
+    verdict !== 'by-hand'
+      ? ' · *unverified*'
+      : verdict === 'by-hand'
+        ? ' · verified by hand'
+        : '';
+  return `${incident.severity.toUpperCase()} · ${incident.status}${unverified}`;
 }
 
 function severityBar(incident: Incident, next: NextAction): Attachment {
@@ -226,12 +255,11 @@ export function incidentCard(
   const next = nextAction(incident, runnable);
   const blocks: Blocks = [
     header(`${incident.id} · ${incident.title}`),
+    ...datasourceBanner(incident, next),
     fields([
-      ['Severity', incident.severity.toUpperCase()],
-      ['Status', incident.status],
+      ['Status', statusField(incident)],
       ['Commander', who(incident.commander)],
       ['Service', escapeMrkdwn(incident.service)],
-      ['Runbook', runbookField(incident, ctx)],
       ['Opened', openedField(incident, ctx.now)],
     ]),
     section(`${next.kind === 'none' ? '🏁' : '👉'} *Next:* ${next.sentence}`, 'next'),
@@ -240,14 +268,18 @@ export function incidentCard(
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
-  const steps = incident.steps.filter((s) => s.phase === incident.phase);
+  // Finished phases and the current phase's settled steps fold to one line each.
+  const folded = foldedLines(incident);
+  if (folded.length > 0) blocks.push(context(folded.join('\n')));
+  const steps = incident.steps.filter(
+    (s) =>
+      s.phase === incident.phase &&
+      (s.status === 'pending' || s.status === 'running' || s.status === 'failed'),
+  );
   const shown = steps.slice(0, MAX_STEPS_SHOWN);
-  if (steps.length === 0) blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
+  if (incident.steps.every((s) => s.phase !== incident.phase))
+    blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
   for (const step of shown) {
-    if (step.status === 'skipped' && step.skippedByCondition) {
-      blocks.push(skippedByConditionBlock(step));
-      continue;
-    }
     blocks.push(section(stepLine(step, ctx.runbook), `step:${step.id}`));
     const primary = next.kind === 'step' && next.step.id === step.id ? next.actionId : undefined;
     const buttons = stepButtons(incident.id, step, runnable, primary);
@@ -259,9 +291,7 @@ export function incidentCard(
       });
   }
   if (steps.length > shown.length) {
-    blocks.push(
-      context(`…and ${steps.length - shown.length} more steps: \`/gc-incident status ${incident.id}\``),
-    );
+    blocks.push(context(`…and ${steps.length - shown.length} more open steps: *Show all steps*`));
   }
   const end = footer(incident, next);
   if (end && end.elements.length > 0) blocks.push(end);
