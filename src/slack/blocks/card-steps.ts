@@ -30,7 +30,13 @@ export function foldLine(tally: PhaseTally, incident: Incident, onlySettled = fa
     parts.push(
       `⏭️ ${plural(n, 'metric step')} skipped: ${datasourceLabel(datasource)} unreachable, *not checked*`,
     );
-  if (!onlySettled && tally.open > 0) parts.push(`${tally.open} open`);
+  // A finished phase's steps nobody did: containment's alternatives, or steps left open.
+  if (!onlySettled && tally.open > 0)
+    parts.push(
+      tally.phase === 'containment' && tally.done > 0
+        ? `${tally.open} alternatives not used`
+        : `${tally.open} left open`,
+    );
   if (parts.length === 0) return undefined;
   const icon =
     Object.keys(tally.outage).length > 0 && tally.done === 0
@@ -45,14 +51,29 @@ export function foldLine(tally: PhaseTally, incident: Incident, onlySettled = fa
   return line;
 }
 
-/** The finished phases, one line each, and the current phase's settled steps as one line. */
-export function foldedLines(incident: Incident): string[] {
+/**
+ * The finished phases, one line each, and the current phase's settled steps as one line; the
+ * current phase's checks that ran keep their figure (value against threshold) on that line.
+ */
+export function foldedLines(incident: Incident, figure?: (step: StepState) => string | undefined): string[] {
   const current = PHASES.indexOf(incident.phase);
   const lines: string[] = [];
   for (const phase of PHASES.slice(0, current + 1)) {
     const tally = phaseTally(incident, phase);
     const line = foldLine(tally, incident, phase === incident.phase);
-    if (line) lines.push(phase === incident.phase ? `${line} _(so far)_` : line);
+    if (!line) continue;
+    if (phase !== incident.phase) {
+      lines.push(line);
+      continue;
+    }
+    const figures = incident.steps
+      .filter((s) => s.phase === phase && s.kind === 'check' && s.status === 'done')
+      .map((s) => {
+        const f = figure?.(s);
+        return f ? `${escapeMrkdwn(truncate(s.title, 60))} ${escapeMrkdwn(f)}` : undefined;
+      })
+      .filter((f): f is string => f !== undefined);
+    lines.push(`${line} _(so far)_${figures.length > 0 ? `\n      ${figures.join('  ·  ')}` : ''}`);
   }
   return lines;
 }
@@ -63,14 +84,17 @@ function outageBanner(outage: Outage, incident: Incident, next: NextAction): Blo
   const actions: ActionsBlock = {
     type: 'actions',
     block_id: 'outage',
-    elements: [
-      button('Skip metric steps', ACTION.skipMetrics, value, primary ? { style: 'primary' } : {}),
-      button('Retry', ACTION.retryMetrics, value),
-    ],
+    elements: [],
   };
   const waiting = incident.steps.filter(
     (s) => (s.kind === 'check' || s.kind === 'query') && (s.status === 'pending' || s.status === 'failed'),
   ).length;
+  // Skip is offered while something waits on the datasource; Retry always.
+  if (waiting > 0)
+    actions.elements.push(
+      button('Skip metric steps', ACTION.skipMetrics, value, primary ? { style: 'primary' } : {}),
+    );
+  actions.elements.push(button('Retry', ACTION.retryMetrics, value));
   return [
     section(
       `⚠️ *${datasourceLabel(outage.datasource)} unreachable* since ${slackDate(outage.since, '{time}')} · ${waiting > 0 ? `${plural(waiting, 'metric step')} cannot run: *Skip metric steps* (recorded as not checked) or *Retry*` : 'metric steps were skipped; *Retry* when it is back'}`,

@@ -11,7 +11,7 @@ import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
-import { escapeMrkdwn, LIMITS } from '../limits.js';
+import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
 import { datasourceBanner, foldedLines } from './card-steps.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
@@ -59,7 +59,7 @@ export const SEVERITY_COLOUR: Record<Incident['severity'], string> = {
 const RESOLVED_COLOUR = '#2EB67D';
 
 /** Open steps shown with buttons; the rest are behind *Show all steps* (a phone screen holds few). */
-const MAX_STEPS_SHOWN = 6;
+const MAX_STEPS_SHOWN = 3;
 
 export function phaseLabel(phase: Phase): string {
   return phase === 'follow-up' ? 'Follow-up' : phase.charAt(0).toUpperCase() + phase.slice(1);
@@ -74,11 +74,25 @@ export function progressLine(incident: Incident): string {
   }).join('  ➜  ');
 }
 
-export function stepLine(step: StepState, runbook?: Runbook): string {
+/**
+ * A step as one entry: title and figure, then its facts. `compact` (the card): the facts that
+ * matter to someone about to click (no id, status only when not pending), on the title's line.
+ */
+export function stepLine(step: StepState, runbook?: Runbook, compact = false): string {
   const figure = checkFigure(step, findRunbookCheck(runbook, step.id)) ?? diagnoseFigure(step);
   const parts = [
     `${STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*${figure ? `  ${escapeMrkdwn(figure)}` : ''}`,
   ];
+  if (compact) {
+    const facts = [step.kind + (step.risk ? `, ${step.risk} risk` : '')];
+    if (step.status !== 'pending') facts.push(step.status);
+    if (step.assignee) facts.push(`assigned to ${who(step.assignee)}`);
+    if (step.needsApproval)
+      facts.push(step.approvedBy ? `approved by ${who(step.approvedBy)}` : 'needs approval');
+    parts[0] += `  _${facts.join(' · ')}_`;
+    if (step.reason) parts.push(`> ${escapeMrkdwn(truncate(step.reason, 200))}`);
+    return parts.join('\n');
+  }
   const facts = [step.kind + (step.risk ? `, ${step.risk} risk` : ''), step.status];
   if (step.optional && step.phase !== 'containment') facts.push('optional');
   if (step.assignee) facts.push(`assigned to ${who(step.assignee)}`);
@@ -269,7 +283,7 @@ export function incidentCard(
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
   // Finished phases and the current phase's settled steps fold to one line each.
-  const folded = foldedLines(incident);
+  const folded = foldedLines(incident, (s) => checkFigure(s, findRunbookCheck(ctx.runbook, s.id)));
   if (folded.length > 0) blocks.push(context(folded.join('\n')));
   const steps = incident.steps.filter(
     (s) =>
@@ -280,7 +294,7 @@ export function incidentCard(
   if (incident.steps.every((s) => s.phase !== incident.phase))
     blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
   for (const step of shown) {
-    blocks.push(section(stepLine(step, ctx.runbook), `step:${step.id}`));
+    blocks.push(section(stepLine(step, ctx.runbook, true), `step:${step.id}`));
     const primary = next.kind === 'step' && next.step.id === step.id ? next.actionId : undefined;
     const buttons = stepButtons(incident.id, step, runnable, primary);
     if (buttons.length > 0 && incident.status !== 'closed')
