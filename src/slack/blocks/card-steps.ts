@@ -83,7 +83,7 @@ function outageBanner(outage: Outage, incident: Incident, next: NextAction): Blo
   const primary = next.kind === 'incident' && next.actionId === ACTION.skipMetrics;
   const actions: ActionsBlock = {
     type: 'actions',
-    block_id: 'outage',
+    block_id: 'outage-actions',
     elements: [],
   };
   const waiting = incident.steps.filter(
