@@ -17,6 +17,8 @@ import type { Incident } from '../../src/core/incident/model.js';
 import { nextFor, verificationVerdict } from '../../src/core/incident/progress.js';
 import { IncidentService } from '../../src/core/incident/service.js';
 import type { MetricsClient } from '../../src/core/ports.js';
+import { buildPostmortem } from '../../src/core/postmortem/build.js';
+import { renderMarkdown } from '../../src/core/postmortem/render-markdown.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import type { SlackMessage } from '../../src/slack/blocks/common.js';
 import { nextAction } from '../../src/slack/blocks/next-action.js';
@@ -221,5 +223,56 @@ describe('one outage, one record', () => {
     expect(context.match(/metric steps? skipped/g)?.length).toBe(3);
     // The backend's error is not repeated under each step.
     expect(context).not.toContain('connection refused');
+  });
+});
+
+describe('the postmortem says what was checked', () => {
+  const readers = { names: { U0CMD: 'Alice Martin', U0BOB: 'Bob Chen' } };
+  async function exported(s: ReturnType<typeof setup>, incident: Incident) {
+    const timeline = await s.store.timeline(incident.id);
+    const pm = buildPostmortem(incident, timeline, {
+      generatedAt: '2026-11-20T19:00:00.000Z',
+      runbook: shippedRunbook(RUNBOOK),
+    });
+    return { pm, md: renderMarkdown(pm, readers) };
+  }
+
+  it('verified by hand: the impact window ends there, named; the outage is one row with its start and end', async () => {
+    const s = setup();
+    let incident = await toVerification(s);
+    incident = await s.driver.verifyByHand(incident, 'checked in Grafana: p99 back to 4 ms', { id: 'U0BOB' });
+    s.state.down = false;
+    incident = await s.driver.answerUnavailable(incident, 'retry', 'default', by);
+    incident = (await s.driver.setStatus(incident, 'resolved', by)).incident;
+    const { pm, md } = await exported(s, incident);
+    expect(pm.verificationOutcome).toMatchObject({ how: 'by-hand', by: 'U0BOB' });
+    expect(pm.outages).toHaveLength(1);
+    expect(pm.outages[0]?.until).not.toBeNull();
+    expect(md).toContain('from the opening (detection not checked) to verified by hand by Bob Chen.');
+    expect(md).toContain(
+      '**Verification:** verified by hand by Bob Chen: checked in Grafana: p99 back to 4 ms',
+    );
+    expect(md).toMatch(/\*\*Outage:\*\* datasource 'default' unreachable .* → .*\(/);
+    expect(md).toContain('| Status | resolved (verified by hand) |');
+    // One row for the batch of skipped steps, not one per step; the error not repeated per step.
+    expect(md.match(/metric steps? skipped: datasource 'default' unreachable \(not checked\)/g)).toHaveLength(
+      1,
+    );
+    // Above the raw event log (the appendix), the error is said by the outage line and its first failure.
+    const read = md.split('## Appendix')[0] ?? '';
+    expect(read.match(/connection refused/g)?.length).toBeLessThanOrEqual(3);
+    expect(md).not.toMatch(/U0BOB|U0CMD|\de\+\d|\d\d:\d\d:\d\d\.\d{3}/);
+  });
+
+  it('resolved without verification says so: status unverified, the window ends at "resolved unverified"', async () => {
+    const s = setup();
+    let incident = await toVerification(s);
+    incident = (await s.driver.setStatus(incident, 'resolved', by)).incident;
+    const { pm, md } = await exported(s, incident);
+    expect(pm.verificationOutcome.how).toBe('unverified');
+    expect(md).toContain('to resolved unverified.');
+    expect(md).toContain('| Status | resolved (unverified) |');
+    expect(md).toContain('**Verification:** **not verified**');
+    expect(md).not.toContain('verification held');
   });
 });
