@@ -34,7 +34,7 @@ export function foldLine(tally: PhaseTally, incident: Incident, onlySettled = fa
   if (!onlySettled && tally.open > 0)
     parts.push(
       tally.phase === 'containment' && tally.done > 0
-        ? `${tally.open} alternatives not used`
+        ? `${plural(tally.open, 'alternative')} not used`
         : `${tally.open} left open`,
     );
   if (parts.length === 0) return undefined;

@@ -5,7 +5,7 @@
  * docs and a dashboard. Step outputs go to the card's thread, not here.
  */
 import type { ActionsBlock, Button } from '@slack/types';
-import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { type Incident, openOutage, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
 import { verificationVerdict } from '../../core/incident/progress.js';
 import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
@@ -290,11 +290,20 @@ export function incidentCard(
       s.phase === incident.phase &&
       (s.status === 'pending' || s.status === 'running' || s.status === 'failed'),
   );
-  const shown = steps.slice(0, MAX_STEPS_SHOWN);
+  // The step the next action names is always among those shown (optional ones may come first).
+  const nextStep = next.kind === 'step' ? next.step.id : undefined;
+  const down = openOutage(incident) !== undefined;
+  const shown = [...steps.filter((s) => s.id === nextStep), ...steps.filter((s) => s.id !== nextStep)].slice(
+    0,
+    MAX_STEPS_SHOWN,
+  );
   if (incident.steps.every((s) => s.phase !== incident.phase))
     blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
   for (const step of shown) {
-    blocks.push(section(stepLine(step, ctx.runbook, true), `step:${step.id}`));
+    // While the outage is on the banner, a metric step's failure is not repeated under it.
+    const quiet =
+      down && (step.kind === 'check' || step.kind === 'query') ? { ...step, reason: undefined } : step;
+    blocks.push(section(stepLine(quiet, ctx.runbook, true), `step:${step.id}`));
     const primary = next.kind === 'step' && next.step.id === step.id ? next.actionId : undefined;
     const buttons = stepButtons(incident.id, step, runnable, primary);
     if (buttons.length > 0 && incident.status !== 'closed')
@@ -305,7 +314,8 @@ export function incidentCard(
       });
   }
   if (steps.length > shown.length) {
-    blocks.push(context(`…and ${steps.length - shown.length} more open steps: *Show all steps*`));
+    const more = steps.length - shown.length;
+    blocks.push(context(`…and ${more} more open step${more === 1 ? '' : 's'}: *Show all steps*`));
   }
   const end = footer(incident, next);
   if (end && end.elements.length > 0) blocks.push(end);
