@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
+import { formatIncident } from '../../src/cli/commands/incidents.js';
 import { GcIncidentError } from '../../src/core/errors.js';
 import { describeEvent } from '../../src/core/incident/describe-event.js';
 import { IncidentDriver } from '../../src/core/incident/driver/driver.js';
@@ -22,6 +23,7 @@ import { renderMarkdown } from '../../src/core/postmortem/render-markdown.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import type { SlackMessage } from '../../src/slack/blocks/common.js';
 import { nextAction } from '../../src/slack/blocks/next-action.js';
+import { slackEventText, statusMessage } from '../../src/slack/blocks/replies.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { FakeClock, shippedRunbook } from '../helpers/engine.js';
 
@@ -274,5 +276,29 @@ describe('the postmortem says what was checked', () => {
     expect(md).toContain('| Status | resolved (unverified) |');
     expect(md).toContain('**Verification:** **not verified**');
     expect(md).not.toContain('verification held');
+  });
+});
+
+describe('status says "unverified" where true, on both surfaces', () => {
+  it('Slack status and the terminal show the verdict; events name people and use date tokens', async () => {
+    const s = setup();
+    let incident = await toVerification(s);
+    incident = (await s.driver.setStatus(incident, 'resolved', by)).incident;
+    const timeline = await s.store.timeline(incident.id);
+    const slack = JSON.stringify(statusMessage(incident, timeline).blocks);
+    expect(slack).toContain('resolved (unverified)');
+    expect(slack).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}Z/);
+    // Ids in event texts become mentions (Slack shows names), never bare ids.
+    expect(slackEventText('commander U0ALICE001 → U0BOB00001, due 2026-12-01T10:00:00.000Z')).toBe(
+      'commander <@U0ALICE001> → <@U0BOB00001>, due <!date^1796119200^{date_short_pretty} {time}|2026-12-01 10:00 UTC>',
+    );
+    const terminal = formatIncident(incident, timeline);
+    expect(terminal).toContain('status resolved (unverified)');
+    expect(terminal).toContain(
+      "verification not verified: its checks were skipped (datasource 'default' unreachable)",
+    );
+    expect(terminal).not.toMatch(/\.\d{3}Z/);
+    incident = await s.driver.verifyByHand(incident, 'p99 back to 4 ms', by);
+    expect(formatIncident(incident, timeline)).toContain('status resolved (verified by hand)');
   });
 });

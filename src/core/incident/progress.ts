@@ -163,3 +163,11 @@ export function nextFor(incident: Incident, runnable: ReadonlySet<string> = new 
   const to = PHASES[PHASES.indexOf(incident.phase) + 1] as Phase;
   return { kind: 'advance', phase: incident.phase, to, tally: phaseTally(incident, incident.phase) };
 }
+
+/** "resolved (unverified)" where that is the truth; "resolved (verified by hand)"; else the status. */
+export function statusWords(incident: Incident): string {
+  const kind = verificationVerdict(incident).kind;
+  if (incident.status !== 'resolved' && incident.status !== 'closed') return incident.status;
+  if (kind === 'by-hand') return `${incident.status} (verified by hand)`;
+  return kind === 'held' || kind === 'no-checks' ? incident.status : `${incident.status} (unverified)`;
+}
