@@ -22,6 +22,7 @@ import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
 import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
+import { outageWalk } from '../tests/helpers/outage-walk.js';
 import { shippedRunbook } from '../tests/helpers/engine.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 
@@ -68,10 +69,12 @@ const EMOJI: Record<string, string> = {
   '👥': '<b style="color:#4a154b">☰</b>',
   '📌': '<b style="color:#e01e5a">⚲</b>',
   '📝': '<b>✎</b>',
+  '✋': '<b style="color:#4a154b">☑</b>',
+  '👤': '<b style="color:#4a154b">☺</b>',
 };
 const emoji = (html: string) =>
   html.replace(
-    /✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺|👥|📌|📝/gu,
+    /✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺|👥|📌|📝|✋|👤/gu,
     (e) => EMOJI[e.trim()] ?? e,
   );
 
@@ -161,11 +164,15 @@ blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:8px}.thread{marg
 .thread .label{font-size:12px;color:#616061}.file{margin:4px 0}.file .name{font-size:13px;color:#616061}.file img{display:block;max-width:640px;max-height:360px;border:1px solid #ddd;border-radius:8px;margin-top:4px}.input{margin:10px 0}.select{border:1px solid #c8c8c8;border-radius:4px;padding:6px 10px;color:#616061;margin-top:4px}
 .modal{border:1px solid #ddd;border-radius:8px;box-shadow:0 4px 12px #0002;padding:4px 16px 12px;max-width:520px}.modal .title{font-size:20px;font-weight:900;margin:8px 0}.modal .foot{text-align:right}.broadcast .who::after{content:" · also sent to the channel";font-weight:400;color:#616061;font-size:12px}`;
 
+/** The page records its card's drawn height (read back with --dump-dom). */
+const MEASURE = `<script>addEventListener('load',()=>{const c=document.querySelector('.card');if(c)document.body.dataset.cardHeight=String(Math.round(c.getBoundingClientRect().height));});</script>`;
+
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}${MEASURE}</body></html>\n`;
 }
 
-const frames = await cardWalk();
+// The normal walk, then the Prometheus-down one (banner, Skip metric steps, verified by hand).
+const frames = [...(await cardWalk()), ...(await outageWalk())];
 // The triage frame also shows the simulation as it lands in the thread.
 const runbook = shippedRunbook(WALK_RUNBOOK);
 const simStep = runbook.triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
@@ -267,7 +274,7 @@ for (const frame of frames) {
   const images = uploads[frame.name] ?? [];
   const replies =
     thread.map((t) => message(t.message, now, t.broadcast ? 'broadcast' : '')).join('') + images.join('');
-  const html = `<div class="frame"><div class="caption">${esc(frame.caption)}</div>${message(frame.card, now)}${replies ? `<div class="thread"><div class="label">Thread</div>${replies}</div>` : ''}</div>`;
+  const html = `<div class="frame"><div class="caption">${esc(frame.caption)}</div><div class="card">${message(frame.card, now)}</div>${replies ? `<div class="thread"><div class="label">Thread</div>${replies}</div>` : ''}</div>`;
   const lines =
     frame.card.blocks.length * 2.2 +
     thread.reduce((n, t) => n + 3 + JSON.stringify(t.message.blocks).split('\\n').length, 0) +
@@ -339,4 +346,34 @@ try {
 } finally {
   rmSync(profile, { recursive: true, force: true });
 }
+// The card's own height as drawn (the frame's first message), for the phone/laptop budget.
+const MEASURED = ['01-opened', '04-triage', 'down-01-unreachable', 'down-03-triage'];
+const heights: Record<string, number> = {};
+const measureProfile = mkdtempSync(join(tmpdir(), 'gc-incident-preview-'));
+try {
+  for (const name of MEASURED) {
+    const file = join(OUT, `${name}.html`);
+    const dom = execFileSync(
+      '/usr/bin/chromium',
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        `--user-data-dir=${measureProfile}`,
+        '--window-size=860,2000',
+        '--virtual-time-budget=1000',
+        '--dump-dom',
+        `file://${file}?measure`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+    ).toString();
+    const px = /data-card-height="(\d+)"/.exec(dom)?.[1];
+    if (px) heights[name] = Number(px);
+  }
+} finally {
+  rmSync(measureProfile, { recursive: true, force: true });
+}
+writeFileSync(join(OUT, 'card-heights.json'), `${JSON.stringify(heights, null, 2)}\n`);
+for (const [name, px] of Object.entries(heights)) console.log(`card ${name}: ${px} px`);
 console.log(`${sections.length} frames: ${join(OUT, 'index.html')} and ${sections.length} PNGs in ${OUT}`);

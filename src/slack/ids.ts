@@ -19,12 +19,18 @@ export const ACTION = {
   followupReassign: 'followup.reassign',
   skipMetrics: 'metrics.skip',
   retryMetrics: 'metrics.retry',
+  /** The datasource is back: run the metric steps skipped while it was down. */
+  rerunSkipped: 'metrics.rerun',
+  /** Verification closed by a person: opens the modal asking how (verify-by-hand.ts). */
+  verifyByHand: 'incident.verify-by-hand',
+  /** Every step of the incident, phase by phase, in a modal (show-steps.ts). */
+  showSteps: 'incident.steps',
   /** The card's Roles button: opens the roles modal (src/slack/interactions/roles.ts). */
   roles: 'roles.open',
 } as const;
 
 /** The answer to "the datasource is unavailable"; the value is `INCIDENT|DATASOURCE`. */
-export const METRICS_ACTION = /^metrics\.(skip|retry)$/;
+export const METRICS_ACTION = /^metrics\.(skip|retry|rerun)$/;
 
 export function metricsValue(incidentId: string, datasource: string): string {
   return `${incidentId}|${datasource}`;
@@ -42,6 +48,7 @@ export const VIEW = {
   skip: 'gc-incident.skip',
   notes: 'gc-incident.notes',
   roles: 'gc-incident.roles',
+  verifyByHand: 'gc-incident.verify-by-hand',
 } as const;
 
 export const SHORTCUT = 'gc_incident_from_message';

@@ -18,10 +18,12 @@ import { registerPickRunbook } from './interactions/pick-runbook.js';
 import { registerRecord } from './interactions/roles.js';
 import { registerRunStep } from './interactions/run-step.js';
 import { registerSetStatus } from './interactions/set-status.js';
+import { registerShowSteps } from './interactions/show-steps.js';
 import { registerSkipReason } from './interactions/skip-reason.js';
 import { registerSkipStep } from './interactions/skip-step.js';
 import { registerSlashCommand } from './interactions/slash-command.js';
 import { registerStartSubmit } from './interactions/start-submit.js';
+import { registerVerifyByHand } from './interactions/verify-by-hand.js';
 import type { AppServices } from './services.js';
 
 export { SLASH_COMMAND } from './interactions/slash-command.js';
@@ -46,6 +48,8 @@ export function registerListeners(app: App, services: AppServices): void {
   registerAdvancePhase(app, services);
   registerNotesButton(app, services);
   registerSetStatus(app, services);
+  registerVerifyByHand(app, services);
+  registerShowSteps(app, services);
   // Buttons on reminders.
   registerFollowUpButtons(app, services);
   // Starting from the modal or a message.

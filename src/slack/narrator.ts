@@ -80,10 +80,20 @@ export class SlackNarrator implements Narrator, Decisions {
       .catch((error) => this.d.logger.warn({ err: String(error) }, 'state change not broadcast'));
   }
 
+  /**
+   * The outage is said once, when first seen (the card's banner carries Skip and Retry from
+   * then on); a Retry that finds it still down says so in one line.
+   */
   async ask(incident: Incident, decision: Decision): Promise<Answer | undefined> {
-    if (decision.kind === 'metrics-unavailable')
+    if (decision.kind === 'metrics-unavailable' && decision.firstSeen)
       await this.thread(incident, [
         metricsUnavailableMessage(incident.id, decision.datasource, decision.message),
+      ]);
+    else if (decision.kind === 'metrics-unavailable' && decision.retried)
+      await this.thread(incident, [
+        noticeMessage(
+          `⚠️ Retried: datasource '${escapeMrkdwn(decision.datasource)}' is still unavailable (${escapeMrkdwn(decision.message)}).`,
+        ),
       ]);
     return undefined;
   }
@@ -220,6 +230,20 @@ export class SlackNarrator implements Narrator, Decisions {
 
   async statusChanged(incident: Incident, by: Person) {
     await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+  }
+
+  async verifiedByHand(incident: Incident, by: Person) {
+    const manual = incident.verifiedByHand;
+    if (manual) await this.broadcast(incident, { kind: 'verified-by-hand', note: manual.note }, by.id);
+  }
+
+  async datasourceRecovered(incident: Incident, datasource: string) {
+    await this.thread(incident, [
+      noticeMessage(
+        `✅ Datasource '${escapeMrkdwn(datasource)}' answers again: the card offers to run the checks skipped while it was down.`,
+      ),
+    ]);
+    this.redraw(incident);
   }
 
   async followUpsCreated(incident: Incident) {

@@ -101,10 +101,12 @@ export async function cardWalk(): Promise<Frame[]> {
     await run(0, { type: 'start-step', stepId, actor: 'system' });
     await run(0, { type: 'fail-step', stepId, actor: 'system', error: UNREACHABLE });
   }
+  await run(0, { type: 'record-outage', datasource: 'default', message: UNREACHABLE, actor: 'system' });
   post(failureMessage(step('young-collection-rate') as never, UNREACHABLE));
   frame('02-prometheus-down', 'Prometheus is down: the checks failed, the card says what to do');
 
   await run(3, { type: 'start-step', stepId: 'young-collection-rate', actor: ALICE });
+  await run(0, { type: 'record-recovery', datasource: 'default', actor: ALICE });
   const young = evaluation('young-collection-rate', '>', 50, 612, 'holds');
   await run(0, { type: 'complete-step', stepId: 'young-collection-rate', actor: ALICE, result: young });
   await run(0, { type: 'start-step', stepId: 'cpu-busy', actor: ALICE });

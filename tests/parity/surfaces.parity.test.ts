@@ -30,6 +30,8 @@ interface Script {
   readonly manual: Readonly<Record<string, Manual>>;
   readonly mitigated: boolean;
   readonly resolved: boolean;
+  /** Verification closed by a person, with this note (when its checks measured nothing). */
+  readonly byHand?: string | undefined;
 }
 
 /** The shipped thrash runbook with constant metrics (Prometheus answers them with no target). */
@@ -113,6 +115,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
     let stdout = '';
     const answer = (question: string): string => {
       if (/skip every metric step/.test(question)) return 's';
+      if (/Verified by hand\?/.test(question)) return script.byHand ?? '';
       if (/Approve '([^']+)'/.test(question)) return script.approve ? 'y' : 'n';
       const status = /Mark the incident (mitigated|resolved)/.exec(question)?.[1];
       if (status) return (status === 'mitigated' ? script.mitigated : script.resolved) ? 'y' : 'n';
@@ -202,6 +205,15 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
           }
         }
         if (phase === 'containment' && script.mitigated) await h.click(ACTION.mitigated, id);
+        if (phase === 'verification' && script.byHand) {
+          const click = await h.click(ACTION.verifyByHand, id);
+          await until(() => h.api.callsOf('views.open').find((c) => c.body.trigger_id === click.triggerId));
+          const view = h.api.views.at(-1);
+          await h.submit(view?.view as Record<string, unknown>, view?.id as string, {
+            note: { value: { type: 'plain_text_input', value: script.byHand } },
+          });
+          await until(async () => (await load()).verifiedByHand !== undefined);
+        }
         if (phase === 'verification' && script.resolved) await h.click(ACTION.resolved, id);
       }
       const incident = await load();
@@ -291,6 +303,26 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       'collections-per-request',
       'gc-time-share',
       'young-collections-ok',
+    ]);
+  }, 120_000);
+
+  it('Prometheus down, verified by hand: the same record on both surfaces, the note required and kept', async () => {
+    const script: Script = {
+      runbook: 'parity-ok',
+      approve: true,
+      manual: people,
+      mitigated: true,
+      resolved: true,
+      byHand: 'checked in Grafana: gen-0 collections back to 8/s',
+    };
+    const cliEvents = await terminal(script, downUrl);
+    const slackEvents = await slack(script, downUrl, true);
+    expect(slackEvents).toEqual(cliEvents);
+    expect(cliEvents.filter((e) => e.type === 'datasource.unavailable')).toHaveLength(1);
+    expect(cliEvents.find((e) => e.type === 'verification.by-hand')).toMatchObject({ outcome: 'commander' });
+    expect(cliEvents.filter((e) => e.type === 'status.changed').map((e) => e.outcome)).toEqual([
+      'mitigated',
+      'resolved',
     ]);
   }, 120_000);
 });

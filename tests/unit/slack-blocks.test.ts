@@ -133,7 +133,7 @@ describe('the incident card', () => {
       incidentOf(steps, { phase: 'triage', title: long(400), service: long(3000), trigger: long(4000) }),
     );
     expect(messageViolations({ text: card.text, blocks: card.blocks })).toEqual([]);
-    expect(JSON.stringify(card.blocks)).toContain('…and 42 more steps');
+    expect(JSON.stringify(card.blocks)).toContain('…and 57 more open steps: *Show all steps*');
   });
 
   it('offers the buttons that fit each step', () => {

@@ -6,6 +6,7 @@ import { GcIncidentError } from '../../core/errors.js';
 import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
+import { statusWords } from '../../core/incident/progress.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { checkFigure, findRunbookCheck } from '../../format/check-figure.js';
@@ -13,6 +14,7 @@ import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
+import { standingLines } from '../walk/next-line.js';
 
 export function incidentsCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('incidents')
@@ -84,7 +86,8 @@ export function formatIncident(
 ): string {
   const lines = [
     `${incident.id}: ${incident.title}`,
-    `severity ${incident.severity}, status ${incident.status}, phase ${incident.phase}, service ${incident.service}`,
+    `severity ${incident.severity}, status ${statusWords(incident)}, phase ${incident.phase}, service ${incident.service}`,
+    ...standingLines(incident),
     `commander ${incident.commander}${incident.participants.length ? `, participants ${incident.participants.join(', ')}` : ''}`,
     `runbook ${incident.runbookId} ${incident.runbookVersion}`,
     `inputs ${
@@ -108,7 +111,10 @@ export function formatIncident(
     ).trimEnd(),
     '',
     'Timeline (UTC)',
-    ...timeline.map((e) => `${e.at}  #${e.seq}  ${e.actor}  ${describeEvent(e)}`),
+    // To the second: milliseconds say nothing to a reader.
+    ...timeline.map(
+      (e) => `${e.at.replace('T', ' ').replace(/\.\d+Z$/, '')}  #${e.seq}  ${e.actor}  ${describeEvent(e)}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -30,6 +30,12 @@ export class TerminalDecisions implements Decisions {
         const answer = await this.prompt('  [s]kip every metric step (recorded), or [r]etry? [S/r] ');
         return { choice: answer === 'r' ? 'retry' : 'skip' };
       }
+      case 'verify-by-hand': {
+        const note = await this.text(
+          `  Nothing measured the fix (${decision.skipped.length} verification check(s) skipped). Verified by hand? Say how (Enter: leave it unverified): `,
+        );
+        return note ? { choice: 'yes', reason: note } : { choice: 'no' };
+      }
       case 'manual': {
         const answer = await this.prompt('  [d]one, [s]kip, or Enter to leave it pending: ');
         if (answer === 'd') return { choice: 'done' };
@@ -85,6 +91,9 @@ export class TerminalDecisions implements Decisions {
       }
       case 'metrics-unavailable':
         return { choice: 'skip' };
+      // A drill has no person to look at a dashboard: it stays unverified, saying so.
+      case 'verify-by-hand':
+        return { choice: 'no' };
       case 'manual':
         if (!yes) return { choice: 'leave' };
         // A drill has no people: their steps are skipped, saying so, rather than pretended done.

@@ -28,6 +28,11 @@ export interface TerminalNarratorOptions {
   readonly colour?: boolean | undefined;
 }
 
+/** `cli:alice` → alice; anyone else as recorded. */
+function personLabel(actor: string): string {
+  return actor.startsWith('cli:') ? actor.slice(4) : actor;
+}
+
 export class TerminalNarrator implements Narrator {
   private introduced: string | undefined;
 
@@ -124,6 +129,15 @@ export class TerminalNarrator implements Narrator {
 
   async statusChanged(incident: Incident) {
     this.o.write(`Status: ${incident.status}\n`);
+  }
+
+  async verifiedByHand(incident: Incident) {
+    const manual = incident.verifiedByHand;
+    if (manual) this.o.write(`  → verified by hand by ${personLabel(manual.by)}: ${manual.note}\n`);
+  }
+
+  async datasourceRecovered(_incident: Incident, datasource: string) {
+    this.o.write(`  ✓ datasource '${datasource}' answers again\n`);
   }
 
   async followUpsCreated(incident: Incident) {

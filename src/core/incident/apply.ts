@@ -42,7 +42,7 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
     case 'phase.started':
       return { ...base, phase: d.after as Incident['phase'] };
     case 'step.started':
-      return patchStep((s) => ({ ...s, status: 'running', reason: undefined }));
+      return patchStep((s) => ({ ...s, status: 'running', reason: undefined, skippedForOutage: undefined }));
     case 'step.completed':
       return patchStep((s) => ({ ...s, status: 'done', result: d.result ?? undefined }));
     case 'step.failed':
@@ -58,13 +58,19 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
         status: 'skipped',
         reason: String(d.reason),
         ...(d.byCondition === true ? { skippedByCondition: true } : {}),
+        ...(typeof d.outage === 'string' ? { skippedForOutage: d.outage } : {}),
       }));
     case 'step.assigned':
       return patchStep((s) => ({ ...s, assignee: String(d.after) }));
     case 'action.approved':
       return patchStep((s) => ({ ...s, approvedBy: String(d.after) }));
     case 'status.changed':
-      return { ...base, status: d.after as Incident['status'] };
+      return {
+        ...base,
+        status: d.after as Incident['status'],
+        resolvedAt:
+          d.after === 'resolved' ? event.at : d.after === 'closed' ? incident.resolvedAt : undefined,
+      };
     case 'participant.joined':
       return { ...base, participants: [...incident.participants, String(d.after)] };
     case 'commander.changed':
@@ -110,6 +116,23 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       };
       return { ...base, pinned: [...(incident.pinned ?? []), pin] };
     }
+    case 'datasource.unavailable':
+      return {
+        ...base,
+        outages: [
+          ...(incident.outages ?? []),
+          { datasource: String(d.datasource), message: String(d.message), since: event.at },
+        ],
+      };
+    case 'datasource.recovered':
+      return {
+        ...base,
+        outages: (incident.outages ?? []).map((o) =>
+          o.datasource === d.datasource && o.until === undefined ? { ...o, until: event.at } : o,
+        ),
+      };
+    case 'verification.by-hand':
+      return { ...base, verifiedByHand: { by: event.actor, note: String(d.note), at: event.at } };
     case 'message.unpinned':
       return {
         ...base,

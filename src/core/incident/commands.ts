@@ -13,7 +13,19 @@ export type IncidentCommand =
   | (Base & { type: 'start-step'; stepId: string })
   | (Base & { type: 'complete-step'; stepId: string; result?: unknown })
   | (Base & { type: 'fail-step'; stepId: string; error: string; result?: unknown })
-  | (Base & { type: 'skip-step'; stepId: string; reason: string; byCondition?: boolean | undefined })
+  | (Base & {
+      type: 'skip-step';
+      stepId: string;
+      reason: string;
+      byCondition?: boolean | undefined;
+      /** The datasource whose outage is why (the step may run again once it is back). */
+      outage?: string | undefined;
+    })
+  /** A datasource stopped answering (recorded once per outage) or answered again. */
+  | (Base & { type: 'record-outage'; datasource: string; message: string })
+  | (Base & { type: 'record-recovery'; datasource: string })
+  /** Verification closed by a person without metrics: the note says how it was verified. */
+  | (Base & { type: 'verify-by-hand'; note: string })
   | (Base & { type: 'assign-step'; stepId: string; assignee: Actor })
   | (Base & {
       type: 'approve-action';

@@ -7,6 +7,7 @@
 import { GcIncidentError } from '../errors.js';
 import { checkFreeText } from '../text/free-text.js';
 import type { IncidentCommand } from './commands.js';
+import { decideEvidence } from './decide-evidence.js';
 import { decideRecord } from './decide-roles.js';
 import {
   type EventType,
@@ -63,7 +64,9 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
   switch (command.type) {
     case 'start-step': {
       const step = findStep(incident, command.stepId);
-      if (step.status !== 'pending' && step.status !== 'failed') {
+      // A step skipped only because its datasource was down may run once it is back.
+      const rerun = step.status === 'skipped' && step.skippedForOutage !== undefined;
+      if (step.status !== 'pending' && step.status !== 'failed' && !rerun) {
         illegal(`step '${step.id}' is ${step.status}; only a pending or failed step can start`, {
           stepId: step.id,
           status: step.status,
@@ -131,6 +134,7 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
             ...statusChange(step, 'skipped'),
             reason: command.reason.trim(),
             ...(command.byCondition ? { byCondition: true } : {}),
+            ...(command.outage ? { outage: command.outage } : {}),
           },
         },
       ];
@@ -290,6 +294,10 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       if (Object.keys(after).length === 0) return [];
       return [{ type: 'postmortem.noted', data: { before: incident.notes ?? {}, after } }];
     }
+    case 'record-outage':
+    case 'record-recovery':
+    case 'verify-by-hand':
+      return decideEvidence(incident, command);
     case 'assign-role':
     case 'unassign-role':
     case 'pin-message':

@@ -67,6 +67,12 @@ export function describeEvent(e: TimelineEvent): string {
       return `📌 pinned a message from ${String(d.author)} (${String(d.postedAt)}): "${String(d.text)}"`;
     case 'message.unpinned':
       return `📌 unpinned the message of ${String(d.ts)}`;
+    case 'datasource.unavailable':
+      return `datasource '${String(d.datasource)}' unreachable: ${String(d.message)}`;
+    case 'datasource.recovered':
+      return `datasource '${String(d.datasource)}' answers again (down since ${String(d.since)})`;
+    case 'verification.by-hand':
+      return `verified by hand by ${String(d.after)}: ${String(d.note)}`;
   }
 }
 

@@ -40,6 +40,8 @@ export interface StepState {
   readonly reason?: string | undefined;
   /** Skipped because its runbook `when:` was not met (shown greyed, with the reason). */
   readonly skippedByCondition?: boolean | undefined;
+  /** Skipped because this datasource could not answer: nothing was checked; it may run once it is back. */
+  readonly skippedForOutage?: string | undefined;
   /** What running the step produced: a check evaluation, a query result summary, a simulation summary. */
   readonly result?: unknown;
   readonly updatedAt?: string | undefined;
@@ -96,6 +98,23 @@ export interface PostmortemNotes {
   readonly lucky?: readonly string[] | undefined;
 }
 
+/** A datasource that could not answer, recorded once: from the first failure to its return. */
+export interface Outage {
+  readonly datasource: string;
+  /** The error, in plain words, as first seen. */
+  readonly message: string;
+  readonly since: string;
+  /** When it answered again; absent while it is still down. */
+  readonly until?: string | undefined;
+}
+
+/** Verification closed by a person, without metrics: who, how (their note), when. */
+export interface ManualVerification {
+  readonly by: Actor;
+  readonly note: string;
+  readonly at: string;
+}
+
 export interface Incident {
   readonly id: string;
   readonly title: string;
@@ -121,6 +140,12 @@ export interface Incident {
   readonly trigger?: string | undefined;
   readonly followUps: readonly FollowUp[];
   readonly notes: PostmortemNotes;
+  /** Datasource outages seen during the incident, oldest first. */
+  readonly outages?: readonly Outage[] | undefined;
+  /** Set when a person verified the fix by hand (metrics could not). */
+  readonly verifiedByHand?: ManualVerification | undefined;
+  /** When it was last marked resolved (absent while live): the card's "lasted" ends here. */
+  readonly resolvedAt?: string | undefined;
   readonly openedAt: string;
   readonly updatedAt: string;
   /** Number of timeline events; the optimistic-concurrency version. */
@@ -158,7 +183,10 @@ export type EventType =
   | 'role.assigned'
   | 'role.unassigned'
   | 'message.pinned'
-  | 'message.unpinned';
+  | 'message.unpinned'
+  | 'datasource.unavailable'
+  | 'datasource.recovered'
+  | 'verification.by-hand';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;
@@ -171,4 +199,11 @@ export function stepOf(incident: Incident, stepId: string): StepState | undefine
 /** Snapshots written before a field existed load with its empty value. */
 export function withDefaults(incident: Incident): Incident {
   return { ...incident, followUps: incident.followUps ?? [], notes: incident.notes ?? {} };
+}
+
+/** The outage of this datasource still going on, if any. */
+export function openOutage(incident: Incident, datasource?: string): Outage | undefined {
+  return (incident.outages ?? []).find(
+    (o) => o.until === undefined && (datasource === undefined || o.datasource === datasource),
+  );
 }

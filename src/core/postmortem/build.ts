@@ -6,6 +6,7 @@
 import { diagnoseOutcome, isDiagnoseResult } from '../diagnose/result.js';
 import { describeEvent } from '../incident/describe-event.js';
 import type { Incident, StepState, TimelineEvent } from '../incident/model.js';
+import { verificationVerdict } from '../incident/progress.js';
 import { roleTable } from '../incident/roles.js';
 import type { Runbook } from '../runbook/types.js';
 import type { ActionEvidence, CheckEvidence, Postmortem, SimulationEvidence, StepEvidence } from './model.js';
@@ -52,7 +53,10 @@ function stepEvidence(step: StepState, timeline: readonly TimelineEvent[]): Step
     status: step.status,
     by: last?.actor ?? null,
     at: last?.at ?? null,
-    reason: step.reason ?? null,
+    // The outage itself is recorded once (Postmortem.outages); each step says only that it was not checked.
+    reason: step.skippedForOutage
+      ? `not checked: datasource '${step.skippedForOutage}' unreachable`
+      : (step.reason ?? null),
     outcome: outcomeLine(step.result),
   };
 }
@@ -116,6 +120,27 @@ function simulationEvidence(
     rows: r.rows,
     reproScript: scripts[step.id] ?? null,
   };
+}
+
+function verificationOutcome(
+  incident: Incident,
+  timeline: readonly TimelineEvent[],
+): Postmortem['verificationOutcome'] {
+  const verdict = verificationVerdict(incident);
+  const none = { by: null, note: null, at: null };
+  if (verdict.kind === 'by-hand')
+    return { how: 'by-hand', by: verdict.manual.by, note: verdict.manual.note, at: verdict.manual.at };
+  if (verdict.kind === 'held') {
+    const at = incident.steps
+      .filter((s) => s.phase === 'verification')
+      .map((s) => lastFor(timeline, s.id, ['step.completed'])?.at ?? '')
+      .sort()
+      .at(-1);
+    return { how: 'held', ...none, at: at || null };
+  }
+  if (verdict.kind === 'no-checks') return { how: 'no-checks', ...none };
+  if (verdict.kind === 'skipped' || verdict.kind === 'failed') return { how: 'unverified', ...none };
+  return { how: 'pending', ...none };
 }
 
 export function buildPostmortem(
@@ -200,6 +225,13 @@ export function buildPostmortem(
     simulations,
     containment: steps('containment').map((s) => actionEvidence(s, timeline)),
     verification: steps('verification').map((s) => checkEvidence(s, timeline)),
+    verificationOutcome: verificationOutcome(incident, timeline),
+    outages: (incident.outages ?? []).map((o) => ({
+      datasource: o.datasource,
+      message: o.message,
+      since: o.since,
+      until: o.until ?? null,
+    })),
     rootCause: notes.rootCause ?? null,
     contributingFactors: notes.contributingFactors ?? [],
     lessons: { wentWell: notes.wentWell ?? [], wentWrong: notes.wentWrong ?? [], lucky: notes.lucky ?? [] },

@@ -71,6 +71,23 @@ export interface Postmortem {
   readonly simulations: readonly SimulationEvidence[];
   readonly containment: readonly ActionEvidence[];
   readonly verification: readonly CheckEvidence[];
+  /**
+   * How verification ended: `held` (checks passed), `by-hand` (a person said how: `by`, `note`),
+   * `unverified` (its checks were skipped or failed), `no-checks`, or `pending` (not over).
+   */
+  readonly verificationOutcome: {
+    readonly how: 'held' | 'by-hand' | 'unverified' | 'no-checks' | 'pending';
+    readonly by: string | null;
+    readonly note: string | null;
+    readonly at: string | null;
+  };
+  /** Datasource outages, each once: from the first failure to its return (null: still down). */
+  readonly outages: readonly {
+    readonly datasource: string;
+    readonly message: string;
+    readonly since: string;
+    readonly until: string | null;
+  }[];
   readonly rootCause: string | null;
   readonly contributingFactors: readonly string[];
   readonly lessons: {

@@ -53,16 +53,43 @@ export function teamTime(iso: string | null | undefined, readers: Readers): stri
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
 }
 
-/** The impact window: from the first detection to verification holding (or resolution). */
-export function impactWindow(pm: Postmortem): { start: string; end: string | null; ms: number | null } {
+/**
+ * The impact window: from the first detection (or the opening) to what ended it, named:
+ * verification held, verified by hand (by whom), or resolved unverified.
+ */
+export function impactWindow(
+  pm: Postmortem,
+  readers: Readers = {},
+): { start: string; end: string | null; ms: number | null; endedBy: string } {
   const start = pm.keyTimes.detected ?? pm.keyTimes.opened;
-  const held = pm.verification
-    .filter((c) => c.status === 'done' && c.at)
-    .map((c) => c.at as string)
-    .sort()
-    .at(-1);
-  const end = held ?? pm.keyTimes.resolved;
-  return { start, end, ms: end ? Math.max(0, Date.parse(end) - Date.parse(start)) : null };
+  const from = pm.keyTimes.detected ? 'the first detection' : 'the opening (detection not checked)';
+  const v = pm.verificationOutcome;
+  let end: string | null = null;
+  let what = 'not over';
+  if ((v.how === 'held' || v.how === 'by-hand') && v.at) {
+    end = v.at;
+    what = v.how === 'held' ? 'verification held' : `verified by hand by ${personName(v.by, readers)}`;
+  } else if (pm.keyTimes.resolved) {
+    end = pm.keyTimes.resolved;
+    what =
+      v.how === 'no-checks' ? 'resolved (the runbook has no verification checks)' : 'resolved unverified';
+  }
+  return {
+    start,
+    end,
+    ms: end ? Math.max(0, Date.parse(end) - Date.parse(start)) : null,
+    endedBy: `from ${from} to ${what}`,
+  };
+}
+
+/** "resolved", or "resolved (unverified)" when nothing verified the fix. */
+export function statusWithEvidence(pm: Postmortem): string {
+  const { status } = pm.header;
+  if (status !== 'resolved' && status !== 'closed') return status;
+  const how = pm.verificationOutcome.how;
+  if (how === 'unverified' || how === 'pending') return `${status} (unverified)`;
+  if (how === 'by-hand') return `${status} (verified by hand)`;
+  return status;
 }
 
 /** Events a reader needs; the others (step started, card posted, joins) stay in the appendix. */
@@ -80,7 +107,13 @@ const CURATED = new Set([
   'message.pinned',
   'note.added',
   'followup.created',
+  'datasource.unavailable',
+  'datasource.recovered',
+  'verification.by-hand',
 ]);
+
+/** describeEvent's text for a step skipped because its datasource was down. */
+const OUTAGE_SKIP = /^[a-z0-9][a-z0-9-]*: skipped \(datasource '([^']+)' unavailable: /;
 
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z/g;
 
@@ -102,18 +135,32 @@ export function curatedTimeline(pm: Postmortem, readers: Readers): CuratedEntry[
   for (const s of [...pm.detection, ...pm.triage, ...pm.containment, ...pm.verification])
     titles.set(s.stepId, s.title);
   const checks = new Map([...pm.detection, ...pm.verification].map((c) => [c.stepId, c]));
-  return pm.timeline
-    .filter((e) => CURATED.has(e.type))
-    .map((e) => {
-      const id = /^([a-z0-9][a-z0-9-]*): /.exec(e.text)?.[1];
-      let what = e.text;
-      if (id && titles.has(id)) {
-        const check = checks.get(id);
-        const rest = e.text.slice(id.length + 2);
-        if (e.type === 'step.completed' && check && check.value !== null && check.at === e.at)
-          what = `${titles.get(id)}: ${check.value} ${check.operator} ${check.threshold} (${check.verdict ?? 'checked'})`;
-        else what = `${titles.get(id)}: ${rest.replace(/^\w+ → done/, 'done')}`;
-      }
-      return { at: e.at, who: personName(e.actor, readers), what: humaniseTimes(what, readers) };
-    });
+  // Steps skipped because a datasource was down are one row per batch, not one per step.
+  const rows: { e: Postmortem['timeline'][number]; count: number }[] = [];
+  const batch = (x: Postmortem['timeline'][number]) =>
+    x.type === 'step.skipped' && OUTAGE_SKIP.test(x.text) ? `${x.at}|${x.actor}` : undefined;
+  for (const e of pm.timeline.filter((x) => CURATED.has(x.type))) {
+    const prev = rows.at(-1);
+    if (prev && batch(e) !== undefined && batch(prev.e) === batch(e)) prev.count++;
+    else rows.push({ e, count: 1 });
+  }
+  return rows.map(({ e, count }) => {
+    const outage = e.type === 'step.skipped' ? OUTAGE_SKIP.exec(e.text) : null;
+    if (outage)
+      return {
+        at: e.at,
+        who: personName(e.actor, readers),
+        what: `${count} metric step${count === 1 ? '' : 's'} skipped: datasource '${outage[1]}' unreachable (not checked)`,
+      };
+    const id = /^([a-z0-9][a-z0-9-]*): /.exec(e.text)?.[1];
+    let what = e.text;
+    if (id && titles.has(id)) {
+      const check = checks.get(id);
+      const rest = e.text.slice(id.length + 2);
+      if (e.type === 'step.completed' && check && check.value !== null && check.at === e.at)
+        what = `${titles.get(id)}: ${check.value} ${check.operator} ${check.threshold} (${check.verdict ?? 'checked'})`;
+      else what = `${titles.get(id)}: ${rest.replace(/^\w+ → done/, 'done')}`;
+    }
+    return { at: e.at, who: personName(e.actor, readers), what: humaniseTimes(what, readers) };
+  });
 }

@@ -9,6 +9,7 @@ import {
   impactWindow,
   personName,
   type Readers,
+  statusWithEvidence,
   teamTime,
 } from './readable.js';
 
@@ -87,6 +88,23 @@ function roleSections(pm: Postmortem, r: Readers): string[] {
 }
 
 /** `readers`: names, the team's time zone and metric charts (see readable.ts); without them ids and UTC. */
+/** How verification ended, never stronger than what was measured. */
+function verificationLine(pm: Postmortem, r: Readers): string {
+  const v = pm.verificationOutcome;
+  switch (v.how) {
+    case 'held':
+      return 'held (its checks passed)';
+    case 'by-hand':
+      return `verified by hand by ${personName(v.by, r)}: ${escapeMarkdownInline(v.note ?? '')}`;
+    case 'no-checks':
+      return 'the runbook has no verification checks';
+    case 'unverified':
+      return '**not verified**: its checks were skipped or failed, and nobody verified by hand';
+    default:
+      return 'not over';
+  }
+}
+
 export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
   const r = readers;
   const zone = r.timeZone ?? 'UTC';
@@ -98,7 +116,7 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
       ['field', 'value'],
       [
         ['Severity', h.severity.toUpperCase()],
-        ['Status', h.status],
+        ['Status', statusWithEvidence(pm)],
         ['Commander', personName(h.commander, r)],
         ['Service owner', h.roles.serviceOwner ? personName(h.roles.serviceOwner, r) : UNASSIGNED],
         ['Scribe', h.roles.scribe ? personName(h.roles.scribe, r) : UNASSIGNED],
@@ -129,11 +147,16 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
   out.push(
     pm.impact ? `${escapeMarkdownBlock(pm.impact)}\n` : prompt('who was affected, how, for how long.'),
   );
-  const window = impactWindow(pm);
+  const window = impactWindow(pm, r);
   const d = pm.durations;
   out.push(
-    `**Impact window:** ${teamTime(window.start, r)} → ${window.end ? teamTime(window.end, r) : 'not over'}${window.ms !== null ? ` (${duration(window.ms)})` : ''}, from the first detection to verification holding.\n`,
+    `**Impact window:** ${teamTime(window.start, r)} → ${window.end ? teamTime(window.end, r) : 'not over'}${window.ms !== null ? ` (${duration(window.ms)})` : ''}, ${window.endedBy}.\n`,
   );
+  out.push(`**Verification:** ${verificationLine(pm, r)}\n`);
+  for (const o of pm.outages)
+    out.push(
+      `**Outage:** datasource '${escapeMarkdownInline(o.datasource)}' unreachable ${teamTime(o.since, r)} → ${o.until ? `${teamTime(o.until, r)} (${duration(Date.parse(o.until) - Date.parse(o.since))})` : 'still down at export'}: ${escapeMarkdownInline(o.message)}\n`,
+    );
   out.push(
     `**Time to detect** ${duration(d.timeToDetectMs)} · **to contain** ${duration(d.timeToMitigateMs)} · **to resolve** ${duration(d.timeToResolveMs)} (from opening).\n`,
   );

@@ -5,12 +5,14 @@
  * docs and a dashboard. Step outputs go to the card's thread, not here.
  */
 import type { ActionsBlock, Button } from '@slack/types';
-import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { type Incident, openOutage, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
+import { verificationVerdict } from '../../core/incident/progress.js';
 import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
-import { escapeMrkdwn, LIMITS } from '../limits.js';
+import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
+import { datasourceBanner, foldedLines } from './card-steps.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
   type Attachment,
@@ -23,7 +25,6 @@ import {
   section,
   who,
 } from './common.js';
-import { skippedByConditionBlock } from './conditions.js';
 import { diagnoseFigure } from './diagnose.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 import { rolesLine } from './roles.js';
@@ -57,8 +58,8 @@ export const SEVERITY_COLOUR: Record<Incident['severity'], string> = {
 };
 const RESOLVED_COLOUR = '#2EB67D';
 
-/** Room left for step blocks after the header, fields, progress and footer. */
-const MAX_STEPS_SHOWN = 18;
+/** Open steps shown with buttons; the rest are behind *Show all steps* (a phone screen holds few). */
+const MAX_STEPS_SHOWN = 3;
 
 export function phaseLabel(phase: Phase): string {
   return phase === 'follow-up' ? 'Follow-up' : phase.charAt(0).toUpperCase() + phase.slice(1);
@@ -73,11 +74,25 @@ export function progressLine(incident: Incident): string {
   }).join('  ➜  ');
 }
 
-export function stepLine(step: StepState, runbook?: Runbook): string {
+/**
+ * A step as one entry: title and figure, then its facts. `compact` (the card): the facts that
+ * matter to someone about to click (no id, status only when not pending), on the title's line.
+ */
+export function stepLine(step: StepState, runbook?: Runbook, compact = false): string {
   const figure = checkFigure(step, findRunbookCheck(runbook, step.id)) ?? diagnoseFigure(step);
   const parts = [
     `${STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*${figure ? `  ${escapeMrkdwn(figure)}` : ''}`,
   ];
+  if (compact) {
+    const facts = [step.kind + (step.risk ? `, ${step.risk} risk` : '')];
+    if (step.status !== 'pending') facts.push(step.status);
+    if (step.assignee) facts.push(`assigned to ${who(step.assignee)}`);
+    if (step.needsApproval)
+      facts.push(step.approvedBy ? `approved by ${who(step.approvedBy)}` : 'needs approval');
+    parts[0] += `  _${facts.join(' · ')}_`;
+    if (step.reason) parts.push(`> ${escapeMrkdwn(truncate(step.reason, 200))}`);
+    return parts.join('\n');
+  }
   const facts = [step.kind + (step.risk ? `, ${step.risk} risk` : ''), step.status];
   if (step.optional && step.phase !== 'containment') facts.push('optional');
   if (step.assignee) facts.push(`assigned to ${who(step.assignee)}`);
@@ -148,7 +163,14 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
   const buttons: Button[] = [];
   if (incident.phase !== 'follow-up')
     buttons.push(button(advanceLabel(incident.phase), ACTION.advance, value, style(ACTION.advance)));
-  if (incident.status === 'open') buttons.push(button('Mitigated', ACTION.mitigated, value));
+  if (incident.status === 'open')
+    buttons.push(button('Mitigated', ACTION.mitigated, value, style(ACTION.mitigated)));
+  const verdict = verificationVerdict(incident).kind;
+  if (
+    (incident.phase === 'verification' || incident.phase === 'follow-up') &&
+    (verdict === 'skipped' || verdict === 'failed' || verdict === 'not-started')
+  )
+    buttons.push(button('Verified by hand', ACTION.verifyByHand, value, style(ACTION.verifyByHand)));
   if (incident.status === 'open' || incident.status === 'mitigated')
     buttons.push(
       button('Resolved', ACTION.resolved, value, {
@@ -160,8 +182,8 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
               confirm: 'Resolve',
             }
           : {
-              title: 'Resolve before verification holds?',
-              text: '*Verification has not held yet.* Resolve only if you know the symptom is gone.',
+              title: 'Resolve unverified?',
+              text: '*Nothing verified the fix yet.* The postmortem will say *resolved unverified*. Resolve only if you know the symptom is gone.',
               confirm: 'Resolve anyway',
               danger: true,
             },
@@ -170,6 +192,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
   if (incident.status === 'resolved' || incident.status === 'mitigated')
     buttons.push(button('Postmortem notes', ACTION.notes, value));
   buttons.push(button('Roles', ACTION.roles, value));
+  buttons.push(button('Show all steps', ACTION.showSteps, value));
   if (incident.status === 'resolved')
     buttons.push(
       button('Close incident', ACTION.close, value, {
@@ -186,7 +209,7 @@ function footer(incident: Incident, next: NextAction): ActionsBlock | undefined 
 
 function linksLine(incident: Incident, ctx: CardContext): string | undefined {
   const links: string[] = [];
-  if (ctx.runbookUrl) links.push(`<${ctx.runbookUrl}|📖 runbook source>`);
+  links.push(`📖 ${runbookField(incident, ctx)}`);
   if (ctx.dashboardUrl) links.push(`<${ctx.dashboardUrl}|📈 dashboard>`);
   for (const link of ctx.runbook?.metadata.links ?? [])
     links.push(`<${link.url}|${escapeMrkdwn(link.title).replace(/[|>]/g, ' ')}>`);
@@ -199,9 +222,29 @@ function runbookField(incident: Incident, ctx: CardContext): string {
   return ctx.runbookUrl ? `<${ctx.runbookUrl}|${title.replace(/[|>]/g, ' ')}>` : title;
 }
 
+/** When it opened, and how long it has lasted (to now while live; to resolution once resolved). */
 function openedField(incident: Incident, now: Date | undefined): string {
-  const elapsed = now ? ` · open ${formatElapsed(now.getTime() - Date.parse(incident.openedAt))}` : '';
-  return `${slackDate(incident.openedAt, '{date_short_pretty} {time} ({ago})')}${incident.status === 'open' || incident.status === 'mitigated' ? elapsed : ''}`;
+  const live = incident.status === 'open' || incident.status === 'mitigated';
+  const end = live ? now?.getTime() : Date.parse(incident.resolvedAt ?? incident.updatedAt);
+  const lasted =
+    end === undefined
+      ? ''
+      : ` · ${live ? 'open' : 'lasted'} ${formatElapsed(end - Date.parse(incident.openedAt))}`;
+  return `${slackDate(incident.openedAt, '{date_short_pretty} {time}')}${lasted}`;
+}
+
+/** "SEV2 · open" and, once past verification, whether anything verified the fix. */
+function statusField(incident: Incident): string {
+  const verdict = verificationVerdict(incident).kind;
+  const unverified =
+    (incident.status === 'resolved' || incident.status === 'closed') &&
+    verdict !== 'held' &&
+    verdict !== 'by-hand'
+      ? ' · *unverified*'
+      : verdict === 'by-hand'
+        ? ' · verified by hand'
+        : '';
+  return `${incident.severity.toUpperCase()} · ${incident.status}${unverified}`;
 }
 
 function severityBar(incident: Incident, next: NextAction): Attachment {
@@ -226,12 +269,11 @@ export function incidentCard(
   const next = nextAction(incident, runnable);
   const blocks: Blocks = [
     header(`${incident.id} · ${incident.title}`),
+    ...datasourceBanner(incident, next),
     fields([
-      ['Severity', incident.severity.toUpperCase()],
-      ['Status', incident.status],
+      ['Status', statusField(incident)],
       ['Commander', who(incident.commander)],
       ['Service', escapeMrkdwn(incident.service)],
-      ['Runbook', runbookField(incident, ctx)],
       ['Opened', openedField(incident, ctx.now)],
     ]),
     section(`${next.kind === 'none' ? '🏁' : '👉'} *Next:* ${next.sentence}`, 'next'),
@@ -240,15 +282,28 @@ export function incidentCard(
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
-  const steps = incident.steps.filter((s) => s.phase === incident.phase);
-  const shown = steps.slice(0, MAX_STEPS_SHOWN);
-  if (steps.length === 0) blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
+  // Finished phases and the current phase's settled steps fold to one line each.
+  const folded = foldedLines(incident, (s) => checkFigure(s, findRunbookCheck(ctx.runbook, s.id)));
+  if (folded.length > 0) blocks.push(context(folded.join('\n')));
+  const steps = incident.steps.filter(
+    (s) =>
+      s.phase === incident.phase &&
+      (s.status === 'pending' || s.status === 'running' || s.status === 'failed'),
+  );
+  // The step the next action names is always among those shown (optional ones may come first).
+  const nextStep = next.kind === 'step' ? next.step.id : undefined;
+  const down = openOutage(incident) !== undefined;
+  const shown = [...steps.filter((s) => s.id === nextStep), ...steps.filter((s) => s.id !== nextStep)].slice(
+    0,
+    MAX_STEPS_SHOWN,
+  );
+  if (incident.steps.every((s) => s.phase !== incident.phase))
+    blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));
   for (const step of shown) {
-    if (step.status === 'skipped' && step.skippedByCondition) {
-      blocks.push(skippedByConditionBlock(step));
-      continue;
-    }
-    blocks.push(section(stepLine(step, ctx.runbook), `step:${step.id}`));
+    // While the outage is on the banner, a metric step's failure is not repeated under it.
+    const quiet =
+      down && (step.kind === 'check' || step.kind === 'query') ? { ...step, reason: undefined } : step;
+    blocks.push(section(stepLine(quiet, ctx.runbook, true), `step:${step.id}`));
     const primary = next.kind === 'step' && next.step.id === step.id ? next.actionId : undefined;
     const buttons = stepButtons(incident.id, step, runnable, primary);
     if (buttons.length > 0 && incident.status !== 'closed')
@@ -259,9 +314,8 @@ export function incidentCard(
       });
   }
   if (steps.length > shown.length) {
-    blocks.push(
-      context(`…and ${steps.length - shown.length} more steps: \`/gc-incident status ${incident.id}\``),
-    );
+    const more = steps.length - shown.length;
+    blocks.push(context(`…and ${more} more open step${more === 1 ? '' : 's'}: *Show all steps*`));
   }
   const end = footer(incident, next);
   if (end && end.elements.length > 0) blocks.push(end);

@@ -23,7 +23,7 @@ function option(text: string, value: string): PlainTextOption {
   };
 }
 
-function textInput(
+export function textInput(
   blockId: string,
   label: string,
   options: {

@@ -1,9 +1,16 @@
 /**
- * What the runbook expects next, so the card can lead: one primary button and one
- * sentence. Pure: decided from the incident alone (steps, phase, status).
+ * What the runbook expects next, in Slack's words: one sentence and the one primary button.
+ * The decision itself is the core's (nextFor in core/incident/progress.ts), the same one the
+ * terminal renders; this module only phrases it.
  */
 import { type Incident, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
-import { isAutomatable } from '../../core/incident/step-runner.js';
+import {
+  type Next,
+  nextFor,
+  type PhaseTally,
+  type VerificationVerdict,
+  verificationVerdict,
+} from '../../core/incident/progress.js';
 import { ACTION } from '../ids.js';
 import { escapeMrkdwn, truncate } from '../limits.js';
 
@@ -13,18 +20,15 @@ export type NextAction =
   | { readonly kind: 'wait'; readonly sentence: string }
   | { readonly kind: 'none'; readonly sentence: string };
 
-const settled = (s: StepState) => s.status === 'done' || s.status === 'skipped';
-const automatable = (s: StepState) => isAutomatable(s);
-
 export function phaseName(phase: Phase): string {
   return phase === 'follow-up' ? 'follow-up' : phase;
 }
 
-/** Verification holds when every verification check that was not skipped has passed (is done). */
+/** Verification held (measured), or a person verified by hand: resolving is backed by evidence. */
 export function verificationHolds(incident: Incident): boolean {
-  const checks = incident.steps.filter((s) => s.phase === 'verification');
-  if (checks.length === 0) return PHASES.indexOf(incident.phase) >= PHASES.indexOf('verification');
-  return checks.some((s) => s.status === 'done') && checks.every(settled);
+  const kind = verificationVerdict(incident).kind;
+  if (kind === 'no-checks') return PHASES.indexOf(incident.phase) >= PHASES.indexOf('verification');
+  return kind === 'held' || kind === 'by-hand';
 }
 
 /** The label of the button that moves to the next phase. */
@@ -36,77 +40,123 @@ export function advanceLabel(phase: Phase): string {
   return 'Go to follow-up';
 }
 
-function stepAction(step: StepState, runnable: ReadonlySet<string>): NextAction {
+/** "Prometheus `default`": the datasource by kind and name. */
+export function datasourceLabel(datasource: string): string {
+  return `Prometheus \`${escapeMrkdwn(datasource)}\``;
+}
+
+const capital = (text: string) => text.replace(/^./, (c) => c.toUpperCase());
+
+/** How a phase ended, never stronger than what ran: "Detection skipped: not checked (…)". */
+export function phaseEnding(tally: PhaseTally): string {
+  const name = capital(phaseName(tally.phase));
+  const outage = Object.keys(tally.outage);
+  if (outage.length > 0 && tally.done === 0)
+    return `${name} skipped: *not checked* (${outage.map(datasourceLabel).join(', ')} unreachable)`;
+  if (outage.length > 0)
+    return `${name} partly checked (${outage.map(datasourceLabel).join(', ')} unreachable)`;
+  if (tally.done === 0 && tally.total > 0) return `${name} skipped`;
+  return `${name} done`;
+}
+
+/** How verification ended, in the card's words. */
+export function verdictText(verdict: VerificationVerdict): string {
+  switch (verdict.kind) {
+    case 'held':
+      return 'Verification held';
+    case 'by-hand':
+      return 'Verified by hand';
+    case 'no-checks':
+      return 'The runbook has no verification checks';
+    case 'skipped':
+      return `Verification skipped: *not verified*${verdict.outage ? ` (${datasourceLabel(verdict.outage)} unreachable)` : ''}`;
+    case 'failed':
+      return 'Verification failed: *not verified*';
+    default:
+      return 'Not verified yet';
+  }
+}
+
+function stepSentence(next: Extract<Next, { kind: 'step' }>): NextAction {
+  const { step } = next;
   const title = `*${escapeMrkdwn(truncate(step.title, 100))}*`;
-  if (step.needsApproval && !step.approvedBy)
+  if (next.act === 'approve')
     return {
       kind: 'step',
       actionId: ACTION.approve,
       step,
       sentence: `Approve ${title} (${step.risk ?? 'unknown'} risk), then run it`,
     };
-  if (automatable(step) || (step.kind === 'action' && runnable.has(step.id))) {
-    const again = step.status === 'failed' ? ' again' : '';
-    return { kind: 'step', actionId: ACTION.run, step, sentence: `Run ${title}${again}` };
-  }
-  return {
-    kind: 'step',
-    actionId: ACTION.done,
-    step,
-    sentence: `Do ${title}, then mark it Done`,
-  };
+  if (next.act === 'run')
+    return {
+      kind: 'step',
+      actionId: ACTION.run,
+      step,
+      sentence: `Run ${title}${next.again ? ' again' : ''}`,
+    };
+  return { kind: 'step', actionId: ACTION.done, step, sentence: `Do ${title}, then mark it Done` };
 }
 
-/**
- * Run detection → run triage → approve/run containment → start verification → resolve → close.
- * `runnable` names the containment actions gc-incident runs itself.
- */
+export function describeNext(next: Next): NextAction {
+  switch (next.kind) {
+    case 'none':
+      return { kind: 'none', sentence: 'Closed.' };
+    case 'step':
+      return stepSentence(next);
+    case 'wait':
+      return {
+        kind: 'wait',
+        sentence: `Wait: ${next.steps.map((s) => `*${escapeMrkdwn(truncate(s.title, 60))}*`).join(', ')} running`,
+      };
+    case 'outage':
+      return {
+        kind: 'incident',
+        actionId: ACTION.skipMetrics,
+        sentence: `${datasourceLabel(next.outage.datasource)} is unreachable: *Skip metric steps* (recorded as not checked), or *Retry*`,
+      };
+    case 'rerun-skipped':
+      return {
+        kind: 'incident',
+        actionId: ACTION.rerunSkipped,
+        sentence: `${datasourceLabel(next.datasource)} is back: *Run skipped checks* (${next.steps.length} skipped while it was down)`,
+      };
+    case 'verify-by-hand':
+      return {
+        kind: 'incident',
+        actionId: ACTION.verifyByHand,
+        sentence: `${verdictText(next.verdict)}. Check it yourself, then *Verified by hand* (say how)`,
+      };
+    case 'mitigate':
+      return {
+        kind: 'incident',
+        actionId: ACTION.mitigated,
+        sentence: 'Containment done: mark the incident *Mitigated*, then start verification',
+      };
+    case 'resolve':
+      return {
+        kind: 'incident',
+        actionId: ACTION.resolved,
+        sentence:
+          next.verdict.kind === 'held' || next.verdict.kind === 'by-hand'
+            ? `${verdictText(next.verdict)}: mark the incident *Resolved*`
+            : `${verdictText(next.verdict)}: *Resolve* only when you know the symptom is gone`,
+      };
+    case 'close':
+      return {
+        kind: 'incident',
+        actionId: ACTION.close,
+        sentence: `${verdictText(next.verdict)} and the incident is resolved: finish the follow-ups, then *Close*`,
+      };
+    case 'advance':
+      return {
+        kind: 'incident',
+        actionId: ACTION.advance,
+        sentence: `${phaseEnding(next.tally)}: *${advanceLabel(next.phase)}*`,
+      };
+  }
+}
+
+/** `runnable` names the containment actions gc-incident runs itself. */
 export function nextAction(incident: Incident, runnable: ReadonlySet<string> = new Set()): NextAction {
-  if (incident.status === 'closed') return { kind: 'none', sentence: 'Closed.' };
-  if (verificationHolds(incident)) {
-    return incident.status === 'resolved'
-      ? {
-          kind: 'incident',
-          actionId: ACTION.close,
-          sentence: 'Verification held and the incident is resolved: finish the follow-ups, then *Close*',
-        }
-      : {
-          kind: 'incident',
-          actionId: ACTION.resolved,
-          sentence: 'Verification holds: mark the incident *Resolved*',
-        };
-  }
-  const steps = incident.steps.filter((s) => s.phase === incident.phase);
-  if (steps.some((s) => s.status === 'running'))
-    return {
-      kind: 'wait',
-      sentence: `Wait: ${steps
-        .filter((s) => s.status === 'running')
-        .map((s) => `*${escapeMrkdwn(truncate(s.title, 60))}*`)
-        .join(', ')} running`,
-    };
-  if (incident.phase === 'containment') {
-    // One containment action is enough; the others are alternatives.
-    if (!steps.some((s) => s.status === 'done')) {
-      const first = steps.find((s) => !settled(s));
-      if (first) return stepAction(first, runnable);
-    }
-  } else {
-    const first = steps.find((s) => !s.optional && !settled(s));
-    if (first) return stepAction(first, runnable);
-  }
-  // People moved past verification on purpose: resolving (then closing) is what is left.
-  if (incident.phase === 'follow-up')
-    return incident.status === 'resolved'
-      ? { kind: 'incident', actionId: ACTION.close, sentence: 'Finish the follow-ups, then *Close*' }
-      : {
-          kind: 'incident',
-          actionId: ACTION.resolved,
-          sentence: 'Follow-up started without verification holding: *Resolve* when the symptom is gone',
-        };
-  return {
-    kind: 'incident',
-    actionId: ACTION.advance,
-    sentence: `${phaseName(incident.phase).replace(/^./, (c) => c.toUpperCase())} done: *${advanceLabel(incident.phase)}*`,
-  };
+  return describeNext(nextFor(incident, runnable));
 }

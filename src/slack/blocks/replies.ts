@@ -1,6 +1,8 @@
 /** Ephemeral answers to `/gc-incident` sub-commands: help, lists, status. */
+
 import { describeEvent } from '../../core/incident/describe-event.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import { statusWords } from '../../core/incident/progress.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { slackDate } from '../../format/relative-time.js';
@@ -72,6 +74,18 @@ export function listMessage(incidents: readonly Incident[], all: boolean): Slack
  * current phase's steps (checks with their values), the other phases' checks (value, or operator and
  * threshold before they run) and the last events, times in Slack's formatting.
  */
+/**
+ * An event's words in Slack: escaped, then people's ids as mentions (Slack shows each reader
+ * the name) and ISO times as date tokens (each reader's zone, no milliseconds).
+ */
+export function slackEventText(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/\b[UW][A-Z0-9]{8,}\b/g, (id) => `<@${id}>`)
+    .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z\b/g, (iso) =>
+      slackDate(iso, '{date_short_pretty} {time}'),
+    );
+}
+
 export function statusMessage(
   incident: Incident,
   timeline: readonly TimelineEvent[],
@@ -81,7 +95,7 @@ export function statusMessage(
   const blocks: Blocks = [
     section(
       `*${incident.id}* [${incident.severity.toUpperCase()}] ${escapeMrkdwn(truncate(incident.title, 200))}\n` +
-        `${phaseLabel(incident.phase)} · ${incident.status} · commander ${who(incident.commander)} · ${escapeMrkdwn(truncate(incident.service, 80))} · ${age(incident)}`,
+        `${phaseLabel(incident.phase)} · ${statusWords(incident)} · commander ${who(incident.commander)} · ${escapeMrkdwn(truncate(incident.service, 80))} · ${age(incident)}`,
     ),
     section(`👉 *Next:* ${nextAction(incident).sentence}`),
     context(progressLine(incident)),
@@ -95,7 +109,7 @@ export function statusMessage(
     .slice(-5)
     .map(
       (e) =>
-        `${slackDate(e.at, '{time}')}  ${who(e.actor)}  ${escapeMrkdwn(truncate(describeEvent(e), 200))}`,
+        `${slackDate(e.at, '{time}')}  ${who(e.actor)}  ${slackEventText(truncate(describeEvent(e), 200))}`,
     );
   if (recent.length > 0) blocks.push(context(`*Last events*\n${recent.join('\n')}`));
   return {

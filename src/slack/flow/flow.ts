@@ -65,11 +65,13 @@ export class IncidentFlow {
     steps.verify(this.rt, incidentId, user, key);
   answerUnavailable = (
     incidentId: string,
-    choice: 'skip' | 'retry',
+    choice: 'skip' | 'retry' | 'rerun',
     datasource: string,
     user: SlackUser,
     key: string,
   ) => steps.answerUnavailable(this.rt, incidentId, choice, datasource, user, key);
+  verifyByHand = (incidentId: string, note: string, user: SlackUser, key: string) =>
+    steps.verifyByHand(this.rt, incidentId, note, user, key);
   advance = (incidentId: string, user: SlackUser, key: string) =>
     steps.advance(this.rt, incidentId, user, key);
   setStatus = (incidentId: string, status: Incident['status'], user: SlackUser, key: string) =>

@@ -78,16 +78,32 @@ export async function verify(
 export async function answerUnavailable(
   rt: FlowRuntime,
   incidentId: string,
-  choice: 'skip' | 'retry',
+  choice: 'skip' | 'retry' | 'rerun',
   datasource: string,
   user: SlackUser,
   idempotencyKey: string,
 ): Promise<void> {
   const incident = await rt.deps.service.get(incidentId);
-  const held = choice === 'retry' ? openChecks(incident, incident.phase) : [];
+  const held =
+    choice === 'retry'
+      ? openChecks(incident, incident.phase)
+      : choice === 'rerun'
+        ? incident.steps.filter((s) => s.skippedForOutage && s.status === 'skipped').map((s) => s.id)
+        : [];
   await rt.leases.withSteps(incidentId, held, user, () =>
     rt.driver.answerUnavailable(incident, choice, datasource, user, idempotencyKey),
   );
+}
+
+/** Verified by hand: the person's note says how; said in the channel like any state change. */
+export async function verifyByHand(
+  rt: FlowRuntime,
+  incidentId: string,
+  note: string,
+  user: SlackUser,
+  idempotencyKey: string,
+): Promise<Incident> {
+  return rt.driver.verifyByHand(await rt.deps.service.get(incidentId), note, user, idempotencyKey);
 }
 
 /** Next phase: said in the channel, then the new phase begins in the background. */

@@ -1,4 +1,7 @@
-/** Buttons under "datasource unavailable": Skip metric steps (every check and query, recorded) or Retry. */
+/**
+ * Buttons under "datasource unavailable" (the thread message and the card's banner): Skip metric
+ * steps (every check and query, recorded), Retry, and once it is back, Run skipped checks.
+ */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { describeError, userMessage } from '../error-text.js';
 import type { SlackUser } from '../flow/deps.js';
@@ -13,7 +16,12 @@ export function registerMetricsUnavailable(app: App, { flow, logger, appMetrics 
     const target = parseStepValue(action.value);
     if (!target) return;
     const user: SlackUser = { id: body.user.id };
-    const choice = action.action_id === ACTION.skipMetrics ? 'skip' : 'retry';
+    const choice =
+      action.action_id === ACTION.skipMetrics
+        ? 'skip'
+        : action.action_id === ACTION.rerunSkipped
+          ? 'rerun'
+          : 'retry';
     try {
       await flow.answerUnavailable(
         target.incidentId,

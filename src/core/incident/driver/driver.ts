@@ -18,7 +18,7 @@ import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import { serviceFor } from './policy.js';
 import type { Person } from './ports.js';
-import { retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
+import { rerunSkipped, retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
 import { openVerificationChecks, verify } from './verification.js';
 
 export type OpenIncident = Omit<OpenRequest, 'service'> & { readonly service?: string | undefined };
@@ -194,17 +194,40 @@ export class IncidentDriver {
     return outcome;
   }
 
-  /** The answer to "the datasource is unavailable": skip every metric step, or retry. */
+  /** The answer to "the datasource is unavailable": skip every metric step, retry; once back, rerun the skipped. */
   answerUnavailable(
     incident: Incident,
-    choice: 'skip' | 'retry',
+    choice: 'skip' | 'retry' | 'rerun',
     datasource: string,
     by: Person,
     key?: string,
   ) {
+    if (choice === 'rerun') return rerunSkipped(this.deps, incident, by);
     return choice === 'skip'
       ? skipMetricSteps(this.deps, incident, datasource, by, key)
       : retryMetricSteps(this.deps, incident, by);
+  }
+
+  /**
+   * Verification closed without metrics: a person says how they verified (required). The
+   * checks that did not run stay skipped; the record says "verified by hand by <person>: <note>".
+   */
+  async verifyByHand(incident: Incident, note: string, by: Person, key?: string): Promise<Incident> {
+    const outcome = await execOn(this.deps, incident, {
+      type: 'verify-by-hand',
+      note,
+      actor: by.id,
+      idempotencyKey: key,
+    });
+    await this.deps.narrator.changed(outcome.incident);
+    if (outcome.events.length > 0 && !outcome.replayed)
+      await this.deps.narrator.verifiedByHand(outcome.incident, by);
+    return outcome.incident;
+  }
+
+  /** The datasource is back: the metric steps skipped while it was down run now. */
+  rerunSkipped(incident: Incident, by: Person): Promise<Incident> {
+    return rerunSkipped(this.deps, incident, by);
   }
 
   /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */

@@ -6,7 +6,7 @@
 import { parseDuration } from '../../duration.js';
 import { type GcIncidentError, isGcIncidentError } from '../../errors.js';
 import { DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
-import type { StepState } from '../model.js';
+import { type Incident, openOutage, type StepState } from '../model.js';
 import type { VerificationTiming } from './ports.js';
 
 /** The schema's defaults: `deadline` 4 × stableFor, `interval` 30s. */
@@ -40,6 +40,16 @@ export function isMetricStep(step: StepState): boolean {
 
 export function isOpenStep(step: StepState): boolean {
   return step.status === 'pending' || step.status === 'failed';
+}
+
+/** Open, or skipped only because its datasource was down and that outage is over: it may run now. */
+export function mayRunNow(incident: Incident, step: StepState): boolean {
+  if (isOpenStep(step)) return true;
+  return (
+    step.status === 'skipped' &&
+    step.skippedForOutage !== undefined &&
+    openOutage(incident, step.skippedForOutage) === undefined
+  );
 }
 
 const UNAVAILABLE = new Set([

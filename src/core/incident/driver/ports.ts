@@ -91,6 +91,10 @@ export interface Narrator {
   /** `as`: the role that allowed the approver, when a role did. */
   approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole): Promise<void>;
   statusChanged(incident: Incident, by: Person): Promise<void>;
+  /** A person closed verification without metrics; their note says how (Incident.verifiedByHand). */
+  verifiedByHand(incident: Incident, by: Person): Promise<void>;
+  /** A datasource that was down answers again (the outage's end is on the incident). */
+  datasourceRecovered(incident: Incident, datasource: string): Promise<void>;
   followUpsCreated(incident: Incident): Promise<void>;
   /** A phase's `when:` conditions were decided as it began; skipped steps are already recorded. */
   conditionsDecided(incident: Incident, phase: Phase, decisions: readonly ConditionDecision[]): Promise<void>;
@@ -108,7 +112,17 @@ export type Decision =
   | { readonly kind: 'call-action'; readonly step: StepState; readonly action: string }
   | { readonly kind: 'manual'; readonly step: StepState }
   | { readonly kind: 'status'; readonly status: 'mitigated' | 'resolved' }
-  | { readonly kind: 'metrics-unavailable'; readonly datasource: string; readonly message: string };
+  | {
+      readonly kind: 'metrics-unavailable';
+      readonly datasource: string;
+      readonly message: string;
+      /** The outage was first seen now (false: it was already recorded; Slack's card banner asks). */
+      readonly firstSeen: boolean;
+      /** A person's Retry found it still down. */
+      readonly retried?: boolean | undefined;
+    }
+  /** Verification checks were skipped: nothing measured the fix. A person may verify by hand, saying how. */
+  | { readonly kind: 'verify-by-hand'; readonly skipped: readonly StepState[] };
 
 export type Choice = 'yes' | 'no' | 'done' | 'skip' | 'leave' | 'retry';
 

@@ -11,16 +11,22 @@ import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
 import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
-import type { Incident, StepState } from '../model.js';
-import { stepOf } from '../model.js';
+import { type Incident, openOutage, PHASES, type StepState, stepOf } from '../model.js';
 import { renderQuery } from '../render-query.js';
 import { runStep as runQuery } from '../step-runner.js';
 import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
-import { datasourceOf, isMetricStep, isOpenStep, isUnavailable, unavailableReason } from './policy.js';
+import {
+  datasourceOf,
+  isMetricStep,
+  isOpenStep,
+  isUnavailable,
+  mayRunNow,
+  unavailableReason,
+} from './policy.js';
 import type { Person, StepOutput } from './ports.js';
 import { runDiagnose } from './run-diagnose.js';
-import { verify } from './verification.js';
+import { openVerificationChecks, verify } from './verification.js';
 
 const NO_DATASOURCE =
   'no metrics datasource is configured: set PROMETHEUS_URL (or DATASOURCES_FILE) to run query and check steps';
@@ -120,6 +126,7 @@ export async function runOne(
     const { result, output } = await produce(deps, current, step);
     current = (await execOn(deps, current, { type: 'complete-step', stepId: step.id, actor: by.id, result }))
       .incident;
+    if (isMetricStep(step)) current = await noteRecovery(deps, current, by);
     await deps.narrator.stepSucceeded(current, step, output);
     return { incident: current };
   } catch (error) {
@@ -159,19 +166,47 @@ export async function unavailable(
   incident: Incident,
   error: GcIncidentError,
   by: Person,
+  retried = false,
 ): Promise<Incident> {
   const { runbook } = deps.runbookOf(incident);
   const datasource = datasourceOf(runbook, error);
-  await deps.narrator.metricsUnavailable(incident, datasource, error.message);
-  await deps.narrator.changed(incident);
-  const answer = await deps.decisions.ask(incident, {
+  // The outage is recorded once, from its first failure to its return; it is said once too.
+  const recorded = await execOn(deps, incident, {
+    type: 'record-outage',
+    datasource,
+    message: error.message,
+    actor: 'system',
+  });
+  const current = recorded.incident;
+  const firstSeen = recorded.events.length > 0 && !recorded.replayed;
+  if (firstSeen) await deps.narrator.metricsUnavailable(current, datasource, error.message);
+  await deps.narrator.changed(current);
+  const answer = await deps.decisions.ask(current, {
     kind: 'metrics-unavailable',
     datasource,
     message: error.message,
+    firstSeen,
+    retried,
   });
-  if (answer?.choice === 'skip') return skipMetricSteps(deps, incident, datasource, by);
-  if (answer?.choice === 'retry') return retryMetricSteps(deps, incident, by);
-  return incident;
+  if (answer?.choice === 'skip') return skipMetricSteps(deps, current, datasource, by);
+  if (answer?.choice === 'retry') return retryMetricSteps(deps, current, by);
+  return current;
+}
+
+/** A metric step got an answer: every outage still open is over (recorded with its end). */
+export async function noteRecovery(deps: DriverDeps, incident: Incident, by: Person): Promise<Incident> {
+  let current = incident;
+  for (let outage = openOutage(current); outage; outage = openOutage(current)) {
+    const outcome = await execOn(deps, current, {
+      type: 'record-recovery',
+      datasource: outage.datasource,
+      actor: by.id,
+    });
+    if (outcome.events.length === 0) break;
+    current = outcome.incident;
+    await deps.narrator.datasourceRecovered(current, outage.datasource);
+  }
+  return current;
 }
 
 /** Skip metric steps: every check and query not done yet is skipped, saying why. */
@@ -187,12 +222,16 @@ export async function skipMetricSteps(
   const message = failed?.reason ?? 'it did not answer';
   const reason = unavailableReason(datasource, message);
   let current = incident;
+  if (steps.length > 0 && !openOutage(current, datasource))
+    current = (await execOn(deps, current, { type: 'record-outage', datasource, message, actor: 'system' }))
+      .incident;
   for (const step of steps) {
     const outcome = await execOn(deps, current, {
       type: 'skip-step',
       stepId: step.id,
       actor: by.id,
       reason,
+      outage: datasource,
       idempotencyKey: key ? `${key}:${step.id}` : undefined,
     });
     current = outcome.incident;
@@ -202,17 +241,33 @@ export async function skipMetricSteps(
   return current;
 }
 
-/** Retry: the current phase's metric steps that failed run again (verification re-verifies). */
+/**
+ * Retry: while an outage is recorded the datasource is asked first (one cheap query); if it
+ * answers, the outage ends and the current phase's metric steps that failed run again
+ * (verification re-verifies).
+ */
 export async function retryMetricSteps(deps: DriverDeps, incident: Incident, by: Person): Promise<Incident> {
-  const failed = incident.steps.filter(
-    (s) => s.phase === incident.phase && isMetricStep(s) && s.status === 'failed',
-  );
-  if (incident.phase === 'verification') {
-    return verify(deps, incident, by);
+  let current = incident;
+  const outage = openOutage(current);
+  if (outage) {
+    try {
+      await requireMetrics(deps).instant(outage.datasource, 'vector(1)', deps.clock.now());
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      return unavailable(deps, current, error, by, true);
+    }
+    current = await noteRecovery(deps, current, by);
+    await deps.narrator.changed(current);
   }
-  const ran = await runBatch(deps, incident, failed, by);
+  const failed = current.steps.filter(
+    (s) => s.phase === current.phase && isMetricStep(s) && s.status === 'failed',
+  );
+  if (current.phase === 'verification') {
+    return openVerificationChecks(current).length > 0 ? verify(deps, current, by) : current;
+  }
+  const ran = await runBatch(deps, current, failed, by);
   // Triage's checks decide its `when:`; once they have verdicts, the conditions are decided again.
-  return incident.phase === 'triage' ? applyConditions(deps, ran, 'triage') : ran;
+  return current.phase === 'triage' ? applyConditions(deps, ran, 'triage') : ran;
 }
 
 /** Calls a containment action's HTTP action (approved first when it needs an approval). */
@@ -264,6 +319,41 @@ export async function runAction(
     ).incident;
     await deps.narrator.stepFailed(current, step, message);
   }
+  await deps.narrator.changed(current);
+  return current;
+}
+
+/**
+ * Run skipped checks: the datasource is back, so the metric steps skipped while it was down
+ * run now: those of the phases already entered (verification re-verifies); later phases run
+ * theirs as they begin.
+ */
+export async function rerunSkipped(deps: DriverDeps, incident: Incident, by: Person): Promise<Incident> {
+  const reached = PHASES.indexOf(incident.phase);
+  const waiting = incident.steps.filter(
+    (s) =>
+      s.skippedForOutage !== undefined &&
+      s.status === 'skipped' &&
+      mayRunNow(incident, s) &&
+      PHASES.indexOf(s.phase) <= reached,
+  );
+  if (waiting.length === 0) {
+    throw new GcIncidentError(
+      'ILLEGAL_TRANSITION',
+      'no skipped check can run now: the datasource is still down, or none was skipped',
+      {
+        incidentId: incident.id,
+      },
+    );
+  }
+  let current = await runBatch(
+    deps,
+    incident,
+    waiting.filter((s) => s.phase !== 'verification'),
+    by,
+  );
+  if (waiting.some((s) => s.phase === 'verification') && !openOutage(current))
+    current = await verify(deps, current, by);
   await deps.narrator.changed(current);
   return current;
 }

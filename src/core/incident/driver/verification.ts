@@ -11,13 +11,15 @@ import { GcIncidentError } from '../../errors.js';
 import type { Check } from '../../runbook/types.js';
 import type { Incident } from '../model.js';
 import { type DriverDeps, execOn } from './context.js';
-import { isOpenStep, isUnavailable, verificationTiming } from './policy.js';
+import { isUnavailable, mayRunNow, verificationTiming } from './policy.js';
 import type { Person } from './ports.js';
-import { findCheck, plainMessage, requireMetrics, unavailable } from './run-steps.js';
+import { findCheck, noteRecovery, plainMessage, requireMetrics, unavailable } from './run-steps.js';
 import { watchVerification } from './watch-verification.js';
 
 export function openVerificationChecks(incident: Incident) {
-  return incident.steps.filter((s) => s.phase === 'verification' && s.kind === 'check' && isOpenStep(s));
+  return incident.steps.filter(
+    (s) => s.phase === 'verification' && s.kind === 'check' && mayRunNow(incident, s),
+  );
 }
 
 export async function verify(
@@ -80,6 +82,8 @@ export async function verify(
     await deps.narrator.changed(current);
     return current;
   }
+  // The datasource answered every round: an outage recorded earlier is over.
+  current = await noteRecovery(deps, current, by);
   const last: (CheckEvaluation | undefined)[] = outcome.rounds.at(-1)?.evaluations ?? [];
   if (outcome.verdict === 'stable') {
     for (const [i, step] of steps.entries()) {

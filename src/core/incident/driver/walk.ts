@@ -5,6 +5,7 @@
  */
 import { isGcIncidentError } from '../../errors.js';
 import { type Incident, PHASES, type StepState, stepOf } from '../model.js';
+import { verificationVerdict } from '../progress.js';
 import type { IncidentDriver } from './driver.js';
 import type { Person } from './ports.js';
 import { runBatch } from './run-steps.js';
@@ -37,6 +38,13 @@ export async function walkIncident(driver: IncidentDriver, opened: Incident, by:
       const step = stepOf(incident, planned.id) ?? planned;
       if (step.status === 'done' || step.status === 'skipped') continue;
       incident = await walkStep(driver, incident, step, by);
+    }
+    // Nothing measured the fix (its checks were skipped): a person may vouch for it, saying how.
+    if (phase === 'verification' && verificationVerdict(incident).kind === 'skipped') {
+      const skipped = incident.steps.filter((s) => s.phase === 'verification' && s.status === 'skipped');
+      const answer = await decisions.ask(incident, { kind: 'verify-by-hand', skipped });
+      if (answer?.choice === 'yes' && answer.reason)
+        incident = await driver.verifyByHand(incident, answer.reason, by);
     }
     if (phase === 'containment' || phase === 'verification') {
       const status = phase === 'containment' ? 'mitigated' : 'resolved';
