@@ -7,10 +7,12 @@
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
+import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import { qualitySummary } from '../../core/fit/render.js';
 import type { MetricsClient } from '../../core/ports.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
@@ -37,6 +39,8 @@ export interface ResolvedStepWorkloads {
   readonly variants: LabelledWorkload[];
   /** The fit's quality and diagnosis, or why the runbook's workload was used instead; undefined without `fit`. */
   readonly note: string | undefined;
+  /** What the variants are ranked on (the step's objective) and how far a fitted prediction may be off. */
+  readonly context?: DecisionContext | undefined;
 }
 
 export async function resolveStepWorkloads(
@@ -47,7 +51,8 @@ export async function resolveStepWorkloads(
   const resolved = await resolveUnobserved(step, runbookFile, ctx);
   const rebased = rebaseOnObserved(resolved.variants, step.whatIf, ctx.observed);
   const note = [resolved.note, rebased.note].filter((n) => n !== undefined).join('; ');
-  return { variants: rebased.variants, note: note || undefined };
+  const context = { objective: step.objective, uncertainty: resolved.context?.uncertainty };
+  return { variants: rebased.variants, note: note || undefined, context };
 }
 
 async function resolveUnobserved(
@@ -79,6 +84,7 @@ async function resolveUnobserved(
         ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
       ],
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
+      context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations) },
     };
   } catch (error) {
     return fallback(isGcIncidentError(error) ? `${error.code}: ${error.message}` : String(error));
@@ -90,11 +96,16 @@ export async function simulateStepWithFit(
   step: SimulateStep,
   runbookFile: string,
   ctx: StepFitContext,
-): Promise<{ summary: SimulationSummary; results: LabelledResult[]; note: string | undefined }> {
-  const { variants, note } = await resolveStepWorkloads(step, runbookFile, ctx);
+): Promise<{
+  summary: SimulationSummary;
+  results: LabelledResult[];
+  note: string | undefined;
+  context: DecisionContext | undefined;
+}> {
+  const { variants, note, context } = await resolveStepWorkloads(step, runbookFile, ctx);
   const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
   const summary = summarizeSimulation(results);
-  return { results, summary: note ? { ...summary, note } : summary, note };
+  return { results, summary: note ? { ...summary, note } : summary, note, context };
 }
 
 /** "15m", or "62 s of 15m (the series begin later)" when the fit's window was cut to the data. */

@@ -9,6 +9,7 @@ import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs 
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
 import { refuseAbsurd, setUpHarness } from './harness-setup.js';
+import { PERMANENT } from './heap-state.js';
 import { IncrementalEngine } from './incremental.js';
 import {
   applySkip,
@@ -78,6 +79,11 @@ export interface SimulationResult {
   readonly perSecond: { collections: [number, number, number]; gcMs: number; seconds: number } | null;
   readonly heap: { peak: number; steady: number; final: number; timeline: TimelinePoint[] };
   readonly calibration: string;
+  /**
+   * The pause of the full collection still to come (ms) when the run held none though the
+   * collector is on: a window too short for one does not make it go away. Undefined otherwise.
+   */
+  readonly pendingFullMs?: number | undefined;
 }
 
 export interface SimulateOptions {
@@ -374,5 +380,14 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       timeline: timeline.points,
     },
     calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
+    pendingFullMs:
+      (engine.stats[2]?.collections ?? 0) === 0 && engine.enabled && workload.thresholds[0] !== 0
+        ? pauseNs(
+            coefficients,
+            engine.liveTracked() - (engine.live[PERMANENT] ?? 0) + engine.garbageTracked(),
+            engine.garbageTracked(),
+            0,
+          ) / 1e6
+        : undefined,
   };
 }

@@ -34,7 +34,7 @@ export async function simulateStep(
 ) {
   const { file, runbook } = rt.runbookOf(incident);
   // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`), said in `note`.
-  const { variants, note } = await resolveStepWorkloads(step, file, {
+  const { variants, note, context } = await resolveStepWorkloads(step, file, {
     metrics: rt.deps.metrics,
     inputs: incident.inputs,
     now: rt.deps.clock.now(),
@@ -51,7 +51,11 @@ export async function simulateStep(
       incident.card ? rt.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
   );
   const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
-  return { summary: { ...summarizeSimulation(results), table, ...(note ? { note } : {}) }, results };
+  return {
+    summary: { ...summarizeSimulation(results), table, ...(note ? { note } : {}) },
+    results,
+    context,
+  };
 }
 
 /** `/gc-incident simulate`: a message in the channel with progress, the table and chart in its thread. */
