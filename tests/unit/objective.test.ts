@@ -11,7 +11,7 @@ import { longestPauseMs } from '../../src/core/simulator/objective.js';
 import { rankSimulations } from '../../src/core/simulator/rank.js';
 import { simulationVerdict } from '../../src/format/simulation-summary.js';
 import { shippedRunbook } from '../helpers/engine.js';
-import { lineOf, readText, RUNBOOKS_DIR, shippedRunbookFiles, validateText } from '../helpers/runbooks.js';
+import { lineOf, RUNBOOKS_DIR, readText, shippedRunbookFiles, validateText } from '../helpers/runbooks.js';
 
 const SHIPPED = {
   'gc-full-collection-latency': 'longest-pause',
@@ -70,7 +70,9 @@ describe('the full-collection runbook, walked to its simulate step on the big-he
     expect(verdict).not.toMatch(/the longest pause/);
     // Raised thresholds postpone the full collection past the simulated window: their GC time
     // cut is within that error, so the verdict says it cannot tell rather than promise it.
-    expect(verdict).toMatch(/^Can't tell: Setting the thresholds to 50000\/20\/100 would change GC time .* hold no full collection/);
+    expect(verdict).toMatch(
+      /^Can't tell: Setting the thresholds to 50000\/20\/100 would change GC time .* hold no full collection/,
+    );
   });
 });
 
