@@ -81,7 +81,7 @@ async function resolveUnobserved(
     return {
       variants: [
         { label: 'baseline', workload: base },
-        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
+        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
       ],
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
       context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations) },

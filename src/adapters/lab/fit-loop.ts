@@ -129,7 +129,10 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     );
     const workload = normalizeWorkload(fit.doc);
     const predict = (whatIf?: string) => {
-      const r = simulate(whatIf ? applyWhatIf(workload, whatIf) : workload, { timelinePoints: 50 });
+      // The service applies a freeze after its first full collections (settle.ts).
+      const r = simulate(whatIf ? applyWhatIf(workload, whatIf, { running: true }) : workload, {
+        timelinePoints: 50,
+      });
       return {
         rates: (r.perSecond?.collections ?? [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,

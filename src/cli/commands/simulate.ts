@@ -123,7 +123,11 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const python = options.python ? checkPython(options.python) : undefined;
   const base = normalizeWorkload(loaded.source.doc, python);
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
-  const variants = whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) }));
+  // A fitted workload is a running service: a freeze is applied as it would be there.
+  const variants = whatIfs.map((w) => ({
+    label: w,
+    workload: applyWhatIf(base, w, { running: fitted !== undefined }),
+  }));
   const baseline = simulate(base, { calibration });
   const results: { label: string; result: SimulationResult }[] = [{ label: 'baseline', result: baseline }];
   for (const v of variants) results.push({ label: v.label, result: simulate(v.workload, { calibration }) });

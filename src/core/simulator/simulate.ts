@@ -49,6 +49,7 @@ import {
   startRecording,
 } from './segment-skip.js';
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
+import { settleAfterFreeze } from './settle.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
 import type { Workload } from './workload.js';
 
@@ -159,6 +160,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   startRun(engine);
 
   const ops = compileOps(workload.ops, engine);
+  if (workload.setup.collectThenFreeze && workload.setup.settleAfterFreeze)
+    settleAfterFreeze(engine, ops, workload);
   // Objects with a lifetime change the heap every iteration: no two iterations are alike.
   const canSkip =
     profile.collector === 'generational' && options.skipAhead !== false && engine.pools.length === 0;

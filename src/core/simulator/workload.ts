@@ -73,6 +73,8 @@ export interface Workload {
      * collection waits for a quarter of it to be promoted again.
      */
     readonly collectThenFreeze?: boolean;
+    /** With collectThenFreeze: measured from the first full collection after the freeze (settle.ts). */
+    readonly settleAfterFreeze?: boolean;
   };
   readonly iterations: number;
   readonly rate: number | undefined;
