@@ -7,6 +7,7 @@
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
+import type { PauseCostFit } from '../../core/fit/fit-cost.js';
 import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import { qualitySummary } from '../../core/fit/render.js';
@@ -41,6 +42,8 @@ export interface ResolvedStepWorkloads {
   readonly note: string | undefined;
   /** What the variants are ranked on (the step's objective) and how far a fitted prediction may be off. */
   readonly context?: DecisionContext | undefined;
+  /** A fit's pause cost (fitted to the service's pauses, or the profile), recorded with the step's result. */
+  readonly pauseCost?: PauseCostFit | undefined;
 }
 
 export async function resolveStepWorkloads(
@@ -52,7 +55,7 @@ export async function resolveStepWorkloads(
   const rebased = rebaseOnObserved(resolved.variants, step.whatIf, ctx.observed);
   const note = [resolved.note, rebased.note].filter((n) => n !== undefined).join('; ');
   const context = { objective: step.objective, uncertainty: resolved.context?.uncertainty };
-  return { variants: rebased.variants, note: note || undefined, context };
+  return { variants: rebased.variants, note: note || undefined, context, pauseCost: resolved.pauseCost };
 }
 
 async function resolveUnobserved(
@@ -77,14 +80,19 @@ async function resolveUnobserved(
       python: ctx.python,
       now: ctx.now,
     });
-    const base = normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python);
+    const cost = fitted.fit.cost;
+    const base = {
+      ...normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python),
+      ...(cost.source === 'fitted' ? { cost: cost.coefficients } : {}),
+    };
     return {
       variants: [
         { label: 'baseline', workload: base },
         ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
       ],
-      note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
-      context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations) },
+      note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}; ${cost.note}`,
+      context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual) },
+      pauseCost: cost,
     };
   } catch (error) {
     return fallback(isGcIncidentError(error) ? `${error.code}: ${error.message}` : String(error));
@@ -102,9 +110,9 @@ export async function simulateStepWithFit(
   note: string | undefined;
   context: DecisionContext | undefined;
 }> {
-  const { variants, note, context } = await resolveStepWorkloads(step, runbookFile, ctx);
+  const { variants, note, context, pauseCost } = await resolveStepWorkloads(step, runbookFile, ctx);
   const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
-  const summary = summarizeSimulation(results);
+  const summary = { ...summarizeSimulation(results), ...pauseCostOf(pauseCost) };
   return { results, summary: note ? { ...summary, note } : summary, note, context };
 }
 
@@ -113,4 +121,11 @@ function windowText(asked: string, obs: GcObservations): string {
   return obs.requestedWindowSeconds !== undefined
     ? `${obs.windowSeconds} s of ${asked} (the series begin later)`
     : asked;
+}
+
+/** The fitted coefficients as the incident records them with the step's result. */
+export function pauseCostOf(cost: PauseCostFit | undefined): Pick<SimulationSummary, 'pauseCost'> {
+  return cost
+    ? { pauseCost: { source: cost.source, coefficients: cost.coefficients, residual: cost.residual } }
+    : {};
 }

@@ -127,7 +127,10 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     log(
       `  fitted in ${fitSeconds.toFixed(2)} s: ${fit.diagnosis.title}; worst collection-rate error ${fit.worstCollectionsErrorPercent.toFixed(1)} %`,
     );
-    const workload = normalizeWorkload(fit.doc);
+    const workload = {
+      ...normalizeWorkload(fit.doc),
+      ...(fit.cost.source === 'fitted' ? { cost: fit.cost.coefficients } : {}),
+    };
     const predict = (whatIf?: string) => {
       // The service applies a freeze after its first full collections (settle.ts).
       const r = simulate(whatIf ? applyWhatIf(workload, whatIf, { running: true }) : workload, {

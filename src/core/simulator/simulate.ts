@@ -9,7 +9,6 @@ import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs 
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
 import { refuseAbsurd, setUpHarness } from './harness-setup.js';
-import { PERMANENT } from './heap-state.js';
 import { IncrementalEngine } from './incremental.js';
 import {
   applySkip,
@@ -21,6 +20,7 @@ import {
   snapshot,
 } from './iteration-skip.js';
 import { PauseHistogram } from './pause-histogram.js';
+import { pendingFullMs } from './pending-full.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
 import { repeatableTurns } from './segment-cycles.js';
@@ -105,7 +105,9 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       : profile.collector === 'incremental'
         ? new IncrementalEngine(profile, workload.thresholds)
         : new GcEngine(profile, workload.thresholds);
-  const coefficients = coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
+  // A fitted workload carries the pause cost fitted to its service's own pauses.
+  const coefficients =
+    workload.cost ?? coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
 
   const histogram = new PauseHistogram();
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
@@ -151,7 +153,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     }
   };
   engine.onCollection = (event: CollectionEvent) => {
-    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
+    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized, event.generation);
     noteCollection(event.generation, ns, event.liveAfter + event.garbageAfter);
   };
 
@@ -382,15 +384,9 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       final: engine.liveTracked() + engine.garbageTracked(),
       timeline: timeline.points,
     },
-    calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
-    pendingFullMs:
-      (engine.stats[2]?.collections ?? 0) === 0 && engine.enabled && workload.thresholds[0] !== 0
-        ? pauseNs(
-            coefficients,
-            engine.liveTracked() - (engine.live[PERMANENT] ?? 0) + engine.garbageTracked(),
-            engine.garbageTracked(),
-            0,
-          ) / 1e6
-        : undefined,
+    calibration: workload.cost
+      ? "pause cost fitted to the service's own pauses"
+      : (options.calibration ?? DEFAULT_CALIBRATION).source,
+    pendingFullMs: pendingFullMs(engine, coefficients, workload),
   };
 }
