@@ -62,6 +62,13 @@ describe('the full-collection runbook, walked to its simulate step on the big-he
     expect(raised.pendingFullMs).toBeGreaterThan(raised.pauses.maxMs);
     expect(longestPauseMs(raised)).toBeGreaterThanOrEqual(0.9 * base.pauses.maxMs);
     expect(rankSimulations(results, { objective: 'longest-pause' }).first).toBe('freeze');
+    // The chart names it for what it is.
+    const chart = decisionChartSpec(results, { title: 't' }) as unknown as {
+      data: { name: string; values: { label: string; pauseText: string }[] }[];
+    };
+    const rows = chart.data.find((d) => d.name === 'rows')?.values ?? [];
+    expect(rows.find((r) => r.label.startsWith('threshold='))?.pauseText).toMatch(/· next full [0-9.]+ ms$/);
+    expect(rows.find((r) => r.label === 'freeze')?.pauseText).toMatch(/· max [0-9.]+ ms$/);
   });
 
   it('ranks on GC time when told to, and then does not lead with the longest pause', () => {

@@ -154,7 +154,9 @@ export function decisionChartSpec(
     // A full collection the run was too short to hold is still the longest pause to come.
     const maxMs = longestPauseMs(r);
     const gc = gcTimeMs(r);
-    const text = count === 0 ? 'no collections' : `p99 ${formatMs(p99Ms)} ms · max ${formatMs(maxMs)} ms`;
+    // A full collection the run did not hold is named as what it is: the one still to come.
+    const last = maxMs > r.pauses.maxMs ? 'next full' : 'max';
+    const text = count === 0 ? 'no collections' : `p99 ${formatMs(p99Ms)} ms · ${last} ${formatMs(maxMs)} ms`;
     return {
       variant: labels[i],
       label,
