@@ -195,9 +195,9 @@ const simulation = simulationMessages(
   formatComparison(results),
   false,
   {
-    verdict: simulationVerdict(results),
+    verdict: simulationVerdict(results, { objective: simStep.objective }),
     compact: compactComparison(results),
-    note: simulationNote(results, FIT_NOTE),
+    note: simulationNote(results, FIT_NOTE, { objective: simStep.objective }),
   },
 );
 
@@ -261,7 +261,7 @@ uploads['04-triage']?.push(
   await chartUpload(
     `${simStep.id}.png`,
     simulationChartTitle(results, simStep.title),
-    simulationChartSpec(results, simStep.title),
+    simulationChartSpec(results, simStep.title, { objective: simStep.objective }),
   ),
 );
 

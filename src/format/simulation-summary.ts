@@ -3,8 +3,17 @@
  * best variant changes against the baseline, then a table narrow enough for a
  * phone (at most 60 characters). The full table goes along as a file.
  */
-import { rankSimulations } from '../core/simulator/rank.js';
+import {
+  gcTimeOf,
+  longestPauseMs,
+  MEASURE_NAME,
+  MEASURE_OF,
+  type Measure,
+  OBJECTIVE_NAME,
+} from '../core/simulator/objective.js';
+import { type DecisionContext, easeRank, type Ranking, rankSimulations } from '../core/simulator/rank.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
+import { MODEL_UNCERTAINTY } from '../core/simulator/uncertainty.js';
 import { renderTable } from './table.js';
 
 export interface Variant {
@@ -40,12 +49,8 @@ export function describeWhatIf(label: string): string {
   }
 }
 
-/** The cost the decision is about: GC time per second of service when the workload has a rate, else total pause. */
-function cost(r: SimulationResult): number {
-  return r.perSecond ? r.perSecond.gcMs : r.pauses.totalMs;
-}
-
 function ms(v: number): string {
+  if (v === 0) return '0';
   if (v >= 100) return v.toFixed(0);
   if (v >= 10) return v.toFixed(1);
   if (v >= 1) return v.toFixed(2).replace(/0$/, '');
@@ -72,69 +77,132 @@ function percent(from: number, to: number): string {
   return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)}%`;
 }
 
+/** A measure of one variant with its unit: "7.5 ms", "0.53 ms/s", "1.4M objects". */
+function valueText(r: SimulationResult, m: Measure): string {
+  switch (m) {
+    case 'maxMs':
+      return `${ms(longestPauseMs(r))} ms`;
+    case 'p99Ms':
+      return `${ms(r.pauses.p99Ms)} ms`;
+    case 'gcMs':
+      return `${ms(gcTimeOf(r))} ms${r.perSecond ? '/s' : ''}`;
+    case 'memory':
+      return `${count(r.heap.peak)} objects`;
+  }
+}
+
+function amount(r: SimulationResult, m: Measure): number {
+  if (m === 'maxMs') return longestPauseMs(r);
+  if (m === 'p99Ms') return r.pauses.p99Ms;
+  if (m === 'gcMs') return gcTimeOf(r);
+  return r.heap.peak;
+}
+
+/** "29 → 7.5 ms (−74 %)": both values in one unit, the unit once. */
+function change(b: SimulationResult, v: SimulationResult, m: Measure): string {
+  const [from, to] = [valueText(b, m), valueText(v, m)];
+  const unit = to.slice(to.indexOf(' '));
+  const fromNumber = from.endsWith(unit) ? from.slice(0, -unit.length) : from;
+  return `${fromNumber} → ${to} (${percent(amount(b, m), amount(v, m))})`;
+}
+
 /**
- * The variant to try first (core/simulator/rank.ts: GC time, p99 pause and peak memory
- * weighed, a variant whose memory grows without bound ruled out), if any beats the baseline.
+ * The variant to try first (core/simulator/rank.ts: ranked on the objective, within the
+ * predictions' error, a variant whose memory grows without bound ruled out), if any beats the baseline.
  */
-export function bestVariant(variants: readonly Variant[]): Variant | undefined {
-  const first = rankSimulations(variants).first;
+export function bestVariant(
+  variants: readonly Variant[],
+  context: DecisionContext = {},
+): Variant | undefined {
+  const first = rankSimulations(variants, context).first;
   return variants.slice(1).find((v) => v.label === first);
 }
 
 /** "Ruled out: Disabling the collector (memory grows without bound)." or '' when nothing is. */
-export function ruledOutNote(variants: readonly Variant[]): string {
-  const out = rankSimulations(variants).order.filter((v) => v.ruledOut);
+export function ruledOutNote(variants: readonly Variant[], context: DecisionContext = {}): string {
+  const out = rankSimulations(variants, context).order.filter((v) => v.ruledOut);
   return out.length > 0
     ? `Ruled out: ${out.map((v) => `${describeWhatIf(v.label)} (${v.ruledOut})`).join('; ')}.`
     : '';
 }
 
 /** Under the compact table: what the ranking ruled out, then the step's note (a fitted workload's quality). */
-export function simulationNote(variants: readonly Variant[], note?: string): string | undefined {
-  const text = [ruledOutNote(variants), note ?? ''].filter((l) => l !== '').join('\n');
+export function simulationNote(
+  variants: readonly Variant[],
+  note?: string,
+  context: DecisionContext = {},
+): string | undefined {
+  const text = [ruledOutNote(variants, context), note ?? ''].filter((l) => l !== '').join('\n');
   return text === '' ? undefined : text;
 }
 
+/** Why the first of variants within each other's error goes first. */
+function easeReason(label: string, others: readonly string[], goal: string): string {
+  const name = label.split('=', 1)[0];
+  if (others.every((o) => easeRank(o) === easeRank(label))) return `it ranks first on ${goal}`;
+  if (name === 'freeze') return 'it is reversible (gc.unfreeze())';
+  if (name === 'threshold') return 'it is one gc.set_threshold() call, reversible';
+  if (name === 'disable+collect' || name === 'disable') return 'it is a small change, reversible';
+  return 'it is the smaller change';
+}
+
 /**
- * "Setting the thresholds to 10000/10/10 cuts gen-0 collections from 610/s to 61/s and p99
- * pause from 3.1 ms to 2.9 ms; peak heap +12%."
+ * Leads with the objective, then the other measures as side effects: "Calling gc.freeze() after
+ * start-up cuts the longest pause 29 → 7.5 ms (−74 %); GC time −23 %; p99 pause ±0 %; memory ±0 %."
+ * Says so when the best variants are within each other's error, or within the baseline's.
  */
-export function simulationVerdict(variants: readonly Variant[]): string {
+export function simulationVerdict(variants: readonly Variant[], context: DecisionContext = {}): string {
   const baseline = variants[0];
   if (!baseline) return 'No simulation ran.';
   const b = baseline.result;
-  const best = bestVariant(variants);
+  const ranking = rankSimulations(variants, context);
+  const m = MEASURE_OF[ranking.objective];
+  const goal = OBJECTIVE_NAME[ranking.objective];
+  const byLabel = (label: string | undefined) => variants.slice(1).find((v) => v.label === label);
+  const best = byLabel(ranking.first);
   if (!best) {
+    const unsure = byLabel(ranking.unsure);
+    if (unsure)
+      return `Can't tell: ${describeWhatIf(unsure.label)} would change ${goal} ${change(b, unsure.result, m)}, within the prediction's error (${uncertaintyText(context, m, unsure.result)}); keep the baseline or measure it.`;
     return variants.length > 1
-      ? `No variant beats the baseline on GC time, p99 pause and memory together (${ms(cost(b))} ms${b.perSecond ? '/s' : ''} in GC, p99 pause ${ms(b.pauses.p99Ms)} ms).`
-      : `Baseline: gen-0 collections ${young(b)}, p99 pause ${ms(b.pauses.p99Ms)} ms, ${ms(cost(b))} ms in GC${b.perSecond ? ' per second' : ''}.`;
+      ? `No variant beats the baseline on ${goal} (${valueText(b, m)}); the closest: ${closest(variants, ranking)}.`
+      : `Baseline: ${goal} ${valueText(b, m)}; gen-0 collections ${young(b)}, p99 pause ${ms(b.pauses.p99Ms)} ms, ${valueText(b, 'gcMs')} in GC.`;
   }
   const v = best.result;
-  const verb = (from: number, to: number) => (to < from ? 'cuts' : to > from ? 'raises' : 'keeps');
-  const collections =
-    b.perSecond && v.perSecond
-      ? [b.perSecond.collections[0], v.perSecond.collections[0]]
-      : [b.stats[0]?.collections ?? 0, v.stats[0]?.collections ?? 0];
-  const [c0, c1] = collections as [number, number];
-  // A change the rounded figures do not show (10.46/s → 10.45/s) is no change to a reader.
-  const rate =
-    young(b) === young(v) || Math.abs(c1 - c0) <= 0.05 * Math.max(c0, c1)
-      ? `keeps gen-0 collections at ${young(b)}`
-      : `${verb(c0, c1)} gen-0 collections from ${young(b)} to ${young(v)}`;
-  const time =
-    b.perSecond && v.perSecond
-      ? ` and ${verb(b.perSecond.gcMs, v.perSecond.gcMs)} GC time from ${ms(b.perSecond.gcMs)} to ${ms(v.perSecond.gcMs)} ms/s`
-      : '';
-  // Full collections hide in the tail: say so when the longest pause moves by a fifth or more.
-  const longest =
-    Math.abs(v.pauses.maxMs - b.pauses.maxMs) >= 0.2 * Math.max(b.pauses.maxMs, v.pauses.maxMs) &&
-    Math.max(b.pauses.maxMs, v.pauses.maxMs) >= 1
-      ? `; longest pause ${ms(b.pauses.maxMs)} → ${ms(v.pauses.maxMs)} ms`
-      : '';
-  return (
-    `${describeWhatIf(best.label)} ${rate}${time}; ` +
-    `p99 pause ${ms(b.pauses.p99Ms)} → ${ms(v.pauses.p99Ms)} ms${longest}; peak heap ${percent(b.heap.peak, v.heap.peak)}.`
-  );
+  const verb = amount(v, m) < amount(b, m) ? 'cuts' : 'changes';
+  const sides = (['maxMs', 'p99Ms', 'gcMs', 'memory'] as const)
+    .filter((other) => other !== m)
+    .map((other) =>
+      // From nothing (a collector that never ran), a percentage says nothing: the values do.
+      amount(b, other) === 0 && amount(v, other) !== 0
+        ? `${MEASURE_NAME[other]} ${valueText(b, other)} → ${valueText(v, other)}`
+        : `${MEASURE_NAME[other]} ${percent(amount(b, other), amount(v, other))}`,
+    );
+  const head = `${describeWhatIf(best.label)} ${verb} ${goal} ${change(b, v, m)}; ${sides.join('; ')}.`;
+  const maybe = byLabel(ranking.unsure);
+  const more = maybe
+    ? ` ${maybe.label} may do more (${percent(amount(b, m), amount(maybe.result, m))}), but within the prediction's error (${uncertaintyText(context, m, maybe.result)}).`
+    : '';
+  if (ranking.tied.length === 0) return `${head}${more}`;
+  const others = ranking.tied.map((l) => l).join(' and ');
+  return `${head} ${best.label} and ${others} are within each other's error on ${goal}: try ${best.label} first, ${easeReason(best.label, ranking.tied, goal)}.${more}`;
+}
+
+/** "threshold=50000,20,100 (+12 %)": the best-ranked variant that was not ruled out, on the objective. */
+function closest(variants: readonly Variant[], ranking: Ranking): string {
+  const top = ranking.order.find((o) => !o.ruledOut);
+  const v = variants.find((x) => x.label === top?.label);
+  const b = variants[0];
+  if (!v || !b) return 'none runs';
+  const m = MEASURE_OF[ranking.objective];
+  return `${v.label} (${percent(amount(b.result, m), amount(v.result, m))})`;
+}
+
+function uncertaintyText(context: DecisionContext, m: Measure, r: SimulationResult): string {
+  if (m === 'gcMs' && r.pendingFullMs !== undefined && r.perSecond)
+    return `the simulated ${Math.round(r.perSecond.seconds)} s hold no full collection, which would add up to ${ms(r.pendingFullMs / r.perSecond.seconds)} ms/s`;
+  const u = context.uncertainty ?? MODEL_UNCERTAINTY;
+  return `×/÷ ${(1 + u.relative[m]).toFixed(2)}: ${u.sources.join('; ')}`;
 }
 
 /** One row per variant in at most 60 characters: gen-0 rate, p99 pause, GC time, heap against the baseline. */

@@ -130,9 +130,13 @@ export class SlackNarrator implements Narrator, Decisions {
           table,
           results.some((r) => r.result.fidelity === 'model only'),
           {
-            verdict: simulationVerdict(results),
+            verdict: simulationVerdict(results, output.output.context),
             compact: compactComparison(results),
-            note: simulationNote(results, (output.output.summary as { note?: string }).note),
+            note: simulationNote(
+              results,
+              (output.output.summary as { note?: string }).note,
+              output.output.context,
+            ),
           },
         ),
       );
@@ -143,7 +147,7 @@ export class SlackNarrator implements Narrator, Decisions {
           incident.card,
           `${step.id}.png`,
           simulationChartTitle(results, step.title),
-          simulationChartSpec(results, step.title),
+          simulationChartSpec(results, step.title, output.output.context),
         );
     } else if (output?.kind === 'diagnose') {
       await this.thread(incident, diagnoseMessages(step, output.result));

@@ -8,6 +8,7 @@ import {
   formatMs,
   logTicks,
 } from '../../src/core/simulator/decision-chart-spec.js';
+import { longestPauseMs } from '../../src/core/simulator/objective.js';
 import { rankSimulations } from '../../src/core/simulator/rank.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { applyWhatIf } from '../../src/core/simulator/what-if.js';
@@ -46,7 +47,9 @@ describe('decision chart spec', () => {
       const r = variants[i]?.result;
       expect(row.p50).toBe(r?.pauses.p50Ms);
       expect(row.p99).toBe(r?.pauses.p99Ms);
-      expect(row.max).toBe(r?.pauses.maxMs);
+      // The longest pause: the simulated one, or the full collection a run too short still has to come.
+      expect(row.max).toBe(r ? longestPauseMs(r) : undefined);
+      expect(row.max).toBeGreaterThanOrEqual(r?.pauses.maxMs ?? 0);
       expect(row.gcMs).toBe(r?.perSecond?.gcMs);
       expect(row.gcText).toMatch(/ ms\/s$/);
     }
@@ -73,7 +76,9 @@ describe('decision chart spec', () => {
     const ranking = rankSimulations(variants);
     // Disabling spends no GC time at all, but memory then grows without bound: ruled out, not ticked.
     expect(variants.find((v) => v.label === 'disable')?.result.perSecond?.gcMs).toBe(0);
-    expect(ranking.order.find((v) => v.label === 'disable')?.ruledOut).toMatch(/grows without bound/);
+    expect(ranking.order.find((v) => v.label === 'disable')?.ruledOut).toMatch(
+      /grows without bound|never freed/,
+    );
     expect(chosenVariant(variants)).toBe(ranking.first);
     expect(chosenVariant(variants)).not.toBe('disable');
     // A variant that cuts GC time tenfold at the same pauses and memory is the one ticked.
@@ -81,7 +86,12 @@ describe('decision chart spec', () => {
     const perSecond = baseline.result.perSecond as NonNullable<typeof baseline.result.perSecond>;
     const tenfold: DecisionVariant = {
       label: 'threshold=7000,10,10',
-      result: { ...baseline.result, perSecond: { ...perSecond, gcMs: perSecond.gcMs / 10 } },
+      // With its full collection inside the run (none still to come that could make up the difference).
+      result: {
+        ...baseline.result,
+        perSecond: { ...perSecond, gcMs: perSecond.gcMs / 10 },
+        pendingFullMs: undefined,
+      },
     };
     const withWinner = [...variants, tenfold];
     const first = rankSimulations(withWinner).first;
@@ -92,7 +102,7 @@ describe('decision chart spec', () => {
     expect(chosen[0]?.label).toBe(first);
     expect(chosen[0]?.variant).toBe(`✔ ${first}`);
     expect(rows(marked).filter((r) => r.chosen)).toHaveLength(1);
-    expect(marked.title.subtitle).toContain(`chosen: ${first}`);
+    expect(marked.title.subtitle).toMatch(new RegExp(`^✔ ${first}: GC time [0-9.]+ → [0-9.]+ ms/s$`));
     expect(marked.marks.some((m) => m.name === 'chosen-row')).toBe(true);
   });
 
@@ -106,7 +116,7 @@ describe('decision chart spec', () => {
       { title: 't' },
     ) as unknown as Spec;
     expect(data(none, 'chosen')).toHaveLength(0);
-    expect(none.title.subtitle).toMatch(/No variant beats baseline on GC time, pauses and memory/);
+    expect(none.title.subtitle).toBe('No variant beats baseline on GC time');
   });
 
   it('labels its axes with units', () => {

@@ -235,9 +235,14 @@ describe('ranking the mitigations as on-call would', () => {
     expect(variants[1]?.result.perSecond?.gcMs).toBe(0);
     const ranking = rankSimulations(variants);
     expect(ranking.first).toBe('threshold=7000,10,10');
-    expect(ranking.order.at(-1)).toMatchObject({ label: 'disable', ruledOut: 'memory grows without bound' });
+    expect(ranking.order.at(-1)).toMatchObject({
+      label: 'disable',
+      ruledOut: 'cyclic garbage is never freed',
+    });
     expect(bestVariant(variants)?.label).toBe('threshold=7000,10,10');
-    expect(ruledOutNote(variants)).toBe('Ruled out: Disabling the collector (memory grows without bound).');
+    expect(ruledOutNote(variants)).toBe(
+      'Ruled out: Disabling the collector (cyclic garbage is never freed).',
+    );
   });
 
   it('does not call a climb to a level below the baseline peak a leak (breaking cycles warms up, then stays)', () => {
@@ -264,19 +269,70 @@ describe('ranking the mitigations as on-call would', () => {
     expect(ranking.first).toBe('disable');
   });
 
-  it('weighs the p99 pause and memory: less GC time bought with long pauses does not win', () => {
+  it('ranks on the objective: less GC time bought with long pauses wins on GC time, not on the p99 pause', () => {
     const base: Outcome = { gcMs: 40, p99Ms: 2, memory: [100, 100, 100, 100] };
     const slower: Outcome = { gcMs: 30, p99Ms: 40, memory: [100, 100, 100, 100] };
     const fatter: Outcome = { gcMs: 30, p99Ms: 2, memory: [400, 400, 400, 400] };
     const better: Outcome = { gcMs: 10, p99Ms: 3, memory: [110, 110, 110, 110] };
-    expect(rankOutcomes(base, [{ label: 'slower', outcome: slower }]).first).toBeUndefined();
-    expect(rankOutcomes(base, [{ label: 'fatter', outcome: fatter }]).first).toBeUndefined();
-    const all = rankOutcomes(base, [
+    const all = [
       { label: 'slower', outcome: slower },
       { label: 'better', outcome: better },
       { label: 'fatter', outcome: fatter },
-    ]);
-    expect(all.first).toBe('better');
+    ];
+    expect(rankOutcomes(base, all, { objective: 'gc-time' }).first).toBe('better');
+    expect(rankOutcomes(base, [{ label: 'slower', outcome: slower }], { objective: 'gc-time' }).first).toBe(
+      'slower',
+    );
+    // On the p99 pause or memory none beats the baseline.
+    expect(rankOutcomes(base, all, { objective: 'p99-pause' }).first).toBeUndefined();
+    expect(rankOutcomes(base, all, { objective: 'memory' }).first).toBeUndefined();
+    // Equal on the objective, the other measures weighed together break the tie.
+    const tie = rankOutcomes(
+      base,
+      [
+        { label: 'slower', outcome: slower },
+        { label: 'fatter', outcome: fatter },
+      ],
+      { objective: 'gc-time' },
+    );
+    expect(tie.order.map((v) => v.label)).toEqual(['fatter', 'slower']);
+  });
+
+  it('compares intervals: within the baseline’s error it cannot tell; within each other’s, the easiest to undo first', () => {
+    const flat = [100, 100, 100, 100];
+    const at = (v: number, r: number) => ({ lo: v / (1 + r), hi: v * (1 + r) });
+    const base: Outcome = { gcMs: 40, p99Ms: 2, maxMs: 30, memory: flat, bounds: { maxMs: at(30, 0.3) } };
+    const freeze: Outcome = { gcMs: 35, p99Ms: 2, maxMs: 8, memory: flat, bounds: { maxMs: at(8, 0.3) } };
+    const threshold: Outcome = { gcMs: 30, p99Ms: 2, maxMs: 7, memory: flat, bounds: { maxMs: at(7, 0.3) } };
+    const ranking = rankOutcomes(
+      base,
+      [
+        { label: 'threshold=50000,20,100', outcome: threshold },
+        { label: 'freeze', outcome: freeze },
+      ],
+      { objective: 'longest-pause' },
+    );
+    // threshold predicts the shorter pause, but the two overlap: freeze is reversible, so it goes first.
+    expect(ranking.order[0]?.label).toBe('threshold=50000,20,100');
+    expect(ranking.first).toBe('freeze');
+    expect(ranking.tied).toEqual(['threshold=50000,20,100']);
+    // Apart, the better one wins alone.
+    const apart = rankOutcomes(
+      base,
+      [
+        {
+          label: 'threshold=50000,20,100',
+          outcome: { ...threshold, maxMs: 3, bounds: { maxMs: at(3, 0.3) } },
+        },
+        { label: 'freeze', outcome: freeze },
+      ],
+      { objective: 'longest-pause' },
+    );
+    expect(apart).toMatchObject({ first: 'threshold=50000,20,100', tied: [] });
+    // A predicted cut inside the baseline's own error: can't tell, nothing recommended.
+    const close: Outcome = { ...freeze, maxMs: 24, bounds: { maxMs: at(24, 0.3) } };
+    const unsure = rankOutcomes(base, [{ label: 'freeze', outcome: close }], { objective: 'longest-pause' });
+    expect(unsure).toMatchObject({ first: undefined, unsure: 'freeze' });
   });
 
   it('a healthy service needs no change: differences below 1 ms/s and 1 ms pauses are noise', () => {

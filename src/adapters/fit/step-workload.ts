@@ -8,10 +8,13 @@
 import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
+import type { PauseCostFit } from '../../core/fit/fit-cost.js';
+import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import { qualitySummary } from '../../core/fit/render.js';
 import type { MetricsClient } from '../../core/ports.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
@@ -40,6 +43,10 @@ export interface ResolvedStepWorkloads {
   readonly variants: LabelledWorkload[];
   /** The fit's quality and diagnosis, or why the runbook's workload was used instead; undefined without `fit`. */
   readonly note: string | undefined;
+  /** What the variants are ranked on (the step's objective) and how far a fitted prediction may be off. */
+  readonly context?: DecisionContext | undefined;
+  /** A fit's pause cost (fitted to the service's pauses, or the profile), recorded with the step's result. */
+  readonly pauseCost?: PauseCostFit | undefined;
 }
 
 export async function resolveStepWorkloads(
@@ -50,7 +57,8 @@ export async function resolveStepWorkloads(
   const resolved = await resolveUnobserved(step, runbookFile, ctx);
   const rebased = rebaseOnObserved(resolved.variants, step.whatIf, ctx.observed);
   const note = [resolved.note, rebased.note].filter((n) => n !== undefined).join('; ');
-  return { variants: rebased.variants, note: note || undefined };
+  const context = { objective: step.objective, uncertainty: resolved.context?.uncertainty };
+  return { variants: rebased.variants, note: note || undefined, context, pauseCost: resolved.pauseCost };
 }
 
 async function resolveUnobserved(
@@ -76,13 +84,19 @@ async function resolveUnobserved(
       now: ctx.now,
       fit: ctx.fit,
     });
-    const base = normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python);
+    const cost = fitted.fit.cost;
+    const base = {
+      ...normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python),
+      ...(cost.source === 'fitted' ? { cost: cost.coefficients } : {}),
+    };
     return {
       variants: [
         { label: 'baseline', workload: base },
-        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
+        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
       ],
-      note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}`,
+      note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}; ${cost.note}`,
+      context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual) },
+      pauseCost: cost,
     };
   } catch (error) {
     // The service's metrics are wrong (a unit, a broken exporter): the step fails naming the value,
@@ -97,11 +111,16 @@ export async function simulateStepWithFit(
   step: SimulateStep,
   runbookFile: string,
   ctx: StepFitContext,
-): Promise<{ summary: SimulationSummary; results: LabelledResult[]; note: string | undefined }> {
-  const { variants, note } = await resolveStepWorkloads(step, runbookFile, ctx);
+): Promise<{
+  summary: SimulationSummary;
+  results: LabelledResult[];
+  note: string | undefined;
+  context: DecisionContext | undefined;
+}> {
+  const { variants, note, context, pauseCost } = await resolveStepWorkloads(step, runbookFile, ctx);
   const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
-  const summary = summarizeSimulation(results);
-  return { results, summary: note ? { ...summary, note } : summary, note };
+  const summary = { ...summarizeSimulation(results), ...pauseCostOf(pauseCost) };
+  return { results, summary: note ? { ...summary, note } : summary, note, context };
 }
 
 /** "15m", or "62 s of 15m (the series begin later)" when the fit's window was cut to the data. */
@@ -109,4 +128,11 @@ function windowText(asked: string, obs: GcObservations): string {
   return obs.requestedWindowSeconds !== undefined
     ? `${obs.windowSeconds} s of ${asked} (the series begin later)`
     : asked;
+}
+
+/** The fitted coefficients as the incident records them with the step's result. */
+export function pauseCostOf(cost: PauseCostFit | undefined): Pick<SimulationSummary, 'pauseCost'> {
+  return cost
+    ? { pauseCost: { source: cost.source, coefficients: cost.coefficients, residual: cost.residual } }
+    : {};
 }

@@ -2,11 +2,13 @@
  * Where a workload comes from on the command line: a YAML file, or a runbook's
  * simulate step written RUNBOOK_ID:STEP_ID (its what-ifs come along).
  */
+
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
+import type { Objective } from '../../core/simulator/objective.js';
 import type { WorkloadDocument } from '../../core/simulator/workload.js';
 import { lintWorkload } from '../../core/simulator/workload-lint.js';
 import { loadRunbookCatalogue } from './runbook-catalogue.js';
@@ -17,6 +19,8 @@ export interface WorkloadSource {
   readonly doc: WorkloadDocument;
   /** What-ifs declared by the runbook step, when the workload came from one. */
   readonly whatIf: readonly string[];
+  /** A runbook step's objective: what its what-ifs are ranked on. */
+  readonly objective?: Objective | undefined;
   readonly label: string;
 }
 
@@ -66,7 +70,12 @@ function fromRunbookStep(
   const label = `${runbookId}:${stepId}`;
   if ('ref' in step.workload) {
     const loaded = fromFile(join(dirname(found.file), step.workload.ref), context.schemas);
-    return loaded.ok ? { ok: true, source: { ...loaded.source, whatIf: step.whatIf ?? [], label } } : loaded;
+    return loaded.ok
+      ? {
+          ok: true,
+          source: { ...loaded.source, whatIf: step.whatIf ?? [], objective: step.objective, label },
+        }
+      : loaded;
   }
   const doc = step.workload.inline as unknown as WorkloadDocument;
   const problems = lintWorkload(doc, found.file, {
@@ -74,5 +83,8 @@ function fromRunbookStep(
     scalarStart: () => undefined,
   });
   if (problems.length > 0) return { ok: false, diagnostics: problems };
-  return { ok: true, source: { doc: { name: label, ...doc }, whatIf: step.whatIf ?? [], label } };
+  return {
+    ok: true,
+    source: { doc: { name: label, ...doc }, whatIf: step.whatIf ?? [], objective: step.objective, label },
+  };
 }

@@ -8,10 +8,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FailureMode } from '../../core/fit/diagnose.js';
+import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import { type FitResult, fitWorkload } from '../../core/fit/fit-workload.js';
 import type { GcObservations } from '../../core/fit/observations.js';
-import { type Outcome, type Ranking, rankOutcomes, simulatedOutcome } from '../../core/simulator/rank.js';
+import type { Measure, Objective } from '../../core/simulator/objective.js';
+import {
+  type Interval,
+  type Outcome,
+  type Ranking,
+  rankOutcomes,
+  simulatedOutcome,
+} from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
+import { predictedBounds } from '../../core/simulator/uncertainty.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { systemClock } from '../clock.js';
@@ -43,6 +52,8 @@ export interface MitigationRow {
   /** What the ranking weighs (core/simulator/rank.ts): simulated (memory in objects), measured (RSS bytes). */
   readonly predictedOutcome: Outcome;
   readonly observedOutcome: Outcome;
+  /** Where each predicted measure may lie in absolute terms (the fit's error and the pause cost's). */
+  readonly predictedBounds: Readonly<Record<Measure, Interval>>;
   /** Set when the measurement was cut short (memory past MEMORY_LIMIT_BYTES). */
   readonly stopped?: string | undefined;
 }
@@ -56,6 +67,8 @@ export interface LoopResult {
   readonly baseline: MitigationRow;
   readonly mitigations: MitigationRow[];
   readonly expectedMode: FailureMode;
+  /** What the mode's runbook ranks on. */
+  readonly objective: Objective;
   /** The same rule ranking the simulated mitigations and the measured ones. */
   readonly predictedRanking: Ranking;
   readonly observedRanking: Ranking;
@@ -73,6 +86,17 @@ export const EXPECTED_MODE: Record<string, FailureMode> = {
   disabled: 'collector-disabled',
   cache: 'old-generation-growth',
   frozen: 'frozen-heap',
+};
+
+/** The objective of the runbook each mode belongs to (the shipped runbooks' simulate steps). */
+export const OBJECTIVE_OF_MODE: Record<string, Objective> = {
+  steady: 'gc-time',
+  churn: 'gc-time',
+  cycles: 'memory',
+  'big-heap': 'longest-pause',
+  disabled: 'memory',
+  cache: 'longest-pause',
+  frozen: 'gc-time',
 };
 
 interface Mitigation {
@@ -127,13 +151,22 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     log(
       `  fitted in ${fitSeconds.toFixed(2)} s: ${fit.diagnosis.title}; worst collection-rate error ${fit.worstCollectionsErrorPercent.toFixed(1)} %`,
     );
-    const workload = normalizeWorkload(fit.doc);
+    const workload = {
+      ...normalizeWorkload(fit.doc),
+      ...(fit.cost.source === 'fitted' ? { cost: fit.cost.coefficients } : {}),
+    };
+    const uncertainty = fitUncertainty(fit, base, fit.cost.residual);
+    const objective = OBJECTIVE_OF_MODE[config.mode] ?? 'gc-time';
     const predict = (whatIf?: string) => {
-      const r = simulate(whatIf ? applyWhatIf(workload, whatIf) : workload, { timelinePoints: 50 });
+      // The service applies a freeze after its first full collections (settle.ts).
+      const r = simulate(whatIf ? applyWhatIf(workload, whatIf, { running: true }) : workload, {
+        timelinePoints: 50,
+      });
       return {
         rates: (r.perSecond?.collections ?? [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,
-        outcome: simulatedOutcome(r),
+        outcome: simulatedOutcome(r, uncertainty),
+        bounds: predictedBounds(r, uncertainty),
       };
     };
     const basePrediction = predict();
@@ -146,6 +179,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       observedGcMs: baseOutcome.gcMs,
       predictedOutcome: basePrediction.outcome,
       observedOutcome: baseOutcome,
+      predictedBounds: basePrediction.bounds,
     };
     const baseRss = (await state(service.url)).resident_memory_bytes;
     const rows: MitigationRow[] = [];
@@ -180,6 +214,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         observedGcMs: outcome.gcMs,
         predictedOutcome: prediction.outcome,
         observedOutcome: outcome,
+        predictedBounds: prediction.bounds,
         stopped,
       });
       log(
@@ -191,6 +226,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       rankOutcomes(
         pick(baseline),
         rows.map((r) => ({ label: r.mitigation, outcome: pick(r) })),
+        { objective },
       );
     return {
       python: config.python,
@@ -201,6 +237,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       baseline,
       mitigations: rows,
       expectedMode: EXPECTED_MODE[config.mode] ?? 'healthy',
+      objective,
       predictedRanking: ranking((r) => r.predictedOutcome),
       observedRanking: ranking((r) => r.observedOutcome),
     };
@@ -217,13 +254,18 @@ async function state(url: string): Promise<{ resident_memory_bytes: number }> {
   return (await r.json()) as { resident_memory_bytes: number };
 }
 
-/** What the ranking weighs, measured: GC ms/s and the p99 pause from the exporter's histogram, RSS over the window. */
+/**
+ * What the ranking weighs, measured: GC ms/s, the p99 pause and the longest one (the upper
+ * bound of the highest histogram bucket that filled in the window) from the exporter's
+ * histogram, RSS over the window.
+ */
 async function measuredOutcome(client: PrometheusClient, windowSeconds: number, end: Date): Promise<Outcome> {
   const w = `${Math.round(windowSeconds)}s`;
   const one = async (q: string) => (await client.instant('default', q, end))[0]?.value ?? 0;
-  const [gc, p99, rss] = await Promise.all([
+  const [gc, p99, max, rss] = await Promise.all([
     one(`sum(rate(python_gc_pause_seconds_sum{job="gcsvc"}[${w}]))`),
     one(`histogram_quantile(0.99, sum by (le) (rate(python_gc_pause_seconds_bucket{job="gcsvc"}[${w}])))`),
+    one(`histogram_quantile(1, sum by (le) (increase(python_gc_pause_seconds_bucket{job="gcsvc"}[${w}])))`),
     client.range(
       'default',
       'sum(process_resident_memory_bytes{job="gcsvc"})',
@@ -235,6 +277,7 @@ async function measuredOutcome(client: PrometheusClient, windowSeconds: number, 
   return {
     gcMs: gc * 1000,
     p99Ms: Number.isFinite(p99) ? p99 * 1000 : 0,
+    maxMs: Number.isFinite(max) ? max * 1000 : 0,
     memory: (rss[0]?.points ?? []).map(([, v]) => v),
   };
 }

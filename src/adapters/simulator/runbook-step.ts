@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { SimulateStep } from '../../core/runbook/types.js';
+import type { CostCoefficients } from '../../core/simulator/cost-model.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import {
@@ -21,6 +22,12 @@ export interface SimulationSummary {
   /** A `fit` step: the fit's quality and diagnosis, or why the runbook's workload was used. */
   readonly note?: string;
   readonly fidelity: string;
+  /** A fit's pause cost: fitted to the service's own pauses, or the shipped profile. */
+  readonly pauseCost?: {
+    readonly source: 'fitted' | 'profile';
+    readonly coefficients: CostCoefficients;
+    readonly residual: number | undefined;
+  };
   readonly rows: {
     variant: string;
     python: string;

@@ -7,6 +7,12 @@ import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
+import {
+  DEFAULT_OBJECTIVE,
+  isObjective,
+  OBJECTIVES,
+  type Objective,
+} from '../../core/simulator/objective.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
@@ -28,6 +34,7 @@ interface SimulateOptions {
   fit?: string;
   window?: string;
   datasource?: string;
+  objective?: string;
 }
 
 export function simulateCommand(io: CliIo, done: (code: number) => void): Command {
@@ -57,6 +64,10 @@ export function simulateCommand(io: CliIo, done: (code: number) => void): Comman
     .option(
       '--chart <file>',
       'draw FILE.png or FILE.svg: with --what-if, pause percentiles and GC time per variant (the least GC time marked); alone, the live heap over time',
+    )
+    .option(
+      '--objective <objective>',
+      `what to rank the what-ifs on: ${OBJECTIVES.join(', ')} (default: the runbook step's, else ${DEFAULT_OBJECTIVE})`,
     )
     .option(
       '--calibration <file>',
@@ -112,13 +123,21 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const python = options.python ? checkPython(options.python) : undefined;
   const base = normalizeWorkload(loaded.source.doc, python);
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
-  const variants = whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) }));
+  // A fitted workload is a running service: a freeze is applied as it would be there.
+  const variants = whatIfs.map((w) => ({
+    label: w,
+    workload: applyWhatIf(base, w, { running: fitted !== undefined }),
+  }));
   const baseline = simulate(base, { calibration });
   const results: { label: string; result: SimulationResult }[] = [{ label: 'baseline', result: baseline }];
   for (const v of variants) results.push({ label: v.label, result: simulate(v.workload, { calibration }) });
 
+  const decision = { objective: checkObjective(options.objective) ?? loaded.source.objective };
   if (options.chart) {
-    await writeChart(options.chart, simulationChartSpec(results, `${base.name} on CPython ${base.python}`));
+    await writeChart(
+      options.chart,
+      simulationChartSpec(results, `${base.name} on CPython ${base.python}`, decision),
+    );
   }
   if (options.json) {
     const out = {
@@ -130,7 +149,9 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   } else {
     io.stdout(formatResult(baseline));
     if (results.length > 1)
-      io.stdout(`\nWhat-if comparison\n${formatComparison(results)}${comparisonFooter(results)}`);
+      io.stdout(
+        `\nWhat-if comparison\n${formatComparison(results)}${comparisonFooter(results, undefined, decision)}`,
+      );
     if (fitted) io.stdout(`${fittedFooter(fitted.fit)}\n`);
     if (loaded.source.whatIf.length > 0 && whatIfs.length === 0) {
       io.stdout(
@@ -140,6 +161,15 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
     if (options.chart) io.stdout(`chart written to ${options.chart}\n`);
   }
   return EXIT.OK;
+}
+
+function checkObjective(value: string | undefined): Objective | undefined {
+  if (value === undefined) return undefined;
+  if (!isObjective(value))
+    throw new GcIncidentError('USAGE', `--objective ${value}: use one of ${OBJECTIVES.join(', ')}`, {
+      value,
+    });
+  return value;
 }
 
 function checkPython(value: string): ModelledPython {

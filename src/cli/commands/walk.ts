@@ -115,7 +115,7 @@ export async function walk(
           runbookOf: () => entry.runbook,
           table: (o) => {
             const note = (o.output.summary as { note?: string } | undefined)?.note;
-            return `${formatComparison(o.output.results)}${comparisonFooter(o.output.results, note)}`;
+            return `${formatComparison(o.output.results)}${comparisonFooter(o.output.results, note, o.output.context)}`;
           },
           auto,
           colour: io.colour,
@@ -130,7 +130,7 @@ export async function walk(
           reminders: (r) => store.scheduleReminder(r),
           // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`).
           simulate: async (incident, step, python, observed) => {
-            const { summary, results, note } = await simulateStepWithFit(step, entry.file, {
+            const { summary, results, note, context } = await simulateStepWithFit(step, entry.file, {
               metrics,
               inputs: incident.inputs,
               now: clock.now(),
@@ -138,7 +138,7 @@ export async function walk(
               observed,
               datasource: entry.runbook.datasource,
             });
-            return { summary: note ? { ...summary, note } : summary, results };
+            return { summary: note ? { ...summary, note } : summary, results, context };
           },
         },
         clock,

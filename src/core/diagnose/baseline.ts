@@ -34,7 +34,8 @@ export function rebaseOnObserved(
   return {
     variants: [
       { label: first.label, workload: base },
-      ...(whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
+      // A running service: a freeze is applied and measured as it would be there.
+      ...(whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
     ],
     note: `baseline from the service's live GC state ('${observed.stepId}'): thresholds ${observed.thresholds.join('/')}${observed.frozen > 0 ? `, ${group(observed.frozen)} objects frozen (gc.freeze())` : ', nothing frozen'}`,
   };

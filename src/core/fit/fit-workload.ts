@@ -20,6 +20,7 @@ import {
   type WorkloadDocument,
 } from '../simulator/workload.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
+import { fitPauseCost, type PauseCostFit, youngScale } from './fit-cost.js';
 import { type GcObservations, type PerGeneration, total } from './observations.js';
 import { refuseBeyondCaps, refuseImplausible } from './plausibility.js';
 
@@ -41,6 +42,8 @@ export interface FitResult {
   readonly worstCollectionsErrorPercent: number;
   readonly diagnosis: Diagnosis;
   readonly notes: string[];
+  /** Pause cost fitted to the service's own pauses, or the shipped profile (fit-cost.ts). */
+  readonly cost: PauseCostFit;
 }
 
 /** Simulated service time per fit round: long enough for several full collections, bounded in cost. */
@@ -151,7 +154,10 @@ export function fitWorkload(obs: GcObservations, pythonOverride?: string): FitRe
   const diagnosis = diagnose(obs, { heap: p.heap + p.cacheSize, promotedPerSecond: promoted, thresholds });
   const doc = toDocument(p, obs, python, thresholds, disabled, result.iterations);
   refuseBeyondCaps(doc);
+  const cost = fitPauseCost(obs, result, python);
+  notes.push(cost.note);
   return {
+    cost,
     doc,
     python,
     thresholds,
@@ -200,7 +206,9 @@ function firstGuess(
   let heap: number;
   let promoted = k2;
   if (pause2 !== undefined && pause2 > 0) {
-    heap = Math.max(0, (pause2 * 1e9 - coefficients.fixedNs) / coefficients.scanNs);
+    // At the service's own per-object cost, as its young collections show it (fit-cost.ts).
+    const perObject = coefficients.scanNs * youngScale(obs, python, t);
+    heap = Math.max(0, (pause2 * 1e9 - coefficients.fixedNs) / perObject);
     if (c2 > 0) promoted = Math.max(k2, (heap * c2) / 4);
   } else {
     if (promoted === 0 && c2 > 0) {

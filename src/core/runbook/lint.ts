@@ -190,6 +190,13 @@ export function lintRunbook(
         checkTemplate(step.url, [...path, 'url'], true);
         break;
       case 'simulate':
+        if (step.objective && (step.whatIf ?? []).length === 0)
+          report(
+            [...path, 'objective'],
+            'simulate/objective-without-what-if',
+            `objective '${step.objective}' ranks mitigations, but this step has no whatIf to rank; add whatIf or remove objective`,
+            'objective',
+          );
         if ('ref' in step.workload && options.checkWorkloadRef) {
           out.push(...options.checkWorkloadRef(step.workload.ref, locate.at([...path, 'workload', 'ref'])));
         } else if ('inline' in step.workload) {

@@ -2,6 +2,7 @@
  * The runbook model, as `schemas/runbook.schema.json` defines it. A value of
  * these types has passed schema validation and the semantic lint.
  */
+import type { Objective } from '../simulator/objective.js';
 import type { ModelledPython } from '../simulator/workload.js';
 
 export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
@@ -94,6 +95,8 @@ export interface SimulateStep extends StepBase {
   /** `fit`: fitted to the incident's job when it can be, else the `ref` workload. */
   workload: ({ ref: string } | { inline: Record<string, unknown> }) & { fit?: { window?: string } };
   whatIf?: string[];
+  /** What the what-ifs are ranked on (core/simulator/objective.ts); gc-time when absent. */
+  objective?: Objective;
 }
 
 export interface CommandStep extends StepBase {

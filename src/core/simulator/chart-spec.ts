@@ -5,6 +5,7 @@
  */
 import { lineGroupMark } from '../charts/vega-marks.js';
 import { decisionChartSpec } from './decision-chart-spec.js';
+import type { DecisionContext } from './rank.js';
 import type { SimulationResult } from './simulate.js';
 
 export interface ChartSeries {
@@ -109,9 +110,13 @@ export function heapChartSpec(series: readonly ChartSeries[], title: string): Re
  * What a simulation draws: a comparison of variants as the decision it is (pauses and GC time per
  * variant, the chosen one marked); a single run as its heap over time.
  */
-export function simulationChartSpec(series: readonly ChartSeries[], title: string): Record<string, unknown> {
+export function simulationChartSpec(
+  series: readonly ChartSeries[],
+  title: string,
+  context: DecisionContext = {},
+): Record<string, unknown> {
   return series.length > 1
-    ? decisionChartSpec(series, { title })
+    ? decisionChartSpec(series, { title, context })
     : heapChartSpec(series, `${title}: live heap`);
 }
 

@@ -14,6 +14,11 @@ export interface CostCoefficients {
   readonly finalizerNs: number;
   /** Fixed cost of one collection. */
   readonly fixedNs: number;
+  /**
+   * Per generation collected, a factor on the per-object costs: fitted to a service's own
+   * pauses (core/fit/fit-cost.ts), whose objects cost more to traverse than the profile's; 1 when absent.
+   */
+  readonly generationScale?: readonly [number, number, number] | undefined;
 }
 
 export interface CalibrationProfile {
@@ -51,6 +56,13 @@ export function coefficientsFor(profile: CalibrationProfile, python: ModelledPyt
   return fallback;
 }
 
-export function pauseNs(c: CostCoefficients, scanned: number, freed: number, finalized: number): number {
-  return c.fixedNs + c.scanNs * scanned + c.freeNs * freed + c.finalizerNs * finalized;
+export function pauseNs(
+  c: CostCoefficients,
+  scanned: number,
+  freed: number,
+  finalized: number,
+  generation = 2,
+): number {
+  const scale = c.generationScale?.[generation] ?? 1;
+  return c.fixedNs + scale * (c.scanNs * scanned + c.freeNs * freed + c.finalizerNs * finalized);
 }

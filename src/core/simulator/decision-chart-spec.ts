@@ -18,7 +18,8 @@ import {
   timePanel,
   variantKey,
 } from './decision-chart-marks.js';
-import { rankSimulations } from './rank.js';
+import { longestPauseMs, MEASURE_NAME, MEASURE_OF, OBJECTIVE_NAME } from './objective.js';
+import { type DecisionContext, type Ranking, rankSimulations } from './rank.js';
 import type { SimulationResult } from './simulate.js';
 
 export interface DecisionVariant {
@@ -30,6 +31,8 @@ export interface DecisionChartOptions {
   readonly title: string;
   /** The variant to mark; by default the one the ranking puts first, if it beats the baseline. */
   readonly chosen?: string | undefined;
+  /** What the incident is about (the step's objective) and the predictions' error. */
+  readonly context?: DecisionContext | undefined;
 }
 
 /** Distinct on white and for the common colour-vision deficiencies; the baseline is dark grey. */
@@ -52,12 +55,49 @@ export function gcTimeMs(r: SimulationResult): number {
 }
 
 /**
- * The variant the verdict recommends (rank.ts: GC time, p99 pause and peak memory weighed, a
- * variant whose memory grows without bound ruled out), so the chart never ticks a variant the
- * sentence above it advises against (disabling the collector spends no GC time at all).
+ * The variant the verdict recommends (rank.ts: ranked on the objective within the predictions'
+ * error, a variant whose memory grows without bound ruled out), so the chart never ticks a
+ * variant the sentence above it advises against (disabling the collector spends no GC time at all).
  */
-export function chosenVariant(variants: readonly DecisionVariant[]): string | undefined {
-  return rankSimulations(variants).first;
+export function chosenVariant(
+  variants: readonly DecisionVariant[],
+  context: DecisionContext = {},
+): string | undefined {
+  return rankSimulations(variants, context).first;
+}
+
+/** The subtitle: what was chosen and what it does to the objective, or why nothing was. */
+function subtitleFor(
+  variants: readonly DecisionVariant[],
+  ranking: Ranking,
+  chosen: string | undefined,
+): string {
+  const baseline = variants[0];
+  const pick = variants.find((v, i) => i > 0 && v.label === chosen);
+  const m = MEASURE_OF[ranking.objective];
+  const value = (v: DecisionVariant) =>
+    m === 'maxMs'
+      ? longestPauseMs(v.result)
+      : m === 'p99Ms'
+        ? v.result.pauses.p99Ms
+        : m === 'gcMs'
+          ? gcTimeMs(v.result)
+          : v.result.heap.peak;
+  const unit = m === 'memory' ? ' objects' : m === 'gcMs' && baseline?.result.perSecond ? ' ms/s' : ' ms';
+  const text = (v: number) => (m === 'memory' ? formatCount(v) : formatMs(v));
+  if (pick && baseline)
+    return `✔ ${clip(pick.label, 24)}: ${MEASURE_NAME[m]} ${text(value(baseline))} → ${text(value(pick))}${unit}`;
+  if (ranking.unsure) return `Can't tell: ${clip(ranking.unsure, 24)} is within the prediction's error`;
+  return variants.length > 1
+    ? `No variant beats ${baseline?.label ?? 'the baseline'} on ${OBJECTIVE_NAME[ranking.objective]}`
+    : '';
+}
+
+/** 1400301 → "1.4M", 61234 → "61k". */
+function formatCount(v: number): string {
+  if (v >= 1e6) return `${Number((v / 1e6).toPrecision(2))}M`;
+  if (v >= 1e4) return `${Number((v / 1e3).toPrecision(2))}k`;
+  return Math.round(v).toLocaleString('en-US');
 }
 
 /** 0.042 → "0.042", 3.14159 → "3.1", 48.2 → "48", 1234 → "1,234". */
@@ -94,7 +134,8 @@ export function decisionChartSpec(
   variants: readonly DecisionVariant[],
   options: DecisionChartOptions,
 ): Record<string, unknown> {
-  const chosen = options.chosen ?? chosenVariant(variants);
+  const ranking = rankSimulations(variants, options.context);
+  const chosen = options.chosen ?? ranking.first;
   const perSecond = variants.length > 0 && variants.every((v) => v.result.perSecond);
   // Vega measures text roughly without a canvas and would cut labels short: they are cut here instead.
   const labels: string[] = [];
@@ -109,9 +150,13 @@ export function decisionChartSpec(
   const lo = positive.length ? Math.min(...positive) / 1.6 : 0.01;
   const hi = positive.length ? Math.max(...positive) * 1.6 : 1;
   const rows = variants.map(({ label, result: r }, i) => {
-    const { p50Ms, p99Ms, maxMs, count } = r.pauses;
+    const { p50Ms, p99Ms, count } = r.pauses;
+    // A full collection the run was too short to hold is still the longest pause to come.
+    const maxMs = longestPauseMs(r);
     const gc = gcTimeMs(r);
-    const text = count === 0 ? 'no collections' : `p99 ${formatMs(p99Ms)} ms · max ${formatMs(maxMs)} ms`;
+    // A full collection the run did not hold is named as what it is: the one still to come.
+    const last = maxMs > r.pauses.maxMs ? 'next full' : 'max';
+    const text = count === 0 ? 'no collections' : `p99 ${formatMs(p99Ms)} ms · ${last} ${formatMs(maxMs)} ms`;
     return {
       variant: labels[i],
       label,
@@ -137,16 +182,7 @@ export function decisionChartSpec(
   );
   const height = Math.max(2, rows.length) * ROW;
   const chosenRow = rows.find((r) => r.chosen);
-  const baseline = rows[0];
-  const subtitle =
-    chosenRow && baseline && chosenRow !== baseline
-      ? // GC time from the baseline to the chosen variant, short enough to stay on one line.
-        `✔ chosen: ${clip(chosenRow.label, 24)}, GC ${formatMs(baseline.gcMs)} → ${chosenRow.gcText}`
-      : chosenRow
-        ? `✔ chosen: ${clip(chosenRow.label, 24)}`
-        : variants.length > 1
-          ? `No variant beats ${baseline?.label ?? 'the baseline'} on GC time, pauses and memory`
-          : '';
+  const subtitle = subtitleFor(variants, ranking, chosen);
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: LABEL_WIDTH + PAUSE_WIDTH + GAP + TIME_WIDTH,

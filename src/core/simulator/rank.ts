@@ -1,35 +1,66 @@
 /**
- * Which mitigation to try first, as an on-call engineer would choose: a
- * variant whose memory keeps growing (nothing frees what the collector would)
- * is ruled out however little GC time it spends; the others are weighed on
- * GC time (CPU), the p99 pause (latency) and peak memory, each against the
- * baseline. The same rule ranks simulated variants and, in `bench:fit`, the
- * mitigations measured on a running service, so the two can be compared.
+ * Which mitigation to try first, as an on-call engineer would choose: a variant whose
+ * memory keeps growing (nothing frees what the collector would) is ruled out however
+ * little GC time it spends; the others are ranked on the incident's objective (objective.ts:
+ * the longest pause, the p99 pause, GC time or memory), ties on it broken by the other
+ * measures weighed together. Predictions carry intervals: a variant is recommended only when
+ * its interval on the objective clears the baseline's, and two variants whose intervals
+ * overlap are said to be within each other's error. The same rule ranks simulated variants
+ * and, in `bench:fit`, the mitigations measured on a running service.
  */
+import {
+  DEFAULT_OBJECTIVE,
+  gcTimeOf,
+  longestPauseMs,
+  MEASURE_OF,
+  type Measure,
+  type Objective,
+} from './objective.js';
 import type { SimulationResult } from './simulate.js';
+import { boundsOf, type Uncertainty } from './uncertainty.js';
+
+export interface Interval {
+  readonly lo: number;
+  readonly hi: number;
+}
 
 export interface Outcome {
   /** GC time per second of service (ms/s), or the total GC time of a run without a rate. */
   readonly gcMs: number;
   /** The 99th-percentile pause in ms. */
   readonly p99Ms: number;
+  /** The longest pause in ms (a full collection still to come included); the p99 when unknown. */
+  readonly maxMs?: number | undefined;
   /** Memory over the run, oldest first, in any unit shared by the variants (objects, bytes). */
   readonly memory: readonly number[];
+  /** No collection ran while cyclic garbage piled up: nothing will ever free it, however long the run. */
+  readonly neverFreed?: boolean | undefined;
+  /** Where each measure may lie (a prediction's error); a point when absent. */
+  readonly bounds?: Partial<Record<Measure, Interval>> | undefined;
 }
 
 export interface RankedVariant {
   readonly label: string;
-  /** Weighted log-ratio against the baseline: below 0 is better; undefined when ruled out. */
+  /** Log-ratio against the baseline on the objective: below 0 is better; undefined when ruled out. */
   readonly score: number | undefined;
   /** Why the variant cannot be recommended, e.g. 'memory grows without bound'. */
   readonly ruledOut: string | undefined;
 }
 
 export interface Ranking {
-  /** The variant to try first; undefined when none beats the baseline by RANK_MARGIN. */
+  readonly objective: Objective;
+  /** The variant to try first; undefined when none beats the baseline clearly on the objective. */
   readonly first: string | undefined;
   /** Every variant but the baseline, best first, the ruled-out ones last. */
   readonly order: readonly RankedVariant[];
+  /** Variants within the first one's error on the objective (it was picked among them as the easiest to undo). */
+  readonly tied: readonly string[];
+  /** The variant that looks best on the objective but whose interval overlaps the baseline's: can't tell. */
+  readonly unsure: string | undefined;
+}
+
+export interface RankOptions {
+  readonly objective?: Objective | undefined;
 }
 
 /** GC time under 1 ms per second (0.1 % of a core) is nobody's problem: ratios below it are noise. */
@@ -38,7 +69,7 @@ export const GC_MS_FLOOR = 1;
 export const PAUSE_MS_FLOOR = 1;
 /** Weights of the three log-ratios (CPU, tail latency, memory). */
 export const WEIGHTS = { gc: 1, p99: 1, memory: 0.5 } as const;
-/** A variant must beat the baseline's score by this much (about 10 %) to be worth a change. */
+/** A variant must beat the baseline on the objective by this much (about 10 %) to be worth a change. */
 export const RANK_MARGIN = 0.1;
 
 const logRatio = (value: number, base: number, floor: number) =>
@@ -73,6 +104,7 @@ export function growsWithoutBound(variant: Outcome, baseline: Outcome): boolean 
   return grown > 1.5 * growthWithoutRelief(baseline.memory);
 }
 
+/** The other measures weighed together (CPU, tail latency, memory): breaks ties on the objective. */
 export function score(variant: Outcome, baseline: Outcome): number {
   const mem = peak(baseline.memory) > 0 ? Math.log(peak(variant.memory) / peak(baseline.memory)) : 0;
   return (
@@ -82,42 +114,128 @@ export function score(variant: Outcome, baseline: Outcome): number {
   );
 }
 
+/** The value of one measure of an outcome (memory: its peak). */
+export function measureOf(o: Outcome, m: Measure): number {
+  if (m === 'memory') return peak(o.memory);
+  if (m === 'maxMs') return o.maxMs ?? o.p99Ms;
+  return o[m];
+}
+
+/** Where a measure may lie: its bounds, else the point. */
+export function intervalOf(o: Outcome, m: Measure): Interval {
+  const v = measureOf(o, m);
+  return o.bounds?.[m] ?? { lo: v, hi: v };
+}
+
+const FLOOR: Readonly<Record<Measure, number>> = {
+  gcMs: GC_MS_FLOOR,
+  p99Ms: PAUSE_MS_FLOOR,
+  maxMs: PAUSE_MS_FLOOR,
+  memory: 0,
+};
+
+/** Log-ratio of a variant to the baseline on one measure (below 0: smaller). */
+export function measureRatio(variant: Outcome, baseline: Outcome, m: Measure): number {
+  const b = measureOf(baseline, m);
+  if (m === 'memory') return b > 0 ? Math.log(Math.max(1e-9, measureOf(variant, m)) / b) : 0;
+  return logRatio(measureOf(variant, m), b, FLOOR[m]);
+}
+
+/** Whether two intervals share a point, at the resolution that matters (the measure's floor). */
+function overlap(a: Interval, b: Interval, m: Measure): boolean {
+  const slack = m === 'memory' ? 0 : FLOOR[m] * 0.1;
+  return a.lo <= b.hi + slack && b.lo <= a.hi + slack;
+}
+
+/**
+ * Mitigations in the order they are easiest to undo: a freeze or a threshold is one call at run
+ * time (and reversed by another), a periodic collection a small code change, breaking cycles a
+ * code change, a Python upgrade a deploy.
+ */
+const EASE = ['freeze', 'threshold', 'disable+collect', 'disable', 'break-cycles', 'python'];
+export function easeRank(label: string): number {
+  const name = label.split('=', 1)[0] ?? label;
+  const i = EASE.indexOf(name);
+  return i < 0 ? EASE.length : i;
+}
+
 export function rankOutcomes(
   baseline: Outcome,
   variants: readonly { readonly label: string; readonly outcome: Outcome }[],
+  options: RankOptions = {},
 ): Ranking {
-  const ranked: RankedVariant[] = variants.map(({ label, outcome }) =>
-    growsWithoutBound(outcome, baseline)
-      ? { label, score: undefined, ruledOut: 'memory grows without bound' }
-      : { label, score: score(outcome, baseline), ruledOut: undefined },
+  const objective = options.objective ?? DEFAULT_OBJECTIVE;
+  const m = MEASURE_OF[objective];
+  const byLabel = new Map(variants.map((v) => [v.label, v.outcome]));
+  const ranked: (RankedVariant & { readonly tie: number })[] = variants.map(({ label, outcome }) =>
+    outcome.neverFreed
+      ? { label, score: undefined, ruledOut: 'cyclic garbage is never freed', tie: 0 }
+      : growsWithoutBound(outcome, baseline)
+        ? { label, score: undefined, ruledOut: 'memory grows without bound', tie: 0 }
+        : {
+            label,
+            score: measureRatio(outcome, baseline, m),
+            ruledOut: undefined,
+            tie: score(outcome, baseline),
+          },
   );
   const order = [...ranked].sort(
-    (a, b) => (a.score ?? Number.POSITIVE_INFINITY) - (b.score ?? Number.POSITIVE_INFINITY),
+    (a, b) =>
+      (a.score ?? Number.POSITIVE_INFINITY) - (b.score ?? Number.POSITIVE_INFINITY) ||
+      (Math.abs((a.score ?? 0) - (b.score ?? 0)) < 1e-9 ? a.tie - b.tie : 0),
   );
-  const best = order[0];
+  const better = order.filter((v) => v.score !== undefined && v.score < -RANK_MARGIN);
+  const strip = ({ tie: _tie, ...v }: RankedVariant & { tie: number }): RankedVariant => v;
+  const interval = (label: string) => intervalOf(byLabel.get(label) as Outcome, m);
+  // Clear of the baseline's error: those are improvements; the others may be no better at all.
+  const clear = better.filter((v) => !overlap(interval(v.label), intervalOf(baseline, m), m));
+  const unsure =
+    better[0] && better[0] !== clear[0] && !clear.includes(better[0]) ? better[0].label : undefined;
+  const best = clear[0];
+  if (!best) return { objective, first: undefined, order: order.map(strip), tied: [], unsure };
+  // Every other clear improvement the best one's interval overlaps: the easiest to undo goes first.
+  const tiedWith = clear.filter((v) => v !== best && overlap(interval(v.label), interval(best.label), m));
+  const group = [best, ...tiedWith].sort((a, b) => easeRank(a.label) - easeRank(b.label));
+  const first = group[0] ?? best;
   return {
-    first: best?.score !== undefined && best.score < -RANK_MARGIN ? best.label : undefined,
-    order,
+    objective,
+    first: first.label,
+    order: order.map(strip),
+    tied: group.filter((v) => v !== first).map((v) => v.label),
+    unsure,
   };
 }
 
 /** A simulation's outcome: GC time per second when the workload has a rate, its pauses, the heap over time. */
-export function simulatedOutcome(r: SimulationResult): Outcome {
+export function simulatedOutcome(r: SimulationResult, uncertainty?: Uncertainty): Outcome {
   return {
-    gcMs: r.perSecond ? r.perSecond.gcMs : r.pauses.totalMs,
+    gcMs: gcTimeOf(r),
     p99Ms: r.pauses.p99Ms,
+    maxMs: longestPauseMs(r),
     memory: r.heap.timeline.length > 0 ? r.heap.timeline.map((p) => p.peak) : [r.heap.peak],
+    neverFreed:
+      r.pauses.count === 0 && (r.heap.timeline.at(-1)?.garbage ?? 0) > (r.heap.timeline[0]?.garbage ?? 0),
+    bounds: boundsOf(r, uncertainty),
   };
+}
+
+/** What a ranking of simulations is about, and how far its predictions may be off. */
+export interface DecisionContext {
+  readonly objective?: Objective | undefined;
+  readonly uncertainty?: Uncertainty | undefined;
 }
 
 /** Ranks simulated variants, the first being the baseline. */
 export function rankSimulations(
   variants: readonly { readonly label: string; readonly result: SimulationResult }[],
+  context: DecisionContext = {},
 ): Ranking {
   const [baseline, ...others] = variants;
-  if (!baseline) return { first: undefined, order: [] };
+  const objective = context.objective ?? DEFAULT_OBJECTIVE;
+  if (!baseline) return { objective, first: undefined, order: [], tied: [], unsure: undefined };
   return rankOutcomes(
-    simulatedOutcome(baseline.result),
-    others.map((v) => ({ label: v.label, outcome: simulatedOutcome(v.result) })),
+    simulatedOutcome(baseline.result, context.uncertainty),
+    others.map((v) => ({ label: v.label, outcome: simulatedOutcome(v.result, context.uncertainty) })),
+    { objective },
   );
 }

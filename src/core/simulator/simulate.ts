@@ -20,6 +20,7 @@ import {
   snapshot,
 } from './iteration-skip.js';
 import { PauseHistogram } from './pause-histogram.js';
+import { pendingFullMs } from './pending-full.js';
 import { versionProfile } from './profile.js';
 import { compileOps, runIteration, startRun } from './program.js';
 import { repeatableTurns } from './segment-cycles.js';
@@ -48,6 +49,7 @@ import {
   startRecording,
 } from './segment-skip.js';
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
+import { settleAfterFreeze } from './settle.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
 import type { Workload } from './workload.js';
 
@@ -78,6 +80,11 @@ export interface SimulationResult {
   readonly perSecond: { collections: [number, number, number]; gcMs: number; seconds: number } | null;
   readonly heap: { peak: number; steady: number; final: number; timeline: TimelinePoint[] };
   readonly calibration: string;
+  /**
+   * The pause of the full collection still to come (ms) when the run held none though the
+   * collector is on: a window too short for one does not make it go away. Undefined otherwise.
+   */
+  readonly pendingFullMs?: number | undefined;
 }
 
 export interface SimulateOptions {
@@ -98,7 +105,9 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       : profile.collector === 'incremental'
         ? new IncrementalEngine(profile, workload.thresholds)
         : new GcEngine(profile, workload.thresholds);
-  const coefficients = coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
+  // A fitted workload carries the pause cost fitted to its service's own pauses.
+  const coefficients =
+    workload.cost ?? coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
 
   const histogram = new PauseHistogram();
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
@@ -144,7 +153,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     }
   };
   engine.onCollection = (event: CollectionEvent) => {
-    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized);
+    const ns = pauseNs(coefficients, event.scanned, event.freed, event.finalized, event.generation);
     noteCollection(event.generation, ns, event.liveAfter + event.garbageAfter);
   };
 
@@ -153,6 +162,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   startRun(engine);
 
   const ops = compileOps(workload.ops, engine);
+  if (workload.setup.collectThenFreeze && workload.setup.settleAfterFreeze)
+    settleAfterFreeze(engine, ops, workload);
   // Objects with a lifetime change the heap every iteration: no two iterations are alike.
   const canSkip =
     profile.collector === 'generational' && options.skipAhead !== false && engine.pools.length === 0;
@@ -373,6 +384,9 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       final: engine.liveTracked() + engine.garbageTracked(),
       timeline: timeline.points,
     },
-    calibration: (options.calibration ?? DEFAULT_CALIBRATION).source,
+    calibration: workload.cost
+      ? "pause cost fitted to the service's own pauses"
+      : (options.calibration ?? DEFAULT_CALIBRATION).source,
+    pendingFullMs: pendingFullMs(engine, coefficients, workload),
   };
 }

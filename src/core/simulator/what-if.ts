@@ -15,13 +15,29 @@ import {
 export const WHAT_IF_HELP =
   'freeze (gc.collect() then gc.freeze() as the run starts) | threshold=T0[,T1[,T2]] | python=VERSION | disable | disable+collect=N | break-cycles';
 
-export function applyWhatIf(base: Workload, spec: string): Workload {
+export interface WhatIfOptions {
+  /**
+   * The workload models a running service (a fit): a freeze is applied as the service applies
+   * it, after start-up and its first full collections, and measured from the first full
+   * collection after it (settle.ts), as the service is measured minutes later.
+   */
+  readonly running?: boolean | undefined;
+}
+
+export function applyWhatIf(base: Workload, spec: string, options: WhatIfOptions = {}): Workload {
   const text = spec.trim();
   if (text === 'freeze') {
     // As a running service applies it (and as the bundled service's /admin/freeze does):
     // collect first, then freeze, so full collections keep their pace instead of following
     // every 11th generation-1 collection over an empty long-lived total.
-    return { ...base, setup: { ...base.setup, collectThenFreeze: true } };
+    return {
+      ...base,
+      setup: {
+        ...base.setup,
+        collectThenFreeze: true,
+        ...(options.running ? { settleAfterFreeze: true } : {}),
+      },
+    };
   }
   if (text === 'break-cycles') {
     return { ...base, ops: base.ops.map((op) => (op.op === 'cycle' ? { ...op, broken: true } : op)) };

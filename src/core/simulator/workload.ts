@@ -2,7 +2,9 @@
  * The workload model (`schemas/workload.schema.json`) and the facts about each
  * modelled CPython version the simulator and the repro script share.
  */
+
 import { GcIncidentError } from '../errors.js';
+import type { CostCoefficients } from './cost-model.js';
 
 export type ModelledPython =
   | '3.8'
@@ -73,9 +75,13 @@ export interface Workload {
      * collection waits for a quarter of it to be promoted again.
      */
     readonly collectThenFreeze?: boolean;
+    /** With collectThenFreeze: measured from the first full collection after the freeze (settle.ts). */
+    readonly settleAfterFreeze?: boolean;
   };
   readonly iterations: number;
   readonly rate: number | undefined;
+  /** Pause cost fitted to the service this workload was fitted to; the calibration profile's when absent. */
+  readonly cost?: CostCoefficients | undefined;
   readonly ops: readonly Operation[];
   readonly every: readonly PeriodicAction[];
 }

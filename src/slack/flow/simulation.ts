@@ -3,7 +3,7 @@
  * `/gc-incident simulate`. Variants run in the worker pool; one progress message is edited
  * as they go, then the verdict, the compact table, the full table and the chart follow.
  */
-import { resolveStepWorkloads } from '../../adapters/fit/step-workload.js';
+import { pauseCostOf, resolveStepWorkloads } from '../../adapters/fit/step-workload.js';
 import { type LabelledResult, summarizeSimulation } from '../../adapters/simulator/runbook-step.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
@@ -34,7 +34,7 @@ export async function simulateStep(
 ) {
   const { file, runbook } = rt.runbookOf(incident);
   // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`), said in `note`.
-  const { variants, note } = await resolveStepWorkloads(step, file, {
+  const { variants, note, context, pauseCost } = await resolveStepWorkloads(step, file, {
     metrics: rt.deps.metrics,
     inputs: incident.inputs,
     now: rt.deps.clock.now(),
@@ -52,7 +52,11 @@ export async function simulateStep(
       incident.card ? rt.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
   );
   const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
-  return { summary: { ...summarizeSimulation(results), table, ...(note ? { note } : {}) }, results };
+  return {
+    summary: { ...summarizeSimulation(results), ...pauseCostOf(pauseCost), table, ...(note ? { note } : {}) },
+    results,
+    context,
+  };
 }
 
 /** `/gc-incident simulate`: a message in the channel with progress, the table and chart in its thread. */

@@ -8,6 +8,7 @@ import type { StableOutcome, StableRound } from '../../checks/stable-for.js';
 import type { DiagnoseResult, ObservedGc } from '../../diagnose/result.js';
 import type { MetricsClient, ReminderStore } from '../../ports.js';
 import type { Runbook, SimulateStep } from '../../runbook/types.js';
+import type { DecisionContext } from '../../simulator/rank.js';
 import type { SimulationResult } from '../../simulator/simulate.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import type { Actor, Incident, Phase, StepState } from '../model.js';
@@ -22,6 +23,8 @@ export interface Person {
 export interface SimulationOutput {
   readonly summary: unknown;
   readonly results: readonly { readonly label: string; readonly result: SimulationResult }[];
+  /** What the results are ranked on (the step's objective) and how far they may be off. */
+  readonly context?: DecisionContext | undefined;
 }
 
 /** What an HTTP action call returned (src/adapters/http-actions). */

@@ -1,0 +1,89 @@
+/**
+ * The shipped full-collection runbook's simulate step, fitted to the bundled service in
+ * big-heap mode (its exporter's pause histogram scraped by a real Prometheus): the verdict leads
+ * with the longest pause and recommends freezing the heap, with the pause cost fitted to the
+ * service's own pauses.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveStepWorkloads } from '../../src/adapters/fit/step-workload.js';
+import { stopper, waitUntilServing } from '../../src/adapters/lab/lab.js';
+import { PrometheusClient } from '../../src/adapters/prometheus/client.js';
+import type { SimulateStep } from '../../src/core/runbook/types.js';
+import { simulate } from '../../src/core/simulator/simulate.js';
+import { simulationVerdict } from '../../src/format/simulation-summary.js';
+import { shippedRunbook } from '../helpers/engine.js';
+import {
+  freePort,
+  labMissing,
+  type Running,
+  SERVICE_PYTHON,
+  startPrometheus,
+  waitForSeries,
+} from '../helpers/lab.js';
+import { REPO, RUNBOOKS_DIR } from '../helpers/runbooks.js';
+
+const missing = labMissing();
+if (missing) console.log(missing);
+
+describe.skipIf(missing !== undefined)('full-collection runbook against the big-heap service', () => {
+  let stop: (() => Promise<void>) | undefined;
+  let prom: Running | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const child = spawn(
+      SERVICE_PYTHON,
+      [join(REPO, 'service/gc_service.py'), '--port', String(port), '--mode', 'big-heap'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    stop = stopper(child);
+    await waitUntilServing(`http://127.0.0.1:${port}/healthz`, child, 'the GC service');
+    prom = await startPrometheus([`127.0.0.1:${port}`]);
+    await waitForSeries(prom.url, 'python_gc_pause_seconds_bucket');
+    // Enough scrapes for a 20 s window with several full collections.
+    await new Promise((r) => setTimeout(r, 25_000));
+  }, 90_000);
+  afterAll(async () => {
+    await stop?.();
+    await prom?.stop();
+  });
+
+  it('leads with the longest pause and recommends freeze, the pause cost fitted to the service', async () => {
+    const shipped = shippedRunbook('gc-full-collection-latency').triage.steps.find(
+      (s) => s.kind === 'simulate',
+    ) as SimulateStep;
+    expect(shipped.objective).toBe('longest-pause');
+    // The shipped step, fitted to the service over a short window (its `ref` as the fallback).
+    const step = { ...shipped, workload: { ...shipped.workload, fit: { window: '20s' } } } as SimulateStep;
+    const client = new PrometheusClient(
+      new Map([
+        ['default', { name: 'default', url: prom?.url ?? '', headers: {}, params: {}, timeoutMs: 10_000 }],
+      ]),
+    );
+    try {
+      const resolved = await resolveStepWorkloads(
+        step,
+        join(RUNBOOKS_DIR, 'gc-full-collection-latency.yaml'),
+        {
+          metrics: client,
+          inputs: { job: 'gcsvc' },
+          now: new Date(),
+        },
+      );
+      expect(resolved.note).toMatch(/^fitted to job gcsvc/);
+      expect(resolved.note).toContain("pause cost fitted to the service's pauses");
+      expect(resolved.pauseCost?.source).toBe('fitted');
+      expect(resolved.context?.objective).toBe('longest-pause');
+      const results = resolved.variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
+      const verdict = simulationVerdict(results, resolved.context);
+      expect(verdict).toMatch(
+        /^Calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms/,
+      );
+      expect(verdict).not.toMatch(/No variant beats/);
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,110 @@
+/**
+ * A simulate step's objective: what the incident is about decides the ranking, the verdict's
+ * first clause and the chart's mark; the other measures are side effects.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type LabelledResult, simulateRunbookStep } from '../../src/adapters/simulator/runbook-step.js';
+import type { SimulateStep } from '../../src/core/runbook/types.js';
+import { decisionChartSpec } from '../../src/core/simulator/decision-chart-spec.js';
+import { longestPauseMs } from '../../src/core/simulator/objective.js';
+import { rankSimulations } from '../../src/core/simulator/rank.js';
+import { simulationVerdict } from '../../src/format/simulation-summary.js';
+import { shippedRunbook } from '../helpers/engine.js';
+import { lineOf, RUNBOOKS_DIR, readText, shippedRunbookFiles, validateText } from '../helpers/runbooks.js';
+
+const SHIPPED = {
+  'gc-full-collection-latency': 'longest-pause',
+  'gc-thrash-allocation-churn': 'gc-time',
+  'gc-cyclic-garbage-growth': 'memory',
+  'gc-disabled-or-starved': 'memory',
+  'gc-prefork-copy-on-write': 'longest-pause',
+  'gc-python-upgrade-regression': 'p99-pause',
+} as const;
+
+const simulateStep = (id: string) =>
+  shippedRunbook(id).triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
+
+describe('the full-collection runbook, walked to its simulate step on the big-heap workload', () => {
+  let step: SimulateStep;
+  let results: LabelledResult[];
+  beforeAll(() => {
+    step = simulateStep('gc-full-collection-latency');
+    results = simulateRunbookStep(step, join(RUNBOOKS_DIR, 'gc-full-collection-latency.yaml')).results;
+  });
+
+  it('leads the verdict with the longest pause and recommends freeze, other measures as side effects', () => {
+    const context = { objective: step.objective };
+    const verdict = simulationVerdict(results, context);
+    const [base, frozen] = [results[0]?.result, results.find((r) => r.label === 'freeze')?.result];
+    if (!base || !frozen) throw new Error('no baseline or freeze variant');
+    expect(longestPauseMs(frozen)).toBeLessThan(0.5 * longestPauseMs(base));
+    expect(verdict).toMatch(
+      /^Calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms \(−[0-9]+%\); p99 pause [+−±][0-9]+%; GC time [+−±][0-9]+%; memory [+−±][0-9]+%\.$/,
+    );
+    expect(verdict).toContain(`${longestPauseMs(base).toFixed(1)} → `);
+    expect(verdict).not.toMatch(/No variant beats/);
+    // The chart ticks the same variant and names the objective's change in its subtitle.
+    const chart = decisionChartSpec(results, { title: 't', context }) as unknown as {
+      title: { subtitle: string };
+      data: { name: string; values: { label: string }[] }[];
+    };
+    expect(chart.data.find((d) => d.name === 'chosen')?.values.map((v) => v.label)).toEqual(['freeze']);
+    expect(chart.title.subtitle).toMatch(/^✔ freeze: longest pause [0-9.]+ → [0-9.]+ ms$/);
+  });
+
+  it('counts the full collection raised thresholds only postpone past the run as the longest pause', () => {
+    const raised = results.find((r) => r.label.startsWith('threshold='))?.result;
+    const base = results[0]?.result;
+    if (!raised || !base) throw new Error('no threshold variant');
+    // No full collection within the simulated window, but the heap it would scan is still there.
+    expect(raised.stats[2]?.collections).toBe(0);
+    expect(raised.pendingFullMs).toBeGreaterThan(raised.pauses.maxMs);
+    expect(longestPauseMs(raised)).toBeGreaterThanOrEqual(0.9 * base.pauses.maxMs);
+    expect(rankSimulations(results, { objective: 'longest-pause' }).first).toBe('freeze');
+    // The chart names it for what it is.
+    const chart = decisionChartSpec(results, { title: 't' }) as unknown as {
+      data: { name: string; values: { label: string; pauseText: string }[] }[];
+    };
+    const rows = chart.data.find((d) => d.name === 'rows')?.values ?? [];
+    expect(rows.find((r) => r.label.startsWith('threshold='))?.pauseText).toMatch(/· next full [0-9.]+ ms$/);
+    expect(rows.find((r) => r.label === 'freeze')?.pauseText).toMatch(/· max [0-9.]+ ms$/);
+  });
+
+  it('ranks on GC time when told to, and then does not lead with the longest pause', () => {
+    const verdict = simulationVerdict(results, { objective: 'gc-time' });
+    expect(verdict).toMatch(/ GC time [0-9.]+ → [0-9.]+ ms\/s/);
+    expect(verdict).not.toMatch(/the longest pause/);
+    // Raised thresholds postpone the full collection past the simulated window: their GC time
+    // cut is within that error, so the verdict says it cannot tell rather than promise it.
+    expect(verdict).toMatch(
+      /^Can't tell: Setting the thresholds to 50000\/20\/100 would change GC time .* hold no full collection/,
+    );
+  });
+});
+
+describe('objective in runbooks', () => {
+  it('every shipped simulate step names the objective its incident is about', () => {
+    for (const [id, objective] of Object.entries(SHIPPED)) expect(simulateStep(id).objective).toBe(objective);
+    expect(shippedRunbookFiles()).toHaveLength(Object.keys(SHIPPED).length);
+  });
+
+  it('an unknown objective is reported at its value; one without what-ifs to rank at its key', () => {
+    const name = 'gc-full-collection-latency.yaml';
+    const original = readText(join(RUNBOOKS_DIR, name));
+    const typo = original.replace('objective: longest-pause', 'objective: longest');
+    expect(validateText(typo, name)).toContainEqual(
+      expect.objectContaining({
+        line: lineOf(typo, 'objective: longest'),
+        message: expect.stringContaining('must be one of longest-pause, p99-pause, gc-time, memory'),
+      }),
+    );
+    const alone = original.replace(/^\s+whatIf: \[freeze, .*\n/m, '');
+    expect(validateText(alone, name)).toContainEqual(
+      expect.objectContaining({
+        rule: 'simulate/objective-without-what-if',
+        line: lineOf(alone, 'objective: longest-pause'),
+      }),
+    );
+  });
+});
