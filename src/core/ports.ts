@@ -47,6 +47,11 @@ export interface IncidentStore {
   }): Promise<Incident[]>;
   findIdempotent(key: string): Promise<StoredResponse | undefined>;
   /**
+   * The latest incident (by opening time) whose cause is `cause` (src/core/alerts/cause.ts), in
+   * any status; an indexed lookup, so alerts find their incident in one read.
+   */
+  findByCause(cause: string): Promise<Incident | undefined>;
+  /**
    * What a command needs before it decides, in one read: the incident and, when the command
    * carries an idempotency key, what that key already recorded (a replay). Same answers as
    * `load` and `findIdempotent`; one round trip instead of two on a networked store.

@@ -113,8 +113,16 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       const json = JSON.stringify(snapshot);
       if (expectedVersion === 0) {
         const r = this.prepare(
-          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-        ).run(incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, json);
+          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        ).run(
+          incidentId,
+          snapshot.version,
+          snapshot.status,
+          snapshot.openedAt,
+          snapshot.updatedAt,
+          json,
+          snapshot.cause ?? null,
+        );
         if (r.changes === 0) return false;
       } else {
         const r = this.prepare(
@@ -188,6 +196,13 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       | { incident_id: string; seqs: string }
       | undefined;
     return row ? { incidentId: row.incident_id, seqs: JSON.parse(row.seqs) as number[] } : undefined;
+  }
+
+  async findByCause(cause: string): Promise<Incident | undefined> {
+    const row = this.prepare(
+      'SELECT snapshot FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1',
+    ).get(cause) as { snapshot: string } | undefined;
+    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {

@@ -1,4 +1,5 @@
 /** Folds timeline events into the incident. The only way incident state changes. */
+import { applyAttached } from './alerts-attached.js';
 import type {
   FollowUp,
   Incident,
@@ -25,6 +26,7 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       participants: [],
       steps: d.steps as StepState[],
       trigger: typeof d.trigger === 'string' ? d.trigger : undefined,
+      ...(typeof d.cause === 'string' ? { cause: d.cause } : {}),
       followUps: [],
       notes: {},
       openedAt: event.at,
@@ -63,8 +65,16 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       return patchStep((s) => ({ ...s, assignee: String(d.after) }));
     case 'action.approved':
       return patchStep((s) => ({ ...s, approvedBy: String(d.after) }));
-    case 'status.changed':
-      return { ...base, status: d.after as Incident['status'] };
+    case 'status.changed': {
+      const resolved = d.after === 'resolved' || (d.after === 'closed' && !incident.resolvedAt);
+      return {
+        ...base,
+        status: d.after as Incident['status'],
+        ...(resolved ? { resolvedAt: event.at } : {}),
+      };
+    }
+    case 'alerts.attached':
+      return { ...base, alerts: applyAttached(incident, d, event.at) };
     case 'participant.joined':
       return { ...base, participants: [...incident.participants, String(d.after)] };
     case 'commander.changed':

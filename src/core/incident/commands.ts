@@ -56,4 +56,10 @@ export type IncidentCommand =
       postedAt: string;
       permalink?: string | undefined;
     })
-  | (Base & { type: 'unpin-message'; channel: string; ts: string });
+  | (Base & { type: 'unpin-message'; channel: string; ts: string })
+  /** Alerts of the incident's cause arrived: firing ones join it, resolved ones leave it. */
+  | (Base & {
+      type: 'attach-alerts';
+      firing: readonly { readonly fingerprint: string; readonly name: string }[];
+      resolved: readonly string[];
+    });

@@ -4,6 +4,7 @@
  * command is not allowed now. Pure: the caller supplies time and persistence.
  */
 import { GcIncidentError } from '../errors.js';
+import { decideAttach } from './alerts-attached.js';
 import type { IncidentCommand } from './commands.js';
 import { decideRecord } from './decide-roles.js';
 import {
@@ -292,6 +293,8 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     case 'pin-message':
     case 'unpin-message':
       return decideRecord(incident, command);
+    case 'attach-alerts':
+      return decideAttach(incident, command);
     case 'record-card':
       if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
       return [

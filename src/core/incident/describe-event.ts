@@ -67,6 +67,14 @@ export function describeEvent(e: TimelineEvent): string {
       return `📌 pinned a message from ${String(d.author)} (${String(d.postedAt)}): "${String(d.text)}"`;
     case 'message.unpinned':
       return `📌 unpinned the message of ${String(d.ts)}`;
+    case 'alerts.attached': {
+      const parts = [
+        (d.firing as string[]).length > 0 ? `${(d.firing as string[]).length} firing` : '',
+        (d.resolved as string[]).length > 0 ? `${(d.resolved as string[]).length} resolved` : '',
+        (d.names as string[]).length > 0 ? `new: ${(d.names as string[]).join(', ')}` : '',
+      ];
+      return `alerts attached: ${parts.filter(Boolean).join('; ')}`;
+    }
   }
 }
 

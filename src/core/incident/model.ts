@@ -96,6 +96,21 @@ export interface PostmortemNotes {
   readonly lucky?: readonly string[] | undefined;
 }
 
+/** The alerts attached to an incident (Alertmanager's), for its card's alert line and resolution. */
+export interface AlertSummary {
+  /** Fingerprints of the attached alerts firing now (at most MAX_TRACKED_ALERTS). */
+  readonly firing: readonly string[];
+  /** Alert names seen, first seen first (at most MAX_ALERT_NAMES). */
+  readonly names: readonly string[];
+  /** Notifications that changed what is firing. */
+  readonly notifications: number;
+  /** When the last one was attached, UTC ISO 8601. */
+  readonly lastAt: string;
+}
+
+export const MAX_TRACKED_ALERTS = 1000;
+export const MAX_ALERT_NAMES = 20;
+
 export interface Incident {
   readonly id: string;
   readonly title: string;
@@ -123,6 +138,11 @@ export interface Incident {
   readonly notes: PostmortemNotes;
   readonly openedAt: string;
   readonly updatedAt: string;
+  /** What identifies its cause (src/core/alerts/cause.ts): alerts of this cause attach to it. */
+  readonly cause?: string | undefined;
+  /** When it was last resolved (or closed without being resolved): the relapse window starts here. */
+  readonly resolvedAt?: string | undefined;
+  readonly alerts?: AlertSummary | undefined;
   /** Number of timeline events; the optimistic-concurrency version. */
   readonly version: number;
 }
@@ -158,7 +178,8 @@ export type EventType =
   | 'role.assigned'
   | 'role.unassigned'
   | 'message.pinned'
-  | 'message.unpinned';
+  | 'message.unpinned'
+  | 'alerts.attached';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;

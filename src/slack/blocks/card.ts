@@ -11,6 +11,7 @@ import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS } from '../limits.js';
+import { alertLine } from './alert-line.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
   type Attachment,
@@ -240,6 +241,8 @@ export function incidentCard(
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
+  const alerts = alertLine(incident);
+  if (alerts) blocks.push(alerts);
   const steps = incident.steps.filter((s) => s.phase === incident.phase);
   const shown = steps.slice(0, MAX_STEPS_SHOWN);
   if (steps.length === 0) blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));

@@ -44,6 +44,13 @@ export interface FlowDeps {
   readonly cardLinks?: CardLinks | undefined;
   /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
   readonly teamTimeZone?: string | undefined;
+  /** ALERT_RELAPSE_WINDOW and ALERT_FLEET (docs/alerts-dedup.md); defaults: 1h, 10 causes in 5 min. */
+  readonly alertPolicy?: AlertPolicy | undefined;
+}
+
+export interface AlertPolicy {
+  readonly relapseWindowMs: number;
+  readonly fleet?: { readonly keys: number; readonly windowMs: number } | undefined;
 }
 
 export interface StartRequest {

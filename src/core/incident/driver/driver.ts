@@ -13,6 +13,7 @@ import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
+import { type AlertArrival, alertFiring, alertsResolved, type FiringOutcome } from './alerts.js';
 import { mayApprove, roleHint } from './approvals.js';
 import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
@@ -35,6 +36,21 @@ export class IncidentDriver {
       ...request,
       service: serviceFor(request.runbook, request.service, request.inputs),
     });
+  }
+
+  /** A firing alert attaches to its cause's live incident, re-opens a recent one, or opens one. */
+  alertFiring(
+    arrival: AlertArrival,
+    by: Person,
+    relapseWindowMs: number,
+    open: (openKey: string) => Promise<{ incident: Incident; opened: boolean }>,
+  ): Promise<FiringOutcome> {
+    return alertFiring(this.deps, arrival, by, relapseWindowMs, open);
+  }
+
+  /** Resolved alerts leave their cause's live incident; never opens one. */
+  alertsResolved(arrival: AlertArrival, by: Person) {
+    return alertsResolved(this.deps, arrival, by);
   }
 
   /** A phase begins: its guidance is shown; detection checks and verification run; follow-ups are created. */
