@@ -52,6 +52,11 @@ export interface IncidentStore {
    */
   findByCause(cause: string): Promise<Incident | undefined>;
   /**
+   * Incidents of a runbook with a cause, opened at or after `since`, newest first (at most
+   * `limit`): how many services one runbook's alerts hit lately (a storm becomes a fleet incident).
+   */
+  recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]>;
+  /**
    * What a command needs before it decides, in one read: the incident and, when the command
    * carries an idempotency key, what that key already recorded (a replay). Same answers as
    * `load` and `findIdempotent`; one round trip instead of two on a networked store.
@@ -59,6 +64,12 @@ export interface IncidentStore {
   loadForCommand(incidentId: string, idempotencyKey?: string | undefined): Promise<CommandRead>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CauseRow {
+  readonly cause: string;
+  readonly incidentId: string;
+  readonly service: string;
 }
 
 export interface CommandRead {

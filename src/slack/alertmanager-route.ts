@@ -156,7 +156,8 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
   async function open(plan: AlertGroupPlan) {
     const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel);
     const card = outcome.incident.card;
-    if (plan.alerts.length > 1 && card) {
+    // A fleet's table lists its services: no thread message per joining group.
+    if (plan.alerts.length > 1 && card && outcome.kind !== 'fleet' && outcome.kind !== 'fleet-opened') {
       // Say in the thread which alerts this incident stands for.
       await deps.slack
         .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
@@ -226,9 +227,8 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
         try {
           if (firingPlans.includes(plan)) {
             const outcome = await open(plan);
-            (outcome.opened ? opened : outcome.kind === 'relapsed' ? relapsed : existing).push(
-              outcome.incident.id,
-            );
+            const list = outcome.opened ? opened : outcome.kind === 'relapsed' ? relapsed : existing;
+            if (!list.includes(outcome.incident.id)) list.push(outcome.incident.id);
             folded[outcome.incident.id] = plan.alerts.map((a) => a.fingerprint);
           } else {
             const incident = await deps.flow.alertResolved(plan);

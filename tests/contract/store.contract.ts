@@ -243,6 +243,36 @@ export function storeContract(factory: StoreFactory): void {
       expect(await store.findByCause('gc-full-collection-latency')).toBeUndefined();
     });
 
+    it('lists the recent causes of one runbook, newest first, by a range over the cause index', async () => {
+      const openFor = (job: string, runbookId = 'gc-full-collection-latency') =>
+        service.open({
+          runbook: runbookId === runbook.metadata.id ? runbook : shippedRunbook(runbookId),
+          runbookVersion: 'sha256:test',
+          service: job,
+          inputs: { job },
+          commander: 'U0COMMANDER',
+        });
+      await openFor('old');
+      clock.advance(10 * 60_000);
+      const since = clock.now();
+      await openFor('a');
+      clock.advance(1000);
+      await openFor('b');
+      // Another runbook's causes are not listed.
+      await openFor('c', 'gc-thrash-allocation-churn');
+      clock.advance(1000);
+      const c = (await openFor('c')).incident;
+      const rows = await store.recentCauses('gc-full-collection-latency', since, 100);
+      expect(rows.map((r) => r.service)).toEqual(['c', 'b', 'a']);
+      expect(rows[0]).toEqual({
+        cause: 'gc-full-collection-latency{job="c"}',
+        incidentId: c.id,
+        service: 'c',
+      });
+      expect(await store.recentCauses('gc-full-collection-latency', since, 2)).toHaveLength(2);
+      expect(await store.recentCauses('gc-full', since, 100)).toEqual([]);
+    });
+
     it('loads an incident with 10,000 timeline events', async () => {
       const { incident } = await open();
       let current = incident;

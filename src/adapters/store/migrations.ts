@@ -182,7 +182,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     description:
       'incidents by cause (runbook and identifying inputs): alerts find their incident in one read',
     sql: `
-      ALTER TABLE incidents ADD COLUMN cause TEXT;
+      ALTER TABLE incidents ADD COLUMN cause TEXT COLLATE "C";
       UPDATE incidents SET cause = snapshot->>'cause';
       CREATE INDEX incidents_cause ON incidents (cause, opened_at) WHERE cause IS NOT NULL;
     `,

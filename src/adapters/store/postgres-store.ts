@@ -8,6 +8,7 @@ import pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
+  CauseRow,
   ClaimedReminder,
   CommandRead,
   IncidentStore,
@@ -349,6 +350,17 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
       [cause],
     );
     return rows[0] ? withDefaults(rows[0].snapshot) : undefined;
+  }
+
+  async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
+    // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
+    const { rows } = await this.query<CauseRow>(
+      `SELECT cause, id AS "incidentId", snapshot->>'service' AS service FROM incidents
+       WHERE cause >= $1 AND cause < $2 AND opened_at >= $3
+       ORDER BY opened_at DESC, id DESC LIMIT $4`,
+      [`${runbookId}{`, `${runbookId}|`, since, limit],
+    );
+    return rows;
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {

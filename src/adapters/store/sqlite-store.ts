@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
+  CauseRow,
   ClaimedReminder,
   Clock,
   CommandRead,
@@ -203,6 +204,14 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       'SELECT snapshot FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1',
     ).get(cause) as { snapshot: string } | undefined;
     return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+  }
+
+  async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
+    // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
+    return this.prepare(
+      `SELECT cause, id AS incidentId, json_extract(snapshot, '$.service') AS service FROM incidents
+       WHERE cause >= ? AND cause < ? AND opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
+    ).all(`${runbookId}{`, `${runbookId}|`, since.toISOString(), limit) as CauseRow[];
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {

@@ -268,7 +268,10 @@ export function planAlertGroup(
 
 /** A plan as the driver takes it: the cause, which alerts fire, which resolved. */
 export function arrivalOf(plan: AlertGroupPlan): {
+  runbookId: string;
   cause: string;
+  service: string;
+  inputs: Record<string, string>;
   firing: { fingerprint: string; name: string }[];
   resolved: string[];
   summary: string;
@@ -276,7 +279,10 @@ export function arrivalOf(plan: AlertGroupPlan): {
   const name = (a: AlertmanagerAlert) => a.labels.alertname ?? plan.runbook.metadata.id;
   const firing = plan.alerts.filter((a) => a.status === 'firing');
   return {
+    runbookId: plan.runbook.metadata.id,
     cause: plan.cause,
+    service: plan.service ?? plan.inputs.job ?? plan.cause,
+    inputs: plan.inputs,
     firing: firing.map((a) => ({ fingerprint: a.fingerprint, name: name(a) })),
     resolved: plan.alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint),
     summary: `${[...new Set(firing.map(name))].join(', ') || 'the alert'} (${plan.cause})`,

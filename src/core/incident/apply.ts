@@ -1,5 +1,5 @@
 /** Folds timeline events into the incident. The only way incident state changes. */
-import { applyAttached } from './alerts-attached.js';
+import { applyAttached, applyFleet } from './alerts-attached.js';
 import type {
   FollowUp,
   Incident,
@@ -75,6 +75,9 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
     }
     case 'alerts.attached':
       return { ...base, alerts: applyAttached(incident, d, event.at) };
+    case 'fleet.joined':
+    case 'fleet.split':
+      return { ...base, fleet: applyFleet(incident, event.type, d, event.at) };
     case 'participant.joined':
       return { ...base, participants: [...incident.participants, String(d.after)] };
     case 'commander.changed':

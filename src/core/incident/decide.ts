@@ -4,7 +4,7 @@
  * command is not allowed now. Pure: the caller supplies time and persistence.
  */
 import { GcIncidentError } from '../errors.js';
-import { decideAttach } from './alerts-attached.js';
+import { decideAttach, decideJoin, decideSplit } from './alerts-attached.js';
 import type { IncidentCommand } from './commands.js';
 import { decideRecord } from './decide-roles.js';
 import {
@@ -295,6 +295,10 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
       return decideRecord(incident, command);
     case 'attach-alerts':
       return decideAttach(incident, command);
+    case 'join-fleet':
+      return decideJoin(incident, command);
+    case 'split-fleet':
+      return decideSplit(incident, command);
     case 'record-card':
       if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
       return [

@@ -75,6 +75,10 @@ export function describeEvent(e: TimelineEvent): string {
       ];
       return `alerts attached: ${parts.filter(Boolean).join('; ')}`;
     }
+    case 'fleet.joined':
+      return `fleet: ${(d.members as { service: string }[]).map((m) => m.service).join(', ')} joined`;
+    case 'fleet.split':
+      return `fleet: ${String(d.service)} split out into ${String(d.incidentId)}`;
   }
 }
 

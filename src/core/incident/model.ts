@@ -20,6 +20,7 @@ export type StepKind =
   | 'action'
   | 'follow-up';
 
+import type { FleetMember } from '../alerts/fleet.js';
 import type { Role } from '../runbook/types.js';
 
 /** Who did something: a Slack user id (U…), `cli:<user>`, or `system`. */
@@ -143,6 +144,8 @@ export interface Incident {
   /** When it was last resolved (or closed without being resolved): the relapse window starts here. */
   readonly resolvedAt?: string | undefined;
   readonly alerts?: AlertSummary | undefined;
+  /** A fleet incident's services (one runbook's storm, src/core/alerts/fleet.ts). */
+  readonly fleet?: { readonly members: readonly FleetMember[] } | undefined;
   /** Number of timeline events; the optimistic-concurrency version. */
   readonly version: number;
 }
@@ -179,7 +182,9 @@ export type EventType =
   | 'role.unassigned'
   | 'message.pinned'
   | 'message.unpinned'
-  | 'alerts.attached';
+  | 'alerts.attached'
+  | 'fleet.joined'
+  | 'fleet.split';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;

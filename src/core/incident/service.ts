@@ -105,6 +105,11 @@ export class IncidentService {
     return this.store.findByCause(cause);
   }
 
+  /** The runbook's incidents with a cause opened since then (src/core/alerts/fleet.ts). */
+  recentCauses(runbookId: string, since: Date, limit: number) {
+    return this.store.recentCauses(runbookId, since, limit);
+  }
+
   async get(incidentId: string): Promise<Incident> {
     const incident = await this.store.load(incidentId);
     if (!incident) throw notFound(incidentId);

@@ -26,6 +26,7 @@ import {
 } from './common.js';
 import { skippedByConditionBlock } from './conditions.js';
 import { diagnoseFigure } from './diagnose.js';
+import { fleetTable } from './fleet-table.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 import { rolesLine } from './roles.js';
 
@@ -243,6 +244,8 @@ export function incidentCard(
   if (links) blocks.push(context(links));
   const alerts = alertLine(incident);
   if (alerts) blocks.push(alerts);
+  const fleet = fleetTable(incident);
+  if (fleet) blocks.push(fleet);
   const steps = incident.steps.filter((s) => s.phase === incident.phase);
   const shown = steps.slice(0, MAX_STEPS_SHOWN);
   if (steps.length === 0) blocks.push(section(`_No steps in ${phaseLabel(incident.phase)}._`));

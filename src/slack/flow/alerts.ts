@@ -4,13 +4,15 @@
  */
 import { type AlertGroupPlan, arrivalOf } from '../../core/alerts/alertmanager.js';
 import { DEFAULT_RELAPSE_WINDOW_MS } from '../../core/alerts/cause.js';
+import { DEFAULT_FLEET, fleetCause } from '../../core/alerts/fleet.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { FiringOutcome } from '../../core/incident/driver/alerts.js';
 import type { Incident } from '../../core/incident/model.js';
 import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
+import { fleetAnnouncement } from '../blocks/fleet-table.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
-import { ALERTMANAGER } from './deps.js';
+import { ALERTMANAGER, type SlackUser } from './deps.js';
 import { ensureCard, start } from './open-incident.js';
 import type { FlowRuntime } from './runtime.js';
 import { enterPhaseLater, verify } from './steps.js';
@@ -35,24 +37,36 @@ export async function startFromAlert(
   const user = { id: ALERTMANAGER };
   const first = plan.alerts.find((a) => a.status === 'firing') ?? plan.alerts[0];
   const summary = first?.annotations.summary ?? first?.labels.alertname ?? 'alert';
+  const runbook = plan.runbook.metadata;
   const outcome = await rt.driver.alertFiring(
     arrivalOf(plan),
     user,
-    rt.deps.alertPolicy?.relapseWindowMs ?? DEFAULT_RELAPSE_WINDOW_MS,
-    async (openKey) => {
-      const earlier = await rt.deps.store.findIdempotent(openKey);
+    rt.deps.alertPolicy ?? { relapseWindowMs: DEFAULT_RELAPSE_WINDOW_MS, fleet: DEFAULT_FLEET },
+    async ({ key, fleet }) => {
+      const earlier = await rt.deps.store.findIdempotent(key);
       const incident = await start(rt, {
-        runbookId: plan.runbook.metadata.id,
-        service: plan.service,
+        runbookId: runbook.id,
+        service: fleet ? 'fleet' : plan.service,
         inputs: plan.inputs,
         channel,
         user,
         trigger: `Alertmanager: ${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
-        idempotencyKey: openKey,
+        idempotencyKey: key,
+        ...(fleet ? { title: `Fleet: ${runbook.title}`.slice(0, 150), cause: fleetCause(runbook.id) } : {}),
       });
       return { incident, opened: earlier === undefined };
     },
   );
+  if (outcome.kind === 'fleet-opened' && outcome.incident.card) {
+    // Said once in the channel, whichever replica opened it (a keyed post finds an earlier one).
+    const n = outcome.incident.fleet?.members.length ?? 0;
+    await rt.deps.slack
+      .post(channel, fleetAnnouncement(outcome.incident, n), undefined, {
+        key: `fleet:${outcome.incident.id}:announced`,
+        lookup: true,
+      })
+      .catch(() => {});
+  }
   if (outcome.incident.card || outcome.kind === 'opened') return outcome;
   // Opened by an attempt that stopped before posting its card (another replica may be posting it now).
   return { ...outcome, incident: await ensureCard(rt, outcome.incident, channel, user) };
@@ -97,4 +111,27 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
     await verify(rt, incident.id, user, `${plan.key}:verify`).catch(() => {});
   }
   return incident;
+}
+
+/** A person splits a service out of a fleet incident: its own incident and card, in the fleet's channel. */
+export async function splitFromFleet(
+  rt: FlowRuntime,
+  fleetId: string,
+  service: string,
+  user: SlackUser,
+): Promise<{ fleet: Incident; incident: Incident }> {
+  const fleet = await rt.deps.service.get(fleetId);
+  const channel = fleet.card?.channel ?? rt.runbookOf(fleet).runbook.metadata.owner.slackChannel;
+  return rt.driver.splitFromFleet(fleet, service, user, async (member) => {
+    if (member.incidentId) return rt.deps.service.get(member.incidentId);
+    return start(rt, {
+      runbookId: fleet.runbookId,
+      service: member.service,
+      inputs: member.inputs ?? {},
+      channel,
+      user,
+      trigger: `split out of fleet incident ${fleet.id}`,
+      idempotencyKey: `fleet:${fleet.id}:split:${member.cause}`,
+    });
+  });
 }

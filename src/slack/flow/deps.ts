@@ -4,6 +4,7 @@ import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
+import type { AlertPolicy } from '../../core/incident/driver/alerts.js';
 import type { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient, Store } from '../../core/ports.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
@@ -48,11 +49,6 @@ export interface FlowDeps {
   readonly alertPolicy?: AlertPolicy | undefined;
 }
 
-export interface AlertPolicy {
-  readonly relapseWindowMs: number;
-  readonly fleet?: { readonly keys: number; readonly windowMs: number } | undefined;
-}
-
 export interface StartRequest {
   readonly runbookId: string;
   readonly service?: string | undefined;
@@ -63,6 +59,9 @@ export interface StartRequest {
   readonly user: SlackUser;
   readonly trigger?: string | undefined;
   readonly idempotencyKey: string;
+  /** A title other than the runbook's, and a cause other than its inputs' (a fleet incident). */
+  readonly title?: string | undefined;
+  readonly cause?: string | undefined;
 }
 
 /** The actor Alertmanager's notifications are recorded as. */

@@ -19,6 +19,8 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
     commander: request.user.id,
     trigger: request.trigger,
     idempotencyKey: request.idempotencyKey,
+    title: request.title,
+    cause: request.cause,
   });
   // A retried request whose first attempt already posted the card changes nothing.
   if (outcome.replayed && outcome.incident.card) return outcome.incident;

@@ -6,6 +6,7 @@
  * Pure: no I/O of its own, time from the clock port.
  */
 
+import type { FleetMember } from '../../alerts/fleet.js';
 import { GcIncidentError } from '../../errors.js';
 import { remindersFor, runbookFollowUps } from '../../followups/plan.js';
 import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
@@ -13,7 +14,15 @@ import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
-import { type AlertArrival, alertFiring, alertsResolved, type FiringOutcome } from './alerts.js';
+import {
+  type AlertArrival,
+  type AlertPolicy,
+  alertFiring,
+  alertsResolved,
+  type FiringOutcome,
+  type OpenForAlert,
+  splitFromFleet,
+} from './alerts.js';
 import { mayApprove, roleHint } from './approvals.js';
 import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
@@ -42,10 +51,20 @@ export class IncidentDriver {
   alertFiring(
     arrival: AlertArrival,
     by: Person,
-    relapseWindowMs: number,
-    open: (openKey: string) => Promise<{ incident: Incident; opened: boolean }>,
+    policy: AlertPolicy,
+    open: OpenForAlert,
   ): Promise<FiringOutcome> {
-    return alertFiring(this.deps, arrival, by, relapseWindowMs, open);
+    return alertFiring(this.deps, arrival, by, policy, open);
+  }
+
+  /** A service of a fleet incident gets its own incident (opened by `open`); the fleet's table says so. */
+  splitFromFleet(
+    fleet: Incident,
+    service: string,
+    by: Person,
+    open: (member: FleetMember) => Promise<Incident>,
+  ) {
+    return splitFromFleet(this.deps, fleet, service, by, open);
   }
 
   /** Resolved alerts leave their cause's live incident; never opens one. */
