@@ -70,6 +70,8 @@ export interface CauseRow {
   readonly cause: string;
   readonly incidentId: string;
   readonly service: string;
+  /** What started it (an alert's trigger starts with ALERT_TRIGGER in src/core/alerts/fleet.ts). */
+  readonly trigger: string | null;
 }
 
 export interface CommandRead {

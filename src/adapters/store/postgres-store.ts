@@ -355,7 +355,8 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
     // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
     const { rows } = await this.query<CauseRow>(
-      `SELECT cause, id AS "incidentId", snapshot->>'service' AS service FROM incidents
+      `SELECT cause, id AS "incidentId", snapshot->>'service' AS service, snapshot->>'trigger' AS trigger
+       FROM incidents
        WHERE cause >= $1 AND cause < $2 AND opened_at >= $3
        ORDER BY opened_at DESC, id DESC LIMIT $4`,
       [`${runbookId}{`, `${runbookId}|`, since, limit],

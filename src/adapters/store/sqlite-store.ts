@@ -209,7 +209,8 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
     // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
     return this.prepare(
-      `SELECT cause, id AS incidentId, json_extract(snapshot, '$.service') AS service FROM incidents
+      `SELECT cause, id AS incidentId, json_extract(snapshot, '$.service') AS service,
+              json_extract(snapshot, '$.trigger') AS trigger FROM incidents
        WHERE cause >= ? AND cause < ? AND opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
     ).all(`${runbookId}{`, `${runbookId}|`, since.toISOString(), limit) as CauseRow[];
   }

@@ -12,6 +12,8 @@ export interface FleetPolicy {
 }
 
 export const DEFAULT_FLEET: FleetPolicy = { keys: 10, windowMs: 5 * 60_000 };
+/** How an alert-opened incident's trigger starts: only alerts make a storm, not incidents opened by hand. */
+export const ALERT_TRIGGER = 'Alertmanager: ';
 /** Services one fleet incident lists; past it, the card says how many more. */
 export const MAX_FLEET_MEMBERS = 1000;
 
@@ -49,6 +51,7 @@ export function stormMembers(
   const members = new Map<string, FleetMember>();
   for (const row of recent) {
     if (isFleetCause(row.cause) || row.cause === cause || members.has(row.cause)) continue;
+    if (!row.trigger?.startsWith(ALERT_TRIGGER)) continue;
     members.set(row.cause, { cause: row.cause, service: row.service, incidentId: row.incidentId });
   }
   if (members.size + 1 <= policy.keys) return undefined;

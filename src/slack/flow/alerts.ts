@@ -4,7 +4,7 @@
  */
 import { type AlertGroupPlan, arrivalOf } from '../../core/alerts/alertmanager.js';
 import { DEFAULT_RELAPSE_WINDOW_MS } from '../../core/alerts/cause.js';
-import { DEFAULT_FLEET, fleetCause } from '../../core/alerts/fleet.js';
+import { ALERT_TRIGGER, DEFAULT_FLEET, fleetCause } from '../../core/alerts/fleet.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { FiringOutcome } from '../../core/incident/driver/alerts.js';
 import type { Incident } from '../../core/incident/model.js';
@@ -50,7 +50,7 @@ export async function startFromAlert(
         inputs: plan.inputs,
         channel,
         user,
-        trigger: `Alertmanager: ${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
+        trigger: `${ALERT_TRIGGER}${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
         idempotencyKey: key,
         ...(fleet ? { title: `Fleet: ${runbook.title}`.slice(0, 150), cause: fleetCause(runbook.id) } : {}),
       });
