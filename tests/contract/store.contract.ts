@@ -244,8 +244,9 @@ export function storeContract(factory: StoreFactory): void {
     });
 
     it('lists the recent causes of one runbook, newest first, by a range over the cause index', async () => {
-      const openFor = (job: string, runbookId = 'gc-full-collection-latency') =>
+      const openFor = (job: string, runbookId = 'gc-full-collection-latency', trigger?: string) =>
         service.open({
+          trigger,
           runbook: runbookId === runbook.metadata.id ? runbook : shippedRunbook(runbookId),
           runbookVersion: 'sha256:test',
           service: job,
@@ -257,7 +258,7 @@ export function storeContract(factory: StoreFactory): void {
       const since = clock.now();
       await openFor('a');
       clock.advance(1000);
-      await openFor('b');
+      await openFor('b', undefined, 'Alertmanager: storm');
       // Another runbook's causes are not listed.
       await openFor('c', 'gc-thrash-allocation-churn');
       clock.advance(1000);
@@ -268,7 +269,9 @@ export function storeContract(factory: StoreFactory): void {
         cause: 'gc-full-collection-latency{job="c"}',
         incidentId: c.id,
         service: 'c',
+        trigger: null,
       });
+      expect(rows[1]?.trigger).toBe('Alertmanager: storm');
       expect(await store.recentCauses('gc-full-collection-latency', since, 2)).toHaveLength(2);
       expect(await store.recentCauses('gc-full', since, 100)).toEqual([]);
     });
