@@ -86,8 +86,18 @@ describe('a storm of one runbook', () => {
     const fleet = (await h.store.list({ limit: 100 })).find((i) => i.fleet) as NonNullable<
       Awaited<ReturnType<typeof h.store.load>>
     >;
-    const split = await h.server.services.flow.splitFromFleet(fleet.id, 'svc-14', { id: 'U0ALICE001' });
-    expect(split.incident).toMatchObject({ inputs: { job: 'svc-14' }, cause: `${RUNBOOK}{job="svc-14"}` });
+    const before = h.api.responses.length;
+    const sent = await h.slash(`split ${fleet.id} svc-14`);
+    expect(sent.status).toBe(200);
+    await h.flow.idle();
+    expect(JSON.stringify(h.api.responses.slice(before))).toContain('*svc-14* has its own incident');
+    const own = (await h.store.list({ limit: 100 })).find((i) => i.cause === `${RUNBOOK}{job="svc-14"}`);
+    expect(own).toMatchObject({ inputs: { job: 'svc-14' }, service: 'svc-14' });
+    expect(own?.card).toBeDefined();
+    const split = { incident: own as NonNullable<typeof own> };
+    // A service that is not listed gets a clear answer, and nothing opens.
+    await h.slash(`split ${fleet.id} nowhere`);
+    expect(JSON.stringify(h.api.responses.at(-1))).toContain("lists no service 'nowhere'");
     const after = await h.store.load(fleet.id);
     expect(after?.fleet?.members.find((m) => m.service === 'svc-14')?.incidentId).toBe(split.incident.id);
     const next = await post(notification('svc-14', 'svc-14-2'));
