@@ -29,9 +29,12 @@ import {
   waitForSeries,
 } from '../src/adapters/lab/lab.js';
 import { PostgresStore } from '../src/adapters/store/postgres-store.js';
+import { causeOf } from '../src/core/alerts/cause.js';
+import { fleetCause } from '../src/core/alerts/fleet.js';
 import type { Incident } from '../src/core/incident/model.js';
 import { ACTION } from '../src/slack/ids.js';
 import { type AppProcess, startApp } from '../tests/helpers/app-process.js';
+import { shippedRunbook } from '../tests/helpers/engine.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 import { FakeSlackApi } from '../tests/helpers/slack-api.js';
 import {
@@ -62,6 +65,7 @@ const RUNBOOK = 'gc-thrash-allocation-churn';
 const CHANNELS = Array.from({ length: 12 }, (_, i) => `C0SOAK${String(i).padStart(4, '0')}`);
 const OWNER = 'U0OWNER001';
 const TOKEN = 'soak-alertmanager-token';
+const alertRunbook = shippedRunbook(RUNBOOK);
 
 // What this machine needs; a clear sentence rather than a stack trace when something is missing.
 const prometheusBin = findExecutable('prometheus', process.env.PATH);
@@ -255,7 +259,8 @@ function sendAlert(n: number) {
     ],
   });
   return {
-    key: `alertmanager:${groupKey}:${RUNBOOK}:${new Date(startsAt).toISOString()}`,
+    // The incident's identity as the app computes it (runbook and its key inputs), not a copied format.
+    key: causeOf(alertRunbook, { job: labels.job }) as string,
     ok: deliver(async (port) => {
       const started = performance.now();
       const r = await request(`http://127.0.0.1:${port}/alertmanager`, {
@@ -422,6 +427,20 @@ for (const m of api.messages) {
   const id = /^(GC-\d{4}-\d+)/.exec(m.text)?.[1];
   if (id) cards.set(id, (cards.get(id) ?? 0) + 1);
 }
+/** Acknowledged alert groups whose cause has no incident with a card, found by the store's own query. */
+async function lostAlertsOf(causes: Iterable<string>): Promise<string[]> {
+  // A storm's causes (more than ALERT_FLEET's keys in its window) are listed by the fleet incident.
+  const fleet = await store.findByCause(fleetCause(RUNBOOK));
+  const inFleet = new Set(fleet?.card ? (fleet.fleet?.members ?? []).map((m) => m.cause) : []);
+  const lost: string[] = [];
+  for (const cause of causes) {
+    if ((await store.findByCause(cause))?.card) continue;
+    if (inFleet.has(cause)) alertsInFleet += 1;
+    else lost.push(cause);
+  }
+  return lost;
+}
+let alertsInFleet = 0;
 async function lostOf(keys: Iterable<string>, needsCard: boolean): Promise<string[]> {
   const lost: string[] = [];
   for (const key of keys) {
@@ -434,13 +453,13 @@ async function lostOf(keys: Iterable<string>, needsCard: boolean): Promise<strin
 const lostStarts = await lostOf(acked.starts, true);
 const lostAssigns = await lostOf(acked.assigns, false);
 const lostFollowUps = await lostOf(acked.followUps, false);
-const lostAlerts = await lostOf(acked.alerts, true);
+const lostAlerts = await lostAlertsOf(acked.alerts);
 const duplicateCards = [...cards.values()].filter((n) => n > 1).length;
 const cardless = incidents.filter((x) => !x.card).length;
 const alertIncidents = new Map<string, number>();
 for (const x of incidents) {
-  const n = /soak alert (\d+) /.exec(x.trigger ?? '')?.[1];
-  if (n) alertIncidents.set(n, (alertIncidents.get(n) ?? 0) + 1);
+  if (x.cause && acked.alerts.has(x.cause))
+    alertIncidents.set(x.cause, (alertIncidents.get(x.cause) ?? 0) + 1);
 }
 const duplicateAlertIncidents = [...alertIncidents.values()].filter((n) => n > 1).length;
 const reminderPosts = new Map<string, number>();
@@ -516,7 +535,7 @@ console.log(
   `  follow-ups acknowledged      : ${acked.followUps.length}, lost ${lostFollowUps.length}; reminders: ${dmsDelivered} delivered, ${itemsDue.length} items due before the end of which ${remindersMissing} without one, duplicates ${duplicateReminders}, still due ${remindersStillDue}`,
 );
 console.log(
-  `  alert groups acknowledged    : ${acked.alerts.size} of ${alertSeq} groups (+${acked.alertRepeats} repeats), lost ${lostAlerts.length}, groups with more than one incident ${duplicateAlertIncidents}`,
+  `  alert groups acknowledged    : ${acked.alerts.size} of ${alertSeq} groups (+${acked.alertRepeats} repeats), lost ${lostAlerts.length} (found by cause: ${acked.alerts.size - lostAlerts.length - alertsInFleet} in their own incident, ${alertsInFleet} in the fleet incident), causes with more than one incident ${duplicateAlertIncidents}`,
 );
 console.log(
   `  taken over from dead replicas: ${takeovers.slack} Slack requests replayed, ${takeovers.steps} step leases (${interruptedSteps} steps failed as interrupted), ${stuckRunning} steps left running`,

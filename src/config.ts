@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';
 import { runbookUrlTemplate } from './core/alerts/runbook-url.js';
+import { parseDuration } from './core/duration.js';
 import { GcIncidentError } from './core/errors.js';
 
 /** node-cron is only needed by `serve`: required on first use, so other commands start faster. */
@@ -59,6 +60,8 @@ export const ENVIRONMENT_VARIABLES = [
   'DIGEST_TIMEZONE',
   'ALERTMANAGER_TOKEN',
   'ALERTMANAGER_CHANNEL',
+  'ALERT_RELAPSE_WINDOW',
+  'ALERT_FLEET',
   'RUNBOOK_BASE_URL',
   'DASHBOARD_URL_TEMPLATE',
 ] as const;
@@ -157,6 +160,10 @@ export interface ServeConfig extends Config {
   readonly alertmanagerToken: string | undefined;
   /** Channel for alert-opened incidents whose runbook names none. */
   readonly alertmanagerChannel: string | undefined;
+  /** A cause firing again this soon after its incident was resolved re-opens it (0: never). */
+  readonly alertRelapseWindowMs: number;
+  /** More than `keys` causes of one runbook within `windowMs` become one fleet incident; undefined: off. */
+  readonly alertFleet: { readonly keys: number; readonly windowMs: number } | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -232,10 +239,25 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
       'ALERTMANAGER_TOKEN',
       'must be at least 16 characters (a random secret shared with Alertmanager)',
     );
+  const relapseText = nonEmpty(env.ALERT_RELAPSE_WINDOW) ?? '1h';
+  const relapse = relapseText === '0' ? { ok: true as const, ms: 0 } : parseDuration(relapseText);
+  if (!relapse.ok)
+    invalid('ALERT_RELAPSE_WINDOW', `must be a duration such as 1h or 30m, or 0 (got '${relapseText}')`);
+  const fleetText = nonEmpty(env.ALERT_FLEET) ?? '10/5m';
+  const fleetMatch = /^([0-9]{1,5})\/(.+)$/.exec(fleetText);
+  const fleetWindow = fleetMatch ? parseDuration(fleetMatch[2] as string) : undefined;
+  if (fleetText !== 'off' && (!fleetMatch || !fleetWindow?.ok || Number(fleetMatch[1]) < 1))
+    invalid('ALERT_FLEET', `must be KEYS/WINDOW such as 10/5m, or 'off' (got '${fleetText}')`);
+  const alertFleet =
+    fleetText === 'off' || !fleetWindow?.ok
+      ? undefined
+      : { keys: Number(fleetMatch?.[1]), windowMs: fleetWindow.ms };
   return Object.freeze({
     ...base,
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
+    alertRelapseWindowMs: relapse.ms,
+    alertFleet,
     reminderCron,
     digestCron,
     botToken,

@@ -47,6 +47,16 @@ export interface IncidentStore {
   }): Promise<Incident[]>;
   findIdempotent(key: string): Promise<StoredResponse | undefined>;
   /**
+   * The latest incident (by opening time) whose cause is `cause` (src/core/alerts/cause.ts), in
+   * any status; an indexed lookup, so alerts find their incident in one read.
+   */
+  findByCause(cause: string): Promise<Incident | undefined>;
+  /**
+   * Incidents of a runbook with a cause, opened at or after `since`, newest first (at most
+   * `limit`): how many services one runbook's alerts hit lately (a storm becomes a fleet incident).
+   */
+  recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]>;
+  /**
    * What a command needs before it decides, in one read: the incident and, when the command
    * carries an idempotency key, what that key already recorded (a replay). Same answers as
    * `load` and `findIdempotent`; one round trip instead of two on a networked store.
@@ -54,6 +64,14 @@ export interface IncidentStore {
   loadForCommand(incidentId: string, idempotencyKey?: string | undefined): Promise<CommandRead>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CauseRow {
+  readonly cause: string;
+  readonly incidentId: string;
+  readonly service: string;
+  /** What started it (an alert's trigger starts with ALERT_TRIGGER in src/core/alerts/fleet.ts). */
+  readonly trigger: string | null;
 }
 
 export interface CommandRead {

@@ -156,7 +156,8 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
   async function open(plan: AlertGroupPlan) {
     const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel);
     const card = outcome.incident.card;
-    if (plan.alerts.length > 1 && card) {
+    // A fleet's table lists its services: no thread message per joining group.
+    if (plan.alerts.length > 1 && card && outcome.kind !== 'fleet' && outcome.kind !== 'fleet-opened') {
       // Say in the thread which alerts this incident stands for.
       await deps.slack
         .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
@@ -213,6 +214,7 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
       const { plans, blocked, unknown } = planAlertGroup(parsed.payload, deps.runbooks.list(), inputProblem);
       const opened: string[] = [];
       const existing: string[] = [];
+      const relapsed: string[] = [];
       const resolved: string[] = [];
       const folded: Record<string, string[]> = {};
       const failed: { runbook: string; error: string }[] = [];
@@ -225,7 +227,8 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
         try {
           if (firingPlans.includes(plan)) {
             const outcome = await open(plan);
-            (outcome.opened ? opened : existing).push(outcome.incident.id);
+            const list = outcome.opened ? opened : outcome.kind === 'relapsed' ? relapsed : existing;
+            if (!list.includes(outcome.incident.id)) list.push(outcome.incident.id);
             folded[outcome.incident.id] = plan.alerts.map((a) => a.fingerprint);
           } else {
             const incident = await deps.flow.alertResolved(plan);
@@ -281,13 +284,14 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
           status: parsed.payload.status,
           opened,
           existing,
+          relapsed,
           resolved,
           blocked: blocked.map((b) => ({ alert: b.alertname, problem: b.problem })),
           overflow: overflow.length,
         },
         'Alertmanager notification',
       );
-      const handled = opened.length + existing.length + resolved.length;
+      const handled = opened.length + existing.length + relapsed.length + resolved.length;
       const status = retry
         ? 503
         : (failed.length > 0 || blocked.length > 0) && untold && handled === 0
@@ -296,6 +300,7 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
       return answer(res, status, {
         opened,
         existing,
+        relapsed,
         resolved,
         folded,
         unknown: unknown.map((a) => a.labels.alertname ?? a.fingerprint),

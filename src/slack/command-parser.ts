@@ -30,6 +30,7 @@ export type SlashRequest =
   | { kind: 'role'; incidentId?: string | undefined; role: IncidentRole; user: string }
   | { kind: 'unassign-role'; incidentId?: string | undefined; role: IncidentRole }
   | { kind: 'note'; incidentId?: string | undefined; text: string }
+  | { kind: 'split'; incidentId: string; service: string }
   | { kind: 'invalid'; problem: string };
 
 export const INCIDENT_ID = /^GC-\d{4}-\d{4,}$/i;
@@ -121,6 +122,14 @@ export function parseSlashText(text: string): SlashRequest {
     case 'role':
     case 'roles':
       return parseRoleCommand(args);
+    case 'split':
+      // A fleet incident names its services in its table: `split GC-2026-0011 checkout`.
+      return args.length === 2 && INCIDENT_ID.test(args[0] ?? '')
+        ? { kind: 'split', incidentId: (args[0] as string).toUpperCase(), service: args[1] as string }
+        : {
+            kind: 'invalid',
+            problem: '`split` takes a fleet incident id and a service: `split GC-2026-0011 checkout`',
+          };
     default:
       return { kind: 'invalid', problem: `\`${truncateWord(verb ?? '')}\` is not a gc-incident command` };
   }

@@ -209,6 +209,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leases,
     cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
     teamTimeZone: config.digestTimeZone,
+    alertPolicy: { relapseWindowMs: config.alertRelapseWindowMs, fleet: config.alertFleet },
   });
   const services: AppServices = {
     flow,

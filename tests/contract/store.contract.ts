@@ -215,6 +215,67 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.list({ limit: 1 })).map((i) => i.id)).toEqual([b.id]);
     });
 
+    it('finds the latest incident of a cause, in any status, by its own query', async () => {
+      const cause = 'gc-full-collection-latency{job="checkout"}';
+      expect(await store.findByCause(cause)).toBeUndefined();
+      const first = (await open()).incident;
+      expect(first.cause).toBe(cause);
+      expect((await store.findByCause(cause))?.id).toBe(first.id);
+      await service.execute(first.id, { type: 'set-status', status: 'resolved', actor: 'U1' });
+      // The cause outlives status changes (the row is updated in place).
+      expect(await store.findByCause(cause)).toMatchObject({ id: first.id, status: 'resolved' });
+      clock.advance(1000);
+      const second = (await open()).incident;
+      expect((await store.findByCause(cause))?.id).toBe(second.id);
+      const other = await service.open({
+        runbook,
+        runbookVersion: 'sha256:test',
+        service: 'search',
+        inputs: { job: 'search' },
+        commander: 'U0COMMANDER',
+      });
+      expect((await store.findByCause('gc-full-collection-latency{job="search"}'))?.id).toBe(
+        other.incident.id,
+      );
+      expect((await store.findByCause(cause))?.id).toBe(second.id);
+      // Near misses are other causes: no prefix or pattern matching.
+      expect(await store.findByCause('gc-full-collection-latency{job="check%"}')).toBeUndefined();
+      expect(await store.findByCause('gc-full-collection-latency')).toBeUndefined();
+    });
+
+    it('lists the recent causes of one runbook, newest first, by a range over the cause index', async () => {
+      const openFor = (job: string, runbookId = 'gc-full-collection-latency', trigger?: string) =>
+        service.open({
+          trigger,
+          runbook: runbookId === runbook.metadata.id ? runbook : shippedRunbook(runbookId),
+          runbookVersion: 'sha256:test',
+          service: job,
+          inputs: { job },
+          commander: 'U0COMMANDER',
+        });
+      await openFor('old');
+      clock.advance(10 * 60_000);
+      const since = clock.now();
+      await openFor('a');
+      clock.advance(1000);
+      await openFor('b', undefined, 'Alertmanager: storm');
+      // Another runbook's causes are not listed.
+      await openFor('c', 'gc-thrash-allocation-churn');
+      clock.advance(1000);
+      const c = (await openFor('c')).incident;
+      const rows = await store.recentCauses('gc-full-collection-latency', since, 100);
+      expect(rows.map((r) => r.service)).toEqual(['c', 'b', 'a']);
+      expect(rows[0]).toEqual({
+        cause: 'gc-full-collection-latency{job="c"}',
+        incidentId: c.id,
+        service: 'c',
+        trigger: null,
+      });
+      expect(rows[1]?.trigger).toBe('Alertmanager: storm');
+      expect(await store.recentCauses('gc-full-collection-latency', since, 2)).toHaveLength(2);
+      expect(await store.recentCauses('gc-full', since, 100)).toEqual([]);
+    });
+
     it('loads an incident with 10,000 timeline events', async () => {
       const { incident } = await open();
       let current = incident;

@@ -87,6 +87,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX leased_work_lease ON leased_work (lease_until);
     `,
   },
+  {
+    version: 4,
+    description:
+      'incidents by cause (runbook and identifying inputs): alerts find their incident in one read',
+    sql: `
+      ALTER TABLE incidents ADD COLUMN cause TEXT;
+      UPDATE incidents SET cause = json_extract(snapshot, '$.cause');
+      CREATE INDEX incidents_cause ON incidents (cause, opened_at) WHERE cause IS NOT NULL;
+    `,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -165,6 +175,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         attempts INTEGER NOT NULL DEFAULT 1
       );
       CREATE INDEX leased_work_lease ON leased_work (lease_until);
+    `,
+  },
+  {
+    version: 4,
+    description:
+      'incidents by cause (runbook and identifying inputs): alerts find their incident in one read',
+    sql: `
+      ALTER TABLE incidents ADD COLUMN cause TEXT COLLATE "C";
+      UPDATE incidents SET cause = snapshot->>'cause';
+      CREATE INDEX incidents_cause ON incidents (cause, opened_at) WHERE cause IS NOT NULL;
     `,
   },
 ];

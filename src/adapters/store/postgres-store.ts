@@ -8,6 +8,7 @@ import pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
+  CauseRow,
   ClaimedReminder,
   CommandRead,
   IncidentStore,
@@ -240,8 +241,8 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   ): Promise<boolean> {
     const target =
       expectedVersion === 0
-        ? `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id`
+        ? `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause)
+           VALUES ($1, $2, $3, $4, $5, $6, $6::jsonb->>'cause') ON CONFLICT (id) DO NOTHING RETURNING id`
         : `UPDATE incidents SET version = $2, status = $3, updated_at = $5, snapshot = $6
            WHERE id = $1 AND version = $4 RETURNING id`;
     const text = `WITH target AS (${target}),
@@ -268,7 +269,7 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     ];
     try {
       const { rows } = await this.pool.query<{ applied: number }>({
-        name: expectedVersion === 0 ? 'gc_incident_append_new' : 'gc_incident_append',
+        name: expectedVersion === 0 ? 'gc_incident_append_new_cause' : 'gc_incident_append',
         text,
         values: params,
       });
@@ -338,6 +339,29 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     );
     const row = rows[0];
     return row ? { incidentId: row.incident_id, seqs: row.seqs } : undefined;
+  }
+
+  async findByCause(cause: string): Promise<Incident | undefined> {
+    const { rows } = await this.query<{ snapshot: Incident }>(
+      {
+        name: 'gc_incident_find_by_cause',
+        text: 'SELECT snapshot FROM incidents WHERE cause = $1 ORDER BY opened_at DESC, id DESC LIMIT 1',
+      },
+      [cause],
+    );
+    return rows[0] ? withDefaults(rows[0].snapshot) : undefined;
+  }
+
+  async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
+    // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
+    const { rows } = await this.query<CauseRow>(
+      `SELECT cause, id AS "incidentId", snapshot->>'service' AS service, snapshot->>'trigger' AS trigger
+       FROM incidents
+       WHERE cause >= $1 AND cause < $2 AND opened_at >= $3
+       ORDER BY opened_at DESC, id DESC LIMIT $4`,
+      [`${runbookId}{`, `${runbookId}|`, since, limit],
+    );
+    return rows;
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
 import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
 import type {
+  CauseRow,
   ClaimedReminder,
   Clock,
   CommandRead,
@@ -113,8 +114,16 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       const json = JSON.stringify(snapshot);
       if (expectedVersion === 0) {
         const r = this.prepare(
-          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-        ).run(incidentId, snapshot.version, snapshot.status, snapshot.openedAt, snapshot.updatedAt, json);
+          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        ).run(
+          incidentId,
+          snapshot.version,
+          snapshot.status,
+          snapshot.openedAt,
+          snapshot.updatedAt,
+          json,
+          snapshot.cause ?? null,
+        );
         if (r.changes === 0) return false;
       } else {
         const r = this.prepare(
@@ -188,6 +197,22 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       | { incident_id: string; seqs: string }
       | undefined;
     return row ? { incidentId: row.incident_id, seqs: JSON.parse(row.seqs) as number[] } : undefined;
+  }
+
+  async findByCause(cause: string): Promise<Incident | undefined> {
+    const row = this.prepare(
+      'SELECT snapshot FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1',
+    ).get(cause) as { snapshot: string } | undefined;
+    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+  }
+
+  async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
+    // A range over the cause index: every cause of the runbook starts with `id{` ('|' follows '{').
+    return this.prepare(
+      `SELECT cause, id AS incidentId, json_extract(snapshot, '$.service') AS service,
+              json_extract(snapshot, '$.trigger') AS trigger FROM incidents
+       WHERE cause >= ? AND cause < ? AND opened_at >= ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
+    ).all(`${runbookId}{`, `${runbookId}|`, since.toISOString(), limit) as CauseRow[];
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {

@@ -5,6 +5,7 @@
  * and the key that makes a repeated notification change nothing. Pure.
  */
 import type { Runbook } from '../runbook/types.js';
+import { causeOf } from './cause.js';
 
 export interface AlertmanagerAlert {
   readonly status: 'firing' | 'resolved';
@@ -109,7 +110,9 @@ export function inputsFromLabels(
 
 export interface AlertGroupPlan {
   readonly runbook: Runbook;
-  /** One incident per alert group, runbook, service and firing episode (the earliest start). */
+  /** What the alerts stand for (src/core/alerts/cause.ts): the incident's identity. */
+  readonly cause: string;
+  /** The notification's part for this cause (group, runbook, inputs, earliest start): its notices' key. */
   readonly key: string;
   readonly alerts: readonly AlertmanagerAlert[];
   readonly inputs: Record<string, string>;
@@ -207,7 +210,10 @@ export function planAlertGroup(
       continue;
     }
     const inputs = inputsFromLabels(runbook, alert.labels);
-    const id = `${runbook.metadata.id}\u0000${JSON.stringify(Object.entries(inputs).sort())}`;
+    // One plan per cause: alerts of several instances of one job are one incident's.
+    const id =
+      causeOf(runbook, inputs) ??
+      `${runbook.metadata.id}\u0000${JSON.stringify(Object.entries(inputs).sort())}`;
     const entry = groups.get(id) ?? { runbook, inputs, alerts: [] };
     entry.alerts.push(alert);
     groups.set(id, entry);
@@ -225,8 +231,9 @@ export function planAlertGroup(
     const key = `alertmanager:${payload.groupKey}:${id}:{${who}}:${episode(alerts)}`;
     const missing = missingInputs(runbook, inputs);
     const problem = missing.length > 0 ? describeMissing(runbook, missing) : validate(runbook, inputs);
-    if (problem === undefined) {
-      plans.push({ runbook, key, alerts, inputs, service });
+    const cause = causeOf(runbook, inputs);
+    if (problem === undefined && cause !== undefined) {
+      plans.push({ runbook, cause, key, alerts, inputs, service });
       continue;
     }
     if (!alerts.some((a) => a.status === 'firing')) continue;
@@ -234,7 +241,7 @@ export function planAlertGroup(
       alerts,
       alertname: first.labels.alertname ?? id,
       runbook,
-      problem,
+      problem: problem ?? 'the alert names no value for the runbook’s incidentKey',
       startLine: startLine(
         id,
         missing.length > 0 ? inputs : {},
@@ -257,4 +264,27 @@ export function planAlertGroup(
     });
   }
   return { plans, blocked, unknown };
+}
+
+/** A plan as the driver takes it: the cause, which alerts fire, which resolved. */
+export function arrivalOf(plan: AlertGroupPlan): {
+  runbookId: string;
+  cause: string;
+  service: string;
+  inputs: Record<string, string>;
+  firing: { fingerprint: string; name: string }[];
+  resolved: string[];
+  summary: string;
+} {
+  const name = (a: AlertmanagerAlert) => a.labels.alertname ?? plan.runbook.metadata.id;
+  const firing = plan.alerts.filter((a) => a.status === 'firing');
+  return {
+    runbookId: plan.runbook.metadata.id,
+    cause: plan.cause,
+    service: plan.service ?? plan.inputs.job ?? plan.cause,
+    inputs: plan.inputs,
+    firing: firing.map((a) => ({ fingerprint: a.fingerprint, name: name(a) })),
+    resolved: plan.alerts.filter((a) => a.status === 'resolved').map((a) => a.fingerprint),
+    summary: `${[...new Set(firing.map(name))].join(', ') || 'the alert'} (${plan.cause})`,
+  };
 }

@@ -1,4 +1,5 @@
 /** Folds timeline events into the incident. The only way incident state changes. */
+import { applyAttached, applyFleet } from './alerts-attached.js';
 import type {
   FollowUp,
   Incident,
@@ -25,6 +26,7 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       participants: [],
       steps: d.steps as StepState[],
       trigger: typeof d.trigger === 'string' ? d.trigger : undefined,
+      ...(typeof d.cause === 'string' ? { cause: d.cause } : {}),
       followUps: [],
       notes: {},
       openedAt: event.at,
@@ -68,9 +70,19 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       return {
         ...base,
         status: d.after as Incident['status'],
+        // Absent while live (a relapse clears it); a close without resolution starts the relapse window too.
         resolvedAt:
-          d.after === 'resolved' ? event.at : d.after === 'closed' ? incident.resolvedAt : undefined,
+          d.after === 'resolved'
+            ? event.at
+            : d.after === 'closed'
+              ? (incident.resolvedAt ?? event.at)
+              : undefined,
       };
+    case 'alerts.attached':
+      return { ...base, alerts: applyAttached(incident, d, event.at) };
+    case 'fleet.joined':
+    case 'fleet.split':
+      return { ...base, fleet: applyFleet(incident, event.type, d, event.at) };
     case 'participant.joined':
       return { ...base, participants: [...incident.participants, String(d.after)] };
     case 'commander.changed':

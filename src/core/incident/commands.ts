@@ -1,4 +1,5 @@
 /** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
+import type { FleetMember } from '../alerts/fleet.js';
 import type { Actor, FollowUp, FollowUpType, IncidentStatus, Phase, PostmortemNotes } from './model.js';
 import type { RoleAuthority } from './role-permissions.js';
 import type { IncidentRole } from './roles.js';
@@ -68,4 +69,14 @@ export type IncidentCommand =
       postedAt: string;
       permalink?: string | undefined;
     })
-  | (Base & { type: 'unpin-message'; channel: string; ts: string });
+  | (Base & { type: 'unpin-message'; channel: string; ts: string })
+  /** Alerts of the incident's cause arrived: firing ones join it, resolved ones leave it. */
+  | (Base & {
+      type: 'attach-alerts';
+      firing: readonly { readonly fingerprint: string; readonly name: string }[];
+      resolved: readonly string[];
+    })
+  /** Services join a fleet incident; one already listed is not listed twice. */
+  | (Base & { type: 'join-fleet'; members: readonly FleetMember[] })
+  /** A person splits a service out of the fleet into its own incident. */
+  | (Base & { type: 'split-fleet'; cause: string; incidentId: string });

@@ -6,6 +6,7 @@
 
 import { GcIncidentError } from '../errors.js';
 import { checkFreeText } from '../text/free-text.js';
+import { decideAttach, decideJoin, decideSplit } from './alerts-attached.js';
 import type { IncidentCommand } from './commands.js';
 import { decideEvidence } from './decide-evidence.js';
 import { decideRecord } from './decide-roles.js';
@@ -303,6 +304,12 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     case 'pin-message':
     case 'unpin-message':
       return decideRecord(incident, command);
+    case 'attach-alerts':
+      return decideAttach(incident, command);
+    case 'join-fleet':
+      return decideJoin(incident, command);
+    case 'split-fleet':
+      return decideSplit(incident, command);
     case 'record-card':
       if (incident.card?.channel === command.channel && incident.card.ts === command.ts) return [];
       return [

@@ -73,6 +73,18 @@ export function describeEvent(e: TimelineEvent): string {
       return `datasource '${String(d.datasource)}' answers again (down since ${String(d.since)})`;
     case 'verification.by-hand':
       return `verified by hand by ${String(d.after)}: ${String(d.note)}`;
+    case 'alerts.attached': {
+      const parts = [
+        (d.firing as string[]).length > 0 ? `${(d.firing as string[]).length} firing` : '',
+        (d.resolved as string[]).length > 0 ? `${(d.resolved as string[]).length} resolved` : '',
+        (d.names as string[]).length > 0 ? `new: ${(d.names as string[]).join(', ')}` : '',
+      ];
+      return `alerts attached: ${parts.filter(Boolean).join('; ')}`;
+    }
+    case 'fleet.joined':
+      return `fleet: ${(d.members as { service: string }[]).map((m) => m.service).join(', ')} joined`;
+    case 'fleet.split':
+      return `fleet: ${String(d.service)} split out into ${String(d.incidentId)}`;
   }
 }
 

@@ -20,6 +20,7 @@ export type StepKind =
   | 'action'
   | 'follow-up';
 
+import type { FleetMember } from '../alerts/fleet.js';
 import type { Role } from '../runbook/types.js';
 
 /** Who did something: a Slack user id (U…), `cli:<user>`, or `system`. */
@@ -115,6 +116,21 @@ export interface ManualVerification {
   readonly at: string;
 }
 
+/** The alerts attached to an incident (Alertmanager's), for its card's alert line and resolution. */
+export interface AlertSummary {
+  /** Fingerprints of the attached alerts firing now (at most MAX_TRACKED_ALERTS). */
+  readonly firing: readonly string[];
+  /** Alert names seen, first seen first (at most MAX_ALERT_NAMES). */
+  readonly names: readonly string[];
+  /** Notifications that changed what is firing. */
+  readonly notifications: number;
+  /** When the last one was attached, UTC ISO 8601. */
+  readonly lastAt: string;
+}
+
+export const MAX_TRACKED_ALERTS = 1000;
+export const MAX_ALERT_NAMES = 20;
+
 export interface Incident {
   readonly id: string;
   readonly title: string;
@@ -148,6 +164,11 @@ export interface Incident {
   readonly resolvedAt?: string | undefined;
   readonly openedAt: string;
   readonly updatedAt: string;
+  /** What identifies its cause (src/core/alerts/cause.ts): alerts of this cause attach to it. */
+  readonly cause?: string | undefined;
+  readonly alerts?: AlertSummary | undefined;
+  /** A fleet incident's services (one runbook's storm, src/core/alerts/fleet.ts). */
+  readonly fleet?: { readonly members: readonly FleetMember[] } | undefined;
   /** Number of timeline events; the optimistic-concurrency version. */
   readonly version: number;
 }
@@ -186,7 +207,10 @@ export type EventType =
   | 'message.unpinned'
   | 'datasource.unavailable'
   | 'datasource.recovered'
-  | 'verification.by-hand';
+  | 'verification.by-hand'
+  | 'alerts.attached'
+  | 'fleet.joined'
+  | 'fleet.split';
 
 export function formatIncidentId(year: number, n: number): string {
   return `GC-${year}-${String(n).padStart(4, '0')}`;

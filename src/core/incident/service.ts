@@ -4,6 +4,7 @@
  * versioning, so retries, double clicks and replicas never duplicate a change.
  * Time comes from the injected clock.
  */
+import { causeOf } from '../alerts/cause.js';
 import { GcIncidentError } from '../errors.js';
 import type { Clock, IncidentStore, StoredResponse } from '../ports.js';
 import type { Runbook } from '../runbook/types.js';
@@ -26,6 +27,8 @@ export interface OpenRequest {
   readonly idempotencyKey?: string | undefined;
   /** What started it: a Slack message permalink, an alert, a terminal. */
   readonly trigger?: string | undefined;
+  /** Its cause, when not the runbook's and inputs' (src/core/alerts/cause.ts). */
+  readonly cause?: string | undefined;
 }
 
 export interface CommandOutcome {
@@ -62,6 +65,7 @@ export class IncidentService {
     checkShownText('service', request.service);
     checkShownText('title', request.title);
     const now = this.clock.now();
+    const cause = request.cause ?? causeOf(request.runbook, inputs);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const number = await this.store.nextIncidentNumber(now.getUTCFullYear());
       const id = formatIncidentId(now.getUTCFullYear(), number);
@@ -81,6 +85,7 @@ export class IncidentService {
           commander: request.commander,
           steps: planSteps(request.runbook),
           ...(request.trigger ? { trigger: request.trigger } : {}),
+          ...(cause ? { cause } : {}),
         },
       };
       const incident = apply(undefined, event);
@@ -93,6 +98,16 @@ export class IncidentService {
       }
     }
     throw new GcIncidentError('CONFLICT', 'could not allocate an incident id; try again');
+  }
+
+  /** The latest incident of a cause (the store's own query), any status. */
+  latestOfCause(cause: string): Promise<Incident | undefined> {
+    return this.store.findByCause(cause);
+  }
+
+  /** The runbook's incidents with a cause opened since then (src/core/alerts/fleet.ts). */
+  recentCauses(runbookId: string, since: Date, limit: number) {
+    return this.store.recentCauses(runbookId, since, limit);
   }
 
   async get(incidentId: string): Promise<Incident> {

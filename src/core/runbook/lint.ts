@@ -69,6 +69,17 @@ export function lintRunbook(
     inputs.set(input.name, input);
     lintInputDefault(input, ['inputs', i], report);
   });
+  // An incident key names inputs alerts fill: anything else would never match two alerts.
+  (runbook.metadata.incidentKey ?? []).forEach((name, i) => {
+    if (inputs.get(name)?.sources.includes('alert-label')) return;
+    report(
+      ['metadata', 'incidentKey', i],
+      'runbook/incident-key',
+      inputs.has(name)
+        ? `incidentKey names input '${name}', which is not filled from an alert label; add 'alert-label' to its sources`
+        : `incidentKey names input '${name}', which is not declared (declared: ${[...inputs.keys()].join(', ') || 'none'})`,
+    );
+  });
 
   // Step ids are unique across the whole runbook: incidents, buttons and reminders refer to steps by id.
   const seenIds = new Map<string, string>();

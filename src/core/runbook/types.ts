@@ -31,6 +31,11 @@ export interface RunbookMetadata {
   links?: Link[];
   lastReviewed: string;
   tags?: string[];
+  /**
+   * The inputs that identify one cause: alerts with equal values share one incident (default:
+   * `job` when the runbook has it, else every input filled from an alert label).
+   */
+  incidentKey?: string[];
 }
 
 export interface RunbookInput {

@@ -13,6 +13,7 @@ import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
 import { datasourceBanner, foldedLines } from './card-steps.js';
+import { alertLine } from './alert-line.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
   type Attachment,
@@ -26,6 +27,7 @@ import {
   who,
 } from './common.js';
 import { diagnoseFigure } from './diagnose.js';
+import { fleetTable } from './fleet-table.js';
 import { advanceLabel, type NextAction, nextAction, verificationHolds } from './next-action.js';
 import { rolesLine } from './roles.js';
 
@@ -282,6 +284,10 @@ export function incidentCard(
   ];
   const links = linksLine(incident, ctx);
   if (links) blocks.push(context(links));
+  const alerts = alertLine(incident);
+  if (alerts) blocks.push(alerts);
+  const fleet = fleetTable(incident);
+  if (fleet) blocks.push(fleet);
   // Finished phases and the current phase's settled steps fold to one line each.
   const folded = foldedLines(incident, (s) => checkFigure(s, findRunbookCheck(ctx.runbook, s.id)));
   if (folded.length > 0) blocks.push(context(folded.join('\n')));

@@ -21,6 +21,7 @@ export const USAGE = [
   `\`/gc-incident simulate WORKLOAD|RUNBOOK_ID/STEP_ID [what-if …]\`: run the GC simulator (what-ifs: ${WHAT_IF_HELP})`,
   '`/gc-incident export [ID] [md|json|html]`: the postmortem',
   '`/gc-incident close [ID]`: close a resolved incident',
+  '`/gc-incident split ID SERVICE`: a service of a fleet incident gets its own incident',
   '`/gc-incident followup add @owner "what" due=3d [type=prevent]`, `followup list [ID|mine]`, `followup done F1`, `followup wontdo F1 "why"`: action items with reminders',
   '`/gc-incident role [ID] @someone owner|commander|scribe|responder`: assign or hand over a role; `role [ID] owner|scribe none`: take it back',
   '`/gc-incident note [ID] TEXT`: a note on the timeline and in the postmortem; 📌 on a thread message pins it there too',

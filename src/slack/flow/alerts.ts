@@ -1,30 +1,31 @@
-/** Alertmanager's notifications: a firing group opens its incident once; a resolved one starts verification. */
-import type { AlertGroupPlan } from '../../core/alerts/alertmanager.js';
+/**
+ * Alertmanager's notifications in Slack: the driver decides by cause (attach, relapse, open);
+ * this side opens the incident with its card when told to, and says "resolved" in the thread.
+ */
+import { type AlertGroupPlan, arrivalOf } from '../../core/alerts/alertmanager.js';
+import { DEFAULT_RELAPSE_WINDOW_MS } from '../../core/alerts/cause.js';
+import { ALERT_TRIGGER, DEFAULT_FLEET, fleetCause } from '../../core/alerts/fleet.js';
 import { GcIncidentError } from '../../core/errors.js';
+import type { FiringOutcome } from '../../core/incident/driver/alerts.js';
 import type { Incident } from '../../core/incident/model.js';
 import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
+import { fleetAnnouncement } from '../blocks/fleet-table.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
-import { ALERTMANAGER } from './deps.js';
-import { start } from './open-incident.js';
+import { ALERTMANAGER, type SlackUser } from './deps.js';
+import { ensureCard, start } from './open-incident.js';
 import type { FlowRuntime } from './runtime.js';
 import { enterPhaseLater, verify } from './steps.js';
 
 /**
- * A firing alert group: opens the incident once per group, runbook and episode (a repeated
- * notification replays the first), in the runbook's channel or the configured default.
+ * A firing alert group: one incident per cause. In the runbook's channel or the configured
+ * default; an incident whose card an earlier attempt did not post gets it now.
  */
 export async function startFromAlert(
   rt: FlowRuntime,
   plan: AlertGroupPlan,
   fallbackChannel: string | undefined,
-): Promise<{ incident: Incident; opened: boolean }> {
-  const existing = await rt.deps.store.findIdempotent(plan.key);
-  if (existing) {
-    const incident = await rt.deps.service.get(existing.incidentId);
-    // Without a card, the first attempt stopped between opening and posting: start() finishes it.
-    if (incident.card) return { incident, opened: false };
-  }
+): Promise<FiringOutcome> {
   const channel = plan.runbook.metadata.owner.slackChannel || fallbackChannel;
   if (!channel) {
     throw new GcIncidentError(
@@ -33,30 +34,54 @@ export async function startFromAlert(
       { variable: 'ALERTMANAGER_CHANNEL' },
     );
   }
-  const first = plan.alerts[0];
+  const user = { id: ALERTMANAGER };
+  const first = plan.alerts.find((a) => a.status === 'firing') ?? plan.alerts[0];
   const summary = first?.annotations.summary ?? first?.labels.alertname ?? 'alert';
-  const incident = await start(rt, {
-    runbookId: plan.runbook.metadata.id,
-    service: plan.service,
-    inputs: plan.inputs,
-    channel,
-    user: { id: ALERTMANAGER },
-    trigger: `Alertmanager: ${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
-    summary: plan.alerts.length > 1 ? `${plan.alerts.length} alerts in the group` : undefined,
-    idempotencyKey: plan.key,
-  });
-  return { incident, opened: existing === undefined };
+  const runbook = plan.runbook.metadata;
+  const outcome = await rt.driver.alertFiring(
+    arrivalOf(plan),
+    user,
+    rt.deps.alertPolicy ?? { relapseWindowMs: DEFAULT_RELAPSE_WINDOW_MS, fleet: DEFAULT_FLEET },
+    async ({ key, fleet }) => {
+      const earlier = await rt.deps.store.findIdempotent(key);
+      const incident = await start(rt, {
+        runbookId: runbook.id,
+        service: fleet ? 'fleet' : plan.service,
+        inputs: plan.inputs,
+        channel,
+        user,
+        trigger: `${ALERT_TRIGGER}${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
+        idempotencyKey: key,
+        ...(fleet ? { title: `Fleet: ${runbook.title}`.slice(0, 150), cause: fleetCause(runbook.id) } : {}),
+      });
+      return { incident, opened: earlier === undefined };
+    },
+  );
+  if (outcome.kind === 'fleet-opened' && outcome.incident.card) {
+    // Said once in the channel, whichever replica opened it (a keyed post finds an earlier one).
+    const n = outcome.incident.fleet?.members.length ?? 0;
+    await rt.deps.slack
+      .post(channel, fleetAnnouncement(outcome.incident, n), undefined, {
+        key: `fleet:${outcome.incident.id}:announced`,
+        lookup: true,
+      })
+      .catch(() => {});
+  }
+  if (outcome.incident.card || outcome.kind === 'opened') return outcome;
+  // Opened by an attempt that stopped before posting its card (another replica may be posting it now).
+  return { ...outcome, incident: await ensureCard(rt, outcome.incident, channel, user) };
 }
 
-/** A resolved notification: noted on the timeline; past containment, verification starts. */
+/** A resolved notification: the alerts leave the incident; once none fires, verification starts. */
 export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Promise<Incident | undefined> {
-  const existing = await rt.deps.store.findIdempotent(plan.key);
-  if (!existing) return undefined;
+  const user = { id: ALERTMANAGER };
+  const left = await rt.driver.alertsResolved(arrivalOf(plan), user);
+  if (!left?.allResolved) return left?.incident;
   const endsAt = plan.alerts
     .map((a) => a.endsAt)
     .sort()
     .at(-1);
-  const noted = await rt.exec(existing.incidentId, {
+  const noted = await rt.exec(left.incident.id, {
     type: 'add-note',
     text: `Alertmanager: ${plan.alerts[0]?.labels.alertname ?? 'the alert'} resolved at ${endsAt}`,
     actor: ALERTMANAGER,
@@ -67,7 +92,6 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
   await rt
     .thread(incident, [noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`)])
     .catch(() => {});
-  const user = { id: ALERTMANAGER };
   if (incident.phase === 'containment') {
     try {
       const advanced = await rt.exec(incident.id, {
@@ -87,4 +111,27 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
     await verify(rt, incident.id, user, `${plan.key}:verify`).catch(() => {});
   }
   return incident;
+}
+
+/** A person splits a service out of a fleet incident: its own incident and card, in the fleet's channel. */
+export async function splitFromFleet(
+  rt: FlowRuntime,
+  fleetId: string,
+  service: string,
+  user: SlackUser,
+): Promise<{ fleet: Incident; incident: Incident }> {
+  const fleet = await rt.deps.service.get(fleetId);
+  const channel = fleet.card?.channel ?? rt.runbookOf(fleet).runbook.metadata.owner.slackChannel;
+  return rt.driver.splitFromFleet(fleet, service, user, async (member) => {
+    if (member.incidentId) return rt.deps.service.get(member.incidentId);
+    return start(rt, {
+      runbookId: fleet.runbookId,
+      service: member.service,
+      inputs: member.inputs ?? {},
+      channel,
+      user,
+      trigger: `split out of fleet incident ${fleet.id}`,
+      idempotencyKey: `fleet:${fleet.id}:split:${member.cause}`,
+    });
+  });
 }

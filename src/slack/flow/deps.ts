@@ -5,6 +5,7 @@ import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
+import type { AlertPolicy } from '../../core/incident/driver/alerts.js';
 import type { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient, Store } from '../../core/ports.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
@@ -47,6 +48,8 @@ export interface FlowDeps {
   readonly cardLinks?: CardLinks | undefined;
   /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
   readonly teamTimeZone?: string | undefined;
+  /** ALERT_RELAPSE_WINDOW and ALERT_FLEET (docs/alerts-dedup.md); defaults: 1h, 10 causes in 5 min. */
+  readonly alertPolicy?: AlertPolicy | undefined;
 }
 
 export interface StartRequest {
@@ -59,6 +62,9 @@ export interface StartRequest {
   readonly user: SlackUser;
   readonly trigger?: string | undefined;
   readonly idempotencyKey: string;
+  /** A title other than the runbook's, and a cause other than its inputs' (a fleet incident). */
+  readonly title?: string | undefined;
+  readonly cause?: string | undefined;
 }
 
 /** The actor Alertmanager's notifications are recorded as. */

@@ -13,7 +13,7 @@ import type { Incident, PostmortemNotes } from '../../core/incident/model.js';
 import type { LeasedWork } from '../../core/ports.js';
 import type { Workload } from '../../core/simulator/workload.js';
 import type { CardUpdater } from '../card-updater.js';
-import { alertResolved, startFromAlert } from './alerts.js';
+import { alertResolved, splitFromFleet, startFromAlert } from './alerts.js';
 import type { FlowDeps, SlackUser, StartRequest } from './deps.js';
 import * as followUps from './followups.js';
 import { interrupted } from './interrupted.js';
@@ -57,6 +57,8 @@ export class IncidentFlow {
   startFromAlert = (plan: AlertGroupPlan, fallbackChannel: string | undefined) =>
     startFromAlert(this.rt, plan, fallbackChannel);
   alertResolved = (plan: AlertGroupPlan) => alertResolved(this.rt, plan);
+  splitFromFleet = (fleetId: string, service: string, user: SlackUser) =>
+    splitFromFleet(this.rt, fleetId, service, user);
 
   // Steps and phases.
   runStep = (incidentId: string, stepId: string, user: SlackUser, key: string | undefined) =>

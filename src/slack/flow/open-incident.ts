@@ -19,17 +19,33 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
     commander: request.user.id,
     trigger: request.trigger,
     idempotencyKey: request.idempotencyKey,
+    title: request.title,
+    cause: request.cause,
   });
-  let incident = outcome.incident;
   // A retried request whose first attempt already posted the card changes nothing.
-  if (outcome.replayed && incident.card) return incident;
-  // One process posts the card: a retry arriving while the first attempt still posts leaves it be.
-  const lease = await rt.leases.holdCard(incident.id, request.channel, request.user);
+  if (outcome.replayed && outcome.incident.card) return outcome.incident;
+  return ensureCard(rt, outcome.incident, request.channel, request.user, outcome.replayed, request);
+}
+
+/**
+ * Posts the incident's card unless it is posted, then starts detection. One process posts it:
+ * a retry arriving while the first attempt still posts leaves it be. `lookup`: an earlier
+ * attempt (a retry, a replayed request) may have posted it before recording it.
+ */
+export async function ensureCard(
+  rt: FlowRuntime,
+  opened: Incident,
+  channel: string,
+  user: StartRequest['user'],
+  lookup = true,
+  request?: StartRequest,
+): Promise<Incident> {
+  let incident = opened;
+  const lease = await rt.leases.holdCard(incident.id, channel, user);
   if (lease === false) return incident;
   try {
-    // Opened by an earlier attempt (a retry, a replayed request): that attempt may have posted.
-    incident = await postCard(rt, incident.id, request.channel, outcome.replayed);
-    if (request.summary?.trim()) {
+    incident = await postCard(rt, incident.id, channel, lookup);
+    if (request?.summary?.trim()) {
       incident = (
         await rt.exec(incident.id, {
           type: 'add-note',
@@ -42,7 +58,7 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
   } finally {
     await rt.leases.release(lease);
   }
-  enterPhaseLater(rt, incident.id, 'detection', request.user, incident);
+  enterPhaseLater(rt, incident.id, 'detection', user, incident);
   return incident;
 }
 

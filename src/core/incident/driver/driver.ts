@@ -6,6 +6,7 @@
  * Pure: no I/O of its own, time from the clock port.
  */
 
+import type { FleetMember } from '../../alerts/fleet.js';
 import { GcIncidentError } from '../../errors.js';
 import { remindersFor, runbookFollowUps } from '../../followups/plan.js';
 import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
@@ -13,6 +14,15 @@ import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
+import {
+  type AlertArrival,
+  type AlertPolicy,
+  alertFiring,
+  alertsResolved,
+  type FiringOutcome,
+  type OpenForAlert,
+  splitFromFleet,
+} from './alerts.js';
 import { mayApprove, roleHint } from './approvals.js';
 import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
@@ -35,6 +45,31 @@ export class IncidentDriver {
       ...request,
       service: serviceFor(request.runbook, request.service, request.inputs),
     });
+  }
+
+  /** A firing alert attaches to its cause's live incident, re-opens a recent one, or opens one. */
+  alertFiring(
+    arrival: AlertArrival,
+    by: Person,
+    policy: AlertPolicy,
+    open: OpenForAlert,
+  ): Promise<FiringOutcome> {
+    return alertFiring(this.deps, arrival, by, policy, open);
+  }
+
+  /** A service of a fleet incident gets its own incident (opened by `open`); the fleet's table says so. */
+  splitFromFleet(
+    fleet: Incident,
+    service: string,
+    by: Person,
+    open: (member: FleetMember) => Promise<Incident>,
+  ) {
+    return splitFromFleet(this.deps, fleet, service, by, open);
+  }
+
+  /** Resolved alerts leave their cause's live incident; never opens one. */
+  alertsResolved(arrival: AlertArrival, by: Person) {
+    return alertsResolved(this.deps, arrival, by);
   }
 
   /** A phase begins: its guidance is shown; detection checks and verification run; follow-ups are created. */

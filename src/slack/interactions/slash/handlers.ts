@@ -11,6 +11,7 @@ import { listIncidents } from './list.js';
 import { openModal } from './open-modal.js';
 import { listRunbooks } from './runbooks.js';
 import { simulate } from './simulate.js';
+import { splitService } from './split.js';
 import { startIncident } from './start.js';
 import { showStatus } from './status.js';
 
@@ -32,4 +33,5 @@ export const SLASH_HANDLERS: { readonly [K in Handled]: SlashHandler<K> } = {
   role: handleRecordSlash,
   'unassign-role': handleRecordSlash,
   note: handleRecordSlash,
+  split: splitService,
 };
