@@ -10,6 +10,7 @@
 import { GcIncidentError } from '../errors.js';
 import { coefficientsFor, DEFAULT_CALIBRATION } from '../simulator/cost-model.js';
 import { type SimulationResult, simulate } from '../simulator/simulate.js';
+import { collectorCaveat, MEASURED_RANGE } from '../simulator/versions.js';
 import {
   defaultThresholds,
   isMeasuredVersion,
@@ -82,7 +83,7 @@ export function modelledPythonFor(obs: GcObservations, override?: string): Model
     if (!model || !isMeasuredVersion(model)) {
       throw new GcIncidentError(
         'FIT_PYTHON_UNSUPPORTED',
-        `--python ${override}: the fit models CPython 3.8 to 3.13`,
+        `--python ${override}: the fit models CPython ${MEASURED_RANGE} (the versions checked against real interpreters)`,
         { python: override },
       );
     }
@@ -106,7 +107,7 @@ export function modelledPythonFor(obs: GcObservations, override?: string): Model
   if (!model || !isMeasuredVersion(model)) {
     throw new GcIncidentError(
       'FIT_PYTHON_UNSUPPORTED',
-      `job '${obs.job}' runs CPython ${obs.pythonVersion}; the fit models CPython 3.8 to 3.13 (the versions checked against real interpreters)`,
+      `job '${obs.job}' runs CPython ${obs.pythonVersion}; the fit models CPython ${MEASURED_RANGE} (the versions checked against real interpreters)${model && collectorCaveat(model) ? `; ${collectorCaveat(model)}` : ''}`,
       { python: obs.pythonVersion },
     );
   }
