@@ -1,6 +1,6 @@
 /** The CPython interpreters installed here, found as users' --against would find them. */
 import { findInterpreter, type Interpreter } from '../../src/adapters/python/interpreters.js';
-import { readConfig } from '../../src/config.js';
+import { readFiles } from '../../src/config.js';
 
 /** Host interpreters (pyenv, PATH) for 3.8-3.13; 3.14.5+ and 3.15 from the Debian root in PYTHON_ROOTS. */
 export const MEASURED_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14', '3.15'] as const;
@@ -8,7 +8,7 @@ const ROOT_VERSIONS: readonly string[] = ['3.14', '3.15'];
 
 /** PYTHON_ROOTS, read as the CLI reads it. */
 export function pythonRoots(): readonly string[] {
-  return readConfig(process.env).pythonRoots;
+  return readFiles(process.env).pythonRoots;
 }
 
 export function installedPythons(): { found: Interpreter[]; missing: string[] } {

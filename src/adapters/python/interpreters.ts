@@ -125,7 +125,7 @@ export function findInterpreter(
   throw new GcIncidentError(
     'PYTHON_NOT_FOUND',
     `no CPython ${spec} found in pyenv (${pyenvRoot(env)}/versions), as python${minorOf(spec)} on PATH` +
-      `${roots.length > 0 ? ` or in PYTHON_ROOTS (${roots.join(', ')})` : ''}` +
+      `${roots.length > 0 ? ` or in PYTHON_ROOTS (${roots.join(', ')})` : ' (PYTHON_ROOTS, unset, can name a Debian root holding python3.14 and python3.15: .ci/python-roots.sh builds one)'}` +
       `${seen.length > 0 ? `; found only ${seen.join(', ')}` : ''}` +
       `${missingRoots.length > 0 ? `; ${missingRoots.join(', ')} does not exist (build it with .ci/python-roots.sh)` : ''}` +
       '; pass a path instead',
