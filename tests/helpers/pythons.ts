@@ -11,10 +11,18 @@ export function pythonRoots(): readonly string[] {
   return readFiles(process.env).pythonRoots;
 }
 
-export function installedPythons(): { found: Interpreter[]; missing: string[] } {
+/**
+ * The interpreters for MEASURED_VERSIONS. Those in a Debian root run under chroot (their
+ * `command`), so they are included only for callers that run `command` and set up what the
+ * interpreter must see inside the root (`{ roots: true }`).
+ */
+export function installedPythons(options: { roots?: boolean } = {}): {
+  found: Interpreter[];
+  missing: string[];
+} {
   const found: Interpreter[] = [];
   const missing: string[] = [];
-  const roots = pythonRoots();
+  const roots = options.roots ? pythonRoots() : [];
   for (const version of MEASURED_VERSIONS) {
     try {
       found.push(findInterpreter(version, process.env, roots));
@@ -25,7 +33,7 @@ export function installedPythons(): { found: Interpreter[]; missing: string[] } 
   if (missing.length > 0) {
     const fromRoot = missing.filter((v) => ROOT_VERSIONS.includes(v));
     const why =
-      fromRoot.length === 0
+      fromRoot.length === 0 || !options.roots
         ? ''
         : roots.length === 0
           ? ` (${fromRoot.join(', ')} come from a Debian root: PYTHON_ROOTS is not set; build one with .ci/python-roots.sh)`

@@ -7,7 +7,7 @@ import { normalizeWorkload, type Workload } from '../../src/core/simulator/workl
 import { installedPythons, MEASURED_VERSIONS } from '../helpers/pythons.js';
 import { randomLifetimeWorkload, randomWorkload } from '../helpers/random-workloads.js';
 
-const { found } = installedPythons();
+const { found } = installedPythons({ roots: true });
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 /** Workloads with lifetimes: keep with a lifetime, rings held a while, caches of objects and of rings. */
 const LIFETIME_SEEDS = [11, 12, 13, 14, 15, 16];

@@ -28,7 +28,7 @@ const yamlIn = (dir: string) =>
     .map((f) => ({ file: f, doc: parse(readFileSync(join(dir, f), 'utf8')) as WorkloadDocument }));
 const workloads = yamlIn(join(REPO, 'tests/fixtures/workloads'));
 const shipped = yamlIn(join(REPO, 'workloads'));
-const { found, missing } = installedPythons();
+const { found, missing } = installedPythons({ roots: true });
 
 const ops = new Set(workloads.flatMap(({ doc }) => doc.each_iteration.flatMap((o) => Object.keys(o))));
 

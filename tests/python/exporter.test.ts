@@ -33,7 +33,7 @@ const copies: string[] = [];
 if (existsSync(DEBIAN_PYTHON))
   interpreters.push({ name: 'Debian python3', command: [DEBIAN_PYTHON], dirs: here, pythonPath: [] });
 else console.log(`${DEBIAN_PYTHON} not found: the exporter runs on pyenv's interpreters only`);
-for (const found of installedPythons().found) {
+for (const found of installedPythons({ roots: true }).found) {
   const root = found.command.includes('chroot')
     ? found.command[found.command.indexOf('chroot') + 1]
     : undefined;
