@@ -91,5 +91,8 @@ describe('a 3.14.10 service', () => {
   it('is fitted with the measured 3.14.5+ model', () => {
     expect(modelledPythonFor(observed('3.14.10'))).toBe('3.14');
     expect(modelledPythonFor(observed('3.15.2'))).toBe('3.15');
+    // --python: 3.14 without a patch level is the current 3.14 (3.14.5+); 3.14.2 is refused with the cause.
+    expect(modelledPythonFor(observed('3.12.1'), '3.14')).toBe('3.14');
+    expect(() => modelledPythonFor(observed('3.12.1'), '3.14.2')).toThrow(/incremental collector/);
   });
 });
