@@ -1,4 +1,4 @@
-"""GC pause metrics for a CPython service (3.8 to 3.13), for gc-incident's runbooks.
+"""GC pause metrics for a CPython service (3.8 to 3.15), for gc-incident's runbooks.
 
 Copy this one file into a service (or import it from the gc-incident package), then:
 
@@ -14,8 +14,14 @@ install(registry=REGISTRY) adds, next to prometheus_client's own metrics:
     python_gc_pending_objects{generation}      gc.get_count()
     python_gc_collected_objects_total{generation}      } from the callback's info, only when
     python_gc_uncollectable_objects_total{generation}  } prometheus_client's GC collector is absent
+    python_gc_candidate_objects_total{generation}  objects each collection considered (3.15+: the
+                                               callback's `candidates`; absent before 3.15)
     process_private_memory_bytes               Private_Clean + Private_Dirty of /proc/self/smaps_rollup
                                                (Linux only; RSS also counts pages shared with a master)
+
+Pause times: from 3.15 the interpreter reports each collection's `duration` (and `candidates`) in
+the callback's info; the histogram then takes that figure, exact and free, and the callback ignores
+the "start" phase. Older interpreters have the callback time the collection itself.
 
 Why a custom collector rather than a prometheus_client Histogram: the gc.callbacks callback runs
 inside whatever allocation triggered the collection, possibly in a thread that already holds the
@@ -70,9 +76,12 @@ _buckets = [[0] * (len(_BOUNDS_NS) + 1) for _ in range(_GENERATIONS)]  # per buc
 _sum_ns = [0] * _GENERATIONS
 _collected = [0] * _GENERATIONS
 _uncollectable = [0] * _GENERATIONS
+_candidates = [0] * _GENERATIONS
+# 3.15+: gc.get_stats() entries and the callback's "stop" info carry 'duration' and 'candidates'.
+REPORTS_DURATION = 'duration' in gc.get_stats()[0]
 
 
-def _on_gc(phase, info, _now=time.perf_counter_ns, _start_ns=_start_ns, _buckets=_buckets,
+def _on_gc_timed(phase, info, _now=time.perf_counter_ns, _start_ns=_start_ns, _buckets=_buckets,
            _sum_ns=_sum_ns, _collected=_collected, _uncollectable=_uncollectable,
            _bounds=_BOUNDS_NS, _last=len(_BOUNDS_NS)):
     # No lock, no container, no call that makes one: a binary search over a tuple of ints.
@@ -97,6 +106,33 @@ def _on_gc(phase, info, _now=time.perf_counter_ns, _start_ns=_start_ns, _buckets
     _sum_ns[generation] += elapsed
     _collected[generation] += info['collected']
     _uncollectable[generation] += info['uncollectable']
+
+
+def _on_gc_reported(phase, info, _buckets=_buckets, _sum_ns=_sum_ns, _collected=_collected,
+                    _uncollectable=_uncollectable, _candidates=_candidates, _bounds=_BOUNDS_NS,
+                    _last=len(_BOUNDS_NS)):
+    # 3.15+: the interpreter's own duration (seconds, a float: not a GC object); nothing to time.
+    if phase == 'start':
+        return
+    generation = info['generation']
+    elapsed = int(info['duration'] * 1e9)
+    low = 0
+    high = _last
+    while low < high:
+        middle = (low + high) >> 1
+        if elapsed <= _bounds[middle]:
+            high = middle
+        else:
+            low = middle + 1
+    _buckets[generation][low] += 1
+    _sum_ns[generation] += elapsed
+    _collected[generation] += info['collected']
+    _uncollectable[generation] += info['uncollectable']
+    _candidates[generation] += info['candidates']
+
+
+# The callback install() adds: one per interpreter, chosen once.
+_on_gc = _on_gc_reported if REPORTS_DURATION else _on_gc_timed
 
 
 def private_memory_bytes():
@@ -144,6 +180,9 @@ def snapshot():
         },
         'collected_objects': {str(g): _collected[g] for g in range(_GENERATIONS)},
         'uncollectable_objects': {str(g): _uncollectable[g] for g in range(_GENERATIONS)},
+        'candidate_objects': (
+            {str(g): _candidates[g] for g in range(_GENERATIONS)} if REPORTS_DURATION else None),
+        'pause_source': 'interpreter' if REPORTS_DURATION else 'callback',
         'threshold': {str(g): t for g, t in enumerate(gc.get_threshold())},
         'pending_objects': {str(g): c for g, c in enumerate(gc.get_count())},
         'enabled': gc.isenabled(),
@@ -158,6 +197,7 @@ def _reset_counters():
         _sum_ns[generation] = 0
         _collected[generation] = 0
         _uncollectable[generation] = 0
+        _candidates[generation] = 0
         row = _buckets[generation]
         for i in range(len(row)):
             row[i] = 0
@@ -225,6 +265,13 @@ class _Collector(object):
                 uncollectable.add_metric([str(g)], _uncollectable[g])
             yield collected
             yield uncollectable
+        if REPORTS_DURATION:
+            candidates = CounterMetricFamily(
+                'python_gc_candidate_objects', 'Objects each collection considered, from gc.callbacks (3.15+)',
+                labels=['generation'])
+            for g in range(_GENERATIONS):
+                candidates.add_metric([str(g)], _candidates[g])
+            yield candidates
         private = private_memory_bytes()
         if private is not None:
             yield GaugeMetricFamily(
@@ -300,6 +347,9 @@ class _Flusher(object):
                                  ['generation'], registry=None)
         self.uncollectable = Counter('python_gc_uncollectable_objects',
                                      'Uncollectable objects found, from gc.callbacks', ['generation'], registry=None)
+        self.candidates = Counter('python_gc_candidate_objects',
+                                  'Objects each collection considered, from gc.callbacks (3.15+)', ['generation'],
+                                  registry=None) if REPORTS_DURATION else None
         self.threshold = gauge('python_gc_threshold', 'gc.get_threshold()', ['generation'])
         self.pending = gauge('python_gc_pending_objects', 'gc.get_count()', ['generation'])
         self.enabled = gauge('python_gc_enabled', 'gc.isenabled()')
@@ -310,7 +360,7 @@ class _Flusher(object):
         self._start()
 
     def _forget(self):
-        self.flushed = [([0] * len(row), 0, 0, 0) for row in _buckets]
+        self.flushed = [([0] * len(row), 0, 0, 0, 0) for row in _buckets]
 
     def _start(self):
         self.stopped = threading.Event()
@@ -325,7 +375,7 @@ class _Flusher(object):
         with self.lock:
             for g in range(_GENERATIONS):
                 buckets = list(_buckets[g])
-                now = (buckets, _sum_ns[g], _collected[g], _uncollectable[g])
+                now = (buckets, _sum_ns[g], _collected[g], _uncollectable[g], _candidates[g])
                 before = self.flushed[g]
                 child = self.pause.labels(str(g))
                 for i, value in enumerate(buckets):
@@ -337,6 +387,8 @@ class _Flusher(object):
                     self.collected.labels(str(g)).inc(now[2] - before[2])
                 if now[3] != before[3]:
                     self.uncollectable.labels(str(g)).inc(now[3] - before[3])
+                if self.candidates is not None and now[4] != before[4]:
+                    self.candidates.labels(str(g)).inc(now[4] - before[4])
                 self.flushed[g] = now
             for g, value in enumerate(gc.get_threshold()):
                 self.threshold.labels(str(g)).set(value)

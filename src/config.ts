@@ -35,6 +35,11 @@ export interface Config {
   readonly httpActionsFile: string | undefined;
   /** Measured collector timings for the simulator (gc-incident calibrate). */
   readonly calibrationFile: string | undefined;
+  /**
+   * Root file systems holding more CPython interpreters (PYTHON_ROOTS, colon-separated absolute
+   * paths; a Debian root made by .ci/python-roots.sh): their /usr/bin/python3.X run under chroot.
+   */
+  readonly pythonRoots: readonly string[];
   /** The team's IANA time zone (DIGEST_TIMEZONE, default UTC): the digest's day, postmortem times and chart axes. */
   readonly digestTimeZone: string;
 }
@@ -64,6 +69,7 @@ export const ENVIRONMENT_VARIABLES = [
   'ALERT_FLEET',
   'RUNBOOK_BASE_URL',
   'DASHBOARD_URL_TEMPLATE',
+  'PYTHON_ROOTS',
 ] as const;
 
 /**
@@ -127,12 +133,23 @@ function optionalRunbookUrl(value: string | undefined): string | undefined {
 /** The settings that name files and databases, for commands that need nothing else checked. */
 export function readFiles(
   env: Readonly<Record<string, string | undefined>>,
-): Pick<Config, 'databaseUrl' | 'httpActionsFile' | 'calibrationFile'> {
+): Pick<Config, 'databaseUrl' | 'httpActionsFile' | 'calibrationFile' | 'pythonRoots'> {
   return {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     httpActionsFile: nonEmpty(env.HTTP_ACTIONS_FILE),
     calibrationFile: nonEmpty(env.CALIBRATION_FILE),
+    pythonRoots: readPythonRoots(env.PYTHON_ROOTS),
   };
+}
+
+/** PYTHON_ROOTS: absolute directories, colon-separated (whether they exist is said when one is searched). */
+function readPythonRoots(value: string | undefined): readonly string[] {
+  const roots = (nonEmpty(value) ?? '').split(':').filter((r) => r.trim() !== '');
+  for (const root of roots) {
+    if (!root.startsWith('/'))
+      invalid('PYTHON_ROOTS', `must list absolute directories separated by ':' (got '${root}')`);
+  }
+  return Object.freeze(roots.map((r) => r.trim()));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -15,7 +15,7 @@ export const ErrorCodes = {
   FIT_COUNTER_RESET:
     'A GC counter reset inside the fit window (the process restarted): the rates would be wrong.',
   FIT_PYTHON_UNSUPPORTED:
-    'The service runs an interpreter the fit does not model (not CPython 3.8-3.13), or exports no python_info.',
+    'The service runs an interpreter the fit does not model (not one checked against real CPython: 3.8-3.13, 3.14.5+, 3.15), or exports no python_info.',
   FIT_IMPLAUSIBLE:
     "The service's GC metrics hold a value no collector produces (a pause in the wrong unit, a negative rate, a fractional threshold), or describe a workload beyond the simulator's caps.",
   SIMULATION_CANCELLED: 'A running simulation was cancelled by its caller.',

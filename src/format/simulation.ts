@@ -8,7 +8,7 @@ const num = (v: number) => v.toLocaleString('en-US');
 export function formatResult(r: SimulationResult): string {
   const lines: string[] = [];
   lines.push(
-    `Workload '${r.workload}' on CPython ${r.python} (${r.collector} collector, thresholds ${r.thresholds.join('/')}, ${num(r.iterations)} iterations) — ${r.fidelity === 'measured' ? 'model checked against real CPython' : 'MODEL ONLY: no interpreter of this version was measured'}`,
+    `Workload '${r.workload}' on CPython ${r.python} (model for ${r.covers}; ${r.collector} collector, thresholds ${r.thresholds.join('/')}, ${num(r.iterations)} iterations) — ${r.fidelity === 'measured' ? 'model checked against real CPython' : 'MODEL ONLY: no interpreter of this version was measured'}`,
   );
   lines.push('');
   lines.push(
@@ -101,7 +101,7 @@ export function formatAgainst(
   }
   for (let g = 0; g < 3; g++) add(`count[${g}]`, real.count[g] ?? 0, sim.count[g] ?? 0);
   add('len(gc.garbage)', real.garbage, sim.garbage);
-  const head = `CPython ${real.python ?? '?'} (${interpreter}) against the simulator for ${sim.python}`;
+  const head = `CPython ${real.python ?? '?'} (${interpreter}) against the simulator for ${sim.python} (${sim.covers})`;
   const verdict = same ? 'identical' : 'the simulator and CPython disagree';
   return { text: `${head}\n${renderTable(['', 'CPython', 'simulator', ''], rows)}${verdict}\n`, same };
 }

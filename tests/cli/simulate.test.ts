@@ -139,6 +139,32 @@ describe('gc-incident simulate', () => {
   it('unknown what-ifs and versions are usage errors', async () => {
     expect((await cli(['simulate', w01, '--what-if', 'magic'])).code).toBe(2);
     expect((await cli(['simulate', w01, '--python', '2.7'])).code).toBe(2);
+    const future = await cli(['simulate', w01, '--python', '3.16']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--python 3.16: ');
+    expect(future.stderr).toContain('the newest modelled is 3.15');
+  });
+
+  it('--python takes any release from 3.8: 3.15, and a 3.14 patch level picks its collector', async () => {
+    const v315 = await cli(['simulate', w01, '--python', '3.15']);
+    expect(v315.code).toBe(0);
+    expect(v315.stdout).toContain('on CPython 3.15 (model for 3.15.x; generational collector');
+    expect(v315.stdout).toContain('model checked against real CPython');
+    const v3142 = await cli(['simulate', w01, '--python', '3.14.2']);
+    expect(v3142.stdout).toContain('on CPython 3.14-incremental (model for 3.14.0 to 3.14.4; incremental');
+    expect(v3142.stdout).toContain('MODEL ONLY');
+    const v31410 = await cli(['simulate', w01, '--python', '3.14.10', '--json']);
+    expect(JSON.parse(v31410.stdout)).toMatchObject({ python: '3.14', covers: '3.14.5 and later' });
+  });
+
+  it("a workload's python: outside 3.8-3.15 is a FILE:LINE:COL error", async () => {
+    const file = join(tmp(), 'future.yaml');
+    writeFileSync(file, 'iterations: 10\npython: "3.16"\neach_iteration:\n  - keep: 1\n');
+    const run = await cli(['simulate', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`${file}:2:\\d+: error: 3\\.16: CPython 3\\.16's collector is not known yet`),
+    );
   });
 });
 

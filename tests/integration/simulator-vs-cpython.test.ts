@@ -1,6 +1,7 @@
 /**
- * The simulator's credibility: for every validation workload, on every CPython
- * 3.8-3.13 installed here, gc.get_stats() deltas, gc.get_count() and
+ * The simulator's credibility: for every validation workload and every shipped
+ * one, on every CPython 3.8-3.13 installed here and on 3.14.5+ and 3.15 in the
+ * Debian root (PYTHON_ROOTS), gc.get_stats() deltas, gc.get_count() and
  * len(gc.garbage) are exactly those of the real interpreter running the repro
  * script.
  */
@@ -8,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runPythonScript } from '../../src/adapters/python/interpreters.js';
+import { type Interpreter, runPythonScript } from '../../src/adapters/python/interpreters.js';
 import { reproScript } from '../../src/core/simulator/repro.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { applyWhatIf } from '../../src/core/simulator/what-if.js';
@@ -20,16 +21,19 @@ import {
 import { installedPythons, MEASURED_VERSIONS } from '../helpers/pythons.js';
 import { REPO } from '../helpers/runbooks.js';
 
-const dir = join(REPO, 'tests/fixtures/workloads');
-const workloads = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => ({ file: f, doc: parse(readFileSync(join(dir, f), 'utf8')) as WorkloadDocument }));
-const { found, missing } = installedPythons();
+const yamlIn = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: f, doc: parse(readFileSync(join(dir, f), 'utf8')) as WorkloadDocument }));
+const workloads = yamlIn(join(REPO, 'tests/fixtures/workloads'));
+const shipped = yamlIn(join(REPO, 'workloads'));
+const { found, missing } = installedPythons({ roots: true });
 
 const ops = new Set(workloads.flatMap(({ doc }) => doc.each_iteration.flatMap((o) => Object.keys(o))));
 
-async function compare(interpreter: string, workload: Workload) {
+async function compare(interpreter: Interpreter | undefined, workload: Workload) {
+  if (!interpreter) throw new Error('no interpreter');
   const real = JSON.parse(await runPythonScript(interpreter, reproScript(workload))) as Record<
     string,
     unknown
@@ -70,10 +74,13 @@ for (const version of MEASURED_VERSIONS) {
   describe
     .skipIf(!interpreter)
     .concurrent(`CPython ${version}${missing.includes(version) ? ' (not installed)' : ''}`, () => {
-      for (const { file, doc } of workloads) {
+      for (const { file, doc } of [
+        ...workloads,
+        ...shipped.map((w) => ({ ...w, file: `shipped ${w.file}` })),
+      ]) {
         it(`${file}: identical stats, count and garbage`, async () => {
           const workload = normalizeWorkload(doc, version);
-          const { real, sim } = await compare(interpreter?.path ?? '', workload);
+          const { real, sim } = await compare(interpreter, workload);
           expect(sim).toEqual(real);
         });
       }
@@ -92,7 +99,7 @@ for (const version of MEASURED_VERSIONS) {
           const source = workloads.find((w) => w.file === file);
           if (!source) throw new Error(`missing fixture ${file}`);
           const workload = applyWhatIf(normalizeWorkload(source.doc, version), whatIf);
-          const { real, sim } = await compare(interpreter?.path ?? '', workload);
+          const { real, sim } = await compare(interpreter, workload);
           expect(sim).toEqual(real);
         });
       }

@@ -1,4 +1,4 @@
-"""Tests of python/gc_incident_exporter.py on the interpreter that runs them (3.8 to 3.13).
+"""Tests of python/gc_incident_exporter.py on the interpreter that runs them (3.8 to 3.15).
 
 Run by tests/python/exporter.test.ts on every CPython found, with python/ (and a lent
 prometheus_client for pyenv interpreters) on PYTHONPATH. GC_EXPORTER_DEADLOCK_SECONDS sets how
@@ -69,8 +69,10 @@ class ExporterTest(unittest.TestCase):
         self.assertIn(('python_gc_pending_objects', '0', None), values)
         # prometheus_client's GC collector is in the default registry: no duplicate counters.
         self.assertNotIn(('python_gc_collected_objects_total', '0', None), values)
-        if sys.platform.startswith('linux'):
+        if os.path.exists('/proc/self/smaps_rollup'):  # Linux, and not a chroot without /proc
             self.assertGreater(values[('process_private_memory_bytes', None, None)], 0)
+        else:
+            self.assertNotIn(('process_private_memory_bytes', None, None), values)
 
     @unittest.skipIf(CollectorRegistry is None, 'prometheus_client is not importable here')
     def test_counts_equal_get_stats_deltas(self):
@@ -132,6 +134,62 @@ class ExporterTest(unittest.TestCase):
         self.assertLess(abs(recorded - timed) / timed, 0.10, 'recorded %.6f s, timed %.6f s' % (recorded, timed))
         # each pause lands in the bucket that holds it: the buckets' total is the count
         self.assertEqual(last['buckets']['+Inf'], last['count'])
+
+    def test_pause_source_duration_from_315_else_timed(self):
+        # 3.15+ reports each collection's duration and candidates: the histogram takes that figure
+        # (to the nanosecond) and candidates are counted; before 3.15 the callback times it.
+        seen = {'ns': 0, 'candidates': 0, 'stops': 0, 'keys': set()}
+
+        def witness(phase, info):
+            if phase == 'stop' and info['generation'] == 2:
+                seen['keys'].update(info)
+                seen['stops'] += 1
+                if 'duration' in info:
+                    seen['ns'] += int(info['duration'] * 1e9)
+                    seen['candidates'] += info['candidates']
+
+        gc.disable()
+        exporter.install()
+        gc.callbacks.append(witness)
+        try:
+            heap = [Node() for _ in range(50000)]
+            make_cycles(1000)
+            before = exporter.snapshot()
+            for _ in range(3):
+                gc.collect()
+            after = exporter.snapshot()
+        finally:
+            gc.callbacks.remove(witness)
+            gc.enable()
+        del heap
+        recorded_ns = round((after['pause_seconds']['2']['sum'] - before['pause_seconds']['2']['sum']) * 1e9)
+        self.assertEqual(seen['stops'], 3)
+        if sys.version_info >= (3, 15):
+            self.assertTrue(exporter.REPORTS_DURATION)
+            self.assertEqual(after['pause_source'], 'interpreter')
+            self.assertEqual(exporter._on_gc, exporter._on_gc_reported)
+            self.assertLessEqual(abs(recorded_ns - seen['ns']), 1, 'pauses are the reported durations')
+            self.assertGreater(seen['candidates'], 50000)
+            self.assertEqual(after['candidate_objects']['2'] - before['candidate_objects']['2'], seen['candidates'])
+        else:
+            self.assertFalse(exporter.REPORTS_DURATION)
+            self.assertNotIn('duration', seen['keys'])
+            self.assertEqual(after['pause_source'], 'callback')
+            self.assertEqual(exporter._on_gc, exporter._on_gc_timed)
+            self.assertIsNone(after['candidate_objects'])
+            self.assertGreater(recorded_ns, 0, 'the callback timed the collections')
+
+    @unittest.skipIf(CollectorRegistry is None, 'prometheus_client is not importable here')
+    def test_candidates_counter_only_where_reported(self):
+        registry = CollectorRegistry()
+        exporter.install(registry=registry)
+        make_cycles(200)
+        gc.collect()
+        _, values = samples(registry)
+        if exporter.REPORTS_DURATION:
+            self.assertGreater(values[('python_gc_candidate_objects_total', '2', None)], 400)
+        else:
+            self.assertNotIn(('python_gc_candidate_objects_total', '2', None), values)
 
     def test_uninstall_removes_the_callback(self):
         exporter.install()

@@ -20,6 +20,6 @@ describe('runtime from python_info', () => {
       ['3.12.1', 1, '3.12'],
       ['7.3.1', 1, null],
     ]);
-    expect(runtimesFrom([info('3.14.2')])[0]?.collector).toBe('incremental (3.14.0-3.14.4)');
+    expect(runtimesFrom([info('3.14.2')])[0]?.collector).toBe('incremental (3.14.0 to 3.14.4)');
   });
 });

@@ -212,11 +212,13 @@ describe('known CPython behaviour', () => {
 });
 
 describe('model-only versions', () => {
-  it('are labelled model only', () => {
-    for (const python of ['3.14', '3.14-incremental', '3.13t', '3.14t'] as const) {
+  it('are labelled model only; 3.14.5+ and 3.15 are measured (Debian root, tests/integration)', () => {
+    for (const python of ['3.14-incremental', '3.13t', '3.14t'] as const) {
       expect(run(fixture('w01-ring2'), python).fidelity).toBe('model only');
     }
-    expect(run(fixture('w01-ring2'), '3.13').fidelity).toBe('measured');
+    for (const python of ['3.13', '3.14', '3.15'] as const) {
+      expect(run(fixture('w01-ring2'), python).fidelity).toBe('measured');
+    }
   });
 
   it('3.14.5+ (generational) behaves as 3.13 on workloads without dicts', () => {

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { findInterpreter, type Interpreter, runPythonScript } from '../../adapters/python/interpreters.js';
+import { readFiles } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { CALIBRATION_SCRIPT } from '../../core/simulator/calibration-script.js';
 import type { CalibrationProfile, CostCoefficients } from '../../core/simulator/cost-model.js';
@@ -36,7 +37,7 @@ Use the profile with 'gc-incident simulate --calibration FILE' or CALIBRATION_FI
       const interpreters: Interpreter[] = [];
       for (const spec of wanted) {
         try {
-          interpreters.push(findInterpreter(spec, io.env));
+          interpreters.push(findInterpreter(spec, io.env, readFiles(io.env).pythonRoots));
         } catch (error) {
           if (options.python) throw error;
           io.stderr(`skipping CPython ${spec}: not installed\n`);
@@ -52,9 +53,7 @@ Use the profile with 'gc-incident simulate --calibration FILE' or CALIBRATION_FI
       const rows: string[][] = [];
       for (const interpreter of interpreters) {
         io.stderr(`measuring CPython ${interpreter.version} (${interpreter.path})...\n`);
-        const out = JSON.parse(
-          await runPythonScript(interpreter.path, CALIBRATION_SCRIPT),
-        ) as CostCoefficients & {
+        const out = JSON.parse(await runPythonScript(interpreter, CALIBRATION_SCRIPT)) as CostCoefficients & {
           python: string;
         };
         const { scanNs, freeNs, finalizerNs, fixedNs } = out;

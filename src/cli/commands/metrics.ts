@@ -6,11 +6,11 @@ import { readConfig } from '../../config.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
+import { reportedRuntimes } from '../../core/checks/runtime.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { watchVerification } from '../../core/incident/driver/watch-verification.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
-import { renderQuery } from '../../core/incident/render-query.js';
 import type { MetricsClient, Series } from '../../core/ports.js';
 import type { Operator, Runbook } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
@@ -225,15 +225,12 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
               reason,
             ]);
           }
-          const runtime = inputs.job
-            ? await client
-                .instant(
-                  runbook.datasource ?? DEFAULT_DATASOURCE,
-                  renderQuery('python_info{job="{{job}}"}', inputs),
-                  now,
-                )
-                .catch(() => [])
-            : [];
+          const { samples: runtime } = await reportedRuntimes(
+            client,
+            runbook.datasource ?? DEFAULT_DATASOURCE,
+            inputs,
+            now,
+          );
           if (options.json) {
             io.stdout(
               `${JSON.stringify({ phase: options.phase, pass: allPass, evaluations, runtime: runtime.map((s) => s.labels) })}\n`,

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { readConfig } from '../../config.js';
-import { GcIncidentError } from '../../core/errors.js';
 import { reproScript } from '../../core/simulator/repro.js';
+import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
-import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -15,7 +15,10 @@ export function reproCommand(io: CliIo, done: (code: number) => void): Command {
       'Print a standalone Python script that runs a workload deterministically and prints its GC statistics',
     )
     .argument('<workload>', 'a workload YAML file, or RUNBOOK_ID:STEP_ID of a runbook simulate step')
-    .option('-p, --python <version>', "the version whose default thresholds to use (default: the workload's)")
+    .option(
+      '-p, --python <version>',
+      "the CPython to model, 3.8 to 3.15 (3.14.2, 3.14t; default: the workload's)",
+    )
     .option('-w, --what-if <variant>', 'apply one what-if (for example break-cycles or threshold=50000)')
     .addHelpText(
       'after',
@@ -32,13 +35,8 @@ It prints one JSON line with "stats", "count" and "garbage", as 'gc-incident sim
         done(EXIT.PROBLEMS);
         return;
       }
-      if (options.python && !MODELLED_PYTHONS.includes(options.python as ModelledPython)) {
-        throw new GcIncidentError(
-          'USAGE',
-          `--python ${options.python}: use one of ${MODELLED_PYTHONS.join(', ')}`,
-        );
-      }
-      let workload = normalizeWorkload(loaded.source.doc, options.python as ModelledPython | undefined);
+      const python = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
+      let workload = normalizeWorkload(loaded.source.doc, python);
       if (options.whatIf) workload = applyWhatIf(workload, options.whatIf);
       io.stdout(reproScript(workload));
       done(EXIT.OK);

@@ -15,8 +15,9 @@ import {
 } from '../../core/simulator/objective.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
+import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
-import { MODELLED_PYTHONS, type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { buildValidationContext } from '../context.js';
 import { comparisonFooter, fittedFooter } from '../fit-footer.js';
@@ -48,7 +49,7 @@ export function simulateCommand(io: CliIo, done: (code: number) => void): Comman
     .option('-d, --datasource <name>', 'with --fit: datasource name', 'default')
     .option(
       '-p, --python <version>',
-      `model this CPython instead of the workload's (${MODELLED_PYTHONS.join(', ')})`,
+      "model this CPython instead of the workload's: 3.8 to 3.15, a patch level picks the collector (3.14.2: incremental, 3.14.5+: generational), t a free-threaded build (3.14t)",
     )
     .option('--json', 'print one JSON object (stats, count, garbage, pauses, heap; variants with --what-if)')
     .option(
@@ -107,9 +108,17 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const calibration = loadCalibration(options.calibration ?? config.calibrationFile);
 
   if (options.against) {
-    const interpreter = findInterpreter(options.against, io.env);
+    const interpreter = findInterpreter(options.against, io.env, config.pythonRoots);
+    const asked = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
+    if (asked !== undefined && asked !== interpreter.modelled) {
+      throw new GcIncidentError(
+        'USAGE',
+        `--python ${options.python} is modelled as ${asked}, but ${interpreter.path} is CPython ${interpreter.version} (${interpreter.modelled}): drop --python, or pass a ${options.python} interpreter`,
+        { python: options.python },
+      );
+    }
     const workload = normalizeWorkload(loaded.source.doc, interpreter.modelled);
-    const output = await runPythonScript(interpreter.path, reproScript(workload));
+    const output = await runPythonScript(interpreter, reproScript(workload));
     const real = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as ReproOutput;
     const sim = simulate(workload, { calibration });
     const { text, same } = formatAgainst(real, sim, interpreter.path);
@@ -120,7 +129,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
     return same ? EXIT.OK : EXIT.PROBLEMS;
   }
 
-  const python = options.python ? checkPython(options.python) : undefined;
+  const python = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
   const base = normalizeWorkload(loaded.source.doc, python);
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
   // A fitted workload is a running service: a freeze is applied as it would be there.
@@ -170,15 +179,6 @@ function checkObjective(value: string | undefined): Objective | undefined {
       value,
     });
   return value;
-}
-
-function checkPython(value: string): ModelledPython {
-  if (!MODELLED_PYTHONS.includes(value as ModelledPython)) {
-    throw new GcIncidentError('USAGE', `--python ${value}: use one of ${MODELLED_PYTHONS.join(', ')}`, {
-      value,
-    });
-  }
-  return value as ModelledPython;
 }
 
 export function loadCalibration(file: string | undefined): CalibrationProfile | undefined {

@@ -4,13 +4,12 @@ import { systemClock } from '../../adapters/clock.js';
 import { simulateStepWithFit } from '../../adapters/fit/step-workload.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
-import { runtimesFrom } from '../../core/checks/runtime.js';
+import { reportedRuntimes } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { IncidentDriver } from '../../core/incident/driver/driver.js';
 import { assignRole, unassignRole } from '../../core/incident/driver/roles.js';
 import { walkIncident } from '../../core/incident/driver/walk.js';
 import type { Incident } from '../../core/incident/model.js';
-import { renderQuery } from '../../core/incident/render-query.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient } from '../../core/ports.js';
 import { DEFAULT_DATASOURCE, type Runbook } from '../../core/runbook/types.js';
@@ -189,15 +188,12 @@ async function printRuntime(
   metrics: MetricsClient | undefined,
   clock: Clock,
 ): Promise<void> {
-  if (!metrics || !incident.inputs.job) return;
-  const samples = await metrics
-    .instant(
-      runbook.datasource ?? DEFAULT_DATASOURCE,
-      renderQuery('python_info{job="{{job}}"}', incident.inputs),
-      clock.now(),
-    )
-    .catch(() => []);
-  const runtimes = runtimesFrom(samples);
+  const { runtimes } = await reportedRuntimes(
+    metrics,
+    runbook.datasource ?? DEFAULT_DATASOURCE,
+    incident.inputs,
+    clock.now(),
+  );
   for (const r of runtimes) {
     io.stdout(
       `Runtime: ${r.implementation} ${r.version} on ${r.instances} instance(s)${r.collector ? `, ${r.collector} collector` : ''}\n`,

@@ -1,9 +1,11 @@
 /**
  * Which CPython (and so which collector) each instance runs, from the
- * `python_info` series prometheus_client exports.
+ * `python_info` series prometheus_client exports: the one lookup every surface
+ * and the driver use.
  */
-import type { Sample } from '../ports.js';
-import { type ModelledPython, modelForVersion } from '../simulator/workload.js';
+import { renderQuery } from '../incident/render-query.js';
+import type { MetricsClient, Sample } from '../ports.js';
+import { MODEL_COVERS, type ModelledPython, modelForVersion } from '../simulator/versions.js';
 
 export interface Runtime {
   readonly version: string;
@@ -11,12 +13,33 @@ export interface Runtime {
   readonly instances: number;
   /** The simulator's model for it, when it is a modelled CPython. */
   readonly modelled?: ModelledPython | undefined;
+  /** The collector that release ships, with the releases the model covers: "incremental (3.14.0 to 3.14.4)". */
   readonly collector?: string | undefined;
 }
+
+export const PYTHON_INFO_QUERY = 'python_info{job="{{job}}"}';
 
 /** The simulator's model for a CPython version reported in python_info. */
 export function modelFor(version: string): ModelledPython | undefined {
   return modelForVersion(version);
+}
+
+/**
+ * The runtimes a job reports at `at`, most instances first, with the raw samples (for JSON
+ * output). Empty when there is no job, no metrics client, or the datasource cannot answer:
+ * a missing version is a fact not known, never an error.
+ */
+export async function reportedRuntimes(
+  metrics: MetricsClient | undefined,
+  datasource: string,
+  inputs: Readonly<Record<string, string>>,
+  at: Date,
+): Promise<{ runtimes: Runtime[]; samples: Sample[] }> {
+  if (!metrics || !inputs.job) return { runtimes: [], samples: [] };
+  const samples = await metrics
+    .instant(datasource, renderQuery(PYTHON_INFO_QUERY, inputs), at)
+    .catch(() => [] as Sample[]);
+  return { runtimes: runtimesFrom(samples), samples };
 }
 
 export function runtimesFrom(samples: readonly Sample[]): Runtime[] {
@@ -37,7 +60,7 @@ export function runtimesFrom(samples: readonly Sample[]): Runtime[] {
         modelled === undefined
           ? undefined
           : modelled === '3.14-incremental'
-            ? 'incremental (3.14.0-3.14.4)'
+            ? `incremental (${MODEL_COVERS[modelled]})`
             : 'generational';
       return { ...g, modelled, collector };
     });

@@ -10,6 +10,7 @@
 import { GcIncidentError } from '../errors.js';
 import { coefficientsFor, DEFAULT_CALIBRATION } from '../simulator/cost-model.js';
 import { type SimulationResult, simulate } from '../simulator/simulate.js';
+import { collectorCaveat, MEASURED_RANGE, pythonSpecProblem, resolvePython } from '../simulator/versions.js';
 import {
   defaultThresholds,
   isMeasuredVersion,
@@ -80,13 +81,13 @@ interface Parameters {
 
 export function modelledPythonFor(obs: GcObservations, override?: string): ModelledPython {
   if (override) {
-    const model = modelForVersion(
-      override.includes('.') && override.split('.').length === 2 ? `${override}.0` : override,
-    );
+    // 3.14 without a patch level is the current 3.14 (3.14.5+), as everywhere a version is written.
+    const model =
+      pythonSpecProblem(override) === undefined ? resolvePython(override, `--python ${override}`) : undefined;
     if (!model || !isMeasuredVersion(model)) {
       throw new GcIncidentError(
         'FIT_PYTHON_UNSUPPORTED',
-        `--python ${override}: the fit models CPython 3.8 to 3.13`,
+        `--python ${override}: the fit models CPython ${MEASURED_RANGE} (the versions checked against real interpreters)${model && collectorCaveat(model) ? `; ${collectorCaveat(model)}` : ''}`,
         { python: override },
       );
     }
@@ -110,7 +111,7 @@ export function modelledPythonFor(obs: GcObservations, override?: string): Model
   if (!model || !isMeasuredVersion(model)) {
     throw new GcIncidentError(
       'FIT_PYTHON_UNSUPPORTED',
-      `job '${obs.job}' runs CPython ${obs.pythonVersion}; the fit models CPython 3.8 to 3.13 (the versions checked against real interpreters)`,
+      `job '${obs.job}' runs CPython ${obs.pythonVersion}; the fit models CPython ${MEASURED_RANGE} (the versions checked against real interpreters)${model && collectorCaveat(model) ? `; ${collectorCaveat(model)}` : ''}`,
       { python: obs.pythonVersion },
     );
   }

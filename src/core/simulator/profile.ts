@@ -3,7 +3,7 @@
  * fact from the CPython sources or a measurement (see docs/simulator.md,
  * "How it works"); the engine reads only these.
  */
-import type { ModelledPython } from './workload.js';
+import { collectorOf, isMeasuredVersion, type ModelledPython } from './versions.js';
 
 export type Collector = 'generational' | 'incremental' | 'free-threaded';
 
@@ -30,11 +30,7 @@ export interface VersionProfile {
 
 export function versionProfile(python: ModelledPython): VersionProfile {
   const minor = Number(python.split('.')[1]?.replace(/[^0-9].*$/, '') ?? '0');
-  const collector: Collector = python.endsWith('t')
-    ? 'free-threaded'
-    : python === '3.14-incremental'
-      ? 'incremental'
-      : 'generational';
+  const collector: Collector = collectorOf(python);
   return {
     python,
     collector,
@@ -46,6 +42,6 @@ export function versionProfile(python: ModelledPython): VersionProfile {
     listFreelist: 80,
     dictFreelist: 80,
     tupleFreelist: 2000,
-    measured: minor <= 13 && collector === 'generational',
+    measured: isMeasuredVersion(python),
   };
 }

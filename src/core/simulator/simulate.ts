@@ -51,6 +51,7 @@ import {
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
 import { settleAfterFreeze } from './settle.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
+import { MODEL_COVERS } from './versions.js';
 import type { Workload } from './workload.js';
 
 export type { TimelinePoint } from './timeline.js';
@@ -69,6 +70,8 @@ export interface SimulationResult {
   readonly python: string;
   /** 'measured': checked against real CPython in the test suite; 'model only': modelled from the sources. */
   readonly fidelity: 'measured' | 'model only';
+  /** The releases the model stands for, such as "3.14.0 to 3.14.4". */
+  readonly covers: string;
   readonly collector: 'generational' | 'incremental' | 'free-threaded';
   readonly thresholds: [number, number, number];
   readonly iterations: number;
@@ -364,6 +367,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     workload: workload.name,
     python: workload.python,
     fidelity: profile.measured ? 'measured' : 'model only',
+    covers: MODEL_COVERS[workload.python],
     collector: profile.collector,
     thresholds: [...workload.thresholds] as [number, number, number],
     iterations: workload.iterations,

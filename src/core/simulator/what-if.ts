@@ -4,16 +4,11 @@
  * `python=VERSION`, `disable`, `disable+collect=N`, `break-cycles`.
  */
 import { GcIncidentError } from '../errors.js';
-import {
-  defaultThresholds,
-  MODELLED_PYTHONS,
-  type ModelledPython,
-  type Workload,
-  withThresholds,
-} from './workload.js';
+import { resolvePython } from './versions.js';
+import { defaultThresholds, type Workload, withThresholds } from './workload.js';
 
 export const WHAT_IF_HELP =
-  'freeze (gc.collect() then gc.freeze() as the run starts) | threshold=T0[,T1[,T2]] | python=VERSION | disable | disable+collect=N | break-cycles';
+  'freeze (gc.collect() then gc.freeze() as the run starts) | threshold=T0[,T1[,T2]] | python=VERSION (3.13, 3.14.2, 3.14-incremental) | disable | disable+collect=N | break-cycles';
 
 export interface WhatIfOptions {
   /**
@@ -58,14 +53,7 @@ export function applyWhatIf(base: Workload, spec: string, options: WhatIfOptions
   }
   match = /^python=(.+)$/.exec(text);
   if (match) {
-    const python = match[1] as ModelledPython;
-    if (!MODELLED_PYTHONS.includes(python)) {
-      throw new GcIncidentError(
-        'USAGE',
-        `what-if '${spec}': unknown Python version; use one of ${MODELLED_PYTHONS.join(', ')}`,
-        { whatIf: spec },
-      );
-    }
+    const python = resolvePython(match[1] ?? '', `what-if '${spec}'`);
     const thresholds = base.thresholdsExplicit ? base.thresholds : defaultThresholds(python);
     return { ...base, python, thresholds };
   }

@@ -1,6 +1,7 @@
 /** Rules for workloads that the schema cannot express. */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Locator } from '../yaml/load-yaml.js';
+import { pythonSpecProblem } from './versions.js';
 import type { WorkloadDocument } from './workload.js';
 
 type Path = (string | number)[];
@@ -16,6 +17,8 @@ export function lintWorkload(
     const pos = locate.at([...base, ...path]);
     out.push({ file, line: pos.line, col: pos.col, severity: 'error', rule, message });
   };
+  const python = pythonSpecProblem(String(doc.python));
+  if (python !== undefined) report(['python'], 'workload/python', `${doc.python}: ${python}`);
   doc.each_iteration.forEach((item, i) => {
     const kind = item.kind ?? 'slotted';
     if (

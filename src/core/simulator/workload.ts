@@ -5,31 +5,14 @@
 
 import { GcIncidentError } from '../errors.js';
 import type { CostCoefficients } from './cost-model.js';
+import { type ModelledPython, resolvePython } from './versions.js';
 
-export type ModelledPython =
-  | '3.8'
-  | '3.9'
-  | '3.10'
-  | '3.11'
-  | '3.12'
-  | '3.13'
-  | '3.13t'
-  | '3.14'
-  | '3.14-incremental'
-  | '3.14t';
-
-export const MODELLED_PYTHONS: readonly ModelledPython[] = [
-  '3.8',
-  '3.9',
-  '3.10',
-  '3.11',
-  '3.12',
-  '3.13',
-  '3.13t',
-  '3.14',
-  '3.14-incremental',
-  '3.14t',
-];
+export {
+  isMeasuredVersion,
+  MODELLED_PYTHONS,
+  type ModelledPython,
+  modelForVersion,
+} from './versions.js';
 
 export type ObjectKind = 'slotted' | 'plain' | 'list' | 'dict';
 
@@ -90,7 +73,8 @@ export interface Workload {
 export interface WorkloadDocument {
   name?: string;
   description?: string;
-  python: ModelledPython;
+  /** A release (3.12, 3.14.2, 3.14t) or a model's name (3.14-incremental); see versions.ts. */
+  python: string;
   thresholds?: number[];
   saveall?: boolean;
   setup?: { heap?: number; kind?: ObjectKind; freeze?: boolean };
@@ -131,24 +115,6 @@ export function defaultThresholds(python: ModelledPython): [number, number, numb
   }
 }
 
-/**
- * The model for a CPython version such as 3.12.1: 3.14.0-3.14.4 shipped the
- * incremental collector, 3.14.5+ the generational one; free-threaded builds
- * exist from 3.13. Undefined for versions that are not modelled.
- */
-export function modelForVersion(version: string, freeThreaded = false): ModelledPython | undefined {
-  const [major, minor, patch] = version.split('.').map(Number);
-  if (major !== 3 || minor === undefined || minor < 8) return undefined;
-  if (freeThreaded) return minor === 13 ? '3.13t' : minor >= 14 ? '3.14t' : undefined;
-  if (minor >= 14) return (patch ?? 0) <= 4 ? '3.14-incremental' : '3.14';
-  return `3.${minor}` as ModelledPython;
-}
-
-/** Versions whose numbers are checked against real interpreters; the others are modelled from source. */
-export function isMeasuredVersion(python: ModelledPython): boolean {
-  return ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13'].includes(python);
-}
-
 export function withThresholds(
   defaults: readonly number[],
   given: readonly number[] | undefined,
@@ -157,7 +123,8 @@ export function withThresholds(
 }
 
 export function normalizeWorkload(doc: WorkloadDocument, overridePython?: ModelledPython): Workload {
-  const python = overridePython ?? doc.python;
+  const python =
+    overridePython ?? resolvePython(String(doc.python), `python: ${doc.python}`, 'WORKLOAD_INVALID');
   const ops: Operation[] = doc.each_iteration.map((item, index) => {
     const kind = item.kind ?? 'slotted';
     const where = `each_iteration[${index}]`;

@@ -7,7 +7,7 @@
  * reaches the postmortem). Undecided (a fact unknown: a check with no verdict, no metric): the
  * step stays, for the person to decide. Every surface gets the same decisions from here.
  */
-import { runtimesFrom } from '../../checks/runtime.js';
+import { reportedRuntimes } from '../../checks/runtime.js';
 import type { MetricsClient } from '../../ports.js';
 import {
   type ConditionFacts,
@@ -99,7 +99,7 @@ export async function serviceFacts(
     metrics && inputs.job ? metrics.instant(datasource, renderQuery(query, inputs), at).catch(() => []) : [];
   let python: string | undefined;
   if (reads(conditions, 'python')) {
-    const runtimes = runtimesFrom(await instant('python_info{job="{{job}}"}'));
+    const { runtimes } = await reportedRuntimes(metrics, datasource, inputs, at);
     python = runtimes.find((r) => r.implementation === 'CPython')?.version;
   }
   let collector: ConditionFacts['collector'];

@@ -5,7 +5,7 @@
  * skip every metric step (recorded with the reason) or retry.
  */
 import { evaluateCheck } from '../../checks/check-runner.js';
-import { runtimesFrom } from '../../checks/runtime.js';
+import { reportedRuntimes } from '../../checks/runtime.js';
 import { observedGc } from '../../diagnose/result.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
@@ -60,15 +60,13 @@ export async function reportedPython(
   incident: Incident,
   runbook: Runbook,
 ): Promise<ModelledPython | undefined> {
-  if (!deps.caps.metrics || !incident.inputs.job) return undefined;
-  const samples = await deps.caps.metrics
-    .instant(
-      runbook.datasource ?? DEFAULT_DATASOURCE,
-      renderQuery('python_info{job="{{job}}"}', incident.inputs),
-      deps.clock.now(),
-    )
-    .catch(() => []);
-  return runtimesFrom(samples).find((r) => r.modelled)?.modelled;
+  const { runtimes } = await reportedRuntimes(
+    deps.caps.metrics,
+    runbook.datasource ?? DEFAULT_DATASOURCE,
+    incident.inputs,
+    deps.clock.now(),
+  );
+  return runtimes.find((r) => r.modelled)?.modelled;
 }
 
 async function produce(
