@@ -28,7 +28,7 @@ export function registerVerifyByHand(app: App, services: AppServices): void {
       });
     await ack();
     services.appMetrics.interactions.inc({ kind: 'view_submission', action: VIEW.verifyByHand });
-    const user: SlackUser = { id: body.user.id, username: body.user.name };
+    const user: SlackUser = { id: body.user.id };
     const incidentId = view.private_metadata;
     try {
       await services.flow.verifyByHand(incidentId, note, user, `slack:view:${view.id}`);

@@ -12,7 +12,6 @@ import type { MetricsClient } from '../../ports.js';
 import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import { type Incident, openOutage, PHASES, type StepState, stepOf } from '../model.js';
-import { renderQuery } from '../render-query.js';
 import { runStep as runQuery } from '../step-runner.js';
 import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
