@@ -12,8 +12,8 @@ import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS, truncate } from '../limits.js';
-import { datasourceBanner, foldedLines } from './card-steps.js';
 import { alertLine } from './alert-line.js';
+import { datasourceBanner, foldedLines } from './card-steps.js';
 import { checkFigure, findRunbookCheck } from './check-figure.js';
 import {
   type Attachment,
