@@ -16,9 +16,8 @@ import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
-import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
-import { loadWorkload } from '../adapters/fs/workload-source.js';
+import { loadNamedWorkload } from '../adapters/fs/workload-source.js';
 import { WorkLeases } from '../adapters/leases/work-leases.js';
 import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
@@ -213,7 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     clock,
     simulations,
-    loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
+    loadWorkload: (target) => loadNamedWorkload(target, config.workloadsDir, config.runbooksDir, context),
   };
   alertmanager = alertmanagerHandler({
     token: config.alertmanagerToken,
@@ -359,34 +358,4 @@ async function health(
   const status = ok ? (Object.values(report).every((r) => r.ok) ? 'ok' : 'degraded') : 'down';
   res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ status, checks: report }));
-}
-
-const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
-
-function workloadFor(
-  target: string,
-  workloadsDir: string,
-  runbooksDir: string,
-  context: Parameters<typeof loadWorkload>[1],
-) {
-  // A runbook step (RUNBOOK_ID:STEP_ID or RUNBOOK_ID/STEP_ID), else a workload file by name in WORKLOADS_DIR.
-  const stepRef = target.replace('/', ':');
-  let spec: string;
-  if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
-  else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
-    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
-  else
-    throw new GcIncidentError(
-      'USAGE',
-      `'${target.slice(0, 60)}' is neither a workload name nor RUNBOOK_ID/STEP_ID`,
-    );
-  const loaded = loadWorkload(spec, context, runbooksDir);
-  if (!loaded.ok) {
-    const first = loaded.diagnostics[0];
-    throw new GcIncidentError(
-      'USAGE',
-      `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
-    );
-  }
-  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
 }

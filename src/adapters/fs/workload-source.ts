@@ -9,6 +9,7 @@ import { validateWorkloadBytes } from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import type { WorkloadDocument } from '../../core/simulator/workload.js';
 import { lintWorkload } from '../../core/simulator/workload-lint.js';
+import { resolveInRoot } from './file-root.js';
 import { loadRunbookCatalogue } from './runbook-catalogue.js';
 import type { ValidationContext } from './runbook-files.js';
 import { readYamlFile } from './yaml-files.js';
@@ -75,4 +76,38 @@ function fromRunbookStep(
   });
   if (problems.length > 0) return { ok: false, diagnostics: problems };
   return { ok: true, source: { doc: { name: label, ...doc }, whatIf: step.whatIf ?? [], label } };
+}
+
+const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/**
+ * A workload named as `/gc-incident simulate` and the MCP server take it: a runbook step
+ * (RUNBOOK_ID:STEP_ID or RUNBOOK_ID/STEP_ID), else NAME.yaml in the workloads folder; never a
+ * path elsewhere (the name may come from a Slack message or a remote assistant).
+ */
+export function loadNamedWorkload(
+  target: string,
+  workloadsDir: string,
+  runbooksDir: string,
+  context: ValidationContext,
+) {
+  const stepRef = target.replace('/', ':');
+  let spec: string;
+  if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
+  else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
+    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
+  else
+    throw new GcIncidentError(
+      'USAGE',
+      `'${target.slice(0, 60)}' is neither a workload name nor RUNBOOK_ID/STEP_ID`,
+    );
+  const loaded = loadWorkload(spec, context, runbooksDir);
+  if (!loaded.ok) {
+    const first = loaded.diagnostics[0];
+    throw new GcIncidentError(
+      'USAGE',
+      `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
+    );
+  }
+  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
 }
