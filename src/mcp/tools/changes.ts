@@ -62,12 +62,14 @@ export function registerChangeTool(server: McpServer, _deps: McpDeps): void {
         incident: INCIDENT_ID.optional(),
         runbook: RUNBOOK_ID.optional(),
       },
-      outputSchema: {
-        refused: z.literal(true),
-        reason: z.string(),
-        command: z.string(),
-        afterwards: z.string().optional(),
-      },
+      outputSchema: z
+        .object({
+          refused: z.literal(true),
+          reason: z.string(),
+          command: z.string(),
+          afterwards: z.string().optional(),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(({ change, incident, runbook }) => {

@@ -39,13 +39,15 @@ export function registerFitTool(server: McpServer, deps: McpDeps): void {
       description:
         "Read a job's GC metrics over a window, fit a simulator workload to them, name the failure mode with its evidence, and rank the default mitigations (threshold 0 ten times higher, gc.freeze()) by simulating them.",
       inputSchema: FIT_INPUT,
-      outputSchema: {
-        job: z.string(),
-        diagnosis: z.object({ mode: z.string(), title: z.string(), evidence: z.string() }).loose(),
-        quality: z.array(z.object({}).loose()),
-        workloadYaml: z.string(),
-        mitigations: z.object(simulationOutput),
-      },
+      outputSchema: z
+        .object({
+          job: z.string(),
+          diagnosis: z.object({ mode: z.string(), title: z.string(), evidence: z.string() }).loose(),
+          quality: z.array(z.object({}).loose()),
+          workloadYaml: z.string(),
+          mitigations: z.object(simulationOutput).loose(),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     guarded(async ({ job, window, datasource, python }) => {

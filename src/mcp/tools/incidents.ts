@@ -30,9 +30,11 @@ export function registerIncidentTools(server: McpServer, deps: McpDeps): void {
         status: z.enum(STATUSES).optional(),
         limit: z.number().int().min(1).max(200).default(20),
       },
-      outputSchema: {
-        incidents: z.array(z.object({ id: z.string(), status: z.string(), phase: z.string() }).loose()),
-      },
+      outputSchema: z
+        .object({
+          incidents: z.array(z.object({ id: z.string(), status: z.string(), phase: z.string() }).loose()),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async ({ status, limit }) => {
@@ -74,14 +76,16 @@ export function registerIncidentTools(server: McpServer, deps: McpDeps): void {
       description:
         'One incident: status, phase, commander and roles, its steps with their outcomes, and its timeline.',
       inputSchema: { id: INCIDENT_ID },
-      outputSchema: {
-        id: z.string(),
-        status: z.string(),
-        phase: z.string(),
-        roles: z.record(z.string(), z.string()),
-        steps: z.array(z.object({ id: z.string(), status: z.string() }).loose()),
-        timeline: z.array(z.object({ seq: z.number(), at: z.string(), text: z.string() }).loose()),
-      },
+      outputSchema: z
+        .object({
+          id: z.string(),
+          status: z.string(),
+          phase: z.string(),
+          roles: z.record(z.string(), z.string()),
+          steps: z.array(z.object({ id: z.string(), status: z.string() }).loose()),
+          timeline: z.array(z.object({ seq: z.number(), at: z.string(), text: z.string() }).loose()),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async ({ id }) => {
@@ -128,7 +132,7 @@ export function registerIncidentTools(server: McpServer, deps: McpDeps): void {
       title: "An incident's postmortem",
       description: "The incident's postmortem as Markdown (what 'gc-incident export --format md' writes).",
       inputSchema: { id: INCIDENT_ID },
-      outputSchema: { id: z.string(), markdown: z.string() },
+      outputSchema: z.object({ id: z.string(), markdown: z.string() }).loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async ({ id }) => {

@@ -57,11 +57,13 @@ export function registerMetricTools(server: McpServer, deps: McpDeps): void {
         range: z.string().max(20).optional().describe('a range query over this long, ending now, such as 1h'),
         step: z.string().max(20).default('1m').describe('resolution of a range query'),
       },
-      outputSchema: {
-        resultType: z.string(),
-        series: z.array(z.object({ labels: z.record(z.string(), z.string()) }).loose()),
-        truncated: z.number(),
-      },
+      outputSchema: z
+        .object({
+          resultType: z.string(),
+          series: z.array(z.object({ labels: z.record(z.string(), z.string()) }).loose()),
+          truncated: z.number(),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     guarded(async ({ promql, datasource, range, step }) => {
@@ -159,12 +161,14 @@ export function registerMetricTools(server: McpServer, deps: McpDeps): void {
             'runbook inputs, such as {"job": "checkout"}; checked against the runbook before any query',
           ),
       },
-      outputSchema: {
-        phase: z.string(),
-        pass: z.boolean(),
-        evaluations: z.array(z.object({ id: z.string(), verdict: z.string() }).loose()),
-        runtime: z.array(z.record(z.string(), z.string())),
-      },
+      outputSchema: z
+        .object({
+          phase: z.string(),
+          pass: z.boolean(),
+          evaluations: z.array(z.object({ id: z.string(), verdict: z.string() }).loose()),
+          runtime: z.array(z.record(z.string(), z.string())),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     guarded(async ({ runbook: id, phase, inputs }) => {

@@ -35,20 +35,22 @@ export function registerRunbookTools(server: McpServer, deps: McpDeps): void {
       description:
         'The runbooks an incident can be opened from (RUNBOOKS_DIR, and the shipped ones it does not override).',
       inputSchema: {},
-      outputSchema: {
-        runbooks: z.array(
-          z
-            .object({
-              id: z.string(),
-              title: z.string(),
-              severity: z.string(),
-              alerts: z.array(z.string()),
-              shipped: z.boolean(),
-            })
-            .loose(),
-        ),
-        skipped: z.array(diagnostic).describe('problems of runbook files that are not offered'),
-      },
+      outputSchema: z
+        .object({
+          runbooks: z.array(
+            z
+              .object({
+                id: z.string(),
+                title: z.string(),
+                severity: z.string(),
+                alerts: z.array(z.string()),
+                shipped: z.boolean(),
+              })
+              .loose(),
+          ),
+          skipped: z.array(diagnostic).describe('problems of runbook files that are not offered'),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(() => {
@@ -80,12 +82,14 @@ export function registerRunbookTools(server: McpServer, deps: McpDeps): void {
       title: 'Show a runbook',
       description: "One runbook's inputs, phases, steps and checks (queries with their thresholds).",
       inputSchema: { id: RUNBOOK_ID },
-      outputSchema: {
-        id: z.string(),
-        title: z.string(),
-        file: z.string(),
-        phases: z.array(z.object({}).loose()),
-      },
+      outputSchema: z
+        .object({
+          id: z.string(),
+          title: z.string(),
+          file: z.string(),
+          phases: z.array(z.object({}).loose()),
+        })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(({ id }) => {
@@ -109,7 +113,9 @@ export function registerRunbookTools(server: McpServer, deps: McpDeps): void {
           .optional()
           .describe('file name used in the problems (default runbook.yaml)'),
       },
-      outputSchema: { valid: z.boolean(), errors: z.number(), diagnostics: z.array(diagnostic.loose()) },
+      outputSchema: z
+        .object({ valid: z.boolean(), errors: z.number(), diagnostics: z.array(diagnostic.loose()) })
+        .loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(({ yaml, name }) => {

@@ -45,7 +45,7 @@ export function registerSimulateTool(server: McpServer, deps: McpDeps): void {
           .describe(`mitigations to compare: ${WHAT_IF_HELP} (default: the runbook step's)`),
         python: z.enum(MODELLED_PYTHONS).optional().describe("model this CPython instead of the workload's"),
       },
-      outputSchema: { workload: z.string(), python: z.string(), ...simulationOutput },
+      outputSchema: z.object({ workload: z.string(), python: z.string(), ...simulationOutput }).loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     guarded(async ({ workload, yaml, whatIf, python }) => {
