@@ -76,7 +76,7 @@ describe('gc-incident mcp', () => {
   it('lists and shows runbooks: phases, steps and checks', async () => {
     const list = await call('runbooks_list', {});
     expect(list.isError).toBeFalsy();
-    const ids = (list.structuredContent?.runbooks as { id: string }[]).map((r) => r.id);
+    const ids = ((list.structuredContent?.runbooks ?? []) as { id: string }[]).map((r) => r.id);
     expect(ids).toContain('gc-thrash-allocation-churn');
     const shown = await call('runbook_show', { id: 'gc-full-collection-latency' });
     const phases = shown.structuredContent?.phases as {
@@ -163,9 +163,9 @@ describe('gc-incident mcp', () => {
     });
     expect(many.isError).toBe(true);
     expect(text(many)).toContain('at most 8 what-ifs per simulation (you gave 100)');
-    const escape = await call('simulate', { workload: '../package.json' });
-    expect(escape.isError).toBe(true);
-    expect(text(escape)).toMatch(/neither a workload name nor RUNBOOK_ID\/STEP_ID \[USAGE\]/);
+    const outside = await call('simulate', { workload: '../package.json' });
+    expect(outside.isError).toBe(true);
+    expect(text(outside)).toMatch(/neither a workload name nor RUNBOOK_ID\/STEP_ID \[USAGE\]/);
     const inline = await call('simulate', { yaml: 'python: "3.12"\niterations: nope\n' });
     expect(inline.isError).toBe(true);
     expect(text(inline)).toMatch(/inline\.yaml:2:\d+/);
