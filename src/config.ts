@@ -61,6 +61,8 @@ export const ENVIRONMENT_VARIABLES = [
   'ALERTMANAGER_CHANNEL',
   'RUNBOOK_BASE_URL',
   'DASHBOARD_URL_TEMPLATE',
+  'MCP_HTTP',
+  'MCP_TOKEN',
 ] as const;
 
 /**
@@ -157,6 +159,8 @@ export interface ServeConfig extends Config {
   readonly alertmanagerToken: string | undefined;
   /** Channel for alert-opened incidents whose runbook names none. */
   readonly alertmanagerChannel: string | undefined;
+  /** Bearer token of the MCP server at /mcp (MCP_HTTP=on); undefined: /mcp is not served. */
+  readonly mcpToken: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -232,8 +236,20 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
       'ALERTMANAGER_TOKEN',
       'must be at least 16 characters (a random secret shared with Alertmanager)',
     );
+  // The MCP endpoint is off unless asked for, and never served without a token.
+  const mcpHttp = nonEmpty(env.MCP_HTTP) ?? 'off';
+  if (mcpHttp !== 'on' && mcpHttp !== 'off') invalid('MCP_HTTP', `must be on or off (got '${mcpHttp}')`);
+  const mcpToken = nonEmpty(env.MCP_TOKEN);
+  if (mcpHttp === 'on' && mcpToken === undefined)
+    invalid(
+      'MCP_TOKEN',
+      'is not set: MCP_HTTP=on serves /mcp only behind a bearer token (16+ random characters)',
+    );
+  if (mcpHttp === 'on' && mcpToken !== undefined && mcpToken.length < 16)
+    invalid('MCP_TOKEN', 'must be at least 16 characters (a random secret given to the assistant)');
   return Object.freeze({
     ...base,
+    mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     reminderCron,

@@ -31,6 +31,7 @@ import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
 import type { Clock, IncidentStore, Store } from '../core/ports.js';
+import { MCP_PATH, mcpHttpHandler } from '../mcp/http.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
@@ -112,7 +113,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
   // built after it, so its route delegates.
   let alertmanager: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const routes: CustomRoute[] = [
+    ...(config.mcpToken
+      ? [
+          {
+            path: MCP_PATH,
+            method: ['POST', 'GET', 'DELETE'],
+            handler: (req, res) => void mcp?.(req, res),
+          } satisfies CustomRoute,
+        ]
+      : []),
     {
       path: '/alertmanager',
       method: ['POST'],
@@ -223,6 +234,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     clock,
   });
+  if (config.mcpToken)
+    mcp = mcpHttpHandler({
+      token: config.mcpToken,
+      logger,
+      deps: {
+        config,
+        validation: context,
+        workloadsDir: config.workloadsDir,
+        clock,
+        metrics: metricsClient,
+        store: async () => store,
+        simulations,
+        requester: 'mcp-http',
+      },
+    });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));
   app.use(staleActions(logger, [ACTION.pickRunbook, ACTION.roles]));
