@@ -17,7 +17,7 @@ DATASOURCES_FILE, CALIBRATION_FILE). It never changes an incident: it answers wi
 /gc-incident command to run instead. See docs/mcp.md.
 
 Example (Claude Code):
-  $ claude mcp add gc-incident -- npx gc-incident mcp`,
+  $ claude mcp add --transport stdio gc-incident -- npx gc-incident mcp`,
     )
     .action(async () => {
       // Imported here: the SDK and the tools load only when this command runs.
