@@ -2,6 +2,7 @@
  * `gc-incident mcp` as an assistant runs it: a child process on stdio, driven by the MCP SDK's
  * own client. One server for the file (each start costs a Node process and the schemas).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { cli } from '../helpers/cli.js';
-import { type McpSession, startMcp } from '../helpers/mcp-process.js';
-import { lineOf, RUNBOOKS_DIR, readText } from '../helpers/runbooks.js';
+import { MCP_ENTRY, type McpSession, startMcp } from '../helpers/mcp-process.js';
+import { lineOf, REPO, RUNBOOKS_DIR, readText } from '../helpers/runbooks.js';
 import { scriptedIncident } from '../helpers/scripted-incident.js';
 
 let mcp: McpSession;
@@ -242,5 +243,51 @@ describe('gc-incident mcp', () => {
       /PromQL does not parse.*\[METRICS_BAD_QUERY\]/,
     );
     expect(text(await call('fit', { job: 'checkout' }))).toMatch(/\[METRICS_UNAVAILABLE\]/);
+  });
+
+  it('answers the requests it read before stdin closed, skips a line that is not JSON, and exits 0', async () => {
+    const child = spawn(process.execPath, MCP_ENTRY, {
+      cwd: REPO,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: `sqlite:${join(dir, 'gc.db')}`,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += String(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const lines = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'pipe', version: '1' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'incidents_list', arguments: {} } },
+    ].map((m) => JSON.stringify(m));
+    child.stdin.end(`${lines.join('\n')}\nnot json\n`);
+    expect(await exited).toBe(0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result: { structuredContent?: unknown } });
+    expect(answers.map((a) => a.id)).toEqual([1, 2]);
+    expect(answers[1]?.result.structuredContent).toEqual({
+      incidents: [expect.objectContaining({ id: incidentId })],
+    });
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -15,10 +15,13 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
+/** How the tests start `gc-incident mcp` from the sources. */
+export const MCP_ENTRY = ['--import', 'tsx', import.meta.filename, 'mcp'];
+
 export async function startMcp(env: Record<string, string>, entry?: string[]): Promise<McpSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: entry ?? ['--import', 'tsx', import.meta.filename, 'mcp'],
+    args: entry ?? MCP_ENTRY,
     cwd: REPO,
     // Only what the test gives (and PATH, HOME for Node): no configuration leaks in from the shell.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

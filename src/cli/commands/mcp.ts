@@ -24,6 +24,7 @@ Example (Claude Code):
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const { createMcpServer } = await import('../../mcp/server.js');
       const { stdioDeps } = await import('../../mcp/stdio-deps.js');
+      const { trackInFlight } = await import('../../mcp/in-flight.js');
       const { deps, close } = stdioDeps(io.env, io.clock ?? systemClock);
       const server = createMcpServer(deps);
       const transport = new StdioServerTransport();
@@ -33,8 +34,11 @@ Example (Claude Code):
         process.stdin.once('end', () => resolve());
       });
       await server.connect(transport);
+      const inFlight = trackInFlight(transport);
       io.stderr('gc-incident MCP server ready on stdio (read-only)\n');
       await closed;
+      // Requests read before stdin closed are answered first (a simulation ends within the pool's limit).
+      await inFlight.idle();
       await server.close();
       await close();
       done(EXIT.OK);
