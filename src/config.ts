@@ -70,6 +70,8 @@ export const ENVIRONMENT_VARIABLES = [
   'RUNBOOK_BASE_URL',
   'DASHBOARD_URL_TEMPLATE',
   'PYTHON_ROOTS',
+  'MCP_HTTP',
+  'MCP_TOKEN',
 ] as const;
 
 /**
@@ -181,6 +183,8 @@ export interface ServeConfig extends Config {
   readonly alertRelapseWindowMs: number;
   /** More than `keys` causes of one runbook within `windowMs` become one fleet incident; undefined: off. */
   readonly alertFleet: { readonly keys: number; readonly windowMs: number } | undefined;
+  /** Bearer token of the MCP server at /mcp (MCP_HTTP=on); undefined: /mcp is not served. */
+  readonly mcpToken: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -269,8 +273,20 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     fleetText === 'off' || !fleetWindow?.ok
       ? undefined
       : { keys: Number(fleetMatch?.[1]), windowMs: fleetWindow.ms };
+  // The MCP endpoint is off unless asked for, and never served without a token.
+  const mcpHttp = nonEmpty(env.MCP_HTTP) ?? 'off';
+  if (mcpHttp !== 'on' && mcpHttp !== 'off') invalid('MCP_HTTP', `must be on or off (got '${mcpHttp}')`);
+  const mcpToken = nonEmpty(env.MCP_TOKEN);
+  if (mcpHttp === 'on' && mcpToken === undefined)
+    invalid(
+      'MCP_TOKEN',
+      'is not set: MCP_HTTP=on serves /mcp only behind a bearer token (16+ random characters)',
+    );
+  if (mcpHttp === 'on' && mcpToken !== undefined && mcpToken.length < 16)
+    invalid('MCP_TOKEN', 'must be at least 16 characters (a random secret given to the assistant)');
   return Object.freeze({
     ...base,
+    mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     alertRelapseWindowMs: relapse.ms,

@@ -6,6 +6,7 @@ import type { WorkloadSource } from '../adapters/fs/workload-source.js';
 import { readConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import type { FitResult } from '../core/fit/fit-workload.js';
+import { fitWhatIfs } from '../core/fit/mitigations.js';
 import type { CliIo } from './io.js';
 import { metricsClientFor } from './metrics-context.js';
 
@@ -37,11 +38,10 @@ export async function fittedSource(
       datasource: options.datasource ?? 'default',
       now: (io.clock ?? systemClock).now(),
     });
-    const [t0, t1, t2] = fit.thresholds;
     return {
       source: { doc: fit.doc, whatIf: [], label: `fit:${options.fit}` },
       fit,
-      defaultWhatIfs: [`threshold=${t0 * 10},${t1},${t2}`, 'freeze'],
+      defaultWhatIfs: fitWhatIfs(fit),
     };
   } finally {
     await client.close();

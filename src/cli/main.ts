@@ -48,6 +48,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', term: 'export [options] <incident-id>', summary: "Write an incident's postmortem: JSON (schemas/postmortem.schema.json), Markdown or standalone HTML", load: async () => (await import('./commands/export.js')).exportCommand },
   { name: 'test', term: 'test [options] [paths...]', summary: 'Run runbook test files: does detection fire, does verification hold, on the series they give', readsRunbooks: true, load: async () => (await import('./commands/test.js')).testCommand },
   { name: 'drill', term: 'drill [options]', summary: 'Rehearse a GC incident end to end on this machine (the bundled service, Prometheus if installed)', readsRunbooks: true, load: async () => (await import('./commands/drill.js')).drillCommand },
+  { name: 'mcp', term: 'mcp', summary: 'Serve the runbooks, simulator, fit, incidents and checks to an AI assistant over MCP (stdio, read-only)', readsRunbooks: true, load: async () => (await import('./commands/mcp.js')).mcpCommand },
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {

@@ -5,7 +5,7 @@
  * ad-hoc request, which the pool queues behind incident steps.
  */
 import { asSimulationRequest, checkWhatIfCount } from '../adapters/workers/simulation-pool.js';
-import { applyWhatIf } from '../core/simulator/what-if.js';
+import { whatIfVariants } from '../core/simulator/what-if.js';
 import { normalizeWorkload } from '../core/simulator/workload.js';
 import type { AppServices } from './services.js';
 
@@ -21,10 +21,7 @@ export async function simulateFromSlack(
   checkWhatIfCount(whatIfs);
   services.simulations?.admit(userId, 1);
   const base = normalizeWorkload(loaded.doc);
-  const variants = [
-    { label: 'baseline', workload: base },
-    ...whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
-  ];
+  const variants = whatIfVariants(base, whatIfs);
   await asSimulationRequest({ user: userId, priority: 'adhoc' }, () =>
     services.flow.simulateAdhoc(channel, loaded.label, variants),
   );

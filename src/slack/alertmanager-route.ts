@@ -9,11 +9,13 @@
  * (Alertmanager retries 5xx and gives up on 4xx): a store or Slack outage is 503; a
  * missing label is 200 once people were told, 422 when nobody could be.
  */
-import { timingSafeEqual } from 'node:crypto';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MIMEType } from 'node:util';
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
+import { bearerMatches } from '../adapters/http/bearer.js';
+import { readRequestBody } from '../adapters/http/request-body.js';
 import {
   type AlertGroupPlan,
   type BlockedAlerts,
@@ -56,12 +58,6 @@ function answer(
   res.end(JSON.stringify(body));
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /** The media type proper (`application/json; charset=utf-8` yes, `text/plain; x=application/json` no). */
 export function isJsonMediaType(header: string | undefined): boolean {
   if (!header) return false;
@@ -70,18 +66,6 @@ export function isJsonMediaType(header: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-/** The body, read as it streams in; undefined as soon as it passes `max` bytes. */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Whether Alertmanager retrying the notification can help (an outage), or not (a missing label). */
@@ -178,7 +162,7 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
             'the Alertmanager intake is off: set ALERTMANAGER_TOKEN on gc-incident and the same bearer token in Alertmanager',
         });
       }
-      if (!tokenMatches(req.headers.authorization, deps.token)) {
+      if (!bearerMatches(req.headers.authorization, deps.token)) {
         log.warn(
           { from: req.socket.remoteAddress },
           'Alertmanager notification refused: missing or wrong bearer token',
@@ -197,7 +181,7 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
         req.resume();
         return await refuseTooLarge(res);
       }
-      const raw = await readBody(req, maxBody);
+      const raw = await readRequestBody(req, maxBody);
       if (!raw) return await refuseTooLarge(res);
       let body: unknown;
       try {

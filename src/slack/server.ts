@@ -17,9 +17,8 @@ import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
 import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
-import { resolveInRoot } from '../adapters/fs/file-root.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
-import { loadWorkload } from '../adapters/fs/workload-source.js';
+import { loadNamedWorkload } from '../adapters/fs/workload-source.js';
 import { WorkLeases } from '../adapters/leases/work-leases.js';
 import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
@@ -33,6 +32,7 @@ import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
 import type { Clock, Store } from '../core/ports.js';
+import { MCP_PATH, mcpHttpHandler } from '../mcp/http.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
@@ -115,7 +115,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
   // built after it, so its route delegates.
   let alertmanager: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const routes: CustomRoute[] = [
+    ...(config.mcpToken
+      ? [
+          {
+            path: MCP_PATH,
+            method: ['POST', 'GET', 'DELETE'],
+            handler: (req, res) => void mcp?.(req, res),
+          } satisfies CustomRoute,
+        ]
+      : []),
     {
       path: '/alertmanager',
       method: ['POST'],
@@ -221,7 +231,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     clock,
     simulations,
-    loadWorkload: (target) => workloadFor(target, config.workloadsDir, config.runbooksDir, context),
+    loadWorkload: (target) => loadNamedWorkload(target, config.workloadsDir, config.runbooksDir, context),
   };
   alertmanager = alertmanagerHandler({
     token: config.alertmanagerToken,
@@ -232,6 +242,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
     clock,
   });
+  if (config.mcpToken)
+    mcp = mcpHttpHandler({
+      token: config.mcpToken,
+      logger,
+      deps: {
+        config,
+        validation: context,
+        workloadsDir: config.workloadsDir,
+        clock,
+        metrics: metricsClient,
+        store: async () => store,
+        simulations,
+        requester: 'mcp-http',
+      },
+    });
   // First of the middleware: a request is recorded before any listener can ack it.
   app.use(durableRequests(leases, logger));
   app.use(staleActions(logger, [ACTION.pickRunbook, ACTION.roles]));
@@ -340,32 +365,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
-
-function workloadFor(
-  target: string,
-  workloadsDir: string,
-  runbooksDir: string,
-  context: Parameters<typeof loadWorkload>[1],
-) {
-  // A runbook step (RUNBOOK_ID:STEP_ID or RUNBOOK_ID/STEP_ID), else a workload file by name in WORKLOADS_DIR.
-  const stepRef = target.replace('/', ':');
-  let spec: string;
-  if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
-  else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
-    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
-  else
-    throw new GcIncidentError(
-      'USAGE',
-      `'${target.slice(0, 60)}' is neither a workload name nor RUNBOOK_ID/STEP_ID`,
-    );
-  const loaded = loadWorkload(spec, context, runbooksDir);
-  if (!loaded.ok) {
-    const first = loaded.diagnostics[0];
-    throw new GcIncidentError(
-      'USAGE',
-      `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
-    );
-  }
-  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
 }

@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startMcp } from '../helpers/mcp-process.js';
 import { REPO } from '../helpers/runbooks.js';
 
 const bin = join(REPO, 'bin', 'gc-incident.js');
@@ -40,6 +41,7 @@ describe('bin/gc-incident.js', () => {
     'check',
     'rules',
     'test',
+    'mcp',
   ])('%s --help works', (command) => {
     const r = run(command, '--help');
     expect(r.status).toBe(0);
@@ -67,5 +69,21 @@ describe('bin/gc-incident.js', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('mcp over the built entry point: the SDK imports resolve from dist/ and a simulation runs in its worker', async () => {
+    const session = await startMcp({}, [bin, 'mcp']);
+    try {
+      const { tools } = await session.client.listTools();
+      expect(tools.map((t) => t.name)).toContain('simulate');
+      const result = await session.client.callTool({
+        name: 'simulate',
+        arguments: { workload: 'full-collection-latency', whatIf: ['freeze'] },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ best: 'freeze' });
+    } finally {
+      await session.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
-import { formatIncident } from '../../src/cli/commands/incidents.js';
+import { formatIncident } from '../../src/format/incident.js';
 import { GcIncidentError } from '../../src/core/errors.js';
 import { describeEvent } from '../../src/core/incident/describe-event.js';
 import { IncidentDriver } from '../../src/core/incident/driver/driver.js';

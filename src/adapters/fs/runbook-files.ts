@@ -4,8 +4,13 @@
  * runbook that names them.
  */
 import { type Diagnostic, sortDiagnostics } from '../../core/diagnostics.js';
+import type { LintOptions } from '../../core/runbook/lint.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { validateRunbookBytes, validateWorkloadBytes } from '../../core/runbook/validate.js';
+import {
+  type ValidatedRunbook,
+  validateRunbookBytes,
+  validateWorkloadBytes,
+} from '../../core/runbook/validate.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
 import { resolveWorkloadRef } from './file-root.js';
 import { findYamlFiles, readCapped } from './yaml-files.js';
@@ -44,17 +49,38 @@ export function validateRunbookPaths(paths: readonly string[], context: Validati
       );
       continue;
     }
-    const result = validateRunbookBytes(file, bytes, context.schemas, {
-      datasources: context.datasources,
-      httpActions: context.httpActions,
-      readOnlyHttpActions: context.readOnlyHttpActions,
-      checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
-    });
+    const result = validateRunbookBytes(file, bytes, context.schemas, lintOptions(file, context));
     diagnostics.push(...result.diagnostics);
     if (result.runbook) runbooks.push({ file, runbook: result.runbook, idPosition: result.idPosition });
   }
   diagnostics.push(...duplicateIds(runbooks));
   return { files: found.files, runbooks, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/**
+ * A runbook given as text (an editor buffer, an assistant's draft) with the same checks as a file;
+ * `file` names it in the diagnostics, and its workload refs are resolved next to it.
+ */
+export function validateRunbookText(
+  file: string,
+  text: string,
+  context: ValidationContext,
+): ValidatedRunbook {
+  return validateRunbookBytes(
+    file,
+    new TextEncoder().encode(text),
+    context.schemas,
+    lintOptions(file, context),
+  );
+}
+
+function lintOptions(file: string, context: ValidationContext): LintOptions {
+  return {
+    datasources: context.datasources,
+    httpActions: context.httpActions,
+    readOnlyHttpActions: context.readOnlyHttpActions,
+    checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
+  };
 }
 
 function checkWorkloadRef(

@@ -11,6 +11,7 @@ import type { SchemaValidator } from '../../core/schema-validator.js';
 import type { Objective } from '../../core/simulator/objective.js';
 import type { WorkloadDocument } from '../../core/simulator/workload.js';
 import { lintWorkload } from '../../core/simulator/workload-lint.js';
+import { resolveInRoot } from './file-root.js';
 import { loadRunbookCatalogue } from './runbook-catalogue.js';
 import type { ValidationContext } from './runbook-files.js';
 import { readYamlFile } from './yaml-files.js';
@@ -87,4 +88,38 @@ function fromRunbookStep(
     ok: true,
     source: { doc: { name: label, ...doc }, whatIf: step.whatIf ?? [], objective: step.objective, label },
   };
+}
+
+const WORKLOAD_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/**
+ * A workload named as `/gc-incident simulate` and the MCP server take it: a runbook step
+ * (RUNBOOK_ID:STEP_ID or RUNBOOK_ID/STEP_ID), else NAME.yaml in the workloads folder; never a
+ * path elsewhere (the name may come from a Slack message or a remote assistant).
+ */
+export function loadNamedWorkload(
+  target: string,
+  workloadsDir: string,
+  runbooksDir: string,
+  context: ValidationContext,
+) {
+  const stepRef = target.replace('/', ':');
+  let spec: string;
+  if (/^[a-z0-9-]+:[a-z0-9_-]+$/.test(stepRef)) spec = stepRef;
+  else if (WORKLOAD_NAME.test(target) && !target.includes('..'))
+    spec = resolveInRoot(workloadsDir, target.endsWith('.yaml') ? target : `${target}.yaml`);
+  else
+    throw new GcIncidentError(
+      'USAGE',
+      `'${target.slice(0, 60)}' is neither a workload name nor RUNBOOK_ID/STEP_ID`,
+    );
+  const loaded = loadWorkload(spec, context, runbooksDir);
+  if (!loaded.ok) {
+    const first = loaded.diagnostics[0];
+    throw new GcIncidentError(
+      'USAGE',
+      `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
+    );
+  }
+  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
 }

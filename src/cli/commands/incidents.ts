@@ -3,18 +3,15 @@ import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { describeEvent } from '../../core/incident/describe-event.js';
-import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import type { Incident } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
-import { statusWords } from '../../core/incident/progress.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { checkFigure, findRunbookCheck } from '../../format/check-figure.js';
+import { formatIncident } from '../../format/incident.js';
 import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
-import { standingLines } from '../walk/next-line.js';
 
 export function incidentsCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('incidents')
@@ -77,44 +74,4 @@ function runbookOf(io: CliIo, id: string): Runbook | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function formatIncident(
-  incident: Incident,
-  timeline: readonly TimelineEvent[],
-  runbook?: Runbook,
-): string {
-  const lines = [
-    `${incident.id}: ${incident.title}`,
-    `severity ${incident.severity}, status ${statusWords(incident)}, phase ${incident.phase}, service ${incident.service}`,
-    ...standingLines(incident),
-    `commander ${incident.commander}${incident.participants.length ? `, participants ${incident.participants.join(', ')}` : ''}`,
-    `runbook ${incident.runbookId} ${incident.runbookVersion}`,
-    `inputs ${
-      Object.entries(incident.inputs)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ') || '-'
-    }`,
-    '',
-    renderTable(
-      // CHECK: a check's value against its threshold once run, its threshold before.
-      ['PHASE', 'STEP', 'KIND', 'STATUS', 'CHECK', 'NOTE'],
-      incident.steps.map((s) => [
-        s.phase,
-        s.id,
-        s.kind,
-        s.status,
-        checkFigure(s, findRunbookCheck(runbook, s.id)) ??
-          (s.kind === 'check' && s.status !== 'skipped' ? '(not run yet)' : ''),
-        s.reason ?? (s.approvedBy ? `approved by ${s.approvedBy}` : ''),
-      ]),
-    ).trimEnd(),
-    '',
-    'Timeline (UTC)',
-    // To the second: milliseconds say nothing to a reader.
-    ...timeline.map(
-      (e) => `${e.at.replace('T', ' ').replace(/\.\d+Z$/, '')}  #${e.seq}  ${e.actor}  ${describeEvent(e)}`,
-    ),
-  ];
-  return `${lines.join('\n')}\n`;
 }

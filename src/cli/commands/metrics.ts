@@ -4,9 +4,13 @@ import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { readConfig } from '../../config.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
-import { evaluateCheck, NO_GC_DATA_CAUSES } from '../../core/checks/check-runner.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
-import { reportedRuntimes } from '../../core/checks/runtime.js';
+import {
+  CHECK_PHASES,
+  type CheckPhase,
+  evaluatePhaseChecks,
+  phaseChecks,
+} from '../../core/checks/phase-checks.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { watchVerification } from '../../core/incident/driver/watch-verification.js';
@@ -160,7 +164,7 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
         runbookId: string,
         options: { input: string[]; phase: string; json?: boolean; wait?: boolean },
       ) => {
-        if (!['detection', 'triage', 'verification'].includes(options.phase)) {
+        if (!(CHECK_PHASES as readonly string[]).includes(options.phase)) {
           throw new GcIncidentError('USAGE', '--phase must be detection, triage or verification');
         }
         const { config, client } = requireClient(io);
@@ -183,65 +187,41 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
           }
           return;
         }
-        const checks =
-          options.phase === 'detection'
-            ? runbook.detection.checks
-            : options.phase === 'triage'
-              ? (runbook.triage.checks ?? [])
-              : runbook.verification.checks;
-        if (checks.length === 0) io.stderr(`runbook ${runbook.metadata.id} has no ${options.phase} checks\n`);
-        const now = (io.clock ?? systemClock).now();
-        const rows: string[][] = [];
-        const evaluations = [];
+        const phase = options.phase as CheckPhase;
+        if (phaseChecks(runbook, phase).length === 0)
+          io.stderr(`runbook ${runbook.metadata.id} has no ${phase} checks\n`);
         let allPass = true;
         try {
-          for (const check of checks) {
-            const evaluation = await evaluateCheck(check, inputs, client, now, runbook.datasource);
-            evaluations.push({ id: check.id, ...evaluation });
-            const verdict =
-              evaluation.outcome === 'unknown'
-                ? 'unknown'
-                : options.phase === 'triage'
-                  ? evaluation.outcome === 'holds'
-                    ? 'met'
-                    : 'not met'
-                  : options.phase === 'detection'
-                    ? evaluation.outcome === 'holds'
-                      ? 'breach'
-                      : 'ok'
-                    : evaluation.outcome === 'holds'
-                      ? 'pass'
-                      : 'fail';
-            if (!['ok', 'pass', 'met', 'not met'].includes(verdict)) allPass = false;
-            const reason =
-              evaluation.value === null && /python_gc_/.test(check.query)
-                ? NO_GC_DATA_CAUSES
-                : evaluation.reason;
-            rows.push([
-              check.id,
-              evaluation.value === null ? '-' : formatNumber(evaluation.value),
-              `${check.operator} ${check.threshold}`,
-              verdict,
-              reason,
-            ]);
-          }
-          const { samples: runtime } = await reportedRuntimes(
-            client,
-            runbook.datasource ?? DEFAULT_DATASOURCE,
+          const result = await evaluatePhaseChecks(
+            runbook,
+            phase,
             inputs,
-            now,
+            client,
+            (io.clock ?? systemClock).now(),
           );
+          allPass = result.pass;
           if (options.json) {
             io.stdout(
-              `${JSON.stringify({ phase: options.phase, pass: allPass, evaluations, runtime: runtime.map((s) => s.labels) })}\n`,
+              `${JSON.stringify({ phase, pass: result.pass, evaluations: result.evaluations, runtime: result.runtime })}\n`,
             );
           } else {
-            io.stdout(renderTable(['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'], rows));
+            io.stdout(
+              renderTable(
+                ['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'],
+                result.evaluations.map((e) => [
+                  e.id,
+                  e.value === null ? '-' : formatNumber(e.value),
+                  `${e.operator} ${e.threshold}`,
+                  e.verdict,
+                  e.why,
+                ]),
+              ),
+            );
             const versions = [
-              ...new Set(runtime.map((s) => `${s.labels.implementation ?? '?'} ${s.labels.version ?? '?'}`)),
+              ...new Set(result.runtime.map((l) => `${l.implementation ?? '?'} ${l.version ?? '?'}`)),
             ];
             if (versions.length > 0)
-              io.stdout(`runtime: ${versions.join(', ')} on ${runtime.length} instance(s)\n`);
+              io.stdout(`runtime: ${versions.join(', ')} on ${result.runtime.length} instance(s)\n`);
           }
         } finally {
           await client.close();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadRunbookCatalogue } from '../../adapters/fs/runbook-catalogue.js';
+import { runbookSummaries } from '../../adapters/fs/runbook-summaries.js';
 import { readConfig } from '../../config.js';
 import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
@@ -16,17 +17,7 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
       const dir = options.dir ?? config.runbooksDir;
       const { context } = buildValidationContext(config, []);
       const report = loadRunbookCatalogue(dir, context);
-      const list = report.runbooks
-        .map(({ file, runbook }) => ({
-          id: runbook.metadata.id,
-          title: runbook.metadata.title,
-          severity: runbook.metadata.severity,
-          alerts: runbook.metadata.alerts,
-          pythonVersions: runbook.metadata.pythonVersions,
-          file,
-          shipped: report.shippedFiles.has(file),
-        }))
-        .sort((a, b) => a.id.localeCompare(b.id));
+      const list = runbookSummaries(report);
       if (options.json) {
         io.stdout(`${JSON.stringify(list, null, 2)}\n`);
       } else if (list.length > 0) {

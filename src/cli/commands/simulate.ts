@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { writeChart } from '../../adapters/charts/render.js';
+import { loadCalibration } from '../../adapters/fs/calibration-file.js';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
-import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
 import {
   DEFAULT_OBJECTIVE,
   isObjective,
@@ -179,20 +178,4 @@ function checkObjective(value: string | undefined): Objective | undefined {
       value,
     });
   return value;
-}
-
-export function loadCalibration(file: string | undefined): CalibrationProfile | undefined {
-  if (!file) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CalibrationProfile;
-    if (typeof parsed.source !== 'string' || typeof parsed.versions !== 'object')
-      throw new Error('not a profile');
-    return parsed;
-  } catch (error) {
-    throw new GcIncidentError(
-      'CONFIG_INVALID',
-      `calibration file ${file} is not a profile written by 'gc-incident calibrate' (${(error as Error).message})`,
-      { file },
-    );
-  }
 }

@@ -59,3 +59,14 @@ export function applyWhatIf(base: Workload, spec: string, options: WhatIfOptions
   }
   throw new GcIncidentError('USAGE', `unknown what-if '${spec}'; use ${WHAT_IF_HELP}`, { whatIf: spec });
 }
+
+/** The baseline then one variant per what-if, labelled as comparison tables show them. */
+export function whatIfVariants(
+  base: Workload,
+  whatIfs: readonly string[],
+): { label: string; workload: Workload }[] {
+  return [
+    { label: 'baseline', workload: base },
+    ...whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
+  ];
+}

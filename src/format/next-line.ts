@@ -2,13 +2,13 @@
  * The terminal's words for where an incident stands: the core decides (progress.ts), the same
  * facts the Slack card renders; here they are plain text.
  */
-import type { Incident } from '../../core/incident/model.js';
+import type { Incident } from '../core/incident/model.js';
 import {
   type Next,
   nextFor,
   type VerificationVerdict,
   verificationVerdict,
-} from '../../core/incident/progress.js';
+} from '../core/incident/progress.js';
 
 const person = (actor: string) => (actor.startsWith('cli:') ? actor.slice(4) : actor);
 
