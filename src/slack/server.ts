@@ -364,5 +364,3 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   };
 }
-
-}
