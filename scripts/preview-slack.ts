@@ -19,6 +19,7 @@ import { compactComparison, simulationNote, simulationVerdict } from '../src/for
 import { incidentCard } from '../src/slack/blocks/card.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
 import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
+import { fleetAnnouncement } from '../src/slack/blocks/fleet-table.js';
 import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
@@ -311,6 +312,35 @@ for (const frame of frames) {
     const modal = rolesModal(incident, 'service-owner');
     const html = `<div class="frame"><div class="caption">Roles and the record: card, thread and the Roles modal</div>${message(card, now)}<div class="thread"><div class="label">Thread</div>${thread.map((m) => message(m, now)).join('')}</div><div class="modal"><div class="title">${esc(modal.title.text)}</div>${blocks(modal.blocks as never, now)}<div class="foot"><span class="button">Cancel</span> <span class="button primary">${esc(modal.submit?.text ?? '')}</span></div></div></div>`;
     sections.push({ name: '12-roles', html, lines: card.blocks.length * 2.2 + 40 });
+    // A storm as one fleet incident: the card's alert line and services table, and the one announcement.
+    const opened = Date.parse(last.incident.openedAt);
+    const members = Array.from({ length: 15 }, (_, i) => ({
+      cause: `gc-thrash-allocation-churn{job="svc-${i + 1}"}`,
+      service:
+        ['checkout-api', 'search', 'payments-worker', 'recommendations'][i % 4] + (i < 4 ? '' : `-${i}`),
+      since: new Date(opened + i * 10_000).toISOString(),
+      ...(i < 10 ? { incidentId: `GC-2026-${String(i + 1).padStart(4, '0')}` } : {}),
+    }));
+    const fleet = {
+      ...last.incident,
+      id: 'GC-2026-0011',
+      title: `Fleet: ${last.incident.title}`,
+      service: 'fleet',
+      alerts: {
+        firing: members.map((m) => m.cause),
+        names: ['PythonGCThrash'],
+        notifications: 15,
+        lastAt: at,
+      },
+      fleet: { members },
+    };
+    const fleetCard = incidentCard(fleet, new Set(), { now: new Date(now) });
+    const announced = fleetAnnouncement(fleet, 11);
+    sections.push({
+      name: '13-fleet',
+      html: `<div class="frame"><div class="caption">A storm: one fleet incident lists the services</div>${message(announced, now)}${message(fleetCard, now)}</div>`,
+      lines: fleetCard.blocks.length * 2.2 + 30,
+    });
   }
 }
 writeFileSync(

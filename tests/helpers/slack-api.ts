@@ -67,6 +67,14 @@ export class FakeSlackApi {
   readonly appToken = 'xapp-1-A0000001-0000-test';
   private tsCounter = 0;
   port = 0;
+  /**
+   * Slack's per-channel pace for chat.postMessage (about one per second): a post sooner than
+   * this after the channel's last one gets HTTP 429 with Retry-After, as Slack answers. Off: 0.
+   */
+  channelPaceMs = 0;
+  /** Posts refused by the channel pace. */
+  rateLimited = 0;
+  private readonly lastPost = new Map<string, number>();
 
   constructor(
     readonly token = 'xoxb-test-token-0000',
@@ -214,6 +222,21 @@ export class FakeSlackApi {
       res.writeHead(429, { 'retry-after': String(fault.retryAfter), 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
+    }
+    if (method === 'chat.postMessage' && this.channelPaceMs > 0 && typeof body.channel === 'string') {
+      const last = this.lastPost.get(body.channel) ?? Number.NEGATIVE_INFINITY;
+      const wait = last + this.channelPaceMs - this.now();
+      if (wait > 0) {
+        this.rateLimited += 1;
+        this.calls.push({ method, body, ok: false, error: 'ratelimited' });
+        res.writeHead(429, {
+          'retry-after': String(Math.ceil(wait / 1000)),
+          'content-type': 'application/json',
+        });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      this.lastPost.set(body.channel, this.now());
     }
     const auth = req.headers.authorization ?? (typeof body.token === 'string' ? `Bearer ${body.token}` : '');
     let answer: Json;

@@ -74,7 +74,7 @@ describe('a storm of one runbook', () => {
     expect(top.filter((m) => m.text.startsWith('🌊'))).toHaveLength(1);
     const card = h.api.message(CHANNEL, fleet?.card?.ts as string);
     const cardText = JSON.stringify(card?.blocks);
-    expect(cardText).toContain('*15 services* (5 in this incident, 10 with their own)');
+    expect(cardText).toContain('*15 services* (5 in this incident, 10 with their own; since: UTC)');
     for (const job of jobs) expect(cardText).toContain(job);
     // Another alert of a listed service, and a repeat of the storm, change nothing more.
     const again = await post(notification('svc-13'));

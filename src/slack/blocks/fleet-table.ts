@@ -27,8 +27,9 @@ export function fleetTable(incident: Incident): ReturnType<typeof section> | und
     );
   const more = members.length - rows.length;
   const table = [`${pad('service', width)}  since  incident`, ...rows].join('\n');
+  // Times inside a code block cannot be Slack dates (shown in the reader's zone): they say UTC.
   const own = members.filter((m) => m.incidentId).length;
-  const head = `*${members.length} services* (${members.length - own} in this incident, ${own} with their own)`;
+  const head = `*${members.length} services* (${members.length - own} in this incident, ${own} with their own; since: UTC)`;
   const [code] = codeBlocks(table, 2900 - head.length);
   return section(`${head}\n${code}${more > 0 ? `\n…and ${more} more` : ''}`, 'fleet');
 }
@@ -40,7 +41,7 @@ export function fleetAnnouncement(incident: Incident, services: number): SlackMe
     text,
     blocks: [
       section(
-        `🌊 *${services} services* alert for *${escapeMrkdwn(incident.title)}* at once: one fleet incident, *${incident.id}*, lists them instead of a card each. New services join its table.`,
+        `🌊 *${services} services* alert for *${escapeMrkdwn(incident.title.replace(/^Fleet: /, ''))}* at once: one fleet incident, *${incident.id}*, lists them instead of a card each. New services join its table.`,
       ),
     ],
   };

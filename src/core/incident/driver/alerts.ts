@@ -99,19 +99,19 @@ async function joinFleet(
 ): Promise<FiringOutcome | undefined> {
   const cause = fleetCause(arrival.runbookId);
   const live = await deps.service.latestOfCause(cause);
+  const joining = { cause: arrival.cause, service: arrival.service, inputs: arrival.inputs };
+  const since = new Date(deps.clock.now().getTime() - policy.windowMs);
+  const recent = await deps.service.recentCauses(arrival.runbookId, since, MAX_FLEET_MEMBERS);
+  // Every join lists the storm's recent causes too, so a fleet whose opener died before its
+  // first join (a SIGKILL between the two writes) still lists them after the next alert.
+  const storm = stormMembers(recent, joining, policy);
   let fleet: Incident;
   let kind: FiringOutcome['kind'] = 'fleet';
   let opened = false;
-  const joining = { cause: arrival.cause, service: arrival.service, inputs: arrival.inputs };
-  let members: FleetMember[] = [joining];
   if (live && isLive(live)) {
     fleet = live;
   } else {
-    const since = new Date(deps.clock.now().getTime() - policy.windowMs);
-    const recent = await deps.service.recentCauses(arrival.runbookId, since, MAX_FLEET_MEMBERS);
-    const storm = stormMembers(recent, joining, policy);
     if (!storm) return undefined;
-    members = storm;
     // One fleet per storm, whichever replica sees it first: the key names the fleet it follows.
     ({ incident: fleet, opened } = await open({
       key: `alertmanager:fleet:${arrival.runbookId}:after:${live?.id ?? 'none'}`,
@@ -119,6 +119,7 @@ async function joinFleet(
     }));
     kind = 'fleet-opened';
   }
+  const members = storm ?? [joining];
   const joined = await execOn(deps, fleet, { type: 'join-fleet', members, actor: by.id });
   const attached = await attach(deps, joined.incident, arrival, by, joined.events.length > 0);
   return { kind, incident: attached, opened };
