@@ -61,6 +61,7 @@ export const ENVIRONMENT_VARIABLES = [
   'ALERTMANAGER_CHANNEL',
   'RUNBOOK_BASE_URL',
   'DASHBOARD_URL_TEMPLATE',
+  'SLACK_NATIVE_CHARTS',
 ] as const;
 
 /**
@@ -157,6 +158,8 @@ export interface ServeConfig extends Config {
   readonly alertmanagerToken: string | undefined;
   /** Channel for alert-opened incidents whose runbook names none. */
   readonly alertmanagerChannel: string | undefined;
+  /** SLACK_NATIVE_CHARTS=on: charts as Slack's data_visualization blocks (PNG upload the fallback). */
+  readonly nativeCharts: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -232,8 +235,12 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
       'ALERTMANAGER_TOKEN',
       'must be at least 16 characters (a random secret shared with Alertmanager)',
     );
+  const nativeCharts = nonEmpty(env.SLACK_NATIVE_CHARTS) ?? 'off';
+  if (nativeCharts !== 'on' && nativeCharts !== 'off')
+    invalid('SLACK_NATIVE_CHARTS', `must be 'on' or 'off' (got '${nativeCharts}')`);
   return Object.freeze({
     ...base,
+    nativeCharts: nativeCharts === 'on',
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     reminderCron,

@@ -202,6 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leases,
     cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
     teamTimeZone: config.digestTimeZone,
+    nativeCharts: config.nativeCharts,
   });
   const services: AppServices = {
     flow,

@@ -52,6 +52,8 @@ export class FakeSlackApi {
   readonly groups = new Map<string, { handle: string; users: string[] }>();
   /** Workspace members users.info knows: id → real name and IANA time zone. */
   readonly users = new Map<string, { name: string; realName: string; tz: string }>();
+  /** Block types this workspace does not draw: a message carrying one is refused with invalid_blocks. */
+  readonly refusedBlockTypes = new Set<string>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
@@ -243,6 +245,13 @@ export class FakeSlackApi {
     };
   }
 
+  private refusedBlocks(body: Json): string[] {
+    const blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];
+    return blocks
+      .filter((b) => this.refusedBlockTypes.has(String(b.type)))
+      .map((b) => `unsupported block type ${String(b.type)}`);
+  }
+
   private nextTs(): string {
     this.tsCounter += 1;
     return `${Math.floor(this.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
@@ -267,7 +276,7 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         const problem = this.channelProblem(body.channel);
         if (problem) return { ok: false, error: problem };
-        const violations = messageViolations(body);
+        const violations = [...messageViolations(body), ...this.refusedBlocks(body)];
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         const ts = this.nextTs();
         const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
@@ -321,7 +330,7 @@ export class FakeSlackApi {
         if (notIn) return { ok: false, error: notIn };
         const stored = this.message(String(body.channel), String(body.ts));
         if (!stored) return { ok: false, error: 'message_not_found' };
-        const violations = messageViolations(body);
+        const violations = [...messageViolations(body), ...this.refusedBlocks(body)];
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         stored.text = String(body.text ?? '');
         stored.blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];

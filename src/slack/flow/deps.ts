@@ -44,6 +44,8 @@ export interface FlowDeps {
   readonly cardLinks?: CardLinks | undefined;
   /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
   readonly teamTimeZone?: string | undefined;
+  /** SLACK_NATIVE_CHARTS: charts as data_visualization blocks, the PNG as the fallback. */
+  readonly nativeCharts?: boolean | undefined;
 }
 
 export interface StartRequest {

@@ -9,6 +9,7 @@ import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
 import { SlackNarrator } from '../narrator.js';
+import { NativeBlocks } from '../native-blocks.js';
 import { postToThread } from '../thread.js';
 import type { FlowDeps } from './deps.js';
 import { FlowLeases } from './leases.js';
@@ -21,6 +22,8 @@ export class FlowRuntime {
   readonly cards: CardUpdater;
   readonly narrator: SlackNarrator;
   readonly driver: IncidentDriver;
+  /** Tables and charts Slack draws itself; what the workspace refused is remembered here, per process. */
+  readonly native: NativeBlocks;
 
   constructor(readonly deps: FlowDeps) {
     this.tasks = new BackgroundTasks(deps.logger);
@@ -33,7 +36,14 @@ export class FlowRuntime {
       (incident) =>
         cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
+    this.native = new NativeBlocks({
+      slack: deps.slack,
+      logger: deps.logger,
+      chart: deps.chart,
+      charts: deps.nativeCharts ?? false,
+    });
     this.narrator = new SlackNarrator({
+      native: this.native,
       teamTimeZone: deps.teamTimeZone,
       slack: deps.slack,
       cards: this.cards,
