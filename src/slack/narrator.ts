@@ -64,6 +64,8 @@ export interface SlackNarratorDeps {
   readonly teamTimeZone?: string | undefined;
   /** Tables and charts Slack draws itself, with their fallbacks (native-blocks.ts). */
   readonly native?: NativeBlocks | undefined;
+  /** The incident's own channel follows its state (topic, announcing line, archive after close). */
+  readonly placeChanged?: ((incident: Incident) => Promise<void>) | undefined;
 }
 
 export class SlackNarrator implements Narrator, Decisions {
@@ -220,6 +222,7 @@ export class SlackNarrator implements Narrator, Decisions {
 
   async statusChanged(incident: Incident, by: Person) {
     await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+    await this.d.placeChanged?.(incident);
   }
 
   async followUpsCreated(incident: Incident) {

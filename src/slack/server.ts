@@ -37,6 +37,7 @@ import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { describeError } from './error-text.js';
 import { IncidentFlow } from './flow/flow.js';
+import { channelArchiver } from './flow/incident-channel.js';
 import { CARD_LEASE, STEPS_LEASE } from './flow/leases.js';
 import { WebSlackGateway } from './gateway.js';
 import { ACTION } from './ids.js';
@@ -46,6 +47,7 @@ import { ReminderSender } from './reminder-sender.js';
 import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
 import { staleActions } from './stale-actions.js';
+import { WebSlackWorkspace } from './workspace.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
@@ -173,6 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const slack = new WebSlackGateway(app.client, appMetrics, logger);
+  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const claimant = `${hostname()}:${process.pid}`;
   const leases = new WorkLeases({
     store,
@@ -203,6 +206,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
     teamTimeZone: config.digestTimeZone,
     nativeCharts: config.nativeCharts,
+    workspace,
+    incidentChannels: config.incidentChannels,
   });
   const services: AppServices = {
     flow,
@@ -244,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     claimant,
     leaseMs: options.reminderLeaseMs,
+    archive: channelArchiver({ store, workspace }),
   });
   const digest = () => sendDigest({ store, slack, clock, logger, claimant, timeZone: config.digestTimeZone });
   const tasks: ScheduledTask[] = [];

@@ -4,12 +4,14 @@ import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
+import type { IncidentChannelConfig } from '../../config.js';
 import type { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient, Store } from '../../core/ports.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
 import type { CardLinks } from '../blocks/card-context.js';
 import type { SlackGateway } from '../gateway.js';
+import type { SlackWorkspace } from '../workspace.js';
 
 export interface SlackUser {
   readonly id: string;
@@ -46,6 +48,10 @@ export interface FlowDeps {
   readonly teamTimeZone?: string | undefined;
   /** SLACK_NATIVE_CHARTS: charts as data_visualization blocks, the PNG as the fallback. */
   readonly nativeCharts?: boolean | undefined;
+  /** Channels, bookmarks, pins and canvases (without it: every incident is a thread, no canvas). */
+  readonly workspace?: SlackWorkspace | undefined;
+  /** Which severities get their own channel, its name, when it is archived. */
+  readonly incidentChannels?: IncidentChannelConfig | undefined;
 }
 
 export interface StartRequest {

@@ -5,6 +5,7 @@
 import type { Incident } from '../../core/incident/model.js';
 import type { LeasedWork } from '../../core/ports.js';
 import type { StartRequest } from './deps.js';
+import { placeIncident, settleCard } from './incident-channel.js';
 import type { FlowRuntime } from './runtime.js';
 import { enterPhaseLater } from './steps.js';
 
@@ -28,7 +29,10 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
   if (lease === false) return incident;
   try {
     // Opened by an earlier attempt (a retry, a replayed request): that attempt may have posted.
-    incident = await postCard(rt, incident.id, request.channel, outcome.replayed);
+    // Its own channel when its severity asks for one (else, or when Slack refuses, a thread here).
+    const placement = await placeIncident(rt, incident, request.channel);
+    incident = await postCard(rt, incident.id, placement.channel, outcome.replayed);
+    await settleCard(rt, incident, placement);
     if (request.summary?.trim()) {
       incident = (
         await rt.exec(incident.id, {

@@ -12,6 +12,7 @@ import { SlackNarrator } from '../narrator.js';
 import { NativeBlocks } from '../native-blocks.js';
 import { postToThread } from '../thread.js';
 import type { FlowDeps } from './deps.js';
+import { incidentChannelChanged } from './incident-channel.js';
 import { FlowLeases } from './leases.js';
 import { simulateStep } from './simulation.js';
 import { BackgroundTasks } from './tasks.js';
@@ -44,6 +45,7 @@ export class FlowRuntime {
     });
     this.narrator = new SlackNarrator({
       native: this.native,
+      placeChanged: (incident) => incidentChannelChanged(this, incident),
       teamTimeZone: deps.teamTimeZone,
       slack: deps.slack,
       cards: this.cards,
