@@ -8,7 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderSvg, svgToPng } from '../src/adapters/charts/render.js';
+import { exportPostmortem } from '../src/adapters/postmortem/export.js';
 import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
 import { rangeChartSpec } from '../src/core/checks/chart-spec.js';
 import { parseGcState } from '../src/core/diagnose/gc-state.js';
 import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
@@ -18,14 +20,27 @@ import { formatComparison } from '../src/format/simulation.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../src/format/simulation-summary.js';
 import { incidentCard } from '../src/slack/blocks/card.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
+import { comparisonTableBlock } from '../src/slack/blocks/comparison-table.js';
 import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
 import { fleetAnnouncement } from '../src/slack/blocks/fleet-table.js';
+import { announcementMessage, channelName, channelTopic } from '../src/slack/blocks/incident-channel.js';
+import { decisionChartBlocks, rangeChartBlock } from '../src/slack/blocks/native-charts.js';
 import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
+import { canvasMarkdown } from '../src/slack/flow/postmortem-canvas.js';
+import { nativeMessage } from '../src/slack/native-blocks.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
-import { shippedRunbook } from '../tests/helpers/engine.js';
+import { FakeClock, shippedRunbook } from '../tests/helpers/engine.js';
 import { outageWalk } from '../tests/helpers/outage-walk.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
+import { SCRIPTED_RUNBOOK, scriptedIncident } from '../tests/helpers/scripted-incident.js';
+import {
+  canvasHtml,
+  channelHeaderHtml,
+  chartBlockHtml,
+  NATIVE_STYLE,
+  tableBlockHtml,
+} from './preview-native.js';
 
 const OUT = resolve(process.argv[2] ?? 'preview/slack');
 const FIXTURES = resolve(import.meta.dirname, '../tests/fixtures');
@@ -61,6 +76,8 @@ const EMOJI: Record<string, string> = {
   '🔴': '<b style="color:#e01e5a">●</b>',
   '⚫': '<b>●</b>',
   '🧪': '<span style="color:#4a154b">⚗</span>',
+  '🚨': '<b style="color:#e01e5a">▲</b>',
+  '📄': '<span style="color:#616061">▤</span>',
   '📖': '',
   '📈': '',
   '🏁': '<b>⚑</b>',
@@ -75,7 +92,7 @@ const EMOJI: Record<string, string> = {
 };
 const emoji = (html: string) =>
   html.replace(
-    /✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺|👥|📌|📝|✋|👤/gu,
+    /✅|⚪|🔵|👉|❌|⏳|⏭️|🔥|🟢|🟠|🔴|⚫|🧪|📖 |📈 |🏁|🛡️|⚠️|🩺|👥|📌|📝|✋|👤|🚨|📄/gu,
     (e) => EMOJI[e.trim()] ?? e,
   );
 
@@ -134,6 +151,10 @@ function blocks(list: readonly Json[], now: number): string {
             (element.type === 'users_select' ? 'Select a person' : 'Select an item');
           return `<div class="input"><b>${esc((b.label as { text: string }).text)}</b><div class="select">${esc(shown)} ▾</div></div>`;
         }
+        case 'table':
+          return tableBlockHtml(b);
+        case 'data_visualization':
+          return chartBlockHtml(b);
         default:
           return '';
       }
@@ -169,7 +190,7 @@ blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:8px}.thread{marg
 const MEASURE = `<script>addEventListener('load',()=>{const c=document.querySelector('.card');if(c)document.body.dataset.cardHeight=String(Math.round(c.getBoundingClientRect().height));});</script>`;
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>${body}${MEASURE}</body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}${NATIVE_STYLE}</style></head><body>${body}${MEASURE}</body></html>\n`;
 }
 
 // The normal walk, then the Prometheus-down one (banner, Skip metric steps, verified by hand).
@@ -342,6 +363,92 @@ for (const frame of frames) {
       lines: fleetCard.blocks.length * 2.2 + 30,
     });
   }
+}
+// What Slack draws itself (SLACK_NATIVE_CHARTS=on): the comparison as a table block, the decision
+// chart and a check's incident window as data_visualization blocks.
+{
+  const frame = frames.find((f) => f.name === '04-triage') ?? frames[0];
+  if (frame) {
+    const now = Date.parse(frame.incident.updatedAt);
+    const step = {
+      id: simStep.id,
+      title: simStep.title,
+      phase: 'triage',
+      kind: 'simulate',
+      optional: false,
+      status: 'done',
+    } as const;
+    const summary = {
+      verdict: simulationVerdict(results),
+      compact: compactComparison(results),
+      note: simulationNote(results, FIT_NOTE),
+    };
+    const table = simulationMessages(step, formatComparison(results), false, {
+      ...summary,
+      table: comparisonTableBlock(results),
+    });
+    const charts = nativeMessage('chart', decisionChartBlocks(results, simStep.title));
+    const opened = Date.parse(frame.incident.openedAt) / 1000;
+    const points: [number, number][] = [];
+    for (let t = opened - 30 * 60; t <= now / 1000; t += 15)
+      points.push([t, t < opened - 6 * 60 ? 14 + ((t / 15) % 5) : 600 + ((t / 15) % 7) * 4]);
+    const window = rangeChartBlock([{ labels: { instance: 'checkout-7f9c:8000' }, points }], {
+      title: youngCheck.title,
+      threshold: youngCheck.threshold,
+      yLabel: youngCheck.unit,
+      timeZone: 'UTC',
+    });
+    const thread = [...table, charts, ...(window ? [nativeMessage('chart', [window])] : [])];
+    const html = `<div class="frame"><div class="caption">Native blocks: the what-if table, the decision chart, the incident window</div><div class="thread"><div class="label">Thread</div>${thread.map((m) => message(m, now)).join('')}</div></div>`;
+    sections.push({ name: '13-native-blocks', html, lines: 70 });
+  }
+}
+// A sev2 incident in its own channel: name, topic, bookmarks, the pinned card; and its one line
+// in the channel it was opened from.
+{
+  const frame = frames.find((f) => f.name === '05-containment') ?? frames[0];
+  if (frame) {
+    const now = Date.parse(frame.incident.updatedAt);
+    const incident = { ...frame.incident, severity: 'sev2' as const };
+    const id = 'C0INC00042';
+    const name = channelName('inc-gc-{year}-{number}-{service}', incident);
+    const card = incidentCard(incident, new Set(), { now: new Date(now) });
+    const header = channelHeaderHtml(
+      name,
+      channelTopic(incident),
+      ['Runbook', 'Dashboard', 'Postmortem canvas'],
+      (t) => mrkdwn(t, now),
+    );
+    // Slack shows a channel mention by its name.
+    const line = message(announcementMessage(incident, id), now).replaceAll(`>#${id}<`, `>#${name}<`);
+    const html = `<div class="frame"><div class="caption">The alerts channel: one line, edited on each state change</div>${line}</div><div class="frame"><div class="caption">The incident channel: topic, bookmarks, the card pinned</div>${header}<div class="pinned"><div class="label">Pinned by gc-incident</div>${message(card, now)}</div></div>`;
+    sections.push({ name: '14-incident-channel', html, lines: frame.card.blocks.length * 2.2 + 20 });
+  }
+}
+// The postmortem canvas: the Markdown export of the scripted incident, charts named where they are.
+{
+  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-incident-preview-db-')), 'gc.db'));
+  await store.migrate();
+  const { id } = await scriptedIncident(store);
+  const file = await exportPostmortem({
+    store,
+    clock: new FakeClock(Date.parse('2026-11-21T09:00:00.000Z')),
+    incidentId: id,
+    format: 'md',
+    runbook: {
+      runbook: shippedRunbook(SCRIPTED_RUNBOOK),
+      file: join(RUNBOOKS_DIR, `${SCRIPTED_RUNBOOK}.yaml`),
+    },
+    readers: { names: PEOPLE, timeZone: 'Europe/Paris' },
+  });
+  const markdown = canvasMarkdown(file.content, new Set());
+  // The first screen of it: what a reader sees when the canvas opens.
+  const head = markdown.split('\n## Appendix')[0] ?? markdown;
+  sections.push({
+    name: '15-canvas',
+    html: `<div class="frame"><div class="caption">The postmortem canvas (first part)</div>${canvasHtml(`${id} postmortem`, head)}</div>`,
+    lines: 110,
+  });
 }
 writeFileSync(
   join(OUT, 'index.html'),

@@ -72,6 +72,10 @@ export const ENVIRONMENT_VARIABLES = [
   'PYTHON_ROOTS',
   'MCP_HTTP',
   'MCP_TOKEN',
+  'SLACK_NATIVE_CHARTS',
+  'INCIDENT_CHANNEL_SEVERITIES',
+  'INCIDENT_CHANNEL_NAME',
+  'INCIDENT_CHANNEL_ARCHIVE_AFTER',
 ] as const;
 
 /**
@@ -185,6 +189,48 @@ export interface ServeConfig extends Config {
   readonly alertFleet: { readonly keys: number; readonly windowMs: number } | undefined;
   /** Bearer token of the MCP server at /mcp (MCP_HTTP=on); undefined: /mcp is not served. */
   readonly mcpToken: string | undefined;
+  /** SLACK_NATIVE_CHARTS=on: charts as Slack's data_visualization blocks (PNG upload the fallback). */
+  readonly nativeCharts: boolean;
+  /** Where incidents live in Slack: their own channel for these severities, else a thread. */
+  readonly incidentChannels: IncidentChannelConfig;
+}
+
+export interface IncidentChannelConfig {
+  /** INCIDENT_CHANNEL_SEVERITIES (default sev1,sev2; 'none': every incident is a thread). */
+  readonly severities: readonly ('sev1' | 'sev2' | 'sev3' | 'sev4')[];
+  /** INCIDENT_CHANNEL_NAME: {year}, {number}, {service}, {id} filled in, then made a valid channel name. */
+  readonly nameTemplate: string;
+  /** INCIDENT_CHANNEL_ARCHIVE_AFTER: archived this long after close; undefined ('off'): never. */
+  readonly archiveAfterMs: number | undefined;
+}
+
+function readIncidentChannels(env: Readonly<Record<string, string | undefined>>): IncidentChannelConfig {
+  const list = nonEmpty(env.INCIDENT_CHANNEL_SEVERITIES) ?? 'sev1,sev2';
+  const severities = list === 'none' ? [] : list.split(/[\s,]+/).filter((s) => s !== '');
+  for (const s of severities)
+    if (!['sev1', 'sev2', 'sev3', 'sev4'].includes(s))
+      invalid(
+        'INCIDENT_CHANNEL_SEVERITIES',
+        `must list severities such as 'sev1,sev2' (or 'none'); '${s}' is not one`,
+      );
+  const nameTemplate = nonEmpty(env.INCIDENT_CHANNEL_NAME) ?? 'inc-gc-{year}-{number}-{service}';
+  if (!/\{(number|id)\}/.test(nameTemplate))
+    invalid(
+      'INCIDENT_CHANNEL_NAME',
+      `must contain {number} or {id} so each incident's name differs (got '${nameTemplate}')`,
+    );
+  const archive = nonEmpty(env.INCIDENT_CHANNEL_ARCHIVE_AFTER) ?? '24h';
+  let archiveAfterMs: number | undefined;
+  if (archive !== 'off') {
+    const parsed = parseDuration(archive);
+    if (!parsed.ok)
+      invalid(
+        'INCIDENT_CHANNEL_ARCHIVE_AFTER',
+        `must be a duration such as '24h' or 'off': ${parsed.reason}`,
+      );
+    archiveAfterMs = parsed.ms;
+  }
+  return { severities: severities as IncidentChannelConfig['severities'], nameTemplate, archiveAfterMs };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -287,6 +333,13 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
   return Object.freeze({
     ...base,
     mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
+  const nativeCharts = nonEmpty(env.SLACK_NATIVE_CHARTS) ?? 'off';
+  if (nativeCharts !== 'on' && nativeCharts !== 'off')
+    invalid('SLACK_NATIVE_CHARTS', `must be 'on' or 'off' (got '${nativeCharts}')`);
+  return Object.freeze({
+    ...base,
+    nativeCharts: nativeCharts === 'on',
+    incidentChannels: readIncidentChannels(env),
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
     alertRelapseWindowMs: relapse.ms,

@@ -207,6 +207,12 @@ function uncertaintyText(context: DecisionContext, m: Measure, r: SimulationResu
 
 /** One row per variant in at most 60 characters: gen-0 rate, p99 pause, GC time, heap against the baseline. */
 export function compactComparison(variants: readonly Variant[]): string {
+  const { headers, rows } = compactRows(variants);
+  return renderTable(headers, rows);
+}
+
+/** The compact comparison's cells, for a surface that draws its own table (Slack's table block). */
+export function compactRows(variants: readonly Variant[]): { headers: string[]; rows: string[][] } {
   const base = variants[0]?.result;
   const perSecond = variants.every((v) => v.result.perSecond);
   const label = (s: string) => (s.length > 22 ? `${s.slice(0, 21)}…` : s);
@@ -224,5 +230,5 @@ export function compactComparison(variants: readonly Variant[]): string {
     perSecond ? 'GC ms/s' : 'GC ms',
     'heap',
   ];
-  return renderTable(headers, rows);
+  return { headers, rows };
 }

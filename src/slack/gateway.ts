@@ -118,7 +118,7 @@ export function notInChannelExplanation(channel: string): string {
   return `I am not a member of ${where} and cannot join it by myself (a private channel). Someone in it must type \`/invite @gc-incident\` there; then try again.`;
 }
 
-function errorCodeOf(error: unknown): string {
+export function errorCodeOf(error: unknown): string {
   const e = error as { data?: { error?: string }; code?: string; message?: string };
   if (e?.data?.error) return e.data.error;
   if (e?.code === 'slack_webapi_rate_limited_error') return 'ratelimited';

@@ -31,10 +31,12 @@ import { compactComparison, simulationNote, simulationVerdict } from '../format/
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
 import type { SlackMessage } from './blocks/common.js';
+import { comparisonTableBlock } from './blocks/comparison-table.js';
 import { conditionsMessage } from './blocks/conditions.js';
 import { diagnoseMessages } from './blocks/diagnose.js';
 import { followUpListMessage } from './blocks/followups.js';
 import { metricStepsSkippedMessage, metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
+import { decisionChartBlocks, rangeChartBlock } from './blocks/native-charts.js';
 import {
   actionCallMessages,
   checkMessages,
@@ -46,6 +48,7 @@ import {
 } from './blocks/step-output.js';
 import type { CardUpdater } from './card-updater.js';
 import type { SlackGateway } from './gateway.js';
+import type { NativeBlocks } from './native-blocks.js';
 import { postToThread, uploadChart, uploadTable } from './thread.js';
 
 export interface SlackNarratorDeps {
@@ -59,6 +62,10 @@ export interface SlackNarratorDeps {
   /** Keeps a card redraw running after the call that asked for it (shutdown and tests wait for it). */
   readonly track: (work: Promise<unknown>) => void;
   readonly teamTimeZone?: string | undefined;
+  /** Tables and charts Slack draws itself, with their fallbacks (native-blocks.ts). */
+  readonly native?: NativeBlocks | undefined;
+  /** The incident's own channel follows its state (topic, announcing line, archive after close). */
+  readonly placeChanged?: ((incident: Incident) => Promise<void>) | undefined;
 }
 
 export class SlackNarrator implements Narrator, Decisions {
@@ -123,32 +130,27 @@ export class SlackNarrator implements Narrator, Decisions {
     } else if (output?.kind === 'simulate') {
       const { results } = output.output;
       const table = (output.output.summary as { table?: string }).table ?? '';
-      await this.thread(
-        incident,
-        simulationMessages(
-          step,
-          table,
-          results.some((r) => r.result.fidelity === 'model only'),
-          {
-            verdict: simulationVerdict(results, output.output.context),
-            compact: compactComparison(results),
-            note: simulationNote(
-              results,
-              (output.output.summary as { note?: string }).note,
-              output.output.context,
-            ),
-          },
+      const modelOnly = results.some((r) => r.result.fidelity === 'model only');
+      const summary = {
+        verdict: simulationVerdict(results, output.output.context),
+        compact: compactComparison(results),
+        note: simulationNote(
+          results,
+          (output.output.summary as { note?: string }).note,
+          output.output.context,
         ),
-      );
-      if (incident.card) await uploadTable(this.d, incident.card.channel, incident.card.ts, step, table);
-      if (incident.card)
-        await uploadChart(
-          this.d,
-          incident.card,
-          `${step.id}.png`,
-          simulationChartTitle(results, step.title),
-          simulationChartSpec(results, step.title, output.output.context),
+      };
+      const codeTable = simulationMessages(step, table, modelOnly, summary);
+      if (incident.card && this.d.native)
+        await this.d.native.postAll(
+          incident.card.channel,
+          incident.card.ts,
+          simulationMessages(step, table, modelOnly, { ...summary, table: comparisonTableBlock(results) }),
+          codeTable,
         );
+      else await this.thread(incident, codeTable);
+      if (incident.card) await uploadTable(this.d, incident.card.channel, incident.card.ts, step, table);
+      if (incident.card) await this.simulationChart(incident.card, step, results, output.output.context);
     } else if (output?.kind === 'diagnose') {
       await this.thread(incident, diagnoseMessages(step, output.result));
     } else if (output?.kind === 'action') {
@@ -234,6 +236,7 @@ export class SlackNarrator implements Narrator, Decisions {
 
   async statusChanged(incident: Incident, by: Person) {
     await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+    await this.d.placeChanged?.(incident);
   }
 
   async verifiedByHand(incident: Incident, by: Person) {
@@ -273,6 +276,23 @@ export class SlackNarrator implements Narrator, Decisions {
     this.redraw(incident);
   }
 
+  /** The decision chart: native bar charts when usable (more than one variant), else the PNG. */
+  private async simulationChart(
+    at: { channel: string; ts: string },
+    step: StepState,
+    results: Parameters<typeof simulationChartSpec>[0],
+    context: Parameters<typeof simulationChartSpec>[2],
+  ) {
+    const png = {
+      filename: `${step.id}.png`,
+      title: simulationChartTitle(results, step.title),
+      spec: simulationChartSpec(results, step.title, context),
+    };
+    if (this.d.native)
+      await this.d.native.chart(at, results.length > 1 ? decisionChartBlocks(results, step.title) : [], png);
+    else await uploadChart(this.d, at, png.filename, png.title, png.spec);
+  }
+
   private async checkChart(incident: Incident, step: StepState, evaluation: CheckEvaluation) {
     const check = findCheck(this.d.runbookOf(incident), step.id);
     if (!check || !this.d.metrics || !this.d.chart || !incident.card) return;
@@ -297,7 +317,19 @@ export class SlackNarrator implements Narrator, Decisions {
         marker: { at: Date.parse(incident.openedAt), label: 'opened' },
         timeZone: this.d.teamTimeZone,
       });
-      await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
+      const native = rangeChartBlock(series, {
+        title: step.title,
+        threshold: check.threshold,
+        yLabel: check.unit && check.unit !== 'none' ? check.unit : undefined,
+        timeZone: this.d.teamTimeZone,
+      });
+      if (this.d.native)
+        await this.d.native.chart(incident.card, native ? [native] : [], {
+          filename: `${step.id}.png`,
+          title: step.title,
+          spec,
+        });
+      else await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
     } catch (error) {
       this.d.logger.warn({ step: step.id, err: String(error) }, 'check chart skipped');
     }

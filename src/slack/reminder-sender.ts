@@ -18,6 +18,7 @@ import type {
 } from '../core/ports.js';
 import { reminderMessage } from './blocks/followups.js';
 import { describeError } from './error-text.js';
+import { ARCHIVE_ITEM } from './flow/incident-channel.js';
 import type { SlackGateway } from './gateway.js';
 
 export interface ReminderSenderDeps {
@@ -32,6 +33,8 @@ export interface ReminderSenderDeps {
   readonly batch?: number | undefined;
   /** Tests only: called between steps to simulate a crash at that point. */
   readonly crashPoint?: ((point: 'claimed' | 'dm-sent' | 'recorded') => void) | undefined;
+  /** Archives a closed incident's channel (rows with itemId ARCHIVE_ITEM); throws to be retried. */
+  readonly archive?: ((incidentId: string) => Promise<void>) | undefined;
 }
 
 export class ReminderSender {
@@ -75,6 +78,11 @@ export class ReminderSender {
   private async deliver(reminder: ClaimedReminder): Promise<boolean> {
     const { store, slack, claimant } = this.deps;
     const now = this.deps.clock.now();
+    // Not a follow-up: the archive of a closed incident's channel, durable like any reminder.
+    if (reminder.itemId === ARCHIVE_ITEM) {
+      await this.deps.archive?.(reminder.incidentId);
+      return store.markSent(reminder.id, claimant, now);
+    }
     const incident = await store.load(reminder.incidentId);
     const item = incident?.followUps.find((f) => f.id === reminder.itemId);
     if (

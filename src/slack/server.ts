@@ -38,6 +38,7 @@ import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
 import { describeError } from './error-text.js';
 import { IncidentFlow } from './flow/flow.js';
+import { channelArchiver } from './flow/incident-channel.js';
 import { CARD_LEASE, STEPS_LEASE } from './flow/leases.js';
 import { WebSlackGateway } from './gateway.js';
 import { health } from './health.js';
@@ -48,6 +49,7 @@ import { ReminderSender } from './reminder-sender.js';
 import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
 import { staleActions } from './stale-actions.js';
+import { WebSlackWorkspace } from './workspace.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
@@ -185,6 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   const slack = new WebSlackGateway(app.client, appMetrics, logger);
+  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const claimant = `${hostname()}:${process.pid}`;
   const leases = new WorkLeases({
     store,
@@ -220,6 +223,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     cardLinks: { runbookBaseUrl: config.runbookBaseUrl, dashboardUrlTemplate: config.dashboardUrlTemplate },
     teamTimeZone: config.digestTimeZone,
     alertPolicy: { relapseWindowMs: config.alertRelapseWindowMs, fleet: config.alertFleet },
+    nativeCharts: config.nativeCharts,
+    workspace,
+    incidentChannels: config.incidentChannels,
   });
   const services: AppServices = {
     flow,
@@ -276,6 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     appMetrics,
     claimant,
     leaseMs: options.reminderLeaseMs,
+    archive: channelArchiver({ store, workspace }),
   });
   const digest = () => sendDigest({ store, slack, clock, logger, claimant, timeZone: config.digestTimeZone });
   const tasks: ScheduledTask[] = [];

@@ -55,6 +55,27 @@ export class FakeSlackApi {
     string,
     { name: string; realName: string; tz: string; email?: string; deleted?: boolean }
   >();
+  /** Block types this workspace does not draw: a message carrying one is refused with invalid_blocks. */
+  readonly refusedBlockTypes = new Set<string>();
+  /** Scopes the app was not granted: methods needing them answer missing_scope, as Slack does. */
+  readonly missingScopes = new Set<string>();
+  /** Channels by name (conversations.create), with topic, members, bookmarks, pins and whether archived. */
+  readonly created = new Map<
+    string,
+    {
+      id: string;
+      topic: string;
+      members: string[];
+      bookmarks: { title: string; link: string }[];
+      pins: string[];
+      archived: boolean;
+    }
+  >();
+  /** Canvases: id → title, markdown, the channel whose canvas it is, and how often it was edited. */
+  readonly canvases = new Map<
+    string,
+    { title: string; markdown: string; channel?: string | undefined; edits: number }
+  >();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
@@ -243,7 +264,9 @@ export class FakeSlackApi {
     if (auth !== `Bearer ${this.token}` && method !== 'apps.connections.open')
       answer = { ok: false, error: 'invalid_auth' };
     else if (fault) answer = { ok: false, error: fault.error };
-    else answer = this.dispatch(method, body);
+    else if (SCOPES[method] && this.missingScopes.has(SCOPES[method] as string))
+      answer = { ok: false, error: 'missing_scope', needed: SCOPES[method] };
+    else answer = this.dispatch(method, body) ?? this.dispatchPlaces(method, body);
     this.calls.push({
       method,
       body,
@@ -269,6 +292,13 @@ export class FakeSlackApi {
     };
   }
 
+  private refusedBlocks(body: Json): string[] {
+    const blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];
+    return blocks
+      .filter((b) => this.refusedBlockTypes.has(String(b.type)))
+      .map((b) => `unsupported block type ${String(b.type)}`);
+  }
+
   private nextTs(): string {
     this.tsCounter += 1;
     return `${Math.floor(this.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
@@ -280,7 +310,112 @@ export class FakeSlackApi {
     return undefined;
   }
 
-  private dispatch(method: string, body: Json): Json {
+  /** A created channel by id. */
+  channelById(id: string) {
+    return [...this.created.values()].find((c) => c.id === id);
+  }
+
+  /** Channels, bookmarks, pins and canvases, as Slack answers them (docs.slack.dev/reference/methods/…). */
+  private dispatchPlaces(method: string, body: Json): Json {
+    const place = (key: string) => this.channelById(String(body[key]));
+    switch (method) {
+      case 'conversations.create': {
+        const name = String(body.name ?? '');
+        if (!/^[a-z0-9_-]{1,80}$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+        if (this.created.has(name)) return { ok: false, error: 'name_taken' };
+        const id = `C${randomUUID().replace(/-/g, '').slice(0, 9).toUpperCase()}`;
+        this.created.set(name, {
+          id,
+          topic: '',
+          members: ['UBOT00001'],
+          bookmarks: [],
+          pins: [],
+          archived: false,
+        });
+        this.channels.set(id, true);
+        return { ok: true, channel: { id, name, is_channel: true } };
+      }
+      case 'conversations.setTopic': {
+        const c = place('channel');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        if (c.archived) return { ok: false, error: 'is_archived' };
+        if (String(body.topic).length > 250) return { ok: false, error: 'too_long' };
+        c.topic = String(body.topic);
+        return { ok: true };
+      }
+      case 'conversations.invite': {
+        const c = place('channel');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        const users = String(body.users ?? '')
+          .split(',')
+          .filter((u) => u !== '');
+        if (users.includes('UBOT00001')) return { ok: false, error: 'cant_invite_self' };
+        if (users.length === 0 || users.length > 1000) return { ok: false, error: 'no_user' };
+        if (users.every((u) => c.members.includes(u))) return { ok: false, error: 'already_in_channel' };
+        for (const u of users) if (!c.members.includes(u)) c.members.push(u);
+        return { ok: true, channel: { id: c.id } };
+      }
+      case 'bookmarks.add': {
+        const c = place('channel_id');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        if (body.type !== 'link' || !/^https?:\/\//.test(String(body.link)))
+          return { ok: false, error: 'invalid_link' };
+        c.bookmarks.push({ title: String(body.title), link: String(body.link) });
+        return { ok: true, bookmark: { id: `Bk${c.bookmarks.length}`, title: body.title, link: body.link } };
+      }
+      case 'pins.add': {
+        const c = place('channel');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        if (!this.message(c.id, String(body.timestamp))) return { ok: false, error: 'message_not_found' };
+        if (c.pins.includes(String(body.timestamp))) return { ok: false, error: 'already_pinned' };
+        c.pins.push(String(body.timestamp));
+        return { ok: true };
+      }
+      case 'conversations.archive': {
+        const c = place('channel');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        if (c.archived) return { ok: false, error: 'already_archived' };
+        c.archived = true;
+        this.channels.set(c.id, false);
+        return { ok: true };
+      }
+      case 'canvases.create':
+      case 'conversations.canvases.create': {
+        const content = parseMaybeJson(body.document_content) as Json | undefined;
+        if (content?.type !== 'markdown' || typeof content.markdown !== 'string')
+          return { ok: false, error: 'canvas_creation_failed' };
+        const channel = method === 'conversations.canvases.create' ? String(body.channel_id) : undefined;
+        if (channel !== undefined && !this.channels.has(channel))
+          return { ok: false, error: 'channel_not_found' };
+        if (channel !== undefined && [...this.canvases.values()].some((c) => c.channel === channel))
+          return { ok: false, error: 'channel_canvas_already_exists' };
+        const id = `F${randomUUID().replace(/-/g, '').slice(0, 9).toUpperCase()}`;
+        this.canvases.set(id, {
+          title: String(body.title ?? ''),
+          markdown: content.markdown,
+          channel,
+          edits: 0,
+        });
+        return { ok: true, canvas_id: id };
+      }
+      case 'canvases.edit': {
+        const canvas = this.canvases.get(String(body.canvas_id));
+        if (!canvas) return { ok: false, error: 'canvas_not_found' };
+        const changes = (parseMaybeJson(body.changes) as Json[] | undefined) ?? [];
+        const change = changes[0];
+        const content = change?.document_content as Json | undefined;
+        if (changes.length !== 1 || change?.operation !== 'replace' || typeof content?.markdown !== 'string')
+          return { ok: false, error: 'canvas_editing_failed' };
+        canvas.markdown = content.markdown;
+        canvas.edits += 1;
+        return { ok: true };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private dispatch(method: string, body: Json): Json | undefined {
     switch (method) {
       case 'auth.test':
         return {
@@ -293,7 +428,7 @@ export class FakeSlackApi {
       case 'chat.postMessage': {
         const problem = this.channelProblem(body.channel);
         if (problem) return { ok: false, error: problem };
-        const violations = messageViolations(body);
+        const violations = [...messageViolations(body), ...this.refusedBlocks(body)];
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         const ts = this.nextTs();
         const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
@@ -347,7 +482,7 @@ export class FakeSlackApi {
         if (notIn) return { ok: false, error: notIn };
         const stored = this.message(String(body.channel), String(body.ts));
         if (!stored) return { ok: false, error: 'message_not_found' };
-        const violations = messageViolations(body);
+        const violations = [...messageViolations(body), ...this.refusedBlocks(body)];
         if (violations.length > 0) return { ok: false, error: 'invalid_blocks', errors: violations };
         stored.text = String(body.text ?? '');
         stored.blocks = (parseMaybeJson(body.blocks) as Json[] | undefined) ?? [];
@@ -522,10 +657,23 @@ export class FakeSlackApi {
         };
       }
       default:
-        return { ok: false, error: 'unknown_method' };
+        return undefined;
     }
   }
 }
+
+/** The scope each place-managing method needs (bot token). */
+const SCOPES: Record<string, string> = {
+  'conversations.create': 'channels:manage',
+  'conversations.setTopic': 'channels:manage',
+  'conversations.invite': 'channels:manage',
+  'conversations.archive': 'channels:manage',
+  'bookmarks.add': 'bookmarks:write',
+  'pins.add': 'pins:write',
+  'canvases.create': 'canvases:write',
+  'canvases.edit': 'canvases:write',
+  'conversations.canvases.create': 'canvases:write',
+};
 
 function parseBody(contentType: string, raw: Buffer): Json {
   const text = raw.toString('utf8');

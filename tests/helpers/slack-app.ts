@@ -76,6 +76,8 @@ export class SlackHarness {
       // Tests tick reminders themselves (server.reminders.tick()), on their own clock.
       REMINDER_CRON: 'off',
       DIGEST_CRON: 'off',
+      // Incidents stay threads unless a test opts into their own channels.
+      INCIDENT_CHANNEL_SEVERITIES: 'none',
       ...this.options.env,
     };
     const logs = this.logs;

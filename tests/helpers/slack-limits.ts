@@ -94,6 +94,24 @@ export function blockViolations(blocks: readonly Json[], maxBlocks: number): str
       case 'image':
       case 'rich_text':
         break;
+      // docs.slack.dev/reference/block-kit/blocks/table-block: ≤ 100 rows of ≤ 20 cells.
+      case 'table': {
+        const rows = (block.rows as Json[][] | undefined) ?? [];
+        if (rows.length === 0 || rows.length > 100) out.push(`${where}: ${rows.length} rows, must be 1-100`);
+        for (const row of rows) {
+          if (!Array.isArray(row) || row.length === 0 || row.length > 20)
+            out.push(`${where}: a row of ${Array.isArray(row) ? row.length : 0} cells, must be 1-20`);
+          for (const c of Array.isArray(row) ? row : [])
+            if (!['raw_text', 'raw_number', 'rich_text'].includes(String(c.type)))
+              out.push(`${where}: cell of type ${String(c.type)}`);
+        }
+        if (((block.column_settings as unknown[] | undefined) ?? []).length > 20)
+          out.push(`${where}: more than 20 column_settings`);
+        break;
+      }
+      case 'data_visualization':
+        chartViolations(block, where, out);
+        break;
       default:
         out.push(`${where}: unknown block type`);
     }
@@ -101,11 +119,56 @@ export function blockViolations(blocks: readonly Json[], maxBlocks: number): str
   return out;
 }
 
+/** docs.slack.dev/reference/block-kit/blocks/data-visualization-block (changelog 2026-06-16). */
+function chartViolations(block: Json, where: string, out: string[]): void {
+  if (len(block.title) < 1 || len(block.title) > 50)
+    out.push(`${where}: title length ${len(block.title)}, must be 1-50`);
+  const chart = (block.chart as Json | undefined) ?? {};
+  if (chart.type === 'pie') {
+    const segments = (chart.segments as Json[] | undefined) ?? [];
+    if (segments.length < 1 || segments.length > 6)
+      out.push(`${where}: ${segments.length} segments, must be 1-6`);
+    for (const s of segments) {
+      if (len(s.label) > 20) out.push(`${where}: segment label over 20`);
+      if (!(typeof s.value === 'number' && s.value > 0)) out.push(`${where}: segment value must be > 0`);
+    }
+    return;
+  }
+  if (!['line', 'bar', 'area'].includes(String(chart.type))) {
+    out.push(`${where}: chart type ${String(chart.type)}`);
+    return;
+  }
+  const axis = (chart.axis_config as Json | undefined) ?? {};
+  const categories = (axis.categories as unknown[] | undefined) ?? [];
+  if (categories.length === 0) out.push(`${where}: no axis_config.categories`);
+  for (const c of categories)
+    if (len(c) > 20 || typeof c !== 'string') out.push(`${where}: category over 20`);
+  if (new Set(categories).size < categories.length) out.push(`${where}: duplicate categories`);
+  if (len(axis.x_label) > 50 || len(axis.y_label) > 50) out.push(`${where}: axis label over 50`);
+  const series = (chart.series as Json[] | undefined) ?? [];
+  if (series.length < 1 || series.length > 6) out.push(`${where}: ${series.length} series, must be 1-6`);
+  const names = series.map((s) => s.name);
+  if (new Set(names).size < names.length) out.push(`${where}: duplicate series names`);
+  for (const s of series) {
+    if (len(s.name) < 1 || len(s.name) > 20)
+      out.push(`${where}: series name length ${len(s.name)}, must be 1-20`);
+    const data = (s.data as Json[] | undefined) ?? [];
+    if (data.length < 1 || data.length > 20) out.push(`${where}: ${data.length} points, must be 1-20`);
+    for (const p of data) {
+      if (!categories.includes(p.label)) out.push(`${where}: point label ${String(p.label)} not a category`);
+      if (typeof p.value !== 'number' || !Number.isFinite(p.value))
+        out.push(`${where}: point value not a number`);
+    }
+  }
+}
+
 export function messageViolations(body: Json): string[] {
   const out: string[] = [];
   const blocks = parseMaybeJson(body.blocks) as Json[] | undefined;
   if (len(body.text) > 40000) out.push('text over 40000');
   if (!body.text && !blocks) out.push('neither text nor blocks');
+  const charts = (blocks ?? []).filter((b) => b.type === 'data_visualization').length;
+  if (charts > 2) out.push(`${charts} data_visualization blocks, at most 2 per message`);
   if (blocks) out.push(...blockViolations(blocks, 50));
   return out;
 }

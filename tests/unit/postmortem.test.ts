@@ -127,9 +127,10 @@ describe('postmortem export of a scripted incident', () => {
     expect(md).toMatch(
       /\| F1 \| Reuse response buffers in the JSON encoder \| prevent \| Bob Chen \| 2026-11-27 12:00 GMT-5 \|/,
     );
-    // The incident window's metric chart: inlined in the HTML, linked in the Markdown.
+    // The incident window's metric chart: inlined in the HTML; in the Markdown a file beside
+    // it, with the query in Prometheus linked under it.
     expect(md).toMatch(
-      /!\[Generation-0 collections per second, busiest instance \(incident window\)\]\(http:\/\/prometheus\.example:9090\/graph\?g0\.expr=/,
+      /!\[Generation-0 collections per second, busiest instance \(incident window\)\]\(GC-\d{4}-\d{4}-[a-z0-9-]+\.svg\)\n\n\[The query in Prometheus\]\(http:\/\/prometheus\.example:9090\/graph\?g0\.expr=/,
     );
     expect(html).toMatch(/<figure><svg[\s\S]*<\/svg><figcaption>Generation-0 collections per second/);
   });
@@ -169,7 +170,7 @@ describe('postmortem export of a scripted incident', () => {
         } as MetricsClient,
       })
     ).content;
-    expect(md).toMatch(/\(incident window\)\]\(https:\/\/prometheus\.internal:9090\/graph\?g0\.expr=/);
+    expect(md).toMatch(/\[The query in Prometheus\]\(https:\/\/prometheus\.internal:9090\/graph\?g0\.expr=/);
     expect(md).not.toContain('s3cret');
   });
 

@@ -51,6 +51,8 @@ export interface ExportedFile {
   readonly filename: string;
   readonly mime: string;
   readonly content: string;
+  /** Files the Markdown links by relative name (its charts, SVG): written beside it. */
+  readonly attachments?: readonly { readonly filename: string; readonly content: string }[] | undefined;
 }
 
 export async function exportPostmortem(request: ExportRequest): Promise<ExportedFile> {
@@ -81,7 +83,7 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
         );
         const baseline = variants[0];
         if (baseline) reproScripts[step.id] = reproScript(baseline.workload);
-        if (request.charts && request.format === 'html') {
+        if (request.charts && request.format !== 'json') {
           const run = request.simulate ?? (async (w: Workload) => simulate(w));
           const results: { label: string; result: SimulationResult }[] = [];
           for (const { label, workload } of variants) results.push({ label, result: await run(workload) });
@@ -118,8 +120,24 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
         mime: 'application/json',
         content: `${JSON.stringify(pm, null, 2)}\n`,
       };
-    case 'md':
-      return { filename: `${base}.md`, mime: 'text/markdown', content: renderMarkdown(pm, readers) };
+    case 'md': {
+      // Charts are files beside the Markdown, linked by relative name: any viewer shows them.
+      const simulationFiles = Object.keys(charts).map((step) => ({
+        step,
+        filename: `${incident.id}-${step}.svg`,
+        content: charts[step] as string,
+      }));
+      const attachments = [
+        ...metricCharts.flatMap((c) => (c.svg ? [{ filename: c.file, content: c.svg }] : [])),
+        ...simulationFiles.map(({ filename, content }) => ({ filename, content })),
+      ];
+      const content = renderMarkdown(pm, {
+        ...readers,
+        metricCharts: metricCharts.filter((c) => c.svg),
+        simulationCharts: Object.fromEntries(simulationFiles.map((f) => [f.step, f.filename])),
+      });
+      return { filename: `${base}.md`, mime: 'text/markdown', content, attachments };
+    }
     case 'html':
       return { filename: `${base}.html`, mime: 'text/html', content: renderHtml(pm, charts, readers) };
   }

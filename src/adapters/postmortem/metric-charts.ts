@@ -1,7 +1,8 @@
 /**
  * The metrics of the incident window for the postmortem: each detection check's
  * query from 30 minutes before the opening to the end of the incident, drawn with
- * its threshold. SVG for the HTML page; a Prometheus graph link for the Markdown.
+ * its threshold. SVG: inlined in the HTML page, a file beside the Markdown (a Prometheus
+ * graph link under it when the datasource's URL is known).
  */
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import type { Incident } from '../../core/incident/model.js';
@@ -20,8 +21,8 @@ export interface MetricChartRequest {
   readonly now: Date;
   readonly renderSvg: (spec: Record<string, unknown>) => Promise<string>;
   /**
-   * Prometheus' base URL (or one per datasource), for links in the Markdown; without it the
-   * Markdown links a file of that name (the CLI writes it beside the Markdown).
+   * Prometheus' base URL (or one per datasource): the Markdown links the query under each
+   * chart; the chart itself is always a file of its own (written beside the Markdown).
    */
   readonly graphBaseUrl?: string | ((datasource: string) => string | undefined) | undefined;
   /** The team's time zone, for the time axis (the postmortem's times are in it too). */
@@ -73,8 +74,9 @@ export async function incidentMetricCharts(request: MetricChartRequest): Promise
       );
       out.push({
         title,
-        file: base ? graphUrl(base, query, start, end) : `${incident.id}-${check.id}.svg`,
+        file: `${incident.id}-${check.id}.svg`,
         svg,
+        ...(base ? { link: graphUrl(base, query, start, end) } : {}),
       });
     } catch {
       // The datasource is down or the query failed: the postmortem goes out without this chart.

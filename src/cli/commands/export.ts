@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { type ExportFormat, exportPostmortem } from '../../adapters/postmortem/export.js';
+import { writeExport } from '../../adapters/postmortem/write-files.js';
 import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Runbook } from '../../core/runbook/types.js';
@@ -60,10 +60,16 @@ Example:
           readers: { timeZone: config.digestTimeZone },
         });
         if (options.output) {
-          writeFileSync(options.output, file.content);
-          io.stderr(`wrote ${options.output} (${file.content.length} bytes)\n`);
+          const [, ...charts] = writeExport(file, options.output);
+          io.stderr(
+            `wrote ${options.output} (${file.content.length} bytes)${charts.length > 0 ? ` and ${charts.length} chart(s) beside it` : ''}\n`,
+          );
         } else {
           io.stdout(file.content);
+          if (file.attachments?.length)
+            io.stderr(
+              `note: the Markdown links ${file.attachments.length} chart file(s); use -o FILE to write them beside it\n`,
+            );
         }
         return EXIT.OK;
       });

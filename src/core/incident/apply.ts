@@ -91,6 +91,18 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
       return base;
     case 'card.posted':
       return { ...base, card: { channel: String(d.channel), ts: String(d.ts) } };
+    case 'channel.created': {
+      const a = d.announcement as { channel: string; ts: string } | null | undefined;
+      return {
+        ...base,
+        channel: {
+          id: String(d.channel),
+          ...(a ? { announcement: { channel: String(a.channel), ts: String(a.ts) } } : {}),
+        },
+      };
+    }
+    case 'canvas.created':
+      return { ...base, canvas: { id: String(d.canvas) } };
     case 'followup.created':
       return {
         ...base,

@@ -40,6 +40,13 @@ export type IncidentCommand =
   | (Base & { type: 'set-commander'; commander: Actor })
   | (Base & { type: 'add-note'; text: string })
   | (Base & { type: 'record-card'; channel: string; ts: string })
+  /** The incident's own channel, and the one line announcing it in the channel it was opened from. */
+  | (Base & {
+      type: 'record-channel';
+      channel: string;
+      announcement?: { channel: string; ts: string } | undefined;
+    })
+  | (Base & { type: 'record-canvas'; canvas: string })
   | (Base & {
       type: 'add-followup';
       title: string;

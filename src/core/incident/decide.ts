@@ -57,6 +57,7 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     incident.status === 'closed' &&
     !(command.type === 'set-status' && command.status === 'open') &&
     command.type !== 'record-card' &&
+    command.type !== 'record-canvas' &&
     command.type !== 'update-followup' &&
     command.type !== 'note-postmortem'
   ) {
@@ -318,6 +319,17 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
           data: { before: incident.card ?? null, channel: command.channel, ts: command.ts },
         },
       ];
+    case 'record-channel':
+      if (incident.channel?.id === command.channel) return [];
+      return [
+        {
+          type: 'channel.created',
+          data: { channel: command.channel, announcement: command.announcement ?? null },
+        },
+      ];
+    case 'record-canvas':
+      if (incident.canvas?.id === command.canvas) return [];
+      return [{ type: 'canvas.created', data: { canvas: command.canvas } }];
   }
 }
 

@@ -33,6 +33,10 @@ export function describeEvent(e: TimelineEvent): string {
       return `note: ${String(d.text)}`;
     case 'card.posted':
       return `Slack card posted in ${String(d.channel)}`;
+    case 'channel.created':
+      return `incident channel ${String(d.channel)} created`;
+    case 'canvas.created':
+      return `postmortem canvas ${String(d.canvas)} created`;
     case 'followup.created': {
       const item = d.item as {
         id: string;

@@ -152,6 +152,19 @@ export interface Incident {
   readonly steps: readonly StepState[];
   /** Where the incident's Slack card lives, once posted; the card's thread holds step outputs. */
   readonly card?: { readonly channel: string; readonly ts: string } | undefined;
+  /**
+   * The incident's own channel, once created (sev1–sev2 by default): it is changed from there
+   * (a scope check compares a request's channel with `channel.id`); `announcement` is the one
+   * line in the channel it was opened from that links to it.
+   */
+  readonly channel?:
+    | {
+        readonly id: string;
+        readonly announcement?: { readonly channel: string; readonly ts: string } | undefined;
+      }
+    | undefined;
+  /** The postmortem's Slack canvas, once exported: edited in place on the next export. */
+  readonly canvas?: { readonly id: string } | undefined;
   /** What started the incident: a Slack message permalink, an alert, a terminal. */
   readonly trigger?: string | undefined;
   readonly followUps: readonly FollowUp[];
@@ -198,6 +211,8 @@ export type EventType =
   | 'commander.changed'
   | 'note.added'
   | 'card.posted'
+  | 'channel.created'
+  | 'canvas.created'
   | 'followup.created'
   | 'followup.changed'
   | 'postmortem.noted'

@@ -15,12 +15,17 @@ export interface Readers {
   readonly userZones?: Readonly<Record<string, string>> | undefined;
   /** Charts of the incident window's metrics: SVG for the HTML, a file name for the Markdown. */
   readonly metricCharts?: readonly MetricChart[] | undefined;
+  /** Simulate step id → the chart file written beside the Markdown (the HTML inlines its own). */
+  readonly simulationCharts?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface MetricChart {
   readonly title: string;
+  /** The chart's file name, written beside the Markdown (a relative link that opens in any viewer). */
   readonly file: string;
   readonly svg?: string | undefined;
+  /** The query in Prometheus' own graph page, linked under the chart. */
+  readonly link?: string | undefined;
 }
 
 export function personName(actor: string | null | undefined, readers: Readers): string {

@@ -160,8 +160,10 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
   out.push(
     `**Time to detect** ${duration(d.timeToDetectMs)} · **to contain** ${duration(d.timeToMitigateMs)} · **to resolve** ${duration(d.timeToResolveMs)} (from opening).\n`,
   );
-  for (const chart of r.metricCharts ?? [])
+  for (const chart of r.metricCharts ?? []) {
     out.push(`![${escapeMarkdownInline(chart.title)}](${chart.file})\n`);
+    if (chart.link) out.push(`[The query in Prometheus](${chart.link})\n`);
+  }
   out.push(`## Key times (${zone})\n`);
   const k = pm.keyTimes;
   out.push(
@@ -205,6 +207,8 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
   if (pm.simulations.length === 0) out.push('_None._\n');
   for (const sim of pm.simulations) {
     out.push(`### ${escapeMarkdownInline(sim.title)} (\`${sim.stepId}\`)\n`);
+    const chart = r.simulationCharts?.[sim.stepId];
+    if (chart) out.push(`![${escapeMarkdownInline(sim.title)}: the chart](${chart})\n`);
     out.push(
       `CPython ${sim.python}, ${sim.fidelity === 'model only' ? 'model only (not checked against an interpreter)' : 'checked against real interpreters'}.\n`,
     );

@@ -70,7 +70,13 @@ export function simulationMessages(
   table: string,
   modelOnly: boolean,
   /** `note`: what the ranking ruled out and a fitted workload's quality, shown under the table. */
-  summary?: { readonly verdict: string; readonly compact: string; readonly note?: string | undefined },
+  summary?: {
+    readonly verdict: string;
+    readonly compact: string;
+    readonly note?: string | undefined;
+    /** Slack's table block, drawn in place of the compact code block (blocks/comparison-table.ts). */
+    readonly table?: Blocks[number] | undefined;
+  },
 ): SlackMessage[] {
   const title = `🧪 *${escapeMrkdwn(step.title)}*`;
   const blocks: Blocks = summary
@@ -79,7 +85,8 @@ export function simulationMessages(
 ${escapeMrkdwn(summary.verdict)}`),
       ]
     : [section(`${title} (\`${step.id}\`): simulator comparison`)];
-  for (const piece of codeBlocks(summary ? summary.compact : table)) blocks.push(section(piece));
+  if (summary?.table) blocks.push(summary.table);
+  else for (const piece of codeBlocks(summary ? summary.compact : table)) blocks.push(section(piece));
   if (summary?.note) blocks.push(context(escapeMrkdwn(summary.note)));
   const fidelity = modelOnly
     ? '⚠️ model only: this CPython version is modelled from its sources, not checked against an interpreter'

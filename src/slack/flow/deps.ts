@@ -5,6 +5,7 @@ import type { RunbookLibrary } from '../../adapters/fs/runbook-library.js';
 import type { HttpActionRunner } from '../../adapters/http-actions/runner.js';
 import type { WorkLeases } from '../../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
+import type { IncidentChannelConfig } from '../../config.js';
 import type { AlertPolicy } from '../../core/incident/driver/alerts.js';
 import type { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient, Store } from '../../core/ports.js';
@@ -12,6 +13,7 @@ import type { SimulationResult } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
 import type { CardLinks } from '../blocks/card-context.js';
 import type { SlackGateway } from '../gateway.js';
+import type { SlackWorkspace } from '../workspace.js';
 
 /** Who clicked or typed: payload.user.id only (never the username: not unique, deprecated). */
 export interface SlackUser {
@@ -48,6 +50,12 @@ export interface FlowDeps {
   readonly cardLinks?: CardLinks | undefined;
   /** The team's time zone (DIGEST_TIMEZONE): postmortem times are shown in it. */
   readonly teamTimeZone?: string | undefined;
+  /** SLACK_NATIVE_CHARTS: charts as data_visualization blocks, the PNG as the fallback. */
+  readonly nativeCharts?: boolean | undefined;
+  /** Channels, bookmarks, pins and canvases (without it: every incident is a thread, no canvas). */
+  readonly workspace?: SlackWorkspace | undefined;
+  /** Which severities get their own channel, its name, when it is archived. */
+  readonly incidentChannels?: IncidentChannelConfig | undefined;
   /** ALERT_RELAPSE_WINDOW and ALERT_FLEET (docs/alerts-dedup.md); defaults: 1h, 10 causes in 5 min. */
   readonly alertPolicy?: AlertPolicy | undefined;
 }

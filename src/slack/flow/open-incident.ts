@@ -5,6 +5,7 @@
 import type { Incident } from '../../core/incident/model.js';
 import type { LeasedWork } from '../../core/ports.js';
 import type { StartRequest } from './deps.js';
+import { placeIncident, settleCard } from './incident-channel.js';
 import type { FlowRuntime } from './runtime.js';
 import { enterPhaseLater } from './steps.js';
 
@@ -44,7 +45,10 @@ export async function ensureCard(
   const lease = await rt.leases.holdCard(incident.id, channel, user);
   if (lease === false) return incident;
   try {
-    incident = await postCard(rt, incident.id, channel, lookup);
+    // Its own channel when its severity asks for one (else, or when Slack refuses, a thread here).
+    const placement = await placeIncident(rt, incident, channel);
+    incident = await postCard(rt, incident.id, placement.channel, lookup);
+    await settleCard(rt, incident, placement);
     if (request?.summary?.trim()) {
       incident = (
         await rt.exec(incident.id, {

@@ -4,6 +4,7 @@ import type { PostmortemNotes } from '../../core/incident/model.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { peopleOf, postmortemReaders } from '../postmortem-readers.js';
 import type { SlackUser } from './deps.js';
+import { writeCanvas } from './postmortem-canvas.js';
 import type { FlowRuntime } from './runtime.js';
 
 export async function notePostmortem(
@@ -25,6 +26,8 @@ export async function notePostmortem(
         noticeMessage(`📝 <@${user.id}> updated the postmortem notes (${Object.keys(notes).join(', ')}).`),
       ])
       .catch(() => {});
+    // A canvas written before follows the notes; none is created by a note alone.
+    if (outcome.incident.canvas) rt.tasks.track(writeCanvas(rt, incidentId));
   }
 }
 
@@ -60,5 +63,7 @@ export async function exportToSlack(
     title: `${incident.id} postmortem (${format})`,
     content: Buffer.from(file.content, 'utf8'),
   });
+  // The canvas follows every export (created the first time, edited in place after).
+  await writeCanvas(rt, incidentId);
   return file.filename;
 }

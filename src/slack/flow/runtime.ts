@@ -10,8 +10,10 @@ import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
 import { SlackNarrator } from '../narrator.js';
 import { approverHandles, HandleDirectory } from '../people.js';
+import { NativeBlocks } from '../native-blocks.js';
 import { postToThread } from '../thread.js';
 import type { FlowDeps } from './deps.js';
+import { incidentChannelChanged } from './incident-channel.js';
 import { FlowLeases } from './leases.js';
 import { simulateStep } from './simulation.js';
 import { BackgroundTasks } from './tasks.js';
@@ -24,6 +26,8 @@ export class FlowRuntime {
   readonly driver: IncidentDriver;
   /** Runbook approvers' @handles, resolved to user ids once, as the runbooks were loaded. */
   readonly people: HandleDirectory;
+  /** Tables and charts Slack draws itself; what the workspace refused is remembered here, per process. */
+  readonly native: NativeBlocks;
 
   constructor(readonly deps: FlowDeps) {
     this.people = new HandleDirectory(deps.slack, deps.logger);
@@ -38,7 +42,15 @@ export class FlowRuntime {
       (incident) =>
         cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
+    this.native = new NativeBlocks({
+      slack: deps.slack,
+      logger: deps.logger,
+      chart: deps.chart,
+      charts: deps.nativeCharts ?? false,
+    });
     this.narrator = new SlackNarrator({
+      native: this.native,
+      placeChanged: (incident) => incidentChannelChanged(this, incident),
       teamTimeZone: deps.teamTimeZone,
       slack: deps.slack,
       cards: this.cards,

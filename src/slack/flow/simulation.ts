@@ -14,9 +14,11 @@ import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
 import { compactComparison, simulationVerdict } from '../../format/simulation-summary.js';
 import type { SlackMessage } from '../blocks/common.js';
+import { comparisonTableBlock } from '../blocks/comparison-table.js';
+import { decisionChartBlocks } from '../blocks/native-charts.js';
 import { noticeMessage, progressMessage, simulationMessages } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
-import { uploadChart, uploadTable } from '../thread.js';
+import { uploadTable } from '../thread.js';
 import type { FlowRuntime } from './runtime.js';
 
 /** Progress messages are edited at most this often (chat.update is a Tier 3 method). */
@@ -82,22 +84,27 @@ export async function simulateAdhoc(
       );
       const table = formatComparison(results);
       const modelOnly = results.some((r) => r.result.fidelity === 'model only');
-      for (const message of simulationMessages(
-        { id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' },
-        table,
-        modelOnly,
-        { verdict: simulationVerdict(results), compact: compactComparison(results) },
-      ))
-        await slack.post(channel, message, ts);
-      await uploadTable(rt.deps, channel, ts, { id: 'simulation', title }, table);
-      const chartTitle = simulationChartTitle(results, title);
-      await uploadChart(
-        rt.deps,
-        { channel, ts },
-        'simulation.png',
-        chartTitle,
-        simulationChartSpec(results, title),
+      const step = {
+        id: 'simulate',
+        title,
+        phase: 'triage',
+        kind: 'simulate',
+        optional: true,
+        status: 'done',
+      } as const;
+      const summary = { verdict: simulationVerdict(results), compact: compactComparison(results) };
+      await rt.native.postAll(
+        channel,
+        ts,
+        simulationMessages(step, table, modelOnly, { ...summary, table: comparisonTableBlock(results) }),
+        simulationMessages(step, table, modelOnly, summary),
       );
+      await uploadTable(rt.deps, channel, ts, { id: 'simulation', title }, table);
+      await rt.native.chart({ channel, ts }, results.length > 1 ? decisionChartBlocks(results, title) : [], {
+        filename: 'simulation.png',
+        title: simulationChartTitle(results, title),
+        spec: simulationChartSpec(results, title),
+      });
     } catch (error) {
       await slack.post(
         channel,

@@ -1,0 +1,147 @@
+/**
+ * An incident's own channel (by severity, INCIDENT_CHANNEL_SEVERITIES): created before its card
+ * is posted, with a topic kept current, bookmarks (runbook source, dashboard), the commander and
+ * role holders invited, the card pinned, and one line in the channel it was opened from that
+ * links to it and is edited on each state change. Archived a configured time after close
+ * through the durable reminder rows (a restart or a replica does it, never a setTimeout).
+ * Slack refusing the channel (name_taken, missing_scope, restricted_action, anything else)
+ * leaves the incident a thread where it was opened, with one message saying why.
+ */
+import type { Incident } from '../../core/incident/model.js';
+import { dashboardUrl, runbookSourceUrl } from '../blocks/card-context.js';
+import {
+  announcementMessage,
+  channelFallbackText,
+  channelName,
+  channelTopic,
+} from '../blocks/incident-channel.js';
+import { noticeMessage } from '../blocks/step-output.js';
+import { SlackApiError } from '../gateway.js';
+import type { FlowRuntime } from './runtime.js';
+
+/** The reminder row item that archives an incident's channel (follow-up ids are F1, F2, …). */
+export const ARCHIVE_ITEM = 'archive-channel';
+
+export interface Placement {
+  /** Where the card goes: the new channel, or the channel the incident was opened from. */
+  readonly channel: string;
+  /** Set when a channel was wanted and Slack refused it: said once in the card's thread. */
+  readonly notice?: string | undefined;
+}
+
+function wantsChannel(rt: FlowRuntime, incident: Incident): boolean {
+  const config = rt.deps.incidentChannels;
+  return Boolean(rt.deps.workspace && config?.severities.includes(incident.severity));
+}
+
+/** Creates the incident's channel when its severity asks for one; otherwise where it was opened. */
+export async function placeIncident(
+  rt: FlowRuntime,
+  incident: Incident,
+  openedIn: string,
+): Promise<Placement> {
+  if (incident.channel) return { channel: incident.channel.id };
+  const workspace = rt.deps.workspace;
+  const config = rt.deps.incidentChannels;
+  if (!workspace || !config || !wantsChannel(rt, incident)) return { channel: openedIn };
+  const name = channelName(config.nameTemplate, incident);
+  let channel: string;
+  try {
+    channel = await workspace.createChannel(name);
+  } catch (error) {
+    const code = error instanceof SlackApiError ? error.error : 'unknown_error';
+    rt.deps.logger.warn(
+      { incident: incident.id, name, error: code },
+      'incident channel not created; a thread instead',
+    );
+    return { channel: openedIn, notice: channelFallbackText(code, name) };
+  }
+  // The channel exists from here on: what fails now is logged and the channel still used.
+  const soft = async (what: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      rt.deps.logger.warn(
+        { incident: incident.id, channel, err: String(error) },
+        `incident channel: ${what} failed`,
+      );
+    }
+  };
+  await soft('topic', () => workspace.setTopic(channel, channelTopic(incident)));
+  const people = [incident.commander, ...incident.participants, ...Object.values(incident.roles ?? {})];
+  await soft('invite', () =>
+    workspace.invite(
+      channel,
+      people.filter((p): p is string => Boolean(p)),
+    ),
+  );
+  const links = rt.deps.cardLinks ?? {};
+  const runbook = runbookSourceUrl(links.runbookBaseUrl, rt.deps.runbooks.find(incident.runbookId)?.file);
+  if (runbook) await soft('runbook bookmark', () => workspace.addBookmark(channel, 'Runbook', runbook));
+  const dashboard = dashboardUrl(links.dashboardUrlTemplate, incident, rt.deps.clock.now());
+  if (dashboard)
+    await soft('dashboard bookmark', () => workspace.addBookmark(channel, 'Dashboard', dashboard));
+  let announcement: { channel: string; ts: string } | undefined;
+  try {
+    announcement = await rt.deps.slack.post(openedIn, announcementMessage(incident, channel), undefined, {
+      key: `announce:${incident.id}`,
+    });
+  } catch (error) {
+    rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
+  }
+  await rt.exec(incident.id, { type: 'record-channel', channel, announcement, actor: 'system' });
+  return { channel };
+}
+
+/** After the card is posted: pinned in the incident's channel, or the fallback said in its thread. */
+export async function settleCard(rt: FlowRuntime, incident: Incident, placement: Placement): Promise<void> {
+  if (placement.notice) {
+    await rt.thread(incident, [noticeMessage(placement.notice)]).catch(() => {});
+    return;
+  }
+  const workspace = rt.deps.workspace;
+  if (!workspace || !incident.card || incident.channel?.id !== incident.card.channel) return;
+  await workspace
+    .pin(incident.card.channel, incident.card.ts)
+    .catch((error) => rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'card not pinned'));
+}
+
+/** On a state change: the topic and the announcing line follow; a close schedules the archive. */
+export async function incidentChannelChanged(rt: FlowRuntime, incident: Incident): Promise<void> {
+  const place = incident.channel;
+  const workspace = rt.deps.workspace;
+  if (!place || !workspace) return;
+  const log = (what: string) => (error: unknown) =>
+    rt.deps.logger.warn({ incident: incident.id, err: String(error) }, `incident channel: ${what} failed`);
+  await workspace.setTopic(place.id, channelTopic(incident)).catch(log('topic'));
+  if (place.announcement)
+    await rt.deps.slack
+      .update(place.announcement.channel, place.announcement.ts, announcementMessage(incident, place.id))
+      .catch(log('announcement'));
+  const after = rt.deps.incidentChannels?.archiveAfterMs;
+  if (incident.status === 'closed' && after !== undefined) {
+    const due = new Date(rt.deps.clock.now().getTime() + after);
+    await rt.deps.store
+      .scheduleReminder({
+        // One row per close: reopening and closing again schedules a new one.
+        id: `${incident.id}/${ARCHIVE_ITEM}/${incident.updatedAt}`,
+        incidentId: incident.id,
+        itemId: ARCHIVE_ITEM,
+        owner: 'system',
+        dueAt: due,
+      })
+      .catch(log('archive schedule'));
+  }
+}
+
+/** What the reminder tick runs for an ARCHIVE_ITEM row: archive the channel if the incident is still closed. */
+export function channelArchiver(deps: {
+  store: { load(id: string): Promise<Incident | undefined> };
+  workspace: { archive(channel: string): Promise<void> };
+}): (incidentId: string) => Promise<void> {
+  return async (incidentId) => {
+    const incident = await deps.store.load(incidentId);
+    // Reopened since: the channel stays; a later close schedules its own archive.
+    if (incident?.status === 'closed' && incident.channel) await deps.workspace.archive(incident.channel.id);
+  };
+}
