@@ -330,14 +330,12 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     );
   if (mcpHttp === 'on' && mcpToken !== undefined && mcpToken.length < 16)
     invalid('MCP_TOKEN', 'must be at least 16 characters (a random secret given to the assistant)');
-  return Object.freeze({
-    ...base,
-    mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
   const nativeCharts = nonEmpty(env.SLACK_NATIVE_CHARTS) ?? 'off';
   if (nativeCharts !== 'on' && nativeCharts !== 'off')
     invalid('SLACK_NATIVE_CHARTS', `must be 'on' or 'off' (got '${nativeCharts}')`);
   return Object.freeze({
     ...base,
+    mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
     nativeCharts: nativeCharts === 'on',
     incidentChannels: readIncidentChannels(env),
     alertmanagerToken,
