@@ -26,6 +26,6 @@ export async function simulateFromSlack(
     ...whatIfs.map((w) => ({ label: w, workload: applyWhatIf(base, w) })),
   ];
   await asSimulationRequest({ user: userId, priority: 'adhoc' }, () =>
-    services.flow.simulateAdhoc(channel, loaded.label, variants),
+    services.flow.simulateAdhoc(channel, loaded.label, variants, { objective: loaded.objective }),
   );
 }

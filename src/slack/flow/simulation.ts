@@ -9,6 +9,7 @@ import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../../core/simulator/chart-spec.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import type { ModelledPython, Workload } from '../../core/simulator/workload.js';
 import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
@@ -64,6 +65,7 @@ export async function simulateAdhoc(
   channel: string,
   title: string,
   variants: Variants,
+  context: DecisionContext = {},
 ): Promise<void> {
   const { slack } = rt.deps;
   const { ts } = await slack.post(channel, progressMessage(title, 0, 'queued'));
@@ -85,7 +87,7 @@ export async function simulateAdhoc(
         { id: 'simulate', title, phase: 'triage', kind: 'simulate', optional: true, status: 'done' },
         table,
         modelOnly,
-        { verdict: simulationVerdict(results), compact: compactComparison(results) },
+        { verdict: simulationVerdict(results, context), compact: compactComparison(results) },
       ))
         await slack.post(channel, message, ts);
       await uploadTable(rt.deps, channel, ts, { id: 'simulation', title }, table);
@@ -95,7 +97,7 @@ export async function simulateAdhoc(
         { channel, ts },
         'simulation.png',
         chartTitle,
-        simulationChartSpec(results, title),
+        simulationChartSpec(results, title, context),
       );
     } catch (error) {
       await slack.post(
