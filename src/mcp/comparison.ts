@@ -5,19 +5,12 @@
  */
 import type { LabelledResult } from '../adapters/simulator/runbook-step.js';
 import { asSimulationRequest } from '../adapters/workers/simulation-pool.js';
-import { rankSimulations, WEIGHTS } from '../core/simulator/rank.js';
+import { OBJECTIVE_NAME } from '../core/simulator/objective.js';
+import { type DecisionContext, rankSimulations } from '../core/simulator/rank.js';
 import type { Workload } from '../core/simulator/workload.js';
 import { formatComparison } from '../format/simulation.js';
 import { compactComparison, ruledOutNote, simulationVerdict } from '../format/simulation-summary.js';
 import type { McpDeps } from './deps.js';
-
-/** What the ranking minimises (core/simulator/rank.ts), said with every comparison. */
-export const OBJECTIVE = {
-  name: 'gc-time-p99-memory',
-  description:
-    'GC time (per second of service, else in total), p99 pause and peak memory, each as a log-ratio against the baseline, weighed; a variant whose memory grows without bound is ruled out',
-  weights: WEIGHTS,
-} as const;
 
 export async function runComparison(
   deps: McpDeps,
@@ -33,11 +26,12 @@ export async function runComparison(
   });
 }
 
-export function comparisonReport(results: readonly LabelledResult[]) {
-  const ranking = rankSimulations(results);
-  const verdict = simulationVerdict(results);
+/** `context`: the objective (the runbook step's, or the caller's) the ranking and verdict follow. */
+export function comparisonReport(results: readonly LabelledResult[], context: DecisionContext = {}) {
+  const ranking = rankSimulations(results, context);
+  const verdict = simulationVerdict(results, context);
   const table = formatComparison(results);
-  const ruledOut = ruledOutNote(results);
+  const ruledOut = ruledOutNote(results, context);
   const text = [verdict, ruledOut, '', compactComparison(results).trimEnd()].filter(
     (l, i) => i > 1 || l !== '',
   );
@@ -45,7 +39,10 @@ export function comparisonReport(results: readonly LabelledResult[]) {
     text: `${text.join('\n')}\n`,
     structured: {
       verdict,
-      objective: OBJECTIVE,
+      objective: {
+        name: ranking.objective,
+        description: `ranked on ${OBJECTIVE_NAME[ranking.objective]}; the other measures are side effects; a variant whose memory grows without bound is ruled out`,
+      },
       best: ranking.first ?? null,
       ranking: ranking.order.map((r) => ({
         variant: r.label,

@@ -23,6 +23,6 @@ export async function simulateFromSlack(
   const base = normalizeWorkload(loaded.doc);
   const variants = whatIfVariants(base, whatIfs);
   await asSimulationRequest({ user: userId, priority: 'adhoc' }, () =>
-    services.flow.simulateAdhoc(channel, loaded.label, variants),
+    services.flow.simulateAdhoc(channel, loaded.label, variants, { objective: loaded.objective }),
   );
 }

@@ -1,10 +1,12 @@
 /** What the listeners need, wired once by the composition root (src/slack/server.ts). */
+
 import type { Logger } from 'pino';
 import type { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { SimulationPool } from '../adapters/workers/simulation-pool.js';
 import type { IncidentService } from '../core/incident/service.js';
 import type { Clock, Store } from '../core/ports.js';
+import type { Objective } from '../core/simulator/objective.js';
 import type { WorkloadDocument } from '../core/simulator/workload.js';
 import type { IncidentFlow } from './flow/flow.js';
 import type { SlackGateway } from './gateway.js';
@@ -25,5 +27,7 @@ export interface AppServices {
     doc: WorkloadDocument;
     whatIf: readonly string[];
     label: string;
+    /** A runbook step's objective: what its what-ifs are ranked on. */
+    objective?: Objective | undefined;
   };
 }

@@ -135,6 +135,7 @@ describe('gc-incident mcp', () => {
     const result = await call('simulate', {
       workload: 'full-collection-latency',
       whatIf: ['freeze', 'threshold=50000,20,100'],
+      objective: 'longest-pause',
     });
     expect(result.isError, text(result)).toBeFalsy();
     const out = result.structuredContent as {
@@ -145,11 +146,13 @@ describe('gc-incident mcp', () => {
       variants: { variant: string; pauses: { maxMs: number } }[];
     };
     expect(out.variants.map((v) => v.variant)).toEqual(['baseline', 'freeze', 'threshold=50000,20,100']);
-    // Today's ranking (GC time, p99, memory) puts freeze first, and the verdict says what it does to
-    // the longest pause. When runbooks carry an objective (issue 30), tighten to "leads with it".
+    // Ranked on the longest pause (the objective the caller names, as the full-collection runbook
+    // does): the verdict leads with it and names freeze.
     expect(out.best).toBe('freeze');
-    expect(out.verdict).toMatch(/^Calling gc\.freeze\(\) after start-up /);
-    expect(out.verdict).toMatch(/longest pause [\d.]+ → [\d.]+ ms/);
+    expect(out.verdict).toMatch(
+      /^Calling gc\.freeze\(\) after start-up cuts the longest pause [\d.]+ → [\d.]+ ms/,
+    );
+    expect(out.objective.name).toBe('longest-pause');
     const [baseline, freeze] = out.variants;
     expect(freeze?.pauses.maxMs).toBeLessThan(baseline?.pauses.maxMs ?? 0);
     expect(out.objective.name).toBeTruthy();

@@ -121,5 +121,10 @@ export function loadNamedWorkload(
       `workload '${target.slice(0, 60)}': ${first ? first.message : 'invalid'}`,
     );
   }
-  return { doc: loaded.source.doc, whatIf: loaded.source.whatIf, label: target };
+  return {
+    doc: loaded.source.doc,
+    whatIf: loaded.source.whatIf,
+    objective: loaded.source.objective,
+    label: target,
+  };
 }

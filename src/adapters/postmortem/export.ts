@@ -87,7 +87,9 @@ export async function exportPostmortem(request: ExportRequest): Promise<Exported
           const run = request.simulate ?? (async (w: Workload) => simulate(w));
           const results: { label: string; result: SimulationResult }[] = [];
           for (const { label, workload } of variants) results.push({ label, result: await run(workload) });
-          charts[step.id] = await (request.renderSvg ?? renderSvg)(simulationChartSpec(results, step.title));
+          charts[step.id] = await (request.renderSvg ?? renderSvg)(
+            simulationChartSpec(results, step.title, { objective: step.objective }),
+          );
         }
       } catch {
         // The workload file moved or changed shape: the table from the timeline still stands.

@@ -5,6 +5,7 @@ import { loadNamedWorkload } from '../../adapters/fs/workload-source.js';
 import { checkWhatIfCount, MAX_WHAT_IFS } from '../../adapters/workers/simulation-pool.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { validateWorkloadBytes } from '../../core/runbook/validate.js';
+import { OBJECTIVES } from '../../core/simulator/objective.js';
 import { WHAT_IF_HELP, whatIfVariants } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, normalizeWorkload, type WorkloadDocument } from '../../core/simulator/workload.js';
 import { MAX_FILE_BYTES } from '../../core/yaml/load-yaml.js';
@@ -44,11 +45,15 @@ export function registerSimulateTool(server: McpServer, deps: McpDeps): void {
           .optional()
           .describe(`mitigations to compare: ${WHAT_IF_HELP} (default: the runbook step's)`),
         python: z.enum(MODELLED_PYTHONS).optional().describe("model this CPython instead of the workload's"),
+        objective: z
+          .enum(OBJECTIVES)
+          .optional()
+          .describe("what the mitigations are ranked on (default: the runbook step's, else gc-time)"),
       },
       outputSchema: z.object({ workload: z.string(), python: z.string(), ...simulationOutput }).loose(),
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded(async ({ workload, yaml, whatIf, python }) => {
+    guarded(async ({ workload, yaml, whatIf, python, objective }) => {
       if ((workload === undefined) === (yaml === undefined))
         throw new GcIncidentError(
           'USAGE',
@@ -62,7 +67,7 @@ export function registerSimulateTool(server: McpServer, deps: McpDeps): void {
       checkWhatIfCount(whatIfs);
       const base = normalizeWorkload(loaded.doc, python);
       const results = await runComparison(deps, whatIfVariants(base, whatIfs));
-      const report = comparisonReport(results);
+      const report = comparisonReport(results, { objective: objective ?? loaded.objective });
       const header = `${loaded.label} on CPython ${base.python}\n`;
       return {
         content: [{ type: 'text', text: header + report.text }],
@@ -75,7 +80,7 @@ export function registerSimulateTool(server: McpServer, deps: McpDeps): void {
 function inlineWorkload(
   yaml: string,
   schemas: McpDeps['validation']['schemas'],
-): { doc: WorkloadDocument; whatIf: readonly string[]; label: string } {
+): { doc: WorkloadDocument; whatIf: readonly string[]; label: string; objective?: undefined } {
   const result = validateWorkloadBytes('inline.yaml', new TextEncoder().encode(yaml), schemas);
   if (!result.data) {
     const shown = result.diagnostics

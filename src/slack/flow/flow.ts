@@ -5,12 +5,14 @@
  * lands on the timeline with the Slack user id; slow parts run in the background with their
  * outcome posted to the card's thread.
  */
+
 import type { ExportFormat } from '../../adapters/postmortem/export.js';
 import type { AlertGroupPlan } from '../../core/alerts/alertmanager.js';
 import type { FollowUpAdd } from '../../core/followups/plan.js';
 import type { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident, PostmortemNotes } from '../../core/incident/model.js';
 import type { LeasedWork } from '../../core/ports.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import type { Workload } from '../../core/simulator/workload.js';
 import type { CardUpdater } from '../card-updater.js';
 import { alertResolved, splitFromFleet, startFromAlert } from './alerts.js';
@@ -113,5 +115,6 @@ export class IncidentFlow {
     channel: string,
     title: string,
     variants: readonly { label: string; workload: Workload }[],
-  ) => simulateAdhoc(this.rt, channel, title, variants);
+    context: DecisionContext = {},
+  ) => simulateAdhoc(this.rt, channel, title, variants, context);
 }

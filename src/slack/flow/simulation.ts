@@ -9,6 +9,7 @@ import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../../core/simulator/chart-spec.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import type { ModelledPython, Workload } from '../../core/simulator/workload.js';
 import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
@@ -67,6 +68,7 @@ export async function simulateAdhoc(
   channel: string,
   title: string,
   variants: Variants,
+  context: DecisionContext = {},
 ): Promise<void> {
   const { slack } = rt.deps;
   const { ts } = await slack.post(channel, progressMessage(title, 0, 'queued'));
@@ -92,7 +94,7 @@ export async function simulateAdhoc(
         optional: true,
         status: 'done',
       } as const;
-      const summary = { verdict: simulationVerdict(results), compact: compactComparison(results) };
+      const summary = { verdict: simulationVerdict(results, context), compact: compactComparison(results) };
       await rt.native.postAll(
         channel,
         ts,
@@ -103,7 +105,7 @@ export async function simulateAdhoc(
       await rt.native.chart({ channel, ts }, results.length > 1 ? decisionChartBlocks(results, title) : [], {
         filename: 'simulation.png',
         title: simulationChartTitle(results, title),
-        spec: simulationChartSpec(results, title),
+        spec: simulationChartSpec(results, title, context),
       });
     } catch (error) {
       await slack.post(
