@@ -29,6 +29,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [...INTEGRATION_GLOBS],
+          // One file at a time, as before the tiers: bin.integration and package both build dist/,
+          // and at load average 25 two files at once (each with its services and Prometheus) ran
+          // the parity and walk.e2e tests past their timeouts (docs/testing.md).
+          maxWorkers: 1,
           testTimeout: INTEGRATION_TIMEOUT_MS,
           hookTimeout: INTEGRATION_TIMEOUT_MS,
         },
