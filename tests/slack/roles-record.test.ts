@@ -146,10 +146,10 @@ describe('roles and the record in Slack', () => {
     );
     expect((await h.store.timeline(id)).length).toBe(before);
 
-    // A note from the channel, and one naming the incident from anywhere else.
+    // A note from the channel, and one naming the incident (from its channel: elsewhere it is
+    // refused, tests/security/incident-scope.test.ts).
     await h.slash("note it's the nightly import: moved to 02:00 <b>");
-    api.channels.set('C0ELSEWHERE', true);
-    await h.slash(`note ${id} checked with the data team`, BOB, 'C0ELSEWHERE');
+    await h.slash(`note ${id} checked with the data team`, BOB, CHANNEL);
     const notes = (await h.store.timeline(id)).filter((e) => e.type === 'note.added').map((e) => e.data.text);
     expect(notes).toEqual(["it's the nightly import: moved to 02:00 <b>", 'checked with the data team']);
 

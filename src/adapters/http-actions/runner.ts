@@ -134,6 +134,9 @@ export class HttpActionRunner {
     const timeout = def.timeout ? parseDuration(def.timeout) : undefined;
     const timeoutMs = timeout?.ok ? timeout.ms : 10_000;
     const started = performance.now();
+    // One deadline for the whole call, answer included: undici's timeouts count per chunk, so a
+    // server dripping a byte every 1.5 s kept a 2 s action running for 18 s.
+    const deadline = AbortSignal.timeout(timeoutMs);
     const summary = {
       action: name,
       method: def.method,
@@ -149,6 +152,7 @@ export class HttpActionRunner {
         ...(body === undefined ? {} : { body }),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        signal: deadline,
       });
       const expected = def.expectStatus ?? [200, 201, 202, 204];
       const ok = expected.includes(response.statusCode);
@@ -169,7 +173,9 @@ export class HttpActionRunner {
         status: null,
         durationMs: Math.round(performance.now() - started),
         ok: false,
-        error: (error as { code?: string }).code ?? (error as Error).message,
+        error: deadline.aborted
+          ? `no complete answer within ${def.timeout ?? '10s'} (the action's timeout, answer included)`
+          : ((error as { code?: string }).code ?? (error as Error).message),
       };
     }
   }

@@ -155,7 +155,10 @@ export class SimulationPool {
       controller.abort();
     }, this.timeoutMs);
     try {
-      job.resolve(await job.execute({ signal: controller.signal, memoryMb: this.memoryMb }));
+      const result = await job.execute({ signal: controller.signal, memoryMb: this.memoryMb });
+      // Finished in the grace after its deadline (a fit does not look at the cancel flag): still too late.
+      if (timedOut) throw new Error('finished after its deadline');
+      job.resolve(result);
     } catch (error) {
       job.reject(
         timedOut

@@ -11,9 +11,10 @@ import type { SlackMessage } from '../blocks/common.js';
 import { helpMessage } from '../blocks/replies.js';
 import { parseSlashText, type SlashRequest } from '../command-parser.js';
 import { describeError } from '../error-text.js';
-import { ephemeral, refusal, reply } from '../respond.js';
+import { ephemeral, refusal, reply, sectionMessage } from '../respond.js';
 import type { AppServices } from '../services.js';
 import { SLASH_HANDLERS } from './slash/handlers.js';
+import { checkScope } from './slash/scope.js';
 
 export const SLASH_COMMAND = '/gc-incident';
 
@@ -36,13 +37,17 @@ export function registerSlashCommand(app: App, services: AppServices): void {
       );
     try {
       const handle = SLASH_HANDLERS[request.kind] as (r: typeof request, c: unknown) => Promise<void>;
-      await handle(request, {
+      const ctx = {
         services,
         user: { id: command.user_id },
         channel: command.channel_id,
         triggerId: command.trigger_id,
         respond,
-      });
+      };
+      // Changes only from the incident's own channel; a read from elsewhere says where it lives.
+      const elsewhere = await checkScope(request, ctx);
+      if (elsewhere) await reply(respond, sectionMessage(elsewhere, `📍 ${elsewhere}`)).catch(() => {});
+      await handle(request, ctx);
       appMetrics.commands.inc({ command: request.kind, outcome: 'ok' });
     } catch (error) {
       appMetrics.commands.inc({

@@ -127,6 +127,9 @@ export async function runOne(
     await deps.narrator.stepSucceeded(current, step, output);
     return { incident: current };
   } catch (error) {
+    // Skipped while it ran: the skip stands, whatever the step produced or failed with.
+    const latest = await deps.service.get(current.id).catch(() => undefined);
+    if (latest?.steps.find((s) => s.id === step.id)?.status === 'skipped') return { incident: latest };
     const message = plainMessage(error);
     current = (
       await execOn(deps, current, { type: 'fail-step', stepId: step.id, actor: by.id, error: message })
@@ -310,6 +313,8 @@ export async function runAction(
     if (call.ok) await deps.narrator.stepSucceeded(current, done, { kind: 'action', call });
     else await deps.narrator.stepFailed(current, done, call.error ?? 'failed', { kind: 'action', call });
   } catch (error) {
+    const latest = await deps.service.get(current.id).catch(() => undefined);
+    if (latest?.steps.find((s) => s.id === step.id)?.status === 'skipped') return latest;
     const message = plainMessage(error);
     current = (
       await execOn(deps, current, { type: 'fail-step', stepId: step.id, actor: by.id, error: message })
