@@ -22,8 +22,8 @@ import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
 import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
-import { outageWalk } from '../tests/helpers/outage-walk.js';
 import { shippedRunbook } from '../tests/helpers/engine.js';
+import { outageWalk } from '../tests/helpers/outage-walk.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 
 const OUT = resolve(process.argv[2] ?? 'preview/slack');

@@ -12,7 +12,8 @@ function plain(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
   if (abs >= 1e6) return COMPACT.format(v);
-  if (abs !== 0 && abs < 1e-3) return v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(abs)))).replace(/0+$/, '');
+  if (abs !== 0 && abs < 1e-3)
+    return v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(abs)))).replace(/0+$/, '');
   if (abs >= 100) return Math.round(v).toString();
   return Number(v.toPrecision(3)).toString();
 }
