@@ -35,7 +35,20 @@ export function checkMeaning(outcome: CheckEvaluation['outcome'], phase: StepSta
   return outcome === 'holds' ? 'the symptom is present' : 'the symptom is absent';
 }
 
-/** `612/s > 50/s ✗` from an evaluation just made (the step's recorded result may lag behind it). */
+/** The relation that is true when a comparison does not hold (`12.4/s <= 50/s`, never `12.4/s > 50/s`). */
+const NEGATED: Record<string, string> = {
+  '>': '<=',
+  '>=': '<',
+  '<': '>=',
+  '<=': '>',
+  '==': '!=',
+  '!=': '==',
+};
+
+/**
+ * `612/s > 50/s ✗` from an evaluation just made (the step's recorded result may lag behind it).
+ * The relation shown is the one that holds: a check that does not hold shows its negation.
+ */
 export function evaluationFigure(
   evaluation: CheckEvaluation,
   phase: StepState['phase'],
@@ -43,7 +56,11 @@ export function evaluationFigure(
 ): string {
   const unit = check?.unit;
   const value = evaluation.value === null ? 'no data' : formatMeasure(evaluation.value, unit);
-  return `${value} ${evaluation.operator} ${formatMeasure(evaluation.threshold, unit)} ${checkMark(evaluation.outcome, phase)}`;
+  const relation =
+    evaluation.outcome === 'does-not-hold' && evaluation.value !== null
+      ? (NEGATED[evaluation.operator] ?? evaluation.operator)
+      : evaluation.operator;
+  return `${value} ${relation} ${formatMeasure(evaluation.threshold, unit)} ${checkMark(evaluation.outcome, phase)}`;
 }
 
 /** `612/s > 50/s ✗` once run; `> 50/s (not run yet)` before (or `(skipped)`); undefined for steps that are not checks. */

@@ -1,10 +1,19 @@
 /** Numbers as people read them, in the unit a runbook declares (612/s, 82%, 3.1 ms, 140 MiB). */
 import type { Unit } from '../core/runbook/types.js';
 
+/** Large numbers compact (3.3 billion), tiny ones in decimals: never `e+`/`e-` notation. */
+const COMPACT = new Intl.NumberFormat('en', {
+  notation: 'compact',
+  compactDisplay: 'long',
+  maximumSignificantDigits: 3,
+});
+
 function plain(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const abs = Math.abs(v);
-  if (abs !== 0 && (abs >= 1e9 || abs < 1e-3)) return v.toExponential(2);
+  if (abs >= 1e6) return COMPACT.format(v);
+  if (abs !== 0 && abs < 1e-3)
+    return v.toFixed(Math.min(20, 2 - Math.floor(Math.log10(abs)))).replace(/0+$/, '');
   if (abs >= 100) return Math.round(v).toString();
   return Number(v.toPrecision(3)).toString();
 }

@@ -37,7 +37,7 @@ export function metricsValue(incidentId: string, datasource: string): string {
 }
 
 export const STEP_ACTION = /^step\.(run|done|skip|assign|approve)$/;
-export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes)$/;
+export const INCIDENT_ACTION = /^incident\.(advance|mitigated|resolved|close|notes|verify-by-hand|steps)$/;
 /** The incident buttons that set its status. */
 export const STATUS_ACTION = /^incident\.(mitigated|resolved|close)$/;
 

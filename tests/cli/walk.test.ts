@@ -48,7 +48,8 @@ describe('gc-incident walk', () => {
     //   measure command d, recent-changes s + reason
     // → containment: freeze d, raise-thresholds approve y + d, pin-previous-python d,
     //   shift-traffic approve n → mitigated y
-    // → verification (auto, skipped) → resolved y → follow-up: d, d, d, d
+    // → verification (auto, skipped): verified by hand? Enter (left unverified) → resolved y
+    // → follow-up: d, d, d, d
     const answers = [
       's',
       'd',
@@ -63,6 +64,7 @@ describe('gc-incident walk', () => {
       'd',
       'n',
       'y',
+      '',
       'y',
       'd',
       'd',
@@ -119,7 +121,7 @@ describe('gc-incident incidents and show', () => {
     expect(show.stdout).toMatch(/verification\s+collections-running\s+check\s+skipped\s+>= 1 \(skipped\)/);
     expect(show.stdout).toMatch(/verification\s+memory-flat\s+check\s+skipped\s+< 1 MiB \(skipped\)/);
     expect(show.stdout).toMatch(
-      /Timeline \(UTC\)\n\d{4}-\d\d-\d\dT[0-9:.]+Z {2}#1 {2}cli:alice {2}opened from runbook gc-disabled-or-starved/,
+      /Timeline \(UTC\)\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}#1 {2}cli:alice {2}opened from runbook gc-disabled-or-starved/,
     );
     const nope = await cli(['show', 'GC-1999-0001'], vars);
     expect(nope.code).toBe(1);

@@ -123,7 +123,7 @@ describe('the card through a whole walk', () => {
     expect(detected).toContain('612/s &gt; 50/s ✗');
     expect(detected).toContain('0.93 &gt; 0.7 ✗');
     expect(text(frames[0]?.card as SlackMessage)).toContain('&gt; 50/s (not run yet)');
-    expect(text(frames[7]?.card as SlackMessage)).toContain('388/s &lt;= 50/s ✗');
+    expect(text(frames[7]?.card as SlackMessage)).toContain('388/s &gt; 50/s ✗');
     expect(text(frames[8]?.card as SlackMessage)).toContain('8.1/s &lt;= 50/s ✓');
     for (const frame of frames)
       for (const step of frame.incident.steps.filter(

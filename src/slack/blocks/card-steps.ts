@@ -28,7 +28,7 @@ export function foldLine(tally: PhaseTally, incident: Incident, onlySettled = fa
   if (tally.failed > 0 && !onlySettled) parts.push(`❌ ${tally.failed} failed`);
   for (const [datasource, n] of Object.entries(tally.outage))
     parts.push(
-      `⏭️ ${plural(n, 'metric step')} skipped: ${datasourceLabel(datasource)} unreachable, *not checked*`,
+      `${plural(n, 'metric step')} skipped: ${datasourceLabel(datasource)} unreachable, *not checked*`,
     );
   // A finished phase's steps nobody did: containment's alternatives, or steps left open.
   if (!onlySettled && tally.open > 0)

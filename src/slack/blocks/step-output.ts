@@ -3,6 +3,7 @@
  * simulator comparison tables, HTTP action outcomes, commands to copy. Long
  * content is split over several sections and messages, never cut by Slack.
  */
+
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
 import type { StepState } from '../../core/incident/model.js';
@@ -10,6 +11,7 @@ import { renderForDisplay } from '../../core/incident/render-query.js';
 import type { Sample } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { checkMeaning } from '../../format/check-figure.js';
+import { slackDate } from '../../format/relative-time.js';
 import { seriesRow } from '../../format/series-row.js';
 import { chunk, codeBlocks, escapeMrkdwn, LIMITS } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
@@ -43,7 +45,9 @@ export function checkMessages(
   if (evaluation.series.length > 30) rows.push(`… ${evaluation.series.length - 30} more series`);
   const body = `${evaluation.query}\n\n${rows.join('\n') || '(no series)'}`;
   for (const piece of codeBlocks(body)) blocks.push(section(piece));
-  blocks.push(context(`datasource \`${evaluation.datasource}\` at ${evaluation.at}`));
+  blocks.push(
+    context(`datasource \`${evaluation.datasource}\` at ${slackDate(evaluation.at, '{time_secs}')}`),
+  );
   return asMessages(`${step.title}: ${evaluation.outcome} (${value})`, blocks);
 }
 
@@ -57,7 +61,7 @@ export function queryMessages(
   ];
   for (const piece of codeBlocks(`${result.query}\n\n${rows.join('\n') || '(no series)'}`))
     blocks.push(section(piece));
-  blocks.push(context(`datasource \`${result.datasource}\` at ${result.at}`));
+  blocks.push(context(`datasource \`${result.datasource}\` at ${slackDate(result.at, '{time_secs}')}`));
   return asMessages(`${step.title}: ${result.series.length} series`, blocks);
 }
 

@@ -175,7 +175,8 @@ export async function unavailable(
     type: 'record-outage',
     datasource,
     message: error.message,
-    actor: 'system',
+    // Whoever's action met the outage is on the record with it (the terminal's user, a clicker).
+    actor: by.id,
   });
   const current = recorded.incident;
   const firstSeen = recorded.events.length > 0 && !recorded.replayed;
@@ -223,7 +224,7 @@ export async function skipMetricSteps(
   const reason = unavailableReason(datasource, message);
   let current = incident;
   if (steps.length > 0 && !openOutage(current, datasource))
-    current = (await execOn(deps, current, { type: 'record-outage', datasource, message, actor: 'system' }))
+    current = (await execOn(deps, current, { type: 'record-outage', datasource, message, actor: by.id }))
       .incident;
   for (const step of steps) {
     const outcome = await execOn(deps, current, {
