@@ -42,7 +42,8 @@ describe.skipIf(missing !== undefined)('full-collection runbook against the big-
     await waitUntilServing(`http://127.0.0.1:${port}/healthz`, child, 'the GC service');
     prom = await startPrometheus([`127.0.0.1:${port}`]);
     await waitForSeries(prom.url, 'python_gc_pause_seconds_bucket');
-    // Enough scrapes for a 20 s window with several full collections.
+    // waits: the fit reads a real 20 s window of scraped pause histograms with several full
+    // collections; the test is about fitting what the exporter really reports, so no backfill.
     await new Promise((r) => setTimeout(r, 25_000));
   }, 90_000);
   afterAll(async () => {

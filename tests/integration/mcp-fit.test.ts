@@ -25,7 +25,8 @@ describe.skipIf(missing !== undefined)('gc-incident mcp against a real Prometheu
     prom = await startPrometheus([`127.0.0.1:${service.port}`]);
     await waitForSeries(prom.url, 'python_gc_collections_total');
     mcp = await startMcp({ PROMETHEUS_URL: prom.url, RUNBOOKS_DIR });
-    // Enough scrapes (one a second) for a 20 s window.
+    // waits: the MCP fit tool reads a real 20 s window of scrapes (one a second) from a live
+    // service end to end; a backfill would not exercise the scrape path the tool is for.
     await new Promise((r) => setTimeout(r, 22_000));
   }, 90_000);
   afterAll(async () => {

@@ -3,11 +3,20 @@
  * closed port): the outage is said once, Skip metric steps is on the card's banner, and
  * verification closes only by a person saying how (an empty note is refused in the modal).
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/core/incident/model.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { freePort } from '../helpers/lab.js';
 import { buttonsOf, SlackHarness, until } from '../helpers/slack-app.js';
+
+/** A loopback port nothing listens on: bound once, then closed (Prometheus "down"). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 let h: SlackHarness | undefined;
 afterEach(async () => {
@@ -17,7 +26,7 @@ afterEach(async () => {
 
 describe('Prometheus down in Slack', () => {
   it('one outage message, the banner leads, and verified by hand needs a note', async () => {
-    h = await SlackHarness.start({ env: { PROMETHEUS_URL: `http://127.0.0.1:${await freePort()}` } });
+    h = await SlackHarness.start({ env: { PROMETHEUS_URL: `http://127.0.0.1:${await closedPort()}` } });
     const harness = h;
     await harness.slash('start gc-thrash-allocation-churn job=app window=1m');
     const { id } = await harness.latestIncident();

@@ -116,6 +116,8 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     // machine the scheduler alone can delay a probe; a fit on the event loop delayed them 40 s.
     let idle = true;
     const idleProbes = probeUntilStopped(h.port, () => idle);
+    // waits: the idle peer is measured on the same machine for as long as the hostile fit's probes
+    // are compared against; it is a timing property, so it cannot run on an injected clock.
     await new Promise((r) => setTimeout(r, 2000));
     idle = false;
     const baseline = await idleProbes;
