@@ -78,7 +78,7 @@ describe('bin/gc-incident.js', () => {
       expect(tools.map((t) => t.name)).toContain('simulate');
       const result = await session.client.callTool({
         name: 'simulate',
-        arguments: { workload: 'full-collection-latency', whatIf: ['freeze'] },
+        arguments: { workload: 'full-collection-latency', whatIf: ['freeze'], objective: 'longest-pause' },
       });
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toMatchObject({ best: 'freeze' });

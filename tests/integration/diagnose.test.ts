@@ -128,9 +128,11 @@ describe.skipIf(missing !== undefined)('a diagnose step against the bundled serv
       expect(text).not.toContain('s3cr3t-in-url');
       expect(text).not.toContain('header-secret-value');
       // The card shows the state at a glance on the step's line.
-      expect(JSON.stringify((await h.card(id)).blocks)).toMatch(
-        /The collector.s live state, from the service\* {2}GC OFF · 4321\/17\/9 · [\d,]+ frozen/,
-      );
+      // Done, the step folds into triage's line; detection checked nothing, so it is no tick.
+      const card = JSON.stringify((await h.card(id)).blocks);
+      expect(card).toMatch(/\*Triage\*: 1 done/);
+      expect(card).toContain('⏭️ Detection');
+      expect(card).not.toContain('✅ Detection');
     } finally {
       await h.stop();
     }

@@ -10,6 +10,7 @@ import { requestKey } from '../../src/slack/durable-requests.js';
 import { STEPS_LEASE } from '../../src/slack/flow/leases.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { startApp } from '../helpers/app-process.js';
+import { type FakePrometheus, startFakePrometheus } from '../helpers/fake-prometheus.js';
 import { FakeSlackApi } from '../helpers/slack-api.js';
 import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
 import { blockActionPayload, payloadBody, sendSigned, slashBody } from '../helpers/slack-requests.js';
@@ -17,12 +18,15 @@ import { blockActionPayload, payloadBody, sendSigned, slashBody } from '../helpe
 const START = 'start gc-thrash-allocation-churn job=checkout';
 let harness: SlackHarness | undefined;
 let api: FakeSlackApi | undefined;
+let prometheus: FakePrometheus | undefined;
 afterEach(async () => {
   api?.unstall();
   await harness?.stop();
   await api?.stop();
+  await prometheus?.stop();
   harness = undefined;
   api = undefined;
+  prometheus = undefined;
 });
 
 /**
@@ -157,7 +161,11 @@ describe('a request recorded before its ack', () => {
 
 describe('steps running when their process dies', () => {
   it('are held under a lease while they run, and released when they finish', async () => {
-    harness = await SlackHarness.start();
+    // A datasource that answers (with no series), so the query runs and posts its output in the
+    // thread. Without one the query fails as the outage detection already recorded, and an outage
+    // is said once, when first seen: the click would post nothing to stall on.
+    prometheus = await startFakePrometheus(() => ({ vector: [] }));
+    harness = await SlackHarness.start({ env: { PROMETHEUS_URL: prometheus.url } });
     const opened = await harness.slash(START);
     expect(opened.status).toBe(200);
     const incident = await harness.latestIncident();

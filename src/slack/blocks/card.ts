@@ -6,7 +6,7 @@
  */
 import type { ActionsBlock, Button } from '@slack/types';
 import { type Incident, openOutage, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
-import { verificationVerdict } from '../../core/incident/progress.js';
+import { phaseTally, unverifiedPhase, verificationVerdict } from '../../core/incident/progress.js';
 import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
@@ -70,7 +70,11 @@ export function phaseLabel(phase: Phase): string {
 export function progressLine(incident: Incident): string {
   const current = PHASES.indexOf(incident.phase);
   return PHASES.map((phase, i) => {
-    if (i < current) return `✅ ${phaseLabel(phase)}`;
+    // A past phase whose metric steps were all skipped checked nothing: not a tick.
+    if (i < current)
+      return unverifiedPhase(phaseTally(incident, phase))
+        ? `⏭️ ${phaseLabel(phase)}`
+        : `✅ ${phaseLabel(phase)}`;
     if (i === current) return `🔵 *${phaseLabel(phase)}*`;
     return `⚪ ${phaseLabel(phase)}`;
   }).join('  ➜  ');
