@@ -73,8 +73,13 @@ describe.skipIf(!chromium)('the postmortem HTML in headless Chromium', () => {
     expect(timeline).toMatch(/2026-11-20 15:0\d CET/);
     expect(timeline).not.toContain('step.started');
     expect(dom.indexOf('Appendix: event log')).toBeGreaterThan(dom.indexOf('<h2>Timeline</h2>'));
-    // The simulation's decision chart: each variant's row, the chosen one marked.
+    // The simulation's decision chart: each variant's row, the one the verdict names ticked, and the
+    // subtitle saying what it does to the step's objective (GC time for the thrash runbook). The
+    // scripted incident's verdict names threshold=50000,20,100 (within error of break-cycles on GC
+    // time and easier to undo), so the chart does not say it can't tell, and no other row is ticked.
     expect(dom).toContain('pause per collection (ms, log scale)');
-    expect(dom).toContain('✔ chosen:');
+    expect(dom).toMatch(/✔ threshold=50000,20,100: GC time [0-9.,]+ → [0-9.,]+ ms\/s/);
+    expect(new Set(dom.match(/✔ [^<:'"]+/g))).toEqual(new Set(['✔ threshold=50000,20,100']));
+    expect(dom).not.toMatch(/Can(?:'|&#39;|&apos;)t tell/);
   }, 90_000);
 });

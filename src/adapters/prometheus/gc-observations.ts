@@ -36,8 +36,12 @@ export async function readGcObservations(
   // rate() over a window the series only partly cover divides what they counted by the whole
   // window: a service scraped for 60 s of a 15m window would look 15 times calmer than it is
   // (a drill, a fresh deploy). The window is cut to where the series begin.
-  const windowSeconds = await coveredWindow(q, sel('python_gc_collections_total', ',generation="0"'), req);
-  const w = `${Math.round(windowSeconds)}s`;
+  const { windowSeconds, querySeconds } = await coveredWindow(
+    q,
+    sel('python_gc_collections_total', ',generation="0"'),
+    req,
+  );
+  const w = `${querySeconds}s`;
   const sources = {
     collections: sel('python_gc_collections_total'),
     collected: sel('python_gc_objects_collected_total'),
@@ -143,18 +147,30 @@ function byGeneration(samples: readonly Sample[]): PerGeneration {
  * The part of the requested window the job's series cover: from the oldest first sample (found
  * with a subquery over the window) to the end. The whole window when the series are older,
  * or when the backend cannot answer the subquery (the window is then taken as asked).
+ *
+ * `windowSeconds` is what the series cover, rounded down (what the fit says it measured);
+ * `querySeconds` is the range the queries read, rounded up so that it still holds the first
+ * sample (less than a second before it, which rate() extrapolates over without diluting).
  */
 async function coveredWindow(
   q: (query: string) => Promise<readonly Sample[]>,
   selector: string,
   req: ObservationRequest,
-): Promise<number> {
-  const w = `${Math.round(req.windowSeconds)}s`;
-  // At most ~600 steps per series, whatever the window: the cut is exact to a step.
-  const step = `${Math.max(1, Math.round(req.windowSeconds / 600))}s`;
-  const first = await q(`min(min_over_time(timestamp(${selector})[${w}:${step}]))`).catch(() => []);
+): Promise<{ windowSeconds: number; querySeconds: number }> {
+  const asked = Math.round(req.windowSeconds);
+  const whole = { windowSeconds: req.windowSeconds, querySeconds: asked };
+  // A step of a second finds the first sample itself (a scrape interval is a second or more): a
+  // coarser step sees a later sample first, and a window cut there drops the samples before it
+  // (a drill's fit, a few seconds after the service starts, was refused for too few samples).
+  // At most ~3600 steps per series; longer windows are cut to a coarser step.
+  const step = `${Math.max(1, Math.round(req.windowSeconds / 3600))}s`;
+  const first = await q(`min(min_over_time(timestamp(${selector})[${asked}s:${step}]))`).catch(() => []);
   const firstSeconds = first[0]?.value;
-  if (firstSeconds === undefined || !Number.isFinite(firstSeconds)) return req.windowSeconds;
+  if (firstSeconds === undefined || !Number.isFinite(firstSeconds)) return whole;
   const covered = req.end.getTime() / 1000 - firstSeconds;
-  return covered > 0 && covered < req.windowSeconds ? Math.max(1, Math.floor(covered)) : req.windowSeconds;
+  if (!(covered > 0 && covered < req.windowSeconds)) return whole;
+  return {
+    windowSeconds: Math.max(1, Math.floor(covered)),
+    querySeconds: Math.min(asked, Math.max(1, Math.ceil(covered))),
+  };
 }
