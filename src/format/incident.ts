@@ -46,3 +46,25 @@ export function formatIncident(
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** The incident list as the terminal and the MCP server print it, one row each, newest first. */
+export function formatIncidentList(
+  list: readonly Pick<
+    Incident,
+    'id' | 'severity' | 'status' | 'phase' | 'openedAt' | 'service' | 'runbookId'
+  >[],
+): string {
+  if (list.length === 0) return 'no incidents\n';
+  return renderTable(
+    ['ID', 'SEVERITY', 'STATUS', 'PHASE', 'OPENED (UTC)', 'SERVICE', 'RUNBOOK'],
+    list.map((i) => [
+      i.id,
+      i.severity,
+      i.status,
+      i.phase,
+      i.openedAt.replace('T', ' ').slice(0, 19),
+      i.service,
+      i.runbookId,
+    ]),
+  );
+}

@@ -7,8 +7,7 @@ import type { Incident } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { formatIncident } from '../../format/incident.js';
-import { renderTable } from '../../format/table.js';
+import { formatIncident, formatIncidentList } from '../../format/incident.js';
 import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
@@ -30,22 +29,7 @@ export function incidentsCommand(io: CliIo, done: (code: number) => void): Comma
         store.list({ status: options.status as Incident['status'], limit }),
       );
       if (options.json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
-      else if (list.length === 0) io.stdout('no incidents\n');
-      else
-        io.stdout(
-          renderTable(
-            ['ID', 'SEVERITY', 'STATUS', 'PHASE', 'OPENED (UTC)', 'SERVICE', 'RUNBOOK'],
-            list.map((i) => [
-              i.id,
-              i.severity,
-              i.status,
-              i.phase,
-              i.openedAt.replace('T', ' ').slice(0, 19),
-              i.service,
-              i.runbookId,
-            ]),
-          ),
-        );
+      else io.stdout(formatIncidentList(list));
       done(EXIT.OK);
     });
 }

@@ -7,8 +7,7 @@ import { describeEvent } from '../../core/incident/describe-event.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { formatIncident } from '../../format/incident.js';
-import { renderTable } from '../../format/table.js';
+import { formatIncident, formatIncidentList } from '../../format/incident.js';
 import type { McpDeps } from '../deps.js';
 import { answer, guarded } from '../result.js';
 
@@ -50,21 +49,7 @@ export function registerIncidentTools(server: McpServer, deps: McpDeps): void {
         commander: i.commander,
         openedAt: i.openedAt,
       }));
-      const text =
-        incidents.length === 0
-          ? 'no incidents\n'
-          : renderTable(
-              ['ID', 'SEVERITY', 'STATUS', 'PHASE', 'OPENED (UTC)', 'SERVICE', 'RUNBOOK'],
-              incidents.map((i) => [
-                i.id,
-                i.severity,
-                i.status,
-                i.phase,
-                i.openedAt.replace('T', ' ').slice(0, 19),
-                i.service,
-                i.runbook,
-              ]),
-            );
+      const text = formatIncidentList(list);
       return answer(text, { incidents });
     }),
   );
