@@ -1,20 +1,12 @@
 /**
- * `when:` on Slack: a step the runbook skipped is drawn greyed (a context block) with the
- * reason the driver recorded, on the card and in the thread message that says which branch
- * the phase took. The reasons are the driver's words, the same as the terminal's.
+ * `when:` on Slack: the thread message that says which branch the phase took, with the reason
+ * the driver recorded for each skipped step (the card counts them as "not applicable" on the
+ * phase's folded line). The reasons are the driver's words, the same as the terminal's.
  */
-import type { ContextBlock } from '@slack/types';
 import type { ConditionDecision } from '../../core/incident/driver/ports.js';
-import type { Phase, StepState } from '../../core/incident/model.js';
+import type { Phase } from '../../core/incident/model.js';
 import { escapeMrkdwn, LIMITS } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
-
-/** The card's line for a step skipped by its condition: small grey text, struck title, the reason. */
-export function skippedByConditionBlock(step: StepState): ContextBlock {
-  return context(
-    `⏭️ ~${escapeMrkdwn(step.title)}~  \`${step.id}\` · skipped · ${escapeMrkdwn(step.reason ?? 'when: not met')}`,
-  );
-}
 
 const MARK = { skipped: '⏭️', applies: '▶️', undecided: '❓' } as const;
 
