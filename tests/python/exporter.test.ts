@@ -6,7 +6,7 @@
  * root runs under chroot, so the exporter, its tests and the lent client are copied into the root.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,7 +51,11 @@ for (const found of installedPythons({ roots: true }).found) {
   copies.push(copy);
   cpSync(here.python, join(copy, 'python'), { recursive: true });
   cpSync(here.tests, join(copy, 'tests'), { recursive: true });
-  if (lent) cpSync(lent, join(copy, 'site'), { recursive: true, dereference: true });
+  // The lent client is a folder of symlinks; each is resolved here, because Node 22's cpSync
+  // with `dereference` copies a nested symlink as a link (to a path the root does not have).
+  if (lent)
+    for (const name of readdirSync(lent))
+      cpSync(realpathSync(join(lent, name)), join(copy, 'site', name), { recursive: true });
   const inside = copy.slice(root.length);
   interpreters.push({
     name: `CPython ${found.version} (${root})`,
