@@ -46,12 +46,14 @@ export function buildValidationContext(
   // Unset HTTP_ACTIONS_FILE: action names cannot be checked (runbook repositories' CI usually has no such file).
   let httpActions: Set<string> | undefined;
   let readOnlyHttpActions: Set<string> | undefined;
+  let httpActionTemplates: Map<string, string> | undefined;
   const actionsFile = config.httpActionsFile;
   if (actionsFile) {
     try {
       const loaded = loadHttpActions(actionsFile, schemas);
       httpActions = new Set(loaded.keys());
       readOnlyHttpActions = new Set([...loaded].filter(([, a]) => a.readOnly === true).map(([n]) => n));
+      httpActionTemplates = new Map([...loaded].map(([n, a]) => [n, `${a.url}\n${a.body ?? ''}`]));
     } catch (error) {
       problems.push({
         file: actionsFile,
@@ -63,5 +65,8 @@ export function buildValidationContext(
       });
     }
   }
-  return { context: { schemas, datasources: names, httpActions, readOnlyHttpActions }, problems };
+  return {
+    context: { schemas, datasources: names, httpActions, readOnlyHttpActions, httpActionTemplates },
+    problems,
+  };
 }

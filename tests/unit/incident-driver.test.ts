@@ -29,6 +29,7 @@ function setup(options: {
   const clock = new FakeClock();
   const said: string[] = [];
   const asked: Decision[] = [];
+  const calls: { name: string; inputs: Readonly<Record<string, string>> }[] = [];
   const metrics: MetricsClient = {
     instant: async () => {
       if (options.down)
@@ -68,7 +69,10 @@ function setup(options: {
       metrics,
       approvers: options.approvers,
       actions: {
-        run: async () => ({ ok: true, method: 'POST', url: 'http://svc/admin', status: 200, durationMs: 3 }),
+        run: async (name, inputs) => {
+          calls.push({ name, inputs });
+          return { ok: true, method: 'POST', url: 'http://svc/admin', status: 200, durationMs: 3 };
+        },
       },
       simulate: async () => ({ summary: { python: '3.12' }, results: [] }),
       reminders: (r) => store.scheduleReminder(r),
@@ -86,14 +90,14 @@ function setup(options: {
     });
     return opened.incident;
   };
-  return { store, driver, said, asked, open };
+  return { store, driver, said, asked, calls, open };
 }
 
 const by = { id: 'U0CMD' };
 
 describe('the incident driver', () => {
   it('runs checks, queries, simulations and HTTP actions, and records each', async () => {
-    const { driver, open, said } = setup({});
+    const { driver, open, said, calls } = setup({});
     let incident = await driver.enterPhase(await open(), 'detection', by);
     expect(incident.service).toBe('api');
     expect(incident.steps.filter((s) => s.phase === 'detection').map((s) => s.status)).toEqual([
@@ -115,6 +119,13 @@ describe('the incident driver', () => {
     incident = (await driver.advance(incident, by)).incident;
     incident = await driver.runStep(incident, 'raise-young-threshold', by);
     expect(incident.steps.find((s) => s.id === 'raise-young-threshold')?.status).toBe('done');
+    // The HTTP action gets the action's own whatIf (threshold=50000,10,10) beside the inputs.
+    expect(calls).toEqual([
+      {
+        name: 'gc-set-threshold',
+        inputs: { job: 'api', window: '5m', threshold0: '50000', threshold1: '10', threshold2: '10' },
+      },
+    ]);
     incident = await driver.assign(incident, 'disable-feature', { id: 'U0BOB' });
     expect(incident.participants).toContain('U0BOB');
     expect(said).toContain('stepSucceeded');

@@ -21,6 +21,8 @@ export interface ValidationContext {
   readonly httpActions?: ReadonlySet<string> | undefined;
   /** The configured actions marked `readOnly: true` (the only ones a diagnose step may name). */
   readonly readOnlyHttpActions?: ReadonlySet<string> | undefined;
+  /** Each configured action's URL and body templates (runbook/action-sends-fixed). */
+  readonly httpActionTemplates?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface LoadedRunbook {
@@ -33,11 +35,14 @@ export interface ValidationReport {
   readonly files: string[];
   readonly runbooks: LoadedRunbook[];
   readonly diagnostics: Diagnostic[];
+  /** Findings that leave their runbooks loaded (runbook/effect-mismatch, …). */
+  readonly warnings: Diagnostic[];
 }
 
 export function validateRunbookPaths(paths: readonly string[], context: ValidationContext): ValidationReport {
   const found = findYamlFiles(paths);
   const diagnostics: Diagnostic[] = [...found.problems];
+  const warnings: Diagnostic[] = [];
   const runbooks: LoadedRunbook[] = [];
   for (const file of found.files) {
     let bytes: Uint8Array;
@@ -51,10 +56,16 @@ export function validateRunbookPaths(paths: readonly string[], context: Validati
     }
     const result = validateRunbookBytes(file, bytes, context.schemas, lintOptions(file, context));
     diagnostics.push(...result.diagnostics);
+    warnings.push(...(result.warnings ?? []));
     if (result.runbook) runbooks.push({ file, runbook: result.runbook, idPosition: result.idPosition });
   }
   diagnostics.push(...duplicateIds(runbooks));
-  return { files: found.files, runbooks, diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    files: found.files,
+    runbooks,
+    diagnostics: sortDiagnostics(diagnostics),
+    warnings: sortDiagnostics(warnings),
+  };
 }
 
 /**
@@ -79,6 +90,7 @@ function lintOptions(file: string, context: ValidationContext): LintOptions {
     datasources: context.datasources,
     httpActions: context.httpActions,
     readOnlyHttpActions: context.readOnlyHttpActions,
+    httpActionTemplates: context.httpActionTemplates,
     checkWorkloadRef: (ref, from) => checkWorkloadRef(file, ref, from, context.schemas),
   };
 }

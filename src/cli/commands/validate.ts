@@ -44,7 +44,11 @@ Examples:
         const report = validateRunbookPaths(targets, context);
         const diagnostics = [
           ...problems,
-          ...sortDiagnostics([...report.diagnostics, ...untestedWarnings(report.runbooks)]),
+          ...sortDiagnostics([
+            ...report.diagnostics,
+            ...report.warnings,
+            ...untestedWarnings(report.runbooks),
+          ]),
         ];
         if (report.files.length === 0 && problems.length === 0 && report.diagnostics.length === 0) {
           io.stderr(`no YAML files found in ${targets.join(', ')}\n`);

@@ -77,10 +77,11 @@ const HTTP_ACTIONS = `# The only outbound calls a runbook can make: containment 
 # Point gc-incident at this file with HTTP_ACTIONS_FILE=http-actions.yaml; 'validate' then
 # checks that every httpAction a runbook names is defined here.
 actions:
-  # Used by the example runbook's 'raise-young-threshold' containment action.
+  # Used by the example runbook's 'raise-young-threshold' containment action. {{threshold0}}…
+  # are that action's whatIf (threshold=…): the card shows, simulates and sends one value.
   gc-set-threshold:
     method: POST
-    url: http://my-service.internal:8000/admin/gc/threshold?t0=10000&t1=10&t2=10
+    url: http://my-service.internal:8000/admin/gc/threshold?t0={{threshold0}}&t1={{threshold1}}&t2={{threshold2}}
     headersFromEnv:
       Authorization: MY_SERVICE_ADMIN_TOKEN
     timeout: 10s

@@ -21,6 +21,8 @@ export interface LintOptions {
   readonly httpActions?: ReadonlySet<string> | undefined;
   /** Those of `httpActions` marked `readOnly: true`: a diagnose step naming any other is an error. */
   readonly readOnlyHttpActions?: ReadonlySet<string> | undefined;
+  /** HTTP action name → its URL and body templates, to check that an action sends its whatIf. */
+  readonly httpActionTemplates?: ReadonlyMap<string, string> | undefined;
   /** Checks a referenced workload file; returns its diagnostics (empty when valid). Absent: refs are not followed. */
   readonly checkWorkloadRef?:
     | ((ref: string, from: { line: number; col: number }) => Diagnostic[])

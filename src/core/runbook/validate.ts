@@ -9,6 +9,7 @@ import type { WorkloadDocument } from '../simulator/workload.js';
 import { lintWorkload } from '../simulator/workload-lint.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import { type LintOptions, lintRunbook } from './lint.js';
+import { lintActionEffects } from './lint-action-effect.js';
 import type { Runbook } from './types.js';
 
 export const RUNBOOK_SCHEMA_ID = 'https://gc-incident.dev/schemas/runbook.schema.json';
@@ -18,6 +19,8 @@ export interface ValidatedRunbook {
   readonly file: string;
   readonly runbook: Runbook | undefined;
   readonly diagnostics: Diagnostic[];
+  /** Findings that leave the runbook usable (shown by `validate`, exit code 0). */
+  readonly warnings?: Diagnostic[] | undefined;
   /** Where `metadata.id` is written, for problems that span files (duplicate ids). */
   readonly idPosition?: { line: number; col: number } | undefined;
 }
@@ -40,7 +43,8 @@ export function validateRunbookBytes(
   if (lintProblems.length > 0) {
     return { file, runbook: undefined, diagnostics: sortDiagnostics(dedupeDiagnostics(lintProblems)) };
   }
-  return { file, runbook, diagnostics: [], idPosition: locate.at(['metadata', 'id']) };
+  const warnings = lintActionEffects(runbook, file, locate, options.httpActionTemplates);
+  return { file, runbook, diagnostics: [], warnings, idPosition: locate.at(['metadata', 'id']) };
 }
 
 export function validateWorkloadBytes(

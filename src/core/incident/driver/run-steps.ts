@@ -9,6 +9,7 @@ import { reportedRuntimes } from '../../checks/runtime.js';
 import { observedGc } from '../../diagnose/result.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
+import { actionInputs } from '../../runbook/action-parameters.js';
 import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import { type Incident, openOutage, PHASES, type StepState, stepOf } from '../model.js';
@@ -299,7 +300,8 @@ export async function runAction(
   let current = started.incident;
   await deps.narrator.stepStarted(current, step);
   try {
-    const call = await actions.run(action.httpAction, current.inputs);
+    // The action's own values (its whatIf's thresholds) fill {{threshold0}}…: what was shown is sent.
+    const call = await actions.run(action.httpAction, actionInputs(current.inputs, action));
     const command = call.ok
       ? ({ type: 'complete-step', stepId: step.id, actor: by.id, result: call } as const)
       : ({
