@@ -289,7 +289,11 @@ export class SlackNarrator implements Narrator, Decisions {
       spec: simulationChartSpec(results, step.title, context),
     };
     if (this.d.native)
-      await this.d.native.chart(at, results.length > 1 ? decisionChartBlocks(results, step.title) : [], png);
+      await this.d.native.chart(
+        at,
+        results.length > 1 ? decisionChartBlocks(results, step.title, context) : [],
+        png,
+      );
     else await uploadChart(this.d, at, png.filename, png.title, png.spec);
   }
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LabelledResult, simulateRunbookStep } from '../../src/adapters/simulator/runbook-step.js';
 import type { SimulateStep } from '../../src/core/runbook/types.js';
+import { longestPauseMs, OBJECTIVES, type Objective } from '../../src/core/simulator/objective.js';
+import { rankSimulations } from '../../src/core/simulator/rank.js';
 import { compactRows } from '../../src/format/simulation-summary.js';
 import { comparisonTableBlock } from '../../src/slack/blocks/comparison-table.js';
 import {
@@ -84,6 +86,35 @@ describe('the decision chart as data_visualization blocks', () => {
     ).series.find((s) => s.name === 'p99 pause');
     expect(p99?.data[0]?.value).toBeCloseTo(base?.pauses.p99Ms ?? -1, 2);
     expect(messageViolations({ text: 't', blocks: blocks as never })).toEqual([]);
+  });
+
+  it("leads with the objective's measure and marks the variant the verdict ranks first", () => {
+    const titles = (objective: Objective) =>
+      decisionChartBlocks(results, 'Sim', { objective }).map((b) => b.title);
+    expect(titles('gc-time')).toEqual(['Sim: GC time', 'Sim: pauses']);
+    expect(titles('p99-pause')).toEqual(['Sim: pauses', 'Sim: GC time']);
+    expect(titles('longest-pause')).toEqual(['Sim: longest pause', 'Sim: GC time']);
+    expect(titles('memory')).toEqual(['Sim: peak heap', 'Sim: GC time']);
+    let markedSome = 0;
+    for (const objective of OBJECTIVES) {
+      const blocks = decisionChartBlocks(results, step.title, { objective });
+      const chart = (blocks[0] as { chart: unknown }).chart as { axis_config: { categories: string[] } };
+      const categories = chart.axis_config.categories;
+      const first = rankSimulations(results, { objective }).first;
+      const marked = categories.filter((c) => c.startsWith('✔ '));
+      // Exactly the verdict's first-ranked variant, or none when no variant beats the baseline.
+      expect(marked).toEqual(first ? [distinctLabels([`✔ ${first}`], 20)[0]] : []);
+      if (first) markedSome += 1;
+      expect(messageViolations({ text: 't', blocks: blocks as never })).toEqual([]);
+    }
+    expect(markedSome).toBeGreaterThan(0);
+    // The longest-pause chart counts the full collection still to come (as the verdict does).
+    const longest = decisionChartBlocks(results, 'Sim', { objective: 'longest-pause' })[0];
+    const bars = (longest as { chart: unknown }).chart as { series: { data: { value: number }[] }[] };
+    const values = bars.series[0]?.data;
+    results.forEach((r, i) => {
+      expect(values?.[i]?.value).toBeCloseTo(longestPauseMs(r.result), 2);
+    });
   });
 
   it('keeps labels within 20 characters and distinct when cutting makes them collide', () => {

@@ -1,12 +1,14 @@
 /**
  * Charts Slack draws itself (data_visualization blocks), built from the same data as the PNGs:
- * the what-if decision as two bar charts (GC time, and pause percentiles, per variant) and a
+ * the what-if decision as two bar charts (the objective's measure first, per variant) and a
  * check's incident window as a line chart with its threshold. Pure functions; Slack's limits
  * (native-types.ts) are kept here: at most 20 points per series, 6 series, labels of 20
  * characters, titles of 50. Long windows are sampled down to 20 instants, which a line chart
  * of an incident window reads fine at; the PNG keeps every point.
  */
 import type { Series } from '../../core/ports.js';
+import { DEFAULT_OBJECTIVE, longestPauseMs, type Objective } from '../../core/simulator/objective.js';
+import { type DecisionContext, rankSimulations } from '../../core/simulator/rank.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
 import { truncate } from '../limits.js';
 import { type ChartDataSeries, type DataVisualizationBlock, NATIVE_LIMITS } from './native-types.js';
@@ -35,15 +37,32 @@ function round(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(4)) : 0;
 }
 
-/** GC time per variant and pause percentiles (p50, p99) per variant: two charts, the most one message may carry. */
+type Chart = 'gc-time' | 'percentiles' | 'longest-pause' | 'memory';
+
+/** The objective's chart first (what the incident is about), then the one that shows its cost. */
+const CHARTS: Readonly<Record<Objective, readonly [Chart, Chart]>> = {
+  'gc-time': ['gc-time', 'percentiles'],
+  'p99-pause': ['percentiles', 'gc-time'],
+  'longest-pause': ['longest-pause', 'gc-time'],
+  memory: ['memory', 'gc-time'],
+};
+
+/**
+ * The decision as two bar charts, the most one message may carry: the incident's objective
+ * first (GC time, p50/p99 pauses, the longest pause, or peak heap), then GC time (or the
+ * percentiles when GC time is the objective). The variant ranked first is marked ✔, as on the
+ * PNG; the ranking is the verdict's (rank.ts), so chart and sentence cannot disagree.
+ */
 export function decisionChartBlocks(
   variants: readonly ChartVariant[],
   title: string,
+  context: DecisionContext = {},
 ): DataVisualizationBlock[] {
   const shown = variants.slice(0, NATIVE_LIMITS.points);
   if (shown.length === 0) return [];
+  const chosen = rankSimulations(variants, context).first;
   const categories = distinctLabels(
-    shown.map((v) => v.label),
+    shown.map((v) => (v.label === chosen ? `✔ ${v.label}` : v.label)),
     NATIVE_LIMITS.categoryLabel,
   );
   const perSecond = shown.every((v) => v.result.perSecond);
@@ -51,35 +70,40 @@ export function decisionChartBlocks(
     name,
     data: shown.map((v, i) => ({ label: categories[i] as string, value: round(value(v.result)) })),
   });
-  return [
-    {
-      type: 'data_visualization',
-      title: truncate(`${title}: GC time`, NATIVE_LIMITS.chartTitle),
-      chart: {
-        type: 'bar',
-        series: [
-          series(perSecond ? 'GC ms per second' : 'GC ms in total', (r) =>
-            r.perSecond && perSecond ? r.perSecond.gcMs : r.pauses.totalMs,
-          ),
-        ],
-        axis_config: { categories, x_label: 'variant', y_label: perSecond ? 'ms of GC per s' : 'ms of GC' },
-      },
-    },
-    {
-      type: 'data_visualization',
-      title: truncate(`${title}: pauses`, NATIVE_LIMITS.chartTitle),
-      chart: {
-        type: 'bar',
-        series: [
-          // Not the longest pause: Slack's axes are linear, and a 4 ms maximum beside 0.1 ms
-          // percentiles would flatten them (the PNG uses a log scale; the verdict names the maximum).
-          series('p50 pause', (r) => r.pauses.p50Ms),
-          series('p99 pause', (r) => r.pauses.p99Ms),
-        ],
-        axis_config: { categories, x_label: 'variant', y_label: 'pause (ms)' },
-      },
-    },
-  ];
+  const bar = (name: string, data: ChartDataSeries[], yLabel: string): DataVisualizationBlock => ({
+    type: 'data_visualization',
+    title: truncate(`${title}: ${name}`, NATIVE_LIMITS.chartTitle),
+    chart: { type: 'bar', series: data, axis_config: { categories, x_label: 'variant', y_label: yLabel } },
+  });
+  const chart = (which: Chart): DataVisualizationBlock => {
+    switch (which) {
+      case 'gc-time':
+        return bar(
+          'GC time',
+          [
+            series(perSecond ? 'GC ms per second' : 'GC ms in total', (r) =>
+              r.perSecond && perSecond ? r.perSecond.gcMs : r.pauses.totalMs,
+            ),
+          ],
+          perSecond ? 'ms of GC per s' : 'ms of GC',
+        );
+      case 'percentiles':
+        // Not the longest pause beside them: Slack's axes are linear, and a 4 ms maximum beside
+        // 0.1 ms percentiles would flatten them (the PNG uses a log scale).
+        return bar(
+          'pauses',
+          [series('p50 pause', (r) => r.pauses.p50Ms), series('p99 pause', (r) => r.pauses.p99Ms)],
+          'pause (ms)',
+        );
+      case 'longest-pause':
+        // With the full collection still to come under raised thresholds (longestPauseMs).
+        return bar('longest pause', [series('longest pause', longestPauseMs)], 'pause (ms)');
+      case 'memory':
+        return bar('peak heap', [series('peak heap', (r) => r.heap.peak)], 'objects');
+    }
+  };
+  const objective = context.objective ?? DEFAULT_OBJECTIVE;
+  return CHARTS[objective].map(chart);
 }
 
 export interface RangeChartOptions {

@@ -102,11 +102,15 @@ export async function simulateAdhoc(
         simulationMessages(step, table, modelOnly, summary),
       );
       await uploadTable(rt.deps, channel, ts, { id: 'simulation', title }, table);
-      await rt.native.chart({ channel, ts }, results.length > 1 ? decisionChartBlocks(results, title) : [], {
-        filename: 'simulation.png',
-        title: simulationChartTitle(results, title),
-        spec: simulationChartSpec(results, title, context),
-      });
+      await rt.native.chart(
+        { channel, ts },
+        results.length > 1 ? decisionChartBlocks(results, title, context) : [],
+        {
+          filename: 'simulation.png',
+          title: simulationChartTitle(results, title),
+          spec: simulationChartSpec(results, title, context),
+        },
+      );
     } catch (error) {
       await slack.post(
         channel,
