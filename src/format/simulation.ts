@@ -63,7 +63,9 @@ export function formatComparison(rows: readonly { label: string; result: Simulat
     num(r.stats.reduce((s, g) => s + g.collected, 0)),
     ms(r.pauses.p50Ms),
     ms(r.pauses.p95Ms),
-    ms(r.pauses.maxMs),
+    (r.pendingFullMs ?? 0) > r.pauses.maxMs
+      ? `${ms(r.pauses.maxMs)}; next full ${ms(r.pendingFullMs ?? 0)}`
+      : ms(r.pauses.maxMs),
     num(r.heap.peak),
     r.perSecond ? ms(r.perSecond.gcMs) : '-',
   ]);

@@ -36,6 +36,8 @@ export interface SimulationSummary {
     p50Ms: number;
     p95Ms: number;
     maxMs: number;
+    /** The full collection the run did not reach but the service will (raised thresholds), when longer than maxMs. */
+    nextFullMs?: number;
     peak: number;
   }[];
 }
@@ -79,6 +81,9 @@ export function summarizeSimulation(results: readonly LabelledResult[]): Simulat
       p50Ms: result.pauses.p50Ms,
       p95Ms: result.pauses.p95Ms,
       maxMs: result.pauses.maxMs,
+      ...(result.pendingFullMs !== undefined && result.pendingFullMs > result.pauses.maxMs
+        ? { nextFullMs: result.pendingFullMs }
+        : {}),
       peak: result.heap.peak,
     })),
   };

@@ -144,6 +144,8 @@ export interface SimulationEvidence {
     readonly p50Ms: number;
     readonly p95Ms: number;
     readonly maxMs: number;
+    /** The next full collection's pause when the run held none (raised thresholds) and it is longer. */
+    readonly nextFullMs?: number | undefined;
     readonly peak: number;
   }[];
   /** The Python script that reproduces the baseline on a real interpreter, when available. */
