@@ -3,7 +3,6 @@
 import { systemClock } from '../adapters/clock.js';
 import { fitJob } from '../adapters/fit/fit-job.js';
 import type { WorkloadSource } from '../adapters/fs/workload-source.js';
-import { readConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import type { FitResult } from '../core/fit/fit-workload.js';
 import { fitWhatIfs } from '../core/fit/mitigations.js';
@@ -21,7 +20,7 @@ export async function fittedSource(
   io: CliIo,
   options: { fit: string; window?: string | undefined; datasource?: string | undefined },
 ): Promise<FittedSource> {
-  const client = metricsClientFor(readConfig(io.env), io.env);
+  const client = metricsClientFor(io.settings.config());
   if (!client) {
     throw new GcIncidentError(
       'METRICS_UNAVAILABLE',

@@ -31,7 +31,7 @@ describe.skipIf(noEngine !== undefined)('runbook test engine', () => {
       intervalMs: group.intervalMs,
       series: group.series,
     }));
-    const engine = await startSeriesEngine(placed, process.env);
+    const engine = await startSeriesEngine(placed, process.env.PATH);
     let compared = 0;
     try {
       for (const [i, { file, group }] of groups.entries()) {

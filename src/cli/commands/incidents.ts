@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
@@ -53,8 +52,8 @@ export function showCommand(io: CliIo, done: (code: number) => void): Command {
 /** The incident's runbook, for its checks' thresholds; an incident whose runbook is gone still shows. */
 function runbookOf(io: CliIo, id: string): Runbook | undefined {
   try {
-    const config = readConfig(io.env);
-    return findRunbook(id, config.runbooksDir, buildValidationContext(config, [], io.env).context).runbook;
+    const config = io.settings.config();
+    return findRunbook(id, config.runbooksDir, buildValidationContext(config, []).context).runbook;
   } catch {
     return undefined;
   }

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { writeChart } from '../../adapters/charts/render.js';
 import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { readConfig } from '../../config.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
 import {
@@ -24,8 +23,8 @@ import { type CliIo, EXIT } from '../io.js';
 import { metricsClientFor } from '../metrics-context.js';
 
 function requireClient(io: CliIo) {
-  const config = readConfig(io.env);
-  const client = metricsClientFor(config, io.env);
+  const config = io.settings.config();
+  const client = metricsClientFor(config);
   if (!client) {
     throw new GcIncidentError(
       'METRICS_UNAVAILABLE',

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
-import { readConfig } from '../../config.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
@@ -27,7 +26,7 @@ Run the script with the interpreter to check: python -I -S repro.py
 It prints one JSON line with "stats", "count" and "garbage", as 'gc-incident simulate --json' does.`,
     )
     .action((spec: string, options: { python?: string; whatIf?: string }) => {
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const { context } = buildValidationContext(config, []);
       const loaded = loadWorkload(spec, context, config.runbooksDir);
       if (!loaded.ok) {

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
-import { readConfig } from '../../config.js';
 import { RELATIVE_RUNBOOK_URL, runbookUrlTemplate } from '../../core/alerts/runbook-url.js';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
@@ -62,7 +61,7 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
     )
     .action((paths: string[], options: RulesOptions) => {
       if (options.compat) return done(printCompatRules(io, options.compat));
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const runbookUrl = options.runbookUrl
         ? runbookUrlTemplate(options.runbookUrl, '--runbook-url')
         : config.runbookUrl;

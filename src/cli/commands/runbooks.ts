@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { loadRunbookCatalogue } from '../../adapters/fs/runbook-catalogue.js';
 import { runbookSummaries } from '../../adapters/fs/runbook-summaries.js';
-import { readConfig } from '../../config.js';
 import { renderTable } from '../../format/table.js';
 import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
@@ -13,7 +12,7 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
     .option('--json', 'print a JSON array')
     .option('--dir <folder>', 'read runbooks from this folder instead of RUNBOOKS_DIR')
     .action((options: { json?: boolean; dir?: string }) => {
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const dir = options.dir ?? config.runbooksDir;
       const { context } = buildValidationContext(config, []);
       const report = loadRunbookCatalogue(dir, context);

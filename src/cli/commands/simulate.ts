@@ -3,7 +3,6 @@ import { writeChart } from '../../adapters/charts/render.js';
 import { loadCalibration } from '../../adapters/fs/calibration-file.js';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
-import { readConfig } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import {
@@ -94,7 +93,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): Promise<number> {
-  const config = readConfig(io.env);
+  const config = io.settings.config();
   const { context } = buildValidationContext(config, []);
   const fitted = options.fit ? await fittedSource(io, { ...options, fit: options.fit }) : undefined;
   const loaded: ReturnType<typeof loadWorkload> = fitted
@@ -107,7 +106,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const calibration = loadCalibration(options.calibration ?? config.calibrationFile);
 
   if (options.against) {
-    const interpreter = findInterpreter(options.against, io.env, config.pythonRoots);
+    const interpreter = findInterpreter(options.against, config, config.pythonRoots);
     const asked = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
     if (asked !== undefined && asked !== interpreter.modelled) {
       throw new GcIncidentError(

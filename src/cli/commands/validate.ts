@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { untestedWarnings } from '../../adapters/runbook-tests/untested.js';
-import { readConfig } from '../../config.js';
 import { sortDiagnostics } from '../../core/diagnostics.js';
 import { buildValidationContext } from '../context.js';
 import {
@@ -38,9 +37,9 @@ Examples:
     )
     .action(
       (paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
-        const config = readConfig(io.env);
+        const config = io.settings.config();
         const targets = paths.length > 0 ? paths : [config.runbooksDir];
-        const { context, problems } = buildValidationContext(config, options.datasource, io.env);
+        const { context, problems } = buildValidationContext(config, options.datasource);
         const report = validateRunbookPaths(targets, context);
         const diagnostics = [
           ...problems,
