@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { startSeriesEngine } from '../src/adapters/runbook-tests/series-engine.js';
 import { loadTestFiles } from '../src/adapters/runbook-tests/test-files.js';
-import { bundledSchemaValidator } from '../src/cli/context.js';
+import { bundledSchemaValidator } from '../src/composition/validation-context.js';
 import { runCase } from '../src/core/runbook-tests/run-case.js';
 
 const ROUNDS = 3;

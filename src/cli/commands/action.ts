@@ -1,6 +1,6 @@
 import { Command } from 'commander';
+import { httpActionsFor } from '../../composition/http-actions.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export function actionCommand(io: CliIo, done: (code: number) => void): Command {

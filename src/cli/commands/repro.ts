@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
+import { compose } from '../../composition/root.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
-import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
@@ -27,7 +27,7 @@ It prints one JSON line with "stats", "count" and "garbage", as 'gc-incident sim
     )
     .action((spec: string, options: { python?: string; whatIf?: string }) => {
       const config = io.settings.config();
-      const { context } = buildValidationContext(config, []);
+      const { context } = compose(config).validation();
       const loaded = loadWorkload(spec, context, config.runbooksDir);
       if (!loaded.ok) {
         io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));

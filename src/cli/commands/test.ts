@@ -5,9 +5,9 @@ import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { runTestFiles } from '../../adapters/runbook-tests/run-tests.js';
 import { loadTestFiles } from '../../adapters/runbook-tests/test-files.js';
+import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { initialTestFile } from '../../core/runbook-tests/init.js';
-import { buildValidationContext } from '../context.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from '../format-diagnostics.js';
 import { formatTestResults, testSummary } from '../format-test-results.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -41,7 +41,7 @@ Examples:
     )
     .action(async (paths: string[], options: { format: DiagnosticFormat; init?: string }) => {
       const config = io.settings.config();
-      const { context, problems } = buildValidationContext(config, []);
+      const { context, problems } = compose(config).validation();
       if (options.init !== undefined) {
         done(writeInitialTestFile(io, options.init, config.runbooksDir, context));
         return;

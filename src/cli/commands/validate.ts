@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { untestedWarnings } from '../../adapters/runbook-tests/untested.js';
+import { compose } from '../../composition/root.js';
 import { sortDiagnostics } from '../../core/diagnostics.js';
-import { buildValidationContext } from '../context.js';
 import {
   DIAGNOSTIC_FORMATS,
   type DiagnosticFormat,
@@ -39,7 +39,7 @@ Examples:
       (paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
         const config = io.settings.config();
         const targets = paths.length > 0 ? paths : [config.runbooksDir];
-        const { context, problems } = buildValidationContext(config, options.datasource);
+        const { context, problems } = compose(config).validation(options.datasource);
         const report = validateRunbookPaths(targets, context);
         const diagnostics = [
           ...problems,
