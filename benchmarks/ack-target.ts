@@ -23,7 +23,7 @@ if (kind === 'gc') {
     WORKLOADS_DIR: workloadsDir,
     LOG_LEVEL: 'silent',
   };
-  const app = await startServer({ config: readServeConfig(env), env });
+  const app = await startServer({ config: readServeConfig(env) });
   console.log(`PORT ${app.port}`);
   process.stdin.on('end', () => void app.stop().finally(() => process.exit(0)));
   process.on('SIGINT', () => process.exit(0));

@@ -10,12 +10,13 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findInterpreter } from '../src/adapters/python/interpreters.js';
+import { readLocalConfig } from '../src/config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const pythons: { name: string; path: string }[] = [];
 for (const version of ['3.8', '3.13']) {
   try {
-    pythons.push({ name: version, path: findInterpreter(version, process.env).path });
+    pythons.push({ name: version, path: findInterpreter(version, readLocalConfig(process.env)).path });
   } catch {
     console.log(`CPython ${version} not found: skipped`);
   }

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lendPrometheusClient } from '../src/adapters/lab/lab.js';
 import { findInterpreter } from '../src/adapters/python/interpreters.js';
+import { readLocalConfig } from '../src/config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'gc-exporter-bench-'));
@@ -17,7 +18,7 @@ const lent = lendPrometheusClient('/usr/bin/python3', join(work, 'site'));
 const pythons: { name: string; path: string }[] = [];
 for (const version of ['3.8', '3.13']) {
   try {
-    pythons.push({ name: version, path: findInterpreter(version, process.env).path });
+    pythons.push({ name: version, path: findInterpreter(version, readLocalConfig(process.env)).path });
   } catch {
     console.log(`CPython ${version} not found: skipped`);
   }

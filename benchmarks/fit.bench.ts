@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { errorPercent, type LoopResult, runLoop } from '../src/adapters/lab/fit-loop.js';
 import { findInterpreter } from '../src/adapters/python/interpreters.js';
+import { readLocalConfig } from '../src/config.js';
 import type { Interval } from '../src/core/simulator/rank.js';
 import { pct } from './percentile.js';
 
@@ -37,7 +38,7 @@ for (const version of pythons) {
   let python = SYSTEM;
   if (version !== 'system') {
     try {
-      python = findInterpreter(version, env).path;
+      python = findInterpreter(version, readLocalConfig(env)).path;
     } catch {
       console.log(`CPython ${version} not found: skipped`);
       continue;

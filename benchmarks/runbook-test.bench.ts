@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { startSeriesEngine } from '../src/adapters/runbook-tests/series-engine.js';
 import { loadTestFiles } from '../src/adapters/runbook-tests/test-files.js';
-import { bundledSchemaValidator } from '../src/cli/context.js';
+import { bundledSchemaValidator } from '../src/composition/validation-context.js';
 import { runCase } from '../src/core/runbook-tests/run-case.js';
 
 const ROUNDS = 3;
@@ -32,7 +32,7 @@ const fast: number[] = [];
 const slow: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   let t = performance.now();
-  const engine = await startSeriesEngine(placed, process.env);
+  const engine = await startSeriesEngine(placed, process.env.PATH);
   starts.push(performance.now() - t);
   for (const [prefetch, into] of [
     [true, fast],

@@ -7,6 +7,7 @@
  *   npm run bench:sim [-- --python 3.12]
  */
 import { performance } from 'node:perf_hooks';
+import { readLocalConfig } from '../src/config.js';
 import type { ModelledPython, WorkloadDocument } from '../src/core/simulator/workload.js';
 
 // The compiled build is what users run (`npm run build` first; bench:sim does it): tsx's
@@ -27,7 +28,7 @@ const { normalizeWorkload } = (await import('../dist/core/simulator/workload.js'
 
 const pythonArg = process.argv.indexOf('--python');
 const version = (pythonArg > 0 ? process.argv[pythonArg + 1] : '3.12') as ModelledPython;
-const interpreter = findInterpreter(version, process.env);
+const interpreter = findInterpreter(version, readLocalConfig(process.env));
 
 const workloads: { doc: WorkloadDocument; allocations: number }[] = [
   {

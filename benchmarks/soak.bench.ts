@@ -69,7 +69,7 @@ const alertRunbook = shippedRunbook(RUNBOOK);
 
 // What this machine needs; a clear sentence rather than a stack trace when something is missing.
 const prometheusBin = findExecutable('prometheus', process.env.PATH);
-const service = servicePython(process.env);
+const service = servicePython(process.env.GC_SERVICE_PYTHON, process.env.PATH);
 if (!prometheusBin || !service.python || !service.metrics) {
   console.log(
     'bench:soak needs Prometheus and python3 with prometheus_client: apt-get install -y prometheus python3-prometheus-client',

@@ -1,34 +1,48 @@
 /**
- * Configuration is read once, from the environment, validated and frozen.
- * Every variable here is listed in docs/configuration.md (a test keeps the two in step).
+ * Configuration is read here, and only here, from the environment: parsed once into typed,
+ * frozen values (defaults, validation, error messages), which the composition root
+ * (src/composition/) and the commands receive. No other module sees the environment: a test's
+ * architecture check keeps it so. Every variable is listed in docs/configuration.md.
+ *
+ * Three views, each a superset of the one before: LocalConfig (files, folders, this machine:
+ * every command), Config (adds the checked URLs, zone and approvers) and ServeConfig (the Slack
+ * app). A command parses only the view it needs, so `incidents` is not stopped by a bad token.
  */
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import {
+  type IncidentChannelConfig,
+  invalid,
+  nonEmpty,
+  parseApprovers,
+  parseCron,
+  parseFleet,
+  parseIncidentChannels,
+  parsePythonRoots,
+  parseRelapseWindow,
+  parseSwitch,
+} from './config-values.js';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';
 import { runbookUrlTemplate } from './core/alerts/runbook-url.js';
-import { parseDuration } from './core/duration.js';
-import { GcIncidentError } from './core/errors.js';
 
-/** node-cron is only needed by `serve`: required on first use, so other commands start faster. */
-function validateCron(expression: string): boolean {
-  const cron = createRequire(import.meta.url)('node-cron') as typeof import('node-cron');
-  return cron.validate(expression);
-}
+export type { IncidentChannelConfig };
 
-export interface Config {
+/** The environment as this module reads it (a test passes a plain object). */
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Credentials named by configuration files (a datasource's auth.tokenEnv, an HTTP action's
+ * headersFromEnv), looked up by variable name when a request needs them: never stored elsewhere.
+ */
+export type SecretLookup = (variable: string) => string | undefined;
+
+/** What every command may read without anything else being checked: files, folders, this machine. */
+export interface LocalConfig {
   /** Folder the runbooks are loaded from: RUNBOOKS_DIR, else ./runbooks, else the package's own. */
   readonly runbooksDir: string;
   /** Where runbooksDir came from ('shipped': the package's runbooks, said once by the CLI). */
   readonly runbooksSource: ContentSource;
-  /** YAML file mapping datasource names to endpoints (see schemas/datasources.schema.json). */
-  readonly datasourcesFile: string | undefined;
-  /** Base URL of the `default` datasource when no datasources file defines one. */
-  readonly prometheusUrl: string | undefined;
-  /** Absolute `runbook_url` template of generated alert rules (`{id}`), from RUNBOOK_BASE_URL. */
-  readonly runbookUrl: string | undefined;
-  /** Where runbook sources are read by people (the card links the runbook's file under it). */
-  readonly runbookBaseUrl: string | undefined;
-  /** A dashboard link for the card: {service}, {job}, {incident}, {from}, {to} are filled in. */
-  readonly dashboardUrlTemplate: string | undefined;
+  /** WORKLOADS_DIR, else ./workloads when it exists, else the package's workloads. */
+  readonly workloadsDir: string;
   /** Where incidents are stored (sqlite:PATH or postgres://…); unset: the default SQLite file. */
   readonly databaseUrl: string | undefined;
   /** YAML file of named HTTP actions containment steps may call. */
@@ -40,8 +54,34 @@ export interface Config {
    * paths; a Debian root made by .ci/python-roots.sh): their /usr/bin/python3.X run under chroot.
    */
   readonly pythonRoots: readonly string[];
+  /** PATH: where executables (prometheus, promtool, python3.X) are looked up. */
+  readonly searchPath: string | undefined;
+  /** PYENV_ROOT, else ~/.pyenv: pyenv's interpreters are looked up under its versions/. */
+  readonly pyenvRoot: string;
+  /** USER: the terminal's person (`cli:<user>` in incidents). */
+  readonly user: string | undefined;
+  /** GC_SERVICE_PYTHON: the interpreter the drill's service runs under (else python3). */
+  readonly servicePython: string | undefined;
+  /** GC_UPGRADE_PYTHON: the upgrade drill's newer interpreter (else the newest found). */
+  readonly upgradePython: string | undefined;
+  readonly secret: SecretLookup;
+}
+
+export interface Config extends LocalConfig {
+  /** YAML file mapping datasource names to endpoints (see schemas/datasources.schema.json). */
+  readonly datasourcesFile: string | undefined;
+  /** Base URL of the `default` datasource when no datasources file defines one. */
+  readonly prometheusUrl: string | undefined;
+  /** Absolute `runbook_url` template of generated alert rules (`{id}`), from RUNBOOK_BASE_URL. */
+  readonly runbookUrl: string | undefined;
+  /** Where runbook sources are read by people (the card links the runbook's file under it). */
+  readonly runbookBaseUrl: string | undefined;
+  /** A dashboard link for the card: {service}, {job}, {incident}, {from}, {to} are filled in. */
+  readonly dashboardUrlTemplate: string | undefined;
   /** The team's IANA time zone (DIGEST_TIMEZONE, default UTC): the digest's day, postmortem times and chart axes. */
   readonly digestTimeZone: string;
+  /** SLACK_APPROVERS: who may approve any high-risk action, on every surface. */
+  readonly approvers: readonly string[];
 }
 
 export const ENVIRONMENT_VARIABLES = [
@@ -76,34 +116,42 @@ export const ENVIRONMENT_VARIABLES = [
   'INCIDENT_CHANNEL_SEVERITIES',
   'INCIDENT_CHANNEL_NAME',
   'INCIDENT_CHANNEL_ARCHIVE_AFTER',
+  'GC_SERVICE_PYTHON',
+  'GC_UPGRADE_PYTHON',
+  'NO_COLOR',
+  'USER',
+  'PYENV_ROOT',
 ] as const;
 
-/**
- * The environment this process was started with: the one place it is read. The CLI's io and
- * the lab's child processes (which inherit it) get it from here.
- */
-export function processEnv(): Readonly<Record<string, string | undefined>> {
-  return process.env;
+/** The settings that name files, folders and this machine, for commands that need nothing else checked. */
+export function readLocalConfig(env: Environment): LocalConfig {
+  const content = resolveContentDirs({ runbooksDir: env.RUNBOOKS_DIR, workloadsDir: env.WORKLOADS_DIR });
+  return Object.freeze({
+    ...content,
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    httpActionsFile: nonEmpty(env.HTTP_ACTIONS_FILE),
+    calibrationFile: nonEmpty(env.CALIBRATION_FILE),
+    pythonRoots: parsePythonRoots(env.PYTHON_ROOTS),
+    searchPath: env.PATH,
+    pyenvRoot: env.PYENV_ROOT ?? join(env.HOME ?? '/root', '.pyenv'),
+    user: nonEmpty(env.USER),
+    servicePython: nonEmpty(env.GC_SERVICE_PYTHON),
+    upgradePython: nonEmpty(env.GC_UPGRADE_PYTHON),
+    secret: (variable: string) => env[variable],
+  });
 }
 
-export function readConfig(env: Readonly<Record<string, string | undefined>> = processEnv()): Config {
+export function readConfig(env: Environment): Config {
   const prometheusUrl = nonEmpty(env.PROMETHEUS_URL);
-  if (prometheusUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(prometheusUrl)) {
-    throw new GcIncidentError(
-      'CONFIG_INVALID',
-      `PROMETHEUS_URL must be an http:// or https:// URL such as http://127.0.0.1:9090 (got '${prometheusUrl}')`,
-      { variable: 'PROMETHEUS_URL' },
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(prometheusUrl))
+    invalid(
+      'PROMETHEUS_URL',
+      `must be an http:// or https:// URL such as http://127.0.0.1:9090 (got '${prometheusUrl}')`,
     );
-  }
-  const content = resolveContentDirs(env);
   const httpUrl = (variable: 'RUNBOOK_BASE_URL' | 'DASHBOARD_URL_TEMPLATE', example: string) => {
     const value = nonEmpty(env[variable]);
     if (value !== undefined && !/^https?:\/\/[^\s<>|]+$/.test(value))
-      throw new GcIncidentError(
-        'CONFIG_INVALID',
-        `${variable} must be an http:// or https:// URL such as ${example} (got '${value}')`,
-        { variable },
-      );
+      invalid(variable, `must be an http:// or https:// URL such as ${example} (got '${value}')`);
     return value;
   };
   // The team's zone: the digest's day, and the times and chart axes of postmortems (every surface).
@@ -116,50 +164,20 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       `must be an IANA time zone such as Europe/Paris or UTC (got '${digestTimeZone}')`,
     );
   }
+  const runbookBase = nonEmpty(env.RUNBOOK_BASE_URL);
   return Object.freeze({
-    runbooksDir: content.runbooksDir,
+    ...readLocalConfig(env),
     digestTimeZone,
-    runbooksSource: content.runbooksSource,
     datasourcesFile: nonEmpty(env.DATASOURCES_FILE),
     prometheusUrl,
-    runbookUrl: optionalRunbookUrl(nonEmpty(env.RUNBOOK_BASE_URL)),
+    runbookUrl: runbookBase === undefined ? undefined : runbookUrlTemplate(runbookBase, 'RUNBOOK_BASE_URL'),
     runbookBaseUrl: httpUrl('RUNBOOK_BASE_URL', 'https://github.com/acme/runbooks/blob/main/runbooks'),
     dashboardUrlTemplate: httpUrl(
       'DASHBOARD_URL_TEMPLATE',
       'https://grafana.example/d/gc?var-job={job}&from={from}&to={to}',
     ),
-    ...readFiles(env),
+    approvers: parseApprovers(env.SLACK_APPROVERS),
   });
-}
-
-function optionalRunbookUrl(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : runbookUrlTemplate(value, 'RUNBOOK_BASE_URL');
-}
-
-/** The settings that name files and databases, for commands that need nothing else checked. */
-export function readFiles(
-  env: Readonly<Record<string, string | undefined>>,
-): Pick<Config, 'databaseUrl' | 'httpActionsFile' | 'calibrationFile' | 'pythonRoots'> {
-  return {
-    databaseUrl: nonEmpty(env.DATABASE_URL),
-    httpActionsFile: nonEmpty(env.HTTP_ACTIONS_FILE),
-    calibrationFile: nonEmpty(env.CALIBRATION_FILE),
-    pythonRoots: readPythonRoots(env.PYTHON_ROOTS),
-  };
-}
-
-/** PYTHON_ROOTS: absolute directories, colon-separated (whether they exist is said when one is searched). */
-function readPythonRoots(value: string | undefined): readonly string[] {
-  const roots = (nonEmpty(value) ?? '').split(':').filter((r) => r.trim() !== '');
-  for (const root of roots) {
-    if (!root.startsWith('/'))
-      invalid('PYTHON_ROOTS', `must list absolute directories separated by ':' (got '${root}')`);
-  }
-  return Object.freeze(roots.map((r) => r.trim()));
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 /** What `gc-incident serve` needs beyond the shared configuration. */
@@ -171,11 +189,9 @@ export interface ServeConfig extends Config {
   readonly appToken: string | undefined;
   /** Web API base URL, ending in a slash (default Slack's own). */
   readonly slackApiUrl: string | undefined;
-  readonly approvers: readonly string[];
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
-  readonly workloadsDir: string;
   /** node-cron expression of the reminder tick, or undefined for none ('off'). */
   readonly reminderCron: string | undefined;
   readonly digestCron: string | undefined;
@@ -195,52 +211,10 @@ export interface ServeConfig extends Config {
   readonly incidentChannels: IncidentChannelConfig;
 }
 
-export interface IncidentChannelConfig {
-  /** INCIDENT_CHANNEL_SEVERITIES (default sev1,sev2; 'none': every incident is a thread). */
-  readonly severities: readonly ('sev1' | 'sev2' | 'sev3' | 'sev4')[];
-  /** INCIDENT_CHANNEL_NAME: {year}, {number}, {service}, {id} filled in, then made a valid channel name. */
-  readonly nameTemplate: string;
-  /** INCIDENT_CHANNEL_ARCHIVE_AFTER: archived this long after close; undefined ('off'): never. */
-  readonly archiveAfterMs: number | undefined;
-}
-
-function readIncidentChannels(env: Readonly<Record<string, string | undefined>>): IncidentChannelConfig {
-  const list = nonEmpty(env.INCIDENT_CHANNEL_SEVERITIES) ?? 'sev1,sev2';
-  const severities = list === 'none' ? [] : list.split(/[\s,]+/).filter((s) => s !== '');
-  for (const s of severities)
-    if (!['sev1', 'sev2', 'sev3', 'sev4'].includes(s))
-      invalid(
-        'INCIDENT_CHANNEL_SEVERITIES',
-        `must list severities such as 'sev1,sev2' (or 'none'); '${s}' is not one`,
-      );
-  const nameTemplate = nonEmpty(env.INCIDENT_CHANNEL_NAME) ?? 'inc-gc-{year}-{number}-{service}';
-  if (!/\{(number|id)\}/.test(nameTemplate))
-    invalid(
-      'INCIDENT_CHANNEL_NAME',
-      `must contain {number} or {id} so each incident's name differs (got '${nameTemplate}')`,
-    );
-  const archive = nonEmpty(env.INCIDENT_CHANNEL_ARCHIVE_AFTER) ?? '24h';
-  let archiveAfterMs: number | undefined;
-  if (archive !== 'off') {
-    const parsed = parseDuration(archive);
-    if (!parsed.ok)
-      invalid(
-        'INCIDENT_CHANNEL_ARCHIVE_AFTER',
-        `must be a duration such as '24h' or 'off': ${parsed.reason}`,
-      );
-    archiveAfterMs = parsed.ms;
-  }
-  return { severities: severities as IncidentChannelConfig['severities'], nameTemplate, archiveAfterMs };
-}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function invalid(variable: string, message: string): never {
-  throw new GcIncidentError('CONFIG_INVALID', `${variable} ${message}`, { variable });
-}
-
 /** Reads and checks the app's settings once; the first problem stops the start with one sentence. */
-export function readServeConfig(env: Readonly<Record<string, string | undefined>>): ServeConfig {
+export function readServeConfig(env: Environment): ServeConfig {
   const base = readConfig(env);
   const botToken = nonEmpty(env.SLACK_BOT_TOKEN);
   if (!botToken)
@@ -280,45 +254,17 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
   const port = Number(portText);
   if (!/^[0-9]+$/.test(portText) || port > 65535)
     invalid('PORT', `must be a TCP port number from 0 to 65535 (got '${portText}')`);
-  const approvers = (nonEmpty(env.SLACK_APPROVERS) ?? '').split(/[\s,]+/).filter((a) => a !== '');
-  for (const a of approvers) {
-    if (!/^[UWS][A-Z0-9]{2,}$/.test(a))
-      invalid(
-        'SLACK_APPROVERS',
-        `must list Slack user ids (U…) and user-group ids (S…), comma-separated; '${a}' is neither`,
-      );
-  }
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
-  const cronOf = (variable: 'REMINDER_CRON' | 'DIGEST_CRON', fallback: string) => {
-    const value = nonEmpty(env[variable]) ?? fallback;
-    if (value === 'off') return undefined;
-    if (!validateCron(value))
-      invalid(variable, `must be a cron expression such as '${fallback}' (or 'off'); got '${value}'`);
-    return value;
-  };
-  const reminderCron = cronOf('REMINDER_CRON', '* * * * *');
-  const digestCron = cronOf('DIGEST_CRON', '0 9 * * 1-5');
+  const reminderCron = parseCron('REMINDER_CRON', env.REMINDER_CRON, '* * * * *');
+  const digestCron = parseCron('DIGEST_CRON', env.DIGEST_CRON, '0 9 * * 1-5');
   const alertmanagerToken = nonEmpty(env.ALERTMANAGER_TOKEN);
   if (alertmanagerToken !== undefined && alertmanagerToken.length < 16)
     invalid(
       'ALERTMANAGER_TOKEN',
       'must be at least 16 characters (a random secret shared with Alertmanager)',
     );
-  const relapseText = nonEmpty(env.ALERT_RELAPSE_WINDOW) ?? '1h';
-  const relapse = relapseText === '0' ? { ok: true as const, ms: 0 } : parseDuration(relapseText);
-  if (!relapse.ok)
-    invalid('ALERT_RELAPSE_WINDOW', `must be a duration such as 1h or 30m, or 0 (got '${relapseText}')`);
-  const fleetText = nonEmpty(env.ALERT_FLEET) ?? '10/5m';
-  const fleetMatch = /^([0-9]{1,5})\/(.+)$/.exec(fleetText);
-  const fleetWindow = fleetMatch ? parseDuration(fleetMatch[2] as string) : undefined;
-  if (fleetText !== 'off' && (!fleetMatch || !fleetWindow?.ok || Number(fleetMatch[1]) < 1))
-    invalid('ALERT_FLEET', `must be KEYS/WINDOW such as 10/5m, or 'off' (got '${fleetText}')`);
-  const alertFleet =
-    fleetText === 'off' || !fleetWindow?.ok
-      ? undefined
-      : { keys: Number(fleetMatch?.[1]), windowMs: fleetWindow.ms };
   // The MCP endpoint is off unless asked for, and never served without a token.
   const mcpHttp = nonEmpty(env.MCP_HTTP) ?? 'off';
   if (mcpHttp !== 'on' && mcpHttp !== 'off') invalid('MCP_HTTP', `must be on or off (got '${mcpHttp}')`);
@@ -330,28 +276,66 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     );
   if (mcpHttp === 'on' && mcpToken !== undefined && mcpToken.length < 16)
     invalid('MCP_TOKEN', 'must be at least 16 characters (a random secret given to the assistant)');
-  const nativeCharts = nonEmpty(env.SLACK_NATIVE_CHARTS) ?? 'off';
-  if (nativeCharts !== 'on' && nativeCharts !== 'off')
-    invalid('SLACK_NATIVE_CHARTS', `must be 'on' or 'off' (got '${nativeCharts}')`);
   return Object.freeze({
     ...base,
     mcpToken: mcpHttp === 'on' ? mcpToken : undefined,
-    nativeCharts: nativeCharts === 'on',
-    incidentChannels: readIncidentChannels(env),
+    nativeCharts: parseSwitch('SLACK_NATIVE_CHARTS', env.SLACK_NATIVE_CHARTS),
+    incidentChannels: parseIncidentChannels(
+      env.INCIDENT_CHANNEL_SEVERITIES,
+      env.INCIDENT_CHANNEL_NAME,
+      env.INCIDENT_CHANNEL_ARCHIVE_AFTER,
+    ),
     alertmanagerToken,
     alertmanagerChannel: nonEmpty(env.ALERTMANAGER_CHANNEL),
-    alertRelapseWindowMs: relapse.ms,
-    alertFleet,
+    alertRelapseWindowMs: parseRelapseWindow(env.ALERT_RELAPSE_WINDOW),
+    alertFleet: parseFleet(env.ALERT_FLEET),
     reminderCron,
     digestCron,
     botToken,
     signingSecret,
     appToken,
     slackApiUrl,
-    approvers,
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     logLevel,
-    workloadsDir: resolveContentDirs(env).workloadsDir,
   });
+}
+
+/**
+ * The configuration of one process (or of one in-process CLI run in a test): each view parsed
+ * once, on first use, so a command pays only for, and is stopped only by, what it reads.
+ */
+export interface Settings {
+  /** NO_COLOR is set: read without checking anything else, as the CLI's io is built first. */
+  readonly noColor: boolean;
+  local(): LocalConfig;
+  config(): Config;
+  serve(): ServeConfig;
+}
+
+export function settingsFrom(env: Environment): Settings {
+  let local: LocalConfig | undefined;
+  let config: Config | undefined;
+  let serve: ServeConfig | undefined;
+  return {
+    noColor: nonEmpty(env.NO_COLOR) !== undefined,
+    local: () => (local ??= readLocalConfig(env)),
+    config: () => (config ??= readConfig(env)),
+    serve: () => (serve ??= readServeConfig(env)),
+  };
+}
+
+/** This process's settings: the one place process.env is read. */
+export function processSettings(): Settings {
+  return settingsFrom(process.env);
+}
+
+/**
+ * The environment a child process starts with: this one's, plus `extra` (PYTHONPATH for a lent
+ * package). Built here so that the lab passes it on without reading it.
+ */
+export function childEnvironment(
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string | undefined> {
+  return { ...process.env, ...extra };
 }

@@ -19,12 +19,13 @@ export interface ContentDirs {
 export const SHIPPED_RUNBOOKS_DIR = packagePath('runbooks');
 export const SHIPPED_WORKLOADS_DIR = packagePath('workloads');
 
+/** `set`: the configured folders (RUNBOOKS_DIR, WORKLOADS_DIR) as src/config.ts read them. */
 export function resolveContentDirs(
-  env: Readonly<Record<string, string | undefined>>,
+  set: { readonly runbooksDir?: string | undefined; readonly workloadsDir?: string | undefined },
   isDir: (path: string) => boolean = isDirectory,
 ): ContentDirs {
-  const fromEnv = env.RUNBOOKS_DIR?.trim();
-  const workloadsFromEnv = env.WORKLOADS_DIR?.trim();
+  const fromEnv = set.runbooksDir?.trim();
+  const workloadsFromEnv = set.workloadsDir?.trim();
   const workloadsDir = workloadsFromEnv
     ? workloadsFromEnv
     : isDir('./workloads')

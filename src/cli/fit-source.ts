@@ -3,12 +3,11 @@
 import { systemClock } from '../adapters/clock.js';
 import { fitJob } from '../adapters/fit/fit-job.js';
 import type { WorkloadSource } from '../adapters/fs/workload-source.js';
-import { readConfig } from '../config.js';
+import { compose } from '../composition/root.js';
 import { GcIncidentError } from '../core/errors.js';
 import type { FitResult } from '../core/fit/fit-workload.js';
 import { fitWhatIfs } from '../core/fit/mitigations.js';
 import type { CliIo } from './io.js';
-import { metricsClientFor } from './metrics-context.js';
 
 export interface FittedSource {
   readonly source: WorkloadSource;
@@ -21,7 +20,7 @@ export async function fittedSource(
   io: CliIo,
   options: { fit: string; window?: string | undefined; datasource?: string | undefined },
 ): Promise<FittedSource> {
-  const client = metricsClientFor(readConfig(io.env), io.env);
+  const client = compose(io.settings.config()).metrics();
   if (!client) {
     throw new GcIncidentError(
       'METRICS_UNAVAILABLE',

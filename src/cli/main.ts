@@ -7,7 +7,7 @@
  * `--help` loads none of them (tests/cli/command-table.test.ts keeps the summaries true).
  */
 import type { Command } from 'commander';
-import { resolveContentDirs, shippedContentNotice } from '../content-dirs.js';
+import { shippedContentNotice } from '../content-dirs.js';
 import { isGcIncidentError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { type CliIo, EXIT, processIo } from './io.js';
@@ -95,7 +95,7 @@ Run 'gc-incident <command> --help' for a command's options.`,
       return EXIT.OK;
     }
     if (wanted?.readsRunbooks && !argv.includes('--help') && !argv.includes('-h')) {
-      const notice = shippedContentNotice(resolveContentDirs(io.env), VERSION);
+      const notice = shippedContentNotice(io.settings.local(), VERSION);
       if (notice) io.stderr(`${notice}\n`);
     }
     await program.parseAsync([...argv], { from: 'user' });

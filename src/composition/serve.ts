@@ -1,5 +1,18 @@
 /**
- * The Slack app's composition root, as the CLI's `serve` reaches it: src/cli imports the
- * wiring from here, never from src/slack (and src/slack never from src/cli).
+ * `gc-incident serve`: the Slack app composed from its configuration. Its clients (store,
+ * metrics, HTTP actions, validation) come from the composition root; src/slack/server.ts wires
+ * Bolt, the flow and the schedules around them. src/cli imports the app from here, never from
+ * src/slack (and src/slack never from src/cli).
  */
-export { type RunningServer, type ServerOptions, startServer } from '../slack/server.js';
+import type { ServeConfig } from '../config.js';
+import { type RunningServer, type ServerOptions, startServer } from '../slack/server.js';
+import { compose } from './root.js';
+
+export type { RunningServer, ServerOptions };
+
+export function serve(
+  config: ServeConfig,
+  options: Omit<ServerOptions, 'config' | 'root'> = {},
+): Promise<RunningServer> {
+  return startServer({ ...options, config, root: compose(config) });
+}

@@ -31,9 +31,8 @@ export function bundledSchemaValidator(): SchemaValidator {
 }
 
 export function buildValidationContext(
-  config: Config,
+  config: Pick<Config, 'datasourcesFile' | 'httpActionsFile'>,
   extraDatasources: readonly string[],
-  _env: Readonly<Record<string, string | undefined>> = {},
 ): { context: ValidationContext; problems: Diagnostic[] } {
   const schemas = bundledSchemaValidator();
   const names = new Set<string>([DEFAULT_DATASOURCE, ...extraDatasources]);

@@ -1,6 +1,6 @@
 /**
  * The small interfaces the core depends on; adapters implement them and the
- * composition root (src/cli/context, later the Slack app) wires them.
+ * composition root (src/composition/) wires them.
  */
 import type { Incident, TimelineEvent } from './incident/model.js';
 

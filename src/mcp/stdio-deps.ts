@@ -1,12 +1,9 @@
 /** The dependencies of `gc-incident mcp` over stdio: one process, its own pool and lazily opened store. */
 import { loadCalibration } from '../adapters/fs/calibration-file.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
-import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
 import { SimulationPool } from '../adapters/workers/simulation-pool.js';
-import { metricsClientFor } from '../composition/metrics.js';
-import { buildValidationContext } from '../composition/validation-context.js';
-import { readConfig } from '../config.js';
-import { resolveContentDirs } from '../content-dirs.js';
+import { compose } from '../composition/root.js';
+import type { Config } from '../config.js';
 import type { Clock, Store } from '../core/ports.js';
 import type { McpDeps } from './deps.js';
 
@@ -15,10 +12,10 @@ export interface ClosableDeps {
   close(): Promise<void>;
 }
 
-export function stdioDeps(env: Readonly<Record<string, string | undefined>>, clock: Clock): ClosableDeps {
-  const config = readConfig(env);
-  const { context } = buildValidationContext(config, [], env);
-  const metrics = metricsClientFor(config, env);
+export function stdioDeps(config: Config, clock: Clock): ClosableDeps {
+  const root = compose(config);
+  const { context } = root.validation();
+  const metrics = root.metrics();
   // As `simulate` does: the measured pause costs when CALIBRATION_FILE names a profile.
   const calibration = loadCalibration(config.calibrationFile);
   const simulations = new SimulationPool({
@@ -29,12 +26,12 @@ export function stdioDeps(env: Readonly<Record<string, string | undefined>>, clo
     deps: {
       config,
       validation: context,
-      workloadsDir: resolveContentDirs(env).workloadsDir,
+      workloadsDir: config.workloadsDir,
       clock,
       metrics,
       store: () => {
         // A store that could not be opened is tried again on the next call, not cached broken.
-        opened ??= openStore(parseDatabaseUrl(config.databaseUrl), { clock }).catch((error: unknown) => {
+        opened ??= root.openStore(clock).catch((error: unknown) => {
           opened = undefined;
           throw error;
         });

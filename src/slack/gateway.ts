@@ -9,6 +9,7 @@ import type { ModalView } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
+import type { Clock } from '../core/ports.js';
 import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from './blocks/common.js';
 
@@ -134,7 +135,8 @@ export class WebSlackGateway implements SlackGateway {
     private readonly client: WebClient,
     private readonly metrics: AppMetrics,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    /** The group-member cache's time (injected: src/adapters/clock.ts is the only wall clock). */
+    private readonly clock: Clock,
   ) {}
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
@@ -285,7 +287,7 @@ export class WebSlackGateway implements SlackGateway {
   /** User group members (by id S… or @handle), cached for a minute: approvals should not cost calls each. */
   async groupMembers(group: string): Promise<string[]> {
     const cached = this.groups.get(group);
-    if (cached && this.now() - cached.at < 60_000) return cached.members;
+    if (cached && this.clock.now().getTime() - cached.at < 60_000) return cached.members;
     let id = group;
     if (group.startsWith('@')) {
       const list = await this.call('usergroups.list', () => this.client.usergroups.list({}));
@@ -296,7 +298,7 @@ export class WebSlackGateway implements SlackGateway {
       this.client.usergroups.users.list({ usergroup: id }),
     );
     const members = result.users ?? [];
-    this.groups.set(group, { at: this.now(), members });
+    this.groups.set(group, { at: this.clock.now().getTime(), members });
     return members;
   }
 

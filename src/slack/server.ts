@@ -1,7 +1,7 @@
 /**
- * The composition root of the Slack app: configuration in, a running server
- * out. It wires the store, runbooks, metrics client, HTTP actions, simulator
- * worker, Bolt (HTTP receiver, or Socket Mode with SLACK_APP_TOKEN), the
+ * The Slack app's wiring: configuration in, a running server out. The store,
+ * metrics client, HTTP actions and validation come from the composition root
+ * (src/composition/root.ts); here are the runbooks, simulator worker, Bolt (HTTP receiver, or Socket Mode with SLACK_APP_TOKEN), the
  * incident flow and the listeners, and serves /healthz and /metrics beside
  * Slack's endpoint.
  */
@@ -23,11 +23,8 @@ import { WorkLeases } from '../adapters/leases/work-leases.js';
 import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
-import { openStore, parseDatabaseUrl } from '../adapters/store/open-store.js';
 import { SimulationPool, type SimulationPoolOptions } from '../adapters/workers/simulation-pool.js';
-import { httpActionsFor } from '../composition/http-actions.js';
-import { metricsClientFor } from '../composition/metrics.js';
-import { buildValidationContext } from '../composition/validation-context.js';
+import { type Composition, compose } from '../composition/root.js';
 import type { ServeConfig } from '../config.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
@@ -53,7 +50,8 @@ import { WebSlackWorkspace } from './workspace.js';
 
 export interface ServerOptions {
   readonly config: ServeConfig;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clients built from `config` (src/composition/root.ts); tests may pass their own. */
+  readonly root?: Composition | undefined;
   /** Injected by tests; otherwise opened from DATABASE_URL (and closed on stop). */
   readonly store?: Store | undefined;
   readonly clock?: Clock | undefined;
@@ -85,7 +83,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, env } = options;
+  const { config } = options;
+  const root = options.root ?? compose(config);
   const logger = createLogger({
     level: config.logLevel,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
@@ -94,7 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const { context, problems } = buildValidationContext(config, [], env);
+  const { context, problems } = root.validation();
   for (const p of problems)
     logger.warn({ file: p.file, line: p.line }, `configuration problem: ${p.message}`);
   const runbooks = RunbookLibrary.load(config.runbooksDir, context);
@@ -110,9 +109,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const removeLastResort = options.lastResort ? installLastResort(logger) : () => undefined;
-  const metricsClient = metricsClientFor(config, env);
-  const actions = httpActionsFor(config, env);
-  const store = options.store ?? (await openStore(parseDatabaseUrl(config.databaseUrl), { clock }));
+  const metricsClient = root.metrics();
+  const actions = root.actions();
+  const store = options.store ?? (await root.openStore(clock));
 
   // Bolt copies its routes when the receiver is built; the Alertmanager handler needs the flow,
   // built after it, so its route delegates.
@@ -186,7 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.error({ err: describeError(error) }, 'unhandled error in a Slack listener');
   });
 
-  const slack = new WebSlackGateway(app.client, appMetrics, logger);
+  const slack = new WebSlackGateway(app.client, appMetrics, logger, clock);
   const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const claimant = `${hostname()}:${process.pid}`;
   const leases = new WorkLeases({

@@ -1,9 +1,10 @@
 /** The lazy command table: --help shows what each command says of itself, without loading it. */
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.js';
+import { settingsFrom } from '../../src/config.js';
 import { cli } from '../helpers/cli.js';
 
-const io = { stdout: () => {}, stderr: () => {}, env: {} };
+const io = { stdout: () => {}, stderr: () => {}, settings: settingsFrom({}) };
 
 describe('command table', () => {
   it.each(COMMANDS.map((c) => [c.name, c] as const))(

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findInterpreter } from '../../src/adapters/python/interpreters.js';
+import { readLocalConfig } from '../../src/config.js';
 import { postmortemPath, runDrill } from '../helpers/drill.js';
 import { labMissing, SERVICE_PYTHON } from '../helpers/lab.js';
 
@@ -16,7 +17,7 @@ if (missing) console.log(missing);
 function newerPython(): string | undefined {
   for (const v of ['3.13', '3.12']) {
     try {
-      const found = findInterpreter(v, process.env);
+      const found = findInterpreter(v, readLocalConfig(process.env));
       if (found.path !== SERVICE_PYTHON) return found.version;
     } catch {
       // not installed

@@ -16,7 +16,7 @@ const none = () => false;
 
 describe('where runbooks come from', () => {
   it('RUNBOOKS_DIR first, then ./runbooks, then the shipped folder', () => {
-    expect(resolveContentDirs({ RUNBOOKS_DIR: '/srv/rb' }, () => true)).toMatchObject({
+    expect(resolveContentDirs({ runbooksDir: '/srv/rb' }, () => true)).toMatchObject({
       runbooksDir: '/srv/rb',
       runbooksSource: 'RUNBOOKS_DIR',
       workloadsDir: './workloads',
@@ -26,7 +26,7 @@ describe('where runbooks come from', () => {
       runbooksSource: './runbooks',
       workloadsDir: SHIPPED_WORKLOADS_DIR,
     });
-    const shipped = resolveContentDirs({ RUNBOOKS_DIR: '  ' }, none);
+    const shipped = resolveContentDirs({ runbooksDir: '  ' }, none);
     expect(shipped).toMatchObject({ runbooksDir: SHIPPED_RUNBOOKS_DIR, runbooksSource: 'shipped' });
     expect(resolve(shipped.runbooksDir)).toBe(resolve(RUNBOOKS_DIR));
   });
@@ -35,7 +35,7 @@ describe('where runbooks come from', () => {
     expect(shippedContentNotice(resolveContentDirs({}, none), '9.9.9')).toBe(
       "using the 6 runbooks shipped with gc-incident 9.9.9 (no RUNBOOKS_DIR and no ./runbooks; 'gc-incident init' starts your own)",
     );
-    expect(shippedContentNotice(resolveContentDirs({ RUNBOOKS_DIR: '/x' }, none), '1')).toBeUndefined();
+    expect(shippedContentNotice(resolveContentDirs({ runbooksDir: '/x' }, none), '1')).toBeUndefined();
   });
 
   it("a user's folder overrides a shipped runbook by id and keeps the others", async () => {

@@ -63,7 +63,6 @@ if (process.argv[1] === import.meta.filename) {
   const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
   const app = await startServer({
     config: readServeConfig(env),
-    env,
     leaseMs: Number(process.argv[3]),
     reminderLeaseMs: Number(process.argv[4]),
     lastResort: true,

@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/main.js';
+import { settingsFrom } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 
 export interface CliRun {
@@ -29,7 +30,7 @@ export async function cli(
     stderr: (t) => {
       stderr += t;
     },
-    env,
+    settings: settingsFrom(env),
   });
   return { code, stdout, stderr };
 }

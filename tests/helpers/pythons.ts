@@ -1,6 +1,6 @@
 /** The CPython interpreters installed here, found as users' --against would find them. */
 import { findInterpreter, type Interpreter } from '../../src/adapters/python/interpreters.js';
-import { readFiles } from '../../src/config.js';
+import { readLocalConfig } from '../../src/config.js';
 
 /** Host interpreters (pyenv, PATH) for 3.8-3.13; 3.14.5+ and 3.15 from the Debian root in PYTHON_ROOTS. */
 export const MEASURED_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14', '3.15'] as const;
@@ -8,7 +8,7 @@ const ROOT_VERSIONS: readonly string[] = ['3.14', '3.15'];
 
 /** PYTHON_ROOTS, read as the CLI reads it. */
 export function pythonRoots(): readonly string[] {
-  return readFiles(process.env).pythonRoots;
+  return readLocalConfig(process.env).pythonRoots;
 }
 
 /**
@@ -25,7 +25,7 @@ export function installedPythons(options: { roots?: boolean } = {}): {
   const roots = options.roots ? pythonRoots() : [];
   for (const version of MEASURED_VERSIONS) {
     try {
-      found.push(findInterpreter(version, process.env, roots));
+      found.push(findInterpreter(version, readLocalConfig(process.env), roots));
     } catch {
       missing.push(version);
     }

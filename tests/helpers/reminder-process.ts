@@ -5,6 +5,7 @@
  * of its first delivery.
  */
 import { WebClient } from '@slack/web-api';
+import { systemClock } from '../../src/adapters/clock.js';
 import { createAppMetrics } from '../../src/adapters/observability/app-metrics.js';
 import { createLogger } from '../../src/adapters/observability/logger.js';
 import { PostgresStore } from '../../src/adapters/store/postgres-store.js';
@@ -26,6 +27,7 @@ const slack = new WebSlackGateway(
   new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 2 } }),
   metrics,
   logger,
+  systemClock,
 );
 const sender = new ReminderSender({
   store,

@@ -83,7 +83,6 @@ export class SlackHarness {
     const logs = this.logs;
     this.server = await startServer({
       config: readServeConfig(this.env),
-      env: this.env,
       slackRetries: 2,
       ...(this.options.clock ? { clock: this.options.clock } : {}),
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),

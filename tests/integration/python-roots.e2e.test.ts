@@ -24,33 +24,35 @@ if (!root) {
 }
 const shipped = readdirSync(join(REPO, 'workloads')).filter((f) => f.endsWith('.yaml'));
 const env = { PYTHON_ROOTS: root ?? '', PATH: process.env.PATH };
+/** Neither PATH nor pyenv: only the roots are searched. */
+const NO_SEARCH = { searchPath: undefined, pyenvRoot: undefined };
 
 describe.skipIf(!root)('interpreters in a Debian root', () => {
   it('a version is found in the root and run under chroot', () => {
-    const python = findInterpreter('3.15', {}, [root ?? '']);
+    const python = findInterpreter('3.15', NO_SEARCH, [root ?? '']);
     expect(python.path).toBe(join(root ?? '', 'usr/bin/python3.15'));
     expect(python.command.slice(-3)).toEqual(['chroot', root, '/usr/bin/python3.15']);
     expect(python.version).toMatch(/^3\.15\.[0-9]+$/);
     expect(python.modelled).toBe('3.15');
-    expect(findInterpreter('3.14', {}, [root ?? '']).modelled).toBe('3.14');
+    expect(findInterpreter('3.14', NO_SEARCH, [root ?? '']).modelled).toBe('3.14');
   });
 
   it('a patch level matches only that release, and says what was found instead', () => {
-    const found = findInterpreter('3.14', {}, [root ?? '']);
-    expect(findInterpreter(found.version, {}, [root ?? '']).version).toBe(found.version);
-    expect(() => findInterpreter('3.14.2', {}, [root ?? ''])).toThrow(
+    const found = findInterpreter('3.14', NO_SEARCH, [root ?? '']);
+    expect(findInterpreter(found.version, NO_SEARCH, [root ?? '']).version).toBe(found.version);
+    expect(() => findInterpreter('3.14.2', NO_SEARCH, [root ?? ''])).toThrow(
       `found only ${found.version} at ${found.path}`,
     );
   });
 
   it('a path inside the root runs under chroot too', () => {
-    const python = findInterpreter(join(root ?? '', 'usr/bin/python3.15'), {}, [root ?? '']);
+    const python = findInterpreter(join(root ?? '', 'usr/bin/python3.15'), NO_SEARCH, [root ?? '']);
     expect(python.command).toContain('chroot');
     expect(python.modelled).toBe('3.15');
   });
 
   it('a root that does not exist is named, with how to build it', () => {
-    expect(() => findInterpreter('3.15', {}, ['/no/such/root'])).toThrow(
+    expect(() => findInterpreter('3.15', NO_SEARCH, ['/no/such/root'])).toThrow(
       '/no/such/root does not exist (build it with .ci/python-roots.sh)',
     );
   });
@@ -59,7 +61,7 @@ describe.skipIf(!root)('interpreters in a Debian root', () => {
     describe.concurrent(`gc-incident simulate --python ${version} --against ${version}`, () => {
       for (const file of shipped) {
         it(`${file}: exit 0, identical`, async () => {
-          const against = findInterpreter(version.split('.').slice(0, 2).join('.'), {}, [root ?? '']);
+          const against = findInterpreter(version.split('.').slice(0, 2).join('.'), NO_SEARCH, [root ?? '']);
           // The root's 3.14 is whatever Debian ships (3.14.10 when written): ask for that release.
           const asked = version === '3.14.10' ? against.version : version;
           const run = await cli(

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/clock.js';
 import { createAppMetrics } from '../../src/adapters/observability/app-metrics.js';
 import { createLogger } from '../../src/adapters/observability/logger.js';
 import { PostgresStore } from '../../src/adapters/store/postgres-store.js';
@@ -51,6 +52,7 @@ describe.skipIf(unreachable !== undefined)('reminders across replicas (PostgreSQ
       new WebClient(api.token, { slackApiUrl: api.url }),
       createAppMetrics({ defaultMetrics: false }),
       createLogger({ level: 'silent' }),
+      systemClock,
     );
     const { incident } = await service.open({
       runbook: shippedRunbook('gc-thrash-allocation-churn'),

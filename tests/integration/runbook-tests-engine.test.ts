@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/adapters/lab/lab.js';
 import { startSeriesEngine } from '../../src/adapters/runbook-tests/series-engine.js';
 import { loadTestFiles } from '../../src/adapters/runbook-tests/test-files.js';
-import { bundledSchemaValidator } from '../../src/cli/context.js';
+import { bundledSchemaValidator } from '../../src/composition/validation-context.js';
 import { runCase } from '../../src/core/runbook-tests/run-case.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(noEngine !== undefined)('runbook test engine', () => {
       intervalMs: group.intervalMs,
       series: group.series,
     }));
-    const engine = await startSeriesEngine(placed, process.env);
+    const engine = await startSeriesEngine(placed, process.env.PATH);
     let compared = 0;
     try {
       for (const [i, { file, group }] of groups.entries()) {

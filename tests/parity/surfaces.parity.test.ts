@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runCli } from '../../src/cli/main.js';
+import { settingsFrom } from '../../src/config.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { steppingClock } from '../helpers/engine.js';
@@ -129,12 +130,12 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
     // Verification's interval, stableFor and deadline pass on a fake clock: no real waiting.
     const code = await runCli(['walk', script.runbook, '-i', 'job=app', '-i', 'window=1m'], {
       ...steppingClock(),
-      env: {
+      settings: settingsFrom({
         DATABASE_URL: `sqlite:${path}`,
         RUNBOOKS_DIR: dir,
         USER: 'alice',
         PROMETHEUS_URL: prometheusUrl,
-      },
+      }),
       stdout: (t) => {
         stdout += t;
       },

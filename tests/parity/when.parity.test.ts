@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runCli } from '../../src/cli/main.js';
+import { settingsFrom } from '../../src/config.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { steppingClock } from '../helpers/engine.js';
@@ -82,7 +83,12 @@ describe.skipIf(missing !== undefined)('when: skips the same steps in the termin
     // Verification's waits pass on a fake clock, in both surfaces.
     const code = await runCli(['walk', 'gc-full-collection-latency', '-i', 'job=app'], {
       ...steppingClock(),
-      env: { DATABASE_URL: `sqlite:${path}`, RUNBOOKS_DIR: dir, USER: 'alice', PROMETHEUS_URL: prom.url },
+      settings: settingsFrom({
+        DATABASE_URL: `sqlite:${path}`,
+        RUNBOOKS_DIR: dir,
+        USER: 'alice',
+        PROMETHEUS_URL: prom.url,
+      }),
       stdout: (t) => {
         stdout += t;
       },

@@ -44,7 +44,7 @@ describe('HTTP action timeouts are total deadlines', () => {
         ['drip', { method: 'POST' as const, url: `${url}/admin`, timeout: '1s', expectStatus: [200] }],
         ['drip-read', { method: 'GET' as const, readOnly: true, url: `${url}/debug/gc`, timeout: '1s' }],
       ]),
-      {},
+      () => undefined,
     );
 
   it('a dripping server cannot extend an action or a diagnose read past its timeout', async () => {

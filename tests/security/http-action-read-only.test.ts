@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const runner = (defs: Record<string, ActionDefinition>, env: Record<string, string> = {}) =>
-  new HttpActionRunner(new Map(Object.entries(defs)), env);
+  new HttpActionRunner(new Map(Object.entries(defs)), (name) => env[name]);
 
 describe('read-only HTTP actions', () => {
   it('refuse an action that is not marked read-only, before any request', async () => {

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 function runner(url: string) {
-  return new HttpActionRunner(new Map([['act', { method: 'POST' as const, url }]]), {});
+  return new HttpActionRunner(new Map([['act', { method: 'POST' as const, url }]]), () => undefined);
 }
 
 describe('defect 5: dot segments in path placeholders', () => {

@@ -77,7 +77,6 @@ describe.skipIf(unreachable !== undefined)('a database outage seen from Slack', 
     };
     app = await startServer({
       config: readServeConfig(env),
-      env,
       store,
       slackRetries: 0,
       leaseMs: 600_000,

@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/clock.js';
 import { createAppMetrics } from '../../src/adapters/observability/app-metrics.js';
 import { createLogger } from '../../src/adapters/observability/logger.js';
 import { WebSlackGateway } from '../../src/slack/gateway.js';
@@ -32,6 +33,7 @@ async function gateway(): Promise<{ slack: WebSlackGateway; api: FakeSlackApi; l
     new WebClient(api.token, { slackApiUrl: api.url, retryConfig: { retries: 0 } }),
     createAppMetrics({ defaultMetrics: false }),
     createLogger({ level: 'info', destination }),
+    systemClock,
   );
   return { slack, api, logs };
 }

@@ -6,6 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/clock.js';
 import { createAppMetrics } from '../../src/adapters/observability/app-metrics.js';
 import { createLogger } from '../../src/adapters/observability/logger.js';
 import { SlackApiError, WebSlackGateway } from '../../src/slack/gateway.js';
@@ -29,6 +30,7 @@ async function gateway() {
     new WebClient(api.token, { slackApiUrl: api.url, retryConfig: { retries: 0 } }),
     createAppMetrics({ defaultMetrics: false }),
     createLogger({ level: 'silent' }),
+    systemClock,
   );
   return { slack, api };
 }

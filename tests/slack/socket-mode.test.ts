@@ -46,7 +46,7 @@ beforeAll(async () => {
     RUNBOOKS_DIR,
     LOG_LEVEL: 'silent',
   };
-  app = await startServer({ config: readServeConfig(env), env });
+  app = await startServer({ config: readServeConfig(env) });
   await until(() => socket, 10_000, 'the Socket Mode connection');
 }, 30_000);
 

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { settingsFrom } from '../../src/config.js';
 import {
   COMMAND_LINE,
   codeBlocks,
@@ -45,7 +46,7 @@ describe('docs examples', () => {
     const write = (text: string) => {
       printed += text;
     };
-    const code = await runCli(args, { stdout: write, stderr: write, env });
+    const code = await runCli(args, { stdout: write, stderr: write, settings: settingsFrom(env) });
     expect(matchFirstLines(output, printed.split('\n')), printed).toBeUndefined();
     expect(code, printed).toBe(exitCode);
   });

@@ -149,10 +149,10 @@ describe('reportedRuntimes: the one python_info lookup', () => {
 
 describe('PYTHON_ROOTS', () => {
   it('is a colon-separated list of absolute directories', async () => {
-    const { readFiles } = await import('../../src/config.js');
-    expect(readFiles({}).pythonRoots).toEqual([]);
-    expect(readFiles({ PYTHON_ROOTS: '/a:/b/c' }).pythonRoots).toEqual(['/a', '/b/c']);
-    expect(() => readFiles({ PYTHON_ROOTS: 'relative/root' })).toThrow(
+    const { readLocalConfig } = await import('../../src/config.js');
+    expect(readLocalConfig({}).pythonRoots).toEqual([]);
+    expect(readLocalConfig({ PYTHON_ROOTS: '/a:/b/c' }).pythonRoots).toEqual(['/a', '/b/c']);
+    expect(() => readLocalConfig({ PYTHON_ROOTS: 'relative/root' })).toThrow(
       "PYTHON_ROOTS must list absolute directories separated by ':' (got 'relative/root')",
     );
   });

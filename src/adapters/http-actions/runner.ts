@@ -6,6 +6,7 @@
  * summarised for the timeline without header values. A `readOnly` action (GET,
  * no body) is what diagnose steps call: `read()` returns its JSON answer too.
  */
+import type { SecretLookup } from '../../config.js';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { SchemaValidator } from '../../core/schema-validator.js';
@@ -72,7 +73,8 @@ export function loadHttpActions(file: string, schemas: SchemaValidator): Map<str
 export class HttpActionRunner {
   constructor(
     private readonly actions: ReadonlyMap<string, ActionDefinition>,
-    private readonly env: Readonly<Record<string, string | undefined>>,
+    /** The secrets `headersFromEnv` names, looked up by variable when a request is made. */
+    private readonly secret: SecretLookup,
   ) {}
 
   /** Whether `name` is configured as read-only (a diagnose step may call it). */
@@ -120,7 +122,7 @@ export class HttpActionRunner {
     const url = buildActionUrl(def.url, inputs);
     const headers: Record<string, string> = { ...(def.headers ?? {}) };
     for (const [header, variable] of Object.entries(def.headersFromEnv ?? {})) {
-      const value = this.env[variable];
+      const value = this.secret(variable);
       if (!value)
         throw new GcIncidentError(
           'CONFIG_INVALID',

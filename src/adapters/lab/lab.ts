@@ -17,7 +17,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import { processEnv } from '../../config.js';
+import { childEnvironment } from '../../config.js';
 import { packagePath } from '../fs/package-files.js';
 
 export interface Running {
@@ -43,16 +43,19 @@ export function findExecutable(name: string, path: string | undefined): string |
 }
 
 /**
- * The Python that runs the GC service: GC_SERVICE_PYTHON, else Debian's python3, else python3
+ * The Python that runs the GC service: `configured` (GC_SERVICE_PYTHON), else Debian's python3, else python3
  * on PATH; `metrics` says whether it has prometheus_client (without it /metrics is off).
  */
-export function servicePython(env: Readonly<Record<string, string | undefined>>): {
+export function servicePython(
+  configured: string | undefined,
+  searchPath: string | undefined,
+): {
   python?: string;
   metrics: boolean;
 } {
   const python =
-    env.GC_SERVICE_PYTHON ??
-    (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : findExecutable('python3', env.PATH));
+    configured ??
+    (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : findExecutable('python3', searchPath));
   if (!python) return { metrics: false };
   try {
     execFileSync(python, ['-c', 'import prometheus_client'], { stdio: 'ignore' });
@@ -136,8 +139,8 @@ export async function startService(
   if (workerPorts.length > 0) args.push('--worker-ports', workerPorts.join(','));
   const child = spawn(python, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
-    // The service inherits this process's environment (read in src/config.ts only).
-    env: { ...processEnv(), ...options.env },
+    // The service inherits this process's environment (built in src/config.ts, never read here).
+    env: childEnvironment(options.env),
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(`${url}/healthz`, child, 'the GC service');

@@ -4,7 +4,7 @@
  * environment variables the file names; they are never logged or printed.
  */
 
-import type { Config } from '../../config.js';
+import type { Config, SecretLookup } from '../../config.js';
 import { DEFAULT_MAX_SERIES } from '../../core/checks/evaluate.js';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
@@ -32,9 +32,8 @@ const limits = (def: { maxSeries?: number; maxResponseBytes?: number }) => ({
 });
 
 export function resolveDatasources(
-  config: Config,
+  config: Pick<Config, 'datasourcesFile' | 'prometheusUrl' | 'secret'>,
   schemas: SchemaValidator,
-  env: Readonly<Record<string, string | undefined>>,
 ): Map<string, Datasource> {
   const out = new Map<string, Datasource>();
   if (config.datasourcesFile) {
@@ -49,10 +48,10 @@ export function resolveDatasources(
     for (const [name, def] of Object.entries(result.datasources)) {
       const headers: Record<string, string> = { ...(def.headers ?? {}) };
       if (def.auth?.type === 'bearer') {
-        headers.authorization = `Bearer ${secret(env, def.auth.tokenEnv, name, 'tokenEnv')}`;
+        headers.authorization = `Bearer ${secret(config.secret, def.auth.tokenEnv, name, 'tokenEnv')}`;
       } else if (def.auth?.type === 'basic') {
-        const user = secret(env, def.auth.usernameEnv, name, 'usernameEnv');
-        const password = secret(env, def.auth.passwordEnv, name, 'passwordEnv');
+        const user = secret(config.secret, def.auth.usernameEnv, name, 'usernameEnv');
+        const password = secret(config.secret, def.auth.passwordEnv, name, 'passwordEnv');
         headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
       }
       const timeout = def.timeout ? parseDuration(def.timeout) : undefined;
@@ -79,12 +78,7 @@ export function resolveDatasources(
   return out;
 }
 
-function secret(
-  env: Readonly<Record<string, string | undefined>>,
-  variable: string | undefined,
-  ds: string,
-  field: string,
-): string {
+function secret(lookup: SecretLookup, variable: string | undefined, ds: string, field: string): string {
   if (!variable) {
     throw new GcIncidentError(
       'CONFIG_INVALID',
@@ -94,7 +88,7 @@ function secret(
       },
     );
   }
-  const value = env[variable];
+  const value = lookup(variable);
   if (value === undefined || value === '') {
     throw new GcIncidentError(
       'CONFIG_INVALID',

@@ -94,7 +94,7 @@ export function modelledFor(version: string, freeThreaded: boolean): ModelledPyt
  */
 export function findInterpreter(
   spec: string,
-  env: Readonly<Record<string, string | undefined>>,
+  search: InterpreterSearch,
   roots: readonly string[] = [],
 ): Interpreter {
   if (spec.includes('/')) {
@@ -114,7 +114,7 @@ export function findInterpreter(
   const wanted = spec.replace(/t$/, '');
   const exact = wanted.split('.').length === 3;
   const seen: string[] = [];
-  for (const candidate of candidates(spec, env, roots)) {
+  for (const candidate of candidates(spec, search, roots)) {
     const found = candidate.root === undefined ? isExecutable(candidate.path) : isFile(candidate.path);
     if (!found) continue;
     const interpreter = describeInterpreter(candidate.path, candidate.root);
@@ -124,7 +124,7 @@ export function findInterpreter(
   const missingRoots = roots.filter((r) => !isDirectory(r));
   throw new GcIncidentError(
     'PYTHON_NOT_FOUND',
-    `no CPython ${spec} found in pyenv (${pyenvRoot(env)}/versions), as python${minorOf(spec)} on PATH` +
+    `no CPython ${spec} found in pyenv (${search.pyenvRoot ?? 'none'}/versions), as python${minorOf(spec)} on PATH` +
       `${roots.length > 0 ? ` or in PYTHON_ROOTS (${roots.join(', ')})` : ' (PYTHON_ROOTS, unset, can name a Debian root holding python3.14 and python3.15: .ci/python-roots.sh builds one)'}` +
       `${seen.length > 0 ? `; found only ${seen.join(', ')}` : ''}` +
       `${missingRoots.length > 0 ? `; ${missingRoots.join(', ')} does not exist (build it with .ci/python-roots.sh)` : ''}` +
@@ -137,8 +137,10 @@ function minorOf(spec: string): string {
   return spec.split('.').slice(0, 2).join('.');
 }
 
-function pyenvRoot(env: Readonly<Record<string, string | undefined>>): string {
-  return env.PYENV_ROOT ?? join(env.HOME ?? '/root', '.pyenv');
+/** Where interpreters are looked up, from the configuration (PATH, PYENV_ROOT): absent, not searched. */
+export interface InterpreterSearch {
+  readonly searchPath: string | undefined;
+  readonly pyenvRoot: string | undefined;
 }
 
 interface Candidate {
@@ -147,21 +149,17 @@ interface Candidate {
   readonly root?: string;
 }
 
-function candidates(
-  spec: string,
-  env: Readonly<Record<string, string | undefined>>,
-  roots: readonly string[],
-): Candidate[] {
+function candidates(spec: string, search: InterpreterSearch, roots: readonly string[]): Candidate[] {
   const out: Candidate[] = [];
-  const versionsDir = join(pyenvRoot(env), 'versions');
+  const versionsDir = search.pyenvRoot === undefined ? undefined : join(search.pyenvRoot, 'versions');
   const minor = minorOf(spec);
-  if (existsSync(versionsDir)) {
+  if (versionsDir !== undefined && existsSync(versionsDir)) {
     const installed = readdirSync(versionsDir)
       .filter((v) => v === spec || v.startsWith(`${spec}.`) || (spec === minor && v.startsWith(`${minor}.`)))
       .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
     for (const v of installed) out.push({ path: join(versionsDir, v, 'bin', `python${minor}`) });
   }
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean))
+  for (const dir of (search.searchPath ?? '').split(delimiter).filter(Boolean))
     out.push({ path: join(dir, `python${minor}`) });
   for (const root of roots) {
     const full = resolve(root);

@@ -25,7 +25,7 @@ const GAP_BETWEEN_GROUPS_MS = 24 * 3600 * 1000;
 
 export async function runTestFiles(
   files: readonly LoadedTestFile[],
-  env: Readonly<Record<string, string | undefined>>,
+  searchPath: string | undefined,
 ): Promise<CaseResult[]> {
   const starts: number[][] = [];
   const placed: PlacedSeries[] = [];
@@ -40,7 +40,7 @@ export async function runTestFiles(
     }
     starts.push(fileStarts);
   }
-  const engine = await startSeriesEngine(placed, env);
+  const engine = await startSeriesEngine(placed, searchPath);
   const results: CaseResult[] = [];
   try {
     for (const [fi, file] of files.entries()) {

@@ -48,9 +48,10 @@ export function findEngineBinaries(path: string | undefined): { promtool: string
 
 export async function startSeriesEngine(
   placed: readonly PlacedSeries[],
-  env: Readonly<Record<string, string | undefined>>,
+  /** PATH, from the configuration: where promtool and prometheus are found. */
+  searchPath: string | undefined,
 ): Promise<SeriesEngine> {
-  const binaries = findEngineBinaries(env.PATH);
+  const binaries = findEngineBinaries(searchPath);
   const dir = mkdtempSync(join(tmpdir(), 'gc-incident-test-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {

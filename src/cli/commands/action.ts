@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { readFiles } from '../../config.js';
+import { httpActionsFor } from '../../composition/http-actions.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export function actionCommand(io: CliIo, done: (code: number) => void): Command {
@@ -15,7 +14,7 @@ export function actionCommand(io: CliIo, done: (code: number) => void): Command 
       [] as string[],
     )
     .action(async (name: string, options: { input: string[] }) => {
-      const runner = httpActionsFor(readFiles(io.env), io.env);
+      const runner = httpActionsFor(io.settings.local());
       if (!runner)
         throw new GcIncidentError(
           'ACTION_NOT_CONFIGURED',

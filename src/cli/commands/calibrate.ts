@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { findInterpreter, type Interpreter, runPythonScript } from '../../adapters/python/interpreters.js';
-import { readFiles } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { CALIBRATION_SCRIPT } from '../../core/simulator/calibration-script.js';
 import type { CalibrationProfile, CostCoefficients } from '../../core/simulator/cost-model.js';
@@ -37,7 +36,7 @@ Use the profile with 'gc-incident simulate --calibration FILE' or CALIBRATION_FI
       const interpreters: Interpreter[] = [];
       for (const spec of wanted) {
         try {
-          interpreters.push(findInterpreter(spec, io.env, readFiles(io.env).pythonRoots));
+          interpreters.push(findInterpreter(spec, io.settings.local(), io.settings.local().pythonRoots));
         } catch (error) {
           if (options.python) throw error;
           io.stderr(`skipping CPython ${spec}: not installed\n`);

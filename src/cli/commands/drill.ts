@@ -29,12 +29,12 @@ import {
   describeInterpreter,
   findInterpreter,
   type Interpreter,
+  type InterpreterSearch,
 } from '../../adapters/python/interpreters.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
+import type { Config } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
-import { withStore } from '../store-context.js';
 import { walk } from './walk.js';
 
 interface Scenario {
@@ -151,19 +151,15 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
       'USAGE',
       `--scenario ${options.scenario}: use one of ${Object.keys(SCENARIOS).join(', ')}`,
     );
-  const { python, metrics } = servicePython(io.env);
+  const config = io.settings.config();
+  const { python, metrics } = servicePython(config.servicePython, config.searchPath);
   if (!python)
     throw new GcIncidentError(
       'CONFIG_INVALID',
       'no python3 to run the bundled GC service: install python3 or set GC_SERVICE_PYTHON',
       { variable: 'GC_SERVICE_PYTHON' },
     );
-  const config = readConfig(io.env);
-  const entry = findRunbook(
-    scenario.runbook,
-    config.runbooksDir,
-    buildValidationContext(config, [], io.env).context,
-  );
+  const entry = findRunbook(scenario.runbook, config.runbooksDir, compose(config).validation().context);
   const started: Running[] = [];
   const work = mkdtempSync(join(tmpdir(), 'gc-incident-drill-'));
   const stopAll = async () => {
@@ -183,13 +179,17 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     // The HTTP actions call the instance where the trouble is (the upgraded one, if any).
     let actionUrl = service.url;
     if (scenario.upgrade) {
-      const upgraded = await startUpgraded(io, python, scenario.mode, work);
+      const upgraded = await startUpgraded(io, config, python, scenario.mode, work);
       started.push(upgraded);
       targets.push(...upgraded.targets);
       actionUrl = upgraded.url;
     }
-    const env: Record<string, string | undefined> = { ...io.env };
-    const prometheus = findExecutable('prometheus', io.env.PATH);
+    // The walk's own configuration: this lab's Prometheus (or none), runbook copy and actions.
+    let metricsConfig: Pick<Config, 'prometheusUrl' | 'datasourcesFile'> = {
+      prometheusUrl: undefined,
+      datasourcesFile: undefined,
+    };
+    const prometheus = findExecutable('prometheus', config.searchPath);
     if (prometheus && !metrics) {
       io.stdout(
         `${python} has no prometheus_client, so the service exports no metrics (apt-get install python3-prometheus-client): walking on with the metric steps marked unavailable.\n`,
@@ -198,7 +198,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     if (prometheus && metrics) {
       const prom = await startPrometheus(prometheus, targets);
       started.push(prom);
-      env.PROMETHEUS_URL = prom.url;
+      metricsConfig = { prometheusUrl: prom.url, datasourcesFile: config.datasourcesFile };
       io.stdout(`Started Prometheus at ${prom.url}; waiting for ${scenario.mode} to show in the metrics…\n`);
       // The drill runbook's detection asks for 5 s of data (`for: 5s` below): wait until the ready
       // condition has held at every second of the last 5, not a fixed time after it first shows.
@@ -208,8 +208,6 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
         60_000,
       );
     } else {
-      delete env.PROMETHEUS_URL;
-      delete env.DATASOURCES_FILE;
       if (!prometheus) {
         io.stdout(
           'Prometheus is not installed (apt-get install prometheus python3-prometheus-client): walking on with the metric steps marked unavailable.\n',
@@ -243,21 +241,30 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
         '',
       )}  gc-diagnostics:\n    method: GET\n    readOnly: true\n    url: ${actionUrl}/debug/gc\n    timeout: 10s\n`;
     writeFileSync(join(work, 'actions.yaml'), `actions:\n${actions}`);
-    env.HTTP_ACTIONS_FILE = join(work, 'actions.yaml');
-    env.RUNBOOKS_DIR = join(work, 'runbooks');
-    const drillIo: CliIo = { ...io, env, ask: undefined };
-    const inputs = { job: 'gcsvc', ...scenario.inputs };
-    const walked = await walk(drillIo, scenario.runbook, {
-      input: Object.entries(inputs).map(([k, v]) => `${k}=${v}`),
-      auto: true,
-      yes: true,
-      commander: `cli:${io.env.USER ?? 'drill'}`,
-      service: 'gc-demo-service',
+    const drillConfig: Config = Object.freeze({
+      ...config,
+      ...metricsConfig,
+      httpActionsFile: join(work, 'actions.yaml'),
+      runbooksDir: join(work, 'runbooks'),
+      runbooksSource: 'RUNBOOKS_DIR' as const,
     });
+    const inputs = { job: 'gcsvc', ...scenario.inputs };
+    const walked = await walk(
+      { ...io, ask: undefined },
+      scenario.runbook,
+      {
+        input: Object.entries(inputs).map(([k, v]) => `${k}=${v}`),
+        auto: true,
+        yes: true,
+        commander: `cli:${config.user ?? 'drill'}`,
+        service: 'gc-demo-service',
+      },
+      drillConfig,
+    );
     if (!walked.incidentId) return walked.code;
     const state = (await (await fetch(`${actionUrl}/admin/state`)).json()) as Record<string, unknown>;
     io.stdout(`\nThe service now reports: ${JSON.stringify(state)}\n`);
-    const file = await withStore(io, async (store) =>
+    const file = await compose(drillConfig).withStore(async (store) =>
       exportPostmortem({
         store,
         clock: io.clock ?? systemClock,
@@ -282,36 +289,37 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
  * The upgrade scenario's second instance: the same service under a newer CPython, lent the
  * first interpreter's prometheus_client when it has none of its own (no PyPI here).
  */
-async function startUpgraded(io: CliIo, python: string, mode: string, work: string): Promise<RunningService> {
+async function startUpgraded(
+  io: CliIo,
+  config: Config,
+  python: string,
+  mode: string,
+  work: string,
+): Promise<RunningService> {
   const old = describeInterpreter(python).version;
-  const newer = io.env.GC_UPGRADE_PYTHON
-    ? describeInterpreter(io.env.GC_UPGRADE_PYTHON)
-    : newestAfter(old, io.env);
+  const newer = config.upgradePython ? describeInterpreter(config.upgradePython) : newestAfter(old, config);
   if (!newer)
     throw new GcIncidentError(
       'CONFIG_INVALID',
       `the upgrade drill needs a CPython newer than ${old} (${python}); none found in pyenv or on PATH: install one or set GC_UPGRADE_PYTHON`,
       { variable: 'GC_UPGRADE_PYTHON' },
     );
-  const env: Record<string, string> = {};
-  if (!servicePython({ ...io.env, GC_SERVICE_PYTHON: newer.path }).metrics) {
+  const extra: Record<string, string> = {};
+  if (!servicePython(newer.path, config.searchPath).metrics) {
     const lent = lendPrometheusClient(python, join(work, 'site'));
-    if (lent) env.PYTHONPATH = lent;
+    if (lent) extra.PYTHONPATH = lent;
   }
-  const upgraded = await startService(newer.path, mode, { env });
+  const upgraded = await startService(newer.path, mode, { env: extra });
   io.stdout(`Started the same service under CPython ${newer.version} (${newer.path}) at ${upgraded.url}\n`);
   return upgraded;
 }
 
 /** The newest CPython 3.N found (pyenv, then PATH) with N above `version`'s minor. */
-function newestAfter(
-  version: string,
-  env: Readonly<Record<string, string | undefined>>,
-): Interpreter | undefined {
+function newestAfter(version: string, search: InterpreterSearch): Interpreter | undefined {
   const minor = Number(version.split('.')[1]);
   for (let m = 20; m > minor; m--) {
     try {
-      return findInterpreter(`3.${m}`, env);
+      return findInterpreter(`3.${m}`, search);
     } catch {
       // not installed
     }

@@ -3,12 +3,11 @@ import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { type ExportFormat, exportPostmortem } from '../../adapters/postmortem/export.js';
 import { writeExport } from '../../adapters/postmortem/write-files.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
+import type { Config } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
-import { metricsClientFor } from '../metrics-context.js';
 import { withStore } from '../store-context.js';
 
 export function exportCommand(io: CliIo, done: (code: number) => void): Command {
@@ -30,7 +29,7 @@ Example:
       if (!['md', 'json', 'html'].includes(options.format)) {
         throw new GcIncidentError('USAGE', `--format ${options.format}: use md, json or html`);
       }
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const code = await withStore(io, async (store) => {
         const incident = await store.load(id.toUpperCase());
         let runbook: { runbook: Runbook; file: string } | undefined;
@@ -39,7 +38,7 @@ Example:
             runbook = findRunbook(
               incident.runbookId,
               config.runbooksDir,
-              buildValidationContext(config, [], io.env).context,
+              compose(config).validation().context,
             );
           } catch {
             io.stderr(
@@ -78,9 +77,9 @@ Example:
 }
 
 /** The metrics client when a datasource is configured; a broken configuration is said, not fatal. */
-function metricsFor(io: CliIo, config: ReturnType<typeof readConfig>) {
+function metricsFor(io: CliIo, config: Config) {
   try {
-    return metricsClientFor(config, io.env);
+    return compose(config).metrics();
   } catch (error) {
     io.stderr(`note: no metric charts (${error instanceof Error ? error.message : String(error)})\n`);
     return undefined;

@@ -3,12 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { fitJob } from '../../adapters/fit/fit-job.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { fitJson, fitText, renderFittedWorkload } from '../../core/fit/render.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import { type CliIo, EXIT } from '../io.js';
-import { metricsClientFor } from '../metrics-context.js';
 
 export function fitCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('fit')
@@ -28,7 +27,7 @@ export function fitCommand(io: CliIo, done: (code: number) => void): Command {
         output?: string;
         json?: boolean;
       }) => {
-        const client = metricsClientFor(readConfig(io.env), io.env);
+        const client = compose(io.settings.config()).metrics();
         if (!client) {
           throw new GcIncidentError(
             'METRICS_UNAVAILABLE',

@@ -1,14 +1,13 @@
 import { Command } from 'commander';
 import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident/model.js';
 import { STATUSES } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatIncident, formatIncidentList } from '../../format/incident.js';
-import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
 import { withStore } from '../store-context.js';
 
@@ -53,8 +52,8 @@ export function showCommand(io: CliIo, done: (code: number) => void): Command {
 /** The incident's runbook, for its checks' thresholds; an incident whose runbook is gone still shows. */
 function runbookOf(io: CliIo, id: string): Runbook | undefined {
   try {
-    const config = readConfig(io.env);
-    return findRunbook(id, config.runbooksDir, buildValidationContext(config, [], io.env).context).runbook;
+    const config = io.settings.config();
+    return findRunbook(id, config.runbooksDir, compose(config).validation().context).runbook;
   } catch {
     return undefined;
   }

@@ -25,7 +25,7 @@ Example (Claude Code):
       const { createMcpServer } = await import('../../mcp/server.js');
       const { stdioDeps } = await import('../../mcp/stdio-deps.js');
       const { trackInFlight } = await import('../../mcp/in-flight.js');
-      const { deps, close } = stdioDeps(io.env, io.clock ?? systemClock);
+      const { deps, close } = stdioDeps(io.settings.config(), io.clock ?? systemClock);
       const server = createMcpServer(deps);
       const transport = new StdioServerTransport();
       const closed = new Promise<void>((resolve) => {

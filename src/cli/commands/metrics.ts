@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { writeChart } from '../../adapters/charts/render.js';
 import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
 import {
@@ -19,13 +19,11 @@ import type { MetricsClient, Series } from '../../core/ports.js';
 import type { Operator, Runbook } from '../../core/runbook/types.js';
 import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
 import { renderTable } from '../../format/table.js';
-import { buildValidationContext } from '../context.js';
 import { type CliIo, EXIT } from '../io.js';
-import { metricsClientFor } from '../metrics-context.js';
 
 function requireClient(io: CliIo) {
-  const config = readConfig(io.env);
-  const client = metricsClientFor(config, io.env);
+  const config = io.settings.config();
+  const client = compose(config).metrics();
   if (!client) {
     throw new GcIncidentError(
       'METRICS_UNAVAILABLE',
@@ -168,7 +166,7 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
           throw new GcIncidentError('USAGE', '--phase must be detection, triage or verification');
         }
         const { config, client } = requireClient(io);
-        const { context } = buildValidationContext(config, []);
+        const { context } = compose(config).validation();
         const { runbook } = findRunbook(runbookId, config.runbooksDir, context);
         const given: Record<string, string> = {};
         for (const pair of options.input) {

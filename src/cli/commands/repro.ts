@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
-import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
@@ -27,8 +26,8 @@ Run the script with the interpreter to check: python -I -S repro.py
 It prints one JSON line with "stats", "count" and "garbage", as 'gc-incident simulate --json' does.`,
     )
     .action((spec: string, options: { python?: string; whatIf?: string }) => {
-      const config = readConfig(io.env);
-      const { context } = buildValidationContext(config, []);
+      const config = io.settings.config();
+      const { context } = compose(config).validation();
       const loaded = loadWorkload(spec, context, config.runbooksDir);
       if (!loaded.ok) {
         io.stderr(formatDiagnostics(loaded.diagnostics, 'text', { files: 1 }));

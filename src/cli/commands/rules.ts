@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { RELATIVE_RUNBOOK_URL, runbookUrlTemplate } from '../../core/alerts/runbook-url.js';
 import { parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { alertRulesFile } from '../../core/runbook/alert-rules.js';
-import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 import { compatRulesOption, printCompatRules } from './rules-compat.js';
@@ -62,7 +61,7 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
     )
     .action((paths: string[], options: RulesOptions) => {
       if (options.compat) return done(printCompatRules(io, options.compat));
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const runbookUrl = options.runbookUrl
         ? runbookUrlTemplate(options.runbookUrl, '--runbook-url')
         : config.runbookUrl;
@@ -74,7 +73,7 @@ export function rulesCommand(io: CliIo, done: (code: number) => void): Command {
       if (options.for !== undefined && !parseDuration(options.for).ok) {
         throw new GcIncidentError('USAGE', `--for takes a duration such as 30s or 5m (got '${options.for}')`);
       }
-      const { context } = buildValidationContext(config, []);
+      const { context } = compose(config).validation();
       const report = validateRunbookPaths(paths.length > 0 ? paths : [config.runbooksDir], context);
       if (report.diagnostics.length > 0) {
         io.stderr(formatDiagnostics(report.diagnostics, 'text', { files: report.files.length }));

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { loadRunbookCatalogue } from '../../adapters/fs/runbook-catalogue.js';
 import { runbookSummaries } from '../../adapters/fs/runbook-summaries.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { renderTable } from '../../format/table.js';
-import { buildValidationContext } from '../context.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
 import { type CliIo, EXIT } from '../io.js';
 
@@ -13,9 +12,9 @@ export function runbooksCommand(io: CliIo, done: (code: number) => void): Comman
     .option('--json', 'print a JSON array')
     .option('--dir <folder>', 'read runbooks from this folder instead of RUNBOOKS_DIR')
     .action((options: { json?: boolean; dir?: string }) => {
-      const config = readConfig(io.env);
+      const config = io.settings.config();
       const dir = options.dir ?? config.runbooksDir;
-      const { context } = buildValidationContext(config, []);
+      const { context } = compose(config).validation();
       const report = loadRunbookCatalogue(dir, context);
       const list = runbookSummaries(report);
       if (options.json) {

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { startServer } from '../../composition/serve.js';
-import { readServeConfig } from '../../config.js';
+import { serve } from '../../composition/serve.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export function serveCommand(io: CliIo, done: (code: number) => void): Command {
@@ -18,8 +17,8 @@ Example:
   $ SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… gc-incident serve`,
     )
     .action(async () => {
-      const config = readServeConfig(io.env);
-      const server = await startServer({ config, env: io.env, lastResort: true });
+      const config = io.settings.serve();
+      const server = await serve(config, { lastResort: true });
       io.stderr(
         `gc-incident ${server.mode === 'socket' ? 'is connected in Socket Mode' : `listens on ${config.host}:${server.port} (POST /slack/events)`}; GET /healthz and /metrics. Ctrl-C stops it.\n`,
       );

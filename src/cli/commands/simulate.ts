@@ -3,7 +3,7 @@ import { writeChart } from '../../adapters/charts/render.js';
 import { loadCalibration } from '../../adapters/fs/calibration-file.js';
 import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import {
@@ -18,7 +18,6 @@ import { resolvePython } from '../../core/simulator/versions.js';
 import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
-import { buildValidationContext } from '../context.js';
 import { comparisonFooter, fittedFooter } from '../fit-footer.js';
 import { fittedSource } from '../fit-source.js';
 import { formatDiagnostics } from '../format-diagnostics.js';
@@ -94,8 +93,8 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): Promise<number> {
-  const config = readConfig(io.env);
-  const { context } = buildValidationContext(config, []);
+  const config = io.settings.config();
+  const { context } = compose(config).validation();
   const fitted = options.fit ? await fittedSource(io, { ...options, fit: options.fit }) : undefined;
   const loaded: ReturnType<typeof loadWorkload> = fitted
     ? { ok: true, source: fitted.source }
@@ -107,7 +106,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const calibration = loadCalibration(options.calibration ?? config.calibrationFile);
 
   if (options.against) {
-    const interpreter = findInterpreter(options.against, io.env, config.pythonRoots);
+    const interpreter = findInterpreter(options.against, config, config.pythonRoots);
     const asked = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
     if (asked !== undefined && asked !== interpreter.modelled) {
       throw new GcIncidentError(

@@ -5,10 +5,9 @@ import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { runTestFiles } from '../../adapters/runbook-tests/run-tests.js';
 import { loadTestFiles } from '../../adapters/runbook-tests/test-files.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { initialTestFile } from '../../core/runbook-tests/init.js';
-import { buildValidationContext } from '../context.js';
 import { DIAGNOSTIC_FORMATS, type DiagnosticFormat } from '../format-diagnostics.js';
 import { formatTestResults, testSummary } from '../format-test-results.js';
 import { type CliIo, EXIT } from '../io.js';
@@ -41,8 +40,8 @@ Examples:
   $ gc-incident test --init gc-thrash-allocation-churn`,
     )
     .action(async (paths: string[], options: { format: DiagnosticFormat; init?: string }) => {
-      const config = readConfig(io.env);
-      const { context, problems } = buildValidationContext(config, [], io.env);
+      const config = io.settings.config();
+      const { context, problems } = compose(config).validation();
       if (options.init !== undefined) {
         done(writeInitialTestFile(io, options.init, config.runbooksDir, context));
         return;
@@ -58,7 +57,7 @@ Examples:
         return;
       }
       const runnable = report.loaded.filter((f) => f.groups.some((g) => g.cases.length > 0));
-      const results = runnable.length > 0 ? await runTestFiles(runnable, io.env) : [];
+      const results = runnable.length > 0 ? await runTestFiles(runnable, config.searchPath) : [];
       const output = formatTestResults(results, invalid, options.format, report.files.length);
       if (output) io.stdout(output);
       if (options.format === 'text') io.stderr(testSummary(results, invalid.length, report.files.length));

@@ -1,9 +1,8 @@
 import { Command, Option } from 'commander';
 import { validateRunbookPaths } from '../../adapters/fs/runbook-files.js';
 import { untestedWarnings } from '../../adapters/runbook-tests/untested.js';
-import { readConfig } from '../../config.js';
+import { compose } from '../../composition/root.js';
 import { sortDiagnostics } from '../../core/diagnostics.js';
-import { buildValidationContext } from '../context.js';
 import {
   DIAGNOSTIC_FORMATS,
   type DiagnosticFormat,
@@ -38,9 +37,9 @@ Examples:
     )
     .action(
       (paths: string[], options: { format: DiagnosticFormat; datasource: string[]; quiet?: boolean }) => {
-        const config = readConfig(io.env);
+        const config = io.settings.config();
         const targets = paths.length > 0 ? paths : [config.runbooksDir];
-        const { context, problems } = buildValidationContext(config, options.datasource, io.env);
+        const { context, problems } = compose(config).validation(options.datasource);
         const report = validateRunbookPaths(targets, context);
         const diagnostics = [
           ...problems,

@@ -3,10 +3,11 @@ import { jitteredBackoff } from '../../adapters/backoff.js';
 import { systemClock } from '../../adapters/clock.js';
 import { simulateStepWithFit } from '../../adapters/fit/step-workload.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { readConfig } from '../../config.js';
+import { buildDriver } from '../../composition/driver.js';
+import { compose } from '../../composition/root.js';
+import type { Config } from '../../config.js';
 import { reportedRuntimes } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { IncidentDriver } from '../../core/incident/driver/driver.js';
 import { assignRole, unassignRole } from '../../core/incident/driver/roles.js';
 import { walkIncident } from '../../core/incident/driver/walk.js';
 import type { Incident } from '../../core/incident/model.js';
@@ -14,12 +15,8 @@ import { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient } from '../../core/ports.js';
 import { DEFAULT_DATASOURCE, type Runbook } from '../../core/runbook/types.js';
 import { formatComparison } from '../../format/simulation.js';
-import { buildValidationContext } from '../context.js';
 import { comparisonFooter } from '../fit-footer.js';
-import { httpActionsFor } from '../http-actions-context.js';
 import { type CliIo, EXIT } from '../io.js';
-import { metricsClientFor } from '../metrics-context.js';
-import { withStore } from '../store-context.js';
 import { parseRoleOptions, rolesSummary } from '../walk/roles-option.js';
 import { TerminalDecisions } from '../walk/terminal-decisions.js';
 import { TerminalNarrator } from '../walk/terminal-narrator.js';
@@ -84,29 +81,31 @@ function parseInputs(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** `config`: the process's, or the drill's own (its Prometheus, runbook copy and actions). */
 export async function walk(
   io: CliIo,
   runbookId: string,
   options: WalkOptions,
+  config: Config = io.settings.config(),
 ): Promise<{ code: number; incidentId?: string | undefined }> {
-  const config = readConfig(io.env);
-  const { context } = buildValidationContext(config, []);
+  const root = compose(config);
+  const { context } = root.validation();
   const entry = findRunbook(runbookId, config.runbooksDir, context);
   const inputs = parseInputs(options.input);
   const roles = parseRoleOptions(options.role ?? []);
   const clock = io.clock ?? systemClock;
-  const user = io.env.USER ?? 'unknown';
+  const user = config.user ?? 'unknown';
   const actor = options.commander ?? `cli:${user}`;
   if (options.severity && !/^sev[1-4]$/.test(options.severity)) {
     throw new GcIncidentError('USAGE', `--severity ${options.severity}: use sev1, sev2, sev3 or sev4`);
   }
-  const metrics = metricsClientFor(config, io.env);
-  const actions = httpActionsFor(config, io.env);
+  const metrics = root.metrics();
+  const actions = root.actions();
   try {
-    return await withStore(io, async (store) => {
+    return await root.withStore(async (store) => {
       const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
       const auto = options.auto ?? false;
-      const driver = new IncidentDriver({
+      const driver = buildDriver({
         service,
         runbookOf: () => ({ runbook: entry.runbook, file: entry.file }),
         narrator: new TerminalNarrator({
@@ -123,7 +122,7 @@ export async function walk(
         caps: {
           metrics,
           actions,
-          approvers: readApprovers(io.env),
+          approvers: config.approvers,
           // The terminal's people are its local users: a runbook's @handle is `cli:<handle>`.
           userIdOf: async (handle) => (!options.commander && handle === `@${user}` ? actor : undefined),
           reminders: (r) => store.scheduleReminder(r),
@@ -201,9 +200,4 @@ async function printRuntime(
   }
   const python = runtimes.find((r) => r.modelled)?.modelled;
   if (python) io.stdout(`Simulations default to CPython ${python}\n`);
-}
-
-/** SLACK_APPROVERS: checked on every surface (a terminal user matches none of its Slack ids). */
-function readApprovers(env: Readonly<Record<string, string | undefined>>): string[] {
-  return (env.SLACK_APPROVERS ?? '').split(/[\s,]+/).filter((a) => a !== '');
 }

@@ -2,8 +2,9 @@
  * What every part of the Slack flow shares: its dependencies, the card updater, the
  * narrator and the driver wired to them, background tasks and leases. Built once per app.
  */
+import { buildDriver } from '../../composition/driver.js';
 import type { IncidentCommand } from '../../core/incident/commands.js';
-import { IncidentDriver } from '../../core/incident/driver/driver.js';
+import type { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident } from '../../core/incident/model.js';
 import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
@@ -61,7 +62,7 @@ export class FlowRuntime {
       logger: deps.logger,
       track: (work) => this.tasks.track(work),
     });
-    this.driver = new IncidentDriver({
+    this.driver = buildDriver({
       service: deps.service,
       runbookOf: (incident) => this.runbookOf(incident),
       narrator: this.narrator,

@@ -1,1 +1,0 @@
-export { httpActionsFor } from '../composition/http-actions.js';

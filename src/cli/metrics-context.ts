@@ -1,1 +1,0 @@
-export { metricsClientFor } from '../composition/metrics.js';
