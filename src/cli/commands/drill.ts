@@ -61,12 +61,15 @@ interface Scenario {
 /** The range window of verification queries in a drill (Prometheus scrapes every second). */
 const DRILL_WINDOW = '10s';
 
+/** The runbook action's own thresholds (its whatIf): the drill sends what the card shows. */
+const THRESHOLD_ACTION = '/admin/threshold?t0={{threshold0}}&t1={{threshold1}}&t2={{threshold2}}';
+
 export const SCENARIOS: Record<string, Scenario> = {
   thrash: {
     runbook: 'gc-thrash-allocation-churn',
     mode: 'churn',
     inputs: { window: '5s' },
-    actions: { 'gc-set-threshold': '/admin/threshold?t0=500000&t1=10&t2=10' },
+    actions: { 'gc-set-threshold': THRESHOLD_ACTION },
     story:
       'allocation churn runs young collections hundreds of times a second; the fix raises the generation-0 threshold',
   },
@@ -74,7 +77,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     runbook: 'gc-full-collection-latency',
     mode: 'big-heap',
     inputs: {},
-    actions: { 'gc-set-threshold': '/admin/threshold?t0=50000&t1=20&t2=100' },
+    actions: { 'gc-set-threshold': THRESHOLD_ACTION },
     story: 'a large live heap makes every full collection slow; the fix makes them rarer',
   },
   cycles: {
@@ -114,7 +117,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     mode: 'bulk',
     upgrade: true,
     inputs: {},
-    actions: { 'gc-set-threshold': '/admin/threshold?t0=20000&t1=10&t2=10' },
+    actions: { 'gc-set-threshold': THRESHOLD_ACTION },
     ready: 'count(count by (version) (python_info)) > 1',
     story:
       'half the instances run a newer CPython that collects differently; the fix tunes thresholds on the new interpreter',
