@@ -51,7 +51,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
       /fitted to job gcsvc over \d+ s of 15m \(the series begin later\)[^\n]*diagnosis: allocation churn/,
     );
     expect(run.stdout).toMatch(
-      /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=500000&t1=10&t2=10: 200/,
+      /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=100000&t1=10&t2=10: 200/,
     );
     expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
     expect(run.stdout).toMatch(/reminder\(s\) scheduled/);
@@ -74,7 +74,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     );
     expect(run.stdout).toMatch(/→ skipped: no metrics datasource is configured/);
     expect(run.stdout).toMatch(/\[simulate\] simulate-churn[\s\S]*?→ done/);
-    expect(run.stdout).toMatch(/admin\/threshold\?t0=500000&t1=10&t2=10: 200/);
+    expect(run.stdout).toMatch(/admin\/threshold\?t0=100000&t1=10&t2=10: 200/);
     expect(existsSync(writtenPostmortem(run.stdout))).toBe(true);
     expect(await portClosed(run.stdout)).toBe(true);
   }, 120_000);

@@ -22,7 +22,7 @@ function actionsFile(url: string): string {
 describe('validate: what an action shows is what it sends', () => {
   it('warns, with file:line:col, where the effect names other thresholds than whatIf; exit 0', async () => {
     const text = readFileSync(shipped, 'utf8').replace(
-      'gc.set_threshold(50000, 10, 10)',
+      'gc.set_threshold(100000, 10, 10)',
       'gc.set_threshold(10000, 10, 10)',
     );
     expect(text).toContain('gc.set_threshold(10000, 10, 10)');
@@ -33,7 +33,7 @@ describe('validate: what an action shows is what it sends', () => {
     const line = lineOf(text, 'effect: Runs');
     const col = (text.split('\n')[line - 1] ?? '').indexOf('Runs') + 1;
     expect(run.stdout.split('\n').filter((l) => l.includes('effect-mismatch'))).toEqual([
-      `${file}:${line}:${col}: warning: effect names thresholds 10000, 10, 10, but whatIf is threshold=50000,10,10 (what is simulated and sent); make them the same [runbook/effect-mismatch]`,
+      `${file}:${line}:${col}: warning: effect names thresholds 10000, 10, 10, but whatIf is threshold=100000,10,10 (what is simulated and sent); make them the same [runbook/effect-mismatch]`,
     ]);
   });
 
@@ -43,7 +43,7 @@ describe('validate: what an action shows is what it sends', () => {
     });
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(
-      /:\d+:\d+: warning: HTTP action 'gc-set-threshold' sends values of its own, not this action's threshold=50000,10,10: write \{\{threshold0\}\}, \{\{threshold1\}\}, \{\{threshold2\}\} in its URL or body \(HTTP_ACTIONS_FILE\) \[runbook\/action-sends-fixed\]\n$/,
+      /:\d+:\d+: warning: HTTP action 'gc-set-threshold' sends values of its own, not this action's threshold=100000,10,10: write \{\{threshold0\}\}, \{\{threshold1\}\}, \{\{threshold2\}\} in its URL or body \(HTTP_ACTIONS_FILE\) \[runbook\/action-sends-fixed\]\n$/,
     );
     const placeholders = await cli(['validate', shipped], {
       HTTP_ACTIONS_FILE: actionsFile(

@@ -119,11 +119,11 @@ describe('the incident driver', () => {
     incident = (await driver.advance(incident, by)).incident;
     incident = await driver.runStep(incident, 'raise-young-threshold', by);
     expect(incident.steps.find((s) => s.id === 'raise-young-threshold')?.status).toBe('done');
-    // The HTTP action gets the action's own whatIf (threshold=50000,10,10) beside the inputs.
+    // The HTTP action gets the action's own whatIf (threshold=100000,10,10) beside the inputs.
     expect(calls).toEqual([
       {
         name: 'gc-set-threshold',
-        inputs: { job: 'api', window: '5m', threshold0: '50000', threshold1: '10', threshold2: '10' },
+        inputs: { job: 'api', window: '5m', threshold0: '100000', threshold1: '10', threshold2: '10' },
       },
     ]);
     incident = await driver.assign(incident, 'disable-feature', { id: 'U0BOB' });
