@@ -56,6 +56,7 @@ export const ENVIRONMENT_VARIABLES = [
   'SLACK_APP_TOKEN',
   'SLACK_API_URL',
   'SLACK_APPROVERS',
+  'SLACK_INCIDENT_MEMBERS',
   'PORT',
   'HOST',
   'LOG_LEVEL',
@@ -172,6 +173,11 @@ export interface ServeConfig extends Config {
   /** Web API base URL, ending in a slash (default Slack's own). */
   readonly slackApiUrl: string | undefined;
   readonly approvers: readonly string[];
+  /**
+   * SLACK_INCIDENT_MEMBERS: users (U…/W…) and user groups (S…) who may change incidents from
+   * Slack; empty (the default): every member of the workspace, as before.
+   */
+  readonly incidentMembers: readonly string[];
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
@@ -288,6 +294,16 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
         `must list Slack user ids (U…) and user-group ids (S…), comma-separated; '${a}' is neither`,
       );
   }
+  const incidentMembers = (nonEmpty(env.SLACK_INCIDENT_MEMBERS) ?? '')
+    .split(/[\s,]+/)
+    .filter((a) => a !== '');
+  for (const a of incidentMembers) {
+    if (!/^[UWS][A-Z0-9]{2,}$/.test(a))
+      invalid(
+        'SLACK_INCIDENT_MEMBERS',
+        `must list Slack user ids (U…) and user-group ids (S…), comma-separated; '${a}' is neither`,
+      );
+  }
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got '${logLevel}')`);
@@ -349,6 +365,7 @@ export function readServeConfig(env: Readonly<Record<string, string | undefined>
     appToken,
     slackApiUrl,
     approvers,
+    incidentMembers,
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     logLevel,
