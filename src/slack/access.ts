@@ -6,7 +6,7 @@
  *
  * - Members: SLACK_INCIDENT_MEMBERS lists the Slack user ids (U…/W…) and
  *   user-group ids (S…, resolved through usergroups.users.list) who may change
- *   incidents. Empty, the default, keeps the earlier rule: every member of the
+ *   incidents (a 📌 reaction from anyone else is ignored). Empty, the default, keeps the earlier rule: every member of the
  *   workspace. Reads (status, list, export, runbooks, help, Show all steps) stay
  *   open to everyone; people are matched by id, never by username.
  * - Scope: a click acts only on the incident its message belongs to. The
@@ -54,7 +54,7 @@ type Body = Record<string, unknown>;
 
 /** What a request asks, as far as access goes. */
 export interface AccessRequest {
-  readonly kind: 'command' | 'click' | 'submission' | 'shortcut';
+  readonly kind: 'command' | 'click' | 'submission' | 'shortcut' | 'event';
   readonly user: string;
   readonly changes: boolean;
   /** A click on a message: the incident its button names and the channel it was clicked in. */
@@ -66,6 +66,16 @@ export function accessRequest(body: Body): AccessRequest | undefined {
   if (typeof body.command === 'string' && typeof body.user_id === 'string') {
     const request = parseSlashText(typeof body.text === 'string' ? body.text : '');
     return { kind: 'command', user: body.user_id, changes: CHANGES.has(request.kind) };
+  }
+  if (body.type === 'event_callback') {
+    // A 📌 pins a thread message to the record (src/slack/record.ts): a change like any other.
+    const event = body.event as { type?: unknown; user?: unknown } | undefined;
+    if (
+      (event?.type === 'reaction_added' || event?.type === 'reaction_removed') &&
+      typeof event.user === 'string'
+    )
+      return { kind: 'event', user: event.user, changes: true };
+    return undefined;
   }
   const user = (body.user as { id?: unknown } | undefined)?.id;
   if (typeof user !== 'string') return undefined;
@@ -171,6 +181,8 @@ async function refuse(args: AnyMiddlewareArgs, request: AccessRequest, text: str
     ack?: (response?: Record<string, unknown>) => Promise<void>;
     respond?: (message: Record<string, unknown>) => Promise<unknown>;
   };
+  // Events are acknowledged by Bolt before any middleware, and nobody is waiting for an answer.
+  if (request.kind === 'event') return;
   if (request.kind === 'submission') {
     // A modal has no response_url: the refusal replaces the modal.
     await ack?.({

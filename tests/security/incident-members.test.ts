@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessRequest, isIncidentMember } from '../../src/slack/access.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { ALICE, BOB, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
-import { blockActionPayload, payloadBody, sendSigned } from '../helpers/slack-requests.js';
+import { blockActionPayload, payloadBody, reactionEvent, sendSigned } from '../helpers/slack-requests.js';
 
 const RUNBOOK = 'gc-cyclic-garbage-growth';
 const CAROL = 'U0CAROL001';
@@ -94,6 +94,20 @@ describe('SLACK_INCIDENT_MEMBERS: who may change incidents', () => {
     // Show all steps only reads: open to everyone.
     const show = await h.click(ACTION.showSteps, id, { user: MALLORY });
     expect(said(show.responseUrl)).not.toContain('SLACK_INCIDENT_MEMBERS');
+  });
+
+  it("a non-member's 📌 pins nothing; a member's does", async () => {
+    const { id } = await h.latestIncident();
+    const card = (await h.store.load(id))?.card;
+    const said = h.api.say(CHANNEL, BOB, 'the batch import started at 10:02', card?.ts);
+    h.api.react(CHANNEL, said.ts, MALLORY, 'pushpin');
+    const pin = (user: string) =>
+      h.event(reactionEvent('reaction_added', { user, reaction: 'pushpin', channel: CHANNEL, ts: said.ts }));
+    expect((await pin(MALLORY)).status).toBe(200);
+    expect((await h.store.load(id))?.pinned ?? []).toEqual([]);
+    h.api.react(CHANNEL, said.ts, ALICE, 'pushpin');
+    await pin(ALICE);
+    expect((await h.store.load(id))?.pinned).toHaveLength(1);
   });
 
   it('a member of a listed user group may act (resolved through usergroups.users.list)', async () => {
