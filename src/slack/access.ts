@@ -9,15 +9,14 @@
  *   incidents (a 📌 reaction from anyone else is ignored). Empty, the default, keeps the earlier rule: every member of the
  *   workspace. Reads (status, list, export, runbooks, help, Show all steps) stay
  *   open to everyone; people are matched by id, never by username.
- * - Scope: a click acts only on the incident its message belongs to. The
- *   incident a button names must live in the channel the click came from (its
- *   card's channel or its own incident channel); a follow-up reminder may also
- *   be clicked in the owner's DM. Otherwise nothing is changed and the person
- *   is told where the incident lives.
+ * - Scope: a click acts only on the incident its message belongs to (its
+ *   card or thread, in its channel; see click-scope.ts). Otherwise nothing is
+ *   changed and the person is told where the incident lives.
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Incident } from '../core/incident/model.js';
+import { type ClickTarget, IncidentHomes } from './click-scope.js';
 import { parseSlashText, type SlashRequest } from './command-parser.js';
 import { ACTION, FOLLOWUP_ACTION, INCIDENT_ACTION, METRICS_ACTION, STEP_ACTION } from './ids.js';
 import { ephemeral, sectionMessage } from './respond.js';
@@ -45,8 +44,6 @@ const CHANGES: ReadonlySet<SlashRequest['kind']> = new Set([
 ]);
 /** Buttons that only show something. */
 const READ_ACTIONS: ReadonlySet<string> = new Set([ACTION.showSteps]);
-/** How many incidents' home channels are remembered (a home never moves once set). */
-const HOMES_KEPT = 2000;
 /** How many members a refusal names before "and N more". */
 const NAMED = 10;
 
@@ -57,8 +54,8 @@ export interface AccessRequest {
   readonly kind: 'command' | 'click' | 'submission' | 'shortcut' | 'event';
   readonly user: string;
   readonly changes: boolean;
-  /** A click on a message: the incident its button names and the channel it was clicked in. */
-  readonly click?: { readonly incidentId: string; readonly channel: string; readonly dmAllowed: boolean };
+  /** A click on a message: the incident its button names and where it was clicked. */
+  readonly click?: ClickTarget;
 }
 
 /** Reads the parts of a (checked, see request-guard.ts) Slack body that decide access. */
@@ -95,11 +92,20 @@ export function accessRequest(body: Body): AccessRequest | undefined {
   const value = typeof action?.value === 'string' ? action.value : '';
   const incidentId = value.split('|')[0] ?? '';
   if (!scoped || typeof channel !== 'string' || incidentId === '') return { kind: 'click', user, changes };
+  const message = body.message as { ts?: unknown; thread_ts?: unknown } | undefined;
+  const ephemeral = (body.container as { is_ephemeral?: unknown } | undefined)?.is_ephemeral === true;
+  const text = (v: unknown) => (typeof v === 'string' && !ephemeral ? v : undefined);
   return {
     kind: 'click',
     user,
     changes,
-    click: { incidentId, channel, dmAllowed: FOLLOWUP_ACTION.test(actionId) && channel.startsWith('D') },
+    click: {
+      incidentId,
+      channel,
+      messageTs: text(message?.ts),
+      threadTs: text(message?.thread_ts),
+      followUp: FOLLOWUP_ACTION.test(actionId),
+    },
   };
 }
 
@@ -129,27 +135,8 @@ export function notMemberText(user: string, members: readonly string[]): string 
   );
 }
 
-export function outOfScopeText(incidentId: string, homes: readonly string[]): string {
-  const where = homes.map((c) => `<#${c}>`).join(' or ');
-  return (
-    `🔒 This button acts on ${incidentId}, which lives in ${where}: use its card there. ` +
-    `Nothing was changed.`
-  );
-}
-
 export function incidentAccess(deps: AccessDeps): Middleware<AnyMiddlewareArgs> {
-  const homes = new Map<string, readonly string[]>();
-  const homesOf = async (incidentId: string, channel: string): Promise<readonly string[] | undefined> => {
-    const known = homes.get(incidentId);
-    if (known?.includes(channel)) return known;
-    // Unknown, or a channel not seen yet (the incident channel may have been created since).
-    const incident = await deps.load(incidentId);
-    if (!incident) return undefined;
-    const found = [incident.card?.channel, incident.channel?.id].filter((c): c is string => !!c);
-    if (homes.size >= HOMES_KEPT) homes.delete(homes.keys().next().value as string);
-    homes.set(incidentId, found);
-    return found;
-  };
+  const homes = new IncidentHomes(deps.load);
 
   return async (args) => {
     const request = accessRequest(args.body as Body);
@@ -158,12 +145,7 @@ export function incidentAccess(deps: AccessDeps): Middleware<AnyMiddlewareArgs> 
     try {
       if (!(await isIncidentMember(request.user, deps.members, deps.groupMembers)))
         refusal = notMemberText(request.user, deps.members);
-      else if (request.click && !request.click.dmAllowed) {
-        const found = await homesOf(request.click.incidentId, request.click.channel);
-        // No such incident, or one without a card yet: the listener says so as before.
-        if (found && found.length > 0 && !found.includes(request.click.channel))
-          refusal = outOfScopeText(request.click.incidentId, found);
-      }
+      else if (request.click) refusal = await homes.check(request.click);
     } catch (error) {
       // Fail closed: membership that cannot be checked (Slack or the store down) is no membership.
       deps.logger.warn({ err: String(error), user: request.user }, 'access could not be checked');

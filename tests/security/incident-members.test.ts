@@ -141,6 +141,59 @@ describe('a click acts only on the incident its message belongs to', () => {
   });
 });
 
+describe('a click acts only on the incident whose card (or thread) it is on', () => {
+  it("a button naming one incident on another incident's card, in the same channel, is refused", async () => {
+    const { id: first } = await h.latestIncident();
+    await h.slash(`start ${RUNBOOK} job=payments`);
+    const { id: second } = await h.latestIncident();
+    expect(second).not.toBe(first);
+    const firstCard = (await h.store.load(first))?.card;
+    const secondCard = (await h.store.load(second))?.card;
+    expect(firstCard?.channel).toBe(secondCard?.channel);
+    const before = (await h.store.timeline(second)).length;
+    const step = (await h.store.load(second))?.steps.find((s) => s.phase === 'detection');
+
+    // The first incident's card, the second's button value (a forged or mixed-up payload).
+    const forged = await h.click(ACTION.skip, `${second}|${step?.id}`, { messageTs: firstCard?.ts as string });
+    expect(said(forged.responseUrl)).toContain(`the message it is on is not ${second}'s card or thread`);
+    expect(h.api.callsOf('views.open').find((c) => c.body.trigger_id === forged.triggerId)).toBe(undefined);
+    // A reply in the first incident's thread is not the second's either.
+    const inThread = h.api.say(CHANNEL, ALICE, 'a reply', firstCard?.ts);
+    const payload = blockActionPayload({
+      actionId: ACTION.advance,
+      value: second,
+      userId: ALICE,
+      channelId: CHANNEL,
+      messageTs: inThread.ts,
+      threadTs: firstCard?.ts,
+      triggerId: h.api.trigger(),
+      responseUrl: h.api.responseUrl(),
+    });
+    await sendSigned(h.port, payloadBody(payload));
+    await h.settle();
+    expect(said(payload.response_url as string)).toContain('Nothing was changed');
+    expect((await h.store.timeline(second)).length).toBe(before);
+
+    // On its own card, and in its own thread, the same buttons are taken.
+    const own = await h.click(ACTION.skip, `${second}|${step?.id}`, { messageTs: secondCard?.ts as string });
+    await until(() => h.api.callsOf('views.open').find((c) => c.body.trigger_id === own.triggerId));
+    const ownThread = blockActionPayload({
+      actionId: ACTION.roles,
+      value: second,
+      userId: ALICE,
+      channelId: CHANNEL,
+      messageTs: h.api.say(CHANNEL, ALICE, 'in its thread', secondCard?.ts).ts,
+      threadTs: secondCard?.ts,
+      triggerId: h.api.trigger(),
+      responseUrl: h.api.responseUrl(),
+    });
+    await sendSigned(h.port, payloadBody(ownThread));
+    await h.settle();
+    expect(said(ownThread.response_url as string)).not.toContain('Nothing was changed');
+    await until(() => h.api.callsOf('views.open').find((c) => c.body.trigger_id === ownThread.trigger_id));
+  });
+});
+
 describe('the default: everyone in the workspace', () => {
   it('an empty list lets every user id act; a list matches ids, never names', async () => {
     const none = async () => [] as string[];
@@ -162,6 +215,12 @@ describe('the default: everyone in the workspace', () => {
       channel: { id: 'D0DM' },
       actions: [{ action_id: ACTION.followupDone, value: 'GC-2026-0001|f1' }],
     });
-    expect(click?.click).toEqual({ incidentId: 'GC-2026-0001', channel: 'D0DM', dmAllowed: true });
+    expect(click?.click).toEqual({
+      incidentId: 'GC-2026-0001',
+      channel: 'D0DM',
+      messageTs: undefined,
+      threadTs: undefined,
+      followUp: true,
+    });
   });
 });
