@@ -5,7 +5,7 @@
  * epoch 0 beside recent data) is handed to `svgToPng` in a child process: it
  * now exits normally with a "chart not drawn" error instead of a native panic
  * (exit 134). The hostile inputs the guard keeps drawable (a marker at epoch
- * 0, a 1e308 threshold, all-zero and all-equal values) render to PNGs in the
+ * 0, a 1e308 threshold, all-zero and all-equal values, a single point) render to PNGs in the
  * chart worker, as `serve` renders them.
  */
 import { spawnSync } from 'node:child_process';
@@ -60,6 +60,7 @@ describe('no chart input reaches a native panic', () => {
     ['a threshold of 1e308', recent((i) => 40 + i), { threshold: 1e308 }],
     ['all-zero values', recent(() => 0), {}],
     ['all-equal values at the threshold', recent(() => 5), { threshold: 5 }],
+    ['a single point', [{ labels: { job: 'api' }, points: [[NOW, 5]] }], { marker: NOW * 1000 }],
   ] as [string, Series[], { marker?: number; threshold?: number }][])(
     '%s: rendered to a PNG in the chart worker',
     async (_, series, options) => {

@@ -8,7 +8,7 @@
  * marker did the same. Now the chart input is checked before any spec is built
  * (src/core/charts/chart-guard.ts): hostile series are refused with a
  * "chart not drawn: …" note, a marker or threshold off the axes is left out,
- * flat data get a usable axis; and `svgToPng` refuses an SVG too large or with
+ * one moment or one value get usable axes; and `svgToPng` refuses an SVG too large or with
  * non-numeric positions whatever drew it. The rendering itself is exercised in
  * chart-hostile-render.integration.test.ts.
  */
@@ -100,15 +100,6 @@ describe('hostile series never reach the renderer', () => {
       ],
       /a value of -1e\+308/,
     ],
-    ['a single point', [[NOW, 5]], /every sample is at one moment/],
-    [
-      'every sample at one time',
-      [
-        [NOW, 5],
-        [NOW, 6],
-      ],
-      /every sample is at one moment/,
-    ],
     [
       'NaN and Infinity only',
       [
@@ -127,6 +118,20 @@ describe('hostile series never reach the renderer', () => {
       expect(note).toMatch(why);
     },
   );
+
+  it('a single point, or every sample at one time, is drawn on a two-minute axis around it', () => {
+    type X = { name: string; domain: unknown };
+    for (const points of [
+      [[NOW, 5]],
+      [
+        [NOW, 5],
+        [NOW, 6],
+      ],
+    ] as [number, number][][]) {
+      const x = (spec(one(points)).scales as X[]).find((s) => s.name === 'x');
+      expect(x?.domain).toEqual([NOW * 1000 - 60_000, NOW * 1000 + 60_000]);
+    }
+  });
 
   it('a marker at epoch 0 (the crash) or NaN is left out; the chart is drawn without it', () => {
     for (const marker of [0, Number.NaN, -1e308, 1e308])

@@ -3,10 +3,11 @@
  * whole process, a native panic no try/catch sees, on a chart whose opening
  * marker sat in 1970 while its data were recent: Vega's autosize grew the
  * drawing to 18 billion pixels. Hostile or broken data (epoch-0 or NaN times,
- * 1e308 values, a single moment) are therefore checked here before any spec is
- * built: points without a finite time and value are dropped, a marker or
- * threshold that cannot sit on the axes is left out, and a chart that cannot
- * be drawn sensibly is refused with a "chart not drawn: …" note saying why.
+ * 1e308 values) are therefore checked here before any spec is built: points
+ * without a finite time and value are dropped, a marker or threshold that
+ * cannot sit on the axes is left out, one moment or one value gets axes with
+ * room, and a chart that cannot be drawn sensibly is refused with a
+ * "chart not drawn: …" note saying why.
  * Pure: no clock, no I/O.
  */
 import type { Series } from '../ports.js';
@@ -26,6 +27,8 @@ export type ChartInput =
       readonly markerAt?: number | undefined;
       /** Set when every value (threshold included) is the same: the y domain to draw instead. */
       readonly flatDomain?: readonly [number, number] | undefined;
+      /** Set when every sample is at one moment (a datasource that just started): ms, a minute each side. */
+      readonly timeDomain?: readonly [number, number] | undefined;
     }
   | { readonly ok: false; readonly note: string };
 
@@ -68,11 +71,9 @@ export function checkRangeChart(
       vMax = Math.max(vMax, v);
     }
   if (tMin > tMax) return { ok: false, note: 'chart not drawn: no sample has a finite time and value' };
-  if (tMin === tMax)
-    return {
-      ok: false,
-      note: `chart not drawn: every sample is at one moment (${when(tMin / 1000)}), nothing to draw over time`,
-    };
+  // One moment (a single point, or a datasource that has just started): drawn on a two-minute
+  // axis around it, since Vega's empty time domain would put it nowhere.
+  const timeDomain = tMin === tMax ? ([tMin - 60_000, tMax + 60_000] as const) : undefined;
   const threshold =
     options.threshold !== undefined &&
     Number.isFinite(options.threshold) &&
@@ -80,7 +81,7 @@ export function checkRangeChart(
       ? options.threshold
       : undefined;
   // A marker far from the data would stretch the drawing (the 1970 crash): near the data or not at all.
-  const span = tMax - tMin;
+  const span = Math.max(tMax - tMin, 60_000);
   const markerAt =
     options.markerAt !== undefined &&
     Number.isFinite(options.markerAt) &&
@@ -99,6 +100,7 @@ export function checkRangeChart(
     ...(threshold !== undefined ? { threshold } : {}),
     ...(markerAt !== undefined ? { markerAt } : {}),
     ...(flatDomain ? { flatDomain } : {}),
+    ...(timeDomain ? { timeDomain } : {}),
   };
 }
 

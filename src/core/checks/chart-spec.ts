@@ -46,7 +46,7 @@ export function rangeChartSpec(
       .join(', ') || 'value';
   const checked = checkRangeChart(input, { threshold: options.threshold, markerAt: options.marker?.at });
   if (!checked.ok) throw new GcIncidentError('CHART_NOT_DRAWN', checked.note, { title: options.title });
-  const { series, threshold, markerAt, flatDomain } = checked;
+  const { series, threshold, markerAt, flatDomain, timeDomain } = checked;
   const axis = zonedAxis(options.timeZone);
   const values = series.flatMap((s) =>
     s.points
@@ -89,7 +89,12 @@ export function rangeChartSpec(
       },
     ],
     scales: [
-      { name: 'x', type: 'utc', domain: { data: 'points', field: 't' }, range: 'width' },
+      {
+        name: 'x',
+        type: 'utc',
+        domain: timeDomain ? timeDomain.map((t) => axis.shift(t)) : { data: 'points', field: 't' },
+        range: 'width',
+      },
       {
         name: 'y',
         type: 'linear',
