@@ -79,7 +79,9 @@ export function accessRequest(body: Body): AccessRequest | undefined {
   if (body.type === 'view_submission') return { kind: 'submission', user, changes: true };
   if (body.type === 'message_action') return { kind: 'shortcut', user, changes: true };
   if (body.type !== 'block_actions') return undefined;
-  const action = (body.actions as { action_id?: unknown; value?: unknown }[] | undefined)?.[0];
+  const action = (
+    body.actions as { action_id?: unknown; value?: unknown; block_id?: unknown }[] | undefined
+  )?.[0];
   const actionId = String(action?.action_id ?? '');
   const changes = !READ_ACTIONS.has(actionId);
   const channel = (body.channel as { id?: unknown } | undefined)?.id;
@@ -89,7 +91,13 @@ export function accessRequest(body: Body): AccessRequest | undefined {
     METRICS_ACTION.test(actionId) ||
     FOLLOWUP_ACTION.test(actionId) ||
     actionId === ACTION.roles;
-  const value = typeof action?.value === 'string' ? action.value : '';
+  // A follow-up's user picker has no value: its block id carries the item (followup-buttons.ts).
+  const value =
+    typeof action?.value === 'string'
+      ? action.value
+      : typeof action?.block_id === 'string' && FOLLOWUP_ACTION.test(actionId)
+        ? action.block_id.replace(/^followup:/, '')
+        : '';
   const incidentId = value.split('|')[0] ?? '';
   if (!scoped || typeof channel !== 'string' || incidentId === '') return { kind: 'click', user, changes };
   const message = body.message as { ts?: unknown; thread_ts?: unknown } | undefined;

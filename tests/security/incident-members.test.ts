@@ -154,7 +154,9 @@ describe('a click acts only on the incident whose card (or thread) it is on', ()
     const step = (await h.store.load(second))?.steps.find((s) => s.phase === 'detection');
 
     // The first incident's card, the second's button value (a forged or mixed-up payload).
-    const forged = await h.click(ACTION.skip, `${second}|${step?.id}`, { messageTs: firstCard?.ts as string });
+    const forged = await h.click(ACTION.skip, `${second}|${step?.id}`, {
+      messageTs: firstCard?.ts as string,
+    });
     expect(said(forged.responseUrl)).toContain(`the message it is on is not ${second}'s card or thread`);
     expect(h.api.callsOf('views.open').find((c) => c.body.trigger_id === forged.triggerId)).toBe(undefined);
     // A reply in the first incident's thread is not the second's either.
@@ -215,6 +217,13 @@ describe('the default: everyone in the workspace', () => {
       channel: { id: 'D0DM' },
       actions: [{ action_id: ACTION.followupDone, value: 'GC-2026-0001|f1' }],
     });
+    const picker = accessRequest({
+      type: 'block_actions',
+      user: { id: BOB },
+      channel: { id: 'C0ELSEWHERE' },
+      actions: [{ action_id: ACTION.followupReassign, block_id: 'followup:GC-2026-0002|f2' }],
+    });
+    expect(picker?.click?.incidentId).toBe('GC-2026-0002');
     expect(click?.click).toEqual({
       incidentId: 'GC-2026-0001',
       channel: 'D0DM',
