@@ -27,15 +27,20 @@ export function parsePythonRoots(value: string | undefined): readonly string[] {
 
 /** SLACK_APPROVERS: checked on every surface (a terminal user matches none of its Slack ids). */
 export function parseApprovers(value: string | undefined): readonly string[] {
-  const approvers = (nonEmpty(value) ?? '').split(/[\s,]+/).filter((a) => a !== '');
-  for (const a of approvers) {
+  return parseSlackIds('SLACK_APPROVERS', value);
+}
+
+/** A comma- or space-separated list of Slack user ids (U…, W…) and user-group ids (S…). */
+export function parseSlackIds(name: string, value: string | undefined): readonly string[] {
+  const ids = (nonEmpty(value) ?? '').split(/[\s,]+/).filter((a) => a !== '');
+  for (const a of ids) {
     if (!/^[UWS][A-Z0-9]{2,}$/.test(a))
       invalid(
-        'SLACK_APPROVERS',
+        name,
         `must list Slack user ids (U…) and user-group ids (S…), comma-separated; '${a}' is neither`,
       );
   }
-  return Object.freeze(approvers);
+  return Object.freeze(ids);
 }
 
 export interface IncidentChannelConfig {

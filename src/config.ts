@@ -19,6 +19,7 @@ import {
   parseIncidentChannels,
   parsePythonRoots,
   parseRelapseWindow,
+  parseSlackIds,
   parseSwitch,
 } from './config-values.js';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';
@@ -96,6 +97,7 @@ export const ENVIRONMENT_VARIABLES = [
   'SLACK_APP_TOKEN',
   'SLACK_API_URL',
   'SLACK_APPROVERS',
+  'SLACK_INCIDENT_MEMBERS',
   'PORT',
   'HOST',
   'LOG_LEVEL',
@@ -189,6 +191,11 @@ export interface ServeConfig extends Config {
   readonly appToken: string | undefined;
   /** Web API base URL, ending in a slash (default Slack's own). */
   readonly slackApiUrl: string | undefined;
+  /**
+   * SLACK_INCIDENT_MEMBERS: users (U…/W…) and user groups (S…) who may change incidents from
+   * Slack; empty (the default): every member of the workspace, as before.
+   */
+  readonly incidentMembers: readonly string[];
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
@@ -295,6 +302,7 @@ export function readServeConfig(env: Environment): ServeConfig {
     signingSecret,
     appToken,
     slackApiUrl,
+    incidentMembers: parseSlackIds('SLACK_INCIDENT_MEMBERS', env.SLACK_INCIDENT_MEMBERS),
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     logLevel,

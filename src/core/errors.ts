@@ -52,6 +52,8 @@ export const ErrorCodes = {
   ALERT_RULE_UNSUPPORTED:
     "A runbook's detection query cannot become a per-service alert rule (it removes the service label with without or ignoring).",
   CONFIG_INVALID: 'An environment variable or configuration file holds a value that is not allowed.',
+  CHART_NOT_DRAWN:
+    "A chart's data cannot be drawn (a sample outside 2000–2100, a value beyond ±1e15, no finite sample, a drawing too large): the chart is left out with a note saying why.",
   PROMETHEUS_NOT_INSTALLED:
     "`gc-incident test` needs promtool and prometheus (Debian's prometheus package) on PATH to evaluate runbook checks.",
 } as const;

@@ -9,6 +9,7 @@ import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
 import { formatDuration } from '../core/duration.js';
+import { isGcIncidentError } from '../core/errors.js';
 import type {
   Answer,
   ConditionDecision,
@@ -30,7 +31,7 @@ import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
-import type { SlackMessage } from './blocks/common.js';
+import { context, type SlackMessage } from './blocks/common.js';
 import { comparisonTableBlock } from './blocks/comparison-table.js';
 import { conditionsMessage } from './blocks/conditions.js';
 import { diagnoseMessages } from './blocks/diagnose.js';
@@ -336,6 +337,14 @@ export class SlackNarrator implements Narrator, Decisions {
       else await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
     } catch (error) {
       this.d.logger.warn({ step: step.id, err: String(error) }, 'check chart skipped');
+      // Data no chart can show (1970 timestamps, 1e308 values, one moment): say so where the chart would be.
+      if (isGcIncidentError(error) && error.code === 'CHART_NOT_DRAWN')
+        await this.thread(incident, [
+          {
+            text: error.message,
+            blocks: [context(`📉 ${escapeMrkdwn(step.title)}: ${escapeMrkdwn(error.message)}`)],
+          },
+        ]).catch(() => {});
     }
   }
 }

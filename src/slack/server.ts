@@ -30,6 +30,7 @@ import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
 import type { Clock, Store } from '../core/ports.js';
 import { MCP_PATH, mcpHttpHandler } from '../mcp/http.js';
+import { incidentAccess } from './access.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
 import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
@@ -266,6 +267,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(durableRequests(leases, logger));
   app.use(staleActions(logger, [ACTION.pickRunbook, ACTION.roles]));
   registerListeners(app, services);
+  // Global middleware runs before any listener whatever the order of registration; after the
+  // listeners' tracking middleware, so a refusal's answer is awaited like a listener's.
+  app.use(
+    incidentAccess({
+      members: config.incidentMembers,
+      groupMembers: (group) => slack.groupMembers(group),
+      load: (id) => store.load(id),
+      logger,
+    }),
+  );
   leases.on(SLACK_LEASE, replaySlackRequest(app));
   leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
   leases.on(CARD_LEASE, (work) => flow.finishCard(work));

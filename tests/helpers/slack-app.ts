@@ -143,12 +143,17 @@ export class SlackHarness {
   ) {
     const triggerId = options.triggerId ?? this.api.trigger();
     const responseUrl = this.api.responseUrl();
+    const channelId = options.channel ?? CHANNEL;
+    // As Slack does: the message the button is on (the latest carrying it in that channel).
+    const on =
+      options.messageTs === undefined ? this.messageWithButton(channelId, actionId, value) : undefined;
     const payload = blockActionPayload({
       actionId,
       value,
       userId: options.user ?? ALICE,
-      channelId: options.channel ?? CHANNEL,
-      messageTs: options.messageTs ?? '1.000001',
+      channelId,
+      messageTs: options.messageTs ?? on?.ts ?? '1.000001',
+      threadTs: on?.threadTs,
       triggerId,
       responseUrl,
     });
@@ -159,6 +164,26 @@ export class SlackHarness {
     );
     await this.settle();
     return { ...response, triggerId, responseUrl };
+  }
+
+  /**
+   * The latest message in `channel` showing a button with this action id and value; else (a test
+   * clicking a button the card does not show right now) the latest one with a button of the same
+   * incident, its card.
+   */
+  messageWithButton(channel: string, actionId: string, value: string): StoredMessage | undefined {
+    const incident = value.split('|')[0] ?? value;
+    const latest = this.api.messages.filter((m) => m.channel === channel).reverse();
+    const withButton = (match: (e: { action_id?: string; value?: string }) => boolean) =>
+      latest.find((m) =>
+        m.blocks.some(
+          (b) => b.type === 'actions' && (b.elements as { action_id?: string; value?: string }[]).some(match),
+        ),
+      );
+    return (
+      withButton((e) => e.action_id === actionId && e.value === value) ??
+      withButton((e) => e.value === incident || (e.value ?? '').startsWith(`${incident}|`))
+    );
   }
 
   async submit(

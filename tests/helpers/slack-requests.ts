@@ -75,6 +75,8 @@ export function blockActionPayload(fields: {
   userId: string;
   channelId: string;
   messageTs: string;
+  /** The thread the clicked message is in (Slack sends message.thread_ts for replies and parents). */
+  threadTs?: string | undefined;
   triggerId: string;
   responseUrl: string;
 }): Record<string, unknown> {
@@ -97,7 +99,12 @@ export function blockActionPayload(fields: {
     },
     trigger_id: fields.triggerId,
     channel: { id: fields.channelId, name: 'incidents' },
-    message: { type: 'message', ts: fields.messageTs, text: 'card' },
+    message: {
+      type: 'message',
+      ts: fields.messageTs,
+      text: 'card',
+      ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
+    },
     response_url: fields.responseUrl,
     actions: [
       {

@@ -130,7 +130,8 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
           value: `${id}|${STEP}`,
           userId: ALICE,
           channelId: CHANNEL,
-          messageTs: '1.000001',
+          // The card the button is on (a click on another message is refused: access.ts).
+          messageTs: h.messageWithButton(CHANNEL, ACTION.run, `${id}|${STEP}`)?.ts ?? '1.000001',
           triggerId: h.api.trigger(),
           responseUrl: h.api.responseUrl(),
         }),

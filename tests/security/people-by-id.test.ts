@@ -49,7 +49,8 @@ async function clickAs(userId: string, username: string, actionId: string, value
     value,
     userId,
     channelId: CHANNEL,
-    messageTs: '1.000001',
+    // The card the button is on, as Slack sends it (a click elsewhere is refused: access.ts).
+    messageTs: h.messageWithButton(CHANNEL, actionId, value)?.ts ?? '1.000001',
     triggerId: h.api.trigger(),
     responseUrl,
   });

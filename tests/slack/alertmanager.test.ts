@@ -109,8 +109,9 @@ describe('POST /alertmanager', () => {
         actor: 'U0ALICE001',
       });
     }
-    await h.click(ACTION.advance, id as string);
-    await h.click(ACTION.advance, id as string);
+    // From the card's channel: a click elsewhere would be refused (src/slack/access.ts).
+    await h.click(ACTION.advance, id as string, { channel: CHANNEL });
+    await h.click(ACTION.advance, id as string, { channel: CHANNEL });
     expect((await h.store.load(id as string))?.phase).toBe('containment');
     const done = await post(
       payload(

@@ -179,7 +179,8 @@ describe('steps running when their process dies', () => {
           value: `${incident.id}|${query?.id}`,
           userId: ALICE,
           channelId: CHANNEL,
-          messageTs: '1.000001',
+          // The card the button is on (a click on another message is refused: access.ts).
+          messageTs: incident.card?.ts ?? '1.000001',
           triggerId: harness.api.trigger(),
           responseUrl: harness.api.responseUrl(),
         }),

@@ -1,7 +1,9 @@
 /**
  * A click reads the incident from the store once: the listener loads it, the driver decides on
  * that copy, and the card is redrawn from the state the command left (not loaded again). The
- * store is the real SQLite store; its reads are counted, not replaced.
+ * store is the real SQLite store; its reads are counted, not replaced. The access check
+ * (src/slack/access.ts) reads where an incident lives once per process and remembers it (a
+ * home never moves): openIncident() clicks Roles once so the counted click is a later one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.js';
@@ -38,6 +40,8 @@ async function openIncident(): Promise<string> {
     'the incident card',
   );
   await h.flow.idle();
+  // The first click on an incident lets the access check learn its channel (one read, cached).
+  await h.click(ACTION.roles, incident.id);
   return incident.id;
 }
 

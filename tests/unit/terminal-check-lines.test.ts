@@ -29,6 +29,6 @@ it('lists a few series, then how many more', () => {
   const many = Array.from({ length: 12 }, (_, i) => ({ labels: { instance: `i${i}` }, value: i }));
   const text = seriesLines(many);
   expect(text.split('\n')).toHaveLength(9);
-  expect(text).toMatch(/… 4 more series$/);
+  expect(text).toMatch(/… 4 more series not shown$/);
   expect(seriesLines([])).toBe('    (no series)');
 });

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Resvg from '@resvg/resvg-js';
+import { svgSizeProblem } from '../../core/charts/chart-guard.js';
 import { GcIncidentError } from '../../core/errors.js';
 
 // Vega (63 packages) and resvg load on the first chart, not with every command that may draw one.
@@ -25,8 +26,14 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
   }
 }
 
-/** PNG at twice the chart's size, so it stays sharp in Slack's preview. */
+/**
+ * PNG at twice the chart's size, so it stays sharp in Slack's preview. resvg panics natively
+ * (the process aborts, nothing to catch) on a drawing it cannot allocate: the SVG's size and
+ * positions are checked first, whatever spec drew it.
+ */
 export function svgToPng(svg: string, scale = 2): Buffer {
+  const problem = svgSizeProblem(svg);
+  if (problem) throw new GcIncidentError('CHART_NOT_DRAWN', problem);
   const width = Number(/width="([0-9.]+)"/.exec(svg)?.[1] ?? 800);
   const { Resvg: Renderer } = require('@resvg/resvg-js') as typeof Resvg;
   return new Renderer(svg, {

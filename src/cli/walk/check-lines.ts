@@ -14,10 +14,13 @@ const MAX_SERIES = 8;
 /** Up to MAX_SERIES lines `      612  {job="api", instance="a:8000"}`, then how many more. */
 export function seriesLines(
   series: readonly { labels: Readonly<Record<string, string>>; value: number }[],
+  /** The answer's series count when more were dropped before (a query step keeps the worst 50). */
+  total = series.length,
 ): string {
   if (series.length === 0) return '    (no series)';
   const lines = series.slice(0, MAX_SERIES).map((s) => `    ${seriesRow(s)}`);
-  if (series.length > MAX_SERIES) lines.push(`    … ${series.length - MAX_SERIES} more series`);
+  const shown = Math.min(series.length, MAX_SERIES);
+  if (total > shown) lines.push(`    … ${total - shown} more series not shown`);
   return lines.join('\n');
 }
 

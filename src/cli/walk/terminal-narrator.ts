@@ -64,7 +64,7 @@ export class TerminalNarrator implements Narrator {
       return;
     }
     if (output?.kind === 'query') {
-      this.o.write(`${seriesLines(output.result.series)}\n  → done\n`);
+      this.o.write(`${seriesLines(output.result.series, output.result.seriesTotal)}\n  → done\n`);
       return;
     }
     if (output?.kind === 'action') {

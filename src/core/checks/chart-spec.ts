@@ -3,8 +3,10 @@
  * threshold as a rule, and the points that breach it shaded, readable at
  * Slack's preview size.
  */
+import { checkRangeChart } from '../charts/chart-guard.js';
 import { lineGroupMark } from '../charts/vega-marks.js';
 import { zonedAxis } from '../charts/zoned-time.js';
+import { GcIncidentError } from '../errors.js';
 
 import type { Series } from '../ports.js';
 import type { Operator, Unit } from '../runbook/types.js';
@@ -21,8 +23,9 @@ const UNIT_TITLES: Record<Unit, string | null> = {
   objects: 'objects',
 };
 
+/** Throws CHART_NOT_DRAWN ("chart not drawn: …") for data no chart can show (chart-guard.ts). */
 export function rangeChartSpec(
-  series: readonly Series[],
+  input: readonly Series[],
   options: {
     title: string;
     threshold?: number | undefined;
@@ -41,13 +44,15 @@ export function rangeChartSpec(
       .filter(([k]) => k !== '__name__')
       .map(([k, v]) => `${k}=${v}`)
       .join(', ') || 'value';
+  const checked = checkRangeChart(input, { threshold: options.threshold, markerAt: options.marker?.at });
+  if (!checked.ok) throw new GcIncidentError('CHART_NOT_DRAWN', checked.note, { title: options.title });
+  const { series, threshold, markerAt, flatDomain, timeDomain } = checked;
   const axis = zonedAxis(options.timeZone);
   const values = series.flatMap((s) =>
     s.points
       .filter(([, v]) => Number.isFinite(v))
       .map(([t, v]) => ({ series: label(s.labels), t: axis.shift(t * 1000), v })),
   );
-  const threshold = options.threshold;
   const operator = options.operator ?? '>';
   const breaches =
     threshold === undefined
@@ -77,20 +82,30 @@ export function rangeChartSpec(
       },
       {
         name: 'marker',
-        values: options.marker ? [{ t: axis.shift(options.marker.at), label: options.marker.label }] : [],
+        values:
+          options.marker && markerAt !== undefined
+            ? [{ t: axis.shift(markerAt), label: options.marker.label }]
+            : [],
       },
     ],
     scales: [
-      { name: 'x', type: 'utc', domain: { data: 'points', field: 't' }, range: 'width' },
+      {
+        name: 'x',
+        type: 'utc',
+        domain: timeDomain ? timeDomain.map((t) => axis.shift(t)) : { data: 'points', field: 't' },
+        range: 'width',
+      },
       {
         name: 'y',
         type: 'linear',
-        domain: {
-          fields: [
-            { data: 'points', field: 'v' },
-            { data: 'threshold', field: 'y' },
-          ],
-        },
+        domain: flatDomain
+          ? [...flatDomain]
+          : {
+              fields: [
+                { data: 'points', field: 'v' },
+                { data: 'threshold', field: 'y' },
+              ],
+            },
         range: 'height',
         nice: true,
         zero: true,

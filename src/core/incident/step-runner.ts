@@ -4,6 +4,7 @@
  * Returns the result to store with the step, or throws a coded error.
  */
 import { evaluateCheck } from '../checks/check-runner.js';
+import { worstSeries } from '../checks/evaluate.js';
 import { GcIncidentError } from '../errors.js';
 import type { MetricsClient } from '../ports.js';
 import {
@@ -16,6 +17,9 @@ import {
 } from '../runbook/types.js';
 import type { Incident, StepState } from './model.js';
 import { renderQuery } from './render-query.js';
+
+/** Series a query step keeps and records: the worst ones by its `operator` (default >). */
+export const QUERY_MAX_SERIES = 50;
 
 export interface StepCapabilities {
   readonly metrics?: MetricsClient | undefined;
@@ -47,11 +51,19 @@ export async function runStep(
     const query = renderQuery(triage.query, incident.inputs);
     const at = caps.now();
     const samples = await metrics.instant(datasourceOf(triage.datasource), query, at);
+    // The worst series, not the first ones the datasource happened to list.
+    const kept = worstSeries(
+      samples,
+      triage.operator ?? '>',
+      triage.threshold ?? Number.NaN,
+      QUERY_MAX_SERIES,
+    );
     return {
       query,
       datasource: datasourceOf(triage.datasource),
       at: at.toISOString(),
-      series: samples.slice(0, 50),
+      series: kept,
+      ...(kept.length < samples.length ? { seriesTotal: samples.length } : {}),
     };
   }
   if (triage?.kind === 'simulate') {

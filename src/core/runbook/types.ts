@@ -93,6 +93,11 @@ export interface QueryStep extends StepBase {
   chart?: boolean;
   unit?: Unit;
   threshold?: number;
+  /**
+   * Which way is bad: with more series than a query step keeps, the worst this way are kept
+   * (highest for > and >=, the default; lowest for < and <=), those beyond `threshold` first.
+   */
+  operator?: '>' | '>=' | '<' | '<=';
 }
 
 export interface SimulateStep extends StepBase {

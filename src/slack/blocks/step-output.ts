@@ -53,16 +53,24 @@ export function checkMessages(
 
 export function queryMessages(
   step: StepState,
-  result: { query: string; datasource: string; at: string; series: readonly Sample[] },
+  result: {
+    query: string;
+    datasource: string;
+    at: string;
+    series: readonly Sample[];
+    seriesTotal?: number | undefined;
+  },
 ): SlackMessage[] {
   const rows = result.series.map(seriesRow);
-  const blocks: Blocks = [
-    section(`📈 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${result.series.length} series`),
-  ];
+  const total = result.seriesTotal ?? result.series.length;
+  const hidden = total - result.series.length;
+  if (hidden > 0) rows.push(`… ${hidden} more series not shown`);
+  const count = hidden > 0 ? `${total} series, showing the worst ${result.series.length}` : `${total} series`;
+  const blocks: Blocks = [section(`📈 *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${count}`)];
   for (const piece of codeBlocks(`${result.query}\n\n${rows.join('\n') || '(no series)'}`))
     blocks.push(section(piece));
   blocks.push(context(`datasource \`${result.datasource}\` at ${slackDate(result.at, '{time_secs}')}`));
-  return asMessages(`${step.title}: ${result.series.length} series`, blocks);
+  return asMessages(`${step.title}: ${count}`, blocks);
 }
 
 /**

@@ -50,6 +50,8 @@ export interface QueryOutput {
   readonly datasource: string;
   readonly at: string;
   readonly series: readonly { labels: Readonly<Record<string, string>>; value: number }[];
+  /** How many series the answer had, when more than were kept (the worst QUERY_MAX_SERIES). */
+  readonly seriesTotal?: number | undefined;
 }
 
 /** A conditional step as its phase began: skipped (met false), applies (true) or left to a person (undefined). */
