@@ -9,8 +9,8 @@ import type { ModalView } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
-import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from './blocks/common.js';
+import { escapeFallbackText } from './escape-mrkdwn.js';
 
 /**
  * A post that a process taking over may have to repeat. `chat.postMessage` has no idempotency

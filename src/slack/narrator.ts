@@ -26,7 +26,6 @@ import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
-import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -47,6 +46,7 @@ import {
   simulationMessages,
 } from './blocks/step-output.js';
 import type { CardUpdater } from './card-updater.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
 import type { SlackGateway } from './gateway.js';
 import type { NativeBlocks } from './native-blocks.js';
 import { postToThread, uploadChart, uploadTable } from './thread.js';

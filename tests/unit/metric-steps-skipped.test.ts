@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StepState } from '../../src/core/incident/model.js';
 import { planSteps } from '../../src/core/incident/plan.js';
-import { escapeFallbackText } from '../../src/core/text/escape-mrkdwn.js';
+import { escapeFallbackText } from '../../src/slack/escape-mrkdwn.js';
 import { metricStepsSkippedMessage } from '../../src/slack/blocks/metrics-unavailable.js';
 import { shippedRunbook } from '../helpers/engine.js';
 

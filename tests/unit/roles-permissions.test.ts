@@ -22,7 +22,9 @@ import {
   type RoleChange,
 } from '../../src/core/incident/role-permissions.js';
 import { IncidentService } from '../../src/core/incident/service.js';
+import { errorMrkdwn } from '../../src/slack/error-text.js';
 import { ALERTMANAGER } from '../../src/slack/flow/deps.js';
+import { refusalMrkdwn } from '../../src/slack/refusal-text.js';
 import { FakeClock, openTestIncident, shippedRunbook } from '../helpers/engine.js';
 
 const CMD = 'U0CMD';
@@ -131,9 +133,21 @@ describe('the engine enforces it on the stored incident', () => {
       details: {
         role: 'service-owner',
         user: EVE,
-        mrkdwn: `Only the commander (<@${CMD}>) or an approver may give the service owner role. Ask the commander (<@${CMD}>) to run \`/gc-incident role ${incident.id} @you owner\``,
+        refusal: {
+          code: 'ROLE_CHANGE_NOT_ALLOWED',
+          incidentId: incident.id,
+          role: 'service-owner',
+          change: 'assign',
+          to: 'you',
+          user: EVE,
+          commander: CMD,
+        },
       },
     });
+    // Slack renders the same facts with live mentions and the command to paste.
+    expect(errorMrkdwn(await refused.catch((e: unknown) => e), '')).toBe(
+      `Only the commander (<@${CMD}>) or an approver may give the service owner role. Ask the commander (<@${CMD}>) to run \`/gc-incident role ${incident.id} @you owner\``,
+    );
     // Handing command over, and taking back someone else's role: refused too, in their words.
     await expect(
       service.execute(incident.id, { type: 'assign-role', role: 'commander', person: EVE, actor: EVE }),
@@ -229,11 +243,21 @@ describe('a refused approval on an incident nobody commands yet', () => {
     const alert: Incident = { ...incident, commander: ALERTMANAGER };
     const verdict = await mayApprove({ id: EVE }, alert, ['commander', 'service-owner'], [], async () => []);
     expect(verdict.allowed).toBe(false);
-    expect(roleHint(alert, verdict).mrkdwn).toBe(
+    const facts = (i: Incident) =>
+      refusalMrkdwn({
+        code: 'NOT_APPROVED',
+        incidentId: i.id,
+        stepId: 'rollback',
+        stepTitle: 'Roll back',
+        user: EVE,
+        approvers: verdict.approvers,
+        ask: roleHint(i, verdict),
+      });
+    expect(facts(alert)).toContain(
       `. Nobody has taken command yet: take it with \`/gc-incident role ${incident.id} @you commander\`, then approve as the commander`,
     );
     // With someone in command, the hint asks them, as before.
-    expect(roleHint({ ...incident, commander: CMD }, verdict).mrkdwn).toContain(
+    expect(facts({ ...incident, commander: CMD })).toContain(
       `ask the commander (<@${CMD}>) for the service owner role`,
     );
   });

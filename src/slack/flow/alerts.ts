@@ -8,10 +8,10 @@ import { ALERT_TRIGGER, DEFAULT_FLEET, fleetCause } from '../../core/alerts/flee
 import { GcIncidentError } from '../../core/errors.js';
 import type { FiringOutcome } from '../../core/incident/driver/alerts.js';
 import type { Incident } from '../../core/incident/model.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { fleetAnnouncement } from '../blocks/fleet-table.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { ALERTMANAGER, type SlackUser } from './deps.js';
 import { ensureCard, start } from './open-incident.js';
 import type { FlowRuntime } from './runtime.js';

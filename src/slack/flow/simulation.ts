@@ -11,7 +11,6 @@ import type { SimulateStep } from '../../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../../core/simulator/chart-spec.js';
 import type { DecisionContext } from '../../core/simulator/rank.js';
 import type { ModelledPython, Workload } from '../../core/simulator/workload.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
 import { compactComparison, simulationVerdict } from '../../format/simulation-summary.js';
 import type { SlackMessage } from '../blocks/common.js';
@@ -19,6 +18,7 @@ import { comparisonTableBlock } from '../blocks/comparison-table.js';
 import { decisionChartBlocks } from '../blocks/native-charts.js';
 import { noticeMessage, progressMessage, simulationMessages } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { uploadTable } from '../thread.js';
 import type { FlowRuntime } from './runtime.js';
 

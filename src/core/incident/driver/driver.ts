@@ -9,9 +9,9 @@
 import type { FleetMember } from '../../alerts/fleet.js';
 import { GcIncidentError } from '../../errors.js';
 import { remindersFor, runbookFollowUps } from '../../followups/plan.js';
-import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
 import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
 import { stepOf } from '../model.js';
+import { type NotApprovedFacts, refusalText } from '../refusals.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
 import { isAutomatable } from '../step-runner.js';
 import {
@@ -134,17 +134,17 @@ export class IncidentDriver {
       this.deps.caps.userIdOf,
     );
     if (!verdict.allowed) {
-      const hint = roleHint(incident, verdict);
-      throw new GcIncidentError(
-        'NOT_APPROVED',
-        `only ${verdict.allowedText} may approve '${step.title}'${hint.plain}`,
-        {
-          stepId,
-          user: by.id,
-          // Slack shows this one (approver mentions stay live, the runbook's title is escaped).
-          mrkdwn: `only ${verdict.allowedMrkdwn} may approve '${escapeMrkdwn(step.title)}'${hint.mrkdwn}`,
-        },
-      );
+      // Facts, not words: each surface renders them (Slack with live mentions, src/slack/refusal-text.ts).
+      const refusal: NotApprovedFacts = {
+        code: 'NOT_APPROVED',
+        incidentId: incident.id,
+        stepId,
+        stepTitle: step.title,
+        user: by.id,
+        approvers: verdict.approvers,
+        ask: roleHint(incident, verdict),
+      };
+      throw new GcIncidentError('NOT_APPROVED', refusalText(refusal), { stepId, user: by.id, refusal });
     }
     const outcome = await execOn(this.deps, incident, {
       type: 'approve-action',
