@@ -2,7 +2,6 @@
  * What every part of the Slack flow shares: its dependencies, the card updater, the
  * narrator and the driver wired to them, background tasks and leases. Built once per app.
  */
-import type { IncidentCommand } from '../../core/incident/commands.js';
 import { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident } from '../../core/incident/model.js';
 import { cardContext } from '../blocks/card-context.js';
@@ -73,15 +72,12 @@ export class FlowRuntime {
         groupMembers: (group) => deps.slack.groupMembers(group),
         userIdOf: (handle) => this.people.idOf(handle),
         reminders: (r) => deps.store.scheduleReminder(r),
+        cancelReminders: (incidentId, itemId, now) => deps.store.cancelReminders(incidentId, itemId, now),
         simulate: (incident, step, python, observed) => simulateStep(this, incident, step, python, observed),
       },
       clock: deps.clock,
       sleep: deps.sleep,
     });
-  }
-
-  exec(incidentId: string, command: IncidentCommand) {
-    return this.deps.service.execute(incidentId, command);
   }
 
   runbookOf(incident: Incident) {
