@@ -19,7 +19,7 @@ import type {
   StepOutput,
   VerificationTiming,
 } from '../core/incident/driver/ports.js';
-import { findCheck } from '../core/incident/driver/run-steps.js';
+import { findCheck } from '../core/incident/driver/run-metric-step.js';
 import type { Incident, Phase, StepState } from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
 import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';

@@ -335,7 +335,6 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
     expect(cli.stdout).toContain(`refused: ${refusalText(cliFacts)}`);
     expect(onSlack.refusals).toHaveLength(1);
     expect(onSlack.refusals[0]).toContain(JSON.stringify(refusalMrkdwn(slackFacts)).slice(1, -1));
-    expect(refusalMrkdwn(slackFacts)).not.toBe(refusalText(slackFacts));
   }, 120_000);
 
   it('Prometheus unavailable from the start: said once, every metric step skipped with one decision', async () => {

@@ -5,6 +5,7 @@
  * each render these facts in their own words; nothing here is phrased for a surface.
  */
 
+import { isAutomatable } from './driver/policy.js';
 import {
   type Incident,
   type ManualVerification,
@@ -14,7 +15,6 @@ import {
   type Phase,
   type StepState,
 } from './model.js';
-import { isAutomatable } from './step-runner.js';
 
 export type VerificationVerdict =
   /** Every verification check passed (held for `stableFor`). */

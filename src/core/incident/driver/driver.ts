@@ -14,7 +14,6 @@ import { stepOf } from '../model.js';
 import { type NotApprovedFacts, refusalText } from '../refusals.js';
 import type { IncidentRole } from '../roles.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
-import { isAutomatable } from '../step-runner.js';
 import {
   type AlertArrival,
   type AlertPolicy,
@@ -34,7 +33,7 @@ import {
   type FollowUpChange,
   type FollowUpOutcome,
 } from './followups.js';
-import { serviceFor } from './policy.js';
+import { isAutomatable, serviceFor } from './policy.js';
 import type { Person } from './ports.js';
 import { failInterrupted, notePostmortem, recordCanvas, recordCard, recordChannel } from './records.js';
 import { moveRemindersWithRoles } from './reminders.js';
