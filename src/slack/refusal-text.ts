@@ -8,12 +8,33 @@ import {
   approverRoleText,
   type NotApprovedFacts,
   type RefusalFacts,
-  roleChangeCommand,
+  type RoleChangeFacts,
   roleChangeWhat,
-  roleCommandText,
 } from '../core/incident/refusals.js';
-import { ROLE_LABEL } from '../core/incident/roles.js';
+import { type IncidentRole, ROLE_LABEL, ROLE_TYPED } from '../core/incident/roles.js';
 import { escapeMrkdwn } from './escape-mrkdwn.js';
+
+/** The `/gc-incident role …` command a refusal offers to paste, as its parts. */
+export interface RoleCommand {
+  readonly incidentId: string;
+  /** '@you', '@someone', or undefined for taking a role back (`… owner none`). */
+  readonly person?: '@you' | '@someone' | undefined;
+  readonly role: IncidentRole;
+}
+
+export function roleCommandText(command: RoleCommand): string {
+  const typed = ROLE_TYPED[command.role];
+  return command.person
+    ? `/gc-incident role ${command.incidentId} ${command.person} ${typed}`
+    : `/gc-incident role ${command.incidentId} ${typed} none`;
+}
+
+/** The command a refused role change offers. */
+export function roleChangeCommand(f: RoleChangeFacts): RoleCommand {
+  return f.change === 'unassign'
+    ? { incidentId: f.incidentId, role: f.role }
+    : { incidentId: f.incidentId, person: f.to === 'someone' ? '@someone' : '@you', role: f.role };
+}
 
 /** A Slack user as a live mention; a terminal name as escaped text. */
 export function personMrkdwn(person: string): string {

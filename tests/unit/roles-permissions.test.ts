@@ -129,7 +129,8 @@ describe('the engine enforces it on the stored incident', () => {
     });
     await expect(refused).rejects.toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      message: `only the commander (${CMD}) or an approver may give the service owner role; ask the commander to run /gc-incident role ${incident.id} @you owner`,
+      // Plain words for the terminal and the log; the command to paste is Slack's (below).
+      message: `only the commander (${CMD}) or an approver may give the service owner role; ask the commander`,
       details: {
         role: 'service-owner',
         user: EVE,
@@ -165,12 +166,14 @@ describe('the engine enforces it on the stored incident', () => {
       person: BOB,
       actor: CMD,
     });
-    await expect(
-      service.execute(incident.id, { type: 'unassign-role', role: 'service-owner', actor: EVE }),
-    ).rejects.toMatchObject({
+    const takeBack = await service
+      .execute(incident.id, { type: 'unassign-role', role: 'service-owner', actor: EVE })
+      .catch((e: unknown) => e);
+    expect(takeBack).toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      message: expect.stringContaining(`run /gc-incident role ${incident.id} owner none`),
+      message: expect.stringContaining('may take the service owner role back'),
     });
+    expect(errorMrkdwn(takeBack, '')).toContain(`run \`/gc-incident role ${incident.id} owner none\``);
     const after = await store.timeline(incident.id);
     expect(after.map((e) => [e.type, e.actor])).toEqual([
       ...before.map((e) => [e.type, e.actor]),
@@ -205,15 +208,17 @@ describe('the engine enforces it on the stored incident', () => {
       commander: ALERTMANAGER,
     });
     // Before anyone takes command, giving a role says to take command first.
-    await expect(
-      service.execute(incident.id, { type: 'assign-role', role: 'service-owner', person: EVE, actor: EVE }),
-    ).rejects.toMatchObject({
+    const first = await service
+      .execute(incident.id, { type: 'assign-role', role: 'service-owner', person: EVE, actor: EVE })
+      .catch((e: unknown) => e);
+    expect(first).toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      details: { reason: 'no-commander' },
-      message: expect.stringContaining(
-        `take command first (/gc-incident role ${incident.id} @you commander)`,
-      ),
+      details: { reason: 'no-commander', refusal: { commander: undefined } },
+      message: expect.stringContaining('take command first'),
     });
+    expect(errorMrkdwn(first, '')).toContain(
+      `Take command first: \`/gc-incident role ${incident.id} @you commander\`, then run \`/gc-incident role ${incident.id} @you owner\``,
+    );
     const took = await service.execute(incident.id, {
       type: 'assign-role',
       role: 'commander',

@@ -8,7 +8,7 @@
 import { isGcIncidentError } from '../errors.js';
 import type { Actor } from './model.js';
 import type { IncidentRole } from './roles.js';
-import { ROLE_LABEL, ROLE_TYPED } from './roles.js';
+import { ROLE_LABEL } from './roles.js';
 
 /** One approver as the refused person should read it. */
 export type ApproverFact =
@@ -56,28 +56,6 @@ export interface RoleChangeFacts {
 
 export type RefusalFacts = NotApprovedFacts | RoleChangeFacts;
 
-/** The role command a surface offers to paste, as its parts (Slack renders `/gc-incident role …`). */
-export interface RoleCommand {
-  readonly incidentId: string;
-  /** '@you', '@someone', or undefined for taking a role back (`… owner none`). */
-  readonly person?: '@you' | '@someone' | undefined;
-  readonly role: IncidentRole;
-}
-
-export function roleCommandText(command: RoleCommand): string {
-  const typed = ROLE_TYPED[command.role];
-  return command.person
-    ? `/gc-incident role ${command.incidentId} ${command.person} ${typed}`
-    : `/gc-incident role ${command.incidentId} ${typed} none`;
-}
-
-/** The command a refused role change offers. */
-export function roleChangeCommand(f: RoleChangeFacts): RoleCommand {
-  return f.change === 'unassign'
-    ? { incidentId: f.incidentId, role: f.role }
-    : { incidentId: f.incidentId, person: f.to === 'someone' ? '@someone' : '@you', role: f.role };
-}
-
 /** What the refused person was not allowed to do, in words every surface shares. */
 export function roleChangeWhat(f: RoleChangeFacts): string {
   const label = ROLE_LABEL[f.role];
@@ -91,18 +69,19 @@ export function approverRoleText(fact: Extract<ApproverFact, { kind: 'role' }>):
   return fact.standIn ? `${label} (not assigned: the commander stands in)` : label;
 }
 
-/** Plain text (terminal, log, the error's message); people as their ids or names. */
+/**
+ * Plain words (the terminal, the log, the error's message): people as their ids or names, and
+ * no command to paste (each surface has its own way to give a role: Slack adds its slash
+ * command, src/slack/refusal-text.ts; the terminal gives roles with `walk --role`).
+ */
 export function refusalText(f: RefusalFacts): string {
   if (f.code === 'NOT_APPROVED') {
     const who = f.approvers.length === 0 ? 'anyone' : approversText(f.approvers);
     return `only ${who} may approve '${f.stepTitle}'${askText(f)}`;
   }
-  const command = roleCommandText(roleChangeCommand(f));
-  if (f.commander === undefined) {
-    const take = roleCommandText({ incidentId: f.incidentId, person: '@you', role: 'commander' });
-    return `nobody has taken command of ${f.incidentId} yet, and only the commander or an approver gives roles: take command first (${take}), then run ${command}`;
-  }
-  return `only the commander (${f.commander}) or an approver may ${roleChangeWhat(f)}; ask the commander to run ${command}`;
+  if (f.commander === undefined)
+    return `nobody has taken command of ${f.incidentId} yet, and only the commander or an approver gives roles: take command first`;
+  return `only the commander (${f.commander}) or an approver may ${roleChangeWhat(f)}; ask the commander`;
 }
 
 export function approversText(approvers: readonly ApproverFact[]): string {
@@ -121,12 +100,11 @@ function askText(f: NotApprovedFacts): string {
   const ask = f.ask;
   if (!ask) return '';
   if (ask.kind === 'take-command') {
-    const take = roleCommandText({ incidentId: f.incidentId, person: '@you', role: 'commander' });
-    const then =
+    const next =
       ask.next === 'approve-as-commander'
         ? 'approve as the commander'
         : `take the ${ROLE_LABEL[ask.next]} role`;
-    return `; nobody has taken command yet: take it (${take}), then ${then}`;
+    return `; nobody has taken command yet: take command, then ${next}`;
   }
   return `; to approve, ask the commander (${ask.commander}) for the ${ROLE_LABEL[ask.role]} role`;
 }
