@@ -3,7 +3,8 @@
  * input, a what-if, a workload name), so they are escaped like any user text
  * and can no longer carry a clickable fake link or a ping. An error built by
  * our own code that must mention someone (who may approve) carries the facts in
- * `details.refusal`, rendered here with only its own mentions left live (refusal-text.ts).
+ * `details.refusal`, rendered here with only its own mentions left live (refusal-text.ts);
+ * an error the Slack adapter builds may carry its text already escaped in `details.mrkdwn`.
  */
 import { isGcIncidentError } from '../core/errors.js';
 import { refusalOf } from '../core/incident/refusals.js';
@@ -22,6 +23,8 @@ export function operatorOnly(error: unknown): string | undefined {
 export function errorMrkdwn(error: unknown, plain: string): string {
   const refusal = refusalOf(error);
   if (refusal) return refusalMrkdwn(refusal);
+  // A Slack adapter's own error may carry its mrkdwn (a channel link, src/slack/interactions/slash/scope.ts).
+  if (isGcIncidentError(error) && typeof error.details.mrkdwn === 'string') return error.details.mrkdwn;
   return escapeMrkdwn(plain);
 }
 
