@@ -4,6 +4,7 @@
  */
 import { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident } from '../../core/incident/model.js';
+import { runnableActions } from '../../core/incident/progress.js';
 import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
@@ -89,12 +90,9 @@ export class FlowRuntime {
     return postToThread(this.deps.slack, incident, messages);
   }
 
-  /** Containment actions the card offers a Run button for (HTTP actions, when they are configured). */
+  /** Containment actions the card offers a Run button for (the walk asks the same: progress.ts). */
   private runnableActions(incident: Incident): ReadonlySet<string> {
     const runbook = this.deps.runbooks.find(incident.runbookId)?.runbook;
-    if (!runbook || !this.deps.actions) return new Set();
-    return new Set(
-      runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id),
-    );
+    return runbook ? runnableActions(runbook, this.deps.actions !== undefined) : new Set();
   }
 }
