@@ -37,7 +37,8 @@ function lines(filter: (file: string) => boolean): { line: string; at: string }[
  * surface's own `exec(incidentId, …)` wrapper around it (what FlowRuntime.exec was). A
  * RegExp's `.exec(text)` is not one (a regex literal, or a named RegExp such as `ID.exec(text)`).
  */
-const ENGINE_CALL = /\bservice\s*\.\s*execute\s*\(|(?<![/)])\.\s*exec\s*\(\s*(?:incident\w*|\w+\.id)\b/;
+const ENGINE_CALL =
+  /\bservice\s*\.\s*execute\s*\(|(?<![/)])\.\s*exec\s*\(\s*(?:[\w.]*\bincident\w*|[\w.]+\.id)\b/;
 
 /** Slack's mention syntax; a RegExp lookbehind `(?<!` and an HTML doctype are not Slack's. */
 const SLACK_SYNTAX = /<@|<!/;
@@ -47,6 +48,7 @@ describe('the driver is the only orchestrator', () => {
   it('its patterns recognise what they forbid', () => {
     expect(ENGINE_CALL.test('await rt.exec(incidentId, { type: "add-note" })')).toBe(true);
     expect(ENGINE_CALL.test('await rt.exec(incident.id, { type: "record-channel" })')).toBe(true);
+    expect(ENGINE_CALL.test('const noted = await rt.exec(left.incident.id, {')).toBe(true);
     expect(ENGINE_CALL.test('return this.deps.service.execute(incidentId, command);')).toBe(true);
     expect(ENGINE_CALL.test('const m = /^(\\d+)$/.exec(text);')).toBe(false);
     expect(ENGINE_CALL.test('const [, year] = /^[A-Z]+-(\\d{4})$/.exec(incident.id) ?? [];')).toBe(false);
