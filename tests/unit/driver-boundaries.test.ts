@@ -34,11 +34,11 @@ function lines(filter: (file: string) => boolean): { line: string; at: string }[
 
 /**
  * A command sent to the engine: `service.execute(…)` (however the service is reached), or a
- * surface's own `exec(incidentId, …)` wrapper around it (what FlowRuntime.exec was). A
+ * surface's own `exec(incidentId, …)` wrapper around it (what FlowRuntime.exec was, on `rt`). A
  * RegExp's `.exec(text)` is not one (a regex literal, or a named RegExp such as `ID.exec(text)`).
  */
 const ENGINE_CALL =
-  /\bservice\s*\.\s*execute\s*\(|(?<![/)])\.\s*exec\s*\(\s*(?:[\w.]*\bincident\w*|[\w.]+\.id)\b/;
+  /\bservice\s*\.\s*execute\s*\(|\b(?:rt|flow|runtime)\s*\.\s*exec\s*\(|(?<![/)])\.\s*exec\s*\(\s*(?:[\w.]*\bincident\w*|[\w.]+\.id)\b/;
 
 /** Slack's mention syntax; a RegExp lookbehind `(?<!` and an HTML doctype are not Slack's. */
 const SLACK_SYNTAX = /<@|<!/;
@@ -49,6 +49,7 @@ describe('the driver is the only orchestrator', () => {
     expect(ENGINE_CALL.test('await rt.exec(incidentId, { type: "add-note" })')).toBe(true);
     expect(ENGINE_CALL.test('await rt.exec(incident.id, { type: "record-channel" })')).toBe(true);
     expect(ENGINE_CALL.test('const noted = await rt.exec(left.incident.id, {')).toBe(true);
+    expect(ENGINE_CALL.test('  await rt.exec(')).toBe(true);
     expect(ENGINE_CALL.test('return this.deps.service.execute(incidentId, command);')).toBe(true);
     expect(ENGINE_CALL.test('const m = /^(\\d+)$/.exec(text);')).toBe(false);
     expect(ENGINE_CALL.test('const [, year] = /^[A-Z]+-(\\d{4})$/.exec(incident.id) ?? [];')).toBe(false);
