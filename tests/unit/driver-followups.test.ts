@@ -121,7 +121,12 @@ describe('what a surface records through the driver', () => {
     await driver.recordCard(incident.id, { channel: 'C1', ts: '1.0001' });
     await driver.recordChannel(incident.id, 'C2', { channel: 'C1', ts: '1.0002' });
     await driver.recordCanvas(incident.id, 'F1');
-    await driver.notePostmortem(incident.id, { rootCause: 'the encoder allocates per request' }, { id: CMD }, 'n1');
+    await driver.notePostmortem(
+      incident.id,
+      { rootCause: 'the encoder allocates per request' },
+      { id: CMD },
+      'n1',
+    );
     const step = incident.steps.find((s) => s.kind === 'check') as { id: string };
     const before = (await store.timeline(incident.id)).length;
     // A dead process's step fails with the reason, by the app, keyed by the lease (so once).
