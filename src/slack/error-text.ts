@@ -2,11 +2,14 @@
  * An error as mrkdwn for a Slack reply. Messages quote what was rejected (an
  * input, a what-if, a workload name), so they are escaped like any user text
  * and can no longer carry a clickable fake link or a ping. An error built by
- * our own code that must mention someone (who may approve) carries its text
- * already escaped in `details.mrkdwn`, with only its own mentions left live.
+ * our own code that must mention someone (who may approve) carries the facts in
+ * `details.refusal`, rendered here with only its own mentions left live (refusal-text.ts);
+ * an error the Slack adapter builds may carry its text already escaped in `details.mrkdwn`.
  */
 import { isGcIncidentError } from '../core/errors.js';
-import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
+import { refusalOf } from '../core/incident/refusals.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
+import { refusalMrkdwn } from './refusal-text.js';
 
 /** What a user reads when the store cannot be reached: the driver's words go to the log only. */
 export const STORE_UNAVAILABLE_TEXT = 'the incident store is unavailable; try again in a minute';
@@ -18,6 +21,9 @@ export function operatorOnly(error: unknown): string | undefined {
 }
 
 export function errorMrkdwn(error: unknown, plain: string): string {
+  const refusal = refusalOf(error);
+  if (refusal) return refusalMrkdwn(refusal);
+  // A Slack adapter's own error may carry its mrkdwn (a channel link, src/slack/interactions/slash/scope.ts).
   if (isGcIncidentError(error) && typeof error.details.mrkdwn === 'string') return error.details.mrkdwn;
   return escapeMrkdwn(plain);
 }

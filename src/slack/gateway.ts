@@ -10,8 +10,8 @@ import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@
 import type { Logger } from 'pino';
 import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { Clock } from '../core/ports.js';
-import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from './blocks/common.js';
+import { escapeFallbackText } from './escape-mrkdwn.js';
 
 /**
  * A post that a process taking over may have to repeat. `chat.postMessage` has no idempotency

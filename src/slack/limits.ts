@@ -4,7 +4,7 @@
  * truncated with an ellipsis or split across blocks and messages, never sent
  * for Slack to reject.
  */
-import { escapeMrkdwnCode } from '../core/text/escape-mrkdwn.js';
+import { escapeMrkdwnCode } from './escape-mrkdwn.js';
 export const LIMITS = {
   messageBlocks: 50,
   modalBlocks: 100,
@@ -78,8 +78,8 @@ export function codeBlocks(text: string, max: number = LIMITS.sectionText): stri
   );
 }
 
-/** The shared mrkdwn escape (src/core/text/escape-mrkdwn.ts), re-exported for the block builders. */
-export { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
+/** The shared mrkdwn escape (src/slack/escape-mrkdwn.ts), re-exported for the block builders. */
+export { escapeMrkdwn } from './escape-mrkdwn.js';
 
 /** Splits a list of blocks into messages of at most `max` blocks each. */
 export function chunk<T>(items: readonly T[], max: number): T[][] {

@@ -20,14 +20,13 @@ import type {
   StepOutput,
   VerificationTiming,
 } from '../core/incident/driver/ports.js';
-import { findCheck } from '../core/incident/driver/run-steps.js';
+import { findCheck } from '../core/incident/driver/run-metric-step.js';
 import type { Incident, Phase, StepState } from '../core/incident/model.js';
 import { renderQuery } from '../core/incident/render-query.js';
 import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
-import { escapeMrkdwn } from '../core/text/escape-mrkdwn.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -48,6 +47,7 @@ import {
   simulationMessages,
 } from './blocks/step-output.js';
 import type { CardUpdater } from './card-updater.js';
+import { escapeMrkdwn } from './escape-mrkdwn.js';
 import type { SlackGateway } from './gateway.js';
 import type { NativeBlocks } from './native-blocks.js';
 import { postToThread, uploadChart, uploadTable } from './thread.js';

@@ -3,11 +3,8 @@
  * the change goes on the timeline with the Slack user, the card is redrawn, and one line in the
  * incident's thread says what changed.
  */
-import { remindersFor } from '../core/followups/plan.js';
-import { addNote, assignRole, pin, unassignRole } from '../core/incident/driver/roles.js';
 import type { Incident } from '../core/incident/model.js';
 import type { IncidentRole } from '../core/incident/roles.js';
-import type { CommandOutcome } from '../core/incident/service.js';
 import type { SlackMessage } from './blocks/common.js';
 import { noteNotice, pinnedNotice, roleNotice, roleTakenBackNotice } from './blocks/roles.js';
 import type { SlackUser } from './flow/deps.js';
@@ -33,12 +30,12 @@ export async function assignRoleFromSlack(
   key: string,
 ): Promise<Incident> {
   const incident = await services.service.get(incidentId);
-  const outcome = await assignRole(services.flow.driver.deps, incident, role, person, user, key);
+  // The driver records it, and moves the reminders of follow-ups that went with the role.
+  const outcome = await services.flow.driver.assignRole(incident, role, person, user, key);
   const event = outcome.events.find((e) => e.type === 'role.assigned');
   if (event && !outcome.replayed) {
     const before = typeof event.data.before === 'string' ? event.data.before : null;
     await thread(services, outcome.incident, roleNotice(role, before, person, user.id));
-    await moveReminders(services, outcome);
   }
   return outcome.incident;
 }
@@ -52,25 +49,13 @@ export async function unassignRoleFromSlack(
   key: string,
 ): Promise<{ incident: Incident; before: string | undefined }> {
   const incident = await services.service.get(incidentId);
-  const outcome = await unassignRole(services.flow.driver.deps, incident, role, user, key);
+  const outcome = await services.flow.driver.unassignRole(incident, role, user, key);
   const event = outcome.events.find((e) => e.type === 'role.unassigned');
   const before = typeof event?.data.before === 'string' ? event.data.before : undefined;
   if (before && !outcome.replayed) {
     await thread(services, outcome.incident, roleTakenBackNotice(role, before, user.id));
-    await moveReminders(services, outcome);
   }
   return { incident: outcome.incident, before };
-}
-
-/** Follow-ups that moved with a role: their reminders go to the new owner. */
-async function moveReminders(services: AppServices, outcome: CommandOutcome): Promise<void> {
-  const now = services.clock.now();
-  for (const moved of outcome.events.filter((e) => e.type === 'followup.changed')) {
-    const item = outcome.incident.followUps.find((f) => f.id === moved.data.itemId);
-    if (!item) continue;
-    await services.store.cancelReminders(outcome.incident.id, item.id, now);
-    for (const r of remindersFor(outcome.incident, item, now)) await services.store.scheduleReminder(r);
-  }
 }
 
 export async function noteFromSlack(
@@ -81,7 +66,7 @@ export async function noteFromSlack(
   key: string,
 ): Promise<Incident> {
   const incident = await services.service.get(incidentId);
-  const outcome = await addNote(services.flow.driver.deps, incident, text, user, key);
+  const outcome = await services.flow.driver.addNote(incident, text, user, key);
   if (outcome.events.length > 0 && !outcome.replayed)
     await thread(services, outcome.incident, noteNotice(text, user.id));
   return outcome.incident;
@@ -107,7 +92,7 @@ export async function pinFromReaction(
   const pinnedNow = (message.reactions[PIN_REACTION] ?? []).length > 0;
   const wasPinned = (incident.pinned ?? []).find((p) => p.channel === channel && p.ts === ts);
   if (pinnedNow && !wasPinned) {
-    const outcome = await pin(services.flow.driver.deps, incident, {
+    const outcome = await services.flow.driver.pin(incident, {
       type: 'pin-message',
       channel,
       ts,
@@ -122,7 +107,7 @@ export async function pinFromReaction(
     if (pinned && !outcome.replayed && outcome.events.length > 0)
       await thread(services, outcome.incident, pinnedNotice(pinned, true));
   } else if (!pinnedNow && wasPinned) {
-    const outcome = await pin(services.flow.driver.deps, incident, {
+    const outcome = await services.flow.driver.pin(incident, {
       type: 'unpin-message',
       channel,
       ts,

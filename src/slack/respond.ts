@@ -3,9 +3,9 @@
  * silence. A refusal says what was wrong in words a person can act on.
  */
 import type { RespondFn } from '@slack/bolt';
-import { escapeFallbackText } from '../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from './blocks/common.js';
 import { errorMrkdwn, userMessage } from './error-text.js';
+import { escapeFallbackText } from './escape-mrkdwn.js';
 
 export function ephemeral(message: SlackMessage) {
   return {

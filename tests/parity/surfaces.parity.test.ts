@@ -2,7 +2,10 @@
  * One behaviour, every surface: the same runbook walked in the terminal (the `walk` command,
  * answering its prompts) and in Slack (the real Bolt app on loopback, signed clicks, the fake
  * Web API) with the same scripted decisions must leave the same recorded events: kinds, steps,
- * outcomes, reasons and the actors' roles. Prometheus is real; "unavailable" is a closed port.
+ * outcomes, reasons, the actors' roles and the steps' results (a simulation's summary, its
+ * what-if table included, is one shape on both surfaces). A refusal carries the same facts on
+ * both, each surface rendering them in its own words (src/core/incident/refusals.ts).
+ * Prometheus is real; "unavailable" is a closed port.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +16,9 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runCli } from '../../src/cli/main.js';
 import { settingsFrom } from '../../src/config.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
+import { type NotApprovedFacts, refusalText } from '../../src/core/incident/refusals.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { refusalMrkdwn } from '../../src/slack/refusal-text.js';
 import { steppingClock } from '../helpers/engine.js';
 import { freePort, labMissing, type Running, startPrometheus } from '../helpers/lab.js';
 import { RUNBOOKS_DIR } from '../helpers/runbooks.js';
@@ -83,12 +88,42 @@ function recorded(timeline: readonly TimelineEvent[], incident: Incident) {
           ? role(e.data.after)
           : (e.data.after ?? null),
       reason: e.data.reason ?? e.data.error ?? null,
+      result: comparable(e.data.result ?? null),
       role: role(e.actor),
     }))
     .map((e) => ({
       ...e,
       reason: typeof e.reason === 'string' ? e.reason.replace(/GC-\d{4}-\d{4}/g, 'ID') : e.reason,
     }));
+}
+
+/** A step's result without what differs by run: the incident's id and wall-clock times. */
+function comparable(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.replace(/GC-\d{4}-\d{4}/g, 'ID').replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, 'TIME');
+  if (Array.isArray(value)) return value.map(comparable);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        // How long a call took is the machine's, not the surface's.
+        .filter(([key]) => key !== 'durationMs')
+        .map(([key, v]) => [key, comparable(v)]),
+    );
+  return value;
+}
+
+/** The refusal both surfaces must give Carol's approver: the runbook names only @carol. */
+function carolRefusal(incident: Incident, user: string): NotApprovedFacts {
+  const step = incident.steps.find((s) => s.needsApproval) as { id: string; title: string };
+  return {
+    code: 'NOT_APPROVED',
+    incidentId: incident.id,
+    stepId: step.id,
+    stepTitle: step.title,
+    user,
+    approvers: [{ kind: 'user', user: '@carol' }],
+    ask: undefined,
+  };
 }
 
 const WALK_ORDER = (incident: Incident, phase: string) =>
@@ -153,7 +188,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
     if (!incident) throw new Error(`no incident:\n${stdout}`);
     const events = recorded(await store.timeline(incident.id), incident);
     await store.close();
-    return events;
+    return { events, stdout, incident };
   }
 
   /** Slack: the same decisions as clicks, in the order the walk asks them. */
@@ -178,6 +213,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
         await h.click(skip.actionId, skip.value);
       }
       const load = async () => (await h.store.load(id)) as Incident;
+      const refusals: string[] = [];
       for (const phase of ['triage', 'containment', 'verification', 'follow-up'] as const) {
         await h.click(ACTION.advance, id);
         const incident = await load();
@@ -191,8 +227,11 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
           }
           if (step.needsApproval) {
             if (!script.approve) continue;
-            await h.click(ACTION.approve, `${id}|${step.id}`);
-            if (!(await load()).steps.find((s) => s.id === step.id)?.approvedBy) continue;
+            const click = await h.click(ACTION.approve, `${id}|${step.id}`);
+            if (!(await load()).steps.find((s) => s.id === step.id)?.approvedBy) {
+              refusals.push(JSON.stringify(h.answersTo(click.responseUrl)));
+              continue;
+            }
           }
           const manual = script.manual[step.id];
           if (manual === 'done') await h.click(ACTION.done, `${id}|${step.id}`);
@@ -218,7 +257,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
         if (phase === 'verification' && script.resolved) await h.click(ACTION.resolved, id);
       }
       const incident = await load();
-      return recorded(await h.store.timeline(id), incident);
+      return { events: recorded(await h.store.timeline(id), incident), refusals, incident };
     } finally {
       await h.stop();
     }
@@ -239,14 +278,20 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: true,
     };
-    const cliEvents = await terminal(script, prom.url);
-    const slackEvents = await slack(script, prom.url, false);
+    const { events: cliEvents } = await terminal(script, prom.url);
+    const { events: slackEvents } = await slack(script, prom.url, false);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.filter((e) => e.type === 'status.changed').map((e) => e.outcome)).toEqual([
       'mitigated',
       'resolved',
     ]);
     expect(cliEvents.find((e) => e.type === 'action.approved')?.role).toBe('commander');
+    // Step results are compared too: the simulation's summary carries its what-if table on both.
+    const simulated = cliEvents.find((e) => e.type === 'step.completed' && e.step === 'simulate-churn');
+    expect(simulated?.result).toMatchObject({
+      rows: expect.any(Array),
+      table: expect.stringContaining('baseline'),
+    });
   }, 120_000);
 
   it('a verification that fails is recorded, and the incident relapses to open', async () => {
@@ -257,8 +302,8 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: false,
     };
-    const cliEvents = await terminal(script, prom.url);
-    const slackEvents = await slack(script, prom.url, false);
+    const { events: cliEvents } = await terminal(script, prom.url);
+    const { events: slackEvents } = await slack(script, prom.url, false);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.find((e) => e.type === 'step.failed')).toMatchObject({
       step: 'young-collections-ok',
@@ -278,10 +323,19 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: false,
       resolved: false,
     };
-    const cliEvents = await terminal(script, prom.url);
-    const slackEvents = await slack(script, prom.url, false);
-    expect(slackEvents).toEqual(cliEvents);
-    expect(cliEvents.some((e) => e.type === 'action.approved')).toBe(false);
+    const cli = await terminal(script, prom.url);
+    const onSlack = await slack(script, prom.url, false);
+    expect(onSlack.events).toEqual(cli.events);
+    expect(cli.events.some((e) => e.type === 'action.approved')).toBe(false);
+    // The same facts (who may approve, no role to ask for), each surface in its own words.
+    const cliFacts = carolRefusal(cli.incident, cli.incident.commander);
+    const slackFacts = carolRefusal(onSlack.incident, onSlack.incident.commander);
+    const { incidentId: _a, user: _b, ...cliSame } = cliFacts;
+    const { incidentId: _c, user: _d, ...slackSame } = slackFacts;
+    expect(slackSame).toEqual(cliSame);
+    expect(cli.stdout).toContain(`refused: ${refusalText(cliFacts)}`);
+    expect(onSlack.refusals).toHaveLength(1);
+    expect(onSlack.refusals[0]).toContain(JSON.stringify(refusalMrkdwn(slackFacts)).slice(1, -1));
   }, 120_000);
 
   it('Prometheus unavailable from the start: said once, every metric step skipped with one decision', async () => {
@@ -292,8 +346,8 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: false,
     };
-    const cliEvents = await terminal(script, downUrl);
-    const slackEvents = await slack(script, downUrl, true);
+    const { events: cliEvents } = await terminal(script, downUrl);
+    const { events: slackEvents } = await slack(script, downUrl, true);
     expect(slackEvents).toEqual(cliEvents);
     const skipped = cliEvents.filter(
       (e) => e.type === 'step.skipped' && /unavailable/.test(String(e.reason)),
@@ -316,8 +370,8 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       resolved: true,
       byHand: 'checked in Grafana: gen-0 collections back to 8/s',
     };
-    const cliEvents = await terminal(script, downUrl);
-    const slackEvents = await slack(script, downUrl, true);
+    const { events: cliEvents } = await terminal(script, downUrl);
+    const { events: slackEvents } = await slack(script, downUrl, true);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.filter((e) => e.type === 'datasource.unavailable')).toHaveLength(1);
     expect(cliEvents.find((e) => e.type === 'verification.by-hand')).toMatchObject({ outcome: 'commander' });

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepState } from '../../src/core/incident/model.js';
-import { escapeMrkdwn } from '../../src/core/text/escape-mrkdwn.js';
 import { queryMessages } from '../../src/slack/blocks/step-output.js';
+import { escapeMrkdwn } from '../../src/slack/escape-mrkdwn.js';
 import { codeBlocks } from '../../src/slack/limits.js';
 import { CHANNEL, SlackHarness } from '../helpers/slack-app.js';
 

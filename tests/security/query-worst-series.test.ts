@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriesLines } from '../../src/cli/walk/check-lines.js';
 import type { QueryOutput } from '../../src/core/incident/driver/ports.js';
-import { QUERY_MAX_SERIES, runStep } from '../../src/core/incident/step-runner.js';
+import { QUERY_MAX_SERIES, runMetricStep } from '../../src/core/incident/driver/run-metric-step.js';
 import type { MetricsClient, Sample } from '../../src/core/ports.js';
 import type { QueryStep, Runbook } from '../../src/core/runbook/types.js';
 import { queryMessages } from '../../src/slack/blocks/step-output.js';
@@ -58,10 +58,15 @@ afterAll(async () => cleanup?.());
 async function run(runbook: Runbook, samples: Sample[]): Promise<QueryOutput> {
   const step = opened.incident.steps.find((s) => s.id === STEP);
   if (!step) throw new Error('no query step');
-  return (await runStep(runbook, opened.incident, step, {
-    metrics: metricsAnswering(samples),
-    now: () => opened.clock.now(),
-  })) as QueryOutput;
+  const out = await runMetricStep(
+    runbook,
+    opened.incident,
+    step,
+    metricsAnswering(samples),
+    opened.clock.now(),
+  );
+  if (out.kind !== 'query') throw new Error('not a query result');
+  return out.result;
 }
 
 const values = (out: QueryOutput) => out.series.map((s) => s.value);

@@ -13,7 +13,7 @@ import { shippedRunbook } from '../helpers/engine.js';
 const check = shippedRunbook('gc-full-collection-latency').detection.checks.find(
   (c) => c.id === 'full-collection-pauses',
 ) as Check;
-// Instant: the `for` window is another test's concern (step-runner.test.ts).
+// Instant: the `for` window is another test's concern (run-metric-step.test.ts).
 const { for: _window, ...instantCheck } = check;
 const now = new Date('2026-11-23T10:00:00Z');
 

@@ -192,7 +192,15 @@ describe('the incident driver', () => {
     const action = incident.steps.find((s) => s.needsApproval) as { id: string };
     await expect(driver.approve(incident, action.id, { id: 'U0BOB' })).rejects.toMatchObject({
       code: 'NOT_APPROVED',
-      message: expect.stringContaining('<@U0CAROL> may approve'),
+      message: expect.stringContaining('U0CAROL may approve'),
+      // Facts, not mrkdwn: each surface renders who may approve (src/core/incident/refusals.ts).
+      details: {
+        refusal: {
+          code: 'NOT_APPROVED',
+          user: 'U0BOB',
+          approvers: expect.arrayContaining([{ kind: 'user', user: 'U0CAROL' }]),
+        },
+      },
     });
     incident = await driver.approve(incident, action.id, { id: 'U0CAROL' });
     expect(incident.steps.find((s) => s.id === action.id)?.approvedBy).toBe('U0CAROL');

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StepState } from '../../src/core/incident/model.js';
 import { planSteps } from '../../src/core/incident/plan.js';
-import { escapeFallbackText } from '../../src/core/text/escape-mrkdwn.js';
 import { metricStepsSkippedMessage } from '../../src/slack/blocks/metrics-unavailable.js';
+import { escapeFallbackText } from '../../src/slack/escape-mrkdwn.js';
 import { shippedRunbook } from '../helpers/engine.js';
 
 describe('the metric steps skipped line', () => {

@@ -22,7 +22,9 @@ import {
   type RoleChange,
 } from '../../src/core/incident/role-permissions.js';
 import { IncidentService } from '../../src/core/incident/service.js';
+import { errorMrkdwn } from '../../src/slack/error-text.js';
 import { ALERTMANAGER } from '../../src/slack/flow/deps.js';
+import { refusalMrkdwn } from '../../src/slack/refusal-text.js';
 import { FakeClock, openTestIncident, shippedRunbook } from '../helpers/engine.js';
 
 const CMD = 'U0CMD';
@@ -127,13 +129,26 @@ describe('the engine enforces it on the stored incident', () => {
     });
     await expect(refused).rejects.toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      message: `only the commander (${CMD}) or an approver may give the service owner role; ask the commander to run /gc-incident role ${incident.id} @you owner`,
+      // Plain words for the terminal and the log; the command to paste is Slack's (below).
+      message: `only the commander (${CMD}) or an approver may give the service owner role; ask the commander`,
       details: {
         role: 'service-owner',
         user: EVE,
-        mrkdwn: `Only the commander (<@${CMD}>) or an approver may give the service owner role. Ask the commander (<@${CMD}>) to run \`/gc-incident role ${incident.id} @you owner\``,
+        refusal: {
+          code: 'ROLE_CHANGE_NOT_ALLOWED',
+          incidentId: incident.id,
+          role: 'service-owner',
+          change: 'assign',
+          to: 'you',
+          user: EVE,
+          commander: CMD,
+        },
       },
     });
+    // Slack renders the same facts with live mentions and the command to paste.
+    expect(errorMrkdwn(await refused.catch((e: unknown) => e), '')).toBe(
+      `Only the commander (<@${CMD}>) or an approver may give the service owner role. Ask the commander (<@${CMD}>) to run \`/gc-incident role ${incident.id} @you owner\``,
+    );
     // Handing command over, and taking back someone else's role: refused too, in their words.
     await expect(
       service.execute(incident.id, { type: 'assign-role', role: 'commander', person: EVE, actor: EVE }),
@@ -151,12 +166,14 @@ describe('the engine enforces it on the stored incident', () => {
       person: BOB,
       actor: CMD,
     });
-    await expect(
-      service.execute(incident.id, { type: 'unassign-role', role: 'service-owner', actor: EVE }),
-    ).rejects.toMatchObject({
+    const takeBack = await service
+      .execute(incident.id, { type: 'unassign-role', role: 'service-owner', actor: EVE })
+      .catch((e: unknown) => e);
+    expect(takeBack).toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      message: expect.stringContaining(`run /gc-incident role ${incident.id} owner none`),
+      message: expect.stringContaining('may take the service owner role back'),
     });
+    expect(errorMrkdwn(takeBack, '')).toContain(`run \`/gc-incident role ${incident.id} owner none\``);
     const after = await store.timeline(incident.id);
     expect(after.map((e) => [e.type, e.actor])).toEqual([
       ...before.map((e) => [e.type, e.actor]),
@@ -191,15 +208,17 @@ describe('the engine enforces it on the stored incident', () => {
       commander: ALERTMANAGER,
     });
     // Before anyone takes command, giving a role says to take command first.
-    await expect(
-      service.execute(incident.id, { type: 'assign-role', role: 'service-owner', person: EVE, actor: EVE }),
-    ).rejects.toMatchObject({
+    const first = await service
+      .execute(incident.id, { type: 'assign-role', role: 'service-owner', person: EVE, actor: EVE })
+      .catch((e: unknown) => e);
+    expect(first).toMatchObject({
       code: 'ROLE_CHANGE_NOT_ALLOWED',
-      details: { reason: 'no-commander' },
-      message: expect.stringContaining(
-        `take command first (/gc-incident role ${incident.id} @you commander)`,
-      ),
+      details: { reason: 'no-commander', refusal: { commander: undefined } },
+      message: expect.stringContaining('take command first'),
     });
+    expect(errorMrkdwn(first, '')).toContain(
+      `Take command first: \`/gc-incident role ${incident.id} @you commander\`, then run \`/gc-incident role ${incident.id} @you owner\``,
+    );
     const took = await service.execute(incident.id, {
       type: 'assign-role',
       role: 'commander',
@@ -229,11 +248,21 @@ describe('a refused approval on an incident nobody commands yet', () => {
     const alert: Incident = { ...incident, commander: ALERTMANAGER };
     const verdict = await mayApprove({ id: EVE }, alert, ['commander', 'service-owner'], [], async () => []);
     expect(verdict.allowed).toBe(false);
-    expect(roleHint(alert, verdict).mrkdwn).toBe(
+    const facts = (i: Incident) =>
+      refusalMrkdwn({
+        code: 'NOT_APPROVED',
+        incidentId: i.id,
+        stepId: 'rollback',
+        stepTitle: 'Roll back',
+        user: EVE,
+        approvers: verdict.approvers,
+        ask: roleHint(i, verdict),
+      });
+    expect(facts(alert)).toContain(
       `. Nobody has taken command yet: take it with \`/gc-incident role ${incident.id} @you commander\`, then approve as the commander`,
     );
     // With someone in command, the hint asks them, as before.
-    expect(roleHint({ ...incident, commander: CMD }, verdict).mrkdwn).toContain(
+    expect(facts({ ...incident, commander: CMD })).toContain(
       `ask the commander (<@${CMD}>) for the service owner role`,
     );
   });

@@ -14,14 +14,16 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { runbookFollowUps } from '../../src/core/followups/plan.js';
 import { fold } from '../../src/core/incident/apply.js';
 import { describeEvent } from '../../src/core/incident/describe-event.js';
-import { mayApprove, roleHint } from '../../src/core/incident/driver/approvals.js';
+import { type ApprovalVerdict, mayApprove, roleHint } from '../../src/core/incident/driver/approvals.js';
 import type { Incident } from '../../src/core/incident/model.js';
+import { type NotApprovedFacts, refusalText } from '../../src/core/incident/refusals.js';
 import { holderOf } from '../../src/core/incident/roles.js';
 import { buildPostmortem } from '../../src/core/postmortem/build.js';
 import { renderMarkdown } from '../../src/core/postmortem/render-markdown.js';
 import { createAjv } from '../../src/core/schema-validator.js';
 import { roleNotice, rolesLine, roleTakenBackNotice } from '../../src/slack/blocks/roles.js';
 import { parseSlashText } from '../../src/slack/command-parser.js';
+import { approversMrkdwn, refusalMrkdwn } from '../../src/slack/refusal-text.js';
 import { openTestIncident } from '../helpers/engine.js';
 
 const BOB = 'U0BOB00001';
@@ -163,7 +165,7 @@ describe('approvals by role', () => {
     const approvers = [{ role: 'commander' as const }, { role: 'service-owner' as const }];
     const unowned = await mayApprove({ id: BOB }, incident, approvers, [], none);
     expect(unowned).toMatchObject({ allowed: false, roles: ['commander', 'service-owner'] });
-    expect(unowned.allowedMrkdwn).toBe(
+    expect(approversMrkdwn(unowned.approvers)).toBe(
       `the commander (<@${CMD}>), the service owner (not assigned: the commander stands in)`,
     );
     expect(unowned.allowedText).toBe(
@@ -184,22 +186,25 @@ describe('approvals by role', () => {
     await store.close();
     const approvers = ['service-owner' as const];
     const refused = await mayApprove({ id: BOB }, incident, approvers, [], none);
-    const hint = roleHint(incident, refused);
-    expect(hint.mrkdwn).toBe(
+    const facts = refusalFacts(incident, refused);
+    expect(facts.ask).toEqual({ kind: 'ask-commander', commander: CMD, role: 'service-owner' });
+    expect(refusalMrkdwn(facts)).toContain(
       `. To approve, ask the commander (<@${CMD}>) for the service owner role: \`/gc-incident role ${incident.id} @you owner\``,
     );
-    expect(hint.plain).toBe(`; to approve, ask the commander (${CMD}) for the service owner role`);
+    expect(refusalText(facts)).toContain(
+      `; to approve, ask the commander (${CMD}) for the service owner role`,
+    );
     const terminal: Incident = {
       ...incident,
       commander: 'cli:<!channel>',
       roles: { 'service-owner': 'cli:*eve* <@U0EVIL0001>' },
     };
     const byName = await mayApprove({ id: BOB }, terminal, approvers, [], none);
-    expect(byName.allowedMrkdwn).toBe('the service owner (cli:*eve* &lt;@U0EVIL0001&gt;)');
-    expect(roleHint(terminal, byName).mrkdwn).toContain('(cli:&lt;!channel&gt;)');
+    expect(approversMrkdwn(byName.approvers)).toBe('the service owner (cli:*eve* &lt;@U0EVIL0001&gt;)');
+    expect(refusalMrkdwn(refusalFacts(terminal, byName))).toContain('(cli:&lt;!channel&gt;)');
     // Named users only: there is no role to ask for.
     const users = await mayApprove({ id: BOB }, incident, [{ user: 'U0CAROL001' }], [], none);
-    expect(roleHint(incident, users)).toEqual({ plain: '', mrkdwn: '' });
+    expect(roleHint(incident, users)).toBeUndefined();
   });
 });
 
@@ -222,3 +227,16 @@ describe('role lines in Slack', () => {
     expect(rolesLine({ ...incident, roles: {} })).toContain('the commander stands in');
   });
 });
+
+/** The refusal the driver throws for this verdict (driver.ts approve). */
+function refusalFacts(incident: Incident, verdict: ApprovalVerdict): NotApprovedFacts {
+  return {
+    code: 'NOT_APPROVED',
+    incidentId: incident.id,
+    stepId: 'rollback',
+    stepTitle: 'Roll back',
+    user: BOB,
+    approvers: verdict.approvers,
+    ask: roleHint(incident, verdict),
+  };
+}

@@ -18,6 +18,7 @@ import type { DecisionContext } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import { type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
+import { formatComparison } from '../../format/simulation.js';
 import {
   type LabelledResult,
   type LabelledWorkload,
@@ -119,8 +120,20 @@ export async function simulateStepWithFit(
 }> {
   const { variants, note, context, pauseCost } = await resolveStepWorkloads(step, runbookFile, ctx);
   const results = variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
-  const summary = { ...summarizeSimulation(results), ...pauseCostOf(pauseCost) };
-  return { results, summary: note ? { ...summary, note } : summary, note, context };
+  return { results, summary: stepSimulationSummary(results, note, pauseCost), note, context };
+}
+
+/**
+ * What a simulate step records as its result, the same on every surface (the parity test
+ * compares it): the rows, the fit's note and pause cost, and the what-if table as text.
+ */
+export function stepSimulationSummary(
+  results: readonly LabelledResult[],
+  note: string | undefined,
+  pauseCost: PauseCostFit | undefined,
+): SimulationSummary {
+  const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
+  return { ...summarizeSimulation(results), ...pauseCostOf(pauseCost), table, ...(note ? { note } : {}) };
 }
 
 /** "15m", or "62 s of 15m (the series begin later)" when the fit's window was cut to the data. */

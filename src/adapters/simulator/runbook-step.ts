@@ -21,6 +21,8 @@ export interface SimulationSummary {
   readonly python: string;
   /** A `fit` step: the fit's quality and diagnosis, or why the runbook's workload was used. */
   readonly note?: string;
+  /** The what-if table as text (with the note under it), as both surfaces show and record it. */
+  readonly table?: string;
   readonly fidelity: string;
   /** A fit's pause cost: fitted to the service's own pauses, or the shipped profile. */
   readonly pauseCost?: {

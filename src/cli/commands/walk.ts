@@ -8,7 +8,6 @@ import { compose } from '../../composition/root.js';
 import type { Config } from '../../config.js';
 import { reportedRuntimes } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { assignRole, unassignRole } from '../../core/incident/driver/roles.js';
 import { walkIncident } from '../../core/incident/driver/walk.js';
 import type { Incident } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
@@ -155,8 +154,8 @@ export async function walk(
       for (const { role, person } of roles)
         incident = (
           person === null
-            ? await unassignRole(driver.deps, incident, role, by)
-            : await assignRole(driver.deps, incident, role, person, by)
+            ? await driver.unassignRole(incident, role, by)
+            : await driver.assignRole(incident, role, person, by)
         ).incident;
       io.stdout(`Opened ${incident.id}: ${incident.title} [${incident.severity}] for ${incident.service}\n`);
       io.stdout(

@@ -5,6 +5,8 @@
  * each render these facts in their own words; nothing here is phrased for a surface.
  */
 
+import type { Runbook } from '../runbook/types.js';
+import { isAutomatable } from './driver/policy.js';
 import {
   type Incident,
   type ManualVerification,
@@ -14,7 +16,6 @@ import {
   type Phase,
   type StepState,
 } from './model.js';
-import { isAutomatable } from './step-runner.js';
 
 export type VerificationVerdict =
   /** Every verification check passed (held for `stableFor`). */
@@ -114,13 +115,26 @@ export type Next =
   | { readonly kind: 'wait'; readonly steps: readonly StepState[] }
   | { readonly kind: 'none' };
 
-function stepNext(step: StepState, runnable: ReadonlySet<string>): Next {
+/**
+ * Who must act on a step, and how: a person approves it first (a risky action), the app runs it
+ * (checks, queries, simulations, diagnoses, an HTTP action in `runnable`), or a person does it
+ * and marks it done. The Slack card's button and the terminal walk's question are both this.
+ */
+export function stepNext(step: StepState, runnable: ReadonlySet<string>): Extract<Next, { kind: 'step' }> {
   if (step.needsApproval && !step.approvedBy) return { kind: 'step', act: 'approve', step, again: false };
   const runs = isAutomatable(step) || (step.kind === 'action' && runnable.has(step.id));
   return { kind: 'step', act: runs ? 'run' : 'done', step, again: step.status === 'failed' };
 }
 
 const isMetric = (s: StepState) => s.kind === 'check' || s.kind === 'query';
+
+/** The containment actions gc-incident runs itself: HTTP actions, when this surface can call them. */
+export function runnableActions(runbook: Runbook, canCall: boolean): ReadonlySet<string> {
+  if (!canCall) return new Set();
+  return new Set(
+    runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id),
+  );
+}
 
 /**
  * Run detection → triage → approve/run containment → mitigated → verification → resolve → close;

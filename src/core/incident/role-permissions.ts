@@ -8,9 +8,9 @@
  * engine on the stored incident, so every surface gets the same answer. Pure.
  */
 import { GcIncidentError } from '../errors.js';
-import { escapeMrkdwn } from '../text/escape-mrkdwn.js';
 import type { Actor, Incident } from './model.js';
-import { type IncidentRole, ROLE_LABEL, ROLE_TYPED } from './roles.js';
+import { type RoleChangeFacts, refusalText } from './refusals.js';
+import type { IncidentRole } from './roles.js';
 
 /**
  * Actors that are not people: an incident Alertmanager opened has `alertmanager` as its
@@ -84,7 +84,7 @@ export function mayChangeRole(
   return { allowed: false };
 }
 
-/** Throws the refusal when the change is not allowed: whom to ask, and the command to paste. */
+/** Throws the refusal when the change is not allowed: its facts say whom to ask and what to run. */
 export function checkRoleChange(
   incident: Incident,
   actor: Actor,
@@ -92,40 +92,23 @@ export function checkRoleChange(
   authority: RoleAuthority = NO_AUTHORITY,
 ): void {
   if (mayChangeRole(incident, actor, change, authority).allowed) return;
-  const label = ROLE_LABEL[change.role];
-  const typed = ROLE_TYPED[change.role];
-  const command =
-    change.kind === 'unassign'
-      ? `/gc-incident role ${incident.id} ${typed} none`
-      : `/gc-incident role ${incident.id} ${change.person === actor ? '@you' : '@someone'} ${typed}`;
-  const details = { role: change.role, change: change.kind, user: actor, reason: 'not-commander' };
-  if (!hasPersonInCommand(incident)) {
-    const take = `/gc-incident role ${incident.id} @you commander`;
-    const text = `nobody has taken command of ${incident.id} yet, and only the commander or an approver gives roles: take command first`;
-    throw new GcIncidentError('ROLE_CHANGE_NOT_ALLOWED', `${text} (${take}), then run ${command}`, {
-      ...details,
-      reason: 'no-commander',
-      mrkdwn: `Nobody has taken command of ${incident.id} yet, and only the commander or an approver gives roles. Take command first: \`${take}\`, then run \`${command}\``,
-    });
-  }
-  const what =
-    change.kind === 'unassign'
-      ? `take the ${label} role back (or its holder, stepping down)`
-      : change.role === 'commander'
-        ? 'hand the commander role over'
-        : `give the ${label} role`;
-  const commander = incident.commander;
-  throw new GcIncidentError(
-    'ROLE_CHANGE_NOT_ALLOWED',
-    `only the commander (${commander}) or an approver may ${what}; ask the commander to run ${command}`,
-    {
-      ...details,
-      mrkdwn: `Only the commander (${mention(commander)}) or an approver may ${what}. Ask the commander (${mention(commander)}) to run \`${command}\``,
-    },
-  );
-}
-
-/** A Slack user as a live mention; a terminal name as escaped text. */
-function mention(actor: Actor): string {
-  return /^[UW][A-Z0-9]{2,}$/.test(actor) ? `<@${actor}>` : escapeMrkdwn(actor);
+  const inCommand = hasPersonInCommand(incident);
+  const refusal: RoleChangeFacts = {
+    code: 'ROLE_CHANGE_NOT_ALLOWED',
+    incidentId: incident.id,
+    role: change.role,
+    change: change.kind,
+    ...(change.kind === 'assign'
+      ? { to: change.person === actor ? ('you' as const) : ('someone' as const) }
+      : {}),
+    user: actor,
+    commander: inCommand ? incident.commander : undefined,
+  };
+  throw new GcIncidentError('ROLE_CHANGE_NOT_ALLOWED', refusalText(refusal), {
+    role: change.role,
+    change: change.kind,
+    user: actor,
+    reason: inCommand ? 'not-commander' : 'no-commander',
+    refusal,
+  });
 }

@@ -6,16 +6,14 @@
 import { evaluateCheck } from '../checks/check-runner.js';
 import { type CheckEvaluation, compare, formatNumber } from '../checks/evaluate.js';
 import { waitUntilStable } from '../checks/stable-for.js';
-import { formatDuration, parseDuration } from '../duration.js';
+import { formatDuration } from '../duration.js';
 import { serviceFacts } from '../incident/driver/conditions.js';
+import { verificationTiming } from '../incident/driver/policy.js';
 import type { MetricsClient } from '../ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../runbook/types.js';
 import { branches } from './branches.js';
 import type { PlannedCase } from './compile.js';
 import { prefetchingClient } from './prefetch.js';
-
-/** Verification's re-check interval when the runbook gives none (as in walk and Slack). */
-const DEFAULT_INTERVAL_MS = 30_000;
 
 export interface Decider {
   readonly section: 'detection' | 'triage' | 'verification';
@@ -48,7 +46,7 @@ export async function runCase(
       ? prefetchingClient(metrics, {
           startMs: startMs + plan.fromMs,
           endMs: startMs + plan.untilMs,
-          stepMs: durationMs(runbook.verification.interval, DEFAULT_INTERVAL_MS),
+          stepMs: verificationTiming(runbook).intervalMs,
         })
       : metrics;
   const evaluate = (check: Check, atMs: number) =>
@@ -97,12 +95,13 @@ async function verify(
   evaluate: (check: Check, atMs: number) => Promise<CheckEvaluation>,
 ): Promise<CaseVerdict> {
   const v = runbook.verification;
-  const stableForMs = durationMs(v.stableFor, 15 * 60_000);
+  // The schema's timing, as walk and Slack use it (driver/policy.ts); the case's window is the deadline.
+  const { stableForMs, intervalMs } = verificationTiming(runbook);
   let clock = plan.fromMs;
   const outcome = await waitUntilStable({
     stableForMs,
     deadlineMs: plan.untilMs - plan.fromMs,
-    intervalMs: durationMs(v.interval, DEFAULT_INTERVAL_MS),
+    intervalMs,
     mode: v.mode ?? 'all',
     now: () => new Date(clock),
     sleep: async (ms) => {
@@ -162,9 +161,4 @@ function findCheck(
     if (check) return { check, section, index };
   }
   return undefined;
-}
-
-function durationMs(text: string | undefined, fallback: number): number {
-  const parsed = text ? parseDuration(text) : undefined;
-  return parsed?.ok ? parsed.ms : fallback;
 }

@@ -5,9 +5,9 @@
  * docs and a dashboard. Step outputs go to the card's thread, not here.
  */
 import type { ActionsBlock, Button } from '@slack/types';
+import { isAutomatable } from '../../core/incident/driver/policy.js';
 import { type Incident, openOutage, PHASES, type Phase, type StepState } from '../../core/incident/model.js';
 import { phaseTally, unverifiedPhase, verificationVerdict } from '../../core/incident/progress.js';
-import { isAutomatable } from '../../core/incident/step-runner.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { formatElapsed, slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';

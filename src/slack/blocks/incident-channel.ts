@@ -4,7 +4,7 @@
  * opened from that links to it, and the notice when Slack would not create it.
  */
 import type { Incident } from '../../core/incident/model.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { truncate } from '../limits.js';
 import type { SlackMessage } from './common.js';
 import { section } from './common.js';

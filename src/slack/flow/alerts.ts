@@ -8,10 +8,10 @@ import { ALERT_TRIGGER, DEFAULT_FLEET, fleetCause } from '../../core/alerts/flee
 import { GcIncidentError } from '../../core/errors.js';
 import type { FiringOutcome } from '../../core/incident/driver/alerts.js';
 import type { Incident } from '../../core/incident/model.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { fleetAnnouncement } from '../blocks/fleet-table.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { ALERTMANAGER, type SlackUser } from './deps.js';
 import { ensureCard, start } from './open-incident.js';
 import type { FlowRuntime } from './runtime.js';
@@ -81,12 +81,12 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
     .map((a) => a.endsAt)
     .sort()
     .at(-1);
-  const noted = await rt.exec(left.incident.id, {
-    type: 'add-note',
-    text: `Alertmanager: ${plan.alerts[0]?.labels.alertname ?? 'the alert'} resolved at ${endsAt}`,
-    actor: ALERTMANAGER,
-    idempotencyKey: `${plan.key}:resolved`,
-  });
+  const noted = await rt.driver.addNote(
+    left.incident,
+    `Alertmanager: ${plan.alerts[0]?.labels.alertname ?? 'the alert'} resolved at ${endsAt}`,
+    user,
+    `${plan.key}:resolved`,
+  );
   if (noted.replayed) return noted.incident;
   const incident = noted.incident;
   await rt
@@ -94,13 +94,8 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
     .catch(() => {});
   if (incident.phase === 'containment') {
     try {
-      const advanced = await rt.exec(incident.id, {
-        type: 'advance-phase',
-        to: 'verification',
-        actor: ALERTMANAGER,
-        idempotencyKey: `${plan.key}:verify`,
-      });
-      await rt.cards.refresh(incident.id, advanced.incident);
+      // The driver advances (and the narrator redraws the card); verification begins in the background.
+      const advanced = await rt.driver.advance(incident, user, `${plan.key}:verify`, 'verification');
       enterPhaseLater(rt, incident.id, 'verification', user, advanced.incident);
     } catch (error) {
       await rt

@@ -1,17 +1,15 @@
-/** Follow-up items from Slack: added, changed (done, won't do, snoozed, reassigned), their reminders kept in step. */
-import { GcIncidentError } from '../../core/errors.js';
-import { type FollowUpAdd, remindersFor, snoozedReminder } from '../../core/followups/plan.js';
+/**
+ * Follow-up items from Slack: the driver adds and changes them and plans their reminders
+ * (src/core/incident/driver/followups.ts); this side says what changed in the thread.
+ */
+import type { FollowUpAdd } from '../../core/followups/plan.js';
+import type { FollowUpChange } from '../../core/incident/driver/followups.js';
 import { followUpLine } from '../blocks/followups.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import type { SlackUser } from './deps.js';
 import type { FlowRuntime } from './runtime.js';
 
-export interface FollowUpChange {
-  status?: 'done' | 'wont-do';
-  reason?: string;
-  owner?: string | undefined;
-  snoozeMs?: number;
-}
+export type { FollowUpChange } from '../../core/incident/driver/followups.js';
 
 /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */
 export async function createRunbookFollowUps(rt: FlowRuntime, incidentId: string, user: SlackUser) {
@@ -26,29 +24,19 @@ export async function addFollowUp(
   user: SlackUser,
   idempotencyKey: string,
 ): Promise<string> {
-  const now = rt.deps.clock.now();
-  const outcome = await rt.exec(incidentId, {
-    type: 'add-followup',
-    title: add.title,
-    owner: add.owner,
-    dueAt: new Date(now.getTime() + add.dueMs).toISOString(),
-    followUpType: add.type,
-    actor: user.id,
-    idempotencyKey,
-  });
-  const item = outcome.incident.followUps.at(-1);
-  if (!item) throw new GcIncidentError('STEP_NOT_FOUND', 'the follow-up was not recorded');
-  for (const r of remindersFor(outcome.incident, item, now)) await rt.deps.store.scheduleReminder(r);
+  const { outcome, item } = await rt.driver.addFollowUp(incidentId, add, user, idempotencyKey);
   if (!outcome.replayed)
     await rt
       .thread(outcome.incident, [
-        noticeMessage(`📌 Follow-up added by <@${user.id}>\n${followUpLine(outcome.incident, item, now)}`),
+        noticeMessage(
+          `📌 Follow-up added by <@${user.id}>\n${followUpLine(outcome.incident, item, rt.deps.clock.now())}`,
+        ),
       ])
       .catch(() => {});
   return `${incidentId}/${item.id}`;
 }
 
-/** Done, won't do, snooze, reassign: the item changes on the timeline and its reminders follow. */
+/** Done, won't do, snooze, reassign: the driver records it and its reminders follow; the thread says so. */
 export async function changeFollowUp(
   rt: FlowRuntime,
   incidentId: string,
@@ -57,36 +45,10 @@ export async function changeFollowUp(
   user: SlackUser,
   idempotencyKey: string,
 ): Promise<string> {
-  const now = rt.deps.clock.now();
-  const outcome = await rt.exec(incidentId, {
-    type: 'update-followup',
-    itemId,
-    change: {
-      ...(change.status ? { status: change.status } : {}),
-      ...(change.reason ? { reason: change.reason } : {}),
-      ...(change.owner ? { owner: change.owner } : {}),
-      ...(change.snoozeMs ? { snoozedUntil: new Date(now.getTime() + change.snoozeMs).toISOString() } : {}),
-    },
-    actor: user.id,
-    idempotencyKey,
-  });
-  const item = outcome.incident.followUps.find((f) => f.id === itemId);
-  if (!item) throw new GcIncidentError('STEP_NOT_FOUND', `no follow-up ${itemId} in ${incidentId}`);
-  if (outcome.replayed) return followUpLine(outcome.incident, item, now);
-  await rt.deps.store.cancelReminders(incidentId, itemId, now);
-  if (item.status === 'open') {
-    const reminders = change.snoozeMs
-      ? [snoozedReminder(outcome.incident, item, now, change.snoozeMs)]
-      : remindersFor(outcome.incident, item, now);
-    for (const r of reminders) await rt.deps.store.scheduleReminder(r);
-  }
-  await rt
-    .thread(outcome.incident, [
-      noticeMessage(
-        `📌 <@${user.id}>: ${followUpLine(outcome.incident, item, now)}${item.snoozedUntil && change.snoozeMs ? ' (snoozed for a day)' : ''}`,
-      ),
-    ])
-    .catch(() => {});
-  await rt.cards.refresh(incidentId, outcome.incident);
-  return followUpLine(outcome.incident, item, now);
+  const { outcome, item } = await rt.driver.changeFollowUp(incidentId, itemId, change, user, idempotencyKey);
+  const line = followUpLine(outcome.incident, item, rt.deps.clock.now());
+  if (outcome.replayed) return line;
+  const snoozed = item.snoozedUntil && change.snoozeMs ? ' (snoozed for a day)' : '';
+  await rt.thread(outcome.incident, [noticeMessage(`📌 <@${user.id}>: ${line}${snoozed}`)]).catch(() => {});
+  return line;
 }

@@ -89,7 +89,7 @@ export async function placeIncident(
   } catch (error) {
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
   }
-  await rt.exec(incident.id, { type: 'record-channel', channel, announcement, actor: 'system' });
+  await rt.driver.recordChannel(incident.id, channel, announcement);
   return { channel };
 }
 

@@ -1,4 +1,4 @@
-/** Steps whose process died while running them: failed with the reason, so people can run them again. */
+/** Steps whose process died while running them: failed with the reason (by the driver), so people can run them again. */
 import type { LeasedWork } from '../../core/ports.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import type { FlowRuntime } from './runtime.js';
@@ -8,17 +8,11 @@ export async function interrupted(rt: FlowRuntime, work: LeasedWork): Promise<vo
   const incident = await rt.deps.store.load(incidentId);
   const stuck = incident?.steps.filter((s) => stepIds.includes(s.id) && s.status === 'running') ?? [];
   if (!incident || stuck.length === 0) return;
-  let current = incident;
-  for (const step of stuck) {
-    const outcome = await rt.exec(incidentId, {
-      type: 'fail-step',
-      stepId: step.id,
-      actor: 'system',
-      error: 'interrupted: the gc-incident process running it stopped',
-      idempotencyKey: `${work.key}:${step.id}`,
-    });
-    current = outcome.incident;
-  }
+  const outcome = await rt.driver.failInterrupted(
+    incidentId,
+    stuck.map((s) => s.id),
+    work.key,
+  );
   const them = stuck.length > 1 ? 'them' : 'it';
   await rt
     .thread(incident, [
@@ -27,5 +21,5 @@ export async function interrupted(rt: FlowRuntime, work: LeasedWork): Promise<vo
       ),
     ])
     .catch(() => {});
-  await rt.cards.refresh(incidentId, current);
+  await rt.cards.refresh(incidentId, outcome?.incident ?? incident);
 }

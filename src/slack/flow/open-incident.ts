@@ -50,14 +50,9 @@ export async function ensureCard(
     incident = await postCard(rt, incident.id, placement.channel, lookup);
     await settleCard(rt, incident, placement);
     if (request?.summary?.trim()) {
-      incident = (
-        await rt.exec(incident.id, {
-          type: 'add-note',
-          text: `Summary: ${request.summary.trim()}`,
-          actor: request.user.id,
-          idempotencyKey: `${request.idempotencyKey}:summary`,
-        })
-      ).incident;
+      const text = `Summary: ${request.summary.trim()}`;
+      const key = `${request.idempotencyKey}:summary`;
+      incident = (await rt.driver.addNote(incident, text, request.user, key)).incident;
     }
   } finally {
     await rt.leases.release(lease);
@@ -74,14 +69,7 @@ async function postCard(rt: FlowRuntime, incidentId: string, channel: string, lo
     key: `card:${incidentId}`,
     lookup,
   });
-  return (
-    await rt.exec(incidentId, {
-      type: 'record-card',
-      channel: posted.channel,
-      ts: posted.ts,
-      actor: 'system',
-    })
-  ).incident;
+  return (await rt.driver.recordCard(incidentId, posted)).incident;
 }
 
 /** An incident whose process died while posting its card: posted now (unless it was recorded), detection started. */

@@ -66,7 +66,7 @@ export async function writeCanvas(
       return 'updated';
     }
     const canvas = await workspace.createCanvas(`${incident.id} postmortem`, markdown, incident.channel?.id);
-    incident = (await rt.exec(incidentId, { type: 'record-canvas', canvas, actor: 'system' })).incident;
+    incident = (await rt.driver.recordCanvas(incidentId, canvas)).incident;
     await rt
       .thread(incident, [
         noticeMessage(

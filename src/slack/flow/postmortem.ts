@@ -14,12 +14,7 @@ export async function notePostmortem(
   user: SlackUser,
   idempotencyKey: string,
 ): Promise<void> {
-  const outcome = await rt.exec(incidentId, {
-    type: 'note-postmortem',
-    notes,
-    actor: user.id,
-    idempotencyKey,
-  });
+  const outcome = await rt.driver.notePostmortem(incidentId, notes, user, idempotencyKey);
   if (outcome.events.length > 0 && !outcome.replayed) {
     await rt
       .thread(outcome.incident, [

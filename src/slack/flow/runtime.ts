@@ -3,9 +3,9 @@
  * narrator and the driver wired to them, background tasks and leases. Built once per app.
  */
 import { buildDriver } from '../../composition/driver.js';
-import type { IncidentCommand } from '../../core/incident/commands.js';
 import type { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident } from '../../core/incident/model.js';
+import { runnableActions } from '../../core/incident/progress.js';
 import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
@@ -74,15 +74,12 @@ export class FlowRuntime {
         groupMembers: (group) => deps.slack.groupMembers(group),
         userIdOf: (handle) => this.people.idOf(handle),
         reminders: (r) => deps.store.scheduleReminder(r),
+        cancelReminders: (incidentId, itemId, now) => deps.store.cancelReminders(incidentId, itemId, now),
         simulate: (incident, step, python, observed) => simulateStep(this, incident, step, python, observed),
       },
       clock: deps.clock,
       sleep: deps.sleep,
     });
-  }
-
-  exec(incidentId: string, command: IncidentCommand) {
-    return this.deps.service.execute(incidentId, command);
   }
 
   runbookOf(incident: Incident) {
@@ -94,12 +91,9 @@ export class FlowRuntime {
     return postToThread(this.deps.slack, incident, messages);
   }
 
-  /** Containment actions the card offers a Run button for (HTTP actions, when they are configured). */
+  /** Containment actions the card offers a Run button for (the walk asks the same: progress.ts). */
   private runnableActions(incident: Incident): ReadonlySet<string> {
     const runbook = this.deps.runbooks.find(incident.runbookId)?.runbook;
-    if (!runbook || !this.deps.actions) return new Set();
-    return new Set(
-      runbook.containment.actions.filter((a) => a.kind === 'http' && a.httpAction).map((a) => a.id),
-    );
+    return runbook ? runnableActions(runbook, this.deps.actions !== undefined) : new Set();
   }
 }

@@ -3,15 +3,14 @@
  * `/gc-incident simulate`. Variants run in the worker pool; one progress message is edited
  * as they go, then the verdict, the compact table, the full table and the chart follow.
  */
-import { pauseCostOf, resolveStepWorkloads } from '../../adapters/fit/step-workload.js';
-import { type LabelledResult, summarizeSimulation } from '../../adapters/simulator/runbook-step.js';
+import { resolveStepWorkloads, stepSimulationSummary } from '../../adapters/fit/step-workload.js';
+import type { LabelledResult } from '../../adapters/simulator/runbook-step.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import type { Incident } from '../../core/incident/model.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../../core/simulator/chart-spec.js';
 import type { DecisionContext } from '../../core/simulator/rank.js';
 import type { ModelledPython, Workload } from '../../core/simulator/workload.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import { formatComparison } from '../../format/simulation.js';
 import { compactComparison, simulationVerdict } from '../../format/simulation-summary.js';
 import type { SlackMessage } from '../blocks/common.js';
@@ -19,6 +18,7 @@ import { comparisonTableBlock } from '../blocks/comparison-table.js';
 import { decisionChartBlocks } from '../blocks/native-charts.js';
 import { noticeMessage, progressMessage, simulationMessages } from '../blocks/step-output.js';
 import { userMessage } from '../error-text.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { uploadTable } from '../thread.js';
 import type { FlowRuntime } from './runtime.js';
 
@@ -54,12 +54,7 @@ export async function simulateStep(
     (ts, message) =>
       incident.card ? rt.deps.slack.update(incident.card.channel, ts, message) : Promise.resolve(),
   );
-  const table = note ? `${formatComparison(results)}\n${note}` : formatComparison(results);
-  return {
-    summary: { ...summarizeSimulation(results), ...pauseCostOf(pauseCost), table, ...(note ? { note } : {}) },
-    results,
-    context,
-  };
+  return { summary: stepSimulationSummary(results, note, pauseCost), results, context };
 }
 
 /** `/gc-incident simulate`: a message in the channel with progress, the table and chart in its thread. */

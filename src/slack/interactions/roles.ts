@@ -4,11 +4,11 @@
  */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { parseRole, ROLE_LABEL } from '../../core/incident/roles.js';
-import { escapeFallbackText } from '../../core/text/escape-mrkdwn.js';
 import { section } from '../blocks/common.js';
 import { person, rolesModal } from '../blocks/roles.js';
 import type { SlashRequest } from '../command-parser.js';
 import { describeError, errorMrkdwn, userMessage } from '../error-text.js';
+import { escapeFallbackText } from '../escape-mrkdwn.js';
 import type { SlackUser } from '../flow/deps.js';
 import { ACTION, VIEW } from '../ids.js';
 import {

@@ -6,11 +6,11 @@
  */
 import type { App } from '@slack/bolt';
 import { isGcIncidentError } from '../../core/errors.js';
-import { escapeMrkdwn } from '../../core/text/escape-mrkdwn.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { helpMessage } from '../blocks/replies.js';
 import { parseSlashText, type SlashRequest } from '../command-parser.js';
 import { describeError } from '../error-text.js';
+import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { ephemeral, refusal, reply, sectionMessage } from '../respond.js';
 import type { AppServices } from '../services.js';
 import { SLASH_HANDLERS } from './slash/handlers.js';

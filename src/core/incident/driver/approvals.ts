@@ -6,10 +6,10 @@
  * service owner assigned) is the commander's, and the refusal says so.
  */
 import type { Approver } from '../../runbook/types.js';
-import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
 import type { Incident } from '../model.js';
+import { type ApproverFact, approversText, type RoleAsk } from '../refusals.js';
 import { hasPersonInCommand } from '../role-permissions.js';
-import { describeRole, holderOf, holds, type IncidentRole, ROLE_LABEL, ROLE_TYPED } from '../roles.js';
+import { holderOf, holds, type IncidentRole } from '../roles.js';
 
 /**
  * Who asks, by id only: a Slack user id (payload.user.id) or `cli:<user>`. Never a username:
@@ -25,10 +25,10 @@ export type HandleResolver = (handle: string) => Promise<string | undefined>;
 
 export interface ApprovalVerdict {
   readonly allowed: boolean;
-  /** Who may approve, for the message to someone who may not. */
+  /** Who may approve, as facts (src/core/incident/refusals.ts); empty: anyone. */
+  readonly approvers: readonly ApproverFact[];
+  /** The same in plain words, for the terminal and the log. */
   readonly allowedText: string;
-  /** The same for Slack: who holds each role as a mention, user text escaped. */
-  readonly allowedMrkdwn: string;
   /** The role that allowed this person, when a role did (recorded on the timeline). */
   readonly as?: IncidentRole | undefined;
   /** The roles that would allow someone, in the runbook's order (for "how to get the role"). */
@@ -48,23 +48,22 @@ export async function mayApprove(
     ...configured.map((id): Approver => (/^S/.test(id) ? { group: id } : { user: id })),
   ];
   const roles = approvers.flatMap((a) => (typeof a !== 'string' && 'role' in a ? [a.role] : []));
-  if (approvers.length === 0) return { allowed: true, allowedText: 'anyone', allowedMrkdwn: 'anyone', roles };
-  const describe = (live: boolean) =>
-    approvers
-      .map((a) =>
-        typeof a === 'string'
-          ? describeRole(incident, a)
-          : 'role' in a
-            ? `${describeRole(incident, a.role)}${heldBy(incident, a.role, live)}`
-            : 'user' in a
-              ? mention(a.user)
-              : `members of ${groupMention(a.group)}`,
-      )
-      .join(', ');
+  if (approvers.length === 0) return { allowed: true, approvers: [], allowedText: 'anyone', roles };
+  const facts = approvers.map((a): ApproverFact => {
+    if (typeof a === 'string') return { kind: 'role', role: a, standIn: standsIn(incident, a) };
+    if ('role' in a)
+      return {
+        kind: 'role',
+        role: a.role,
+        standIn: standsIn(incident, a.role),
+        holder: namedHolder(incident, a.role),
+      };
+    return 'user' in a ? { kind: 'user', user: a.user } : { kind: 'group', group: a.group };
+  });
   const verdict = (allowed: boolean, as?: IncidentRole): ApprovalVerdict => ({
     allowed,
-    allowedText: describe(false),
-    allowedMrkdwn: describe(true),
+    approvers: facts,
+    allowedText: approversText(facts),
     as,
     roles,
   });
@@ -84,50 +83,36 @@ export async function mayApprove(
   return verdict(false);
 }
 
-/**
- * " (<@U1>)" after a role someone holds, so the refused person knows whom to ask; nothing for
- * responders (many) or a role the commander stands in for (already said). A terminal name is
- * escaped for Slack; the plain text shows it as it is.
- */
-function heldBy(incident: Incident, role: IncidentRole, mrkdwn: boolean): string {
-  if (role === 'responder') return '';
-  const holder = holderOf(incident, role);
-  if (holder.fallback) return '';
-  if (!mrkdwn) return ` (${holder.person})`;
-  return ` (${/^[UW][A-Z0-9]{2,}$/.test(holder.person) ? `<@${holder.person}>` : escapeMrkdwn(holder.person)})`;
+/** Nobody holds the role: the commander stands in (said after the role; never for commander or responder). */
+function standsIn(incident: Incident, role: IncidentRole): boolean {
+  return role !== 'commander' && role !== 'responder' && holderOf(incident, role).fallback;
 }
 
 /**
- * How someone refused gets the role that would allow them: ask the commander, with the command
- * to paste (or, with nobody in command yet, take command). Empty when no role would allow
- * anyone (named users or groups only).
+ * Who holds a role, so the refused person knows whom to ask; nobody for responders (many) or a
+ * role the commander stands in for (already said).
  */
-export function roleHint(incident: Incident, verdict: ApprovalVerdict): { plain: string; mrkdwn: string } {
+function namedHolder(incident: Incident, role: IncidentRole): string | undefined {
+  if (role === 'responder') return undefined;
+  const holder = holderOf(incident, role);
+  return holder.fallback ? undefined : holder.person;
+}
+
+/**
+ * How someone refused gets the role that would allow them: ask the commander (or, with nobody
+ * in command yet, take command). Undefined when no role would allow anyone (named users or
+ * groups only). Each surface renders it with its own command to paste.
+ */
+export function roleHint(incident: Incident, verdict: ApprovalVerdict): RoleAsk | undefined {
   // Handing over the commander is a bigger step than taking a role beside it: ask for that last.
   const role = verdict.roles.find((r) => r !== 'commander') ?? verdict.roles[0];
-  if (verdict.allowed || role === undefined) return { plain: '', mrkdwn: '' };
-  const label = ROLE_LABEL[role];
+  if (verdict.allowed || role === undefined) return undefined;
   if (!hasPersonInCommand(incident)) {
     // An alert opened it and nobody commands it yet: whoever takes command gives the roles.
-    const take = `/gc-incident role ${incident.id} @you commander`;
-    const then = verdict.roles.includes('commander') ? 'approve as the commander' : `take the ${label} role`;
     return {
-      plain: `; nobody has taken command yet: take it (${take}), then ${then}`,
-      mrkdwn: `. Nobody has taken command yet: take it with \`${take}\`, then ${then}`,
+      kind: 'take-command',
+      next: verdict.roles.includes('commander') ? 'approve-as-commander' : role,
     };
   }
-  const commander = incident.commander;
-  const who = /^[UW][A-Z0-9]{2,}$/.test(commander) ? `<@${commander}>` : escapeMrkdwn(commander);
-  return {
-    plain: `; to approve, ask the commander (${commander}) for the ${label} role`,
-    mrkdwn: `. To approve, ask the commander (${who}) for the ${label} role: \`/gc-incident role ${incident.id} @you ${ROLE_TYPED[role]}\``,
-  };
-}
-
-function mention(user: string): string {
-  return user.startsWith('@') ? user : `<@${user}>`;
-}
-
-function groupMention(group: string): string {
-  return group.startsWith('@') ? group : `<!subteam^${group}>`;
+  return { kind: 'ask-commander', commander: incident.commander, role };
 }

@@ -26,3 +26,12 @@ export async function execOn(
 ): Promise<CommandOutcome> {
   return deps.service.execute(incident.id, command, incident);
 }
+
+/** Runs a command against the stored incident (a surface that holds only its id: a background job, a modal). */
+export async function execById(
+  deps: DriverDeps,
+  incidentId: string,
+  command: IncidentCommand,
+): Promise<CommandOutcome> {
+  return deps.service.execute(incidentId, command);
+}

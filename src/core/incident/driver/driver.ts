@@ -8,12 +8,12 @@
 
 import type { FleetMember } from '../../alerts/fleet.js';
 import { GcIncidentError } from '../../errors.js';
-import { remindersFor, runbookFollowUps } from '../../followups/plan.js';
-import { escapeMrkdwn } from '../../text/escape-mrkdwn.js';
-import type { Incident, IncidentStatus, Phase, StepState } from '../model.js';
+import type { FollowUpAdd } from '../../followups/plan.js';
+import type { Actor, Incident, IncidentStatus, Phase, PostmortemNotes, StepState } from '../model.js';
 import { stepOf } from '../model.js';
+import { type NotApprovedFacts, refusalText } from '../refusals.js';
+import type { IncidentRole } from '../roles.js';
 import type { CommandOutcome, OpenRequest } from '../service.js';
-import { isAutomatable } from '../step-runner.js';
 import {
   type AlertArrival,
   type AlertPolicy,
@@ -26,8 +26,18 @@ import {
 import { mayApprove, roleHint } from './approvals.js';
 import { applyConditions, decideConditionsNow } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
-import { serviceFor } from './policy.js';
+import {
+  addFollowUp,
+  changeFollowUp,
+  createFollowUps,
+  type FollowUpChange,
+  type FollowUpOutcome,
+} from './followups.js';
+import { isAutomatable, serviceFor } from './policy.js';
 import type { Person } from './ports.js';
+import { failInterrupted, notePostmortem, recordCanvas, recordCard, recordChannel } from './records.js';
+import { moveRemindersWithRoles } from './reminders.js';
+import { addNote, assignRole, type PinCommand, pin, unassignRole } from './roles.js';
 import { rerunSkipped, retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
 import { openVerificationChecks, verify } from './verification.js';
 
@@ -134,17 +144,17 @@ export class IncidentDriver {
       this.deps.caps.userIdOf,
     );
     if (!verdict.allowed) {
-      const hint = roleHint(incident, verdict);
-      throw new GcIncidentError(
-        'NOT_APPROVED',
-        `only ${verdict.allowedText} may approve '${step.title}'${hint.plain}`,
-        {
-          stepId,
-          user: by.id,
-          // Slack shows this one (approver mentions stay live, the runbook's title is escaped).
-          mrkdwn: `only ${verdict.allowedMrkdwn} may approve '${escapeMrkdwn(step.title)}'${hint.mrkdwn}`,
-        },
-      );
+      // Facts, not words: each surface renders them (Slack with live mentions, src/slack/refusal-text.ts).
+      const refusal: NotApprovedFacts = {
+        code: 'NOT_APPROVED',
+        incidentId: incident.id,
+        stepId,
+        stepTitle: step.title,
+        user: by.id,
+        approvers: verdict.approvers,
+        ask: roleHint(incident, verdict),
+      };
+      throw new GcIncidentError('NOT_APPROVED', refusalText(refusal), { stepId, user: by.id, refusal });
     }
     const outcome = await execOn(this.deps, incident, {
       type: 'approve-action',
@@ -266,19 +276,63 @@ export class IncidentDriver {
   }
 
   /** The runbook's follow-up items become tracked items with owners, due dates and reminders. */
-  async createFollowUps(incident: Incident, by: Person): Promise<Incident> {
-    const { runbook } = this.deps.runbookOf(incident);
-    let current = incident;
-    for (const command of runbookFollowUps(runbook, current, this.deps.clock.now(), by.id))
-      current = (await execOn(this.deps, current, command)).incident;
-    const schedule = this.deps.caps.reminders;
-    for (const item of current.followUps) {
-      const offsets = runbook.followUp.items.find((i) => i.id === item.stepId)?.reminders ?? [];
-      for (const r of remindersFor(current, item, this.deps.clock.now(), offsets)) await schedule?.(r);
-    }
-    if (current.followUps.length > 0) await this.deps.narrator.followUpsCreated(current);
-    await this.deps.narrator.changed(current);
-    return current;
+  createFollowUps(incident: Incident, by: Person): Promise<Incident> {
+    return createFollowUps(this.deps, incident, by);
+  }
+
+  /** A follow-up added by hand, with its reminders. */
+  addFollowUp(incidentId: string, add: FollowUpAdd, by: Person, key: string): Promise<FollowUpOutcome> {
+    return addFollowUp(this.deps, incidentId, add, by, key);
+  }
+
+  /** Done, won't do, snoozed, reassigned: the item's reminders are planned again. */
+  changeFollowUp(incidentId: string, itemId: string, change: FollowUpChange, by: Person, key: string) {
+    return changeFollowUp(this.deps, incidentId, itemId, change, by, key);
+  }
+
+  /** A role given or handed over (the engine decides who may); moved follow-ups' reminders follow. */
+  async assignRole(incident: Incident, role: IncidentRole, person: Actor, by: Person, key?: string) {
+    const outcome = await assignRole(this.deps, incident, role, person, by, key);
+    await moveRemindersWithRoles(this.deps, outcome);
+    return outcome;
+  }
+
+  /** A role taken back (the commander stands in); moved follow-ups' reminders follow. */
+  async unassignRole(incident: Incident, role: IncidentRole, by: Person, key?: string) {
+    const outcome = await unassignRole(this.deps, incident, role, by, key);
+    await moveRemindersWithRoles(this.deps, outcome);
+    return outcome;
+  }
+
+  addNote(incident: Incident, text: string, by: Person, key?: string): Promise<CommandOutcome> {
+    return addNote(this.deps, incident, text, by, key);
+  }
+
+  /** A message pinned to (or unpinned from) the record. */
+  pin(incident: Incident, command: PinCommand): Promise<CommandOutcome> {
+    return pin(this.deps, incident, command);
+  }
+
+  notePostmortem(incidentId: string, notes: PostmortemNotes, by: Person, key: string) {
+    return notePostmortem(this.deps, incidentId, notes, by, key);
+  }
+
+  /** Where the surface shows the incident: its card, its own channel, its postmortem canvas. */
+  recordCard(incidentId: string, at: { channel: string; ts: string }) {
+    return recordCard(this.deps, incidentId, at);
+  }
+
+  recordChannel(incidentId: string, channel: string, announcement?: { channel: string; ts: string }) {
+    return recordChannel(this.deps, incidentId, channel, announcement);
+  }
+
+  recordCanvas(incidentId: string, canvas: string) {
+    return recordCanvas(this.deps, incidentId, canvas);
+  }
+
+  /** Steps a dead process left running fail, so people can run them again. */
+  failInterrupted(incidentId: string, stepIds: readonly string[], key: string) {
+    return failInterrupted(this.deps, incidentId, stepIds, key);
   }
 
   private async change(incident: Incident, command: Parameters<typeof execOn>[2]): Promise<Incident> {

@@ -73,3 +73,10 @@ export function datasourceOf(runbook: Runbook, error: GcIncidentError): string {
 export function unavailableReason(datasource: string, message: string): string {
   return `datasource '${datasource}' unavailable: ${message}`;
 }
+
+/** Steps the app runs (a person marks the others done): checks, queries, simulations, diagnoses. */
+export function isAutomatable(step: StepState): boolean {
+  return (
+    step.kind === 'check' || step.kind === 'query' || step.kind === 'simulate' || step.kind === 'diagnose'
+  );
+}

@@ -177,4 +177,6 @@ export interface DriverCapabilities {
   /** Approvers configured for every runbook (SLACK_APPROVERS). */
   readonly approvers?: readonly string[] | undefined;
   readonly reminders?: ReminderStore['scheduleReminder'] | undefined;
+  /** Cancels an item's pending reminders before they are planned again (driver/reminders.ts). */
+  readonly cancelReminders?: ReminderStore['cancelReminders'] | undefined;
 }

@@ -4,16 +4,14 @@
  * actions port. A datasource that cannot answer is said once per batch, with one decision:
  * skip every metric step (recorded with the reason) or retry.
  */
-import { evaluateCheck } from '../../checks/check-runner.js';
 import { reportedRuntimes } from '../../checks/runtime.js';
 import { observedGc } from '../../diagnose/result.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
 import { actionInputs } from '../../runbook/action-parameters.js';
-import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
+import { DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { ModelledPython } from '../../simulator/workload.js';
 import { type Incident, openOutage, PHASES, type StepState, stepOf } from '../model.js';
-import { runStep as runQuery } from '../step-runner.js';
 import { applyConditions } from './conditions.js';
 import { type DriverDeps, execOn } from './context.js';
 import {
@@ -26,18 +24,12 @@ import {
 } from './policy.js';
 import type { Person, StepOutput } from './ports.js';
 import { runDiagnose } from './run-diagnose.js';
+import { requireMetrics as requireMetricsOf, runMetricStep } from './run-metric-step.js';
 import { openVerificationChecks, verify } from './verification.js';
 
-const NO_DATASOURCE =
-  'no metrics datasource is configured: set PROMETHEUS_URL (or DATASOURCES_FILE) to run query and check steps';
-
+/** The metrics port, or METRICS_UNAVAILABLE (run-metric-step.ts says why). */
 export function requireMetrics(deps: DriverDeps): MetricsClient {
-  if (!deps.caps.metrics) throw new GcIncidentError('METRICS_UNAVAILABLE', NO_DATASOURCE);
-  return deps.caps.metrics;
-}
-
-export function findCheck(runbook: Runbook, id: string): Check | undefined {
-  return allChecks(runbook).find((c) => c.id === id);
+  return requireMetricsOf(deps.caps.metrics);
 }
 
 /** A sentence for a person: coded errors carry one; anything else is "unexpected". */
@@ -76,16 +68,8 @@ async function produce(
 ): Promise<{ result: unknown; output: StepOutput }> {
   const { runbook } = deps.runbookOf(incident);
   if (step.kind === 'check') {
-    const check = findCheck(runbook, step.id);
-    if (!check) throw new GcIncidentError('STEP_NOT_FOUND', `no check '${step.id}' in the runbook`);
-    const evaluation = await evaluateCheck(
-      check,
-      incident.inputs,
-      requireMetrics(deps),
-      deps.clock.now(),
-      runbook.datasource ?? DEFAULT_DATASOURCE,
-    );
-    return { result: evaluation, output: { kind: 'check', evaluation } };
+    const output = await runMetricStep(runbook, incident, step, deps.caps.metrics, deps.clock.now());
+    return { result: (output as { evaluation: unknown }).evaluation, output };
   }
   if (step.kind === 'diagnose') return runDiagnose(deps, incident, step);
   if (step.kind === 'simulate') {
@@ -96,11 +80,8 @@ async function produce(
     const output = await deps.caps.simulate(incident, triage, python, observedGc(incident));
     return { result: output.summary, output: { kind: 'simulate', output } };
   }
-  const result = (await runQuery(runbook, incident, step, {
-    metrics: requireMetrics(deps),
-    now: () => deps.clock.now(),
-  })) as Extract<StepOutput, { kind: 'query' }>['result'];
-  return { result, output: { kind: 'query', result } };
+  const output = await runMetricStep(runbook, incident, step, deps.caps.metrics, deps.clock.now());
+  return { result: output.kind === 'query' ? output.result : output.evaluation, output };
 }
 
 /** Starts, runs and records one check, query, simulation or diagnose step. */

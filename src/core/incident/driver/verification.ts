@@ -13,7 +13,8 @@ import type { Incident } from '../model.js';
 import { type DriverDeps, execOn } from './context.js';
 import { isUnavailable, mayRunNow, verificationTiming } from './policy.js';
 import type { Person } from './ports.js';
-import { findCheck, noteRecovery, plainMessage, requireMetrics, unavailable } from './run-steps.js';
+import { findCheck } from './run-metric-step.js';
+import { noteRecovery, plainMessage, requireMetrics, unavailable } from './run-steps.js';
 import { watchVerification } from './watch-verification.js';
 
 export function openVerificationChecks(incident: Incident) {

@@ -5,12 +5,11 @@
  */
 import { isGcIncidentError } from '../../errors.js';
 import { type Incident, PHASES, type StepState, stepOf } from '../model.js';
-import { verificationVerdict } from '../progress.js';
+import { runnableActions, stepNext, verificationVerdict } from '../progress.js';
 import type { IncidentDriver } from './driver.js';
+import { isAutomatable } from './policy.js';
 import type { Person } from './ports.js';
 import { runBatch } from './run-steps.js';
-
-const AUTOMATIC = new Set(['check', 'query', 'simulate', 'diagnose']);
 
 export async function walkIncident(driver: IncidentDriver, opened: Incident, by: Person): Promise<Incident> {
   const { narrator, decisions } = driver.deps;
@@ -64,13 +63,15 @@ async function walkStep(
   const { narrator, decisions, caps } = driver.deps;
   const { runbook } = driver.deps.runbookOf(incident);
   await narrator.stepIntroduced(incident, runbook, step);
-  if (AUTOMATIC.has(step.kind)) {
+  // Who acts is decided as the Slack card decides its button (progress.ts stepNext).
+  const runnable = runnableActions(runbook, caps.actions !== undefined);
+  if (stepNext(step, runnable).act === 'run' && isAutomatable(step)) {
     const done = await runBatch(driver.deps, incident, [step], by);
     await narrator.changed(done);
     return done;
   }
   let current = incident;
-  if (step.needsApproval && !step.approvedBy) {
+  if (stepNext(step, runnable).act === 'approve') {
     const answer = await decisions.ask(current, { kind: 'approve', step });
     if (answer?.choice !== 'yes') {
       await narrator.stepOutcome(current, step, 'left pending (needs approval)');
@@ -84,8 +85,9 @@ async function walkStep(
       return current;
     }
   }
-  const action = runbook.containment.actions.find((a) => a.id === step.id && a.kind === 'http');
-  if (action?.httpAction && caps.actions) {
+  const action = runbook.containment.actions.find((a) => a.id === step.id);
+  // Approved (or needing no approval), a runnable HTTP action is called rather than done by hand.
+  if (action?.httpAction && stepNext(stepOf(current, step.id) ?? step, runnable).act === 'run') {
     const answer = await decisions.ask(current, { kind: 'call-action', step, action: action.httpAction });
     if (answer?.choice === 'yes') return driver.runStep(current, step.id, by);
   }

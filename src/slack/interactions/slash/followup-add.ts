@@ -1,5 +1,5 @@
 /** `/gc-incident followup add …`: a follow-up on this channel's incident, with its owner reminded. */
-import { parseFollowUpAdd } from '../../../core/followups/plan.js';
+import { parseFollowUpAdd } from '../../followup-add-parser.js';
 import { reply, sectionMessage } from '../../respond.js';
 import { commandKey, incidentFor, type SlashHandler } from './context.js';
 

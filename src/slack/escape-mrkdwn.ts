@@ -7,7 +7,7 @@
  * `escapeMrkdwn`; `escapeMrkdwnCode` adds what a fence needs (no closing
  * fence inside). Bidi controls become visible markers.
  */
-import { neutraliseBidi } from './bidi.js';
+import { neutraliseBidi } from '../core/text/bidi.js';
 
 export function escapeMrkdwn(text: string): string {
   return neutraliseBidi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,7 +1,8 @@
-/** Steps run through the metrics interface (a test double until the Prometheus client) and the simulator. */
+/** Check and query steps run through the metrics port (driver/run-metric-step.ts), here a recording double. */
 import { describe, expect, it } from 'vitest';
+import { isAutomatable } from '../../src/core/incident/driver/policy.js';
+import { runMetricStep } from '../../src/core/incident/driver/run-metric-step.js';
 import { escapePromqlString, renderQuery } from '../../src/core/incident/render-query.js';
-import { isAutomatable, runStep } from '../../src/core/incident/step-runner.js';
 import type { MetricsClient, Sample, Series } from '../../src/core/ports.js';
 import { openTestIncident, shippedRunbook } from '../helpers/engine.js';
 import { sqliteFactory } from '../helpers/stores.js';
@@ -25,7 +26,7 @@ class RecordingMetrics implements MetricsClient {
 const RUNBOOK = 'gc-full-collection-latency';
 const runbook = shippedRunbook(RUNBOOK);
 
-describe('running steps', () => {
+describe('running metric steps', () => {
   it('a check evaluation (query as sent, values, verdict) is stored with the step', async () => {
     const { store, cleanup } = await sqliteFactory.create();
     const { service, incident, clock } = await openTestIncident(store, RUNBOOK);
@@ -33,7 +34,8 @@ describe('running steps', () => {
     const step = incident.steps.find((s) => s.id === 'large-heap');
     if (!step) throw new Error('no step');
     expect(isAutomatable(step)).toBe(true);
-    const result = await runStep(runbook, incident, step, { metrics, now: () => clock.now() });
+    const output = await runMetricStep(runbook, incident, step, metrics, clock.now());
+    const result = output.kind === 'check' ? output.evaluation : output.result;
     await service.execute(incident.id, { type: 'complete-step', stepId: step.id, actor: 'system', result });
     const stored = (await store.load(incident.id))?.steps.find((s) => s.id === 'large-heap')?.result;
     expect(stored).toMatchObject({
@@ -54,16 +56,43 @@ describe('running steps', () => {
     const { incident, clock } = await openTestIncident(store, RUNBOOK);
     const step = incident.steps.find((s) => s.id === 'full-collection-pauses');
     if (!step) throw new Error('no step');
-    const allHigh = await runStep(runbook, incident, step, {
-      metrics: new RecordingMetrics([], [5, 6, 7]),
-      now: () => clock.now(),
-    });
-    expect(allHigh).toMatchObject({ outcome: 'holds' });
-    const oneLow = new RecordingMetrics([], [5, 0.1, 7]);
-    expect(await runStep(runbook, incident, step, { metrics: oneLow, now: () => clock.now() })).toMatchObject(
-      { outcome: 'does-not-hold' },
+    const allHigh = await runMetricStep(
+      runbook,
+      incident,
+      step,
+      new RecordingMetrics([], [5, 6, 7]),
+      clock.now(),
     );
+    expect(allHigh).toMatchObject({ kind: 'check', evaluation: { outcome: 'holds' } });
+    const oneLow = new RecordingMetrics([], [5, 0.1, 7]);
+    expect(await runMetricStep(runbook, incident, step, oneLow, clock.now())).toMatchObject({
+      evaluation: { outcome: 'does-not-hold' },
+    });
     expect(oneLow.queries[0]?.time).toBe('2026-11-23T10:00:00.000Z step 60');
+    await cleanup();
+  });
+
+  it('a query step keeps the query as sent, its datasource, the time and the series', async () => {
+    const { store, cleanup } = await sqliteFactory.create();
+    const { incident, clock } = await openTestIncident(store, RUNBOOK);
+    const step = incident.steps.find((s) => s.id === 'decided-by');
+    if (!step) throw new Error('no step');
+    const metrics = new RecordingMetrics([{ labels: { instance: 'a:1' }, value: 3 }]);
+    expect(await runMetricStep(runbook, incident, step, metrics, clock.now())).toEqual({
+      kind: 'query',
+      result: {
+        query: 'count by (job, instance) (python_gc_pause_seconds_count{job="checkout",generation="2"})',
+        datasource: 'default',
+        at: '2026-11-23T10:00:00.000Z',
+        series: [{ labels: { instance: 'a:1' }, value: 3 }],
+      },
+    });
+    // A step a person does reads no metrics.
+    const manual = incident.steps.find((s) => s.kind === 'manual');
+    if (!manual) throw new Error('no manual step');
+    await expect(runMetricStep(runbook, incident, manual, metrics, clock.now())).rejects.toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+    });
     await cleanup();
   });
 
@@ -72,7 +101,7 @@ describe('running steps', () => {
     const { incident } = await openTestIncident(store, RUNBOOK);
     const step = incident.steps[0];
     if (!step) throw new Error('no step');
-    await expect(runStep(runbook, incident, step, { now: () => new Date() })).rejects.toMatchObject({
+    await expect(runMetricStep(runbook, incident, step, undefined, new Date(0))).rejects.toMatchObject({
       code: 'METRICS_UNAVAILABLE',
     });
     await cleanup();
