@@ -174,5 +174,63 @@ export interface LeaseStore {
   heldWork(): Promise<number>;
 }
 
+/** A Slack message waiting in its channel's queue (src/slack/post-queue.ts), as stored. */
+export interface QueuedPostRow {
+  /** Idempotency key: one row per post, however often it is enqueued (a retry, another replica). */
+  readonly key: string;
+  readonly channel: string;
+  /** `post`: chat.postMessage; `update`: chat.update of one message, coalesced (the newest body wins). */
+  readonly kind: 'post' | 'update';
+  /** JSON text the sender reads (message, thread, target ts). */
+  readonly body: string;
+  readonly incidentId: string | null;
+  /** Bumped by each coalesced update: a send of an older revision does not settle the row. */
+  readonly revision: number;
+  readonly attempts: number;
+  readonly state: 'pending' | 'sent' | 'failed';
+  /** The message's ts once sent; the Slack error once failed. */
+  readonly resultTs: string | null;
+  readonly error: string | null;
+}
+
+/**
+ * Durable per-channel queues of Slack posts. One process at a time drains a channel (a lease
+ * on the channel's row, so the pace holds across replicas); a channel whose process died is
+ * taken over when its lease ends, and its pending posts go out then. Every implementation
+ * passes tests/contract/post-queue.contract.ts.
+ */
+export interface PostQueueStore {
+  /**
+   * Adds a post (nothing changes when its key is there already) or an update (an unsent one
+   * takes the new body; a sent one is pending again with it). Returns the row as it now stands.
+   */
+  enqueuePost(
+    post: { key: string; channel: string; kind: 'post' | 'update'; body: string; incidentId?: string | undefined },
+    now: Date,
+  ): Promise<QueuedPostRow>;
+  /** Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`. */
+  claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]>;
+  /** The channel's oldest pending post. */
+  nextPost(channel: string): Promise<QueuedPostRow | undefined>;
+  /** Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits. */
+  settlePost(key: string, revision: number, outcome: { ts: string } | { error: string }, now: Date): Promise<boolean>;
+  /** Counts a failed attempt (a transient error) and records the error. */
+  retryPost(key: string, error: string): Promise<number>;
+  /** The channel sends nothing before `until` (Retry-After, backoff, the pace). */
+  deferChannel(channel: string, until: Date): Promise<void>;
+  /** Lets the channel go (its queue is empty, or the process stops). */
+  releasePostChannel(channel: string, claimant: string): Promise<void>;
+  postByKey(key: string): Promise<QueuedPostRow | undefined>;
+  /** Pending posts (all channels); for health and tests. */
+  pendingPosts(): Promise<number>;
+  /** Forgets settled posts settled before `before` (their keys no longer dedupe). */
+  prunePosts(before: Date): Promise<number>;
+}
+
 /** What the app and the CLI open from DATABASE_URL: incidents, reminders and leased work in one database. */
-export type Store = IncidentStore & ReminderStore & LeaseStore;
+export type Store = IncidentStore &
+  ReminderStore &
+  LeaseStore & {
+    /** Slack's per-channel post queues, in the same database. */
+    readonly posts: PostQueueStore;
+  };
