@@ -205,7 +205,13 @@ export interface PostQueueStore {
    * takes the new body; a sent one is pending again with it). Returns the row as it now stands.
    */
   enqueuePost(
-    post: { key: string; channel: string; kind: 'post' | 'update'; body: string; incidentId?: string | undefined },
+    post: {
+      key: string;
+      channel: string;
+      kind: 'post' | 'update';
+      body: string;
+      incidentId?: string | undefined;
+    },
     now: Date,
   ): Promise<QueuedPostRow>;
   /** Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`. */
@@ -213,9 +219,17 @@ export interface PostQueueStore {
   /** The channel's oldest pending post. */
   nextPost(channel: string): Promise<QueuedPostRow | undefined>;
   /** Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits. */
-  settlePost(key: string, revision: number, outcome: { ts: string } | { error: string }, now: Date): Promise<boolean>;
-  /** Counts a failed attempt (a transient error) and records the error. */
-  retryPost(key: string, error: string): Promise<number>;
+  settlePost(
+    key: string,
+    revision: number,
+    outcome: { ts: string } | { error: string },
+    now: Date,
+  ): Promise<boolean>;
+  /**
+   * Counts a send about to start and returns the count: above 1, an earlier send may have reached
+   * Slack before its process died (the sender then looks for it before posting again).
+   */
+  startAttempt(key: string): Promise<number>;
   /** The channel sends nothing before `until` (Retry-After, backoff, the pace). */
   deferChannel(channel: string, until: Date): Promise<void>;
   /** Lets the channel go (its queue is empty, or the process stops). */

@@ -75,6 +75,8 @@ export class SlackApiError extends Error {
     readonly method: string,
     readonly error: string,
     readonly explanation: string,
+    /** On a rate limit, how long Slack asked to wait (Retry-After), when it said. */
+    readonly retryAfterMs?: number | undefined,
   ) {
     super(`${method}: ${error}`);
     this.name = 'SlackApiError';
@@ -144,7 +146,13 @@ export class WebSlackGateway implements SlackGateway {
       const code = errorCodeOf(error);
       this.metrics.slackApiErrors.inc({ method, error: code });
       this.logger.warn({ method, error: code }, `Slack ${method} failed: ${code}`);
-      throw new SlackApiError(method, code, explainSlackError(code));
+      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+      throw new SlackApiError(
+        method,
+        code,
+        explainSlackError(code),
+        typeof retryAfter === 'number' ? retryAfter * 1000 : undefined,
+      );
     }
   }
 

@@ -41,7 +41,10 @@ export function postQueueContract(factory: StoreFactory): void {
       expect(await store.posts.postByKey('a')).toMatchObject({ state: 'sent', resultTs: '1.000' });
       expect((await store.posts.nextPost('C1'))?.key).toBe('b');
       // Enqueuing a sent key again changes nothing: it is not sent twice.
-      expect(await store.posts.enqueuePost(post('a'), at(4))).toMatchObject({ state: 'sent', resultTs: '1.000' });
+      expect(await store.posts.enqueuePost(post('a'), at(4))).toMatchObject({
+        state: 'sent',
+        resultTs: '1.000',
+      });
       expect(await store.posts.pendingPosts()).toBe(1);
     });
 
@@ -60,10 +63,10 @@ export function postQueueContract(factory: StoreFactory): void {
       });
     });
 
-    it('a failure is recorded; retries count; settled rows are pruned', async () => {
+    it('a failure is recorded; attempts count; settled rows are pruned', async () => {
       await store.posts.enqueuePost(post('x'), at(0));
-      expect(await store.posts.retryPost('x', 'request_error')).toBe(1);
-      expect(await store.posts.retryPost('x', 'request_error')).toBe(2);
+      expect(await store.posts.startAttempt('x')).toBe(1);
+      expect(await store.posts.startAttempt('x')).toBe(2);
       expect(await store.posts.settlePost('x', 1, { error: 'channel_not_found' }, at(5))).toBe(true);
       expect(await store.posts.postByKey('x')).toMatchObject({
         state: 'failed',

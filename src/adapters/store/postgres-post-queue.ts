@@ -13,7 +13,13 @@ export class PostgresPostQueue implements PostQueueStore {
   constructor(private readonly query: Query) {}
 
   async enqueuePost(
-    post: { key: string; channel: string; kind: 'post' | 'update'; body: string; incidentId?: string | undefined },
+    post: {
+      key: string;
+      channel: string;
+      kind: 'post' | 'update';
+      body: string;
+      incidentId?: string | undefined;
+    },
     now: Date,
   ): Promise<QueuedPostRow> {
     // One statement: the row, the channel's row, and the row as it now stands.
@@ -76,10 +82,10 @@ export class PostgresPostQueue implements PostQueueStore {
     return rowCount === 1;
   }
 
-  async retryPost(key: string, error: string): Promise<number> {
+  async startAttempt(key: string): Promise<number> {
     const { rows } = await this.query<{ attempts: number }>(
-      'UPDATE slack_posts SET attempts = attempts + 1, error = $1 WHERE key = $2 RETURNING attempts',
-      [error, key],
+      'UPDATE slack_posts SET attempts = attempts + 1 WHERE key = $1 RETURNING attempts',
+      [key],
     );
     return rows[0]?.attempts ?? 0;
   }
@@ -96,7 +102,9 @@ export class PostgresPostQueue implements PostQueueStore {
   }
 
   async postByKey(key: string): Promise<QueuedPostRow | undefined> {
-    const { rows } = await this.query<PostRow>(`SELECT ${POST_COLUMNS} FROM slack_posts WHERE key = $1`, [key]);
+    const { rows } = await this.query<PostRow>(`SELECT ${POST_COLUMNS} FROM slack_posts WHERE key = $1`, [
+      key,
+    ]);
     return rows[0] ? postFromRow(rows[0]) : undefined;
   }
 

@@ -20,8 +20,8 @@ import type {
   StoredResponse,
 } from '../../core/ports.js';
 import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
-import { PostgresPostQueue } from './postgres-post-queue.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresPostQueue } from './postgres-post-queue.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
 const MIGRATION_LOCK = 7_134_211_001;

@@ -14,7 +14,13 @@ export class SqlitePostQueue implements PostQueueStore {
   ) {}
 
   async enqueuePost(
-    post: { key: string; channel: string; kind: 'post' | 'update'; body: string; incidentId?: string | undefined },
+    post: {
+      key: string;
+      channel: string;
+      kind: 'post' | 'update';
+      body: string;
+      incidentId?: string | undefined;
+    },
     now: Date,
   ): Promise<QueuedPostRow> {
     const at = now.toISOString();
@@ -94,15 +100,18 @@ export class SqlitePostQueue implements PostQueueStore {
     );
   }
 
-  async retryPost(key: string, error: string): Promise<number> {
+  async startAttempt(key: string): Promise<number> {
     const row = this.prepare(
-      'UPDATE slack_posts SET attempts = attempts + 1, error = ? WHERE key = ? RETURNING attempts',
-    ).get(error, key) as { attempts: number } | undefined;
+      'UPDATE slack_posts SET attempts = attempts + 1 WHERE key = ? RETURNING attempts',
+    ).get(key) as { attempts: number } | undefined;
     return row?.attempts ?? 0;
   }
 
   async deferChannel(channel: string, until: Date): Promise<void> {
-    this.prepare('UPDATE slack_post_channels SET next_at = ? WHERE channel = ?').run(until.toISOString(), channel);
+    this.prepare('UPDATE slack_post_channels SET next_at = ? WHERE channel = ?').run(
+      until.toISOString(),
+      channel,
+    );
   }
 
   async releasePostChannel(channel: string, claimant: string): Promise<void> {
@@ -119,8 +128,9 @@ export class SqlitePostQueue implements PostQueueStore {
   }
 
   async pendingPosts(): Promise<number> {
-    return (this.prepare(`SELECT count(*) AS n FROM slack_posts WHERE state = 'pending'`).get() as { n: number })
-      .n;
+    return (
+      this.prepare(`SELECT count(*) AS n FROM slack_posts WHERE state = 'pending'`).get() as { n: number }
+    ).n;
   }
 
   async prunePosts(before: Date): Promise<number> {
