@@ -23,6 +23,8 @@ export interface PostOptions {
   readonly lookup?: boolean | undefined;
   /** A thread reply also shown in the channel (reply_broadcast): state changes everyone should see. */
   readonly broadcast?: boolean | undefined;
+  /** The incident the post belongs to: a post Slack refuses for good is recorded on it (post-queue.ts). */
+  readonly incidentId?: string | undefined;
 }
 
 /** The metadata event type of gc-incident's keyed posts. */
@@ -35,7 +37,12 @@ export interface SlackGateway {
     threadTs?: string,
     options?: PostOptions,
   ): Promise<{ channel: string; ts: string }>;
-  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  update(
+    channel: string,
+    ts: string,
+    message: SlackMessage,
+    options?: { readonly incidentId?: string | undefined },
+  ): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<void>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;

@@ -45,6 +45,9 @@ import { health } from './health.js';
 import { ACTION } from './ids.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
+import type { Timers } from './post-queue.js';
+import { slackPostQueue } from './post-queue-wiring.js';
+import { QueuedSlackGateway } from './queued-gateway.js';
 import { ReminderSender } from './reminder-sender.js';
 import { guardSlackRequests } from './request-guard.js';
 import type { AppServices } from './services.js';
@@ -67,6 +70,9 @@ export interface ServerOptions {
   readonly reminderLeaseMs?: number | undefined;
   /** Log and survive exceptions nothing else caught (the `serve` process; not a test runner's). */
   readonly lastResort?: boolean | undefined;
+  /** The post queue's clock and timers (default the machine's; its pace is Slack's, in real time). */
+  readonly postClock?: Clock | undefined;
+  readonly postTimers?: Timers | undefined;
   /** Simulation pool limits (tests shorten them; defaults: CPUs, 2 per user, 120 s per run). */
   readonly simulations?: Omit<SimulationPoolOptions, 'run'> | undefined;
 }
@@ -186,9 +192,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.error({ err: describeError(error) }, 'unhandled error in a Slack listener');
   });
 
-  const slack = new WebSlackGateway(app.client, appMetrics, logger);
-  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const claimant = `${hostname()}:${process.pid}`;
+  // Posts go through one durable queue per channel (docs/slack-app.md, "Posting pace").
+  const postQueue = slackPostQueue({
+    store,
+    token: config.botToken,
+    clientOptions: { ...clientOptions, logger: bolt },
+    appMetrics,
+    logger,
+    claimant,
+    env,
+    clock: options.postClock,
+    timers: options.postTimers,
+    leaseMs: options.leaseMs,
+    service: () => service,
+  });
+  const slack = new QueuedSlackGateway(new WebSlackGateway(app.client, appMetrics, logger), postQueue);
+  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const leases = new WorkLeases({
     store,
     clock,
@@ -339,6 +359,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   // Work a stopped process left unfinished is taken over from now on (and once right away).
   leases.start();
+  postQueue.start();
   logger.info(
     { port, mode: socketMode ? 'socket' : 'http', runbooks: runbooks.list().length, store: store.kind },
     'gc-incident is listening',
@@ -365,6 +386,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([flow.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
       // Whatever still runs now is left to its lease: another process takes it over.
       leases.stop();
+      await postQueue.stop();
       await metricsClient?.close();
       if (!options.store) await store.close();
       removeLastResort();
