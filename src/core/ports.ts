@@ -216,7 +216,7 @@ export interface PostQueueStore {
   ): Promise<QueuedPostRow>;
   /** Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`. */
   claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]>;
-  /** The channel's oldest pending post. */
+  /** The channel's next pending row: its oldest update (an edit of a sent message), else its oldest post. */
   nextPost(channel: string): Promise<QueuedPostRow | undefined>;
   /** Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits. */
   settlePost(

@@ -43,14 +43,12 @@ export function slackPostQueue(d: {
     leaseMs: d.leaseMs,
     onFailure: async (post, code) => {
       if (!post.incidentId) return;
-      await d
-        .service()
-        .execute(post.incidentId, {
-          type: 'add-note',
-          text: `⚠️ A Slack message for this incident could not be posted in ${post.channel} (${code}): ${explainSlackError(code)}`,
-          actor: 'system',
-          idempotencyKey: `slack-post-failed:${post.key}:${post.revision}`,
-        });
+      await d.service().execute(post.incidentId, {
+        type: 'add-note',
+        text: `⚠️ A Slack message for this incident could not be posted in ${post.channel} (${code}): ${explainSlackError(code)}`,
+        actor: 'system',
+        idempotencyKey: `slack-post-failed:${post.key}:${post.revision}`,
+      });
     },
   });
 }

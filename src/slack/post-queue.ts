@@ -98,6 +98,8 @@ export class PostQueue {
   private again = false;
   private stopped = true;
   private readonly lanes = new Set<Promise<void>>();
+  /** Lanes pausing for their pace, woken when their channel gets something new. */
+  private readonly pokes = new Map<string, () => void>();
   /** Channels this process claimed: let go on stop. */
   private readonly held = new Set<string>();
 
@@ -116,6 +118,7 @@ export class PostQueue {
   /** Stops sending; the channels this process holds are let go, so another takes them at once. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const poke of [...this.pokes.values()]) poke();
     if (this.timer !== undefined) this.o.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
@@ -143,18 +146,21 @@ export class PostQueue {
       },
       this.o.clock.now(),
     );
+    this.pokes.get(request.channel)?.();
     this.wake(0);
     return row;
   }
 
   /** Queues an edit of a message; an edit of the same message still waiting is replaced by this one. */
-  async update(channel: string, ts: string, message: SlackMessage, incidentId?: string): Promise<void> {
+  async update(channel: string, ts: string, message: SlackMessage, incidentId?: string): Promise<string> {
     const body: Body = { message, ts };
-    await this.o.store.enqueuePost(
+    const row = await this.o.store.enqueuePost(
       { key: `update:${channel}:${ts}`, channel, kind: 'update', body: JSON.stringify(body), incidentId },
       this.o.clock.now(),
     );
+    this.pokes.get(channel)?.();
     this.wake(0);
+    return row.key;
   }
 
   /** Where the post landed, once sent (by this process or another); its Slack error once it failed. */
@@ -246,22 +252,27 @@ export class PostQueue {
     return this.ticking;
   }
 
-  /** Sends the channel's posts in order while its pace allows; then the channel waits its turn. */
+  /**
+   * Sends the channel's queue: edits first (they wait for no pace: the message exists, and only
+   * the newest body is left), then posts in order, each when the pace allows. While a post waits
+   * for its pace the lane holds the channel and wakes for an edit queued meanwhile. A 429 or a
+   * backoff defers the whole channel in the store, so whichever process holds it next waits too.
+   */
   private async drain(channel: string): Promise<void> {
     try {
       while (!this.stopped) {
-        const now = this.o.clock.now().getTime();
         const row = await this.o.store.nextPost(channel);
         if (!row) {
           await this.o.store.releasePostChannel(channel, this.o.claimant);
           this.held.delete(channel);
           return;
         }
+        const now = this.o.clock.now().getTime();
         if (row.kind === 'post') {
           const due = nextPostAt(this.recent(channel, now), this.pace);
           if (due > now) {
-            await this.deferFor(channel, due - now);
-            return;
+            await this.pause(channel, Math.min(due - now, this.pollMs));
+            continue;
           }
         }
         const wait = await this.send(row);
@@ -274,6 +285,19 @@ export class PostQueue {
       this.o.logger.warn({ channel, err: String(error) }, 'post queue: store unavailable; trying again');
       this.wake(this.pollMs);
     }
+  }
+
+  /** Waits `ms`, or less when something is queued for the channel meanwhile. */
+  private pause(channel: string, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const handle = this.o.timers.setTimeout(() => done(), ms);
+      const done = () => {
+        this.o.timers.clearTimeout(handle);
+        this.pokes.delete(channel);
+        resolve();
+      };
+      this.pokes.set(channel, done);
+    });
   }
 
   private async deferFor(channel: string, ms: number): Promise<void> {

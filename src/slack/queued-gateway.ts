@@ -2,9 +2,10 @@
  * The SlackGateway the app uses: posts and message edits go through the channel's durable queue
  * (post-queue.ts), paced and retried there; everything else goes straight to the Web API.
  *
- * `post` resolves once the message is in Slack (callers need its ts: a card, a thread), so a
- * caller that must answer fast (an ack, a webhook) does not await it. `update` resolves once the
- * edit is stored: an edit has no result to wait for, and a newer one replaces it while it waits.
+ * `post` and `update` resolve once the message is in Slack, as the Web API calls did (callers
+ * need a post's ts: a card, a thread), so a caller that must answer fast (an ack) does not await
+ * them. Edits wait for no pace and go before the channel's posts; a newer edit of the same
+ * message replaces one still waiting, and both callers resolve when the newest is shown.
  */
 import type { ModalView } from '@slack/types';
 import type { SlackMessage } from './blocks/common.js';
@@ -34,13 +35,14 @@ export class QueuedSlackGateway implements SlackGateway {
     return this.queue.delivered(row.key);
   }
 
-  update(
+  async update(
     channel: string,
     ts: string,
     message: SlackMessage,
     options?: { readonly incidentId?: string | undefined },
   ): Promise<void> {
-    return this.queue.update(channel, ts, message, options?.incidentId);
+    const key = await this.queue.update(channel, ts, message, options?.incidentId);
+    await this.queue.delivered(key);
   }
 
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void> {

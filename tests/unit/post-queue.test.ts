@@ -208,18 +208,39 @@ describe('Slack post queue', () => {
     expect(sender.posts.map((p) => p.text)).toEqual(['next']);
   });
 
-  it('coalesces card updates: only the newest body of a message is sent', async () => {
+  it('coalesces card updates: only the newest body of a message is sent, before waiting posts', async () => {
     const q = queue({ pace: { gapMs: 1000, perMinute: 0 } });
-    await q.post({ channel: 'C1', message: msg('first post') });
-    await q.post({ channel: 'C1', message: msg('second post') });
+    sender.faults.set('C1', [{ error: 'ratelimited', retryAfterMs: 5_000 }]);
+    await q.post({ channel: 'C1', message: msg('held post') });
     await time.advance(10);
-    // The channel waits for its pace; meanwhile the card is redrawn three times.
+    // The channel waits for its Retry-After; meanwhile the card is redrawn three times.
     for (const v of [1, 2, 3]) await q.update('C1', '42.0', msg(`card v${v}`), 'GC-2026-0001');
-    await time.advance(5_000);
-    expect(sender.updates.map((u) => u.text)).toEqual(['card v3']);
-    await q.update('C1', '42.0', msg('card v4'));
+    await time.advance(4_000);
+    expect(sender.updates).toEqual([]);
     await time.advance(1_000);
+    await time.advance(20);
+    expect(sender.updates.map((u) => u.text)).toEqual(['card v3']);
+    // The edit went first; the post after it, once the Retry-After had passed.
+    expect(sender.times('C1')).toHaveLength(1);
+    expect(sender.times('C1')[0]).toBeGreaterThanOrEqual(5_000);
+    expect(sender.updates[0]?.at).toBeLessThanOrEqual(sender.posts[0]?.at ?? 0);
+    const key = await q.update('C1', '42.0', msg('card v4'));
+    await time.advance(10);
     expect(sender.updates.map((u) => u.text)).toEqual(['card v3', 'card v4']);
+    await expect(q.delivered(key)).resolves.toEqual({ channel: 'C1', ts: '42.0' });
+  });
+
+  it('an edit does not wait for the posting pace', async () => {
+    const q = queue({ pace: { gapMs: 1000, perMinute: 1 } });
+    await q.post({ channel: 'C1', message: msg('a') });
+    await q.post({ channel: 'C1', message: msg('b') });
+    await time.advance(10);
+    await q.update('C1', '42.0', msg('card'));
+    await time.advance(10);
+    expect(sender.updates.map((u) => u.at - T0)).toEqual([10]);
+    expect(sender.times('C1')).toEqual([0]);
+    await time.advance(60_000);
+    expect(sender.times('C1')).toEqual([0, 60_000]);
   });
 
   it('survives a restart: pending posts go out from the next process, none lost, none twice', async () => {

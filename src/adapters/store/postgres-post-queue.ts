@@ -61,7 +61,8 @@ export class PostgresPostQueue implements PostQueueStore {
 
   async nextPost(channel: string): Promise<QueuedPostRow | undefined> {
     const { rows } = await this.query<PostRow>(
-      `SELECT ${POST_COLUMNS} FROM slack_posts WHERE channel = $1 AND state = 'pending' ORDER BY seq LIMIT 1`,
+      `SELECT ${POST_COLUMNS} FROM slack_posts WHERE channel = $1 AND state = 'pending'
+       ORDER BY CASE kind WHEN 'update' THEN 0 ELSE 1 END, seq LIMIT 1`,
       [channel],
     );
     return rows[0] ? postFromRow(rows[0]) : undefined;

@@ -73,7 +73,8 @@ export class SqlitePostQueue implements PostQueueStore {
 
   async nextPost(channel: string): Promise<QueuedPostRow | undefined> {
     const row = this.prepare(
-      `SELECT ${POST_COLUMNS} FROM slack_posts WHERE channel = ? AND state = 'pending' ORDER BY seq LIMIT 1`,
+      `SELECT ${POST_COLUMNS} FROM slack_posts WHERE channel = ? AND state = 'pending'
+       ORDER BY CASE kind WHEN 'update' THEN 0 ELSE 1 END, seq LIMIT 1`,
     ).get(channel) as PostRow | undefined;
     return row ? postFromRow(row) : undefined;
   }
