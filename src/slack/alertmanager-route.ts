@@ -142,13 +142,17 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
     const card = outcome.incident.card;
     // A fleet's table lists its services: no thread message per joining group.
     if (plan.alerts.length > 1 && card && outcome.kind !== 'fleet' && outcome.kind !== 'fleet-opened') {
-      // Say in the thread which alerts this incident stands for.
-      await deps.slack
-        .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
-          key: `${plan.key}:folded`,
-          lookup: true,
-        })
-        .catch((error) => log.warn({ err: describeError(error) }, 'could not list the folded alerts'));
+      // Say in the thread which alerts this incident stands for; the answer does not wait for
+      // the channel's posting pace (the post is queued durably, docs/slack-app.md).
+      deps.flow.track(
+        deps.slack
+          .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
+            key: `${plan.key}:folded`,
+            lookup: true,
+            incidentId: outcome.incident.id,
+          })
+          .catch((error) => log.warn({ err: describeError(error) }, 'could not list the folded alerts')),
+      );
     }
     return outcome;
   }

@@ -53,23 +53,31 @@ export async function startFromAlert(
         trigger: `${ALERT_TRIGGER}${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
         idempotencyKey: key,
         ...(fleet ? { title: `Fleet: ${runbook.title}`.slice(0, 150), cause: fleetCause(runbook.id) } : {}),
+        // The webhook answers once the store has the incident; the card follows at the channel's pace.
+        cardLater: fleet
+          ? async (posted) => announceFleet(rt, channel, (await rt.deps.store.load(posted.id)) ?? posted)
+          : true,
       });
       return { incident, opened: earlier === undefined };
     },
   );
-  if (outcome.kind === 'fleet-opened' && outcome.incident.card) {
-    // Said once in the channel, whichever replica opened it (a keyed post finds an earlier one).
-    const n = outcome.incident.fleet?.members.length ?? 0;
-    await rt.deps.slack
-      .post(channel, fleetAnnouncement(outcome.incident, n), undefined, {
-        key: `fleet:${outcome.incident.id}:announced`,
-        lookup: true,
-      })
-      .catch(() => {});
-  }
+  if (outcome.kind === 'fleet-opened' && outcome.incident.card)
+    await announceFleet(rt, channel, outcome.incident);
   if (outcome.incident.card || outcome.kind === 'opened') return outcome;
   // Opened by an attempt that stopped before posting its card (another replica may be posting it now).
   return { ...outcome, incident: await ensureCard(rt, outcome.incident, channel, user) };
+}
+
+/** Said once in the channel, whichever replica opened it (a keyed post finds an earlier one). */
+async function announceFleet(rt: FlowRuntime, channel: string, incident: Incident): Promise<void> {
+  if (!incident.card) return;
+  const n = incident.fleet?.members.length ?? 0;
+  await rt.deps.slack
+    .post(channel, fleetAnnouncement(incident, n), undefined, {
+      key: `fleet:${incident.id}:announced`,
+      lookup: true,
+    })
+    .catch(() => {});
 }
 
 /** A resolved notification: the alerts leave the incident; once none fires, verification starts. */
