@@ -25,6 +25,8 @@ export async function startFromAlert(
   rt: FlowRuntime,
   plan: AlertGroupPlan,
   fallbackChannel: string | undefined,
+  /** Runs once a card opened by this notification is posted (it is posted in the background). */
+  afterCard?: (incident: Incident) => Promise<void>,
 ): Promise<FiringOutcome> {
   const channel = plan.runbook.metadata.owner.slackChannel || fallbackChannel;
   if (!channel) {
@@ -56,7 +58,7 @@ export async function startFromAlert(
         // The webhook answers once the store has the incident; the card follows at the channel's pace.
         cardLater: fleet
           ? async (posted) => announceFleet(rt, channel, (await rt.deps.store.load(posted.id)) ?? posted)
-          : true,
+          : (afterCard ?? true),
       });
       return { incident, opened: earlier === undefined };
     },
