@@ -201,8 +201,9 @@ export interface QueuedPostRow {
  */
 export interface PostQueueStore {
   /**
-   * Adds a post (nothing changes when its key is there already) or an update (an unsent one
-   * takes the new body; a sent one is pending again with it). Returns the row as it now stands.
+   * Adds a post (nothing changes when its key is pending or sent; a failed one is queued again,
+   * as a person retries after inviting the bot) or an update (an unsent one takes the new body; a
+   * sent one is pending again with it). Returns the row as it now stands.
    */
   enqueuePost(
     post: {

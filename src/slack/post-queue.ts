@@ -102,6 +102,7 @@ export class PostQueue {
   private readonly pokes = new Map<string, () => void>();
   /** Channels this process claimed: let go on stop. */
   private readonly held = new Set<string>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: PostQueueOptions) {
     this.pace = o.pace ?? DEFAULT_PACE;
@@ -223,6 +224,7 @@ export class PostQueue {
     }
     this.ticking = (async () => {
       try {
+        await this.prune();
         do {
           this.again = false;
           const channels = await this.o.store.claimPostChannels(
@@ -250,6 +252,18 @@ export class PostQueue {
       }
     })();
     return this.ticking;
+  }
+
+  /**
+   * Hourly, forgets posts settled over a day ago: their keys dedupe retries and replicas, which
+   * come within minutes; the message's metadata still finds an older one (PostOptions.lookup).
+   */
+  private async prune(): Promise<void> {
+    const now = this.o.clock.now().getTime();
+    if (now - this.prunedAt < 3_600_000) return;
+    this.prunedAt = now;
+    const forgotten = await this.o.store.prunePosts(new Date(now - 86_400_000));
+    if (forgotten > 0) this.o.logger.debug({ forgotten }, 'post queue: settled posts forgotten');
   }
 
   /**

@@ -74,6 +74,15 @@ export function postQueueContract(factory: StoreFactory): void {
         attempts: 2,
       });
       expect(await store.posts.pendingPosts()).toBe(0);
+      // Queued again under the same key (a retry after the bot was invited), maybe elsewhere.
+      expect(await store.posts.enqueuePost(post('x', 'C7', '{"text":"again"}'), at(5))).toMatchObject({
+        state: 'pending',
+        channel: 'C7',
+        body: '{"text":"again"}',
+        attempts: 0,
+        error: null,
+      });
+      expect(await store.posts.settlePost('x', 2, { error: 'channel_not_found' }, at(5))).toBe(true);
       expect(await store.posts.prunePosts(at(4))).toBe(0);
       expect(await store.posts.prunePosts(at(6))).toBe(1);
       expect(await store.posts.postByKey('x')).toBeUndefined();

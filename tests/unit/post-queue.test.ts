@@ -279,6 +279,18 @@ describe('Slack post queue', () => {
     await expect(q.delivered('card:GC-1')).resolves.toMatchObject({ channel: 'C1' });
   });
 
+  it('forgets settled posts a day after they settled, not before', async () => {
+    // An hourly look for others' posts: a day of fake time passes in 24 ticks.
+    const q = queue({ pace: { gapMs: 0, perMinute: 0 }, pollMs: 3_600_000 });
+    await q.post({ channel: 'C1', message: msg('old'), options: { key: 'old' } });
+    await time.advance(10);
+    expect(await store.posts.postByKey('old')).toMatchObject({ state: 'sent' });
+    await time.advance(23 * 3_600_000);
+    expect(await store.posts.postByKey('old')).toBeDefined();
+    await time.advance(2 * 3_600_000);
+    expect(await store.posts.postByKey('old')).toBeUndefined();
+  });
+
   it('SLACK_POST_PACE', () => {
     expect(parsePace(undefined)).toEqual({ gapMs: 1000, perMinute: 20 });
     expect(parsePace('1500ms')).toEqual({ gapMs: 1500, perMinute: 0 });

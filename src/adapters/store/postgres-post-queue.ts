@@ -27,7 +27,10 @@ export class PostgresPostQueue implements PostQueueStore {
       post.kind === 'update'
         ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = slack_posts.revision + 1,
              state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
-        : 'ON CONFLICT (key) DO NOTHING';
+        : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
+                 incident_id = excluded.incident_id, revision = slack_posts.revision + 1,
+                 state = 'pending', attempts = 0, error = NULL, settled_at = NULL
+               WHERE slack_posts.state = 'failed'`;
     const { rows } = await this.query<PostRow>(
       `WITH ch AS (
          INSERT INTO slack_post_channels (channel, next_at) VALUES ($2, $6) ON CONFLICT (channel) DO NOTHING),

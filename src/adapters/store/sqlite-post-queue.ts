@@ -32,7 +32,10 @@ export class SqlitePostQueue implements PostQueueStore {
           post.kind === 'update'
             ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = revision + 1,
                  state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
-            : 'ON CONFLICT (key) DO NOTHING';
+            : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
+                 incident_id = excluded.incident_id, revision = slack_posts.revision + 1,
+                 state = 'pending', attempts = 0, error = NULL, settled_at = NULL
+               WHERE slack_posts.state = 'failed'`;
         this.prepare(`${insert} ${conflict}`).run(
           post.key,
           post.channel,
