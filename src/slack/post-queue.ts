@@ -123,7 +123,14 @@ export class PostQueue {
     if (this.timer !== undefined) this.o.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
-    await Promise.all([...this.lanes]);
+    // A send in flight finishes (or, if Slack hangs, is left to the lease: at most 5 s here).
+    await new Promise<void>((resolve) => {
+      const handle = this.o.timers.setTimeout(resolve, 5_000);
+      void Promise.all([...this.lanes]).then(() => {
+        this.o.timers.clearTimeout(handle);
+        resolve();
+      });
+    });
     for (const channel of this.held)
       await this.o.store.releasePostChannel(channel, this.o.claimant).catch(() => undefined);
     this.held.clear();

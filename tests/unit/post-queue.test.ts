@@ -244,7 +244,13 @@ describe('Slack post queue', () => {
   });
 
   it('survives a restart: pending posts go out from the next process, none lost, none twice', async () => {
-    const a = queue({ claimant: 'A', pace: { gapMs: 1000, perMinute: 0 } });
+    // Process A's timers stop firing when it is killed: it renews nothing and lets nothing go.
+    let dead = false;
+    const aTimers: Timers = {
+      setTimeout: (fn, ms) => time.setTimeout(() => dead || fn(), ms),
+      clearTimeout: (handle) => time.clearTimeout(handle),
+    };
+    const a = queue({ claimant: 'A', pace: { gapMs: 1000, perMinute: 0 }, timers: aTimers });
     for (const t of ['one', 'two', 'three']) await a.post({ channel: 'C1', message: msg(t) });
     await time.advance(10);
     expect(sender.posts.map((p) => p.text)).toEqual(['one']);
@@ -257,8 +263,8 @@ describe('Slack post queue', () => {
     const two = await store.posts.nextPost('C1');
     sender.posts.push({ channel: 'C1', text: 'two', key: two?.key, at: time.now });
     expect(sender.posts.length).toBe(before + 1);
-    // A dies: its send never returns, so it never lets the channel go; its lease simply ends.
-    void a.stop();
+    // A is killed (SIGKILL): its send never returns and it never lets the channel go.
+    dead = true;
     queues.splice(queues.indexOf(a), 1);
 
     const b = queue({ claimant: 'B', pace: { gapMs: 1000, perMinute: 0 }, leaseMs: 30_000 });
