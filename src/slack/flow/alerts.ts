@@ -64,7 +64,7 @@ export async function startFromAlert(
     },
   );
   if (outcome.kind === 'fleet-opened' && outcome.incident.card)
-    await announceFleet(rt, channel, outcome.incident);
+    rt.tasks.track(announceFleet(rt, channel, outcome.incident));
   if (outcome.incident.card || outcome.kind === 'opened') return outcome;
   // Opened by an attempt that stopped before posting its card (another replica may be posting it now).
   return { ...outcome, incident: await ensureCard(rt, outcome.incident, channel, user) };
@@ -99,9 +99,10 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
   });
   if (noted.replayed) return noted.incident;
   const incident = noted.incident;
-  await rt
-    .thread(incident, [noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`)])
-    .catch(() => {});
+  // Thread notices follow at the channel's posting pace; the webhook does not wait for them.
+  rt.tasks.track(
+    rt.thread(incident, [noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`)]),
+  );
   if (incident.phase === 'containment') {
     try {
       const advanced = await rt.exec(incident.id, {
@@ -113,9 +114,9 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
       await rt.cards.refresh(incident.id, advanced.incident);
       enterPhaseLater(rt, incident.id, 'verification', user, advanced.incident);
     } catch (error) {
-      await rt
-        .thread(incident, [noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`)])
-        .catch(() => {});
+      rt.tasks.track(
+        rt.thread(incident, [noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`)]),
+      );
     }
   } else if (incident.phase === 'verification') {
     await verify(rt, incident.id, user, `${plan.key}:verify`).catch(() => {});
