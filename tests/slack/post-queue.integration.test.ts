@@ -5,6 +5,7 @@
  *
  * waits: Retry-After is whole seconds on the wire (the fake answers 1–2 s) and the pace is 1 s.
  */
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
 
@@ -68,6 +69,46 @@ describe('Slack post queue (loopback Web API)', () => {
     await pending;
     expect(postsIn(harness, CHANNEL, 'after the restart')).toHaveLength(1);
     expect(await harness.store.posts.pendingPosts()).toBe(0);
+  });
+
+  it('the Alertmanager webhook answers while Slack hangs on posts; the card follows once', async () => {
+    const token = 'alertmanager-shared-secret-0031';
+    h = await SlackHarness.start({ env: { SLACK_POST_PACE: '0', ALERTMANAGER_TOKEN: token } });
+    const harness = h;
+    harness.api.channels.set('#python-platform', true);
+    harness.api.stall('chat.postMessage');
+    const started = Date.now();
+    const response = await request(`http://127.0.0.1:${harness.port}/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4',
+        groupKey: '{}:{alertname="PythonGCUncollectableObjects"}',
+        status: 'firing',
+        receiver: 'gc-incident',
+        truncatedAlerts: 0,
+        externalURL: 'http://alertmanager.invalid',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'PythonGCUncollectableObjects', job: 'api', instance: 'api-1' },
+            annotations: { summary: 'uncollectable objects on api-1' },
+            startsAt: '2026-12-06T09:58:00.000Z',
+            endsAt: '0001-01-01T00:00:00Z',
+            fingerprint: 'f1',
+          },
+        ],
+      }),
+    });
+    const answer = (await response.body.json()) as { opened: string[] };
+    expect(response.statusCode).toBe(200);
+    expect(answer.opened).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const id = answer.opened[0] as string;
+    expect((await harness.store.load(id))?.card).toBeUndefined();
+    harness.api.unstall();
+    const card = await until(async () => (await harness.store.load(id))?.card, 10_000);
+    expect(harness.api.messages.filter((m) => m.ts === card.ts)).toHaveLength(1);
   });
 
   it('a post Slack refuses for good is noted on its incident', async () => {
