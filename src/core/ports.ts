@@ -191,6 +191,8 @@ export interface QueuedPostRow {
   /** The message's ts once sent; the Slack error once failed. */
   readonly resultTs: string | null;
   readonly error: string | null;
+  /** When it was first queued: a post queued before its sender started may have been sent by a process that died. */
+  readonly queuedAt: Date;
 }
 
 /**
@@ -227,10 +229,10 @@ export interface PostQueueStore {
     now: Date,
   ): Promise<boolean>;
   /**
-   * Counts a send about to start and returns the count: above 1, an earlier send may have reached
-   * Slack before its process died (the sender then looks for it before posting again).
+   * Counts a send that failed and will be tried again, and returns the count: a post with
+   * attempts may have reached Slack (a timeout), so the sender looks for it before posting again.
    */
-  startAttempt(key: string): Promise<number>;
+  countAttempt(key: string): Promise<number>;
   /** The channel sends nothing before `until` (Retry-After, backoff, the pace). */
   deferChannel(channel: string, until: Date): Promise<void>;
   /** Lets the channel go (its queue is empty, or the process stops). */

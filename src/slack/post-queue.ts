@@ -103,6 +103,9 @@ export class PostQueue {
   /** Channels this process claimed: let go on stop. */
   private readonly held = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
+  private startedAt = Number.POSITIVE_INFINITY;
+  /** Channels given something since their lane last looked (a lane letting go looks again). */
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly o: PostQueueOptions) {
     this.pace = o.pace ?? DEFAULT_PACE;
@@ -113,6 +116,7 @@ export class PostQueue {
 
   start(): void {
     this.stopped = false;
+    this.startedAt = this.o.clock.now().getTime();
     this.wake(0);
   }
 
@@ -154,8 +158,7 @@ export class PostQueue {
       },
       this.o.clock.now(),
     );
-    this.pokes.get(request.channel)?.();
-    this.wake(0);
+    this.kick(request.channel);
     return row;
   }
 
@@ -166,8 +169,7 @@ export class PostQueue {
       { key: `update:${channel}:${ts}`, channel, kind: 'update', body: JSON.stringify(body), incidentId },
       this.o.clock.now(),
     );
-    this.pokes.get(channel)?.();
-    this.wake(0);
+    this.kick(channel);
     return row.key;
   }
 
@@ -204,6 +206,16 @@ export class PostQueue {
 
   private settled(key: string) {
     for (const w of this.waiters.get(key) ?? []) w.resolve({ channel: '', ts: '' });
+  }
+
+  /**
+   * Something was queued for the channel: its lane, when this process drains it, takes it on its
+   * next look (no claim, no write); otherwise a tick claims the channel.
+   */
+  private kick(channel: string): void {
+    this.dirty.add(channel);
+    if (this.busy.has(channel)) this.pokes.get(channel)?.();
+    else this.wake(0);
   }
 
   /** A tick in `ms` (or sooner, when one is due sooner already). */
@@ -282,10 +294,13 @@ export class PostQueue {
   private async drain(channel: string): Promise<void> {
     try {
       while (!this.stopped) {
+        this.dirty.delete(channel);
         const row = await this.o.store.nextPost(channel);
         if (!row) {
           await this.o.store.releasePostChannel(channel, this.o.claimant);
           this.held.delete(channel);
+          // Queued while it let go: a tick claims the channel again.
+          if (this.dirty.has(channel)) this.wake(0);
           return;
         }
         const now = this.o.clock.now().getTime();
@@ -335,7 +350,6 @@ export class PostQueue {
   /** One send; how long the channel must wait before the next, or undefined to go on. */
   private async send(row: QueuedPostRow): Promise<number | undefined> {
     const body = JSON.parse(row.body) as Body;
-    const attempts = await this.o.store.startAttempt(row.key);
     let outcome: { ts: string } | { error: string };
     try {
       if (row.kind === 'update') {
@@ -344,15 +358,16 @@ export class PostQueue {
       } else {
         const posted = await this.o.sender.post(row.channel, body.message, body.threadTs, {
           key: row.key,
-          // A second send: the first may have reached Slack before its process died.
-          lookup: body.lookup || attempts > 1,
+          // A send after a failed one (a timeout may have reached Slack), or of a post queued
+          // before this process started (the one that queued it may have sent it, then died).
+          lookup: body.lookup || row.attempts > 0 || row.queuedAt.getTime() < this.startedAt,
           broadcast: body.broadcast,
         });
         this.sent.set(row.channel, [...(this.sent.get(row.channel) ?? []), this.o.clock.now().getTime()]);
         outcome = { ts: posted.ts };
       }
     } catch (error) {
-      const failure = classifySendError(error, backoffMs(attempts));
+      const failure = classifySendError(error, backoffMs(row.attempts + 1));
       if (failure.kind === 'rate-limited') {
         this.o.logger.info(
           { channel: row.channel, waitMs: failure.waitMs },
@@ -360,6 +375,7 @@ export class PostQueue {
         );
         return failure.waitMs;
       }
+      const attempts = failure.kind === 'transient' ? await this.o.store.countAttempt(row.key) : 0;
       if (failure.kind === 'transient' && attempts < this.maxAttempts) {
         this.o.logger.warn(
           { channel: row.channel, key: row.key, error: failure.code, attempts },

@@ -65,8 +65,8 @@ export function postQueueContract(factory: StoreFactory): void {
 
     it('a failure is recorded; attempts count; settled rows are pruned', async () => {
       await store.posts.enqueuePost(post('x'), at(0));
-      expect(await store.posts.startAttempt('x')).toBe(1);
-      expect(await store.posts.startAttempt('x')).toBe(2);
+      expect(await store.posts.countAttempt('x')).toBe(1);
+      expect(await store.posts.countAttempt('x')).toBe(2);
       expect(await store.posts.settlePost('x', 1, { error: 'channel_not_found' }, at(5))).toBe(true);
       expect(await store.posts.postByKey('x')).toMatchObject({
         state: 'failed',

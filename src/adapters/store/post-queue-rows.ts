@@ -12,10 +12,11 @@ export interface PostRow {
   readonly state: string;
   readonly result_ts: string | null;
   readonly error: string | null;
+  readonly queued_at: string | Date;
 }
 
 export const POST_COLUMNS =
-  'key, channel, kind, body, incident_id, revision, attempts, state, result_ts, error';
+  'key, channel, kind, body, incident_id, revision, attempts, state, result_ts, error, queued_at';
 
 export function postFromRow(row: PostRow): QueuedPostRow {
   return {
@@ -29,5 +30,6 @@ export function postFromRow(row: PostRow): QueuedPostRow {
     state: row.state === 'sent' ? 'sent' : row.state === 'failed' ? 'failed' : 'pending',
     resultTs: row.result_ts,
     error: row.error,
+    queuedAt: new Date(row.queued_at),
   };
 }

@@ -86,7 +86,7 @@ export class PostgresPostQueue implements PostQueueStore {
     return rowCount === 1;
   }
 
-  async startAttempt(key: string): Promise<number> {
+  async countAttempt(key: string): Promise<number> {
     const { rows } = await this.query<{ attempts: number }>(
       'UPDATE slack_posts SET attempts = attempts + 1 WHERE key = $1 RETURNING attempts',
       [key],

@@ -104,7 +104,7 @@ export class SqlitePostQueue implements PostQueueStore {
     );
   }
 
-  async startAttempt(key: string): Promise<number> {
+  async countAttempt(key: string): Promise<number> {
     const row = this.prepare(
       'UPDATE slack_posts SET attempts = attempts + 1 WHERE key = ? RETURNING attempts',
     ).get(key) as { attempts: number } | undefined;
