@@ -27,6 +27,8 @@ export interface PostOptions {
   readonly incidentId?: string | undefined;
 }
 
+export type EditOptions = Pick<PostOptions, 'incidentId'>;
+
 /** The metadata event type of gc-incident's keyed posts. */
 export const POST_EVENT_TYPE = 'gc_incident_post';
 
@@ -37,12 +39,7 @@ export interface SlackGateway {
     threadTs?: string,
     options?: PostOptions,
   ): Promise<{ channel: string; ts: string }>;
-  update(
-    channel: string,
-    ts: string,
-    message: SlackMessage,
-    options?: { readonly incidentId?: string | undefined },
-  ): Promise<void>;
+  update(channel: string, ts: string, message: SlackMessage, options?: EditOptions): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<void>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
@@ -82,8 +79,7 @@ export class SlackApiError extends Error {
     readonly method: string,
     readonly error: string,
     readonly explanation: string,
-    /** On a rate limit, how long Slack asked to wait (Retry-After), when it said. */
-    readonly retryAfterMs?: number | undefined,
+    readonly retryAfterMs?: number | undefined, // a 429's Retry-After
   ) {
     super(`${method}: ${error}`);
     this.name = 'SlackApiError';
@@ -153,13 +149,8 @@ export class WebSlackGateway implements SlackGateway {
       const code = errorCodeOf(error);
       this.metrics.slackApiErrors.inc({ method, error: code });
       this.logger.warn({ method, error: code }, `Slack ${method} failed: ${code}`);
-      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
-      throw new SlackApiError(
-        method,
-        code,
-        explainSlackError(code),
-        typeof retryAfter === 'number' ? retryAfter * 1000 : undefined,
-      );
+      const after = (error as { retryAfter?: unknown }).retryAfter; // seconds, on a 429
+      throw new SlackApiError(method, code, explainSlackError(code), Number(after) * 1000 || undefined);
     }
   }
 

@@ -1,9 +1,24 @@
 /**
  * The rules of the Slack post queue (src/slack/post-queue.ts) that need no I/O: how an error
- * is handled, how long a channel waits for its pace, and the SLACK_POST_PACE setting.
+ * is handled, how long a channel waits for its pace, the SLACK_POST_PACE setting, its timers.
  */
 import { GcIncidentError } from '../core/errors.js';
 import { SlackApiError } from './gateway.js';
+
+/** The queue's timers, injected (tests pass a fake clock's). */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** What the queue does after a failed send. */
 export type SendFailure =

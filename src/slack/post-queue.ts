@@ -17,7 +17,16 @@ import type { Logger } from 'pino';
 import type { Clock, PostQueueStore, QueuedPostRow } from '../core/ports.js';
 import type { SlackMessage } from './blocks/common.js';
 import { explainSlackError, type PostOptions, SlackApiError } from './gateway.js';
-import { backoffMs, classifySendError, DEFAULT_PACE, nextPostAt, type Pace } from './post-pace.js';
+import {
+  backoffMs,
+  classifySendError,
+  DEFAULT_PACE,
+  nextPostAt,
+  type Pace,
+  type Timers,
+} from './post-pace.js';
+
+export { realTimers, type Timers } from './post-pace.js';
 
 /** The two Slack calls the queue makes (WebSlackGateway, on a client that does not retry 429 itself). */
 export interface PostSender {
@@ -29,20 +38,6 @@ export interface PostSender {
   ): Promise<{ channel: string; ts: string }>;
   update(channel: string, ts: string, message: SlackMessage): Promise<void>;
 }
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface PostQueueOptions {
   readonly store: PostQueueStore;
