@@ -221,13 +221,20 @@ export interface PostQueueStore {
   claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]>;
   /** The channel's next pending row: its oldest update (an edit of a sent message), else its oldest post. */
   nextPost(channel: string): Promise<QueuedPostRow | undefined>;
-  /** Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits. */
+  /**
+   * Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits.
+   * `recentSends` (ms since the epoch): the channel's posts in the last minute, kept with the
+   * channel so that whichever process drains it next keeps its per-minute cap.
+   */
   settlePost(
     key: string,
     revision: number,
     outcome: { ts: string } | { error: string },
     now: Date,
+    recentSends?: readonly number[],
   ): Promise<boolean>;
+  /** The channel's posts in the last minute as the last process to send into it recorded them. */
+  recentSends(channel: string): Promise<number[]>;
   /**
    * Counts a send that failed and will be tried again, and returns the count: a post with
    * attempts may have reached Slack (a timeout), so the sender looks for it before posting again.

@@ -13,67 +13,14 @@
  * The clock and timers are injected: tests drive it with a fake clock.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Clock, PostQueueStore, QueuedPostRow } from '../core/ports.js';
+import type { QueuedPostRow } from '../core/ports.js';
 import type { SlackMessage } from './blocks/common.js';
-import { explainSlackError, type PostOptions, SlackApiError } from './gateway.js';
-import {
-  backoffMs,
-  classifySendError,
-  DEFAULT_PACE,
-  nextPostAt,
-  type Pace,
-  type Timers,
-} from './post-pace.js';
+import { explainSlackError, SlackApiError } from './gateway.js';
+import { backoffMs, classifySendError, DEFAULT_PACE, nextPostAt, type Pace } from './post-pace.js';
+import type { PostBody as Body, EnqueueRequest, PostQueueOptions } from './post-queue-types.js';
 
 export { realTimers, type Timers } from './post-pace.js';
-
-/** The two Slack calls the queue makes (WebSlackGateway, on a client that does not retry 429 itself). */
-export interface PostSender {
-  post(
-    channel: string,
-    message: SlackMessage,
-    threadTs?: string,
-    options?: PostOptions,
-  ): Promise<{ channel: string; ts: string }>;
-  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
-}
-
-export interface PostQueueOptions {
-  readonly store: PostQueueStore;
-  readonly sender: PostSender;
-  readonly clock: Clock;
-  readonly timers: Timers;
-  readonly logger: Logger;
-  /** Who holds a channel (host:pid): its lease is renewed while it drains. */
-  readonly claimant: string;
-  readonly pace?: Pace | undefined;
-  /** How long a channel stays with a process that stopped renewing it (default 30 s). */
-  readonly leaseMs?: number | undefined;
-  /** Sends of one post before a transient error counts as permanent (default 5). */
-  readonly maxAttempts?: number | undefined;
-  /** How often to look for posts other processes queued or left (default 1 s). */
-  readonly pollMs?: number | undefined;
-  /** A post failed for good: the server records it on its incident. */
-  readonly onFailure?: ((post: QueuedPostRow, code: string) => Promise<void>) | undefined;
-}
-
-interface Body {
-  readonly message: SlackMessage;
-  readonly threadTs?: string | undefined;
-  /** chat.update's target. */
-  readonly ts?: string | undefined;
-  readonly broadcast?: boolean | undefined;
-  readonly lookup?: boolean | undefined;
-}
-
-export interface EnqueueRequest {
-  readonly channel: string;
-  readonly message: SlackMessage;
-  readonly threadTs?: string | undefined;
-  readonly options?: PostOptions | undefined;
-  readonly incidentId?: string | undefined;
-}
+export type { EnqueueRequest, PostQueueOptions, PostSender } from './post-queue-types.js';
 
 type Waiter = { resolve: (r: { channel: string; ts: string }) => void; reject: (e: Error) => void };
 
@@ -288,6 +235,13 @@ export class PostQueue {
    */
   private async drain(channel: string): Promise<void> {
     try {
+      // The pace of posts another process sent into the channel before this one took it.
+      const before = await this.o.store.recentSends(channel);
+      const mine = this.sent.get(channel) ?? [];
+      this.sent.set(
+        channel,
+        [...new Set([...before, ...mine])].sort((a, b) => a - b),
+      );
       while (!this.stopped) {
         this.dirty.delete(channel);
         const row = await this.o.store.nextPost(channel);
@@ -358,7 +312,8 @@ export class PostQueue {
           lookup: body.lookup || row.attempts > 0 || row.queuedAt.getTime() < this.startedAt,
           broadcast: body.broadcast,
         });
-        this.sent.set(row.channel, [...(this.sent.get(row.channel) ?? []), this.o.clock.now().getTime()]);
+        const now = this.o.clock.now().getTime();
+        this.sent.set(row.channel, [...this.recent(row.channel, now), now]);
         outcome = { ts: posted.ts };
       }
     } catch (error) {
@@ -380,7 +335,13 @@ export class PostQueue {
       }
       outcome = { error: failure.code };
     }
-    const settled = await this.o.store.settlePost(row.key, row.revision, outcome, this.o.clock.now());
+    const settled = await this.o.store.settlePost(
+      row.key,
+      row.revision,
+      outcome,
+      this.o.clock.now(),
+      row.kind === 'post' && 'ts' in outcome ? this.sent.get(row.channel) : undefined,
+    );
     if (settled && 'error' in outcome) await this.failed(row, outcome.error);
     this.settled(row.key);
     return undefined;

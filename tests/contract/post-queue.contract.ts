@@ -46,6 +46,11 @@ export function postQueueContract(factory: StoreFactory): void {
         resultTs: '1.000',
       });
       expect(await store.posts.pendingPosts()).toBe(1);
+      // The channel keeps its recent sends for the next process that drains it.
+      expect(await store.posts.recentSends('C1')).toEqual([]);
+      expect(await store.posts.settlePost('b', 1, { ts: '2.000' }, at(5), [T0, T0 + 5000])).toBe(true);
+      expect(await store.posts.recentSends('C1')).toEqual([T0, T0 + 5000]);
+      expect(await store.posts.recentSends('C404')).toEqual([]);
     });
 
     it('updates of one message coalesce: the newest body wins, an older revision does not settle it', async () => {

@@ -147,6 +147,19 @@ describe('Slack post queue', () => {
     expect(sender.times('C1')).toEqual([0, 1000, 2000, 60_000, 61_000]);
   });
 
+  it('keeps the per-minute cap when another process takes the channel over', async () => {
+    const a = queue({ claimant: 'A', pace: parsePace('1s,3/min') });
+    for (let i = 0; i < 3; i++) await a.post({ channel: 'C1', message: msg(`a${i}`) });
+    await time.advance(5_000);
+    await a.stop();
+    const b = queue({ claimant: 'B', pace: parsePace('1s,3/min') });
+    await b.post({ channel: 'C1', message: msg('b0') });
+    await time.advance(50_000);
+    expect(sender.times('C1')).toEqual([0, 1000, 2000]);
+    await time.advance(10_000);
+    expect(sender.times('C1')).toEqual([0, 1000, 2000, 60_000]);
+  });
+
   it('on 429 waits the Retry-After for that channel only; the post is sent after it, once', async () => {
     const q = queue({ pace: { gapMs: 1000, perMinute: 0 } });
     sender.faults.set('C1', [{ error: 'ratelimited', retryAfterMs: 7_000 }]);

@@ -122,7 +122,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         channel TEXT PRIMARY KEY,
         next_at TEXT NOT NULL,
         claimed_by TEXT,
-        lease_until TEXT
+        lease_until TEXT,
+        recent TEXT NOT NULL DEFAULT '[]'
       );
     `,
   },
@@ -241,7 +242,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         channel TEXT PRIMARY KEY,
         next_at TIMESTAMPTZ NOT NULL,
         claimed_by TEXT,
-        lease_until TIMESTAMPTZ
+        lease_until TIMESTAMPTZ,
+        recent TEXT NOT NULL DEFAULT '[]'
       );
     `,
   },

@@ -76,14 +76,37 @@ export class PostgresPostQueue implements PostQueueStore {
     revision: number,
     outcome: { ts: string } | { error: string },
     now: Date,
+    recentSends?: readonly number[],
   ): Promise<boolean> {
     const sent = 'ts' in outcome;
-    const { rowCount } = await this.query(
-      `UPDATE slack_posts SET state = $1, result_ts = COALESCE($2, result_ts), error = $3, settled_at = $4
-       WHERE key = $5 AND revision = $6 AND state = 'pending'`,
-      [sent ? 'sent' : 'failed', sent ? outcome.ts : null, sent ? null : outcome.error, now, key, revision],
+    // One statement: the post, and the channel's recent sends when given.
+    const { rows } = await this.query<{ channel: string }>(
+      `WITH settled AS (
+         UPDATE slack_posts SET state = $1, result_ts = COALESCE($2, result_ts), error = $3, settled_at = $4
+         WHERE key = $5 AND revision = $6 AND state = 'pending' RETURNING channel),
+       ch AS (
+         UPDATE slack_post_channels c SET recent = $7 FROM settled
+         WHERE $7::text IS NOT NULL AND c.channel = settled.channel)
+       SELECT channel FROM settled`,
+      [
+        sent ? 'sent' : 'failed',
+        sent ? outcome.ts : null,
+        sent ? null : outcome.error,
+        now,
+        key,
+        revision,
+        recentSends ? JSON.stringify(recentSends) : null,
+      ],
     );
-    return rowCount === 1;
+    return rows.length === 1;
+  }
+
+  async recentSends(channel: string): Promise<number[]> {
+    const { rows } = await this.query<{ recent: string }>(
+      'SELECT recent FROM slack_post_channels WHERE channel = $1',
+      [channel],
+    );
+    return rows[0] ? (JSON.parse(rows[0].recent) as number[]) : [];
   }
 
   async countAttempt(key: string): Promise<number> {

@@ -87,21 +87,37 @@ export class SqlitePostQueue implements PostQueueStore {
     revision: number,
     outcome: { ts: string } | { error: string },
     now: Date,
+    recentSends?: readonly number[],
   ): Promise<boolean> {
     const sent = 'ts' in outcome;
-    return (
-      this.prepare(
-        `UPDATE slack_posts SET state = ?, result_ts = COALESCE(?, result_ts), error = ?, settled_at = ?
-         WHERE key = ? AND revision = ? AND state = 'pending'`,
-      ).run(
-        sent ? 'sent' : 'failed',
-        sent ? outcome.ts : null,
-        sent ? null : outcome.error,
-        now.toISOString(),
-        key,
-        revision,
-      ).changes === 1
-    );
+    return this.db
+      .transaction(() => {
+        const settled =
+          this.prepare(
+            `UPDATE slack_posts SET state = ?, result_ts = COALESCE(?, result_ts), error = ?, settled_at = ?
+             WHERE key = ? AND revision = ? AND state = 'pending'`,
+          ).run(
+            sent ? 'sent' : 'failed',
+            sent ? outcome.ts : null,
+            sent ? null : outcome.error,
+            now.toISOString(),
+            key,
+            revision,
+          ).changes === 1;
+        if (settled && recentSends)
+          this.prepare(
+            'UPDATE slack_post_channels SET recent = ? WHERE channel = (SELECT channel FROM slack_posts WHERE key = ?)',
+          ).run(JSON.stringify(recentSends), key);
+        return settled;
+      })
+      .immediate();
+  }
+
+  async recentSends(channel: string): Promise<number[]> {
+    const row = this.prepare('SELECT recent FROM slack_post_channels WHERE channel = ?').get(channel) as
+      | { recent: string }
+      | undefined;
+    return row ? (JSON.parse(row.recent) as number[]) : [];
   }
 
   async countAttempt(key: string): Promise<number> {
