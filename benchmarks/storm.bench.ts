@@ -163,12 +163,14 @@ async function run(grouping: 'job' | 'instance') {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, sender));
   const answeredIn = (performance.now() - started) / 1000;
-  // Cards and notices still queued behind Slack's pace: wait until no post happened for 10 s.
+  // Cards and notices still queued behind Slack's pace (the apps' post queues, in the store):
+  // wait until none is pending and no Slack call happened for 10 s.
   let posts = -1;
-  while (posts !== api.calls.length) {
+  while (posts !== api.calls.length || (await store.posts.pendingPosts()) > 0) {
     posts = api.calls.length;
     await new Promise((r) => setTimeout(r, 10_000));
   }
+  const drainedIn = (performance.now() - started) / 1000;
   const rss = rssMb(replicas[0]?.child.pid);
   const incidents = await store.list({ limit: 100_000 });
   const fleet = await store.findByCause(fleetCause(RUNBOOK));
@@ -203,7 +205,7 @@ async function run(grouping: 'job' | 'instance') {
     `    answers: ${latencies.length}, p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms, over 3 s ${latencies.filter((ms) => ms > 3000).length}; refused ${refused}, retried ${retried}; all answered in ${answeredIn.toFixed(1)} s; replica B killed at ${killedAt.toFixed(1)} s`,
   );
   console.log(
-    `    Slack: ${api.messages.length} messages, most in one channel in any minute ${worst}, 429s from the channel pace ${api.rateLimited}; replica A RSS ${rss.toFixed(0)} MB`,
+    `    Slack: ${api.messages.length} messages, most in one channel in any minute ${worst}, 429s from the channel pace ${api.rateLimited}; post queues drained at ${drainedIn.toFixed(0)} s; replica A RSS ${rss.toFixed(0)} MB`,
   );
   for (const r of replicas) r?.child.kill('SIGKILL');
   await store.close();

@@ -24,6 +24,7 @@ import {
 } from './config-values.js';
 import { type ContentSource, resolveContentDirs } from './content-dirs.js';
 import { runbookUrlTemplate } from './core/alerts/runbook-url.js';
+import { type Pace, parsePace } from './slack/post-pace.js';
 
 export type { IncidentChannelConfig };
 
@@ -96,6 +97,7 @@ export const ENVIRONMENT_VARIABLES = [
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
   'SLACK_API_URL',
+  'SLACK_POST_PACE',
   'SLACK_APPROVERS',
   'SLACK_INCIDENT_MEMBERS',
   'PORT',
@@ -196,6 +198,8 @@ export interface ServeConfig extends Config {
    * Slack; empty (the default): every member of the workspace, as before.
    */
   readonly incidentMembers: readonly string[];
+  /** SLACK_POST_PACE: the gap between posts in one channel, and the most per minute (post-pace.ts). */
+  readonly postPace: Pace;
   readonly port: number;
   readonly host: string;
   readonly logLevel: string;
@@ -303,6 +307,7 @@ export function readServeConfig(env: Environment): ServeConfig {
     appToken,
     slackApiUrl,
     incidentMembers: parseSlackIds('SLACK_INCIDENT_MEMBERS', env.SLACK_INCIDENT_MEMBERS),
+    postPace: parsePace(env.SLACK_POST_PACE),
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     logLevel,

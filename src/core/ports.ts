@@ -174,5 +174,87 @@ export interface LeaseStore {
   heldWork(): Promise<number>;
 }
 
+/** A Slack message waiting in its channel's queue (src/slack/post-queue.ts), as stored. */
+export interface QueuedPostRow {
+  /** Idempotency key: one row per post, however often it is enqueued (a retry, another replica). */
+  readonly key: string;
+  readonly channel: string;
+  /** `post`: chat.postMessage; `update`: chat.update of one message, coalesced (the newest body wins). */
+  readonly kind: 'post' | 'update';
+  /** JSON text the sender reads (message, thread, target ts). */
+  readonly body: string;
+  readonly incidentId: string | null;
+  /** Bumped by each coalesced update: a send of an older revision does not settle the row. */
+  readonly revision: number;
+  readonly attempts: number;
+  readonly state: 'pending' | 'sent' | 'failed';
+  /** The message's ts once sent; the Slack error once failed. */
+  readonly resultTs: string | null;
+  readonly error: string | null;
+  /** When it was first queued: a post queued before its sender started may have been sent by a process that died. */
+  readonly queuedAt: Date;
+}
+
+/**
+ * Durable per-channel queues of Slack posts. One process at a time drains a channel (a lease
+ * on the channel's row, so the pace holds across replicas); a channel whose process died is
+ * taken over when its lease ends, and its pending posts go out then. Every implementation
+ * passes tests/contract/post-queue.contract.ts.
+ */
+export interface PostQueueStore {
+  /**
+   * Adds a post (nothing changes when its key is pending or sent; a failed one is queued again,
+   * as a person retries after inviting the bot) or an update (an unsent one takes the new body; a
+   * sent one is pending again with it). Returns the row as it now stands.
+   */
+  enqueuePost(
+    post: {
+      key: string;
+      channel: string;
+      kind: 'post' | 'update';
+      body: string;
+      incidentId?: string | undefined;
+    },
+    now: Date,
+  ): Promise<QueuedPostRow>;
+  /** Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`. */
+  claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]>;
+  /** The channel's next pending row: its oldest update (an edit of a sent message), else its oldest post. */
+  nextPost(channel: string): Promise<QueuedPostRow | undefined>;
+  /**
+   * Settles a post sent (`ts`) or failed for good (`error`); false when a newer revision waits.
+   * `recentSends` (ms since the epoch): the channel's posts in the last minute, kept with the
+   * channel so that whichever process drains it next keeps its per-minute cap.
+   */
+  settlePost(
+    key: string,
+    revision: number,
+    outcome: { ts: string } | { error: string },
+    now: Date,
+    recentSends?: readonly number[],
+  ): Promise<boolean>;
+  /** The channel's posts in the last minute as the last process to send into it recorded them. */
+  recentSends(channel: string): Promise<number[]>;
+  /**
+   * Counts a send that failed and will be tried again, and returns the count: a post with
+   * attempts may have reached Slack (a timeout), so the sender looks for it before posting again.
+   */
+  countAttempt(key: string): Promise<number>;
+  /** The channel sends nothing before `until` (Retry-After, backoff, the pace). */
+  deferChannel(channel: string, until: Date): Promise<void>;
+  /** Lets the channel go (its queue is empty, or the process stops). */
+  releasePostChannel(channel: string, claimant: string): Promise<void>;
+  postByKey(key: string): Promise<QueuedPostRow | undefined>;
+  /** Pending posts (all channels); for health and tests. */
+  pendingPosts(): Promise<number>;
+  /** Forgets settled posts settled before `before` (their keys no longer dedupe). */
+  prunePosts(before: Date): Promise<number>;
+}
+
 /** What the app and the CLI open from DATABASE_URL: incidents, reminders and leased work in one database. */
-export type Store = IncidentStore & ReminderStore & LeaseStore;
+export type Store = IncidentStore &
+  ReminderStore &
+  LeaseStore & {
+    /** Slack's per-channel post queues, in the same database. */
+    readonly posts: PostQueueStore;
+  };

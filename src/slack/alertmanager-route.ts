@@ -25,6 +25,7 @@ import {
 } from '../core/alerts/alertmanager.js';
 import { isGcIncidentError } from '../core/errors.js';
 import { resolveInputs } from '../core/incident/inputs.js';
+import type { Incident } from '../core/incident/model.js';
 import type { Clock } from '../core/ports.js';
 import { blockedAlertMessage, foldedAlertsMessage, refusedNotificationMessage } from './alert-notices.js';
 import { describeError, userMessage } from './error-text.js';
@@ -138,18 +139,22 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
   }
 
   async function open(plan: AlertGroupPlan) {
-    const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel);
-    const card = outcome.incident.card;
-    // A fleet's table lists its services: no thread message per joining group.
-    if (plan.alerts.length > 1 && card && outcome.kind !== 'fleet' && outcome.kind !== 'fleet-opened') {
-      // Say in the thread which alerts this incident stands for.
+    // Say in the thread which alerts this incident stands for, once its card is there; the
+    // answer does not wait for the channel's posting pace (posts are queued durably).
+    const listFolded = async (incident: Incident) => {
+      if (plan.alerts.length < 2 || !incident.card) return;
       await deps.slack
-        .post(card.channel, foldedAlertsMessage(plan.alerts), card.ts, {
+        .post(incident.card.channel, foldedAlertsMessage(plan.alerts), incident.card.ts, {
           key: `${plan.key}:folded`,
           lookup: true,
+          incidentId: incident.id,
         })
         .catch((error) => log.warn({ err: describeError(error) }, 'could not list the folded alerts'));
-    }
+    };
+    const outcome = await deps.flow.startFromAlert(plan, deps.defaultChannel, listFolded);
+    // A fleet's table lists its services: no thread message per joining group.
+    if (outcome.incident.card && outcome.kind !== 'fleet' && outcome.kind !== 'fleet-opened')
+      deps.flow.track(listFolded(outcome.incident));
     return outcome;
   }
 

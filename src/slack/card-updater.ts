@@ -50,7 +50,9 @@ export class CardUpdater {
       if (incident.version < (this.shown.get(incidentId) ?? 0)) return;
       this.shown.set(incidentId, incident.version);
       try {
-        await this.slack.update(incident.card.channel, incident.card.ts, this.render(incident));
+        await this.slack.update(incident.card.channel, incident.card.ts, this.render(incident), {
+          incidentId,
+        });
       } catch (error) {
         this.logger.warn({ incidentId, err: String(error) }, 'could not update the incident card');
       }

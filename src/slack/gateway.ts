@@ -24,7 +24,11 @@ export interface PostOptions {
   readonly lookup?: boolean | undefined;
   /** A thread reply also shown in the channel (reply_broadcast): state changes everyone should see. */
   readonly broadcast?: boolean | undefined;
+  /** The incident the post belongs to: a post Slack refuses for good is recorded on it (post-queue.ts). */
+  readonly incidentId?: string | undefined;
 }
+
+export type EditOptions = Pick<PostOptions, 'incidentId'>;
 
 /** The metadata event type of gc-incident's keyed posts. */
 export const POST_EVENT_TYPE = 'gc_incident_post';
@@ -36,7 +40,7 @@ export interface SlackGateway {
     threadTs?: string,
     options?: PostOptions,
   ): Promise<{ channel: string; ts: string }>;
-  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
+  update(channel: string, ts: string, message: SlackMessage, options?: EditOptions): Promise<void>;
   ephemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: ModalView): Promise<void>;
   updateView(viewId: string, view: ModalView, hash?: string): Promise<void>;
@@ -76,6 +80,7 @@ export class SlackApiError extends Error {
     readonly method: string,
     readonly error: string,
     readonly explanation: string,
+    readonly retryAfterMs?: number | undefined, // a 429's Retry-After
   ) {
     super(`${method}: ${error}`);
     this.name = 'SlackApiError';
@@ -146,7 +151,8 @@ export class WebSlackGateway implements SlackGateway {
       const code = errorCodeOf(error);
       this.metrics.slackApiErrors.inc({ method, error: code });
       this.logger.warn({ method, error: code }, `Slack ${method} failed: ${code}`);
-      throw new SlackApiError(method, code, explainSlackError(code));
+      const after = (error as { retryAfter?: unknown }).retryAfter; // seconds, on a 429
+      throw new SlackApiError(method, code, explainSlackError(code), Number(after) * 1000 || undefined);
     }
   }
 

@@ -12,7 +12,6 @@ import { hostname } from 'node:os';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
 import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
@@ -20,15 +19,13 @@ import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadNamedWorkload } from '../adapters/fs/workload-source.js';
 import { WorkLeases } from '../adapters/leases/work-leases.js';
-import { type AppMetrics, createAppMetrics } from '../adapters/observability/app-metrics.js';
+import { createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
-import { SimulationPool, type SimulationPoolOptions } from '../adapters/workers/simulation-pool.js';
-import { type Composition, compose } from '../composition/root.js';
-import type { ServeConfig } from '../config.js';
+import { SimulationPool } from '../adapters/workers/simulation-pool.js';
+import { compose } from '../composition/root.js';
 import { GcIncidentError } from '../core/errors.js';
 import { IncidentService } from '../core/incident/service.js';
-import type { Clock, Store } from '../core/ports.js';
 import { MCP_PATH, mcpHttpHandler } from '../mcp/http.js';
 import { incidentAccess } from './access.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
@@ -43,45 +40,16 @@ import { health } from './health.js';
 import { ACTION } from './ids.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
+import { slackPostQueue } from './post-queue-wiring.js';
+import { QueuedSlackGateway } from './queued-gateway.js';
 import { ReminderSender } from './reminder-sender.js';
 import { guardSlackRequests } from './request-guard.js';
+import type { RunningServer, ServerOptions } from './server-types.js';
 import type { AppServices } from './services.js';
 import { staleActions } from './stale-actions.js';
 import { WebSlackWorkspace } from './workspace.js';
 
-export interface ServerOptions {
-  readonly config: ServeConfig;
-  /** The clients built from `config` (src/composition/root.ts); tests may pass their own. */
-  readonly root?: Composition | undefined;
-  /** Injected by tests; otherwise opened from DATABASE_URL (and closed on stop). */
-  readonly store?: Store | undefined;
-  readonly clock?: Clock | undefined;
-  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
-  readonly logDestination?: DestinationStream | undefined;
-  /** Web API retries (default: up to 5, honouring Retry-After). */
-  readonly slackRetries?: number | undefined;
-  /** How long a stopped process's unfinished work waits before another takes it over (default 30 s). */
-  readonly leaseMs?: number | undefined;
-  /** How long a claimed reminder waits before another process may send it (default 5 min). */
-  readonly reminderLeaseMs?: number | undefined;
-  /** Log and survive exceptions nothing else caught (the `serve` process; not a test runner's). */
-  readonly lastResort?: boolean | undefined;
-  /** Simulation pool limits (tests shorten them; defaults: CPUs, 2 per user, 120 s per run). */
-  readonly simulations?: Omit<SimulationPoolOptions, 'run'> | undefined;
-}
-
-export interface RunningServer {
-  readonly port: number;
-  readonly mode: 'http' | 'socket';
-  readonly services: AppServices;
-  readonly metrics: AppMetrics;
-  readonly logger: Logger;
-  readonly reminders: ReminderSender;
-  readonly leases: WorkLeases;
-  /** Sends the daily digest now (once per day across replicas). */
-  digest(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type { RunningServer, ServerOptions };
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
@@ -186,9 +154,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.error({ err: describeError(error) }, 'unhandled error in a Slack listener');
   });
 
-  const slack = new WebSlackGateway(app.client, appMetrics, logger, clock);
-  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const claimant = `${hostname()}:${process.pid}`;
+  // Posts go through one durable queue per channel (docs/slack-app.md, "Posting pace").
+  const postQueue = slackPostQueue({
+    store,
+    token: config.botToken,
+    clientOptions: { ...clientOptions, logger: bolt },
+    appMetrics,
+    logger,
+    claimant,
+    pace: config.postPace,
+    clock: options.postClock,
+    timers: options.postTimers,
+    leaseMs: options.leaseMs,
+    note: async (incidentId, text, key) => {
+      await flow.driver.addNote(await service.get(incidentId), text, { id: 'system' }, key);
+    },
+  });
+  const slack = new QueuedSlackGateway(new WebSlackGateway(app.client, appMetrics, logger, clock), postQueue);
+  const workspace = new WebSlackWorkspace(app.client, appMetrics, logger);
   const leases = new WorkLeases({
     store,
     clock,
@@ -349,6 +333,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   // Work a stopped process left unfinished is taken over from now on (and once right away).
   leases.start();
+  postQueue.start();
   logger.info(
     { port, mode: socketMode ? 'socket' : 'http', runbooks: runbooks.list().length, store: store.kind },
     'gc-incident is listening',
@@ -375,6 +360,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([flow.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
       // Whatever still runs now is left to its lease: another process takes it over.
       leases.stop();
+      await postQueue.stop();
       await metricsClient?.close();
       if (!options.store) await store.close();
       removeLastResort();

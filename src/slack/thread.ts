@@ -13,7 +13,9 @@ export async function postToThread(
   if (!incident.card) return undefined;
   let first: string | undefined;
   for (const message of messages) {
-    const { ts } = await slack.post(incident.card.channel, message, incident.card.ts);
+    const { ts } = await slack.post(incident.card.channel, message, incident.card.ts, {
+      incidentId: incident.id,
+    });
     first ??= ts;
   }
   return first;

@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { postgresFactory, postgresReachable } from '../helpers/stores.js';
 import { leasesContract } from './leases.contract.js';
+import { postQueueContract } from './post-queue.contract.js';
 import { remindersContract } from './reminders.contract.js';
 import { storeContract } from './store.contract.js';
 
@@ -11,4 +12,5 @@ describe.skipIf(unreachable !== undefined)('PostgreSQL', () => {
   storeContract(postgresFactory);
   remindersContract(postgresFactory);
   leasesContract(postgresFactory);
+  postQueueContract(postgresFactory);
 });

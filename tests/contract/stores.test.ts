@@ -1,5 +1,6 @@
 import { sqliteFactory } from '../helpers/stores.js';
 import { leasesContract } from './leases.contract.js';
+import { postQueueContract } from './post-queue.contract.js';
 import { remindersContract } from './reminders.contract.js';
 import { storeContract } from './store.contract.js';
 
@@ -7,3 +8,4 @@ import { storeContract } from './store.contract.js';
 storeContract(sqliteFactory);
 remindersContract(sqliteFactory);
 leasesContract(sqliteFactory);
+postQueueContract(sqliteFactory);

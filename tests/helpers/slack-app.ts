@@ -78,6 +78,8 @@ export class SlackHarness {
       DIGEST_CRON: 'off',
       // Incidents stay threads unless a test opts into their own channels.
       INCIDENT_CHANNEL_SEVERITIES: 'none',
+      // Posts still go through the queue, unpaced: a test of the pace sets its own.
+      SLACK_POST_PACE: '0',
       ...this.options.env,
     };
     const logs = this.logs;

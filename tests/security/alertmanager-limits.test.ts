@@ -81,6 +81,8 @@ describe('Alertmanager intake at its limits', () => {
     const folded = (answer.body.folded as Record<string, string[]>)[id];
     expect(folded).toHaveLength(10_000);
     expect(folded?.[9_999]).toBe('big-0000270f');
+    // The card and the folded list follow the answer, at the channel's posting pace.
+    await h.flow.idle();
     const card = (await h.store.load(id))?.card;
     const note = h.api.messages.find((m) => m.threadTs === card?.ts && m.text.includes('folded'));
     expect(note?.text).toBe('10000 alerts folded into this incident');

@@ -97,6 +97,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX incidents_cause ON incidents (cause, opened_at) WHERE cause IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description:
+      'durable per-channel queues of Slack posts (paced, Retry-After honoured, resumed after a restart)',
+    sql: `
+      CREATE TABLE slack_posts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        incident_id TEXT,
+        revision INTEGER NOT NULL DEFAULT 1,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        result_ts TEXT,
+        error TEXT,
+        queued_at TEXT NOT NULL,
+        settled_at TEXT
+      );
+      CREATE INDEX slack_posts_pending ON slack_posts (channel, seq) WHERE state = 'pending';
+      CREATE TABLE slack_post_channels (
+        channel TEXT PRIMARY KEY,
+        next_at TEXT NOT NULL,
+        claimed_by TEXT,
+        lease_until TEXT,
+        recent TEXT NOT NULL DEFAULT '[]'
+      );
+    `,
+  },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -185,6 +215,36 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE incidents ADD COLUMN cause TEXT COLLATE "C";
       UPDATE incidents SET cause = snapshot->>'cause';
       CREATE INDEX incidents_cause ON incidents (cause, opened_at) WHERE cause IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    description:
+      'durable per-channel queues of Slack posts (paced, Retry-After honoured, resumed after a restart)',
+    sql: `
+      CREATE TABLE slack_posts (
+        seq BIGSERIAL PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        incident_id TEXT,
+        revision INTEGER NOT NULL DEFAULT 1,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        result_ts TEXT,
+        error TEXT,
+        queued_at TIMESTAMPTZ NOT NULL,
+        settled_at TIMESTAMPTZ
+      );
+      CREATE INDEX slack_posts_pending ON slack_posts (channel, seq) WHERE state = 'pending';
+      CREATE TABLE slack_post_channels (
+        channel TEXT PRIMARY KEY,
+        next_at TIMESTAMPTZ NOT NULL,
+        claimed_by TEXT,
+        lease_until TIMESTAMPTZ,
+        recent TEXT NOT NULL DEFAULT '[]'
+      );
     `,
   },
 ];

@@ -21,6 +21,7 @@ import type {
 } from '../../core/ports.js';
 import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresPostQueue } from './postgres-post-queue.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
 const MIGRATION_LOCK = 7_134_211_001;
@@ -35,6 +36,7 @@ export interface PostgresOptions {
 export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  readonly posts = new PostgresPostQueue((sql, params) => this.query(sql, params));
 
   constructor(private readonly options: PostgresOptions) {
     const schema = options.schema;

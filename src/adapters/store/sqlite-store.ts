@@ -26,6 +26,7 @@ import { systemClock } from '../clock.js';
 import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
+import { SqlitePostQueue } from './sqlite-post-queue.js';
 
 interface EventRow {
   incident_id: string;
@@ -42,6 +43,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   private readonly statements = new Map<string, Database.Statement>();
 
   private readonly clock: Clock;
+  readonly posts: SqlitePostQueue;
 
   /** `clock`: when migrations were applied (default: the machine's). */
   constructor(
@@ -56,6 +58,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       this.db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
       );
+      this.posts = new SqlitePostQueue(this.db, (sql) => this.prepare(sql));
     } catch (error) {
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',

@@ -25,6 +25,8 @@ export async function startFromAlert(
   rt: FlowRuntime,
   plan: AlertGroupPlan,
   fallbackChannel: string | undefined,
+  /** Runs once a card opened by this notification is posted (it is posted in the background). */
+  afterCard?: (incident: Incident) => Promise<void>,
 ): Promise<FiringOutcome> {
   const channel = plan.runbook.metadata.owner.slackChannel || fallbackChannel;
   if (!channel) {
@@ -53,23 +55,31 @@ export async function startFromAlert(
         trigger: `${ALERT_TRIGGER}${summary}${first?.generatorURL ? ` (${first.generatorURL})` : ''}`,
         idempotencyKey: key,
         ...(fleet ? { title: `Fleet: ${runbook.title}`.slice(0, 150), cause: fleetCause(runbook.id) } : {}),
+        // The webhook answers once the store has the incident; the card follows at the channel's pace.
+        cardLater: fleet
+          ? async (posted) => announceFleet(rt, channel, (await rt.deps.store.load(posted.id)) ?? posted)
+          : (afterCard ?? true),
       });
       return { incident, opened: earlier === undefined };
     },
   );
-  if (outcome.kind === 'fleet-opened' && outcome.incident.card) {
-    // Said once in the channel, whichever replica opened it (a keyed post finds an earlier one).
-    const n = outcome.incident.fleet?.members.length ?? 0;
-    await rt.deps.slack
-      .post(channel, fleetAnnouncement(outcome.incident, n), undefined, {
-        key: `fleet:${outcome.incident.id}:announced`,
-        lookup: true,
-      })
-      .catch(() => {});
-  }
+  if (outcome.kind === 'fleet-opened' && outcome.incident.card)
+    rt.tasks.track(announceFleet(rt, channel, outcome.incident));
   if (outcome.incident.card || outcome.kind === 'opened') return outcome;
   // Opened by an attempt that stopped before posting its card (another replica may be posting it now).
   return { ...outcome, incident: await ensureCard(rt, outcome.incident, channel, user) };
+}
+
+/** Said once in the channel, whichever replica opened it (a keyed post finds an earlier one). */
+async function announceFleet(rt: FlowRuntime, channel: string, incident: Incident): Promise<void> {
+  if (!incident.card) return;
+  const n = incident.fleet?.members.length ?? 0;
+  await rt.deps.slack
+    .post(channel, fleetAnnouncement(incident, n), undefined, {
+      key: `fleet:${incident.id}:announced`,
+      lookup: true,
+    })
+    .catch(() => {});
 }
 
 /** A resolved notification: the alerts leave the incident; once none fires, verification starts. */
@@ -89,18 +99,19 @@ export async function alertResolved(rt: FlowRuntime, plan: AlertGroupPlan): Prom
   );
   if (noted.replayed) return noted.incident;
   const incident = noted.incident;
-  await rt
-    .thread(incident, [noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`)])
-    .catch(() => {});
+  // Thread notices follow at the channel's posting pace; the webhook does not wait for them.
+  rt.tasks.track(
+    rt.thread(incident, [noticeMessage(`🔕 Alertmanager says the alert resolved at ${endsAt}.`)]),
+  );
   if (incident.phase === 'containment') {
     try {
       // The driver advances (and the narrator redraws the card); verification begins in the background.
       const advanced = await rt.driver.advance(incident, user, `${plan.key}:verify`, 'verification');
       enterPhaseLater(rt, incident.id, 'verification', user, advanced.incident);
     } catch (error) {
-      await rt
-        .thread(incident, [noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`)])
-        .catch(() => {});
+      rt.tasks.track(
+        rt.thread(incident, [noticeMessage(`Verification not started: ${escapeMrkdwn(userMessage(error))}`)]),
+      );
     }
   } else if (incident.phase === 'verification') {
     await verify(rt, incident.id, user, `${plan.key}:verify`).catch(() => {});

@@ -7,6 +7,7 @@ import type { WorkLeases } from '../../adapters/leases/work-leases.js';
 import type { AppMetrics } from '../../adapters/observability/app-metrics.js';
 import type { IncidentChannelConfig } from '../../config.js';
 import type { AlertPolicy } from '../../core/incident/driver/alerts.js';
+import type { Incident } from '../../core/incident/model.js';
 import type { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient, Store } from '../../core/ports.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
@@ -73,6 +74,12 @@ export interface StartRequest {
   /** A title other than the runbook's, and a cause other than its inputs' (a fleet incident). */
   readonly title?: string | undefined;
   readonly cause?: string | undefined;
+  /**
+   * Post the card in the background (its lease held first, so a process that dies leaves it to
+   * another): an Alertmanager webhook answers once the store has the incident, not once Slack's
+   * per-channel pace lets its card through. `afterCard` runs once the card is posted.
+   */
+  readonly cardLater?: ((incident: Incident) => Promise<void>) | true | undefined;
 }
 
 /** The actor Alertmanager's notifications are recorded as. */

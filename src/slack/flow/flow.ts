@@ -56,8 +56,11 @@ export class IncidentFlow {
   start = (request: StartRequest) => start(this.rt, request);
   finishCard = (work: LeasedWork) => finishCard(this.rt, work);
   interrupted = (work: LeasedWork) => interrupted(this.rt, work);
-  startFromAlert = (plan: AlertGroupPlan, fallbackChannel: string | undefined) =>
-    startFromAlert(this.rt, plan, fallbackChannel);
+  startFromAlert = (
+    plan: AlertGroupPlan,
+    fallbackChannel: string | undefined,
+    afterCard?: (incident: Incident) => Promise<void>,
+  ) => startFromAlert(this.rt, plan, fallbackChannel, afterCard);
   alertResolved = (plan: AlertGroupPlan) => alertResolved(this.rt, plan);
   splitFromFleet = (fleetId: string, service: string, user: SlackUser) =>
     splitFromFleet(this.rt, fleetId, service, user);

@@ -28,6 +28,21 @@ export async function start(rt: FlowRuntime, request: StartRequest): Promise<Inc
   return ensureCard(rt, outcome.incident, request.channel, request.user, outcome.replayed, request);
 }
 
+/** ensureCard's posting, after its lease is held: now, or in the background (`request.cardLater`). */
+function postHeld(
+  rt: FlowRuntime,
+  work: () => Promise<Incident>,
+  opened: Incident,
+  later: StartRequest['cardLater'],
+): Promise<Incident> {
+  if (!later) return work();
+  rt.tasks.run(`card ${opened.id}`, async () => {
+    const posted = await work();
+    if (later !== true) await later(posted);
+  });
+  return Promise.resolve(opened);
+}
+
 /**
  * Posts the incident's card unless it is posted, then starts detection. One process posts it:
  * a retry arriving while the first attempt still posts leaves it be. `lookup`: an earlier
@@ -44,21 +59,25 @@ export async function ensureCard(
   let incident = opened;
   const lease = await rt.leases.holdCard(incident.id, channel, user);
   if (lease === false) return incident;
-  try {
-    // Its own channel when its severity asks for one (else, or when Slack refuses, a thread here).
-    const placement = await placeIncident(rt, incident, channel);
-    incident = await postCard(rt, incident.id, placement.channel, lookup);
-    await settleCard(rt, incident, placement);
-    if (request?.summary?.trim()) {
-      const text = `Summary: ${request.summary.trim()}`;
-      const key = `${request.idempotencyKey}:summary`;
-      incident = (await rt.driver.addNote(incident, text, request.user, key)).incident;
+  const held = lease;
+  return postHeld(rt, () => postUnderLease(), opened, request?.cardLater);
+  async function postUnderLease(): Promise<Incident> {
+    try {
+      // Its own channel when its severity asks for one (else, or when Slack refuses, a thread here).
+      const placement = await placeIncident(rt, incident, channel);
+      incident = await postCard(rt, incident.id, placement.channel, lookup);
+      await settleCard(rt, incident, placement);
+      if (request?.summary?.trim()) {
+        const text = `Summary: ${request.summary.trim()}`;
+        const key = `${request.idempotencyKey}:summary`;
+        incident = (await rt.driver.addNote(incident, text, request.user, key)).incident;
+      }
+    } finally {
+      await rt.leases.release(held);
     }
-  } finally {
-    await rt.leases.release(lease);
+    enterPhaseLater(rt, incident.id, 'detection', user, incident);
+    return incident;
   }
-  enterPhaseLater(rt, incident.id, 'detection', user, incident);
-  return incident;
 }
 
 /** `lookup`: a process that died may have posted it before recording it (see PostOptions). */
