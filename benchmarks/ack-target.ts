@@ -22,6 +22,8 @@ if (kind === 'gc') {
     RUNBOOKS_DIR: runbooksDir,
     WORKLOADS_DIR: workloadsDir,
     LOG_LEVEL: 'silent',
+    // The channel's posting pace (docs/slack-app.md); SLACK_POST_PACE=0 measures acks without it.
+    ...(process.env.SLACK_POST_PACE ? { SLACK_POST_PACE: process.env.SLACK_POST_PACE } : {}),
   };
   const app = await startServer({ config: readServeConfig(env) });
   console.log(`PORT ${app.port}`);

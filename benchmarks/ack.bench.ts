@@ -29,9 +29,13 @@ const { values } = parseArgs({
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const CHANNEL = 'C0BENCH0001';
+// The simulations post in a channel of their own: each channel has its posting pace (at most 20
+// posts a minute, docs/slack-app.md), and the incidents' cards fill CHANNEL's.
+const SIM_CHANNEL = 'C0BENCH0002';
 
 const api = await new FakeSlackApi().start();
 api.channels.set(CHANNEL, true);
+api.channels.set(SIM_CHANNEL, true);
 const dir = mkdtempSync(join(tmpdir(), 'gc-incident-bench-ack-'));
 // A simulation of about 10^8 allocations (a couple of seconds); the driver keeps one running at all times.
 writeFileSync(
@@ -98,7 +102,7 @@ const startSimulation = () =>
     slashBody({
       text: 'simulate long',
       userId: 'U0BENCH001',
-      channelId: CHANNEL,
+      channelId: SIM_CHANNEL,
       triggerId: api.trigger(),
       responseUrl: api.responseUrl(),
     }),
