@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
-import { formatDuration } from '../core/duration.js';
+import { formatSpan } from '../core/duration.js';
 import { isGcIncidentError } from '../core/errors.js';
 import type {
   Answer,
@@ -27,6 +27,7 @@ import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
+import { slackDate } from '../format/relative-time.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
@@ -226,7 +227,7 @@ export class SlackNarrator implements Narrator, Decisions {
   async verificationStarted(incident: Incident, t: VerificationTiming) {
     const ts = await this.thread(incident, [
       noticeMessage(
-        `⏳ Verifying: the checks must hold for ${formatDuration(t.stableForMs)} (deadline ${formatDuration(t.deadlineMs)}, every ${formatDuration(t.intervalMs)}).`,
+        `⏳ Verifying: the checks must hold for ${formatSpan(t.stableForMs)} (deadline ${formatSpan(t.deadlineMs)}, every ${formatSpan(t.intervalMs)}).`,
       ),
     ]);
     if (ts) this.progress.set(incident.id, ts);
@@ -240,7 +241,7 @@ export class SlackNarrator implements Narrator, Decisions {
         incident.card.channel,
         ts,
         noticeMessage(
-          `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(t.stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
+          `⏳ Verifying: ${round.passing ? `holding for ${formatSpan(round.heldMs)} of ${formatSpan(t.stableForMs)}` : 'not holding yet'} (last check ${slackDate(round.at, '{time_secs}')}).`,
         ),
       )
       .catch(() => {});
@@ -255,8 +256,8 @@ export class SlackNarrator implements Narrator, Decisions {
     this.progress.delete(incident.id);
     const verdict =
       outcome.verdict === 'stable'
-        ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
-        : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(t.stableForMs)}${incident.status === 'open' ? '; the incident is open again' : ''}. Go back to containment, then click Run on a verification check to try again.`;
+        ? `✅ *Verification passed*: stable for ${formatSpan(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
+        : `❌ *Verification deadline passed*: the checks held for only ${formatSpan(outcome.heldMs)} of ${formatSpan(t.stableForMs)}${incident.status === 'open' ? '; the incident is open again' : ''}. Go back to containment, then click Run on a verification check to try again.`;
     const results = steps.flatMap(({ step, evaluation }) =>
       evaluation ? [this.checkResult(incident, step, evaluation)] : [],
     );

@@ -44,7 +44,19 @@ export interface WalkedIncident {
 /** Opens the incident and walks it to follow-up; the caller stops `h` and `prometheus`. */
 export async function walkFullCollection(): Promise<WalkedIncident> {
   let fixed = false;
-  const prometheus = await startFakePrometheus((q) => answerFor(() => fixed)(q.query));
+  const prometheus = await startFakePrometheus((q) => {
+    const answer = answerFor(() => fixed)(q.query);
+    if (!q.path.endsWith('query_range') || !('vector' in answer)) return answer;
+    // A range query (a check's `for:`, a chart): the same value at every step of the range.
+    const start = Number(q.params.get('start'));
+    const end = Number(q.params.get('end'));
+    const step = Math.max(1, Number.parseFloat(q.params.get('step') ?? '60'));
+    const times: number[] = [];
+    for (let t = start; t <= end && times.length < 500; t += step) times.push(t);
+    return {
+      matrix: answer.vector.map((s) => ({ labels: s.labels, points: times.map((t) => [t, s.value]) })),
+    };
+  });
   const { clock, sleep } = steppingClock(Date.parse('2026-12-06T17:50:00.000Z'));
   const h = await SlackHarness.start({ clock, sleep, env: { PROMETHEUS_URL: prometheus.url } });
   await h.slash(`start ${FULL_COLLECTION} job=app`);

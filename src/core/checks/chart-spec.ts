@@ -3,6 +3,7 @@
  * threshold as a rule, and the points that breach it shaded, readable at
  * Slack's preview size.
  */
+import { formatMeasure } from './measure.js';
 import { checkRangeChart } from '../charts/chart-guard.js';
 import { lineGroupMark } from '../charts/vega-marks.js';
 import { zonedAxis } from '../charts/zoned-time.js';
@@ -78,7 +79,9 @@ export function rangeChartSpec(
       {
         name: 'threshold',
         values:
-          threshold === undefined ? [] : [{ y: threshold, label: `threshold ${operator} ${threshold}` }],
+          threshold === undefined
+            ? []
+            : [{ y: threshold, label: `threshold ${formatMeasure(threshold, options.unit)}` }],
       },
       {
         name: 'marker',

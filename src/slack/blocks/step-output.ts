@@ -115,8 +115,17 @@ export function failureMessage(step: StepState, message: string): SlackMessage {
   };
 }
 
+/** The notification text of a mrkdwn line: no emphasis marks, date tokens as their fallback time, links as their label. */
+export function plainFallback(text: string): string {
+  return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<(?:https?|mailto):[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/[*_`]/g, '')
+    .slice(0, LIMITS.messageText);
+}
+
 export function noticeMessage(text: string): SlackMessage {
-  return { text: text.replace(/[*_`]/g, '').slice(0, LIMITS.messageText), blocks: [section(text)] };
+  return { text: plainFallback(text), blocks: [section(text)] };
 }
 
 /** What people need when a phase starts: its guidance, commands to copy, links, checklists. */
