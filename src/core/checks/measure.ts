@@ -58,7 +58,7 @@ export function formatMeasure(value: number, unit: Unit | undefined = 'none'): s
     case 'bytes':
       return bytes(value);
     case 'objects':
-      return `${formatPlain(value)} objects`;
+      return `${formatPlain(value)} ${value === 1 ? 'object' : 'objects'}`;
     default:
       return formatPlain(value);
   }
