@@ -31,6 +31,7 @@ import { slackDate } from '../format/relative-time.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
+import { type CheckResult, checkBatchMessages } from './blocks/check-batch.js';
 import { context, type SlackMessage } from './blocks/common.js';
 import { comparisonTableBlock } from './blocks/comparison-table.js';
 import { conditionsMessage } from './blocks/conditions.js';
@@ -38,7 +39,6 @@ import { diagnoseMessages } from './blocks/diagnose.js';
 import { followUpListMessage } from './blocks/followups.js';
 import { metricStepsSkippedMessage, metricsUnavailableMessage } from './blocks/metrics-unavailable.js';
 import { decisionChartBlocks, rangeChartBlock } from './blocks/native-charts.js';
-import { type CheckResult, checkBatchMessages } from './blocks/check-batch.js';
 import {
   actionCallMessages,
   failureMessage,

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { CheckEvaluation } from '../../src/core/checks/evaluate.js';
 import type { Incident } from '../../src/core/incident/model.js';
-import { allChecks } from '../../src/core/runbook/types.js';
 import { IncidentService } from '../../src/core/incident/service.js';
+import { allChecks } from '../../src/core/runbook/types.js';
 import { type StateChange, stateChangeMessage } from '../../src/slack/blocks/broadcast.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import { cardContext } from '../../src/slack/blocks/card-context.js';
-import type { SlackMessage } from '../../src/slack/blocks/common.js';
 import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
+import type { SlackMessage } from '../../src/slack/blocks/common.js';
 import { failureMessage } from '../../src/slack/blocks/step-output.js';
 import { FakeClock, shippedRunbook } from './engine.js';
 import { RUNBOOKS_DIR } from './runbooks.js';
@@ -117,7 +117,11 @@ export async function cardWalk(): Promise<Frame[]> {
   await run(0, { type: 'complete-step', stepId: 'cpu-busy', actor: ALICE, result: cpu });
   post(
     ...checkBatchMessages([
-      { step: step('young-collection-rate') as never, evaluation: young, check: checkOf('young-collection-rate') },
+      {
+        step: step('young-collection-rate') as never,
+        evaluation: young,
+        check: checkOf('young-collection-rate'),
+      },
       { step: step('cpu-busy') as never, evaluation: cpu, check: checkOf('cpu-busy') },
     ]),
   );
@@ -170,7 +174,13 @@ export async function cardWalk(): Promise<Frame[]> {
   });
   post(
     ...checkBatchMessages(
-      [{ step: step('young-collections-ok') as never, evaluation: relapse, check: checkOf('young-collections-ok') }],
+      [
+        {
+          step: step('young-collections-ok') as never,
+          evaluation: relapse,
+          check: checkOf('young-collections-ok'),
+        },
+      ],
       '❌ *Verification deadline passed*: the checks held for only 2 min of 10 min; the incident is open again.',
     ),
   );
@@ -186,7 +196,13 @@ export async function cardWalk(): Promise<Frame[]> {
   });
   post(
     ...checkBatchMessages(
-      [{ step: step('young-collections-ok') as never, evaluation: ok, check: checkOf('young-collections-ok') }],
+      [
+        {
+          step: step('young-collections-ok') as never,
+          evaluation: ok,
+          check: checkOf('young-collections-ok'),
+        },
+      ],
       '✅ *Verification passed*: stable for 10 min after 21 check(s). Mark the incident resolved when you agree.',
     ),
   );

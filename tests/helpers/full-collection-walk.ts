@@ -84,7 +84,8 @@ export async function walkFullCollection(): Promise<WalkedIncident> {
       await h.flow.setStatus(id, 'mitigated', { id: BOB }, key('mitigated'));
       fixed = true;
     }
-    if (incident.phase === 'verification') await h.flow.setStatus(id, 'resolved', { id: BOB }, key('resolved'));
+    if (incident.phase === 'verification')
+      await h.flow.setStatus(id, 'resolved', { id: BOB }, key('resolved'));
     if (incident.phase === 'follow-up') break;
     await h.flow.advance(id, { id: BOB }, key(`advance-${n}`));
     await h.settle();

@@ -60,7 +60,9 @@ function problemsIn(texts: readonly string[]): string[] {
 describe('a whole walk, as people read it', () => {
   it('sends Slack no e+ notation, raw byte counts, millisecond timestamps or bare user ids', () => {
     const sent = walked.h.api.calls.filter((c) =>
-      ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'views.open', 'views.update'].includes(c.method),
+      ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'views.open', 'views.update'].includes(
+        c.method,
+      ),
     );
     expect(sent.length).toBeGreaterThan(20);
     expect(problemsIn(sent.flatMap((c) => words(c.body)))).toEqual([]);

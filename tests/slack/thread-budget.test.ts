@@ -4,8 +4,8 @@
  * results of one batch (a phase's entry, Run checks) go to the thread as one message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RecordedCall } from '../helpers/slack-api.js';
 import { PHASES, type WalkedIncident, walkFullCollection } from '../helpers/full-collection-walk.js';
+import type { RecordedCall } from '../helpers/slack-api.js';
 
 let walked: WalkedIncident;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import type { Incident, StepState, TimelineEvent } from '../../src/core/incident
 import { planSteps } from '../../src/core/incident/plan.js';
 import { mayApprove } from '../../src/slack/approvals.js';
 import { incidentCard, stepButtons } from '../../src/slack/blocks/card.js';
+import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
 import { skipModal, startModal } from '../../src/slack/blocks/modals.js';
 import { helpMessage, listMessage, runbooksMessage, statusMessage } from '../../src/slack/blocks/replies.js';
-import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
 import { phaseIntroMessages, simulationMessages } from '../../src/slack/blocks/step-output.js';
 import { parseSlashText } from '../../src/slack/command-parser.js';
 import { codeBlocks, splitText, truncate } from '../../src/slack/limits.js';

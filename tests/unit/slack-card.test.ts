@@ -129,7 +129,9 @@ describe('the card through a whole walk', () => {
       for (const step of frame.incident.steps.filter(
         (s) => s.kind === 'check' && s.phase === frame.incident.phase,
       ))
-        expect(text(frame.card), `${frame.name} ${step.id}`).toMatch(/(&gt;|&lt;|==|!=)=? [0-9.]+|, (over|under|at) the [0-9.]+\S* limit/);
+        expect(text(frame.card), `${frame.name} ${step.id}`).toMatch(
+          /(&gt;|&lt;|==|!=)=? [0-9.]+|, (over|under|at) the [0-9.]+\S* limit/,
+        );
   });
 
   it('links the runbook source, its links and the dashboard; shows elapsed time and severity colour', () => {

@@ -11,8 +11,8 @@ import type {
   VerificationTiming,
 } from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
-import { type IncidentRole, ownerNote, ROLE_LABEL } from '../../core/incident/roles.js';
 import { renderQuery } from '../../core/incident/render-query.js';
+import { type IncidentRole, ownerNote, ROLE_LABEL } from '../../core/incident/roles.js';
 import type { Runbook } from '../../core/runbook/types.js';
 import { evaluationFigure } from '../../format/check-figure.js';
 import { checkOutcomeLines, seriesLines } from './check-lines.js';

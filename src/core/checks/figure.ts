@@ -3,9 +3,10 @@
  * whether it is good or bad (`612/s, over the 50/s limit ✗`). Detection checks are bad when they hold (the symptom
  * is there); verification checks are good when they hold.
  */
-import type { CheckEvaluation } from './evaluate.js';
+
 import type { StepState } from '../incident/model.js';
 import { allChecks, type Check, type Runbook } from '../runbook/types.js';
+import type { CheckEvaluation } from './evaluate.js';
 import { formatMeasure, ratioQuantity } from './measure.js';
 
 export function isEvaluation(result: unknown): result is CheckEvaluation {
@@ -58,7 +59,11 @@ export function evaluationFigure(
   if (evaluation.value === null) return `no data (limit ${limit}) ${mark}`;
   const value = `${of ? `${of.quantity} ` : ''}${measured(evaluation.value, check, evaluation)}`;
   const where =
-    evaluation.value > evaluation.threshold ? 'over' : evaluation.value < evaluation.threshold ? 'under' : 'at';
+    evaluation.value > evaluation.threshold
+      ? 'over'
+      : evaluation.value < evaluation.threshold
+        ? 'under'
+        : 'at';
   // A bare number reads badly as an adjective ("the 1 limit"): "at the limit of 1".
   const unitless = !of && (check?.unit ?? 'none') === 'none';
   return `${value}, ${where} ${unitless ? `the limit of ${limit}` : `the ${limit} limit`} ${mark}`;

@@ -170,7 +170,7 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
     table(
       ['moment', 'time', 'since opening'],
       [
-        ['Opened', teamTime(k.opened, r), '0s'],
+        ['Opened', teamTime(k.opened, r), '0 s'],
         ['Detected', teamTime(k.detected, r), duration(d.timeToDetectMs)],
         ['Acknowledged', teamTime(k.acknowledged, r), duration(d.timeToAcknowledgeMs)],
         ['Mitigated', teamTime(k.mitigated, r), duration(d.timeToMitigateMs)],

@@ -81,6 +81,9 @@ export function checkBatchMessages(results: readonly CheckResult[], heading?: st
         : `${r.step.title}: ${r.evaluation.value === null ? 'no data' : evaluationFigure(r.evaluation, r.step.phase, r.check)}`,
     )
     .join('; ');
-  const fallback = `${heading ? `${heading.replace(/[*_`]/g, '')}: ` : ''}${summary}`.slice(0, LIMITS.messageText);
+  const fallback = `${heading ? `${heading.replace(/[*_`]/g, '')}: ` : ''}${summary}`.slice(
+    0,
+    LIMITS.messageText,
+  );
   return chunk(blocks, LIMITS.messageBlocks).map((part) => ({ text: fallback, blocks: part }));
 }
