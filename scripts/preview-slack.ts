@@ -55,10 +55,15 @@ const esc = (t: string) => t.replace(/&(?!amp;|lt;|gt;)/g, '&amp;').replace(/"/g
 function slackDate(seconds: number, format: string, now: number): string {
   const d = new Date(seconds * 1000);
   const time = d.toISOString().slice(11, 16);
+  const secs = d.toISOString().slice(11, 19);
   const mins = Math.max(0, Math.round((now - seconds * 1000) / 60_000));
   const ago =
     mins < 1 ? 'just now' : mins < 60 ? `${mins} minutes ago` : `${Math.floor(mins / 60)} hours ago`;
-  return format.replace('{date_short_pretty}', 'Nov 20').replace('{time}', time).replace('{ago}', ago);
+  return format
+    .replace('{date_short_pretty}', 'Nov 20')
+    .replace('{time_secs}', secs)
+    .replace('{time}', time)
+    .replace('{ago}', ago);
 }
 
 /** Slack draws emoji with its own images; this machine may have no emoji font, so similar glyphs stand in. */

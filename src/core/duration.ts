@@ -63,3 +63,26 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/**
+ * A span as people say it: "450 ms", "12 s", "1 min 55 s", "2 h 5 min", "3 d 4 h" (two units at
+ * most; the smaller one dropped when zero). formatDuration writes the runbook notation instead.
+ */
+export function formatSpan(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs === 0) return '0 s';
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  const parts: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  const i = parts.findIndex(([size]) => abs >= size);
+  const [big, bigUnit] = parts[i] as [number, string];
+  const n = Math.floor(abs / big);
+  const next = parts[i + 1];
+  if (!next) return `${n} ${bigUnit}`;
+  const m = Math.floor((abs - n * big) / next[0]);
+  return m > 0 ? `${n} ${bigUnit} ${m} ${next[1]}` : `${n} ${bigUnit}`;
+}

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { rangeChartSpec } from '../core/checks/chart-spec.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
-import { formatDuration } from '../core/duration.js';
+import { formatSpan } from '../core/duration.js';
 import { isGcIncidentError } from '../core/errors.js';
 import type {
   Answer,
@@ -27,9 +27,11 @@ import { type IncidentRole, ROLE_LABEL } from '../core/incident/roles.js';
 import type { Clock, MetricsClient } from '../core/ports.js';
 import type { Runbook } from '../core/runbook/types.js';
 import { simulationChartSpec, simulationChartTitle } from '../core/simulator/chart-spec.js';
+import { slackDate } from '../format/relative-time.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../format/simulation-summary.js';
 import { type StateChange, stateChangeMessage } from './blocks/broadcast.js';
 import { WINDOW_LEAD_MS } from './blocks/card-context.js';
+import { type CheckResult, checkBatchMessages } from './blocks/check-batch.js';
 import { context, type SlackMessage } from './blocks/common.js';
 import { comparisonTableBlock } from './blocks/comparison-table.js';
 import { conditionsMessage } from './blocks/conditions.js';
@@ -39,7 +41,6 @@ import { metricStepsSkippedMessage, metricsUnavailableMessage } from './blocks/m
 import { decisionChartBlocks, rangeChartBlock } from './blocks/native-charts.js';
 import {
   actionCallMessages,
-  checkMessages,
   failureMessage,
   noticeMessage,
   phaseIntroMessages,
@@ -72,6 +73,8 @@ export interface SlackNarratorDeps {
 export class SlackNarrator implements Narrator, Decisions {
   /** The verification progress message of each incident, edited every round. */
   private readonly progress = new Map<string, string>();
+  /** Check results of each incident's running batches (how many are open, what they produced). */
+  private readonly batches = new Map<string, { open: number; results: CheckResult[] }>();
 
   constructor(private readonly d: SlackNarratorDeps) {}
 
@@ -122,10 +125,40 @@ export class SlackNarrator implements Narrator, Decisions {
     this.d.track(this.d.cards.refresh(incident.id, incident));
   }
 
+  /** Checks run together are said together: one thread message when the batch ends (issue 27). */
+  batchStarted(incident: Incident) {
+    const batch = this.batches.get(incident.id) ?? { open: 0, results: [] };
+    batch.open += 1;
+    this.batches.set(incident.id, batch);
+  }
+
+  async batchFinished(incident: Incident) {
+    const batch = this.batches.get(incident.id);
+    if (!batch) return;
+    batch.open -= 1;
+    if (batch.open > 0) return;
+    this.batches.delete(incident.id);
+    await this.checkResults(incident, batch.results);
+  }
+
+  /** The batch's message, then each check's chart (verification's end: `heading`, no charts, as before). */
+  private async checkResults(incident: Incident, results: readonly CheckResult[], heading?: string) {
+    if (results.length === 0) return;
+    await this.thread(incident, checkBatchMessages(results, heading));
+    if (heading) return;
+    for (const r of results) if ('evaluation' in r) await this.checkChart(incident, r.step, r.evaluation);
+  }
+
+  private checkResult(incident: Incident, step: StepState, evaluation: CheckEvaluation): CheckResult {
+    return { step, evaluation, check: findCheck(this.d.runbookOf(incident), step.id) };
+  }
+
   async stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined) {
     if (output?.kind === 'check') {
-      await this.thread(incident, checkMessages(step, output.evaluation, step.phase));
-      await this.checkChart(incident, step, output.evaluation);
+      const result = this.checkResult(incident, step, output.evaluation);
+      const batch = this.batches.get(incident.id);
+      if (batch) batch.results.push(result);
+      else await this.checkResults(incident, [result]);
     } else if (output?.kind === 'query') {
       await this.thread(incident, queryMessages(step, output.result as Parameters<typeof queryMessages>[1]));
     } else if (output?.kind === 'simulate') {
@@ -164,6 +197,12 @@ export class SlackNarrator implements Narrator, Decisions {
   }
 
   async stepFailed(incident: Incident, step: StepState, message: string, output?: StepOutput) {
+    const batch = this.batches.get(incident.id);
+    if (batch && step.kind === 'check' && output?.kind !== 'action') {
+      batch.results.push({ step, failed: message });
+      this.redraw(incident);
+      return;
+    }
     await this.thread(
       incident,
       output?.kind === 'action'
@@ -188,7 +227,7 @@ export class SlackNarrator implements Narrator, Decisions {
   async verificationStarted(incident: Incident, t: VerificationTiming) {
     const ts = await this.thread(incident, [
       noticeMessage(
-        `⏳ Verifying: the checks must hold for ${formatDuration(t.stableForMs)} (deadline ${formatDuration(t.deadlineMs)}, every ${formatDuration(t.intervalMs)}).`,
+        `⏳ Verifying: the checks must hold for ${formatSpan(t.stableForMs)} (deadline ${formatSpan(t.deadlineMs)}, every ${formatSpan(t.intervalMs)}).`,
       ),
     ]);
     if (ts) this.progress.set(incident.id, ts);
@@ -202,7 +241,7 @@ export class SlackNarrator implements Narrator, Decisions {
         incident.card.channel,
         ts,
         noticeMessage(
-          `⏳ Verifying: ${round.passing ? `holding for ${formatDuration(round.heldMs)} of ${formatDuration(t.stableForMs)}` : 'not holding yet'} (last check ${round.at}).`,
+          `⏳ Verifying: ${round.passing ? `holding for ${formatSpan(round.heldMs)} of ${formatSpan(t.stableForMs)}` : 'not holding yet'} (last check ${slackDate(round.at, '{time_secs}')}).`,
         ),
       )
       .catch(() => {});
@@ -215,15 +254,16 @@ export class SlackNarrator implements Narrator, Decisions {
     t: VerificationTiming,
   ) {
     this.progress.delete(incident.id);
-    for (const { step, evaluation } of steps)
-      if (evaluation) await this.thread(incident, checkMessages(step, evaluation, 'verification'));
-    await this.thread(incident, [
-      noticeMessage(
-        outcome.verdict === 'stable'
-          ? `✅ *Verification passed*: stable for ${formatDuration(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
-          : `❌ *Verification deadline passed*: the checks held for only ${formatDuration(outcome.heldMs)} of ${formatDuration(t.stableForMs)}${incident.status === 'open' ? '; the incident is open again' : ''}. Go back to containment, then click Run on a verification check to try again.`,
-      ),
-    ]);
+    const verdict =
+      outcome.verdict === 'stable'
+        ? `✅ *Verification passed*: stable for ${formatSpan(outcome.heldMs)} after ${outcome.rounds.length} check(s). Mark the incident resolved when you agree.`
+        : `❌ *Verification deadline passed*: the checks held for only ${formatSpan(outcome.heldMs)} of ${formatSpan(t.stableForMs)}${incident.status === 'open' ? '; the incident is open again' : ''}. Go back to containment, then click Run on a verification check to try again.`;
+    const results = steps.flatMap(({ step, evaluation }) =>
+      evaluation ? [this.checkResult(incident, step, evaluation)] : [],
+    );
+    // The verdict and the figures it rests on: one message.
+    if (results.length > 0) await this.checkResults(incident, results, verdict);
+    else await this.thread(incident, [noticeMessage(verdict)]);
   }
 
   async approved(incident: Incident, step: StepState, by: Person, as?: IncidentRole) {

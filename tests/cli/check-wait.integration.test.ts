@@ -63,7 +63,7 @@ describe.skipIf(missing !== undefined)('check --wait through the driver', () => 
 
   it('stops at the deadline (4 × stableFor by default) when the data never comes', async () => {
     const run = await check(runbookWith('vector(1) unless vector(1)'));
-    expect(run.stdout).toContain('deadline passed: the criteria held only 0s of 10m');
+    expect(run.stdout).toContain('deadline passed: the criteria held only 0 s of 10m');
     // Rounds at 0, 30 s, …, 40 min: deadline / interval + 1.
     expect(run.stdout.match(/ failing /g)).toHaveLength(81);
     expect(run.code).toBe(1);

@@ -39,7 +39,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario (several pr
     expect(postmortem).toMatch(/worker-memory-climb: running → done \[holds: /);
     expect(run.stdout).toMatch(/admin\/refork\?freeze=1: 200/);
     // Verification held for 20 s: longer than a worker takes to copy the heap when not frozen.
-    expect(run.stdout).toMatch(/→ verified: the criteria held for 2\ds/);
+    expect(run.stdout).toMatch(/→ verified: the criteria held for 2\d s/);
     expect(run.stdout).toMatch(/status resolved, phase follow-up/);
     const state = JSON.parse(/The service now reports: (.*)/.exec(run.stdout)?.[1] ?? '{}');
     expect(state.forked_frozen).toBe(true);
@@ -58,7 +58,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario (several pr
       expect(postmortem).toMatch(/mixed-versions: running → done \[holds: max of 1 series: 2 > 1/);
       expect(postmortem).toMatch(/collections-by-version.*\| done \| 2 series/);
       expect(run.stdout).toMatch(/admin\/threshold\?t0=20000&t1=10&t2=10: 200/);
-      expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
+      expect(run.stdout).toMatch(/→ verified: the criteria held for 3 s/);
       const state = JSON.parse(/The service now reports: (.*)/.exec(run.stdout)?.[1] ?? '{}');
       expect(state.threshold).toEqual([20000, 10, 10]);
     },

@@ -25,7 +25,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(action);
-      expect(run.stdout).toMatch(new RegExp(`→ verified: the criteria held for ${seconds}s`));
+      expect(run.stdout).toMatch(new RegExp(`→ verified: the criteria held for ${seconds} s`));
       expect(run.stdout).toMatch(/status resolved, phase follow-up/);
       const postmortem = readFileSync(postmortemPath(run.stdout) as string, 'utf8');
       expect(postmortem).toContain('## Verification');

@@ -38,7 +38,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(run.code).toBe(0);
     // The terminal shows each check's value against its threshold, in the words Slack's thread uses.
     expect(run.stdout).toMatch(
-      /\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ the symptom is present: [0-9.,]+\/s > 50\/s ✗ \(/,
+      /\[check\] young-collection-rate: [^\n]*\n[^\n]*\n {2}→ the symptom is present: [0-9.,]+\/s, over the 50\/s limit ✗ \(/,
     );
     expect(run.stdout).toMatch(/threshold=50000,20,100/);
     // With the exporter, triage shows the share of time the service spends in GC, per instance.
@@ -53,7 +53,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(run.stdout).toMatch(
       /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=100000&t1=10&t2=10: 200/,
     );
-    expect(run.stdout).toMatch(/→ verified: the criteria held for 3s/);
+    expect(run.stdout).toMatch(/→ verified: the criteria held for 3 s/);
     expect(run.stdout).toMatch(/reminder\(s\) scheduled/);
     expect(run.stdout).toMatch(/status resolved, phase follow-up/);
     const md = readFileSync(writtenPostmortem(run.stdout), 'utf8');

@@ -118,7 +118,9 @@ describe('gc-incident incidents and show', () => {
     expect(show.stdout).toContain(`${id}: Collector disabled or starved`);
     // Each check with its operator and threshold, run or not (without a datasource, none ran).
     expect(show.stdout).toMatch(/PHASE\s+STEP\s+KIND\s+STATUS\s+CHECK\s+NOTE/);
-    expect(show.stdout).toMatch(/verification\s+collections-running\s+check\s+skipped\s+>= 1 \(skipped\)/);
+    expect(show.stdout).toMatch(
+      /verification\s+collections-running\s+check\s+skipped\s+>= 1 object \(skipped\)/,
+    );
     expect(show.stdout).toMatch(/verification\s+memory-flat\s+check\s+skipped\s+< 1 MiB \(skipped\)/);
     expect(show.stdout).toMatch(
       /Timeline \(UTC\)\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}#1 {2}cli:alice {2}opened from runbook gc-disabled-or-starved/,

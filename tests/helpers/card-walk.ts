@@ -11,11 +11,13 @@ import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { CheckEvaluation } from '../../src/core/checks/evaluate.js';
 import type { Incident } from '../../src/core/incident/model.js';
 import { IncidentService } from '../../src/core/incident/service.js';
+import { allChecks } from '../../src/core/runbook/types.js';
 import { type StateChange, stateChangeMessage } from '../../src/slack/blocks/broadcast.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import { cardContext } from '../../src/slack/blocks/card-context.js';
+import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
 import type { SlackMessage } from '../../src/slack/blocks/common.js';
-import { checkMessages, failureMessage } from '../../src/slack/blocks/step-output.js';
+import { failureMessage } from '../../src/slack/blocks/step-output.js';
 import { FakeClock, shippedRunbook } from './engine.js';
 import { RUNBOOKS_DIR } from './runbooks.js';
 
@@ -94,6 +96,7 @@ export async function cardWalk(): Promise<Frame[]> {
     reason: `max ${value} ${operator} ${threshold}`,
   });
   const step = (stepId: string) => incident.steps.find((s) => s.id === stepId) ?? incident.steps[0];
+  const checkOf = (stepId: string) => allChecks(runbook).find((c) => c.id === stepId);
 
   frame('01-opened', 'The card as it opens: detection checks about to run');
 
@@ -112,7 +115,16 @@ export async function cardWalk(): Promise<Frame[]> {
   await run(0, { type: 'start-step', stepId: 'cpu-busy', actor: ALICE });
   const cpu = evaluation('cpu-busy', '>', 0.7, 0.93, 'holds');
   await run(0, { type: 'complete-step', stepId: 'cpu-busy', actor: ALICE, result: cpu });
-  post(...checkMessages(step('young-collection-rate') as never, young, 'detection'));
+  post(
+    ...checkBatchMessages([
+      {
+        step: step('young-collection-rate') as never,
+        evaluation: young,
+        check: checkOf('young-collection-rate'),
+      },
+      { step: step('cpu-busy') as never, evaluation: cpu, check: checkOf('cpu-busy') },
+    ]),
+  );
   frame('03-detected', 'Both detection checks hold: the symptom is there');
 
   await run(1, { type: 'advance-phase', actor: ALICE });
@@ -160,7 +172,18 @@ export async function cardWalk(): Promise<Frame[]> {
     error: 'deadline passed: held for 2 min of the 10 min needed',
     result: { ...relapse, verdict: 'deadline', heldMs: 120_000 },
   });
-  post(...checkMessages(step('young-collections-ok') as never, relapse, 'verification'));
+  post(
+    ...checkBatchMessages(
+      [
+        {
+          step: step('young-collections-ok') as never,
+          evaluation: relapse,
+          check: checkOf('young-collections-ok'),
+        },
+      ],
+      '❌ *Verification deadline passed*: the checks held for only 2 min of 10 min; the incident is open again.',
+    ),
+  );
   frame('08-relapse', 'Relapse: collections came back, verification failed');
 
   await run(2, { type: 'start-step', stepId: 'young-collections-ok', actor: ALICE });
@@ -171,7 +194,18 @@ export async function cardWalk(): Promise<Frame[]> {
     actor: ALICE,
     result: { ...ok, verdict: 'stable', heldMs: 600_000 },
   });
-  post(...checkMessages(step('young-collections-ok') as never, ok, 'verification'));
+  post(
+    ...checkBatchMessages(
+      [
+        {
+          step: step('young-collections-ok') as never,
+          evaluation: ok,
+          check: checkOf('young-collections-ok'),
+        },
+      ],
+      '✅ *Verification passed*: stable for 10 min after 21 check(s). Mark the incident resolved when you agree.',
+    ),
+  );
   frame('09-verified', 'Verification holds: Resolved is the next action');
 
   await run(1, { type: 'set-status', status: 'resolved', actor: ALICE });

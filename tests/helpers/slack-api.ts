@@ -41,8 +41,15 @@ type Fault = { error: string } | { status: 429; retryAfter: number };
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly messages: StoredMessage[] = [];
-  readonly files: { channel: string; threadTs: string; filename: string; title: string; bytes: number }[] =
-    [];
+  /** Uploaded files; `text` for text files (a postmortem's Markdown, JSON, HTML), for tests to read. */
+  readonly files: {
+    channel: string;
+    threadTs: string;
+    filename: string;
+    title: string;
+    bytes: number;
+    text?: string | undefined;
+  }[] = [];
   readonly views: { id: string; view: Json; hash: string }[] = [];
   readonly responses: { url: string; body: Json }[] = [];
   /** Channels that exist; the bot is a member of those marked true. */
@@ -81,7 +88,7 @@ export class FakeSlackApi {
   private readonly stalledAnswers = new Set<string>();
   private readonly held: (() => void)[] = [];
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
-  private readonly uploads = new Map<string, { filename: string; bytes: number }>();
+  private readonly uploads = new Map<string, { filename: string; bytes: number; text?: string }>();
   private server?: Server;
   /** Socket Mode: the WebSocket URL apps.connections.open hands out, when a test serves one. */
   socketUrl?: string;
@@ -227,6 +234,7 @@ export class FakeSlackApi {
       const id = url.slice('/upload/'.length);
       const pending = this.uploads.get(id);
       if (pending) pending.bytes = raw.length;
+      if (pending && /\.(md|json|html|txt)$/.test(pending.filename)) pending.text = fileText(raw);
       res.writeHead(pending ? 200 : 404);
       res.end(pending ? 'OK' : 'not found');
       return;
@@ -589,6 +597,7 @@ export class FakeSlackApi {
             filename: upload.filename,
             title: f.title ?? upload.filename,
             bytes: upload.bytes,
+            text: upload.text,
           });
         }
         return { ok: true, files: files.map((f) => ({ id: f.id })) };
@@ -680,4 +689,14 @@ function parseBody(contentType: string, raw: Buffer): Json {
   if (contentType.includes('application/json')) return JSON.parse(text || '{}') as Json;
   if (contentType.includes('multipart/form-data')) return {};
   return Object.fromEntries(new URLSearchParams(text));
+}
+
+/** A text file's content from its upload body: the file part of a multipart form, or the raw body. */
+function fileText(raw: Buffer): string {
+  const body = raw.toString('utf8');
+  const boundary = /^--([^\r\n]+)\r\n/.exec(body)?.[1];
+  if (!boundary) return body;
+  const part = body.split(`--${boundary}`).find((p) => /filename=/.test(p)) ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start < 0 ? part : part.slice(start + 4).replace(/\r\n$/, '');
 }

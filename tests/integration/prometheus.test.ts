@@ -266,7 +266,7 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
     const inputs = ['--input', 'job=gcsvc', '--input', 'window=5s'];
     const detect = await cli(['check', 'gc-thrash-allocation-churn', ...inputs, '--phase', 'detection'], env);
     expect(detect.stdout).toMatch(
-      /young-collection-rate\s+[0-9.]+\s+> 50\s+breach\s+every point over the last 5s/,
+      /young-collection-rate\s+[0-9.]+\/s\s+> 50\/s\s+breach\s+every point over the last 5s/,
     );
     expect(detect.code).toBe(1);
     // The mitigation the runbook proposes: raise the generation-0 threshold through the admin endpoint.
@@ -292,7 +292,7 @@ describe.skipIf(missing !== undefined)('metrics against real backends', () => {
       ['check', 'gc-thrash-allocation-churn', ...inputs, '--phase', 'verification'],
       env,
     );
-    expect(verify.stdout).toMatch(/young-collections-ok\s+[0-9.]+\s+<= 50\s+pass/);
+    expect(verify.stdout).toMatch(/young-collections-ok\s+[0-9.]+\/s\s+<= 50\/s\s+pass/);
     expect(verify.code).toBe(0);
   }, 60_000);
 });

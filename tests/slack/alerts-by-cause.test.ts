@@ -181,7 +181,7 @@ describe('one incident per cause', () => {
       (e) => e.type === 'status.changed' && e.data.after === 'open',
     )?.data.reason;
     expect(String(reason)).toMatch(
-      /^relapse: PythonGCUncollectableObjects .* fired again 20m after resolution$/,
+      /^relapse: PythonGCUncollectableObjects .* fired again 20 min after resolution$/,
     );
     expect(await incidentsOf('cart')).toHaveLength(1);
     // Resolved again, and quiet for longer than the window: the next firing is a new incident.

@@ -164,7 +164,7 @@ describe.skipIf(missing !== undefined)('an incident walked in Slack against the 
     await h.click(ACTION.run, `${id}|young-collections-ok`);
     const step = (await h.store.load(id))?.steps.find((s) => s.id === 'young-collections-ok');
     expect(step?.status).toBe('failed');
-    expect(step?.reason).toMatch(/^deadline passed: held for 0s of the 2s needed$/);
+    expect(step?.reason).toMatch(/^deadline passed: held for 0 s of the 2 s needed$/);
     expect(JSON.stringify(await h.thread(id))).toContain('Verification deadline passed');
   }, 60_000);
 

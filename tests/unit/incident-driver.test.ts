@@ -144,7 +144,7 @@ describe('the incident driver', () => {
     // The schema's defaults: deadline 4 × stableFor (10m) → 40m.
     expect(step).toMatchObject({
       status: 'failed',
-      reason: expect.stringMatching(/^deadline passed: held for 0s of the 10m needed/),
+      reason: expect.stringMatching(/^deadline passed: held for 0 s of the 10 min needed/),
     });
     expect(incident.status).toBe('open');
   });

@@ -116,10 +116,10 @@ describe('postmortem export of a scripted incident', () => {
       expect(text).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}|T\d\d:\d\d/);
       expect(text).toContain('Alice Martin');
     }
-    expect(md).toContain('**Impact window:** 2026-11-20 15:03 CET → 2026-11-20 15:26 CET (23m)');
-    expect(md).toContain('**Time to detect** 1m · **to contain** 14m · **to resolve** 25m');
+    expect(md).toContain('**Impact window:** 2026-11-20 15:03 CET → 2026-11-20 15:26 CET (23 min)');
+    expect(md).toContain('**Time to detect** 1 min · **to contain** 14 min · **to resolve** 25 min');
     const curated = md.slice(md.indexOf('## Timeline'), md.indexOf('## Detection'));
-    expect(curated).toContain('412.5 > 50 (holds)');
+    expect(curated).toContain('413/s, over the 50/s limit ✗ (holds)');
     expect(curated).not.toContain('step.started');
     expect(curated.split('\n').length).toBeLessThan((await store.timeline(id)).length);
     expect(md).toContain('## Appendix: event log (Europe/Paris)');

@@ -24,7 +24,7 @@ it('names the unit, labels the threshold, shades the breaches and marks the open
   }) as unknown as Spec;
   const data = (name: string) => spec.data.find((d) => d.name === name)?.values ?? [];
   expect(spec.axes.find((a) => a.orient === 'left')?.title).toBe('per second');
-  expect(data('threshold')).toEqual([{ y: 50, label: 'threshold > 50' }]);
+  expect(data('threshold')).toEqual([{ y: 50, label: 'threshold 50/s' }]);
   // 60, 80, 100, 120, 140: five points beyond 50.
   expect(data('breaches')).toHaveLength(5);
   expect(data('marker')).toEqual([{ t: 1_800_000_030_000, label: 'opened' }]);

@@ -7,9 +7,10 @@ import type { Incident, StepState, TimelineEvent } from '../../src/core/incident
 import { planSteps } from '../../src/core/incident/plan.js';
 import { mayApprove } from '../../src/slack/approvals.js';
 import { incidentCard, stepButtons } from '../../src/slack/blocks/card.js';
+import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
 import { skipModal, startModal } from '../../src/slack/blocks/modals.js';
 import { helpMessage, listMessage, runbooksMessage, statusMessage } from '../../src/slack/blocks/replies.js';
-import { checkMessages, phaseIntroMessages, simulationMessages } from '../../src/slack/blocks/step-output.js';
+import { phaseIntroMessages, simulationMessages } from '../../src/slack/blocks/step-output.js';
 import { parseSlashText } from '../../src/slack/command-parser.js';
 import { codeBlocks, splitText, truncate } from '../../src/slack/limits.js';
 import { shippedRunbook } from '../helpers/engine.js';
@@ -207,24 +208,25 @@ describe('other messages and views', () => {
       ),
       runbooksMessage(Array(300).fill(shippedRunbook('gc-thrash-allocation-churn'))),
       statusMessage(incident, timeline),
-      ...checkMessages(
-        steps[0] as StepState,
-        {
-          query: long(5000),
-          datasource: 'default',
-          at: '2026-11-23T10:00:00.000Z',
-          operator: '>',
-          threshold: 1,
-          reduce: 'max',
-          value: 3,
-          series: Array.from({ length: 500 }, (_, i) => ({
-            labels: { instance: `${i}`, pod: long(200) },
-            value: i,
-          })),
-          outcome: 'holds',
-          reason: long(4000),
-        },
-        'detection',
+      ...checkBatchMessages(
+        Array.from({ length: 300 }, () => ({
+          step: { ...(steps[0] as StepState), title: long(300) },
+          evaluation: {
+            query: long(5000),
+            datasource: 'default',
+            at: '2026-11-23T10:00:00.000Z',
+            operator: '>' as const,
+            threshold: 1,
+            reduce: 'max' as const,
+            value: 3,
+            series: Array.from({ length: 500 }, (_, i) => ({
+              labels: { instance: `${i}`, pod: long(200) },
+              value: i === 3 ? 3 : i,
+            })),
+            outcome: 'holds' as const,
+            reason: long(4000),
+          },
+        })),
       ),
       ...simulationMessages(
         steps[0] as StepState,

@@ -120,16 +120,18 @@ describe('the card through a whole walk', () => {
 
   it('shows every check with its value, operator and threshold, or the threshold before it runs', () => {
     const detected = text(frames[2]?.card as SlackMessage);
-    expect(detected).toContain('612/s &gt; 50/s ✗');
-    expect(detected).toContain('0.93 &gt; 0.7 ✗');
+    expect(detected).toContain('612/s, over the 50/s limit ✗');
+    expect(detected).toContain('93%, over the 70% limit ✗');
     expect(text(frames[0]?.card as SlackMessage)).toContain('&gt; 50/s (not run yet)');
-    expect(text(frames[7]?.card as SlackMessage)).toContain('388/s &gt; 50/s ✗');
-    expect(text(frames[8]?.card as SlackMessage)).toContain('8.1/s &lt;= 50/s ✓');
+    expect(text(frames[7]?.card as SlackMessage)).toContain('388/s, over the 50/s limit ✗');
+    expect(text(frames[8]?.card as SlackMessage)).toContain('8.1/s, under the 50/s limit ✓');
     for (const frame of frames)
       for (const step of frame.incident.steps.filter(
         (s) => s.kind === 'check' && s.phase === frame.incident.phase,
       ))
-        expect(text(frame.card), `${frame.name} ${step.id}`).toMatch(/(&gt;|&lt;|==|!=)=? [0-9.]+/);
+        expect(text(frame.card), `${frame.name} ${step.id}`).toMatch(
+          /(&gt;|&lt;|==|!=)=? [0-9.]+|, (over|under|at) the [0-9.]+\S* limit/,
+        );
   });
 
   it('links the runbook source, its links and the dashboard; shows elapsed time and severity colour', () => {

@@ -149,7 +149,7 @@ describe('/gc-incident status and list', () => {
     const detection = triage.incident.steps.filter((s) => s.phase === 'detection' && s.kind === 'check');
     expect(detection.length).toBeGreaterThan(0);
     for (const step of detection) expect(json).toContain(`Detection: *${step.title}*`);
-    expect(json).toMatch(/\/s &gt; 50\/s [✓✗]/);
+    expect(json).toMatch(/\/s, (over|under|at) the 50\/s limit [✓✗]/);
     expect(json).toContain(
       'Verification: *Generation-0 collections per second back under 50*  &lt;= 50/s (not run yet)',
     );

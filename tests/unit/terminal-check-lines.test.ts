@@ -17,7 +17,9 @@ it('says what the outcome means in the phase, with the figure in the check unit 
   ];
   const evaluation = evaluateSamples(series, check, { query: 'q', datasource: 'default', at: 'now' });
   const text = checkOutcomeLines(step('large-heap', 'detection'), evaluation, runbook);
-  expect(text).toMatch(/^ {2}→ the symptom is present: 2 GiB > 1 GiB ✗ \(/);
+  expect(text).toMatch(
+    /^ {2}→ the symptom is present: 2 GiB, over the 1 GiB limit ✗ \(max of 2 series: 2 GiB > 1 GiB is true/,
+  );
   expect(text).toContain('instance="a:8000"');
   expect(text).toContain('instance="b:8000"');
   // A triage check reads as a condition: met or not met.

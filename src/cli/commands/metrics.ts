@@ -5,13 +5,15 @@ import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { compose } from '../../composition/root.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
 import { formatNumber } from '../../core/checks/evaluate.js';
+import { evaluationFigure, findRunbookCheck } from '../../core/checks/figure.js';
+import { formatMeasure, ratioQuantity } from '../../core/checks/measure.js';
 import {
   CHECK_PHASES,
   type CheckPhase,
   evaluatePhaseChecks,
   phaseChecks,
 } from '../../core/checks/phase-checks.js';
-import { formatDuration, parseDuration } from '../../core/duration.js';
+import { formatSpan, parseDuration } from '../../core/duration.js';
 import { GcIncidentError } from '../../core/errors.js';
 import { watchVerification } from '../../core/incident/driver/watch-verification.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
@@ -208,8 +210,8 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
                 ['CHECK', 'VALUE', 'CONDITION', 'VERDICT', 'REASON'],
                 result.evaluations.map((e) => [
                   e.id,
-                  e.value === null ? '-' : formatNumber(e.value),
-                  `${e.operator} ${e.threshold}`,
+                  e.value === null ? '-' : measured(e.value, findRunbookCheck(runbook, e.id)),
+                  `${e.operator} ${measured(e.threshold, findRunbookCheck(runbook, e.id))}`,
                   e.verdict,
                   e.why,
                 ]),
@@ -227,6 +229,12 @@ exit 0 unless one cannot be evaluated. With --wait, exit 0 when the criteria hel
         done(allPass ? EXIT.OK : EXIT.PROBLEMS);
       },
     );
+}
+
+/** A value in its check's unit (a ratio as the quantity it stands for), as every surface writes it. */
+function measured(value: number, check: Parameters<typeof ratioQuantity>[0]): string {
+  const of = ratioQuantity(check);
+  return of ? formatMeasure(value * of.one, of.unit) : formatMeasure(value, check?.unit);
 }
 
 async function waitForVerification(
@@ -248,13 +256,13 @@ async function waitForVerification(
     },
     (round) =>
       io.stdout(
-        `${round.at}  ${round.passing ? 'passing' : 'failing'}  held ${formatDuration(round.heldMs)} of ${v.stableFor}  ${round.evaluations.map((e) => `${e.value === null ? '-' : formatNumber(e.value)} ${e.operator} ${e.threshold}`).join(', ')}\n`,
+        `${round.at.slice(11, 19)} UTC  ${round.passing ? 'passing' : 'failing'}  held ${formatSpan(round.heldMs)} of ${v.stableFor}  ${round.evaluations.map((e, i) => evaluationFigure(e, 'verification', v.checks[i])).join('; ')}\n`,
       ),
   );
   io.stdout(
     outcome.verdict === 'stable'
       ? `verified: the criteria held for ${v.stableFor}\n`
-      : `deadline passed: the criteria held only ${formatDuration(outcome.heldMs)} of ${v.stableFor}\n`,
+      : `deadline passed: the criteria held only ${formatSpan(outcome.heldMs)} of ${v.stableFor}\n`,
   );
   return outcome.verdict === 'stable' ? EXIT.OK : EXIT.PROBLEMS;
 }

@@ -2,7 +2,7 @@
 
 import type { CheckEvaluation } from '../../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../../core/checks/stable-for.js';
-import { formatDuration } from '../../core/duration.js';
+import { formatSpan } from '../../core/duration.js';
 import type {
   ConditionDecision,
   Narrator,
@@ -11,8 +11,10 @@ import type {
   VerificationTiming,
 } from '../../core/incident/driver/ports.js';
 import type { Incident, Phase, StepState } from '../../core/incident/model.js';
+import { renderQuery } from '../../core/incident/render-query.js';
 import { type IncidentRole, ownerNote, ROLE_LABEL } from '../../core/incident/roles.js';
 import type { Runbook } from '../../core/runbook/types.js';
+import { evaluationFigure } from '../../format/check-figure.js';
 import { checkOutcomeLines, seriesLines } from './check-lines.js';
 import { formatDiagnose } from './diagnose-table.js';
 import { indent, phaseGuidance, stepDetail, titleOf } from './step-detail.js';
@@ -26,6 +28,11 @@ export interface TerminalNarratorOptions {
   readonly auto: boolean;
   /** Dim skipped steps with ANSI (a TTY without NO_COLOR). */
   readonly colour?: boolean | undefined;
+}
+
+/** `19:02:55 UTC`: a time to the second (the terminal has no reader's zone to show). */
+function clockTime(at: string): string {
+  return `${at.slice(11, 19)} UTC`;
 }
 
 /** `cli:alice` → alice; anyone else as recorded. */
@@ -99,13 +106,17 @@ export class TerminalNarrator implements Narrator {
 
   async verificationStarted(_incident: Incident, t: VerificationTiming) {
     this.o.write(
-      `\nVerifying: the checks must hold for ${formatDuration(t.stableForMs)} (deadline ${formatDuration(t.deadlineMs)}, every ${formatDuration(t.intervalMs)})\n`,
+      `\nVerifying: the checks must hold for ${formatSpan(t.stableForMs)} (deadline ${formatSpan(t.deadlineMs)}, every ${formatSpan(t.intervalMs)})\n`,
     );
   }
 
-  verificationRound(_incident: Incident, round: StableRound) {
+  verificationRound(incident: Incident, round: StableRound) {
+    const checks = this.o.runbookOf(incident).verification.checks;
+    // Each evaluation with the check whose query it ran: its unit writes the figure.
+    const checkOf = (e: CheckEvaluation) =>
+      checks.find((c) => renderQuery(c.query, incident.inputs) === e.query);
     this.o.write(
-      `  ${round.at}  ${round.passing ? `holding for ${formatDuration(round.heldMs)}` : 'not holding yet'}: ${round.evaluations.map((e) => `${e.value ?? 'no value'} ${e.operator} ${e.threshold}`).join(', ')}\n`,
+      `  ${clockTime(round.at)}  ${round.passing ? `holding for ${formatSpan(round.heldMs)}` : 'not holding yet'}: ${round.evaluations.map((e) => evaluationFigure(e, 'verification', checkOf(e))).join('; ')}\n`,
     );
   }
 
@@ -117,8 +128,8 @@ export class TerminalNarrator implements Narrator {
   ) {
     this.o.write(
       outcome.verdict === 'stable'
-        ? `  → verified: the criteria held for ${formatDuration(outcome.heldMs)}\n`
-        : `  → deadline passed: the criteria held for ${formatDuration(outcome.heldMs)} of ${formatDuration(t.stableForMs)} (recorded as failed)\n`,
+        ? `  → verified: the criteria held for ${formatSpan(outcome.heldMs)}\n`
+        : `  → deadline passed: the criteria held for ${formatSpan(outcome.heldMs)} of ${formatSpan(t.stableForMs)} (recorded as failed)\n`,
     );
   }
 
@@ -143,7 +154,7 @@ export class TerminalNarrator implements Narrator {
   async followUpsCreated(incident: Incident) {
     for (const item of incident.followUps) {
       this.o.write(
-        `  follow-up ${incident.id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}${ownerNote(item)}, due ${item.dueAt}\n`,
+        `  follow-up ${incident.id}/${item.id}: ${item.title} (${item.type}), owner ${item.owner}${ownerNote(item)}, due ${item.dueAt.slice(0, 10)}\n`,
       );
     }
     this.o.write("  reminder(s) scheduled (sent by 'gc-incident serve')\n");

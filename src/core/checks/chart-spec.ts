@@ -3,14 +3,15 @@
  * threshold as a rule, and the points that breach it shaded, readable at
  * Slack's preview size.
  */
+
 import { checkRangeChart } from '../charts/chart-guard.js';
 import { lineGroupMark } from '../charts/vega-marks.js';
 import { zonedAxis } from '../charts/zoned-time.js';
 import { GcIncidentError } from '../errors.js';
-
 import type { Series } from '../ports.js';
 import type { Operator, Unit } from '../runbook/types.js';
 import { compare } from './evaluate.js';
+import { formatMeasure } from './measure.js';
 
 /** The y axis's title for a check's unit. */
 const UNIT_TITLES: Record<Unit, string | null> = {
@@ -78,7 +79,9 @@ export function rangeChartSpec(
       {
         name: 'threshold',
         values:
-          threshold === undefined ? [] : [{ y: threshold, label: `threshold ${operator} ${threshold}` }],
+          threshold === undefined
+            ? []
+            : [{ y: threshold, label: `threshold ${formatMeasure(threshold, options.unit)}` }],
       },
       {
         name: 'marker',

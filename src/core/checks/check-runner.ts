@@ -2,12 +2,14 @@
  * Evaluates a runbook check now: an instant query, or with `for`, a range
  * query over the window in which every point must satisfy the condition.
  */
+
 import { parseDuration } from '../duration.js';
 import { renderQuery } from '../incident/render-query.js';
 import type { MetricsClient } from '../ports.js';
 import { type Check, DEFAULT_DATASOURCE } from '../runbook/types.js';
 import { withDecidedBy } from './decided-by.js';
 import { type CheckEvaluation, compare, evaluateSamples } from './evaluate.js';
+import { formatMeasure, ratioQuantity } from './measure.js';
 
 export async function evaluateCheck(
   check: Check,
@@ -63,9 +65,14 @@ async function evaluateOnly(
   if (samples.length === 0 || evaluation.outcome === 'unknown') return evaluation;
   const reduce = check.reduce ?? 'any';
   const holds = reduce === 'all' ? samples.every((s) => s.all) : samples.some((s) => s.all);
+  // The limit in the check's unit (measure.ts), as the figure beside this reason says it.
+  const of = ratioQuantity(check);
+  const limit = of
+    ? formatMeasure(check.threshold * of.one, of.unit)
+    : formatMeasure(check.threshold, check.unit);
   const why = holds
-    ? `every point over the last ${check.for} satisfies ${check.operator} ${check.threshold} (${reduce} of ${samples.length} series)`
-    : `not held for the whole ${check.for} (a point misses ${check.operator} ${check.threshold}, or the data starts inside the window)`;
+    ? `every point over the last ${check.for} satisfies ${check.operator} ${limit} (${reduce} of ${samples.length} series)`
+    : `not held for the whole ${check.for} (a point misses ${check.operator} ${limit}, or the data starts inside the window)`;
   const showing = evaluation.seriesTotal
     ? `; ${evaluation.seriesTotal} series, showing the worst ${evaluation.series.length}`
     : '';

@@ -4,7 +4,8 @@
  */
 
 import type { Sample } from '../ports.js';
-import type { Operator, Reduce } from '../runbook/types.js';
+import type { Operator, RatioOf, Reduce, Unit } from '../runbook/types.js';
+import { formatMeasure, formatPlain, ratioQuantity } from './measure.js';
 
 export type CheckOutcome = 'holds' | 'does-not-hold' | 'unknown';
 
@@ -66,6 +67,9 @@ export function evaluateSamples(
     threshold: number;
     reduce?: Reduce | undefined;
     noData?: 'ok' | 'breach' | 'unknown' | undefined;
+    /** How the reason writes values (the unit formatter, measure.ts). */
+    unit?: Unit | undefined;
+    ratioOf?: RatioOf[] | undefined;
   },
   meta: { query: string; datasource: string; at: string },
   maxSeries = DEFAULT_MAX_SERIES,
@@ -106,14 +110,17 @@ export function evaluateSamples(
       holds = compare(value, check.operator, check.threshold);
     }
   }
-  const shown = value === null || !Number.isFinite(value) ? String(value) : formatNumber(value);
+  // A ratio with one declared quantity reads as that quantity; with several, decided-by.ts says which.
+  const of = ratioQuantity(check);
+  const measure = (v: number) => (of ? formatMeasure(v * of.one, of.unit) : formatMeasure(v, check.unit));
+  const shown = value === null || !Number.isFinite(value) ? String(value) : measure(value);
   return {
     ...base,
     value: value !== null && Number.isFinite(value) ? value : null,
     series,
     ...cut,
     outcome: holds ? 'holds' : 'does-not-hold',
-    reason: `${reduce} of ${samples.length} series: ${shown} ${check.operator} ${check.threshold} is ${holds}${showing}`,
+    reason: `${reduce} of ${samples.length} series: ${shown} ${check.operator} ${measure(check.threshold)} is ${holds}${showing}`,
   };
 }
 
@@ -160,7 +167,7 @@ function aggregate(values: readonly number[], reduce: Reduce): number {
   }
 }
 
+/** A number without a unit, never in `e+` notation (measure.ts). */
 export function formatNumber(v: number): string {
-  if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) return v.toExponential(3);
-  return Number(v.toPrecision(6)).toString();
+  return formatPlain(v);
 }

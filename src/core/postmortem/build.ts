@@ -3,6 +3,7 @@
  * runbook. Pure: the caller supplies the time of generation and any repro
  * scripts; the same inputs always give the same document.
  */
+import { criterion, evaluationFigure, findRunbookCheck, isEvaluation } from '../checks/figure.js';
 import { diagnoseOutcome, isDiagnoseResult } from '../diagnose/result.js';
 import { describeEvent } from '../incident/describe-event.js';
 import type { Incident, StepState, TimelineEvent } from '../incident/model.js';
@@ -74,8 +75,13 @@ function outcomeLine(result: unknown): string | null {
   return null;
 }
 
-function checkEvidence(step: StepState, timeline: readonly TimelineEvent[]): CheckEvidence {
+function checkEvidence(
+  step: StepState,
+  timeline: readonly TimelineEvent[],
+  runbook: Runbook | undefined,
+): CheckEvidence {
   const r = (step.result ?? {}) as Record<string, unknown>;
+  const check = findRunbookCheck(runbook, step.id);
   return {
     ...stepEvidence(step, timeline),
     query: typeof r.query === 'string' ? r.query : null,
@@ -83,6 +89,9 @@ function checkEvidence(step: StepState, timeline: readonly TimelineEvent[]): Che
     threshold: typeof r.threshold === 'number' ? r.threshold : null,
     value: typeof r.value === 'number' ? r.value : null,
     verdict: typeof r.verdict === 'string' ? r.verdict : typeof r.outcome === 'string' ? r.outcome : null,
+    // The value against its limit in the check's unit, as the card and the thread say it.
+    figure: isEvaluation(step.result) ? evaluationFigure(step.result, step.phase, check) : null,
+    criterion: check ? criterion(check) : null,
   };
 }
 
@@ -220,11 +229,11 @@ export function buildPostmortem(
       type: e.type,
       text: describeEvent(e),
     })),
-    detection: steps('detection').map((s) => checkEvidence(s, timeline)),
+    detection: steps('detection').map((s) => checkEvidence(s, timeline, options.runbook)),
     triage: steps('triage').map((s) => stepEvidence(s, timeline)),
     simulations,
     containment: steps('containment').map((s) => actionEvidence(s, timeline)),
-    verification: steps('verification').map((s) => checkEvidence(s, timeline)),
+    verification: steps('verification').map((s) => checkEvidence(s, timeline, options.runbook)),
     verificationOutcome: verificationOutcome(incident, timeline),
     outages: (incident.outages ?? []).map((o) => ({
       datasource: o.datasource,

@@ -129,6 +129,10 @@ export interface CheckEvidence extends StepEvidence {
   readonly threshold: number | null;
   readonly value: number | null;
   readonly verdict: string | null;
+  /** `3.07 GiB, over the 1 GiB limit ✗`: the value as people read it (core/checks/figure.ts). */
+  readonly figure?: string | null | undefined;
+  /** `> 1 GiB`: the criterion in the check's unit. */
+  readonly criterion?: string | null | undefined;
 }
 
 export interface SimulationEvidence {

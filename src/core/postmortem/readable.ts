@@ -163,7 +163,7 @@ export function curatedTimeline(pm: Postmortem, readers: Readers): CuratedEntry[
       const check = checks.get(id);
       const rest = e.text.slice(id.length + 2);
       if (e.type === 'step.completed' && check && check.value !== null && check.at === e.at)
-        what = `${titles.get(id)}: ${check.value} ${check.operator} ${check.threshold} (${check.verdict ?? 'checked'})`;
+        what = `${titles.get(id)}: ${check.figure ?? `${check.value} ${check.operator} ${check.threshold}`} (${check.verdict ?? 'checked'})`;
       else what = `${titles.get(id)}: ${rest.replace(/^\w+ → done/, 'done')}`;
     }
     return { at: e.at, who: personName(e.actor, readers), what: humaniseTimes(what, readers) };

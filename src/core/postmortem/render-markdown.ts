@@ -1,5 +1,5 @@
 /** The postmortem as Markdown, to commit next to the service. */
-import { formatDuration } from '../duration.js';
+import { formatSpan } from '../duration.js';
 import { roleLabel } from '../incident/decide-roles.js';
 import { escapeMarkdownBlock, escapeMarkdownInline } from '../text/escape-markdown.js';
 import type { CheckEvidence, Postmortem } from './model.js';
@@ -37,7 +37,7 @@ function table(header: readonly string[], rows: readonly (readonly Cell[])[]): s
 const prompt = (what: string) => `> _To write: ${what}_\n`;
 const list = (items: readonly string[], what: string) =>
   items.length ? `${items.map((i) => `- ${escapeMarkdownInline(i)}`).join('\n')}\n` : prompt(what);
-const duration = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
+const duration = (ms: number | null) => (ms === null ? '—' : formatSpan(ms));
 
 function checks(rows: readonly CheckEvidence[], r: Readers): string {
   return table(
@@ -45,8 +45,8 @@ function checks(rows: readonly CheckEvidence[], r: Readers): string {
     rows.map((c) => [
       `${c.title} (\`${c.stepId}\`)`,
       c.status,
-      c.value,
-      c.operator !== null ? `${c.operator} ${c.threshold}` : null,
+      c.figure ?? c.value,
+      c.criterion ?? (c.operator !== null ? `${c.operator} ${c.threshold}` : null),
       c.verdict ?? c.reason,
       personName(c.by, r),
       teamTime(c.at, r),
@@ -170,7 +170,7 @@ export function renderMarkdown(pm: Postmortem, readers: Readers = {}): string {
     table(
       ['moment', 'time', 'since opening'],
       [
-        ['Opened', teamTime(k.opened, r), '0s'],
+        ['Opened', teamTime(k.opened, r), '0 s'],
         ['Detected', teamTime(k.detected, r), duration(d.timeToDetectMs)],
         ['Acknowledged', teamTime(k.acknowledged, r), duration(d.timeToAcknowledgeMs)],
         ['Mitigated', teamTime(k.mitigated, r), duration(d.timeToMitigateMs)],

@@ -50,6 +50,17 @@ export interface RunbookInput {
   alertLabel?: string;
 }
 
+/**
+ * What a ratio check's value stands for, so people read the quantity, not the ratio: the
+ * value times `one` is `quantity` in `unit` ("p99 pause 32 ms" for 3.2 with one: 0.01 s).
+ */
+export interface RatioOf {
+  quantity: string;
+  unit: Exclude<Unit, 'ratio'>;
+  /** What a ratio of 1 is, in `unit`. */
+  one: number;
+}
+
 export interface Check {
   id: string;
   title: string;
@@ -59,6 +70,8 @@ export interface Check {
   operator: Operator;
   threshold: number;
   unit?: Unit;
+  /** With `unit: ratio`: one entry, or one per alternative of an `a or b` query, in order. */
+  ratioOf?: RatioOf[];
   reduce?: Reduce;
   for?: string;
   noData?: 'ok' | 'breach' | 'unknown';

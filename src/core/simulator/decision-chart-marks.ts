@@ -95,8 +95,9 @@ export function pausePanel(lo: number, hi: number, ticks: number[]): Record<stri
         from: { data: 'rows' },
         encode: {
           enter: {
-            x: { scale: 'x', field: 'p50' },
-            x2: { scale: 'x', field: 'max' },
+            // A variant without pauses (the collector disabled) has 0 on a log scale: no line, not NaN.
+            x: { signal: "datum.count > 0 && datum.p50 > 0 ? scale('x', datum.p50) : 0" },
+            x2: { signal: "datum.count > 0 && datum.p50 > 0 ? scale('x', datum.max) : 0" },
             y: { scale: 'y', field: 'variant', band: 0.5 },
             stroke: { scale: 'color', field: 'variant' },
             strokeWidth: { value: 4 },

@@ -70,7 +70,7 @@ export function foldedLines(incident: Incident, figure?: (step: StepState) => st
       .filter((s) => s.phase === phase && s.kind === 'check' && s.status === 'done')
       .map((s) => {
         const f = figure?.(s);
-        return f ? `${escapeMrkdwn(truncate(s.title, 60))} ${escapeMrkdwn(f)}` : undefined;
+        return f ? `${escapeMrkdwn(truncate(s.title, 60))}: ${escapeMrkdwn(f)}` : undefined;
       })
       .filter((f): f is string => f !== undefined);
     lines.push(`${line} _(so far)_${figures.length > 0 ? `\n      ${figures.join('  ·  ')}` : ''}`);

@@ -1,14 +1,16 @@
 /** Follow-up reminders (with Done, Snooze 1 day, Reassign), lists and the daily digest. */
 import type { FollowUp, Incident } from '../../core/incident/model.js';
 import { ownerNote } from '../../core/incident/roles.js';
+import { slackDate } from '../../format/relative-time.js';
 import { ACTION, stepValue } from '../ids.js';
 import { escapeMrkdwn, LIMITS, splitText, truncate } from '../limits.js';
 import { type Blocks, button, context, type SlackMessage, section, who } from './common.js';
 
 const DAY = 24 * 3600 * 1000;
 
+/** In each reader's time zone; the fallback (clients that cannot format) to the minute, in UTC. */
 function when(iso: string): string {
-  return `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} {time}|${iso}>`;
+  return slackDate(iso);
 }
 
 export function followUpLine(incident: Incident, item: FollowUp, now: Date): string {

@@ -94,7 +94,7 @@ function stepSentence(next: Extract<Next, { kind: 'step' }>): NextAction {
       step,
       sentence: `Run ${title}${next.again ? ' again' : ''}`,
     };
-  return { kind: 'step', actionId: ACTION.done, step, sentence: `Do ${title}, then mark it Done` };
+  return { kind: 'step', actionId: ACTION.done, step, sentence: `${title}, then mark it Done` };
 }
 
 export function describeNext(next: Next): NextAction {

@@ -1,22 +1,17 @@
 /**
- * What a step produced, as thread messages: check values, query results,
+ * What a step produced, as thread messages (check results: check-batch.ts): query results,
  * simulator comparison tables, HTTP action outcomes, commands to copy. Long
  * content is split over several sections and messages, never cut by Slack.
  */
 
-import type { CheckEvaluation } from '../../core/checks/evaluate.js';
-import { formatNumber } from '../../core/checks/evaluate.js';
 import type { StepState } from '../../core/incident/model.js';
 import { renderForDisplay } from '../../core/incident/render-query.js';
 import type { Sample } from '../../core/ports.js';
 import type { Runbook } from '../../core/runbook/types.js';
-import { checkMeaning } from '../../format/check-figure.js';
 import { slackDate } from '../../format/relative-time.js';
 import { seriesRow } from '../../format/series-row.js';
 import { chunk, codeBlocks, escapeMrkdwn, LIMITS } from '../limits.js';
 import { type Blocks, context, type SlackMessage, section } from './common.js';
-
-const OUTCOME_ICON = { holds: '🔥', 'does-not-hold': '🟢', unknown: '❔' } as const;
 
 /** Turns a list of blocks into as many messages as Block Kit's 50-block limit needs. */
 export function asMessages(text: string, blocks: Blocks): SlackMessage[] {
@@ -25,30 +20,6 @@ export function asMessages(text: string, blocks: Blocks): SlackMessage[] {
       i === 0 ? text.slice(0, LIMITS.messageText) : `${text.slice(0, LIMITS.messageText - 12)} (continued)`,
     blocks: part,
   }));
-}
-
-export function checkMessages(
-  step: StepState,
-  evaluation: CheckEvaluation,
-  phase: StepState['phase'],
-): SlackMessage[] {
-  const icon =
-    phase === 'verification' && evaluation.outcome === 'holds' ? '✅' : OUTCOME_ICON[evaluation.outcome];
-  const value = evaluation.value === null ? 'no value' : formatNumber(evaluation.value);
-  const blocks: Blocks = [
-    section(
-      `${icon} *${escapeMrkdwn(step.title)}* (\`${step.id}\`): ${checkMeaning(evaluation.outcome, phase)}\n` +
-        `${evaluation.reduce} = *${value}* ${evaluation.operator} ${formatNumber(evaluation.threshold)} — ${escapeMrkdwn(evaluation.reason)}`,
-    ),
-  ];
-  const rows = evaluation.series.slice(0, 30).map(seriesRow);
-  if (evaluation.series.length > 30) rows.push(`… ${evaluation.series.length - 30} more series`);
-  const body = `${evaluation.query}\n\n${rows.join('\n') || '(no series)'}`;
-  for (const piece of codeBlocks(body)) blocks.push(section(piece));
-  blocks.push(
-    context(`datasource \`${evaluation.datasource}\` at ${slackDate(evaluation.at, '{time_secs}')}`),
-  );
-  return asMessages(`${step.title}: ${evaluation.outcome} (${value})`, blocks);
 }
 
 export function queryMessages(
@@ -144,8 +115,17 @@ export function failureMessage(step: StepState, message: string): SlackMessage {
   };
 }
 
+/** The notification text of a mrkdwn line: no emphasis marks, date tokens as their fallback time, links as their label. */
+export function plainFallback(text: string): string {
+  return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<(?:https?|mailto):[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/[*_`]/g, '')
+    .slice(0, LIMITS.messageText);
+}
+
 export function noticeMessage(text: string): SlackMessage {
-  return { text: text.replace(/[*_`]/g, '').slice(0, LIMITS.messageText), blocks: [section(text)] };
+  return { text: plainFallback(text), blocks: [section(text)] };
 }
 
 /** What people need when a phase starts: its guidance, commands to copy, links, checklists. */

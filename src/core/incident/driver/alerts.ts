@@ -12,7 +12,7 @@ import {
   MAX_FLEET_MEMBERS,
   stormMembers,
 } from '../../alerts/fleet.js';
-import { formatDuration } from '../../duration.js';
+import { formatSpan } from '../../duration.js';
 import { GcIncidentError } from '../../errors.js';
 import type { Incident } from '../model.js';
 import { type DriverDeps, execOn } from './context.js';
@@ -71,7 +71,7 @@ export async function alertFiring(
     const reopened = await execOn(deps, decision.incident, {
       type: 'set-status',
       status: 'open',
-      reason: `relapse: ${arrival.summary} fired again ${formatDuration(Math.round(decision.resolvedMsAgo / 1000) * 1000)} after resolution`,
+      reason: `relapse: ${arrival.summary} fired again ${formatSpan(Math.round(decision.resolvedMsAgo / 1000) * 1000)} after resolution`,
       actor: by.id,
       // One relapse per resolution, whichever replica or notification gets here first.
       idempotencyKey: `alertmanager:relapse:${decision.incident.id}:${decision.incident.resolvedAt ?? ''}`,

@@ -77,6 +77,12 @@ export interface Narrator {
   stepStarted(incident: Incident, step: StepState): Promise<void>;
   stepSucceeded(incident: Incident, step: StepState, output: StepOutput | undefined): Promise<void>;
   stepFailed(incident: Incident, step: StepState, message: string, output?: StepOutput): Promise<void>;
+  /**
+   * Steps run together (a phase's checks, Retry, Run skipped checks): a surface may gather what
+   * they produce and say it once when the batch ends (Slack's thread gets one message).
+   */
+  batchStarted?(incident: Incident): void;
+  batchFinished?(incident: Incident): Promise<void>;
   /** Said once per batch of metric steps: the datasource by name and the error in plain words. */
   metricsUnavailable(incident: Incident, datasource: string, message: string): Promise<void>;
   metricStepsSkipped(

@@ -134,12 +134,22 @@ export async function runBatch(
   key?: string,
 ): Promise<Incident> {
   let current = incident;
-  for (const [i, step] of steps.entries()) {
-    const outcome = await runOne(deps, current, step, by, key && steps.length > 1 ? `${key}:${i}` : key);
-    current = outcome.incident;
-    if (outcome.unavailable) return unavailable(deps, current, outcome.unavailable, by);
+  // One step is not a batch: its result is said as it comes.
+  const together = steps.length > 1;
+  if (together) deps.narrator.batchStarted?.(incident);
+  let outage: GcIncidentError | undefined;
+  try {
+    for (const [i, step] of steps.entries()) {
+      const outcome = await runOne(deps, current, step, by, key && together ? `${key}:${i}` : key);
+      current = outcome.incident;
+      outage = outcome.unavailable;
+      if (outage) break;
+    }
+  } finally {
+    // What ran is said before the outage question, whatever ended the batch.
+    if (together) await deps.narrator.batchFinished?.(current);
   }
-  return current;
+  return outage ? unavailable(deps, current, outage, by) : current;
 }
 
 /** Says once that the datasource is unavailable, and asks; a prompt's answer is applied now. */

@@ -6,7 +6,7 @@
 
 import type { CheckEvaluation } from '../../checks/evaluate.js';
 import type { StableOutcome } from '../../checks/stable-for.js';
-import { formatDuration } from '../../duration.js';
+import { formatSpan } from '../../duration.js';
 import { GcIncidentError } from '../../errors.js';
 import type { Check } from '../../runbook/types.js';
 import type { Incident } from '../model.js';
@@ -99,7 +99,7 @@ export async function verify(
     }
   } else {
     await fail(
-      `deadline passed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(timing.stableForMs)} needed`,
+      `deadline passed: held for ${formatSpan(outcome.heldMs)} of the ${formatSpan(timing.stableForMs)} needed`,
       last.map((e) => (e ? { ...e, verdict: 'deadline', heldMs: outcome.heldMs } : undefined)),
     );
   }
@@ -110,7 +110,7 @@ export async function verify(
         type: 'set-status',
         status: 'open',
         actor: by.id,
-        reason: `verification failed: held for ${formatDuration(outcome.heldMs)} of the ${formatDuration(timing.stableForMs)} needed`,
+        reason: `verification failed: held for ${formatSpan(outcome.heldMs)} of the ${formatSpan(timing.stableForMs)} needed`,
       })
     ).incident;
   }
