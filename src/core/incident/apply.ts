@@ -101,6 +101,8 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
         },
       };
     }
+    case 'channel.intended':
+      return { ...base, intendedChannel: { name: String(d.name) } };
     case 'canvas.created':
       return { ...base, canvas: { id: String(d.canvas) } };
     case 'followup.created':

@@ -46,6 +46,8 @@ export type IncidentCommand =
       channel: string;
       announcement?: { channel: string; ts: string } | undefined;
     })
+  /** The channel's name, recorded before conversations.create: a retry adopts what a crash left. */
+  | (Base & { type: 'intend-channel'; name: string })
   | (Base & { type: 'record-canvas'; canvas: string })
   | (Base & {
       type: 'add-followup';

@@ -323,6 +323,9 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
           data: { channel: command.channel, announcement: command.announcement ?? null },
         },
       ];
+    case 'intend-channel':
+      if (incident.channel || incident.intendedChannel?.name === command.name) return [];
+      return [{ type: 'channel.intended', data: { name: command.name } }];
     case 'record-canvas':
       if (incident.canvas?.id === command.canvas) return [];
       return [{ type: 'canvas.created', data: { canvas: command.canvas } }];

@@ -44,17 +44,28 @@ export async function placeIncident(
   const workspace = rt.deps.workspace;
   const config = rt.deps.incidentChannels;
   if (!workspace || !config || !wantsChannel(rt, incident)) return { channel: openedIn };
-  const name = channelName(config.nameTemplate, incident);
+  // The name is recorded before Slack is asked: a retry after a crash in between finds the
+  // channel the dead attempt made (name_taken, created by this app) and adopts it.
+  const name = incident.intendedChannel?.name ?? channelName(config.nameTemplate, incident);
+  if (!incident.intendedChannel) await rt.driver.intendChannel(incident.id, name);
   let channel: string;
+  let adopted = false;
   try {
     channel = await workspace.createChannel(name);
   } catch (error) {
     const code = error instanceof SlackApiError ? error.error : 'unknown_error';
-    rt.deps.logger.warn(
-      { incident: incident.id, name, error: code },
-      'incident channel not created; a thread instead',
-    );
-    return { channel: openedIn, notice: channelFallbackText(code, name) };
+    const own =
+      code === 'name_taken' ? await workspace.findOwnChannel(name).catch(() => undefined) : undefined;
+    if (!own) {
+      rt.deps.logger.warn(
+        { incident: incident.id, name, error: code },
+        'incident channel not created; a thread instead',
+      );
+      return { channel: openedIn, notice: channelFallbackText(code, name) };
+    }
+    rt.deps.logger.info({ incident: incident.id, name, channel: own }, 'incident channel adopted');
+    channel = own;
+    adopted = true;
   }
   // The channel exists from here on: what fails now is logged and the channel still used.
   const soft = async (what: string, work: () => Promise<void>) => {
@@ -76,15 +87,20 @@ export async function placeIncident(
     ),
   );
   const links = rt.deps.cardLinks ?? {};
+  // An adopted channel may have its bookmarks from the attempt that made it.
+  const had = adopted ? await workspace.bookmarkTitles(channel).catch(() => []) : [];
   const runbook = runbookSourceUrl(links.runbookBaseUrl, rt.deps.runbooks.find(incident.runbookId)?.file);
-  if (runbook) await soft('runbook bookmark', () => workspace.addBookmark(channel, 'Runbook', runbook));
+  if (runbook && !had.includes('Runbook'))
+    await soft('runbook bookmark', () => workspace.addBookmark(channel, 'Runbook', runbook));
   const dashboard = dashboardUrl(links.dashboardUrlTemplate, incident, rt.deps.clock.now());
-  if (dashboard)
+  if (dashboard && !had.includes('Dashboard'))
     await soft('dashboard bookmark', () => workspace.addBookmark(channel, 'Dashboard', dashboard));
   let announcement: { channel: string; ts: string } | undefined;
   try {
     announcement = await rt.deps.slack.post(openedIn, announcementMessage(incident, channel), undefined, {
       key: `announce:${incident.id}`,
+      // The attempt that made an adopted channel may have announced it already.
+      lookup: adopted,
     });
   } catch (error) {
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');

@@ -35,7 +35,14 @@ import {
 } from './followups.js';
 import { isAutomatable, serviceFor } from './policy.js';
 import type { Person } from './ports.js';
-import { failInterrupted, notePostmortem, recordCanvas, recordCard, recordChannel } from './records.js';
+import {
+  failInterrupted,
+  intendChannel,
+  notePostmortem,
+  recordCanvas,
+  recordCard,
+  recordChannel,
+} from './records.js';
 import { moveRemindersWithRoles } from './reminders.js';
 import { addNote, assignRole, type PinCommand, pin, unassignRole } from './roles.js';
 import { rerunSkipped, retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
@@ -324,6 +331,10 @@ export class IncidentDriver {
 
   recordChannel(incidentId: string, channel: string, announcement?: { channel: string; ts: string }) {
     return recordChannel(this.deps, incidentId, channel, announcement);
+  }
+
+  intendChannel(incidentId: string, name: string) {
+    return intendChannel(this.deps, incidentId, name);
   }
 
   recordCanvas(incidentId: string, canvas: string) {
