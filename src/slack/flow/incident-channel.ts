@@ -78,7 +78,12 @@ export async function placeIncident(
       );
     }
   };
-  await soft('topic', () => workspace.setTopic(channel, channelTopic(incident)));
+  const topic = channelTopic(incident);
+  let topicSet = false;
+  await soft('topic', async () => {
+    await workspace.setTopic(channel, topic);
+    topicSet = true;
+  });
   const people = [incident.commander, ...incident.participants, ...Object.values(incident.roles ?? {})];
   await soft('invite', () =>
     workspace.invite(
@@ -96,8 +101,9 @@ export async function placeIncident(
   if (dashboard && !had.includes('Dashboard'))
     await soft('dashboard bookmark', () => workspace.addBookmark(channel, 'Dashboard', dashboard));
   let announcement: { channel: string; ts: string } | undefined;
+  const line = announcementMessage(incident, channel);
   try {
-    announcement = await rt.deps.slack.post(openedIn, announcementMessage(incident, channel), undefined, {
+    announcement = await rt.deps.slack.post(openedIn, line, undefined, {
       key: `announce:${incident.id}`,
       // The attempt that made an adopted channel may have announced it already.
       lookup: adopted,
@@ -105,6 +111,8 @@ export async function placeIncident(
   } catch (error) {
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
   }
+  // What the channel was made with: the next change edits them only if it changes them.
+  rt.places.seed(incident.id, topicSet ? topic : undefined, announcement ? line : undefined);
   await rt.driver.recordChannel(incident.id, channel, announcement);
   return { channel };
 }
@@ -122,18 +130,12 @@ export async function settleCard(rt: FlowRuntime, incident: Incident, placement:
     .catch((error) => rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'card not pinned'));
 }
 
-/** On a state change: the topic and the announcing line follow; a close schedules the archive. */
+/** On a status change: the topic and the announcing line follow (PlaceFollower); a close schedules the archive. */
 export async function incidentChannelChanged(rt: FlowRuntime, incident: Incident): Promise<void> {
-  const place = incident.channel;
-  const workspace = rt.deps.workspace;
-  if (!place || !workspace) return;
+  if (!incident.channel || !rt.deps.workspace) return;
   const log = (what: string) => (error: unknown) =>
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, `incident channel: ${what} failed`);
-  await workspace.setTopic(place.id, channelTopic(incident)).catch(log('topic'));
-  if (place.announcement)
-    await rt.deps.slack
-      .update(place.announcement.channel, place.announcement.ts, announcementMessage(incident, place.id))
-      .catch(log('announcement'));
+  await rt.places.follow(incident);
   const after = rt.deps.incidentChannels?.archiveAfterMs;
   if (incident.status === 'closed' && after !== undefined) {
     const due = new Date(rt.deps.clock.now().getTime() + after);
