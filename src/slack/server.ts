@@ -14,7 +14,11 @@ import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DestinationStream, Logger } from 'pino';
 import { jitteredBackoff } from '../adapters/backoff.js';
-import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
+import {
+  renderPngInWorker,
+  renderSvgInWorker,
+  svgToPngInWorker,
+} from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
 import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
@@ -214,6 +218,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     fit: (observations, python) => simulations.fit(observations, python),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
+    svgPng: svgToPngInWorker,
     clock,
     sleep,
     logger,

@@ -36,8 +36,11 @@ export interface StoredMessage {
   reactions?: Map<string, string[]> | undefined;
 }
 
-/** `lost`: Slack carries the call out and the answer never arrives (the connection drops). */
-type Fault = { error: string } | { status: 429; retryAfter: number } | { lost: true };
+/**
+ * `lost`: Slack carries the call out and the answer never arrives (the connection drops);
+ * `pass`: this call is answered as usual (a fault for a later call of the same method).
+ */
+type Fault = { error: string } | { status: 429; retryAfter: number } | { lost: true } | { pass: true };
 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
@@ -247,7 +250,7 @@ export class FakeSlackApi {
       req.socket.destroy();
       return;
     }
-    const fault = queued;
+    const fault = queued && 'pass' in queued ? undefined : queued;
     if (fault && 'status' in fault) {
       this.calls.push({ method, body, ok: false, error: 'ratelimited' });
       res.writeHead(429, { 'retry-after': String(fault.retryAfter), 'content-type': 'application/json' });

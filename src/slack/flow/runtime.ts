@@ -13,6 +13,7 @@ import { SlackNarrator } from '../narrator.js';
 import { NativeBlocks } from '../native-blocks.js';
 import { approverHandles, HandleDirectory } from '../people.js';
 import { postToThread } from '../thread.js';
+import { CanvasCharts } from './canvas-charts.js';
 import type { FlowDeps } from './deps.js';
 import { incidentChannelChanged } from './incident-channel.js';
 import { FlowLeases } from './leases.js';
@@ -32,6 +33,8 @@ export class FlowRuntime {
   readonly native: NativeBlocks;
   /** An incident channel's topic and announcing line, following what they show. */
   readonly places: PlaceFollower;
+  /** The postmortem canvas's charts, uploaded once per content. */
+  readonly canvasCharts: CanvasCharts;
 
   constructor(readonly deps: FlowDeps) {
     this.people = new HandleDirectory(deps.slack, deps.logger);
@@ -47,6 +50,11 @@ export class FlowRuntime {
         cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
     this.places = new PlaceFollower({ workspace: deps.workspace, slack: deps.slack, logger: deps.logger });
+    this.canvasCharts = new CanvasCharts({
+      workspace: deps.workspace,
+      svgPng: deps.svgPng,
+      logger: deps.logger,
+    });
     this.native = new NativeBlocks({
       slack: deps.slack,
       logger: deps.logger,
