@@ -49,7 +49,12 @@ export class PlaceFollower {
     const known = this.newest.get(incident.id);
     if (!known || known.version <= incident.version) this.newest.set(incident.id, incident);
     const id = incident.id;
-    const run = (this.queues.get(id) ?? Promise.resolve()).then(() => this.apply(id));
+    // Never rejects: a queue that rejected once would skip every later change of this incident.
+    const run = (this.queues.get(id) ?? Promise.resolve())
+      .then(() => this.apply(id))
+      .catch((error: unknown) =>
+        this.d.logger.warn({ incident: id, err: String(error) }, 'incident channel not followed'),
+      );
     this.queues.set(id, run);
     void run.finally(() => {
       if (this.queues.get(id) === run) this.queues.delete(id);
