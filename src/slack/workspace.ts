@@ -28,6 +28,10 @@ export interface SlackWorkspace {
     file: { filename: string; title: string; content: Buffer },
   ): Promise<string>;
   setTopic(channel: string, topic: string): Promise<void>;
+  /** The topic as Slack has it (conversations.info); what a process that did not set it compares with. */
+  topicOf(channel: string): Promise<string | undefined>;
+  /** A message's text as Slack has it (conversations.history at its ts), entities unescaped. */
+  messageText(channel: string, ts: string): Promise<string | undefined>;
   /** Invites people; those already in it (or the bot itself) are not an error. */
   invite(channel: string, users: readonly string[]): Promise<void>;
   addBookmark(channel: string, title: string, link: string): Promise<void>;
@@ -118,6 +122,20 @@ export class WebSlackWorkspace implements SlackWorkspace {
     return permalink;
   }
 
+  async topicOf(channel: string): Promise<string | undefined> {
+    const result = await this.call('conversations.info', () => this.client.conversations.info({ channel }));
+    const value = result?.channel?.topic?.value;
+    return value === undefined ? undefined : unescapeEntities(value);
+  }
+
+  async messageText(channel: string, ts: string): Promise<string | undefined> {
+    const result = await this.call('conversations.history', () =>
+      this.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 }),
+    );
+    const message = result?.messages?.find((m) => m.ts === ts);
+    return message?.text === undefined ? undefined : unescapeEntities(message.text);
+  }
+
   async setTopic(channel: string, topic: string): Promise<void> {
     // Slack cuts topics at 250 characters; cut here so the cut is ours.
     const text = topic.length > 250 ? `${topic.slice(0, 249)}…` : topic;
@@ -168,4 +186,9 @@ export class WebSlackWorkspace implements SlackWorkspace {
       }),
     );
   }
+}
+
+/** Slack stores &, < and > of plain text as entities; what was sent had them plain. */
+function unescapeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -370,6 +370,22 @@ export class FakeSlackApi {
           response_metadata: { next_cursor: next },
         };
       }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        const entry = [...this.created.entries()].find(([, c]) => c.id === id);
+        if (!entry && !this.channels.has(id)) return { ok: false, error: 'channel_not_found' };
+        const [name, c] = entry ?? [id.toLowerCase(), undefined];
+        return {
+          ok: true,
+          channel: {
+            id,
+            name,
+            is_channel: true,
+            is_archived: c?.archived ?? false,
+            topic: { value: c?.topic ?? '', creator: '', last_set: 0 },
+          },
+        };
+      }
       case 'bookmarks.list': {
         const c = place('channel_id');
         if (!c) return { ok: false, error: 'channel_not_found' };
@@ -500,8 +516,17 @@ export class FakeSlackApi {
       case 'conversations.history': {
         const problem = this.channelProblem(body.channel);
         if (problem) return { ok: false, error: problem };
+        // latest (with inclusive) bounds the page as Slack does: messages at or before it.
+        const latest = body.latest === undefined ? undefined : String(body.latest);
+        const inclusive = body.inclusive === true || body.inclusive === 'true';
         const top = this.messages
           .filter((m) => m.channel === body.channel && (!m.threadTs || m.threadTs === m.ts))
+          .filter(
+            (m) =>
+              latest === undefined ||
+              BigInt(m.ts.replace('.', '')) < BigInt(latest.replace('.', '')) ||
+              (inclusive && m.ts === latest),
+          )
           .reverse()
           .slice(0, Math.min(Number(body.limit ?? 100) || 100, 999));
         return { ok: true, messages: top.map((m) => this.asHistory(m, body)), has_more: false };
@@ -718,6 +743,7 @@ const SCOPES: Record<string, string> = {
   'conversations.invite': 'channels:manage',
   'conversations.archive': 'channels:manage',
   'conversations.list': 'channels:read',
+  'conversations.info': 'channels:read',
   'bookmarks.list': 'bookmarks:read',
   'bookmarks.add': 'bookmarks:write',
   'pins.add': 'pins:write',

@@ -92,6 +92,27 @@ describe('an incident channel’s topic and announcing line', () => {
     expect(edits()).toBe(3);
   });
 
+  it('after a restart, a change they do not show sends nothing: the new process reads them back', async () => {
+    h = await SlackHarness.start({ env: ENV });
+    const harness = h;
+    const opened = await open(harness, START);
+    await harness.restart();
+    const topics = () => harness.api.callsOf('conversations.setTopic').length;
+    const edits = () =>
+      harness.api.callsOf('chat.update').filter((c) => c.body.ts === opened.channel?.announcement?.ts).length;
+    const incident = (await harness.store.load(opened.id)) ?? opened;
+    await harness.flow.driver.addNote(incident, 'after the restart', { id: ALICE }, 'note-r');
+    await harness.flow.idle();
+    expect(harness.api.callsOf('conversations.info')).toHaveLength(1);
+    expect(topics()).toBe(1);
+    expect(edits()).toBe(0);
+    await harness.flow.setStatus(incident.id, 'mitigated', { id: ALICE }, 'k-r');
+    await harness.flow.idle();
+    expect(topics()).toBe(2);
+    expect(edits()).toBe(1);
+    expect(harness.api.callsOf('conversations.info')).toHaveLength(1);
+  });
+
   it('a title too long for the topic is cut; the facts before it stay', async () => {
     h = await SlackHarness.start({ env: ENV });
     const title = `Full collections ${'every forty seconds on checkout '.repeat(12)}`.trim();

@@ -42,11 +42,15 @@ function follower() {
   const topics: string[] = [];
   const lines: string[] = [];
   let slow: Promise<void> = Promise.resolve();
+  // What Slack shows now, as a process that did not make the channel reads it back.
+  const slackHas: { topic?: string; line?: string } = {};
   const workspace = {
     setTopic: async (_: string, topic: string) => {
       await slow;
       topics.push(topic);
     },
+    topicOf: async () => slackHas.topic,
+    messageText: async () => slackHas.line,
   } as unknown as SlackWorkspace;
   const slack = {
     update: async (_c: string, _ts: string, message: { text: string }) => {
@@ -58,6 +62,7 @@ function follower() {
     places,
     topics,
     lines,
+    slackHas,
     stall: () => {
       let release = () => {};
       slow = new Promise((r) => {
@@ -94,6 +99,21 @@ describe('PlaceFollower', () => {
     await f.places.follow({ ...made, version: 2 });
     expect(f.topics).toHaveLength(0);
     expect(f.lines).toHaveLength(0);
+  });
+
+  it('a process that did not make the channel reads it back, and sends only what differs', async () => {
+    const f = follower();
+    const { channelTopic, announcementMessage } = await import('../../src/slack/blocks/incident-channel.js');
+    const made = incident({ version: 1 });
+    f.slackHas.topic = channelTopic(made);
+    // Slack stores &, < and > as entities; the workspace unescapes them (workspace.ts).
+    f.slackHas.line = announcementMessage(made, 'C0INC00001').text;
+    await f.places.follow({ ...made, version: 2 });
+    expect(f.topics).toHaveLength(0);
+    expect(f.lines).toHaveLength(0);
+    await f.places.follow({ ...made, version: 3, status: 'mitigated' });
+    expect(f.topics).toHaveLength(1);
+    expect(f.lines).toHaveLength(1);
   });
 
   it('a burst of changes costs one edit of the newest; an older state arriving late is not shown', async () => {

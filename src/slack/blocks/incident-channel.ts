@@ -66,7 +66,8 @@ export function announcementMessage(incident: Incident, channel: string): SlackM
   const severity = incident.severity.toUpperCase();
   const status = STATUS_WORD[incident.status];
   const alerts = alertsOf(incident);
-  const text = `${icon} ${incident.id} (${severity}, ${status}${alerts ? `, ${alerts}` : ''}): ${incident.title}, worked in its own channel`;
+  // The text says everything the blocks show: it is what a later edit is compared with.
+  const text = `${icon} ${incident.id} (${severity}, ${status}${alerts ? `, ${alerts}` : ''}): ${incident.title}, commander ${commanderOf(incident)}, worked in its own channel`;
   return {
     text,
     blocks: [

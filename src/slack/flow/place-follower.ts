@@ -5,9 +5,9 @@
  * for one incident run one after another on its newest state, so a burst of changes (a step
  * run, then alerts attached) costs one edit, and two edits never race each other.
  *
- * What was shown is remembered per process: after a restart the first change may rewrite a
- * topic that did not change (once); reading every topic back from Slack would cost a call on
- * every change instead.
+ * What was shown is remembered per process; a process that did not make the channel (after a
+ * restart, another replica) reads the topic and the line back from Slack the first time it
+ * follows the incident, so it too edits only what changed.
  */
 import type { Logger } from 'pino';
 import type { Incident } from '../../core/incident/model.js';
@@ -39,7 +39,7 @@ export class PlaceFollower {
 
   /** What the channel was made with (its topic, its line): the first change does not send them again. */
   seed(incidentId: string, topic: string | undefined, line: SlackMessage | undefined): void {
-    this.shown.set(incidentId, { topic, line: line ? lineKey(line) : undefined });
+    this.shown.set(incidentId, { topic, line: line?.text });
   }
 
   /** Sends what changed of the topic and the line; never throws (a failure is logged, retried next change). */
@@ -69,7 +69,7 @@ export class PlaceFollower {
     const workspace = this.d.workspace;
     if (!incident || !place || !workspace) return;
     this.versions.set(id, incident.version);
-    const shown = this.shown.get(id) ?? {};
+    const shown = this.shown.get(id) ?? (await this.readBack(place));
     this.shown.set(id, shown);
     const log = (what: string) => (error: unknown) =>
       this.d.logger.warn({ incident: id, err: String(error) }, `incident channel: ${what} failed`);
@@ -79,15 +79,21 @@ export class PlaceFollower {
         shown.topic = topic;
       }, log('topic'));
     if (!place.announcement) return;
+    // Its text says all its blocks show (announcementMessage), so the text is what is compared.
     const line = announcementMessage(incident, place.id);
-    const key = lineKey(line);
-    if (shown.line !== key)
+    if (shown.line !== line.text)
       await this.d.slack.update(place.announcement.channel, place.announcement.ts, line).then(() => {
-        shown.line = key;
+        shown.line = line.text;
       }, log('announcement'));
   }
-}
 
-function lineKey(message: SlackMessage): string {
-  return JSON.stringify([message.text, message.blocks]);
+  /** What Slack shows now; unknown parts (Slack could not say) are sent. */
+  private async readBack(place: NonNullable<Incident['channel']>): Promise<Shown> {
+    const workspace = this.d.workspace;
+    if (!workspace) return {};
+    const topic = await workspace.topicOf(place.id).catch(() => undefined);
+    const at = place.announcement;
+    const line = at ? await workspace.messageText(at.channel, at.ts).catch(() => undefined) : undefined;
+    return { topic, line };
+  }
 }
