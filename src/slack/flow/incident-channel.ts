@@ -5,7 +5,9 @@
  * links to it and is edited on each state change. Archived a configured time after close
  * through the durable reminder rows (a restart or a replica does it, never a setTimeout).
  * Slack refusing the channel (name_taken, missing_scope, restricted_action, anything else)
- * leaves the incident a thread where it was opened, with one message saying why.
+ * leaves the incident a thread where it was opened, with one message saying why. The name is
+ * recorded before the channel is made, so an attempt after a crash in between adopts the
+ * channel this app made (name_taken, then conversations.list) instead of leaving it stray.
  */
 import type { Incident } from '../../core/incident/model.js';
 import { dashboardUrl, runbookSourceUrl } from '../blocks/card-context.js';
@@ -130,7 +132,7 @@ export async function settleCard(rt: FlowRuntime, incident: Incident, placement:
     .catch((error) => rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'card not pinned'));
 }
 
-/** On a status change: the topic and the announcing line follow (PlaceFollower); a close schedules the archive. */
+/** On a status change: the topic and the line follow (as on every change, place-follower.ts); a close schedules the archive. */
 export async function incidentChannelChanged(rt: FlowRuntime, incident: Incident): Promise<void> {
   if (!incident.channel || !rt.deps.workspace) return;
   const log = (what: string) => (error: unknown) =>
