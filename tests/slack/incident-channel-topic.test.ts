@@ -92,6 +92,37 @@ describe('an incident channel’s topic and announcing line', () => {
     expect(edits()).toBe(3);
   });
 
+  it('/gc-incident severity from the incident channel: recorded once, the topic and the line follow', async () => {
+    h = await SlackHarness.start({ env: ENV });
+    const harness = h;
+    const incident = await open(harness, START);
+    const place = incident.channel?.id as string;
+    const topics = () => harness.api.callsOf('conversations.setTopic').length;
+    await harness.slash('severity sev1', ALICE, place);
+    await harness.flow.idle();
+    const after = await harness.store.load(incident.id);
+    expect(after?.severity).toBe('sev1');
+    expect(harness.api.channelById(place)?.topic).toContain(' · SEV1 · ');
+    expect(harness.api.message(CHANNEL, incident.channel?.announcement?.ts as string)?.text).toContain(
+      'SEV1',
+    );
+    expect(topics()).toBe(2);
+    const timeline = await harness.store.timeline(incident.id);
+    expect(timeline.filter((e) => e.type === 'severity.changed').map((e) => e.data)).toEqual([
+      { before: 'sev2', after: 'sev1' },
+    ]);
+    // The same severity again changes nothing: no event, no topic.
+    await harness.slash(`severity ${incident.id} sev1`, ALICE, place);
+    await harness.flow.idle();
+    expect(topics()).toBe(2);
+    expect(
+      (await harness.store.timeline(incident.id)).filter((e) => e.type === 'severity.changed'),
+    ).toHaveLength(1);
+    // A usage mistake is said, not guessed.
+    const wrong = await harness.slash('severity high', ALICE, place);
+    expect(wrong.text).toContain('sev1, sev2, sev3 or sev4');
+  });
+
   it('after a restart, a change they do not show sends nothing: the new process reads them back', async () => {
     h = await SlackHarness.start({ env: ENV });
     const harness = h;

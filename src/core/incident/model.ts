@@ -219,6 +219,7 @@ export type EventType =
   | 'card.posted'
   | 'channel.created'
   | 'channel.intended'
+  | 'severity.changed'
   | 'canvas.created'
   | 'followup.created'
   | 'followup.changed'

@@ -44,7 +44,7 @@ import {
   recordChannel,
 } from './records.js';
 import { moveRemindersWithRoles } from './reminders.js';
-import { addNote, assignRole, type PinCommand, pin, unassignRole } from './roles.js';
+import { addNote, assignRole, type PinCommand, pin, setSeverity, unassignRole } from './roles.js';
 import { rerunSkipped, retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
 import { openVerificationChecks, verify } from './verification.js';
 
@@ -313,6 +313,10 @@ export class IncidentDriver {
 
   addNote(incident: Incident, text: string, by: Person, key?: string): Promise<CommandOutcome> {
     return addNote(this.deps, incident, text, by, key);
+  }
+
+  setSeverity(incident: Incident, severity: Incident['severity'], by: Person, key?: string) {
+    return setSeverity(this.deps, incident, severity, by, key);
   }
 
   /** A message pinned to (or unpinned from) the record. */
