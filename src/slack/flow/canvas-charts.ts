@@ -1,7 +1,8 @@
 /**
  * The postmortem canvas's charts: each SVG the Markdown export links by file name is drawn as
  * a PNG (Slack shows a PNG as an image, not an SVG), uploaded to the incident's thread, and
- * embedded in the canvas by its permalink (`![title](permalink)`, how a canvas shows a file).
+ * embedded in the canvas by its permalink (`![](permalink)`, how a canvas shows a file), under
+ * its title.
  * A chart that cannot be drawn or uploaded becomes a line saying why; the canvas is written
  * anyway. A chart uploaded before with the same content is not uploaded again (per process,
  * at most MAX_REMEMBERED): a notes change rewrites the canvas without filling the thread.
@@ -89,7 +90,8 @@ export class CanvasCharts {
 export function canvasMarkdown(markdown: string, charts: ReadonlyMap<string, ChartLink>): string {
   return markdown.replace(/^!\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)$/gm, (_, title: string, file: string) => {
     const link = charts.get(file);
-    if (link && 'permalink' in link) return `![${title}](${link.permalink})`;
+    // A canvas embeds a file as an image by `![](permalink)` (Slack's file unfurl): the title goes above.
+    if (link && 'permalink' in link) return `**${title}**\n![](${link.permalink})`;
     const reason = link ? link.reason : 'it was not drawn';
     // Slack's codes (missing_scope) in code spans: their underscores are not emphasis.
     const said = /^[a-z_]+$/.test(reason) ? `\`${reason}\`` : reason.replace(/[\\`*_[\]<>]/g, '\\$&');
