@@ -27,7 +27,7 @@ import { announcementMessage, channelName, channelTopic } from '../src/slack/blo
 import { decisionChartBlocks, rangeChartBlock } from '../src/slack/blocks/native-charts.js';
 import { noteNotice, pinnedNotice, roleNotice, rolesModal } from '../src/slack/blocks/roles.js';
 import { simulationMessages } from '../src/slack/blocks/step-output.js';
-import { canvasMarkdown } from '../src/slack/flow/postmortem-canvas.js';
+import { canvasMarkdown } from '../src/slack/flow/canvas-charts.js';
 import { nativeMessage } from '../src/slack/native-blocks.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
 import { FakeClock, shippedRunbook } from '../tests/helpers/engine.js';
@@ -446,7 +446,7 @@ for (const frame of frames) {
     },
     readers: { names: PEOPLE, timeZone: 'Europe/Paris' },
   });
-  const markdown = canvasMarkdown(file.content, new Set());
+  const markdown = canvasMarkdown(file.content, new Map());
   // The first screen of it: what a reader sees when the canvas opens.
   const head = markdown.split('\n## Appendix')[0] ?? markdown;
   sections.push({

@@ -30,6 +30,7 @@ export type SlashRequest =
   | { kind: 'role'; incidentId?: string | undefined; role: IncidentRole; user: string }
   | { kind: 'unassign-role'; incidentId?: string | undefined; role: IncidentRole }
   | { kind: 'note'; incidentId?: string | undefined; text: string }
+  | { kind: 'severity'; incidentId?: string | undefined; severity: 'sev1' | 'sev2' | 'sev3' | 'sev4' }
   | { kind: 'split'; incidentId: string; service: string }
   | { kind: 'invalid'; problem: string };
 
@@ -122,6 +123,8 @@ export function parseSlashText(text: string): SlashRequest {
     case 'role':
     case 'roles':
       return parseRoleCommand(args);
+    case 'severity':
+      return parseSeverity(args);
     case 'split':
       // A fleet incident names its services in its table: `split GC-2026-0011 checkout`.
       return args.length === 2 && INCIDENT_ID.test(args[0] ?? '')
@@ -207,6 +210,23 @@ function parseRoleCommand(args: string[]): SlashRequest {
   if (nobody && role) return { kind: 'unassign-role', incidentId, role };
   if (!user || !role) return { kind: 'invalid', problem: ROLE_USAGE };
   return { kind: 'role', incidentId, role, user };
+}
+
+/** `severity sev1` or `severity GC-2026-0001 sev1`. */
+function parseSeverity(args: string[]): SlashRequest {
+  const named = args.length === 2 && INCIDENT_ID.test(args[0] ?? '');
+  const value = (named ? args[1] : args.length === 1 ? args[0] : undefined)?.toLowerCase();
+  if (!value || !/^sev[1-4]$/.test(value))
+    return {
+      kind: 'invalid',
+      problem:
+        '`severity` takes sev1, sev2, sev3 or sev4, after an incident id if you name one: `severity GC-2026-0001 sev1`',
+    };
+  return {
+    kind: 'severity',
+    incidentId: named ? (args[0] as string).toUpperCase() : undefined,
+    severity: value as 'sev1' | 'sev2' | 'sev3' | 'sev4',
+  };
 }
 
 /** `note TEXT` or `note GC-2026-0001 TEXT`. */

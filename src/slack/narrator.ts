@@ -68,6 +68,8 @@ export interface SlackNarratorDeps {
   readonly native?: NativeBlocks | undefined;
   /** The incident's own channel follows its state (topic, announcing line, archive after close). */
   readonly placeChanged?: ((incident: Incident) => Promise<void>) | undefined;
+  /** On every change: the channel's topic and announcing line follow what they show (edited only when it differs). */
+  readonly placeShown?: ((incident: Incident) => Promise<void>) | undefined;
 }
 
 export class SlackNarrator implements Narrator, Decisions {
@@ -315,6 +317,7 @@ export class SlackNarrator implements Narrator, Decisions {
 
   async changed(incident: Incident) {
     this.redraw(incident);
+    if (incident.channel && this.d.placeShown) this.d.track(this.d.placeShown(incident));
   }
 
   /** The decision chart: native bar charts when usable (more than one variant), else the PNG. */

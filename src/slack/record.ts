@@ -7,6 +7,7 @@ import type { Incident } from '../core/incident/model.js';
 import type { IncidentRole } from '../core/incident/roles.js';
 import type { SlackMessage } from './blocks/common.js';
 import { noteNotice, pinnedNotice, roleNotice, roleTakenBackNotice } from './blocks/roles.js';
+import { noticeMessage } from './blocks/step-output.js';
 import type { SlackUser } from './flow/deps.js';
 import type { AppServices } from './services.js';
 import { slackTextToPlain, tsToIso } from './slack-text.js';
@@ -70,6 +71,28 @@ export async function noteFromSlack(
   if (outcome.events.length > 0 && !outcome.replayed)
     await thread(services, outcome.incident, noteNotice(text, user.id));
   return outcome.incident;
+}
+
+/** A severity raised or lowered; true when it changed (a line in the thread says so). */
+export async function severityFromSlack(
+  services: AppServices,
+  incidentId: string,
+  severity: Incident['severity'],
+  user: SlackUser,
+  key: string,
+): Promise<boolean> {
+  const incident = await services.service.get(incidentId);
+  const outcome = await services.flow.driver.setSeverity(incident, severity, user, key);
+  const changed = outcome.events.length > 0 && !outcome.replayed;
+  if (changed)
+    await thread(
+      services,
+      outcome.incident,
+      noticeMessage(
+        `🚦 <@${user.id}> set the severity to ${severity.toUpperCase()} (was ${incident.severity.toUpperCase()}).`,
+      ),
+    );
+  return changed || (outcome.replayed && outcome.events.length > 0);
 }
 
 /**

@@ -13,7 +13,11 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import { jitteredBackoff } from '../adapters/backoff.js';
-import { renderPngInWorker, renderSvgInWorker } from '../adapters/charts/render-in-worker.js';
+import {
+  renderPngInWorker,
+  renderSvgInWorker,
+  svgToPngInWorker,
+} from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
 import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
@@ -198,6 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     fit: (observations, python) => simulations.fit(observations, python),
     chart: renderPngInWorker,
     svg: renderSvgInWorker,
+    svgPng: svgToPngInWorker,
     clock,
     sleep,
     logger,

@@ -13,7 +13,25 @@ import { errorCodeOf, explainSlackError, SlackApiError } from './gateway.js';
 export interface SlackWorkspace {
   /** A public channel; its id. */
   createChannel(name: string): Promise<string>;
+  /**
+   * The unarchived channel named `name` that this app created itself (conversations.list):
+   * what an attempt that died before recording it left behind. Undefined: none (or someone
+   * else's, a real collision).
+   */
+  findOwnChannel(name: string): Promise<string | undefined>;
+  /** The titles bookmarked in a channel (bookmarks.list), so an adopted channel gets none twice. */
+  bookmarkTitles(channel: string): Promise<string[]>;
+  /** Uploads a file into a thread; its permalink (what a canvas embeds as an image). */
+  uploadFile(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; title: string; content: Buffer },
+  ): Promise<string>;
   setTopic(channel: string, topic: string): Promise<void>;
+  /** The topic as Slack has it (conversations.info); what a process that did not set it compares with. */
+  topicOf(channel: string): Promise<string | undefined>;
+  /** A message's text as Slack has it (conversations.history at its ts), entities unescaped. */
+  messageText(channel: string, ts: string): Promise<string | undefined>;
   /** Invites people; those already in it (or the bot itself) are not an error. */
   invite(channel: string, users: readonly string[]): Promise<void>;
   addBookmark(channel: string, title: string, link: string): Promise<void>;
@@ -54,6 +72,68 @@ export class WebSlackWorkspace implements SlackWorkspace {
     const id = result?.channel?.id;
     if (!id) throw new SlackApiError('conversations.create', 'no_channel', explainSlackError('no_channel'));
     return id;
+  }
+
+  async findOwnChannel(name: string): Promise<string | undefined> {
+    const me = (await this.call('auth.test', () => this.client.auth.test()))?.user_id;
+    let cursor: string | undefined;
+    // A workspace of 20,000 channels is 100 pages; the bound keeps a runaway loop short.
+    for (let page = 0; page < 100; page += 1) {
+      const result = await this.call('conversations.list', () =>
+        this.client.conversations.list({
+          types: 'public_channel',
+          exclude_archived: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      const found = result?.channels?.find((c) => c.name === name);
+      if (found) return found.id && me && found.creator === me ? found.id : undefined;
+      cursor = result?.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  async bookmarkTitles(channel: string): Promise<string[]> {
+    const result = await this.call('bookmarks.list', () =>
+      this.client.bookmarks.list({ channel_id: channel }),
+    );
+    return (result?.bookmarks ?? []).flatMap((b) => (b.title ? [b.title] : []));
+  }
+
+  async uploadFile(
+    channel: string,
+    threadTs: string,
+    file: { filename: string; title: string; content: Buffer },
+  ): Promise<string> {
+    const result = (await this.call('files.uploadV2', () =>
+      this.client.files.uploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        file: file.content,
+        filename: file.filename,
+        title: file.title,
+      }),
+    )) as { files?: { files?: { permalink?: string }[] }[] } | undefined;
+    const permalink = result?.files?.[0]?.files?.[0]?.permalink;
+    if (!permalink)
+      throw new SlackApiError('files.uploadV2', 'no_permalink', explainSlackError('no_permalink'));
+    return permalink;
+  }
+
+  async topicOf(channel: string): Promise<string | undefined> {
+    const result = await this.call('conversations.info', () => this.client.conversations.info({ channel }));
+    const value = result?.channel?.topic?.value;
+    return value === undefined ? undefined : unescapeEntities(value);
+  }
+
+  async messageText(channel: string, ts: string): Promise<string | undefined> {
+    const result = await this.call('conversations.history', () =>
+      this.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 }),
+    );
+    const message = result?.messages?.find((m) => m.ts === ts);
+    return message?.text === undefined ? undefined : unescapeEntities(message.text);
   }
 
   async setTopic(channel: string, topic: string): Promise<void> {
@@ -106,4 +186,9 @@ export class WebSlackWorkspace implements SlackWorkspace {
       }),
     );
   }
+}
+
+/** Slack stores &, < and > of plain text as entities; what was sent had them plain. */
+function unescapeEntities(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

@@ -36,7 +36,11 @@ export interface StoredMessage {
   reactions?: Map<string, string[]> | undefined;
 }
 
-type Fault = { error: string } | { status: 429; retryAfter: number };
+/**
+ * `lost`: Slack carries the call out and the answer never arrives (the connection drops);
+ * `pass`: this call is answered as usual (a fault for a later call of the same method).
+ */
+type Fault = { error: string } | { status: 429; retryAfter: number } | { lost: true } | { pass: true };
 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
@@ -76,6 +80,8 @@ export class FakeSlackApi {
       bookmarks: { title: string; link: string }[];
       pins: string[];
       archived: boolean;
+      /** Who made it: the bot (conversations.create) or, unset, someone else. */
+      creator?: string | undefined;
     }
   >();
   /** Canvases: id → title, markdown, the channel whose canvas it is, and how often it was edited. */
@@ -245,7 +251,14 @@ export class FakeSlackApi {
       if (req.socket.destroyed) return;
     }
     const body = parseBody(req.headers['content-type'] ?? '', raw);
-    const fault = this.faults.get(method)?.shift();
+    const queued = this.faults.get(method)?.shift();
+    if (queued && 'lost' in queued) {
+      const done = this.dispatch(method, body) ?? this.dispatchPlaces(method, body);
+      this.calls.push({ method, body, ok: done.ok === true, error: 'answer lost' });
+      req.socket.destroy();
+      return;
+    }
+    const fault = queued && 'pass' in queued ? undefined : queued;
     if (fault && 'status' in fault) {
       this.calls.push({ method, body, ok: false, error: 'ratelimited' });
       res.writeHead(429, { 'retry-after': String(fault.retryAfter), 'content-type': 'application/json' });
@@ -339,9 +352,52 @@ export class FakeSlackApi {
           bookmarks: [],
           pins: [],
           archived: false,
+          creator: 'UBOT00001',
         });
         this.channels.set(id, true);
         return { ok: true, channel: { id, name, is_channel: true } };
+      }
+      case 'conversations.list': {
+        // One page of at most `limit` channels, as Slack pages them (response_metadata.next_cursor).
+        const all = [...this.created.entries()].filter(
+          ([, c]) => !(c.archived && (body.exclude_archived === true || body.exclude_archived === 'true')),
+        );
+        const start = Number(body.cursor ?? 0) || 0;
+        const limit = Math.min(Number(body.limit ?? 100) || 100, 1000);
+        const page = all.slice(start, start + limit);
+        const next = start + limit < all.length ? String(start + limit) : '';
+        return {
+          ok: true,
+          channels: page.map(([name, c]) => ({
+            id: c.id,
+            name,
+            is_channel: true,
+            is_archived: c.archived,
+            ...(c.creator ? { creator: c.creator } : {}),
+          })),
+          response_metadata: { next_cursor: next },
+        };
+      }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        const entry = [...this.created.entries()].find(([, c]) => c.id === id);
+        if (!entry && !this.channels.has(id)) return { ok: false, error: 'channel_not_found' };
+        const [name, c] = entry ?? [id.toLowerCase(), undefined];
+        return {
+          ok: true,
+          channel: {
+            id,
+            name,
+            is_channel: true,
+            is_archived: c?.archived ?? false,
+            topic: { value: c?.topic ?? '', creator: '', last_set: 0 },
+          },
+        };
+      }
+      case 'bookmarks.list': {
+        const c = place('channel_id');
+        if (!c) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, bookmarks: c.bookmarks.map((b, i) => ({ id: `Bk${i + 1}`, ...b, type: 'link' })) };
       }
       case 'conversations.setTopic': {
         const c = place('channel');
@@ -468,8 +524,17 @@ export class FakeSlackApi {
       case 'conversations.history': {
         const problem = this.channelProblem(body.channel);
         if (problem) return { ok: false, error: problem };
+        // latest (with inclusive) bounds the page as Slack does: messages at or before it.
+        const latest = body.latest === undefined ? undefined : String(body.latest);
+        const inclusive = body.inclusive === true || body.inclusive === 'true';
         const top = this.messages
           .filter((m) => m.channel === body.channel && (!m.threadTs || m.threadTs === m.ts))
+          .filter(
+            (m) =>
+              latest === undefined ||
+              BigInt(m.ts.replace('.', '')) < BigInt(latest.replace('.', '')) ||
+              (inclusive && m.ts === latest),
+          )
           .reverse()
           .slice(0, Math.min(Number(body.limit ?? 100) || 100, 999));
         return { ok: true, messages: top.map((m) => this.asHistory(m, body)), has_more: false };
@@ -600,7 +665,16 @@ export class FakeSlackApi {
             text: upload.text,
           });
         }
-        return { ok: true, files: files.map((f) => ({ id: f.id })) };
+        // Slack answers each file's object; its permalink is what a canvas embeds as an image.
+        return {
+          ok: true,
+          files: files.map((f) => ({
+            id: f.id,
+            title: f.title ?? this.uploads.get(f.id)?.filename,
+            name: this.uploads.get(f.id)?.filename,
+            permalink: `https://example.slack.com/files/UBOT00001/${f.id}/${this.uploads.get(f.id)?.filename ?? 'file'}`,
+          })),
+        };
       }
       case 'usergroups.users.list': {
         const group = this.groups.get(String(body.usergroup));
@@ -677,6 +751,9 @@ const SCOPES: Record<string, string> = {
   'conversations.setTopic': 'channels:manage',
   'conversations.invite': 'channels:manage',
   'conversations.archive': 'channels:manage',
+  'conversations.list': 'channels:read',
+  'conversations.info': 'channels:read',
+  'bookmarks.list': 'bookmarks:read',
   'bookmarks.add': 'bookmarks:write',
   'pins.add': 'pins:write',
   'canvases.create': 'canvases:write',

@@ -1,10 +1,12 @@
-/** Worker-thread entry: renders one Vega specification to PNG (or SVG) and sends it back. */
+/** Worker-thread entry: renders one Vega specification (or an SVG already drawn) to PNG, or SVG, and sends it back. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { renderSvg, svgToPng } from './render.js';
 
-const job = workerData as { spec: Record<string, unknown>; format: 'png' | 'svg' };
+const job = workerData as
+  | { spec: Record<string, unknown>; format: 'png' | 'svg' }
+  | { svg: string; format: 'png' };
 try {
-  const svg = await renderSvg(job.spec);
+  const svg = 'svg' in job ? job.svg : await renderSvg(job.spec);
   if (job.format === 'svg') parentPort?.postMessage({ ok: true, svg });
   else {
     const png = svgToPng(svg);

@@ -4,9 +4,11 @@
  */
 import { startWorker } from '../workers/start-worker.js';
 
-function renderInWorker(spec: Record<string, unknown>, format: 'png' | 'svg'): Promise<Buffer | string> {
+type Job = { spec: Record<string, unknown>; format: 'png' | 'svg' } | { svg: string; format: 'png' };
+
+function renderInWorker(job: Job): Promise<Buffer | string> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(import.meta.url, './chart-worker', { spec, format });
+    const worker = startWorker(import.meta.url, './chart-worker', job);
     worker.once('message', (message: { ok: boolean; png?: Uint8Array; svg?: string; message?: string }) => {
       if (message.ok && message.png)
         resolve(Buffer.from(message.png.buffer, message.png.byteOffset, message.png.byteLength));
@@ -22,9 +24,14 @@ function renderInWorker(spec: Record<string, unknown>, format: 'png' | 'svg'): P
 }
 
 export async function renderPngInWorker(spec: Record<string, unknown>): Promise<Buffer> {
-  return (await renderInWorker(spec, 'png')) as Buffer;
+  return (await renderInWorker({ spec, format: 'png' })) as Buffer;
+}
+
+/** A chart already drawn as SVG (a postmortem's), as PNG: what Slack shows as an image in a canvas. */
+export async function svgToPngInWorker(svg: string): Promise<Buffer> {
+  return (await renderInWorker({ svg, format: 'png' })) as Buffer;
 }
 
 export async function renderSvgInWorker(spec: Record<string, unknown>): Promise<string> {
-  return (await renderInWorker(spec, 'svg')) as string;
+  return (await renderInWorker({ spec, format: 'svg' })) as string;
 }

@@ -101,6 +101,10 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
         },
       };
     }
+    case 'severity.changed':
+      return { ...base, severity: String(d.after) as Incident['severity'] };
+    case 'channel.intended':
+      return { ...base, intendedChannel: { name: String(d.name) } };
     case 'canvas.created':
       return { ...base, canvas: { id: String(d.canvas) } };
     case 'followup.created':

@@ -1,6 +1,14 @@
 /** What surfaces (terminal, Slack, Alertmanager) ask the engine to do. */
 import type { FleetMember } from '../alerts/fleet.js';
-import type { Actor, FollowUp, FollowUpType, IncidentStatus, Phase, PostmortemNotes } from './model.js';
+import type {
+  Actor,
+  FollowUp,
+  FollowUpType,
+  Incident,
+  IncidentStatus,
+  Phase,
+  PostmortemNotes,
+} from './model.js';
 import type { RoleAuthority } from './role-permissions.js';
 import type { IncidentRole } from './roles.js';
 
@@ -46,6 +54,10 @@ export type IncidentCommand =
       channel: string;
       announcement?: { channel: string; ts: string } | undefined;
     })
+  /** The channel's name, recorded before conversations.create: a retry adopts what a crash left. */
+  | (Base & { type: 'intend-channel'; name: string })
+  /** A person raises or lowers the severity; the card, the channel's topic and its line follow. */
+  | (Base & { type: 'set-severity'; severity: Incident['severity'] })
   | (Base & { type: 'record-canvas'; canvas: string })
   | (Base & {
       type: 'add-followup';

@@ -323,6 +323,12 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
           data: { channel: command.channel, announcement: command.announcement ?? null },
         },
       ];
+    case 'set-severity':
+      if (incident.severity === command.severity) return [];
+      return [{ type: 'severity.changed', data: { before: incident.severity, after: command.severity } }];
+    case 'intend-channel':
+      if (incident.channel || incident.intendedChannel?.name === command.name) return [];
+      return [{ type: 'channel.intended', data: { name: command.name } }];
     case 'record-canvas':
       if (incident.canvas?.id === command.canvas) return [];
       return [{ type: 'canvas.created', data: { canvas: command.canvas } }];

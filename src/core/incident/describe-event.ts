@@ -35,6 +35,10 @@ export function describeEvent(e: TimelineEvent): string {
       return `Slack card posted in ${String(d.channel)}`;
     case 'channel.created':
       return `incident channel ${String(d.channel)} created`;
+    case 'severity.changed':
+      return `severity ${String(d.before).toUpperCase()} → ${String(d.after).toUpperCase()}`;
+    case 'channel.intended':
+      return `incident channel #${String(d.name)} to be created`;
     case 'canvas.created':
       return `postmortem canvas ${String(d.canvas)} created`;
     case 'followup.created': {

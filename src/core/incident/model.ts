@@ -163,6 +163,12 @@ export interface Incident {
         readonly announcement?: { readonly channel: string; readonly ts: string } | undefined;
       }
     | undefined;
+  /**
+   * The name its own channel was to have, recorded before asking Slack for it: a process that
+   * died between creating the channel and recording it left a channel of that name, which the
+   * retry adopts instead of creating a second one (src/slack/flow/incident-channel.ts).
+   */
+  readonly intendedChannel?: { readonly name: string } | undefined;
   /** The postmortem's Slack canvas, once exported: edited in place on the next export. */
   readonly canvas?: { readonly id: string } | undefined;
   /** What started the incident: a Slack message permalink, an alert, a terminal. */
@@ -212,6 +218,8 @@ export type EventType =
   | 'note.added'
   | 'card.posted'
   | 'channel.created'
+  | 'channel.intended'
+  | 'severity.changed'
   | 'canvas.created'
   | 'followup.created'
   | 'followup.changed'

@@ -107,6 +107,7 @@ const CURATED = new Set([
   'action.approved',
   'status.changed',
   'commander.changed',
+  'severity.changed',
   'role.assigned',
   'role.unassigned',
   'message.pinned',

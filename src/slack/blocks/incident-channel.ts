@@ -29,26 +29,50 @@ const STATUS_WORD: Record<Incident['status'], string> = {
   closed: 'closed',
 };
 
-/** The channel topic, kept current: what, how bad, who leads, where it stands. */
-export function channelTopic(incident: Incident): string {
-  const commander = /^[UW][A-Z0-9]+$/.test(incident.commander)
-    ? `<@${incident.commander}>`
-    : incident.commander;
-  return truncate(
-    `${incident.id} · ${incident.severity.toUpperCase()} · ${STATUS_WORD[incident.status]} · commander ${commander} · ${incident.title}`,
-    250,
-  );
+/** Slack's limit for conversations.setTopic (characters); longer topics are refused. */
+export const TOPIC_MAX = 250;
+
+function commanderOf(incident: Incident): string {
+  return /^[UW][A-Z0-9]+$/.test(incident.commander) ? `<@${incident.commander}>` : incident.commander;
 }
 
-/** The one line where the incident was opened, edited on every state change. */
+/** "3 alerts firing", once alerts were folded into the incident (none firing: "alerts resolved"). */
+function alertsOf(incident: Incident): string | undefined {
+  const alerts = incident.alerts;
+  if (!alerts || alerts.notifications === 0) return undefined;
+  const firing = alerts.firing.length;
+  return firing === 0 ? 'alerts resolved' : `${firing} alert${firing === 1 ? '' : 's'} firing`;
+}
+
+/**
+ * The channel topic, kept current: what, how bad, who leads, where it stands, its alerts. At
+ * most TOPIC_MAX characters: the title is what gets cut, never the facts before it.
+ */
+export function channelTopic(incident: Incident): string {
+  const facts = [
+    incident.id,
+    incident.severity.toUpperCase(),
+    STATUS_WORD[incident.status],
+    `commander ${commanderOf(incident)}`,
+    alertsOf(incident),
+  ].filter((f): f is string => Boolean(f));
+  const head = `${facts.join(' · ')} · `;
+  return truncate(`${head}${truncate(incident.title, Math.max(1, TOPIC_MAX - head.length))}`, TOPIC_MAX);
+}
+
+/** The one line where the incident was opened, edited when what it shows changes. */
 export function announcementMessage(incident: Incident, channel: string): SlackMessage {
   const icon = incident.status === 'resolved' || incident.status === 'closed' ? '✅' : '🚨';
-  const text = `${icon} ${incident.id} (${incident.severity.toUpperCase()}, ${STATUS_WORD[incident.status]}): ${incident.title}, worked in its own channel`;
+  const severity = incident.severity.toUpperCase();
+  const status = STATUS_WORD[incident.status];
+  const alerts = alertsOf(incident);
+  // The text says everything the blocks show: it is what a later edit is compared with.
+  const text = `${icon} ${incident.id} (${severity}, ${status}${alerts ? `, ${alerts}` : ''}): ${incident.title}, commander ${commanderOf(incident)}, worked in its own channel`;
   return {
     text,
     blocks: [
       section(
-        `${icon} *${incident.id}* · ${incident.severity.toUpperCase()} · *${STATUS_WORD[incident.status]}* · ${escapeMrkdwn(incident.title)}\nWorked in <#${channel}>: join it to help.`,
+        `${icon} *${incident.id}* · ${severity} · *${status}* · ${escapeMrkdwn(incident.title)}\nCommander ${commanderOf(incident)}${alerts ? ` · ${alerts}` : ''} · worked in <#${channel}>: join it to help.`,
       ),
     ],
   };

@@ -39,6 +39,8 @@ export interface FlowDeps {
   readonly chart?: ((spec: Record<string, unknown>) => Promise<Buffer>) | undefined;
   /** Renders a Vega chart to SVG, for postmortem pages (default: in-process). */
   readonly svg?: ((spec: Record<string, unknown>) => Promise<string>) | undefined;
+  /** An SVG chart as PNG, for the postmortem canvas (Slack shows an uploaded PNG as an image); without it, none. */
+  readonly svgPng?: ((svg: string) => Promise<Buffer>) | undefined;
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger: Logger;

@@ -5,7 +5,9 @@
  * links to it and is edited on each state change. Archived a configured time after close
  * through the durable reminder rows (a restart or a replica does it, never a setTimeout).
  * Slack refusing the channel (name_taken, missing_scope, restricted_action, anything else)
- * leaves the incident a thread where it was opened, with one message saying why.
+ * leaves the incident a thread where it was opened, with one message saying why. The name is
+ * recorded before the channel is made, so an attempt after a crash in between adopts the
+ * channel this app made (name_taken, then conversations.list) instead of leaving it stray.
  */
 import type { Incident } from '../../core/incident/model.js';
 import { dashboardUrl, runbookSourceUrl } from '../blocks/card-context.js';
@@ -44,17 +46,28 @@ export async function placeIncident(
   const workspace = rt.deps.workspace;
   const config = rt.deps.incidentChannels;
   if (!workspace || !config || !wantsChannel(rt, incident)) return { channel: openedIn };
-  const name = channelName(config.nameTemplate, incident);
+  // The name is recorded before Slack is asked: a retry after a crash in between finds the
+  // channel the dead attempt made (name_taken, created by this app) and adopts it.
+  const name = incident.intendedChannel?.name ?? channelName(config.nameTemplate, incident);
+  if (!incident.intendedChannel) await rt.driver.intendChannel(incident.id, name);
   let channel: string;
+  let adopted = false;
   try {
     channel = await workspace.createChannel(name);
   } catch (error) {
     const code = error instanceof SlackApiError ? error.error : 'unknown_error';
-    rt.deps.logger.warn(
-      { incident: incident.id, name, error: code },
-      'incident channel not created; a thread instead',
-    );
-    return { channel: openedIn, notice: channelFallbackText(code, name) };
+    const own =
+      code === 'name_taken' ? await workspace.findOwnChannel(name).catch(() => undefined) : undefined;
+    if (!own) {
+      rt.deps.logger.warn(
+        { incident: incident.id, name, error: code },
+        'incident channel not created; a thread instead',
+      );
+      return { channel: openedIn, notice: channelFallbackText(code, name) };
+    }
+    rt.deps.logger.info({ incident: incident.id, name, channel: own }, 'incident channel adopted');
+    channel = own;
+    adopted = true;
   }
   // The channel exists from here on: what fails now is logged and the channel still used.
   const soft = async (what: string, work: () => Promise<void>) => {
@@ -67,7 +80,12 @@ export async function placeIncident(
       );
     }
   };
-  await soft('topic', () => workspace.setTopic(channel, channelTopic(incident)));
+  const topic = channelTopic(incident);
+  let topicSet = false;
+  await soft('topic', async () => {
+    await workspace.setTopic(channel, topic);
+    topicSet = true;
+  });
   const people = [incident.commander, ...incident.participants, ...Object.values(incident.roles ?? {})];
   await soft('invite', () =>
     workspace.invite(
@@ -76,19 +94,27 @@ export async function placeIncident(
     ),
   );
   const links = rt.deps.cardLinks ?? {};
+  // An adopted channel may have its bookmarks from the attempt that made it.
+  const had = adopted ? await workspace.bookmarkTitles(channel).catch(() => []) : [];
   const runbook = runbookSourceUrl(links.runbookBaseUrl, rt.deps.runbooks.find(incident.runbookId)?.file);
-  if (runbook) await soft('runbook bookmark', () => workspace.addBookmark(channel, 'Runbook', runbook));
+  if (runbook && !had.includes('Runbook'))
+    await soft('runbook bookmark', () => workspace.addBookmark(channel, 'Runbook', runbook));
   const dashboard = dashboardUrl(links.dashboardUrlTemplate, incident, rt.deps.clock.now());
-  if (dashboard)
+  if (dashboard && !had.includes('Dashboard'))
     await soft('dashboard bookmark', () => workspace.addBookmark(channel, 'Dashboard', dashboard));
   let announcement: { channel: string; ts: string } | undefined;
+  const line = announcementMessage(incident, channel);
   try {
-    announcement = await rt.deps.slack.post(openedIn, announcementMessage(incident, channel), undefined, {
+    announcement = await rt.deps.slack.post(openedIn, line, undefined, {
       key: `announce:${incident.id}`,
+      // The attempt that made an adopted channel may have announced it already.
+      lookup: adopted,
     });
   } catch (error) {
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
   }
+  // What the channel was made with: the next change edits them only if it changes them.
+  rt.places.seed(incident.id, topicSet ? topic : undefined, announcement ? line : undefined);
   await rt.driver.recordChannel(incident.id, channel, announcement);
   return { channel };
 }
@@ -106,18 +132,12 @@ export async function settleCard(rt: FlowRuntime, incident: Incident, placement:
     .catch((error) => rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'card not pinned'));
 }
 
-/** On a state change: the topic and the announcing line follow; a close schedules the archive. */
+/** On a status change: the topic and the line follow (as on every change, place-follower.ts); a close schedules the archive. */
 export async function incidentChannelChanged(rt: FlowRuntime, incident: Incident): Promise<void> {
-  const place = incident.channel;
-  const workspace = rt.deps.workspace;
-  if (!place || !workspace) return;
+  if (!incident.channel || !rt.deps.workspace) return;
   const log = (what: string) => (error: unknown) =>
     rt.deps.logger.warn({ incident: incident.id, err: String(error) }, `incident channel: ${what} failed`);
-  await workspace.setTopic(place.id, channelTopic(incident)).catch(log('topic'));
-  if (place.announcement)
-    await rt.deps.slack
-      .update(place.announcement.channel, place.announcement.ts, announcementMessage(incident, place.id))
-      .catch(log('announcement'));
+  await rt.places.follow(incident);
   const after = rt.deps.incidentChannels?.archiveAfterMs;
   if (incident.status === 'closed' && after !== undefined) {
     const due = new Date(rt.deps.clock.now().getTime() + after);

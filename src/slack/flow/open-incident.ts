@@ -91,7 +91,7 @@ async function postCard(rt: FlowRuntime, incidentId: string, channel: string, lo
   return (await rt.driver.recordCard(incidentId, posted)).incident;
 }
 
-/** An incident whose process died while posting its card: posted now (unless it was recorded), detection started. */
+/** An incident whose process died while placing or posting its card: placed and posted now (unless recorded), detection started. */
 export async function finishCard(rt: FlowRuntime, work: LeasedWork): Promise<void> {
   const { incidentId, channel, user } = JSON.parse(work.body) as {
     incidentId: string;
@@ -100,6 +100,9 @@ export async function finishCard(rt: FlowRuntime, work: LeasedWork): Promise<voi
   };
   const before = await rt.deps.store.load(incidentId);
   if (!before || before.card) return;
-  const posted = await postCard(rt, incidentId, channel, true);
+  // Its own channel too: the dead process may have made it without recording it (adopted then).
+  const placement = await placeIncident(rt, before, channel);
+  const posted = await postCard(rt, incidentId, placement.channel, true);
+  await settleCard(rt, posted, placement);
   enterPhaseLater(rt, incidentId, 'detection', { id: user }, posted);
 }

@@ -2,21 +2,16 @@
  * The postmortem as a Slack canvas: the same curated content as the Markdown export, written
  * on export and again when the postmortem notes change. Created once (the channel canvas of
  * the incident's own channel when it has one, else a standalone canvas announced in the
- * thread) and edited in place afterwards; its id is recorded on the incident. The charts are
- * uploaded to the incident's thread and named in the canvas where the Markdown shows them.
+ * thread) and edited in place afterwards; its id is recorded on the incident. The charts (the
+ * checks' incident windows, the decision charts) are uploaded to the incident's thread and
+ * embedded by permalink where the Markdown shows them (canvas-charts.ts).
  */
 import { exportPostmortem } from '../../adapters/postmortem/export.js';
 import type { Incident } from '../../core/incident/model.js';
 import { noticeMessage } from '../blocks/step-output.js';
 import { peopleOf, postmortemReaders } from '../postmortem-readers.js';
+import { canvasMarkdown } from './canvas-charts.js';
 import type { FlowRuntime } from './runtime.js';
-
-/** Image lines become a sentence naming the uploaded file: a canvas cannot show a relative image. */
-export function canvasMarkdown(markdown: string, uploaded: ReadonlySet<string>): string {
-  return markdown.replace(/^!\[([^\]]*)\]\(([^)\s]+)\)$/gm, (_, title: string, file: string) =>
-    uploaded.has(file) ? `_Chart: ${title} (${file}, in the incident's thread)._` : `_Chart: ${title}._`,
-  );
-}
 
 /** Writes the canvas; 'created' or 'updated', or undefined when the workspace cannot have one (logged). */
 export async function writeCanvas(
@@ -44,22 +39,8 @@ export async function writeCanvas(
     ),
     metrics: deps.metrics,
   });
-  const uploaded = new Set<string>();
-  if (!incident.canvas && incident.card)
-    for (const chart of file.attachments ?? []) {
-      try {
-        await deps.slack.upload(incident.card.channel, incident.card.ts, {
-          filename: chart.filename,
-          title: chart.filename,
-          content: Buffer.from(chart.content, 'utf8'),
-        });
-        uploaded.add(chart.filename);
-      } catch (error) {
-        deps.logger.warn({ incident: incidentId, err: String(error) }, 'postmortem chart not uploaded');
-      }
-    }
-  else for (const chart of file.attachments ?? []) uploaded.add(chart.filename);
-  const markdown = canvasMarkdown(file.content, uploaded);
+  const charts = await rt.canvasCharts.upload(incident, file.attachments ?? []);
+  const markdown = canvasMarkdown(file.content, charts);
   try {
     if (incident.canvas) {
       await workspace.editCanvas(incident.canvas.id, markdown);

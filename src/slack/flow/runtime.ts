@@ -13,9 +13,11 @@ import { SlackNarrator } from '../narrator.js';
 import { NativeBlocks } from '../native-blocks.js';
 import { approverHandles, HandleDirectory } from '../people.js';
 import { postToThread } from '../thread.js';
+import { CanvasCharts } from './canvas-charts.js';
 import type { FlowDeps } from './deps.js';
 import { incidentChannelChanged } from './incident-channel.js';
 import { FlowLeases } from './leases.js';
+import { PlaceFollower } from './place-follower.js';
 import { simulateStep } from './simulation.js';
 import { BackgroundTasks } from './tasks.js';
 
@@ -29,6 +31,10 @@ export class FlowRuntime {
   readonly people: HandleDirectory;
   /** Tables and charts Slack draws itself; what the workspace refused is remembered here, per process. */
   readonly native: NativeBlocks;
+  /** An incident channel's topic and announcing line, following what they show. */
+  readonly places: PlaceFollower;
+  /** The postmortem canvas's charts, uploaded once per content. */
+  readonly canvasCharts: CanvasCharts;
 
   constructor(readonly deps: FlowDeps) {
     this.people = new HandleDirectory(deps.slack, deps.logger);
@@ -43,6 +49,12 @@ export class FlowRuntime {
       (incident) =>
         cardContext(incident, deps.runbooks.find(incident.runbookId), deps.cardLinks ?? {}, deps.clock.now()),
     );
+    this.places = new PlaceFollower({ workspace: deps.workspace, slack: deps.slack, logger: deps.logger });
+    this.canvasCharts = new CanvasCharts({
+      workspace: deps.workspace,
+      svgPng: deps.svgPng,
+      logger: deps.logger,
+    });
     this.native = new NativeBlocks({
       slack: deps.slack,
       logger: deps.logger,
@@ -52,6 +64,7 @@ export class FlowRuntime {
     this.narrator = new SlackNarrator({
       native: this.native,
       placeChanged: (incident) => incidentChannelChanged(this, incident),
+      placeShown: (incident) => this.places.follow(incident),
       teamTimeZone: deps.teamTimeZone,
       slack: deps.slack,
       cards: this.cards,

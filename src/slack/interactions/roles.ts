@@ -16,6 +16,7 @@ import {
   noteFromSlack,
   PIN_REACTION,
   pinFromReaction,
+  severityFromSlack,
   unassignRoleFromSlack,
 } from '../record.js';
 import type { AppServices } from '../services.js';
@@ -99,16 +100,16 @@ interface RecordContext {
   readonly respond: RespondFn;
 }
 
-/** `/gc-incident role …` (and `role … none`) and `/gc-incident note …`, for the slash listener. */
+/** `/gc-incident role …` (and `role … none`), `note …` and `severity …`, for the slash listener. */
 export async function handleRecordSlash(
-  request: Extract<SlashRequest, { kind: 'role' | 'unassign-role' | 'note' }>,
+  request: Extract<SlashRequest, { kind: 'role' | 'unassign-role' | 'note' | 'severity' }>,
   ctx: RecordContext,
 ): Promise<void> {
   const { services, user, channel } = ctx;
   const incidentId = request.incidentId ?? (await services.flow.incidentForChannel(channel))?.id;
   if (!incidentId)
     throw Object.assign(new Error('no incident here'), {
-      explanation: `No open incident has its card in this channel; name one: \`/gc-incident ${request.kind === 'note' ? 'note' : 'role'} GC-2026-0001 …\` (see \`/gc-incident list\`).`,
+      explanation: `No open incident has its card in this channel; name one: \`/gc-incident ${request.kind === 'unassign-role' ? 'role' : request.kind} GC-2026-0001 …\` (see \`/gc-incident list\`).`,
     });
   const key = `slack:cmd:${ctx.triggerId}`;
   if (request.kind === 'role') {
@@ -128,6 +129,18 @@ export async function handleRecordSlash(
         before
           ? `👥 Recorded on ${incidentId}: ${person(before)} is no longer the ${label}; the commander stands in.`
           : `👥 Nobody holds the ${label} role on ${incidentId}; nothing changed.`,
+      ),
+    );
+    return;
+  }
+  if (request.kind === 'severity') {
+    const changed = await severityFromSlack(services, incidentId, request.severity, user, key);
+    const label = request.severity.toUpperCase();
+    await ctx.respond(
+      ephemeral(
+        changed
+          ? `🚦 Recorded on ${incidentId}: severity ${label}.`
+          : `🚦 ${incidentId} is ${label} already; nothing changed.`,
       ),
     );
     return;

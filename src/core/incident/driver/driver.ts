@@ -35,9 +35,16 @@ import {
 } from './followups.js';
 import { isAutomatable, serviceFor } from './policy.js';
 import type { Person } from './ports.js';
-import { failInterrupted, notePostmortem, recordCanvas, recordCard, recordChannel } from './records.js';
+import {
+  failInterrupted,
+  intendChannel,
+  notePostmortem,
+  recordCanvas,
+  recordCard,
+  recordChannel,
+} from './records.js';
 import { moveRemindersWithRoles } from './reminders.js';
-import { addNote, assignRole, type PinCommand, pin, unassignRole } from './roles.js';
+import { addNote, assignRole, type PinCommand, pin, setSeverity, unassignRole } from './roles.js';
 import { rerunSkipped, retryMetricSteps, runAction, runBatch, skipMetricSteps } from './run-steps.js';
 import { openVerificationChecks, verify } from './verification.js';
 
@@ -308,6 +315,10 @@ export class IncidentDriver {
     return addNote(this.deps, incident, text, by, key);
   }
 
+  setSeverity(incident: Incident, severity: Incident['severity'], by: Person, key?: string) {
+    return setSeverity(this.deps, incident, severity, by, key);
+  }
+
   /** A message pinned to (or unpinned from) the record. */
   pin(incident: Incident, command: PinCommand): Promise<CommandOutcome> {
     return pin(this.deps, incident, command);
@@ -324,6 +335,10 @@ export class IncidentDriver {
 
   recordChannel(incidentId: string, channel: string, announcement?: { channel: string; ts: string }) {
     return recordChannel(this.deps, incidentId, channel, announcement);
+  }
+
+  intendChannel(incidentId: string, name: string) {
+    return intendChannel(this.deps, incidentId, name);
   }
 
   recordCanvas(incidentId: string, canvas: string) {

@@ -26,6 +26,11 @@ export function recordChannel(
   return execById(deps, incidentId, { type: 'record-channel', channel, announcement, actor: SYSTEM });
 }
 
+/** Before conversations.create: the name, so a retry after a crash adopts the channel it left. */
+export function intendChannel(deps: DriverDeps, incidentId: string, name: string) {
+  return execById(deps, incidentId, { type: 'intend-channel', name, actor: SYSTEM });
+}
+
 export function recordCanvas(deps: DriverDeps, incidentId: string, canvas: string) {
   return execById(deps, incidentId, { type: 'record-canvas', canvas, actor: SYSTEM });
 }

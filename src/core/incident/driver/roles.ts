@@ -87,6 +87,17 @@ export function addNote(
   return record(deps, incident, { type: 'add-note', text, actor: by.id, idempotencyKey: key });
 }
 
+/** Raises or lowers the severity (no change when it is the same: nothing recorded, nothing shown). */
+export function setSeverity(
+  deps: DriverDeps,
+  incident: Incident,
+  severity: Incident['severity'],
+  by: Person,
+  key?: string,
+): Promise<CommandOutcome> {
+  return record(deps, incident, { type: 'set-severity', severity, actor: by.id, idempotencyKey: key });
+}
+
 export type PinCommand = Extract<IncidentCommand, { type: 'pin-message' | 'unpin-message' }>;
 
 export function pin(deps: DriverDeps, incident: Incident, command: PinCommand): Promise<CommandOutcome> {

@@ -33,5 +33,6 @@ export const SLASH_HANDLERS: { readonly [K in Handled]: SlashHandler<K> } = {
   role: handleRecordSlash,
   'unassign-role': handleRecordSlash,
   note: handleRecordSlash,
+  severity: handleRecordSlash,
   split: splitService,
 };

@@ -13,6 +13,7 @@ const CHANGES: ReadonlySet<SlashRequest['kind']> = new Set([
   'role',
   'unassign-role',
   'note',
+  'severity',
   'followup-done',
   'followup-wontdo',
 ]);
