@@ -25,7 +25,7 @@ export const USAGE = [
   '`/gc-incident followup add @owner "what" due=3d [type=prevent]`, `followup list [ID|mine]`, `followup done F1`, `followup wontdo F1 "why"`: action items with reminders',
   '`/gc-incident role [ID] @someone owner|commander|scribe|responder`: assign or hand over a role; `role [ID] owner|scribe none`: take it back',
   '`/gc-incident note [ID] TEXT`: a note on the timeline and in the postmortem; 📌 on a thread message pins it there too',
-  '`/gc-incident severity [ID] sev1|sev2|sev3|sev4`: raise or lower the severity (the card and its channel\'s topic follow)',
+  "`/gc-incident severity [ID] sev1|sev2|sev3|sev4`: raise or lower the severity (the card and its channel's topic follow)",
   '`/gc-incident help`: this message',
 ].join('\n');
 
