@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { jitteredBackoff } from '../../adapters/backoff.js';
 import { systemClock } from '../../adapters/clock.js';
-import { simulateStepWithFit } from '../../adapters/fit/step-workload.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
-import { buildDriver } from '../../composition/driver.js';
 import { compose } from '../../composition/root.js';
+import { buildTerminalDriver } from '../../composition/terminal.js';
 import type { Config } from '../../config.js';
 import { reportedRuntimes } from '../../core/checks/runtime.js';
 import { GcIncidentError } from '../../core/errors.js';
@@ -13,12 +12,8 @@ import type { Incident } from '../../core/incident/model.js';
 import { IncidentService } from '../../core/incident/service.js';
 import type { Clock, MetricsClient } from '../../core/ports.js';
 import { DEFAULT_DATASOURCE, type Runbook } from '../../core/runbook/types.js';
-import { formatComparison } from '../../format/simulation.js';
-import { comparisonFooter } from '../fit-footer.js';
 import { type CliIo, EXIT } from '../io.js';
 import { parseRoleOptions, rolesSummary } from '../walk/roles-option.js';
-import { TerminalDecisions } from '../walk/terminal-decisions.js';
-import { TerminalNarrator } from '../walk/terminal-narrator.js';
 
 export interface WalkOptions {
   service?: string;
@@ -103,43 +98,19 @@ export async function walk(
   try {
     return await root.withStore(async (store) => {
       const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
-      const auto = options.auto ?? false;
-      const driver = buildDriver({
+      const driver = buildTerminalDriver({
+        config,
+        io,
+        entry,
+        store,
         service,
-        runbookOf: () => ({ runbook: entry.runbook, file: entry.file }),
-        narrator: new TerminalNarrator({
-          write: io.stdout,
-          runbookOf: () => entry.runbook,
-          table: (o) => {
-            const note = (o.output.summary as { note?: string } | undefined)?.note;
-            return `${formatComparison(o.output.results)}${comparisonFooter(o.output.results, note, o.output.context)}`;
-          },
-          auto,
-          colour: io.colour,
-        }),
-        decisions: new TerminalDecisions({ ask: io.ask, write: io.stdout, auto, yes: options.yes ?? false }),
-        caps: {
-          metrics,
-          actions,
-          approvers: config.approvers,
-          // The terminal's people are its local users: a runbook's @handle is `cli:<handle>`.
-          userIdOf: async (handle) => (!options.commander && handle === `@${user}` ? actor : undefined),
-          reminders: (r) => store.scheduleReminder(r),
-          // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`).
-          simulate: async (incident, step, python, observed) => {
-            const { summary, results, note, context } = await simulateStepWithFit(step, entry.file, {
-              metrics,
-              inputs: incident.inputs,
-              now: clock.now(),
-              python,
-              observed,
-              datasource: entry.runbook.datasource,
-            });
-            return { summary: note ? { ...summary, note } : summary, results, context };
-          },
-        },
+        metrics,
+        actions,
         clock,
-        sleep: io.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        auto: options.auto ?? false,
+        yes: options.yes ?? false,
+        actor,
+        commanderGiven: Boolean(options.commander),
       });
       const opened = await driver.open({
         runbook: entry.runbook,

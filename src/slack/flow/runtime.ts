@@ -2,23 +2,21 @@
  * What every part of the Slack flow shares: its dependencies, the card updater, the
  * narrator and the driver wired to them, background tasks and leases. Built once per app.
  */
-import { buildDriver } from '../../composition/driver.js';
+import { buildSlackDriver } from '../../composition/slack.js';
 import type { IncidentDriver } from '../../core/incident/driver/driver.js';
 import type { Incident } from '../../core/incident/model.js';
 import { runnableActions } from '../../core/incident/progress.js';
 import { cardContext } from '../blocks/card-context.js';
 import type { SlackMessage } from '../blocks/common.js';
 import { CardUpdater } from '../card-updater.js';
-import { SlackNarrator } from '../narrator.js';
+import type { SlackNarrator } from '../narrator.js';
 import { NativeBlocks } from '../native-blocks.js';
 import { approverHandles, HandleDirectory } from '../people.js';
 import { postToThread } from '../thread.js';
 import { CanvasCharts } from './canvas-charts.js';
 import type { FlowDeps } from './deps.js';
-import { incidentChannelChanged } from './incident-channel.js';
 import { FlowLeases } from './leases.js';
 import { PlaceFollower } from './place-follower.js';
-import { simulateStep } from './simulation.js';
 import { BackgroundTasks } from './tasks.js';
 
 export class FlowRuntime {
@@ -61,38 +59,8 @@ export class FlowRuntime {
       chart: deps.chart,
       charts: deps.nativeCharts ?? false,
     });
-    this.narrator = new SlackNarrator({
-      native: this.native,
-      placeChanged: (incident) => incidentChannelChanged(this, incident),
-      placeShown: (incident) => this.places.follow(incident),
-      teamTimeZone: deps.teamTimeZone,
-      slack: deps.slack,
-      cards: this.cards,
-      runbookOf: (incident) => this.runbookOf(incident).runbook,
-      metrics: deps.metrics,
-      chart: deps.chart,
-      clock: deps.clock,
-      logger: deps.logger,
-      track: (work) => this.tasks.track(work),
-    });
-    this.driver = buildDriver({
-      service: deps.service,
-      runbookOf: (incident) => this.runbookOf(incident),
-      narrator: this.narrator,
-      decisions: this.narrator,
-      caps: {
-        metrics: deps.metrics,
-        actions: deps.actions,
-        approvers: deps.approvers,
-        groupMembers: (group) => deps.slack.groupMembers(group),
-        userIdOf: (handle) => this.people.idOf(handle),
-        reminders: (r) => deps.store.scheduleReminder(r),
-        cancelReminders: (incidentId, itemId, now) => deps.store.cancelReminders(incidentId, itemId, now),
-        simulate: (incident, step, python, observed) => simulateStep(this, incident, step, python, observed),
-      },
-      clock: deps.clock,
-      sleep: deps.sleep,
-    });
+    // The narrator and the driver come from the composition root (src/composition/slack.ts).
+    ({ narrator: this.narrator, driver: this.driver } = buildSlackDriver(this));
   }
 
   runbookOf(incident: Incident) {
