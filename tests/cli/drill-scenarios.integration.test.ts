@@ -2,26 +2,36 @@
  * The other drill scenarios, each with its runbook and the service's matching
  * mitigation: verification must pass within the drill, as it does for thrash.
  * A file of its own so it runs beside tests/cli/drill.integration.test.ts.
+ * The drills are independent (each its own service, Prometheus, store and
+ * folder) and mostly wait on real time, so two run at once: the file takes
+ * about the longest drill (cycles, 30 s of verification) plus one more.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { postmortemPath, runDrill } from '../helpers/drill.js';
 import { labMissing } from '../helpers/lab.js';
+import { slots } from '../helpers/slots.js';
 
 const missing = labMissing();
 if (missing) console.log(missing);
 
+/** Two drills at a time: two cores, and each drill runs a CPython service and a Prometheus. */
+const slot = slots(2);
+
 describe.skipIf(missing !== undefined)('gc-incident drill --scenario', () => {
-  it.each([
+  // waits: each drill waits on its real service (ready for 5 s, verification held for its stableFor)
+  it.concurrent.for<[string, RegExp, number]>([
+    // Held for 30 s: a single collection would hold only while the allocator reuses what it
+    // freed (checked by hand: /admin/collect alone fails at the deadline). The longest drill,
+    // so first: it takes one slot while the two short ones follow each other in the other.
+    ['cycles', /admin\/collect\?every=5: 200/, 30],
     ['full-collection', /admin\/threshold\?t0=50000&t1=20&t2=100: 200/, 3],
     ['disabled', /admin\/enable: 200/, 3],
-    // Held for 30 s: a single collection would hold only while the allocator reuses what it
-    // freed (checked by hand: /admin/collect alone fails at the deadline).
-    ['cycles', /admin\/collect\?every=5: 200/, 30],
   ])(
     '%s: the mitigation ends the incident and verification passes',
-    async (scenario, action, seconds) => {
-      const run = await runDrill(scenario);
+    { timeout: 240_000 },
+    async ([scenario, action, seconds], { expect }) => {
+      const run = await slot(() => runDrill(scenario));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(action);
@@ -35,6 +45,5 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario', () => {
         expect(postmortem).toMatch(/`decided-by`\) \| query \| done \| 1 series from/);
       }
     },
-    240_000,
   );
 });
