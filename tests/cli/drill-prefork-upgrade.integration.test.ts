@@ -1,10 +1,12 @@
 /**
  * The drill scenarios with more than one process in the job: a pre-fork master
  * and its workers (copy-on-write), and a rollout half done to a newer CPython.
- * A file of its own so it runs beside the other drill tests.
+ * A file of its own so it runs beside the other drill tests. The two drills
+ * share nothing (each its own services, Prometheus, store and folder) and
+ * mostly wait on real time, so they run at once.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { findInterpreter } from '../../src/adapters/python/interpreters.js';
 import { readLocalConfig } from '../../src/config.js';
 import { postmortemPath, runDrill } from '../helpers/drill.js';
@@ -29,7 +31,10 @@ const newer = newerPython();
 if (!newer) console.log('no CPython 3.12 or 3.13 found (pyenv or PATH): the upgrade drill test is skipped');
 
 describe.skipIf(missing !== undefined)('gc-incident drill --scenario (several processes)', () => {
-  it('prefork: workers copy the master heap; re-forking after gc.freeze() keeps it shared', async () => {
+  // waits: each drill waits on its real services (ready for 5 s, verification held for its stableFor)
+  it.concurrent('prefork: workers copy the master heap; re-forking after gc.freeze() keeps it shared', async ({
+    expect,
+  }) => {
     const run = await runDrill('prefork');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -46,9 +51,9 @@ describe.skipIf(missing !== undefined)('gc-incident drill --scenario (several pr
     expect(state.frozen).toBeGreaterThan(1_000_000);
   }, 240_000);
 
-  it.skipIf(!newer)(
+  it.skipIf(!newer).concurrent(
     'upgrade: two interpreters in one job are detected; thresholds are tuned on the new one',
-    async () => {
+    async ({ expect }) => {
       const run = await runDrill('upgrade');
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
