@@ -263,6 +263,13 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
     }
   }
 
+  /**
+   * Both surfaces walk the same script at once: each has its own store and fake clock, they share
+   * only the (read-only) Prometheus, and most of a walk is waiting on loopback HTTP.
+   */
+  const both = (script: Script, prometheusUrl: string, unavailable: boolean) =>
+    Promise.all([terminal(script, prometheusUrl), slack(script, prometheusUrl, unavailable)]);
+
   const people: Script['manual'] = {
     profile: 'done',
     'allocation-hotspots': { skip: 'the profile already points at the JSON encoder' },
@@ -278,8 +285,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: true,
     };
-    const { events: cliEvents } = await terminal(script, prom.url);
-    const { events: slackEvents } = await slack(script, prom.url, false);
+    const [{ events: cliEvents }, { events: slackEvents }] = await both(script, prom.url, false);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.filter((e) => e.type === 'status.changed').map((e) => e.outcome)).toEqual([
       'mitigated',
@@ -302,8 +308,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: false,
     };
-    const { events: cliEvents } = await terminal(script, prom.url);
-    const { events: slackEvents } = await slack(script, prom.url, false);
+    const [{ events: cliEvents }, { events: slackEvents }] = await both(script, prom.url, false);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.find((e) => e.type === 'step.failed')).toMatchObject({
       step: 'young-collections-ok',
@@ -323,8 +328,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: false,
       resolved: false,
     };
-    const cli = await terminal(script, prom.url);
-    const onSlack = await slack(script, prom.url, false);
+    const [cli, onSlack] = await both(script, prom.url, false);
     expect(onSlack.events).toEqual(cli.events);
     expect(cli.events.some((e) => e.type === 'action.approved')).toBe(false);
     // The same facts (who may approve, no role to ask for), each surface in its own words.
@@ -346,8 +350,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       mitigated: true,
       resolved: false,
     };
-    const { events: cliEvents } = await terminal(script, downUrl);
-    const { events: slackEvents } = await slack(script, downUrl, true);
+    const [{ events: cliEvents }, { events: slackEvents }] = await both(script, downUrl, true);
     expect(slackEvents).toEqual(cliEvents);
     const skipped = cliEvents.filter(
       (e) => e.type === 'step.skipped' && /unavailable/.test(String(e.reason)),
@@ -370,8 +373,7 @@ describe.skipIf(missing !== undefined)('the terminal and Slack record the same i
       resolved: true,
       byHand: 'checked in Grafana: gen-0 collections back to 8/s',
     };
-    const { events: cliEvents } = await terminal(script, downUrl);
-    const { events: slackEvents } = await slack(script, downUrl, true);
+    const [{ events: cliEvents }, { events: slackEvents }] = await both(script, downUrl, true);
     expect(slackEvents).toEqual(cliEvents);
     expect(cliEvents.filter((e) => e.type === 'datasource.unavailable')).toHaveLength(1);
     expect(cliEvents.find((e) => e.type === 'verification.by-hand')).toMatchObject({ outcome: 'commander' });
