@@ -2,7 +2,8 @@
  * `gc-incident fit` against the bundled service scraped by a real Prometheus:
  * the coded errors (no such job, too few samples, a counter reset), a fit that
  * writes a valid workload and names the mode, and the closed loop in short
- * (one mode, one Python, 30-second windows; `npm run bench:fit` runs it all).
+ * (one mode, one Python, 15-second windows; `npm run bench:fit` runs it all,
+ * with 120-second windows).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -30,6 +31,13 @@ import { REPO, schemaValidator } from '../helpers/runbooks.js';
 const missing = labMissing();
 if (missing) console.log(missing);
 
+/**
+ * The fits' window in seconds. Prometheus scrapes every second and the fit needs 5 samples
+ * (MIN_SAMPLES): 10 s of the churning service (hundreds of collections a second) is plenty,
+ * and every second of it is a real wait in beforeAll.
+ */
+const WINDOW = 10;
+
 /** The service on a port of our choosing, so a restart keeps Prometheus' target. */
 async function serve(port: number): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(
@@ -56,9 +64,9 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     prom = await startPrometheus([`127.0.0.1:${port}`]);
     await waitForSeries(prom.url, 'python_gc_collections_total');
     firstSeen = Date.now();
-    // The fits below read 20 s windows of the live service: wait until Prometheus has scraped them
-    // (a real wait of about 20 s: these tests are about fitting what the service does).
-    await waitForSeries(prom.url, heldFor('python_gc_collections_total', 20), 60_000);
+    // The fits below read WINDOW-second windows of the live service: wait until Prometheus has
+    // scraped them (a real wait of about WINDOW s: these tests are about fitting what the service does).
+    await waitForSeries(prom.url, heldFor('python_gc_collections_total', WINDOW), 60_000);
   }, 60_000);
   afterAll(async () => {
     await service?.stop();
@@ -66,7 +74,7 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
   });
 
   it('no such job, too few samples: coded errors that say what to do', async () => {
-    const none = await cli(['fit', '--job', 'nope', '--window', '20s'], env());
+    const none = await cli(['fit', '--job', 'nope', '--window', `${WINDOW}s`], env());
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain('[FIT_JOB_NOT_FOUND]');
     const early = await cli(['fit', '--job', 'gcsvc', '--window', '15m'], env(), {
@@ -74,13 +82,13 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     });
     expect(early.stderr).toContain('[FIT_TOO_FEW_SAMPLES]');
     expect(early.stderr).toContain('--window');
-    const bad = await cli(['fit', '--job', 'a"b', '--window', '20s'], env());
+    const bad = await cli(['fit', '--job', 'a"b', '--window', `${WINDOW}s`], env());
     expect(bad.stderr).toContain('[USAGE]');
   });
 
   it('writes a schema-valid workload with provenance, quality and the diagnosis', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gc-incident-fit-')), 'fit.yaml');
-    const run = await cli(['fit', '--job', 'gcsvc', '--window', '20s', '-o', out], env());
+    const run = await cli(['fit', '--job', 'gcsvc', '--window', `${WINDOW}s`, '-o', out], env());
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Diagnosis: allocation churn');
@@ -91,21 +99,21 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
     const valid = validateWorkloadBytes(out, new TextEncoder().encode(yaml), schemaValidator());
     expect(valid.diagnostics).toEqual([]);
     const json = JSON.parse(
-      (await cli(['fit', '--job', 'gcsvc', '--window', '20s', '--json'], env())).stdout,
+      (await cli(['fit', '--job', 'gcsvc', '--window', `${WINDOW}s`, '--json'], env())).stdout,
     );
     expect(json.diagnosis.mode).toBe('allocation-churn');
     expect(json.quality).toHaveLength(6);
   });
 
   it('simulate --fit shows the fitted what-if table with the fit quality beside it', async () => {
-    const run = await cli(['simulate', '--fit', 'gcsvc', '--window', '20s'], env());
+    const run = await cli(['simulate', '--fit', 'gcsvc', '--window', `${WINDOW}s`], env());
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain("Workload 'fit-gcsvc'");
     expect(run.stdout).toMatch(/What-if comparison[\s\S]*threshold=[0-9]+0,[\s\S]*freeze/);
     expect(run.stdout).toMatch(/fit quality: collections\/s gen0 [0-9.]+ vs [0-9.]+ \([+-][0-9.]+ %\)/);
     expect(run.stdout).toContain('diagnosis: allocation churn');
     const json = JSON.parse(
-      (await cli(['simulate', '--fit', 'gcsvc', '--window', '20s', '--json'], env())).stdout,
+      (await cli(['simulate', '--fit', 'gcsvc', '--window', `${WINDOW}s`, '--json'], env())).stdout,
     );
     expect(json.fit.quality).toHaveLength(6);
     expect(json.variants).toHaveLength(2);
@@ -120,7 +128,7 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
         id: 'simulate-fit',
         title: 'What-if on the service',
         kind: 'simulate',
-        workload: { fit: { window: '20s' }, ref: 'workloads/full-collection-latency.yaml' },
+        workload: { fit: { window: `${WINDOW}s` }, ref: 'workloads/full-collection-latency.yaml' },
         whatIf: ['threshold=7000,10,10'],
       } as SimulateStep;
       const runbookFile = join(REPO, 'runbook.yaml');
@@ -130,7 +138,9 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
         now: new Date(),
       });
       expect(ok.note).toMatch(
-        /^fitted to job gcsvc over (20s|\d+ s of 20s \(the series begin later\)); fit quality: collections\/s gen0 /,
+        new RegExp(
+          `^fitted to job gcsvc over (${WINDOW}s|\\d+ s of ${WINDOW}s \\(the series begin later\\)); fit quality: collections/s gen0 `,
+        ),
       );
       expect(ok.variants.map((v) => v.label)).toEqual(['baseline', 'threshold=7000,10,10']);
       expect(ok.variants[0]?.workload.name).toBe('simulate-fit (fitted to gcsvc)');
@@ -160,14 +170,15 @@ describe.skipIf(missing !== undefined)('fit against a real Prometheus', () => {
 });
 
 describe.skipIf(missing !== undefined)('the closed loop, short', () => {
-  it('churn on one Python, 30 s windows: the fit names the mode, and raising threshold 0 does what it predicts', async () => {
+  // waits: warm-up 5 s, then a 15 s window before and one after the mitigation (bench:fit: 120 s)
+  it('churn on one Python, 15 s windows: the fit names the mode, and raising threshold 0 does what it predicts', async () => {
     const r = await runLoop({
       python: SERVICE_PYTHON,
       clientFrom: SERVICE_PYTHON,
       mode: 'churn',
       prometheus: '/usr/bin/prometheus',
       warmupSeconds: 5,
-      windowSeconds: 30,
+      windowSeconds: 15,
       settleSeconds: 3,
       only: ['threshold'],
     });

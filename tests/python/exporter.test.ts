@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lendPrometheusClient } from '../../src/adapters/lab/lab.js';
 import { installedPythons } from '../helpers/pythons.js';
+import { slots } from '../helpers/slots.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -75,8 +76,13 @@ describe('gc_incident_exporter.py', () => {
     expect(interpreters.length).toBeGreaterThan(0);
   });
 
+  /**
+   * Two interpreters at a time: each suite spends part of its 2 s waiting (the deadlock watchdog's
+   * 1.5 s), and the machine has two cores.
+   */
+  const slot = slots(2);
   for (const python of interpreters) {
-    it(`passes its tests on ${python.name}`, { timeout: 120_000 }, async () => {
+    it.concurrent(`passes its tests on ${python.name}`, { timeout: 240_000 }, async ({ expect }) => {
       const env = {
         ...process.env,
         // The tests folder too: chroot starts in /, where the test module is not.
@@ -85,11 +91,13 @@ describe('gc_incident_exporter.py', () => {
         PYTHONDONTWRITEBYTECODE: '1',
       };
       const [file = '', ...args] = python.command;
-      const { stderr } = await run(file, [...args, '-m', 'unittest', '-v', 'test_gc_incident_exporter'], {
-        cwd: join(ROOT, 'tests/python'),
-        env,
-        timeout: 110_000,
-      });
+      const { stderr } = await slot(() =>
+        run(file, [...args, '-m', 'unittest', '-v', 'test_gc_incident_exporter'], {
+          cwd: join(ROOT, 'tests/python'),
+          env,
+          timeout: 110_000,
+        }),
+      );
       // unittest reports on stderr; a skipped test would hide a missing prometheus_client
       expect(stderr).toMatch(/\nOK\n?$/);
       expect(stderr).not.toMatch(/skipped/);
