@@ -34,6 +34,8 @@ import {
 import { compose } from '../../composition/root.js';
 import type { Config } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
+import type { Incident } from '../../core/incident/model.js';
+import { isVerified, type VerificationVerdict, verificationVerdict } from '../../core/incident/progress.js';
 import { type CliIo, EXIT } from '../io.js';
 import { walk } from './walk.js';
 
@@ -267,20 +269,23 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     if (!walked.incidentId) return walked.code;
     const state = (await (await fetch(`${actionUrl}/admin/state`)).json()) as Record<string, unknown>;
     io.stdout(`\nThe service now reports: ${JSON.stringify(state)}\n`);
-    const file = await compose(drillConfig).withStore(async (store) =>
-      exportPostmortem({
+    const { file, verdict } = await compose(drillConfig).withStore(async (store) => ({
+      file: await exportPostmortem({
         store,
         clock: io.clock ?? systemClock,
         incidentId: walked.incidentId as string,
         format: 'md',
         runbook: { runbook: entry.runbook, file: entry.file },
       }),
-    );
+      verdict: verificationVerdict(await store.load(walked.incidentId as string).then(found)),
+    }));
     mkdirSync(options.output, { recursive: true });
     const path = resolve(options.output, file.filename);
     writeFileSync(path, file.content);
     io.stdout(`\nPostmortem written to ${path}\n`);
-    return EXIT.OK;
+    const outcome = drillOutcome(verdict, metricsConfig.prometheusUrl !== undefined);
+    if (outcome.line) io.stdout(outcome.line);
+    return outcome.code;
   } finally {
     process.removeListener('SIGINT', onSignal);
     await stopAll();
@@ -328,4 +333,30 @@ function newestAfter(version: string, search: InterpreterSearch): Interpreter | 
     }
   }
   return undefined;
+}
+
+function found(incident: Incident | undefined): Incident {
+  if (!incident) throw new GcIncidentError('INCIDENT_NOT_FOUND', "the drill's incident is not in its store");
+  return incident;
+}
+
+/**
+ * The drill proves the mitigation only when verification held: with metrics, anything else is a
+ * failed drill (exit 1); without Prometheus nothing was measured, which it says (exit 0: the
+ * walk itself is what it could show).
+ */
+export function drillOutcome(
+  verdict: VerificationVerdict,
+  measured: boolean,
+): { code: number; line?: string } {
+  if (isVerified(verdict)) return { code: EXIT.OK };
+  return measured
+    ? {
+        code: EXIT.PROBLEMS,
+        line: `\nDrill failed: verification did not hold (${verdict.kind}); the mitigation was not shown to work.\n`,
+      }
+    : {
+        code: EXIT.OK,
+        line: '\nNot verified: without Prometheus nothing was measured; the walk shows the steps only.\n',
+      };
 }
