@@ -55,6 +55,10 @@ describe('SLACK_INCIDENT_MEMBERS: who may change incidents', () => {
 
     const note = await h.slash(`note ${id} closing this`, MALLORY);
     expect(said(note.responseUrl)).toContain('SLACK_INCIDENT_MEMBERS');
+    // Severity rewrites the card, the topic and the postmortem: a change like any other.
+    const severity = await h.slash(`severity ${id} sev1`, MALLORY);
+    expect(said(severity.responseUrl)).toContain('SLACK_INCIDENT_MEMBERS');
+    expect((await h.store.load(id))?.severity).not.toBe('sev1');
 
     // Mallory's username is "alice": the id decides.
     const payload = blockActionPayload({
@@ -210,6 +214,8 @@ describe('the default: everyone in the workspace', () => {
     expect(slash('status')?.changes).toBe(false);
     expect(slash('export GC-2026-0001 md')?.changes).toBe(false);
     expect(slash('close GC-2026-0001')?.changes).toBe(true);
+    expect(slash('severity GC-2026-0001 sev1')?.changes).toBe(true);
+    expect(slash('followup list')?.changes).toBe(false);
     expect(slash('')?.changes).toBe(true);
     const click = accessRequest({
       type: 'block_actions',
