@@ -48,8 +48,10 @@ export function slackPostQueue(d: {
       if (!post.incidentId) return;
       await d.note(
         post.incidentId,
-        `⚠️ A Slack message for this incident could not be posted in ${post.channel} (${code}): ${explainSlackError(code)}`,
-        `slack-post-failed:${post.key}:${post.revision}`,
+        `⚠️ A Slack message for this incident could not be ${post.kind === 'update' ? 'updated' : 'posted'} in ${post.channel} (${code}): ${explainSlackError(code)}`,
+        // One note per message and error, whatever its revision: the note redraws the card, and a
+        // card in a channel that refuses it would otherwise fail, note and redraw without end.
+        `slack-post-failed:${post.key}:${code}`,
       );
     },
   });

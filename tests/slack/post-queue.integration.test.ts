@@ -130,4 +130,35 @@ describe('Slack post queue (loopback Web API)', () => {
     );
     expect(String(note.data.text)).toContain('could not be posted in C0GONE00001');
   });
+
+  it('a card whose channel refuses it is noted once, not in a loop (the note redraws the card)', async () => {
+    h = await SlackHarness.start({ env: { SLACK_POST_PACE: '0' } });
+    const harness = h;
+    await harness.slash('start gc-full-collection-latency job=checkout service=checkout', ALICE);
+    const incident = await until(
+      async () =>
+        (await harness.store.list({ limit: 1 }))[0]?.card && (await harness.store.list({ limit: 1 }))[0],
+    );
+    if (!incident) throw new Error('no incident');
+    await until(async () => (await harness.store.load(incident.id))?.phase === 'detection' || undefined);
+    // The channel is archived or deleted under the incident: every edit of its card fails for good.
+    harness.api.channels.delete(CHANNEL);
+    await harness.flow.driver.addNote(
+      (await harness.store.load(incident.id)) ?? incident,
+      'still here',
+      { id: ALICE },
+      'loop-test',
+    );
+    const failures = async () =>
+      (await harness.store.timeline(incident.id)).filter(
+        (e) => e.type === 'note.added' && String(e.data.text).includes('could not be'),
+      );
+    await until(async () => ((await failures()).length > 0 ? true : undefined));
+    // Before the fix: each failure note redrew the card, whose edit failed with a new revision and
+    // a new note, hundreds a second. Given two seconds, it stays at one per message and error.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const notes = await failures();
+    expect(notes.length).toBeLessThanOrEqual(2);
+    expect(String(notes[0]?.data.text)).toContain('could not be updated');
+  });
 });
