@@ -60,6 +60,7 @@ export function buildTerminalDriver(i: TerminalDriverInput): IncidentDriver {
       // The terminal's people are its local users: a runbook's @handle is `cli:<handle>`.
       userIdOf: async (handle) => (!i.commanderGiven && handle === `@${user}` ? i.actor : undefined),
       reminders: (r) => i.store.scheduleReminder(r),
+      cancelReminders: (incidentId, itemId, now) => i.store.cancelReminders(incidentId, itemId, now),
       // A step with `workload: {fit: …}` is fitted to the incident's job (else its `ref`).
       simulate: async (incident, step, python, observed) => {
         const { summary, results, note, context } = await simulateStepWithFit(step, entry.file, {

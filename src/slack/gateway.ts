@@ -12,6 +12,7 @@ import type { AppMetrics } from '../adapters/observability/app-metrics.js';
 import type { Clock } from '../core/ports.js';
 import type { SlackMessage } from './blocks/common.js';
 import { escapeFallbackText } from './escape-mrkdwn.js';
+import { classifySendError } from './post-pace.js';
 
 /**
  * A post that a process taking over may have to repeat. `chat.postMessage` has no idempotency
@@ -238,7 +239,10 @@ export class WebSlackGateway implements SlackGateway {
         return { channel, ts: found.ts };
       }
       return undefined;
-    } catch {
+    } catch (error) {
+      // Rate-limited or a passing failure: the post waits and the search is tried again (posting
+      // now is what made a message show twice after a restart, when history was rate-limited).
+      if (classifySendError(error, 0).kind !== 'permanent') throw error;
       this.logger.warn({ channel, key }, 'could not search for an earlier post; posting (it may show twice)');
       return undefined;
     }

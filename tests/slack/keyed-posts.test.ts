@@ -13,13 +13,16 @@ import { WebSlackGateway } from '../../src/slack/gateway.js';
 import { FakeSlackApi } from '../helpers/slack-api.js';
 
 const CHANNEL = 'C0INCIDENT';
+const STRICT = { rejectRateLimitedCalls: true };
 let api: FakeSlackApi | undefined;
 afterEach(async () => {
   await api?.stop();
   api = undefined;
 });
 
-async function gateway(): Promise<{ slack: WebSlackGateway; api: FakeSlackApi; logs: string[] }> {
+async function gateway(
+  clientOptions: { rejectRateLimitedCalls?: boolean } = {},
+): Promise<{ slack: WebSlackGateway; api: FakeSlackApi; logs: string[] }> {
   api = await new FakeSlackApi().start();
   api.channels.set(CHANNEL, true);
   const logs: string[] = [];
@@ -30,7 +33,8 @@ async function gateway(): Promise<{ slack: WebSlackGateway; api: FakeSlackApi; l
     },
   });
   const slack = new WebSlackGateway(
-    new WebClient(api.token, { slackApiUrl: api.url, retryConfig: { retries: 0 } }),
+    // As the post queue's own client: a 429 comes back at once (the queue waits for that channel).
+    new WebClient(api.token, { slackApiUrl: api.url, retryConfig: { retries: 0 }, ...clientOptions }),
     createAppMetrics({ defaultMetrics: false }),
     createLogger({ level: 'info', destination }),
     systemClock,
@@ -79,5 +83,18 @@ describe('keyed posts', () => {
     await slack.post(CHANNEL, message, undefined, { key: 'k', lookup: true });
     expect(api.messages).toHaveLength(2);
     expect(logs.join('')).toContain('could not search for an earlier post');
+  });
+
+  it('does not post when the search is rate-limited: the post waits and searches again', async () => {
+    const { slack, api } = await gateway(STRICT);
+    await slack.post(CHANNEL, message, undefined, { key: 'k' });
+    api.failNext('conversations.history', { status: 429, retryAfter: 1 });
+    await expect(slack.post(CHANNEL, message, undefined, { key: 'k', lookup: true })).rejects.toMatchObject({
+      error: 'ratelimited',
+    });
+    expect(api.messages).toHaveLength(1);
+    // Searched again once Slack allows it: the message is found, not posted a second time.
+    await slack.post(CHANNEL, message, undefined, { key: 'k', lookup: true });
+    expect(api.messages).toHaveLength(1);
   });
 });
