@@ -63,7 +63,8 @@ export class IncidentHomes {
   /** Undefined when the click may act; otherwise the refusal. Reads the incident at most once. */
   async check(click: ClickTarget): Promise<string | undefined> {
     const known = this.homes.get(click.incidentId);
-    if (known && scopeProblem(known, click) === undefined) return undefined;
+    // A home with no card yet passes every click: it is read again until the card exists.
+    if (known && known.channels.length > 0 && scopeProblem(known, click) === undefined) return undefined;
     // Unknown, or not what was remembered (an incident channel created since): read it again.
     const incident = await this.load(click.incidentId);
     // No such incident: the listener says so as before.
@@ -71,7 +72,7 @@ export class IncidentHomes {
     const home = homeOf(incident);
     if (this.homes.size >= KEPT && !this.homes.has(click.incidentId))
       this.homes.delete(this.homes.keys().next().value as string);
-    this.homes.set(click.incidentId, home);
+    if (home.channels.length > 0) this.homes.set(click.incidentId, home);
     return scopeProblem(home, click);
   }
 }
