@@ -97,3 +97,21 @@ describe('through the real app', () => {
     expect((await h.store.list({ limit: 100 })).length).toBe(before);
   });
 });
+
+describe("an incident channel's topic", () => {
+  it('carries no mention or link from the title, and keeps its length', async () => {
+    const { channelTopic } = await import('../../src/slack/blocks/incident-channel.js');
+    const title = 'Pauses <!here> <@U0BOSS> <https://evil.example|click>';
+    const topic = channelTopic({
+      id: 'GC-2026-0001',
+      severity: 'sev1',
+      status: 'open',
+      title,
+      roles: {},
+      commander: 'U0CMD',
+    } as never);
+    for (const raw of ['<!here>', '<@U0BOSS>', '<https://']) expect(topic).not.toContain(raw);
+    expect(topic).toContain('‹!here›');
+    expect(topic.length).toBeLessThanOrEqual(250);
+  });
+});

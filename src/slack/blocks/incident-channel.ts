@@ -4,6 +4,7 @@
  * opened from that links to it, and the notice when Slack would not create it.
  */
 import type { Incident } from '../../core/incident/model.js';
+import { neutraliseBidi } from '../../core/text/bidi.js';
 import { escapeMrkdwn } from '../escape-mrkdwn.js';
 import { truncate } from '../limits.js';
 import type { SlackMessage } from './common.js';
@@ -57,7 +58,10 @@ export function channelTopic(incident: Incident): string {
     alertsOf(incident),
   ].filter((f): f is string => Boolean(f));
   const head = `${facts.join(' · ')} · `;
-  return truncate(`${head}${truncate(incident.title, Math.max(1, TOPIC_MAX - head.length))}`, TOPIC_MAX);
+  // A topic is not escaped by Slack's rules for messages: a title's `<!here>` or `<@U…>` would be
+  // a mention there. Angle brackets become look-alikes (same length, so the cut stays exact).
+  const title = neutraliseBidi(incident.title).replace(/</g, '‹').replace(/>/g, '›');
+  return truncate(`${head}${truncate(title, Math.max(1, TOPIC_MAX - head.length))}`, TOPIC_MAX);
 }
 
 /** The one line where the incident was opened, edited when what it shows changes. */
