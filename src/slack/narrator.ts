@@ -277,9 +277,17 @@ export class SlackNarrator implements Narrator, Decisions {
     ]);
   }
 
+  /**
+   * In the background: the broadcast waits for its channel's posting pace, and a caller such as
+   * the Alertmanager webhook (a relapse) must answer without waiting for it.
+   */
   async statusChanged(incident: Incident, by: Person) {
-    await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
-    await this.d.placeChanged?.(incident);
+    this.d.track(
+      (async () => {
+        await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+        await this.d.placeChanged?.(incident);
+      })(),
+    );
   }
 
   async verifiedByHand(incident: Incident, by: Person) {

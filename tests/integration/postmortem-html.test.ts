@@ -65,7 +65,7 @@ describe.skipIf(!chromium)('the postmortem HTML in headless Chromium', () => {
       dom,
     );
     expect(figure?.[1]).toContain('Generation-0 collections per second');
-    expect(figure?.[0]).toContain('threshold &gt; 50');
+    expect(figure?.[0]).toContain('threshold 50/s');
     expect(figure?.[0]).toContain('opened');
     // The curated timeline (people's names, minutes) before the raw log in the appendix.
     const timeline = dom.slice(dom.indexOf('<h2>Timeline</h2>'), dom.indexOf('<h2>Detection</h2>'));
