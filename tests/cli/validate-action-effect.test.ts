@@ -61,4 +61,23 @@ describe('validate: what an action shows is what it sends', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/6 files checked, no problems found/);
   });
+
+  it('warns where the HTTP action needs placeholders the action does not fill', async () => {
+    const text = readFileSync(shipped, 'utf8').replace(
+      'whatIf: "threshold=100000,10,10"',
+      'whatIf: "threshold=100000"',
+    );
+    expect(text).toContain('whatIf: "threshold=100000"\n');
+    const file = join(dir, 'short.yaml');
+    writeFileSync(file, text);
+    const run = await cli(['validate', file], {
+      HTTP_ACTIONS_FILE: actionsFile(
+        'http://127.0.0.1:1/admin/threshold?t0={{threshold0}}&t1={{threshold1}}&t2={{threshold2}}',
+      ),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      "warning: HTTP action 'gc-set-threshold' needs {{threshold1}}, {{threshold2}}, which this action does not give: write all three thresholds in its whatIf (threshold=T0,T1,T2) [runbook/action-parameters]",
+    );
+  });
 });

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Locator } from '../yaml/load-yaml.js';
-import { ACTION_PARAMETERS, effectMismatch } from './action-parameters.js';
+import { ACTION_PARAMETERS, actionParameters, effectMismatch } from './action-parameters.js';
 import type { Runbook } from './types.js';
 
 type Path = (string | number)[];
@@ -51,6 +51,17 @@ export function lintActionEffects(
         'runbook/action-sends-fixed',
         `HTTP action '${action.httpAction}' sends values of its own, not this action's ${action.whatIf?.trim()}: write {{threshold0}}, {{threshold1}}, {{threshold2}} in its URL or body (HTTP_ACTIONS_FILE)`,
       );
+    }
+    // Placeholders the action cannot fill would fail the call after someone approved it.
+    if (template !== undefined) {
+      const given = new Set(Object.keys(actionParameters(action)));
+      const missing = ACTION_PARAMETERS.filter((p) => template.includes(`{{${p}}}`) && !given.has(p));
+      if (missing.length > 0)
+        warn(
+          [...path, action.whatIf === undefined ? 'httpAction' : 'whatIf'],
+          'runbook/action-parameters',
+          `HTTP action '${action.httpAction}' needs ${missing.map((p) => `{{${p}}}`).join(', ')}, which this action does not give: write all three thresholds in its whatIf (threshold=T0,T1,T2)`,
+        );
     }
   });
   return out;
