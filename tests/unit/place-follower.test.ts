@@ -135,4 +135,19 @@ describe('PlaceFollower', () => {
     expect(f.topics).toHaveLength(2);
     expect(f.topics.every((t) => t.length <= TOPIC_MAX)).toBe(true);
   });
+
+  it('remembers at most 1,000 incidents; a forgotten one is read back from Slack, not sent again', async () => {
+    const f = follower();
+    for (let n = 0; n < 1001; n++)
+      await f.places.follow(incident({ id: `GC-2026-${String(n).padStart(4, '0')}`, version: 1 }));
+    const first = incident({ id: 'GC-2026-0000', version: 2 });
+    const sentBefore = f.topics.length;
+    // Slack still shows what was sent: read back, nothing to send again.
+    f.slackHas.topic = f.topics[0];
+    f.slackHas.line = f.lines[0];
+    await f.places.follow(first);
+    expect(f.topics.length).toBe(sentBefore);
+    const kept = (f.places as unknown as { shown: Map<string, unknown> }).shown;
+    expect(kept.size).toBeLessThanOrEqual(1000);
+  });
 });

@@ -16,6 +16,9 @@ import { announcementMessage, channelTopic } from '../blocks/incident-channel.js
 import type { SlackGateway } from '../gateway.js';
 import type { SlackWorkspace } from '../workspace.js';
 
+/** Incidents whose topic and line are remembered; older ones are read back from Slack. */
+const KEPT = 1000;
+
 interface Shown {
   topic?: string | undefined;
   line?: string | undefined;
@@ -62,6 +65,18 @@ export class PlaceFollower {
     return run;
   }
 
+  /**
+   * At most KEPT incidents remembered (a long-running process sees many): the oldest is
+   * forgotten, and read back from Slack if it changes again.
+   */
+  private forgetOldest(): void {
+    while (this.shown.size > KEPT) {
+      const oldest = this.shown.keys().next().value as string;
+      this.shown.delete(oldest);
+      this.versions.delete(oldest);
+    }
+  }
+
   private async apply(id: string): Promise<void> {
     const incident = this.newest.get(id);
     this.newest.delete(id);
@@ -71,6 +86,7 @@ export class PlaceFollower {
     this.versions.set(id, incident.version);
     const shown = this.shown.get(id) ?? (await this.readBack(place));
     this.shown.set(id, shown);
+    this.forgetOldest();
     const log = (what: string) => (error: unknown) =>
       this.d.logger.warn({ incident: id, err: String(error) }, `incident channel: ${what} failed`);
     const topic = channelTopic(incident);
