@@ -175,6 +175,11 @@ export interface LeaseStore {
 }
 
 /** A Slack message waiting in its channel's queue (src/slack/post-queue.ts), as stored. */
+export interface PostChannelClaim {
+  readonly channel: string;
+  readonly takenOver: boolean;
+}
+
 export interface QueuedPostRow {
   /** Idempotency key: one row per post, however often it is enqueued (a retry, another replica). */
   readonly key: string;
@@ -217,8 +222,12 @@ export interface PostQueueStore {
     },
     now: Date,
   ): Promise<QueuedPostRow>;
-  /** Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`. */
-  claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]>;
+  /**
+   * Channels with pending posts that `claimant` holds now (free, expired or its own), due by `now`.
+   * `takenOver`: another claimant's lease had ended (it died, maybe mid-send), so what is pending
+   * may be in Slack already and is looked for before it is sent.
+   */
+  claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<PostChannelClaim[]>;
   /** The channel's next pending row: its oldest update (an edit of a sent message), else its oldest post. */
   nextPost(channel: string): Promise<QueuedPostRow | undefined>;
   /**

@@ -46,6 +46,13 @@ export class PostQueue {
   private readonly held = new Set<string>();
   private prunedAt = Number.NEGATIVE_INFINITY;
   private startedAt = Number.POSITIVE_INFINITY;
+  /**
+   * Channels taken over from another claimant whose lease ended (it may have sent a post and died
+   * before recording it): their posts are looked for in Slack before they are sent.
+   */
+  private readonly takenOver = new Set<string>();
+  /** Channels with a send under way (or one whose outcome was never recorded: the store failed). */
+  private readonly inFlight = new Set<string>();
   /** Channels given something since their lane last looked (a lane letting go looks again). */
   private readonly dirty = new Set<string>();
 
@@ -69,7 +76,7 @@ export class PostQueue {
     if (this.timer !== undefined) this.o.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
-    // A send in flight finishes (or, if Slack hangs, is left to the lease: at most 5 s here).
+    // A send in flight finishes (waited for at most 5 s here).
     await new Promise<void>((resolve) => {
       const handle = this.o.timers.setTimeout(resolve, 5_000);
       void Promise.all([...this.lanes]).then(() => {
@@ -77,9 +84,15 @@ export class PostQueue {
         resolve();
       });
     });
-    for (const channel of this.held)
-      await this.o.store.releasePostChannel(channel, this.o.claimant).catch(() => undefined);
-    this.held.clear();
+    // A channel with a send still in flight is never let go: another process would send it again
+    // at once. Its lane lets it go once the send is recorded; if this process dies first, the
+    // lease ends and the next claimant, taking it over, looks the post up before sending.
+    for (const channel of [...this.held]) if (!this.inFlight.has(channel)) await this.letGo(channel);
+  }
+
+  private async letGo(channel: string): Promise<void> {
+    this.held.delete(channel);
+    await this.o.store.releasePostChannel(channel, this.o.claimant).catch(() => undefined);
   }
 
   /** Queues a new message; it is stored when this resolves. */
@@ -194,13 +207,17 @@ export class PostQueue {
             this.leaseMs,
             100,
           );
-          for (const channel of channels) {
+          for (const { channel, takenOver } of channels) {
             this.held.add(channel);
+            if (takenOver) this.takenOver.add(channel);
             if (this.busy.has(channel) || this.stopped) continue;
             this.busy.add(channel);
-            const lane = this.drain(channel).finally(() => {
+            const lane = this.drain(channel).finally(async () => {
               this.busy.delete(channel);
               this.lanes.delete(lane);
+              // Stopped while its send was in flight: let go now that the send is recorded.
+              if (this.stopped && this.held.has(channel) && !this.inFlight.has(channel))
+                await this.letGo(channel);
             });
             this.lanes.add(lane);
           }
@@ -248,6 +265,7 @@ export class PostQueue {
         if (!row) {
           await this.o.store.releasePostChannel(channel, this.o.claimant);
           this.held.delete(channel);
+          this.takenOver.delete(channel);
           // Queued while it let go: a tick claims the channel again.
           if (this.dirty.has(channel)) this.wake(0);
           return;
@@ -299,6 +317,9 @@ export class PostQueue {
   /** One send; how long the channel must wait before the next, or undefined to go on. */
   private async send(row: QueuedPostRow): Promise<number | undefined> {
     const body = JSON.parse(row.body) as Body;
+    // A send of this process whose outcome was never recorded (the store failed after it).
+    const unrecorded = this.inFlight.has(row.channel);
+    this.inFlight.add(row.channel);
     let outcome: { ts: string } | { error: string };
     try {
       if (row.kind === 'update') {
@@ -307,9 +328,15 @@ export class PostQueue {
       } else {
         const posted = await this.o.sender.post(row.channel, body.message, body.threadTs, {
           key: row.key,
-          // A send after a failed one (a timeout may have reached Slack), or of a post queued
-          // before this process started (the one that queued it may have sent it, then died).
-          lookup: body.lookup || row.attempts > 0 || row.queuedAt.getTime() < this.startedAt,
+          // A send after a failed one (a timeout may have reached Slack), of a post queued before
+          // this process started, or in a channel taken over from another claimant (the process
+          // that had it may have sent it, then died before recording it).
+          lookup:
+            body.lookup ||
+            row.attempts > 0 ||
+            unrecorded ||
+            this.takenOver.has(row.channel) ||
+            row.queuedAt.getTime() < this.startedAt,
           broadcast: body.broadcast,
         });
         const now = this.o.clock.now().getTime();
@@ -323,6 +350,7 @@ export class PostQueue {
           { channel: row.channel, waitMs: failure.waitMs },
           'Slack rate limit: the channel waits',
         );
+        this.inFlight.delete(row.channel);
         return failure.waitMs;
       }
       const attempts = failure.kind === 'transient' ? await this.o.store.countAttempt(row.key) : 0;
@@ -331,6 +359,7 @@ export class PostQueue {
           { channel: row.channel, key: row.key, error: failure.code, attempts },
           'post failed; retrying',
         );
+        this.inFlight.delete(row.channel);
         return backoffMs(attempts);
       }
       outcome = { error: failure.code };
@@ -342,6 +371,7 @@ export class PostQueue {
       this.o.clock.now(),
       row.kind === 'post' && 'ts' in outcome ? this.sent.get(row.channel) : undefined,
     );
+    this.inFlight.delete(row.channel);
     if (settled && 'error' in outcome) await this.failed(row, outcome.error);
     this.settled(row.key);
     return undefined;

@@ -94,24 +94,39 @@ export function postQueueContract(factory: StoreFactory): void {
     });
 
     it('one claimant drains a channel until its lease ends; a deferred channel waits', async () => {
+      const claim = async (seconds: number, claimant: string) =>
+        (await store.posts.claimPostChannels(at(seconds), claimant, 30_000, 10)).map((c) => c.channel).sort();
       await store.posts.enqueuePost(post('a', 'C1'), at(0));
       await store.posts.enqueuePost(post('b', 'C2'), at(0));
-      expect((await store.posts.claimPostChannels(at(1), 'p1', 30_000, 10)).sort()).toEqual(['C1', 'C2']);
-      expect(await store.posts.claimPostChannels(at(2), 'p2', 30_000, 10)).toEqual([]);
-      // Its own claim is renewed.
-      expect((await store.posts.claimPostChannels(at(2), 'p1', 30_000, 10)).sort()).toEqual(['C1', 'C2']);
+      expect(await store.posts.claimPostChannels(at(1), 'p1', 30_000, 10)).toEqual(
+        expect.arrayContaining([
+          { channel: 'C1', takenOver: false },
+          { channel: 'C2', takenOver: false },
+        ]),
+      );
+      expect(await claim(2, 'p2')).toEqual([]);
+      // Its own claim is renewed (not a takeover).
+      expect((await store.posts.claimPostChannels(at(2), 'p1', 30_000, 10)).map((c) => c.takenOver)).toEqual([
+        false,
+        false,
+      ]);
       await store.posts.deferChannel('C1', at(60));
-      expect(await store.posts.claimPostChannels(at(3), 'p1', 30_000, 10)).toEqual(['C2']);
-      // The lease ended (its process died): another process takes the channel over.
-      expect(await store.posts.claimPostChannels(at(40), 'p2', 30_000, 10)).toEqual(['C2']);
+      expect(await claim(3, 'p1')).toEqual(['C2']);
+      // The lease ended (its process died, maybe mid-send): another takes the channel over, and is told so.
+      expect(await store.posts.claimPostChannels(at(40), 'p2', 30_000, 10)).toEqual([
+        { channel: 'C2', takenOver: true },
+      ]);
       await store.posts.releasePostChannel('C2', 'p1');
-      expect(await store.posts.claimPostChannels(at(41), 'p3', 30_000, 10)).toEqual([]);
+      expect(await claim(41, 'p3')).toEqual([]);
       await store.posts.releasePostChannel('C2', 'p2');
-      expect(await store.posts.claimPostChannels(at(41), 'p3', 30_000, 10)).toEqual(['C2']);
-      expect((await store.posts.claimPostChannels(at(61), 'p3', 30_000, 10)).sort()).toEqual(['C1', 'C2']);
+      // Let go (nothing in flight): not a takeover.
+      expect(await store.posts.claimPostChannels(at(41), 'p3', 30_000, 10)).toEqual([
+        { channel: 'C2', takenOver: false },
+      ]);
+      expect(await claim(61, 'p3')).toEqual(['C1', 'C2']);
       // A channel whose queue is empty is not claimed.
       await store.posts.settlePost('b', 1, { ts: '1.0' }, at(62));
-      expect(await store.posts.claimPostChannels(at(62), 'p3', 30_000, 10)).toEqual(['C1']);
+      expect(await claim(62, 'p3')).toEqual(['C1']);
     });
 
     it('concurrent claimants never hold the same channel', async () => {
@@ -119,7 +134,7 @@ export function postQueueContract(factory: StoreFactory): void {
       const results = await Promise.all(
         ['p1', 'p2', 'p3', 'p4'].map((p) => store.posts.claimPostChannels(at(1), p, 30_000, 8)),
       );
-      const channels = results.flat();
+      const channels = results.flat().map((c) => c.channel);
       expect(channels).toHaveLength(20);
       expect(new Set(channels).size).toBe(20);
     });

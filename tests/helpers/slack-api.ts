@@ -91,6 +91,7 @@ export class FakeSlackApi {
   >();
   private readonly faults = new Map<string, Fault[]>();
   private readonly stalled = new Set<string>();
+  private readonly stalledChannels = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
   private readonly held: (() => void)[] = [];
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
@@ -164,8 +165,14 @@ export class FakeSlackApi {
     this.stalledAnswers.add(method);
   }
 
+  /** Posts in `channel` get no answer until unstall(): a channel whose queue is slow to drain. */
+  stallChannel(channel: string): void {
+    this.stalledChannels.add(channel);
+  }
+
   unstall(): void {
     this.stalled.clear();
+    this.stalledChannels.clear();
     this.stalledAnswers.clear();
     for (const resume of this.held.splice(0)) resume();
   }
@@ -251,6 +258,10 @@ export class FakeSlackApi {
       if (req.socket.destroyed) return;
     }
     const body = parseBody(req.headers['content-type'] ?? '', raw);
+    if (method === 'chat.postMessage' && this.stalledChannels.has(String(body.channel))) {
+      await new Promise<void>((resume) => this.held.push(resume));
+      if (req.socket.destroyed) return;
+    }
     const queued = this.faults.get(method)?.shift();
     if (queued && 'lost' in queued) {
       const done = this.dispatch(method, body) ?? this.dispatchPlaces(method, body);

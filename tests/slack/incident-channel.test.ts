@@ -12,6 +12,7 @@ import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
 
 let h: SlackHarness | undefined;
 afterEach(async () => {
+  h?.api.unstall();
   await h?.stop();
   h = undefined;
 });
@@ -94,6 +95,35 @@ describe('an incident channel by severity', () => {
     await h.server.reminders.tick();
     expect(channel.archived).toBe(true);
     expect(h.api.callsOf('conversations.archive')).toHaveLength(1);
+  });
+
+  it('the card is posted in the new channel without waiting for the line where it was opened', async () => {
+    h = await SlackHarness.start({ env: ENV });
+    const harness = h;
+    // The opened-from channel's queue is slow (busy with other posts): its line waits, the card does not.
+    harness.api.stallChannel(CHANNEL);
+    // Not awaited: the harness waits for background work, and the line is background work now.
+    const opening = harness.slash(`${START} severity=sev1`);
+    const incident = await until(
+      async () => {
+        const [latest] = await harness.store.list({ limit: 1 });
+        return latest?.card ? latest : undefined;
+      },
+      900,
+      'the card in the new channel before the line is delivered',
+    );
+    expect(incident.card?.channel).toBe(incident.channel?.id);
+    expect(incident.channel?.announcement).toBeUndefined();
+    expect(harness.api.messages.filter((m) => m.channel === CHANNEL && !m.threadTs)).toHaveLength(0);
+    harness.api.unstall();
+    await opening;
+    const lines = harness.api.messages.filter((m) => m.channel === CHANNEL && !m.threadTs);
+    expect(lines).toHaveLength(1);
+    expect((await harness.store.load(incident.id))?.channel?.announcement?.ts).toBe(lines[0]?.ts);
+    // Recorded after the card, the line still follows the next change.
+    await harness.flow.setStatus(incident.id, 'mitigated', { id: ALICE }, 'k1');
+    await harness.flow.idle();
+    expect(harness.api.message(CHANNEL, lines[0]?.ts as string)?.text).toContain('mitigated');
   });
 
   it('a sev3 stays a thread in the channel it was opened from', async () => {

@@ -6,6 +6,7 @@
  * Metrics come from a loopback fake Prometheus, Slack from the loopback fake Web API.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../helpers/engine.js';
 import { type FakePrometheus, type PromQuery, startFakePrometheus } from '../helpers/fake-prometheus.js';
 import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
 
@@ -90,6 +91,46 @@ describe('the postmortem canvas’s charts', () => {
     expect(canvas?.edits).toBe(1);
     expect([...(canvas?.markdown ?? '').matchAll(IMAGE)]).toHaveLength(links.length);
     expect(h.api.files.filter((f) => f.filename === `${incident.id}-simulate-heap.png`)).toHaveLength(1);
+  });
+
+  it('a notes change rewrites the canvas without uploading any check chart again', async () => {
+    prometheus = await startFakePrometheus(answer);
+    const clock = new FakeClock(Date.parse('2026-12-06T20:00:00.000Z'));
+    h = await SlackHarness.start({
+      env: { INCIDENT_CHANNEL_SEVERITIES: 'sev1,sev2', PROMETHEUS_URL: prometheus.url },
+      clock,
+    });
+    const harness = h;
+    const incident = await incidentWithDecision(harness);
+    const checkCharts = () =>
+      harness.api.files.filter(
+        (f) =>
+          f.threadTs === incident.card?.ts &&
+          f.filename.startsWith(`${incident.id}-`) &&
+          f.filename.endsWith('.png') &&
+          !f.filename.endsWith('-simulate-heap.png'),
+      ).length;
+    const note = async (summary: string, key: string) => {
+      await harness.flow.notePostmortem(incident.id, { summary }, { id: ALICE }, key);
+      await harness.flow.idle();
+    };
+    await harness.flow.exportToSlack(incident.id, 'md', CHANNEL);
+    const uploaded = checkCharts();
+    expect(uploaded).toBeGreaterThanOrEqual(1);
+    // Open: its window ends now, to the minute; a note seconds later leaves the charts as they were.
+    clock.advance(10_000);
+    await note('Full collections every 40 s.', 'n1');
+    const canvas = harness.api.canvases.get((await harness.store.load(incident.id))?.canvas?.id as string);
+    expect(canvas?.markdown).toContain('Full collections every 40 s.');
+    expect(checkCharts()).toBe(uploaded);
+    // Resolved: its window ends at the resolution, not at the next notes change.
+    await harness.flow.setStatus(incident.id, 'resolved', { id: ALICE }, 's1');
+    await harness.flow.exportToSlack(incident.id, 'md', CHANNEL);
+    const resolved = checkCharts();
+    clock.advance(5 * 60_000);
+    await note('Full collections every 40 s; the heap was too small.', 'n2');
+    expect(canvas?.markdown).toContain('the heap was too small');
+    expect(checkCharts()).toBe(resolved);
   });
 
   it('a chart Slack refuses: the canvas says "chart not available" and why, and is written anyway', async () => {

@@ -144,4 +144,22 @@ describe('what a surface records through the driver', () => {
     });
     await store.close();
   });
+
+  it('the announcing line is recorded after the channel, once, and only for a recorded channel', async () => {
+    const { driver, incident, store } = await setup();
+    // No channel yet: nothing to announce.
+    await driver.recordAnnouncement(incident.id, { channel: 'C1', ts: '1.0001' });
+    expect((await store.load(incident.id))?.channel).toBeUndefined();
+    await driver.recordChannel(incident.id, 'C2');
+    const before = (await store.timeline(incident.id)).length;
+    const recorded = await driver.recordAnnouncement(incident.id, { channel: 'C1', ts: '1.0002' });
+    expect(recorded.incident.channel).toEqual({ id: 'C2', announcement: { channel: 'C1', ts: '1.0002' } });
+    // A retry (another process, a restart) records nothing more.
+    await driver.recordAnnouncement(incident.id, { channel: 'C1', ts: '1.0002' });
+    const after = await store.timeline(incident.id);
+    expect(after.length).toBe(before + 1);
+    expect(after.at(-1)).toMatchObject({ type: 'channel.announced', actor: 'system' });
+    expect((await store.load(incident.id))?.channel?.announcement).toEqual({ channel: 'C1', ts: '1.0002' });
+    await store.close();
+  });
 });

@@ -289,6 +289,50 @@ describe('Slack post queue', () => {
     await b.stop();
   });
 
+  it('a replica up before the posts were queued looks them up when it takes the channel over', async () => {
+    let dead = false;
+    const aTimers: Timers = {
+      setTimeout: (fn, ms) => time.setTimeout(() => dead || fn(), ms),
+      clearTimeout: (handle) => time.clearTimeout(handle),
+    };
+    const a = queue({ claimant: 'A', pace: { gapMs: 1000, perMinute: 0 }, timers: aTimers });
+    // B has been running all along: the posts are not older than B, yet A may have sent them.
+    const b = queue({ claimant: 'B', pace: { gapMs: 1000, perMinute: 0 }, leaseMs: 30_000 });
+    await time.advance(10);
+    for (const t of ['one', 'two', 'three']) await a.post({ channel: 'C1', message: msg(t) });
+    await time.advance(10);
+    expect(sender.posts.map((p) => p.text)).toEqual(['one']);
+    sender.hang = true;
+    await time.advance(1_000);
+    sender.hang = false;
+    // A's send of 'two' reached Slack; A died before recording it.
+    const two = await store.posts.nextPost('C1');
+    sender.posts.push({ channel: 'C1', text: 'two', key: two?.key, at: time.now });
+    dead = true;
+    queues.splice(queues.indexOf(a), 1);
+    await time.advance(40_000);
+    expect(sender.posts.map((p) => p.text)).toEqual(['one', 'two', 'three']);
+    expect(await store.posts.pendingPosts()).toBe(0);
+    await b.stop();
+  });
+
+  it('stop() keeps a channel whose send is in flight: no other process sends it again at once', async () => {
+    const a = queue({ claimant: 'A', pace: { gapMs: 0, perMinute: 0 } });
+    queues.splice(queues.indexOf(a), 1);
+    sender.hang = true;
+    await a.post({ channel: 'C1', message: msg('slow') });
+    await time.advance(10);
+    const stopping = a.stop();
+    await time.advance(5_000);
+    await stopping;
+    // Still A's: another claimant gets it only when A's lease ends, and knows it took it over.
+    expect(await store.posts.claimPostChannels(time.clock.now(), 'B', 30_000, 10)).toEqual([]);
+    await time.advance(30_000);
+    expect(await store.posts.claimPostChannels(time.clock.now(), 'B', 30_000, 10)).toEqual([
+      { channel: 'C1', takenOver: true },
+    ]);
+  });
+
   it('a post enqueued twice with one key (a retried request) is sent once', async () => {
     const q = queue({ pace: { gapMs: 0, perMinute: 0 } });
     await q.post({ channel: 'C1', message: msg('card'), options: { key: 'card:GC-1' } });

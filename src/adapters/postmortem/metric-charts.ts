@@ -1,6 +1,7 @@
 /**
  * The metrics of the incident window for the postmortem: each detection check's
- * query from 30 minutes before the opening to the end of the incident, drawn with
+ * query from 30 minutes before the opening to the incident's resolution (while open: the
+ * current minute), drawn with
  * its threshold. SVG: inlined in the HTML page, a file beside the Markdown (a Prometheus
  * graph link under it when the datasource's URL is known).
  */
@@ -29,9 +30,16 @@ export interface MetricChartRequest {
   readonly timeZone?: string | undefined;
 }
 
-/** Where the incident window ends: when it closed or resolved, else now. */
+/**
+ * Where the incident window ends: when it was resolved (a close without resolution: when it
+ * closed), else now to the minute. Never its last change: a notes change would move the window,
+ * and with it every chart's content, and the canvas would upload every chart again
+ * (src/slack/flow/canvas-charts.ts keeps an upload while its content is the same).
+ */
 function windowEnd(incident: Incident, now: Date): Date {
-  return incident.status === 'resolved' || incident.status === 'closed' ? new Date(incident.updatedAt) : now;
+  if (incident.status === 'resolved' || incident.status === 'closed')
+    return new Date(incident.resolvedAt ?? incident.updatedAt);
+  return new Date(Math.floor(now.getTime() / 60_000) * 60_000);
 }
 
 export function graphUrl(base: string, query: string, start: Date, end: Date): string {

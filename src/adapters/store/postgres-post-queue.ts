@@ -4,7 +4,7 @@
  * replica at a time drains a channel and its pace holds whatever the number of replicas.
  */
 import type pg from 'pg';
-import type { PostQueueStore, QueuedPostRow } from '../../core/ports.js';
+import type { PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
 import { POST_COLUMNS, type PostRow, postFromRow } from './post-queue-rows.js';
 
 type Query = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -48,18 +48,23 @@ export class PostgresPostQueue implements PostQueueStore {
     return stored;
   }
 
-  async claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]> {
-    const { rows } = await this.query<{ channel: string }>(
+  async claimPostChannels(
+    now: Date,
+    claimant: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<PostChannelClaim[]> {
+    const { rows } = await this.query<{ channel: string; before: string | null }>(
       `WITH free AS (
-         SELECT c.channel FROM slack_post_channels c
+         SELECT c.channel, c.claimed_by AS before FROM slack_post_channels c
          WHERE c.next_at <= $1 AND (c.claimed_by IS NULL OR c.claimed_by = $2 OR c.lease_until < $1)
            AND EXISTS (SELECT 1 FROM slack_posts p WHERE p.channel = c.channel AND p.state = 'pending')
          ORDER BY c.next_at LIMIT $4 FOR UPDATE SKIP LOCKED)
        UPDATE slack_post_channels c SET claimed_by = $2, lease_until = $3
-       FROM free WHERE c.channel = free.channel RETURNING c.channel`,
+       FROM free WHERE c.channel = free.channel RETURNING c.channel, free.before`,
       [now, claimant, new Date(now.getTime() + leaseMs), limit],
     );
-    return rows.map((r) => r.channel);
+    return rows.map((r) => ({ channel: r.channel, takenOver: r.before !== null && r.before !== claimant }));
   }
 
   async nextPost(channel: string): Promise<QueuedPostRow | undefined> {

@@ -4,7 +4,7 @@
  * drain the same channel at once.
  */
 import type Database from 'better-sqlite3';
-import type { PostQueueStore, QueuedPostRow } from '../../core/ports.js';
+import type { PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
 import { POST_COLUMNS, type PostRow, postFromRow } from './post-queue-rows.js';
 
 export class SqlitePostQueue implements PostQueueStore {
@@ -54,22 +54,30 @@ export class SqlitePostQueue implements PostQueueStore {
       .immediate();
   }
 
-  async claimPostChannels(now: Date, claimant: string, leaseMs: number, limit: number): Promise<string[]> {
+  async claimPostChannels(
+    now: Date,
+    claimant: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<PostChannelClaim[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     return this.db
       .transaction(() => {
         const rows = this.prepare(
-          `SELECT c.channel FROM slack_post_channels c
+          `SELECT c.channel, c.claimed_by FROM slack_post_channels c
            WHERE c.next_at <= ? AND (c.claimed_by IS NULL OR c.claimed_by = ? OR c.lease_until < ?)
              AND EXISTS (SELECT 1 FROM slack_posts p WHERE p.channel = c.channel AND p.state = 'pending')
            ORDER BY c.next_at LIMIT ?`,
-        ).all(at, claimant, at, limit) as { channel: string }[];
+        ).all(at, claimant, at, limit) as { channel: string; claimed_by: string | null }[];
         const claim = this.prepare(
           'UPDATE slack_post_channels SET claimed_by = ?, lease_until = ? WHERE channel = ?',
         );
         for (const row of rows) claim.run(claimant, until, row.channel);
-        return rows.map((r) => r.channel);
+        return rows.map((r) => ({
+          channel: r.channel,
+          takenOver: r.claimed_by !== null && r.claimed_by !== claimant,
+        }));
       })
       .immediate();
   }

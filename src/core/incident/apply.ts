@@ -101,6 +101,12 @@ export function apply(incident: Incident | undefined, event: TimelineEvent): Inc
         },
       };
     }
+    case 'channel.announced':
+      if (!incident.channel) return base;
+      return {
+        ...base,
+        channel: { ...incident.channel, announcement: { channel: String(d.channel), ts: String(d.ts) } },
+      };
     case 'severity.changed':
       return { ...base, severity: String(d.after) as Incident['severity'] };
     case 'channel.intended':

@@ -54,6 +54,8 @@ export type IncidentCommand =
       channel: string;
       announcement?: { channel: string; ts: string } | undefined;
     })
+  /** The line announcing the incident's channel where it was opened, once Slack has it (posted after the card). */
+  | (Base & { type: 'record-announcement'; channel: string; ts: string })
   /** The channel's name, recorded before conversations.create: a retry adopts what a crash left. */
   | (Base & { type: 'intend-channel'; name: string })
   /** A person raises or lowers the severity; the card, the channel's topic and its line follow. */

@@ -58,6 +58,7 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
     !(command.type === 'set-status' && command.status === 'open') &&
     command.type !== 'record-card' &&
     command.type !== 'record-canvas' &&
+    command.type !== 'record-announcement' &&
     command.type !== 'update-followup' &&
     command.type !== 'note-postmortem'
   ) {
@@ -323,6 +324,12 @@ export function decide(incident: Incident, command: IncidentCommand): PendingEve
           data: { channel: command.channel, announcement: command.announcement ?? null },
         },
       ];
+    case 'record-announcement': {
+      // Only for a recorded channel; a second record of the same line (a retry) changes nothing.
+      const at = incident.channel?.announcement;
+      if (!incident.channel || (at?.channel === command.channel && at.ts === command.ts)) return [];
+      return [{ type: 'channel.announced', data: { channel: command.channel, ts: command.ts } }];
+    }
     case 'set-severity':
       if (incident.severity === command.severity) return [];
       return [{ type: 'severity.changed', data: { before: incident.severity, after: command.severity } }];

@@ -35,6 +35,8 @@ export function describeEvent(e: TimelineEvent): string {
       return `Slack card posted in ${String(d.channel)}`;
     case 'channel.created':
       return `incident channel ${String(d.channel)} created`;
+    case 'channel.announced':
+      return `incident channel announced in ${String(d.channel)}`;
     case 'severity.changed':
       return `severity ${String(d.before).toUpperCase()} → ${String(d.after).toUpperCase()}`;
     case 'channel.intended':

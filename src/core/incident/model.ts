@@ -219,6 +219,7 @@ export type EventType =
   | 'card.posted'
   | 'channel.created'
   | 'channel.intended'
+  | 'channel.announced'
   | 'severity.changed'
   | 'canvas.created'
   | 'followup.created'

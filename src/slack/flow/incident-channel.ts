@@ -42,7 +42,11 @@ export async function placeIncident(
   incident: Incident,
   openedIn: string,
 ): Promise<Placement> {
-  if (incident.channel) return { channel: incident.channel.id };
+  if (incident.channel) {
+    // A process that died after recording the channel may not have announced it yet.
+    if (!incident.channel.announcement) announceLater(rt, incident, incident.channel.id, openedIn, true);
+    return { channel: incident.channel.id };
+  }
   const workspace = rt.deps.workspace;
   const config = rt.deps.incidentChannels;
   if (!workspace || !config || !wantsChannel(rt, incident)) return { channel: openedIn };
@@ -102,21 +106,40 @@ export async function placeIncident(
   const dashboard = dashboardUrl(links.dashboardUrlTemplate, incident, rt.deps.clock.now());
   if (dashboard && !had.includes('Dashboard'))
     await soft('dashboard bookmark', () => workspace.addBookmark(channel, 'Dashboard', dashboard));
-  let announcement: { channel: string; ts: string } | undefined;
-  const line = announcementMessage(incident, channel);
-  try {
-    announcement = await rt.deps.slack.post(openedIn, line, undefined, {
-      key: `announce:${incident.id}`,
-      // The attempt that made an adopted channel may have announced it already.
-      lookup: adopted,
-    });
-  } catch (error) {
-    rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
-  }
-  // What the channel was made with: the next change edits them only if it changes them.
-  rt.places.seed(incident.id, topicSet ? topic : undefined, announcement ? line : undefined);
-  await rt.driver.recordChannel(incident.id, channel, announcement);
+  // The channel is recorded (and the card posted in it) before the line is announced where it
+  // was opened: that line waits for its channel's pace (post-queue.ts), the new channel does not.
+  rt.places.seed(incident.id, topicSet ? topic : undefined, undefined);
+  await rt.driver.recordChannel(incident.id, channel);
+  announceLater(rt, incident, channel, openedIn, adopted);
   return { channel };
+}
+
+/**
+ * The one line in the opened-from channel linking to the incident's channel, in the background.
+ * Keyed, so a retry (a process that took over the card) queues the same post, not a second one;
+ * `lookup`: the attempt that made an adopted channel may have announced it already.
+ */
+function announceLater(
+  rt: FlowRuntime,
+  incident: Incident,
+  channel: string,
+  openedIn: string,
+  lookup: boolean,
+) {
+  rt.tasks.run('announce incident channel', async () => {
+    const line = announcementMessage(incident, channel);
+    let at: { channel: string; ts: string };
+    try {
+      at = await rt.deps.slack.post(openedIn, line, undefined, { key: `announce:${incident.id}`, lookup });
+    } catch (error) {
+      rt.deps.logger.warn({ incident: incident.id, err: String(error) }, 'incident channel not announced');
+      return;
+    }
+    rt.places.seedLine(incident.id, line);
+    const recorded = (await rt.driver.recordAnnouncement(incident.id, at)).incident;
+    // What changed while the line waited for its turn (a status, a commander) is edited in.
+    await rt.places.follow(recorded);
+  });
 }
 
 /** After the card is posted: pinned in the incident's channel, or the fallback said in its thread. */

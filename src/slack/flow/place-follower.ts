@@ -45,6 +45,12 @@ export class PlaceFollower {
     this.shown.set(incidentId, { topic, line: line?.text });
   }
 
+  /** The line as it was posted (after the channel was seeded): the next change compares with it. */
+  seedLine(incidentId: string, line: SlackMessage): void {
+    const shown = this.shown.get(incidentId);
+    if (shown) shown.line = line.text;
+  }
+
   /** Sends what changed of the topic and the line; never throws (a failure is logged, retried next change). */
   follow(incident: Incident): Promise<void> {
     if (!incident.channel || !this.d.workspace) return Promise.resolve();

@@ -39,6 +39,7 @@ import {
   failInterrupted,
   intendChannel,
   notePostmortem,
+  recordAnnouncement,
   recordCanvas,
   recordCard,
   recordChannel,
@@ -335,6 +336,10 @@ export class IncidentDriver {
 
   recordChannel(incidentId: string, channel: string, announcement?: { channel: string; ts: string }) {
     return recordChannel(this.deps, incidentId, channel, announcement);
+  }
+
+  recordAnnouncement(incidentId: string, at: { channel: string; ts: string }) {
+    return recordAnnouncement(this.deps, incidentId, at);
   }
 
   intendChannel(incidentId: string, name: string) {

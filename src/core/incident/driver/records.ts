@@ -26,6 +26,20 @@ export function recordChannel(
   return execById(deps, incidentId, { type: 'record-channel', channel, announcement, actor: SYSTEM });
 }
 
+/** The line announcing the channel, posted after the card (it waits for its channel's pace). */
+export function recordAnnouncement(
+  deps: DriverDeps,
+  incidentId: string,
+  at: { channel: string; ts: string },
+) {
+  return execById(deps, incidentId, {
+    type: 'record-announcement',
+    channel: at.channel,
+    ts: at.ts,
+    actor: SYSTEM,
+  });
+}
+
 /** Before conversations.create: the name, so a retry after a crash adopts the channel it left. */
 export function intendChannel(deps: DriverDeps, incidentId: string, name: string) {
   return execById(deps, incidentId, { type: 'intend-channel', name, actor: SYSTEM });
