@@ -156,6 +156,7 @@ describe('Slack post queue (loopback Web API)', () => {
     await until(async () => ((await failures()).length > 0 ? true : undefined));
     // Before the fix: each failure note redrew the card, whose edit failed with a new revision and
     // a new note, hundreds a second. Given two seconds, it stays at one per message and error.
+    // waits: the loop it guards ran on real timers (hundreds of notes a second); 2 s shows it.
     await new Promise((r) => setTimeout(r, 2_000));
     const notes = await failures();
     expect(notes.length).toBeLessThanOrEqual(2);

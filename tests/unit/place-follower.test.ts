@@ -143,8 +143,8 @@ describe('PlaceFollower', () => {
     const first = incident({ id: 'GC-2026-0000', version: 2 });
     const sentBefore = f.topics.length;
     // Slack still shows what was sent: read back, nothing to send again.
-    f.slackHas.topic = f.topics[0];
-    f.slackHas.line = f.lines[0];
+    f.slackHas.topic = f.topics[0] ?? '';
+    f.slackHas.line = f.lines[0] ?? '';
     await f.places.follow(first);
     expect(f.topics.length).toBe(sentBefore);
     const kept = (f.places as unknown as { shown: Map<string, unknown> }).shown;
