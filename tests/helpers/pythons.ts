@@ -33,11 +33,13 @@ export function installedPythons(options: { roots?: boolean } = {}): {
   if (missing.length > 0) {
     const fromRoot = missing.filter((v) => ROOT_VERSIONS.includes(v));
     const why =
-      fromRoot.length === 0 || !options.roots
+      fromRoot.length === 0
         ? ''
-        : roots.length === 0
-          ? ` (${fromRoot.join(', ')} come from a Debian root: PYTHON_ROOTS is not set; build one with .ci/python-roots.sh)`
-          : ` (${fromRoot.join(', ')} were not found in PYTHON_ROOTS=${roots.join(':')}; build it with .ci/python-roots.sh)`;
+        : !options.roots
+          ? ` (${fromRoot.join(', ')} live in a Debian root, which this file does not use)`
+          : roots.length === 0
+            ? ` (${fromRoot.join(', ')} come from a Debian root: PYTHON_ROOTS is not set; build one with .ci/python-roots.sh)`
+            : ` (${fromRoot.join(', ')} were not found in PYTHON_ROOTS=${roots.join(':')}; build it with .ci/python-roots.sh)`;
     console.log(
       `CPython ${missing.join(', ')} not installed: their comparisons are skipped${why} (CI has all eight)`,
     );
