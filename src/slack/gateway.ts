@@ -4,7 +4,6 @@
  * Retry-After; missing channels, missing membership and bad tokens become a
  * coded explanation for the user instead of a crash.
  */
-
 import type { ModalView } from '@slack/types';
 import type { ChatPostMessageArguments, ChatUpdateArguments, WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -205,8 +204,8 @@ export class WebSlackGateway implements SlackGateway {
 
   /**
    * A message this app posted with `key` in its metadata, among the latest of the channel (or
-   * thread). Undefined when there is none or the search failed (a missing *:history scope, a
-   * rate limit): the caller posts then, as before this search existed, and it is logged.
+   * thread); undefined when there is none or Slack refuses the search (a missing *:history scope:
+   * the caller posts, and it is logged). A rate limit or passing failure is thrown: the post waits.
    */
   private async findPosted(
     channel: string,
@@ -240,8 +239,6 @@ export class WebSlackGateway implements SlackGateway {
       }
       return undefined;
     } catch (error) {
-      // Rate-limited or a passing failure: the post waits and the search is tried again (posting
-      // now is what made a message show twice after a restart, when history was rate-limited).
       if (classifySendError(error, 0).kind !== 'permanent') throw error;
       this.logger.warn({ channel, key }, 'could not search for an earlier post; posting (it may show twice)');
       return undefined;

@@ -277,17 +277,10 @@ export class SlackNarrator implements Narrator, Decisions {
     ]);
   }
 
-  /**
-   * In the background: the broadcast waits for its channel's posting pace, and a caller such as
-   * the Alertmanager webhook (a relapse) must answer without waiting for it.
-   */
+  /** In the background: the broadcast waits for its channel's pace; a relapse's webhook must not. */
   async statusChanged(incident: Incident, by: Person) {
-    this.d.track(
-      (async () => {
-        await this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
-        await this.d.placeChanged?.(incident);
-      })(),
-    );
+    const shown = this.broadcast(incident, { kind: 'status', status: incident.status }, by.id);
+    this.d.track(shown.then(() => this.d.placeChanged?.(incident)));
   }
 
   async verifiedByHand(incident: Incident, by: Person) {
