@@ -19,7 +19,10 @@ export const INTEGRATION_GLOBS = [
  * Integration files that write dist/ (the build, `npm pack`): they run one at a time among
  * themselves (their own vitest project), beside the rest of the tier.
  */
-export const ONE_AT_A_TIME = ['tests/cli/bin.integration.test.ts', 'tests/integration/package.test.ts'] as const;
+export const ONE_AT_A_TIME = [
+  'tests/cli/bin.integration.test.ts',
+  'tests/integration/package.test.ts',
+] as const;
 
 export const ALL_TESTS_GLOB = 'tests/**/*.test.ts';
 
