@@ -11,6 +11,7 @@ import { formatMeasure } from '../../src/core/checks/measure.js';
 import { rateOfBytesUnit } from '../../src/core/runbook/lint-unit.js';
 import { allChecks, UNITS } from '../../src/core/runbook/types.js';
 import { shippedRunbook } from '../helpers/engine.js';
+import { growthWalk } from '../helpers/growth-walk.js';
 import { REPO, readText, shippedRunbookFiles } from '../helpers/runbooks.js';
 
 const MiB = 1024 * 1024;
@@ -38,6 +39,13 @@ describe('bytes per second and per minute', () => {
     expect(evaluationFigure(evaluation, 'triage', check)).toBe('2.1 MiB/min, over the 1 MiB/min limit ✗');
     expect(evaluation.reason).toContain('2.1 MiB/min > 1 MiB/min');
     expect(criterion(check)).toBe('> 1 MiB/min');
+  });
+
+  it("the preview's full-collection triage frame says per minute on the card and in the thread", async () => {
+    const [frame] = await growthWalk();
+    const text = (m: unknown) => JSON.stringify(m);
+    expect(text(frame?.card)).toContain('2.1 MiB/min, over the 1 MiB/min limit ✗');
+    expect(text(frame?.thread.at(-1)?.message)).toContain('2.1 MiB/min, over the 1 MiB/min limit ✗');
   });
 
   it('every shipped check or query step on a rate of bytes declares the rate unit its query answers', () => {
