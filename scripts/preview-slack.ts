@@ -11,7 +11,7 @@ import { renderSvg, svgToPng } from '../src/adapters/charts/render.js';
 import { exportPostmortem } from '../src/adapters/postmortem/export.js';
 import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
-import { rangeChartSpec } from '../src/core/checks/chart-spec.js';
+import { rangeChartSpec, unitTitle } from '../src/core/checks/chart-spec.js';
 import { parseGcState } from '../src/core/diagnose/gc-state.js';
 import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
 import type { Check, SimulateStep } from '../src/core/runbook/types.js';
@@ -31,6 +31,7 @@ import { canvasMarkdown } from '../src/slack/flow/canvas-charts.js';
 import { nativeMessage } from '../src/slack/native-blocks.js';
 import { cardWalk, WALK_RUNBOOK } from '../tests/helpers/card-walk.js';
 import { FakeClock, shippedRunbook } from '../tests/helpers/engine.js';
+import { growthWalk } from '../tests/helpers/growth-walk.js';
 import { outageWalk } from '../tests/helpers/outage-walk.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 import { SCRIPTED_RUNBOOK, scriptedIncident } from '../tests/helpers/scripted-incident.js';
@@ -198,8 +199,10 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}${NATIVE_STYLE}</style></head><body>${body}${MEASURE}</body></html>\n`;
 }
 
-// The normal walk, then the Prometheus-down one (banner, Skip metric steps, verified by hand).
-const frames = [...(await cardWalk()), ...(await outageWalk())];
+// The normal walk, full-collection triage with Prometheus up (memory growth per minute), then the
+// Prometheus-down one (banner, Skip metric steps, verified by hand): the roles frame below reads
+// the last but one.
+const frames = [...(await cardWalk()), ...(await growthWalk()), ...(await outageWalk())];
 // The triage frame also shows the simulation as it lands in the thread.
 const runbook = shippedRunbook(WALK_RUNBOOK);
 const simStep = runbook.triage.steps.find((s) => s.kind === 'simulate') as SimulateStep;
@@ -400,7 +403,7 @@ for (const frame of frames) {
     const window = rangeChartBlock([{ labels: { instance: 'checkout-7f9c:8000' }, points }], {
       title: youngCheck.title,
       threshold: youngCheck.threshold,
-      yLabel: youngCheck.unit,
+      yLabel: unitTitle(youngCheck.unit),
       timeZone: 'UTC',
     });
     const thread = [...table, charts, ...(window ? [nativeMessage('chart', [window])] : [])];

@@ -5,7 +5,7 @@
  * is unavailable); every other decision is a button on the card already.
  */
 import type { Logger } from 'pino';
-import { rangeChartSpec } from '../core/checks/chart-spec.js';
+import { rangeChartSpec, unitTitle } from '../core/checks/chart-spec.js';
 import type { CheckEvaluation } from '../core/checks/evaluate.js';
 import type { StableOutcome, StableRound } from '../core/checks/stable-for.js';
 import { formatSpan } from '../core/duration.js';
@@ -369,7 +369,7 @@ export class SlackNarrator implements Narrator, Decisions {
       const native = rangeChartBlock(series, {
         title: step.title,
         threshold: check.threshold,
-        yLabel: check.unit && check.unit !== 'none' ? check.unit : undefined,
+        yLabel: unitTitle(check.unit),
         timeZone: this.d.teamTimeZone,
       });
       if (this.d.native)

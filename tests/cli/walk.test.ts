@@ -121,7 +121,7 @@ describe('gc-incident incidents and show', () => {
     expect(show.stdout).toMatch(
       /verification\s+collections-running\s+check\s+skipped\s+>= 1 object \(skipped\)/,
     );
-    expect(show.stdout).toMatch(/verification\s+memory-flat\s+check\s+skipped\s+< 1 MiB \(skipped\)/);
+    expect(show.stdout).toMatch(/verification\s+memory-flat\s+check\s+skipped\s+< 1 MiB\/min \(skipped\)/);
     expect(show.stdout).toMatch(
       /Timeline \(UTC\)\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}#1 {2}cli:alice {2}opened from runbook gc-disabled-or-starved/,
     );

@@ -117,7 +117,7 @@ describe('/gc-incident', () => {
     expect(shown).not.toMatch(/\d\d:\d\d:\d\d\.\d{3}/);
     // Verification has not run: its checks show their operator and threshold all the same.
     expect(shown).toContain(
-      'Resident memory not growing faster than 1 MiB per minute*  &lt; 1 MiB (not run yet)',
+      'Resident memory not growing faster than 1 MiB per minute*  &lt; 1 MiB/min (not run yet)',
     );
     const here = await h.slash('status');
     expect(JSON.stringify(await until(() => h.answersTo(here.responseUrl)[0]))).toContain(incident.id);

@@ -81,7 +81,10 @@ describe('a whole walk, as people read it', () => {
     expect(said).toContain('p99 full-collection pause 32 ms, over the 10 ms limit');
     expect(said).toContain('12.4/s, under the 50/s limit ✓');
     expect(said).toContain('3.07 GiB, over the 1 GiB limit');
+    // deriv(…_bytes[30m]) * 60 is a growth per minute (unit bytes-per-minute), not a size.
+    expect(said).toContain('2.1 MiB/min, over the 1 MiB/min limit');
     expect(said).toMatch(/stable for 15 min after \d+ check/);
     expect(postmortem).toContain('p99 full-collection pause 4 ms, under the 10 ms limit ✓');
+    expect(postmortem).toContain('19.5 KiB/min, under the 1 MiB/min limit ✓');
   });
 });

@@ -36,6 +36,7 @@ import type { Config } from '../../config.js';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident/model.js';
 import { isVerified, type VerificationVerdict, verificationVerdict } from '../../core/incident/progress.js';
+import { describeServiceState } from '../../format/service-state.js';
 import { type CliIo, EXIT } from '../io.js';
 import { walk } from './walk.js';
 
@@ -268,7 +269,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     );
     if (!walked.incidentId) return walked.code;
     const state = (await (await fetch(`${actionUrl}/admin/state`)).json()) as Record<string, unknown>;
-    io.stdout(`\nThe service now reports: ${JSON.stringify(state)}\n`);
+    io.stdout(`\nThe service now reports: ${describeServiceState(state)}.\n`);
     const { file, verdict } = await compose(drillConfig).withStore(async (store) => ({
       file: await exportPostmortem({
         store,

@@ -4,7 +4,6 @@ import { systemClock } from '../../adapters/clock.js';
 import { findRunbook } from '../../adapters/fs/runbook-catalog.js';
 import { compose } from '../../composition/root.js';
 import { rangeChartSpec } from '../../core/checks/chart-spec.js';
-import { formatNumber } from '../../core/checks/evaluate.js';
 import { evaluationFigure, findRunbookCheck } from '../../core/checks/figure.js';
 import { formatMeasure, ratioQuantity } from '../../core/checks/measure.js';
 import {
@@ -18,8 +17,8 @@ import { GcIncidentError } from '../../core/errors.js';
 import { watchVerification } from '../../core/incident/driver/watch-verification.js';
 import { resolveInputs } from '../../core/incident/inputs.js';
 import type { MetricsClient, Series } from '../../core/ports.js';
-import type { Operator, Runbook } from '../../core/runbook/types.js';
-import { DEFAULT_DATASOURCE } from '../../core/runbook/types.js';
+import type { Operator, Runbook, Unit } from '../../core/runbook/types.js';
+import { DEFAULT_DATASOURCE, UNITS } from '../../core/runbook/types.js';
 import { renderTable } from '../../format/table.js';
 import { type CliIo, EXIT } from '../io.js';
 
@@ -54,6 +53,11 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--chart <file>', 'with --range: draw the series to FILE.png or FILE.svg')
     .option('--threshold <value>', 'with --chart: draw this threshold and shade the points beyond it')
     .option('--operator <op>', 'with --threshold: the breach direction (>, >=, <, <=)', '>')
+    .option(
+      '--unit <unit>',
+      `how values read, as a runbook's unit: ${UNITS.join(', ')} (for example bytes-per-minute for deriv(…_bytes[30m]) * 60)`,
+      'none',
+    )
     .action(
       async (
         promql: string,
@@ -65,8 +69,13 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
           chart?: string;
           threshold?: string;
           operator: string;
+          unit: string;
         },
       ) => {
+        if (!(UNITS as readonly string[]).includes(options.unit))
+          throw new GcIncidentError('USAGE', `--unit takes one of ${UNITS.join(', ')}`);
+        const unit = options.unit as Unit;
+        const value = (v: number) => formatMeasure(v, unit);
         const { client } = requireClient(io);
         try {
           const now = (io.clock ?? systemClock).now();
@@ -83,7 +92,8 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
               now,
               step.ms / 1000,
             );
-            if (options.chart) await drawRange(io, options, promql, result.series, step.ms / 1000);
+            if (options.chart)
+              await drawRange(io, { ...options, unit }, promql, result.series, step.ms / 1000);
           } else {
             if (options.chart) throw new GcIncidentError('USAGE', '--chart needs --range');
             result = await client.query(options.datasource, promql, { time: now });
@@ -101,9 +111,9 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
                   return [
                     labelText(s.labels),
                     String(values.length),
-                    formatNumber(values.at(-1) ?? Number.NaN),
-                    formatNumber(Math.min(...values)),
-                    formatNumber(Math.max(...values)),
+                    value(values.at(-1) ?? Number.NaN),
+                    value(Math.min(...values)),
+                    value(Math.max(...values)),
                   ];
                 }),
               ),
@@ -114,7 +124,7 @@ export function queryCommand(io: CliIo, done: (code: number) => void): Command {
             io.stdout(
               renderTable(
                 ['SERIES', 'VALUE'],
-                result.samples.map((s) => [labelText(s.labels), formatNumber(s.value)]),
+                result.samples.map((s) => [labelText(s.labels), value(s.value)]),
               ),
             );
           }
@@ -269,7 +279,7 @@ async function waitForVerification(
 
 async function drawRange(
   io: CliIo,
-  options: { chart?: string; threshold?: string; operator: string },
+  options: { chart?: string; threshold?: string; operator: string; unit: Unit },
   promql: string,
   series: Series[],
   stepSeconds: number,
@@ -282,7 +292,13 @@ async function drawRange(
   }
   await writeChart(
     options.chart ?? '',
-    rangeChartSpec(series, { title: promql, threshold, operator: options.operator as Operator, stepSeconds }),
+    rangeChartSpec(series, {
+      title: promql,
+      threshold,
+      operator: options.operator as Operator,
+      stepSeconds,
+      unit: options.unit,
+    }),
   );
   io.stderr(`chart written to ${options.chart}\n`);
 }

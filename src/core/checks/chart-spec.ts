@@ -20,9 +20,16 @@ const UNIT_TITLES: Record<Unit, string | null> = {
   percent: 'percent',
   seconds: 'seconds',
   bytes: 'bytes',
+  'bytes-per-second': 'bytes per second',
+  'bytes-per-minute': 'bytes per minute',
   'per-second': 'per second',
   objects: 'objects',
 };
+
+/** A unit in words for a chart's value axis ('bytes per minute'); undefined for none. */
+export function unitTitle(unit: Unit | undefined): string | undefined {
+  return UNIT_TITLES[unit ?? 'none'] ?? undefined;
+}
 
 /** Throws CHART_NOT_DRAWN ("chart not drawn: …") for data no chart can show (chart-guard.ts). */
 export function rangeChartSpec(

@@ -1,8 +1,8 @@
 /**
  * The one unit formatter: every value, threshold and chart label on every surface (Slack, the
  * terminal, the postmortem, charts, check reasons) goes through it. Numbers as people read
- * them, in the unit a runbook declares: 612/s, 82%, 32 ms, 1 min 55 s, 3.07 GiB; never `e+`
- * notation, never a raw byte count.
+ * them, in the unit a runbook declares: 612/s, 82%, 32 ms, 1 min 55 s, 3.07 GiB, 2.1 MiB/min;
+ * never `e+` notation, never a raw byte count.
  */
 import { formatSpan } from '../duration.js';
 import type { RatioOf, Unit } from '../runbook/types.js';
@@ -57,6 +57,11 @@ export function formatMeasure(value: number, unit: Unit | undefined = 'none'): s
       return seconds(value);
     case 'bytes':
       return bytes(value);
+    // A growth rate, as `deriv(…_bytes[…])` (per second) or that times 60 (per minute) answers.
+    case 'bytes-per-second':
+      return `${bytes(value)}/s`;
+    case 'bytes-per-minute':
+      return `${bytes(value)}/min`;
     case 'objects':
       return `${formatPlain(value)} ${value === 1 ? 'object' : 'objects'}`;
     default:

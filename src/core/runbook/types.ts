@@ -10,7 +10,22 @@ export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
 export type PythonVersion = ModelledPython;
 export type Operator = '>' | '>=' | '<' | '<=' | '==' | '!=';
 export type Reduce = 'any' | 'all' | 'min' | 'max' | 'avg' | 'sum';
-export type Unit = 'none' | 'ratio' | 'percent' | 'seconds' | 'bytes' | 'per-second' | 'objects';
+/**
+ * How a value reads (checks/measure.ts), as the schema's `unit` enum lists them. `bytes-per-minute`
+ * is what `deriv(…_bytes[…]) * 60` answers; `bytes-per-second`, `deriv` or `rate` alone.
+ */
+export const UNITS = [
+  'none',
+  'ratio',
+  'percent',
+  'seconds',
+  'bytes',
+  'bytes-per-second',
+  'bytes-per-minute',
+  'per-second',
+  'objects',
+] as const;
+export type Unit = (typeof UNITS)[number];
 export type Role = 'commander' | 'service-owner' | 'scribe' | 'responder';
 
 export interface Link {

@@ -10,6 +10,7 @@ import { lintWorkload } from '../simulator/workload-lint.js';
 import { loadYaml } from '../yaml/load-yaml.js';
 import { type LintOptions, lintRunbook } from './lint.js';
 import { lintActionEffects } from './lint-action-effect.js';
+import { lintUnits } from './lint-unit.js';
 import type { Runbook } from './types.js';
 
 export const RUNBOOK_SCHEMA_ID = 'https://gc-incident.dev/schemas/runbook.schema.json';
@@ -43,7 +44,10 @@ export function validateRunbookBytes(
   if (lintProblems.length > 0) {
     return { file, runbook: undefined, diagnostics: sortDiagnostics(dedupeDiagnostics(lintProblems)) };
   }
-  const warnings = lintActionEffects(runbook, file, locate, options.httpActionTemplates);
+  const warnings = [
+    ...lintActionEffects(runbook, file, locate, options.httpActionTemplates),
+    ...lintUnits(runbook, file, locate),
+  ];
   return { file, runbook, diagnostics: [], warnings, idPosition: locate.at(['metadata', 'id']) };
 }
 
