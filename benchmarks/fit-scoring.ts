@@ -115,7 +115,8 @@ export interface RankScore {
  * margin (or, for no change, no variant clearly better); wrong when they show a variant clearly
  * better than the pick, the pick clearly no better than the baseline, or the pick ruled out;
  * can't tell when the intervals cannot order them, or when the only variant that might beat the
- * pick is one the product ruled out for memory growth the window was too short to show.
+ * pick is one the product ruled out for its memory (growing, or garbage never freed) where the
+ * window was too short to show it.
  */
 export function scoreRanking(
   predicted: Ranking,
@@ -135,9 +136,9 @@ export function scoreRanking(
   const picked = observed.find((v) => v.label === pick);
   if (pick && picked?.ruledOut) return { verdict: 'wrong', reason: `${pick} ruled out by what was observed` };
   const mine = picked?.interval ?? baseline;
-  const disputed = new Set(
-    predicted.order.filter((v) => v.ruledOut === 'memory grows without bound').map((v) => v.label),
-  );
+  // Ruled out by the product (memory that grows without bound, or cyclic garbage never freed)
+  // but not by the observations: a window may be too short to show either.
+  const disputed = new Set(predicted.order.filter((v) => v.ruledOut !== undefined).map((v) => v.label));
   const unknown: string[] = [];
   const hidden: string[] = [];
   if (pick) {
@@ -161,7 +162,7 @@ export function scoreRanking(
   if (hidden.length > 0)
     return {
       verdict: 'observations-cant-tell',
-      reason: `${hidden.join(', ')} predicted to grow memory without bound, not visible in ${windowSeconds} s`,
+      reason: `${hidden.join(', ')} ruled out by the prediction for its memory, not visible in ${windowSeconds} s`,
     };
   return { verdict: 'right', reason: `${pick ?? 'no change'} observed best` };
 }

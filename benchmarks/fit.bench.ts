@@ -73,7 +73,7 @@ const f = (x: number) =>
   x === Number.POSITIVE_INFINITY ? '∞' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3);
 const e = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)} %`;
 const span = (i: Interval) => `[${f(i.lo)}–${f(i.hi)}]`;
-const bucket = (i: Interval) => (i.hi === i.lo ? f(i.hi) : `(${f(i.lo)}–${f(i.hi)}]`);
+const bucket = (i: Interval) => (i.hi === i.lo ? '' : ` (${f(i.lo)}–${f(i.hi)}]`);
 
 console.log(
   `\nbench:fit — windows ${windowSeconds} s, warm-up ${warmupSeconds} s, settle ${settleSeconds} s; load average ${loadBefore} before, ${load()} after\n`,
@@ -139,7 +139,7 @@ for (const r of results) {
       insideTotal += 2;
     }
     console.log(
-      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.stopped ? ` (${row.stopped})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)} ${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
+      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.stopped ? ` (${row.stopped})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
     );
   }
   // The product's ranking (core/simulator/rank.ts) against what was observed, on the objective,

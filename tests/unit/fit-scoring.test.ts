@@ -25,7 +25,9 @@ const ranking = (first: string | undefined, extra: Partial<Ranking> = {}): Ranki
   ...extra,
 });
 const point = (v: number): Interval => ({ lo: v, hi: v });
-const gc = (v: number): Interval => observedInterval({ gcMs: v, p99Ms: 0, memory: [] }, 'gcMs', 10_000);
+const gcOf = (v: number, collections: number): Interval =>
+  observedInterval({ gcMs: v, p99Ms: 0, memory: [] }, 'gcMs', collections);
+const gc = (v: number): Interval => gcOf(v, 10_000);
 const variant = (label: string, interval: Interval, ruledOut = false): ObservedVariant => ({
   label,
   interval,
@@ -106,6 +108,22 @@ describe('a ranking scored against the observations', () => {
     const s = scoreRanking(ranking(undefined, { order }), gc(0.222), observed, 'gcMs', 20);
     expect(s.verdict).toBe('observations-cant-tell');
     expect(s.reason).toContain('not visible in 20 s');
+    // Ruled out as cyclic garbage never freed (the 2026-12-07 run under load, steady: GC ms/s
+    // baseline 0.230, freeze 0.239, threshold 0.154, disable 0; ruled out: predicted disable, observed none).
+    const neverFreed = [{ label: 'disable', score: undefined, ruledOut: 'cyclic garbage is never freed' }];
+    const underLoad = [
+      variant('threshold=7000,10,10', gcOf(0.154, 0.263 * 20)),
+      variant('freeze', gcOf(0.239, 2.8 * 20)),
+      variant('disable', point(0)),
+    ];
+    const steady = scoreRanking(
+      ranking(undefined, { order: neverFreed }),
+      gcOf(0.23, 2.8 * 20),
+      underLoad,
+      'gcMs',
+      20,
+    );
+    expect(steady.verdict).toBe('observations-cant-tell');
     // Without the product's ruling, disable's lower GC time would make "no change" wrong.
     expect(scoreRanking(ranking(undefined), gc(30), [variant('disable', point(0))], 'gcMs', 20).verdict).toBe(
       'wrong',
