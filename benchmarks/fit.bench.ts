@@ -13,7 +13,16 @@ import { loadavg } from 'node:os';
 import { errorPercent, type LoopResult, runLoop } from '../src/adapters/lab/fit-loop.js';
 import { findInterpreter } from '../src/adapters/python/interpreters.js';
 import { readLocalConfig } from '../src/config.js';
+import { MEASURE_OF } from '../src/core/simulator/objective.js';
 import type { Interval } from '../src/core/simulator/rank.js';
+import {
+  bucketOf,
+  errorAgainst,
+  observedInterval,
+  overlaps,
+  type RankVerdict,
+  scoreRanking,
+} from './fit-scoring.js';
 import { pct } from './percentile.js';
 
 const env = process.env;
@@ -60,45 +69,50 @@ for (const version of pythons) {
   }
 }
 
-const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3));
+const f = (x: number) =>
+  x === Number.POSITIVE_INFINITY ? '∞' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3);
 const e = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)} %`;
-/** The exporter's histogram bounds (s): a longest pause is known only to its bucket. */
-const BOUNDS_MS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
-const bucketOf = (upperMs: number): Interval => {
-  const i = BOUNDS_MS.findIndex((b) => Math.abs(b - upperMs) < 1e-9);
-  return { lo: i > 0 ? (BOUNDS_MS[i - 1] ?? 0) : 0, hi: upperMs };
-};
-/** Error against an observation known only as an interval: 0 inside it, else to its nearest edge. */
-const errorAgainst = (predicted: number, observed: Interval) =>
-  predicted < observed.lo
-    ? errorPercent(predicted, observed.lo)
-    : predicted > observed.hi
-      ? errorPercent(predicted, observed.hi)
-      : 0;
-const inside = (i: Interval, observed: Interval) => observed.lo <= i.hi && i.lo <= observed.hi;
 const span = (i: Interval) => `[${f(i.lo)}–${f(i.hi)}]`;
+const bucket = (i: Interval) => (i.hi === i.lo ? '' : ` (${f(i.lo)}–${f(i.hi)}]`);
 
 console.log(
   `\nbench:fit — windows ${windowSeconds} s, warm-up ${warmupSeconds} s, settle ${settleSeconds} s; load average ${loadBefore} before, ${load()} after\n`,
 );
 console.log(
-  '| mode | Python | variant | gen0/s pred · obs · err | gen1/s pred · obs · err | gen2/s pred · obs · err | GC ms/s pred [interval] · obs · err | pause ms (objective’s) pred [interval] · obs · err |',
+  'Pauses are read from the exporter’s histogram, so an observed pause is known only to its bucket (lo–hi]: ' +
+    'its error is given to the interpolated value (p99) or the bucket’s top (longest), then to the nearest edge of the bucket (0 inside it), ' +
+    'and a predicted interval counts as inside when it overlaps the bucket. GC time is a point: inside means the point lies in the interval.\n',
+);
+console.log(
+  '| mode | Python | variant | gen0/s pred · obs · err | gen1/s pred · obs · err | gen2/s pred · obs · err | GC ms/s pred [interval] · obs · err | pause ms (objective’s) pred [interval] · obs (bucket] · err to value / to bucket |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 const baselineErrors: number[] = [];
 const mitigationErrors: number[] = [];
 const gcErrors: number[] = [];
 const pauseErrors: number[] = [];
+const pauseBucketErrors: number[] = [];
 let insideCount = 0;
 let insideTotal = 0;
-let rankRight = 0;
-let rankWrong = 0;
-let cantTell = 0;
+const verdicts: Record<RankVerdict, number> = {
+  right: 0,
+  wrong: 0,
+  'product-cant-tell': 0,
+  'observations-cant-tell': 0,
+};
+const VERDICT_TEXT: Record<RankVerdict, string> = {
+  right: 'right',
+  wrong: 'wrong',
+  'product-cant-tell': "product said can't tell",
+  'observations-cant-tell': "can't tell (observations)",
+};
 let modeRight = 0;
 const fitSeconds: number[] = [];
 for (const r of results) {
   // The objective's pause: the longest for a longest-pause runbook, else the p99.
   const longest = r.objective === 'longest-pause';
+  const pauseKey = longest ? 'maxMs' : 'p99Ms';
+  const collectionsIn = (row: typeof r.baseline) => row.observed.reduce((s, c) => s + c, 0) * windowSeconds;
   for (const row of [r.baseline, ...r.mitigations]) {
     const cells = [0, 1, 2].map((g) => {
       const err = errorPercent(row.predicted[g] ?? 0, row.observed[g] ?? 0);
@@ -109,41 +123,43 @@ for (const r of results) {
     });
     const gcBounds = row.predictedBounds.gcMs;
     const gcErr = errorPercent(row.predictedGcMs, row.observedGcMs);
-    const gcIn = inside(gcBounds, { lo: row.observedGcMs, hi: row.observedGcMs });
-    const pauseKey = longest ? 'maxMs' : 'p99Ms';
+    const gcIn = overlaps(gcBounds, { lo: row.observedGcMs, hi: row.observedGcMs });
     const pausePred = longest ? (row.predictedOutcome.maxMs ?? 0) : row.predictedOutcome.p99Ms;
     const pauseObsValue = longest ? (row.observedOutcome.maxMs ?? 0) : row.observedOutcome.p99Ms;
-    const pauseObs = longest ? bucketOf(pauseObsValue) : { lo: pauseObsValue, hi: pauseObsValue };
-    const pauseErr = errorAgainst(pausePred, pauseObs);
-    const pauseIn = inside(row.predictedBounds[pauseKey], pauseObs);
+    const pauseObs = bucketOf(pauseObsValue);
+    const pauseErr = errorPercent(pausePred, pauseObsValue);
+    const pauseBucketErr = errorAgainst(pausePred, pauseObs);
+    const pauseIn = overlaps(row.predictedBounds[pauseKey], pauseObs);
     // Scored where the service collected at all (a disabled collector has nothing to compare).
     if (row.observedGcMs > 0.01) {
       gcErrors.push(Math.abs(gcErr));
       pauseErrors.push(Math.abs(pauseErr));
+      pauseBucketErrors.push(Math.abs(pauseBucketErr));
       insideCount += (gcIn ? 1 : 0) + (pauseIn ? 1 : 0);
       insideTotal += 2;
     }
-    const pauseText = longest ? `≤ ${f(pauseObs.hi)}` : f(pauseObsValue);
     console.log(
-      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.stopped ? ` (${row.stopped})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${pauseText} · ${e(pauseErr)}${pauseIn ? '' : ' (outside)'} |`,
+      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.stopped ? ` (${row.stopped})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
     );
   }
-  // One rule ranks both (core/simulator/rank.ts): on the objective, runaway memory ruled out;
-  // the prediction's intervals decide whether it can tell.
+  // The product's ranking (core/simulator/rank.ts) against what was observed, on the objective,
+  // with the observations' own uncertainty (fit-scoring.ts).
+  const m = MEASURE_OF[r.objective];
   const name = (k: string | undefined) => k ?? 'no change';
   const predicted = r.predictedRanking;
-  const observedFirst = name(r.observedRanking.first);
-  let verdict: string;
-  if (!predicted.first && predicted.unsure) {
-    cantTell++;
-    verdict = `can't tell (${predicted.unsure} within the baseline's error)`;
-  } else if (name(predicted.first) === observedFirst) {
-    rankRight++;
-    verdict = 'right';
-  } else {
-    rankWrong++;
-    verdict = 'wrong';
-  }
+  const observedRuledOut = new Set(r.observedRanking.order.filter((v) => v.ruledOut).map((v) => v.label));
+  const score = scoreRanking(
+    predicted,
+    observedInterval(r.baseline.observedOutcome, m, collectionsIn(r.baseline)),
+    r.mitigations.map((row) => ({
+      label: row.mitigation,
+      interval: observedInterval(row.observedOutcome, m, collectionsIn(row)),
+      ruledOut: observedRuledOut.has(row.mitigation),
+    })),
+    m,
+    windowSeconds,
+  );
+  verdicts[score.verdict]++;
   const ruledOut = (o: typeof r.observedRanking) =>
     o.order
       .filter((v) => v.ruledOut)
@@ -153,16 +169,18 @@ for (const r of results) {
   const named = r.fit.diagnosis.mode === r.expectedMode;
   if (named) modeRight++;
   console.log(
-    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}; best observed: ${observedFirst} (${verdict}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
+    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}${!predicted.first && predicted.unsure ? ` (can't tell: ${predicted.unsure})` : ''}; best observed value: ${name(r.observedRanking.first)}; scored ${VERDICT_TEXT[score.verdict]} (${score.reason}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}, fixed ${((r.fit.cost.coefficients.fixedNs ?? 0) / 1000).toFixed(1)} µs; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
   );
 }
 console.log(
   `\ncounts: baseline |error| median ${f(pct(baselineErrors, 50))} %, worst ${f(Math.max(0, ...baselineErrors))} %; ` +
     `post-mitigation median ${f(pct(mitigationErrors, 50))} %, worst ${f(Math.max(0, ...mitigationErrors))} %\n` +
     `GC time |error| median ${f(pct(gcErrors, 50))} %, worst ${f(Math.max(0, ...gcErrors))} %; ` +
-    `objective's pause |error| median ${f(pct(pauseErrors, 50))} %, worst ${f(Math.max(0, ...pauseErrors))} %; ` +
+    `objective's pause |error| to the value median ${f(pct(pauseErrors, 50))} %, worst ${f(Math.max(0, ...pauseErrors))} %, ` +
+    `to the bucket median ${f(pct(pauseBucketErrors, 50))} %, worst ${f(Math.max(0, ...pauseBucketErrors))} %; ` +
     `observed inside the predicted interval ${insideCount}/${insideTotal}\n` +
-    `first-ranked = best observed on the objective: right ${rankRight}, wrong ${rankWrong}, can't tell ${cantTell} of ${results.length}; ` +
+    `first-ranked = best observed on the objective: right ${verdicts.right}, wrong ${verdicts.wrong}, ` +
+    `product said can't tell ${verdicts['product-cant-tell']}, can't tell (observations) ${verdicts['observations-cant-tell']} of ${results.length}; ` +
     `mode named right ${modeRight}/${results.length}; ` +
     `fit time median ${pct(fitSeconds, 50).toFixed(2)} s, worst ${Math.max(0, ...fitSeconds).toFixed(2)} s`,
 );

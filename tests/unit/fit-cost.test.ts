@@ -4,11 +4,17 @@
  * its full-collection pause, where the shipped profile would be off by that factor.
  */
 import { describe, expect, it } from 'vitest';
+import { fixedCost } from '../../src/core/fit/fit-cost.js';
 import { fitUncertainty } from '../../src/core/fit/fit-uncertainty.js';
 import { fitWorkload } from '../../src/core/fit/fit-workload.js';
 import type { GcObservations, PerGeneration } from '../../src/core/fit/observations.js';
-import { coefficientsFor, DEFAULT_CALIBRATION } from '../../src/core/simulator/cost-model.js';
+import {
+  type CostCoefficients,
+  coefficientsFor,
+  DEFAULT_CALIBRATION,
+} from '../../src/core/simulator/cost-model.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
+import { applyWhatIf } from '../../src/core/simulator/what-if.js';
 import { normalizeWorkload, type WorkloadDocument } from '../../src/core/simulator/workload.js';
 
 const profile = coefficientsFor(DEFAULT_CALIBRATION, '3.11');
@@ -29,8 +35,12 @@ const service: WorkloadDocument = {
 };
 
 /** What the service exports, its pause histogram included (or not). */
-function observed(withPauses: boolean): { obs: GcObservations; gcMs: number; fullMs: number } {
-  const r = simulate({ ...normalizeWorkload(service), cost: truth });
+function observed(
+  withPauses: boolean,
+  doc: WorkloadDocument = service,
+  cost: CostCoefficients = truth,
+): { obs: GcObservations; gcMs: number; fullMs: number } {
+  const r = simulate({ ...normalizeWorkload(doc), cost });
   const sec = r.perSecond?.seconds ?? 1;
   const per = (key: 'collections' | 'collected') =>
     r.stats.map((s) => s[key] / sec) as unknown as PerGeneration;
@@ -90,5 +100,55 @@ describe('pause cost fitted to the service', () => {
     expect(u.sources.join('; ')).toMatch(/shipped profile/);
     const fitted = fitUncertainty(fitWorkload(observed(true).obs), obs, 0.1);
     expect(fitted.scale?.gcMs).toBeLessThan(0.5);
+  });
+
+  it('a churning service: raising threshold 0 ten-fold is predicted to leave GC time about as it is, as it does', () => {
+    // bench:fit churn (2026-12-07): 155 → 150 ms/s observed; the fit said 154 → 86, from a 20 µs
+    // fixed cost per collection. Its young collections are all garbage: a ten times larger one
+    // costs ten times as much, and only the fixed cost (here 2 µs, the profile's) is saved.
+    const churn: WorkloadDocument = {
+      python: '3.11',
+      iterations: 300_000,
+      rate: 100_000,
+      each_iteration: [{ cycle: { size: 2 } }],
+    };
+    const service = { ...profile, scanNs: 2 * profile.scanNs, freeNs: 2 * profile.freeNs, fixedNs: 2000 };
+    const { obs, gcMs } = observed(true, churn, service);
+    const fit = fitWorkload(obs);
+    expect(fit.cost.source).toBe('fitted');
+    expect(fit.cost.coefficients.fixedNs).toBeLessThanOrEqual(2000);
+    const w = { ...normalizeWorkload(fit.doc), cost: fit.cost.coefficients };
+    const base = simulate(w).perSecond?.gcMs ?? 0;
+    expect(Math.abs(base - gcMs) / gcMs).toBeLessThan(0.1);
+    const raised = simulate(applyWhatIf(w, 'threshold=7000,10,10', { running: true })).perSecond?.gcMs ?? 0;
+    const truly =
+      simulate(applyWhatIf({ ...normalizeWorkload(churn), cost: service }, 'threshold=7000,10,10')).perSecond
+        ?.gcMs ?? 0;
+    expect(truly / gcMs).toBeGreaterThan(0.8);
+    expect(Math.abs(raised - truly) / truly).toBeLessThan(0.15);
+  });
+
+  it('the fixed cost: the young intercept when their sizes differ, else the profile, within physical bounds', () => {
+    // Sizes 1000 and 4000 ns of work at 2×, 1.5 µs fixed: the intercept.
+    const apart = [
+      { g: 0, o: 1500 + 2000, v: 1000 },
+      { g: 1, o: 1500 + 8000, v: 4000 },
+    ];
+    expect(fixedCost(apart, 2000)).toEqual({ ns: 1500, from: 'young collections' });
+    // Nearly the same size (churn): the profile's, whatever the two pauses say.
+    const alike = [
+      { g: 0, o: 40_000, v: 16_000 },
+      { g: 1, o: 44_000, v: 16_500 },
+    ];
+    expect(fixedCost(alike, 2000)).toEqual({ ns: 2000, from: 'profile' });
+    // An intercept past the ceiling (the profile's), or past half the shortest pause, is cut.
+    const steep = [
+      { g: 0, o: 60_000, v: 10_000 },
+      { g: 1, o: 70_000, v: 20_000 },
+    ];
+    expect(fixedCost(steep, 2000).ns).toBe(2000);
+    expect(fixedCost([{ g: 0, o: 3000, v: 1000 }], 2000).ns).toBe(1500);
+    // A full collection's pause does not enter the young intercept.
+    expect(fixedCost([...alike, { g: 2, o: 5e6, v: 1e6 }], 2000).from).toBe('profile');
   });
 });

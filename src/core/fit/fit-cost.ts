@@ -51,6 +51,44 @@ export function youngScale(obs: GcObservations, python: ModelledPython, t: PerGe
   return Math.min(20, Math.max(0.25, (mean - c.fixedNs) / variable));
 }
 
+/**
+ * Young generations' collection sizes must differ by this factor before the intercept of their
+ * pause against their size says anything: in a churning service a gen-1 collection holds little
+ * more than a gen-0 one, and two nearly equal sizes make the intercept noise.
+ */
+export const YOUNG_SPREAD = 1.5;
+/**
+ * The fixed cost per collection may exceed the profile's by this factor at most. Physical sense:
+ * an empty young collection timed through gc.callbacks costs 0.29 µs (3.11.2), 0.47 µs (3.13.0),
+ * 0.54 µs (3.8.18) on the bench machine (median of 200), under the profile's 2–2.5 µs. The
+ * fitted workload reproduces collection counts, not the size of each young generation (a
+ * churning service's gen-1 collections came out three times its gen-0 ones in the fit, alike
+ * in the service), so an intercept above the profile's is taken for that mismatch, not for cost.
+ */
+export const FIXED_CEILING = 1;
+
+/**
+ * The fixed cost per collection (ns): the intercept of the young generations' mean pause against
+ * their size (what each traverses and frees at the profile's costs), when their sizes differ
+ * enough to tell (YOUNG_SPREAD); else the profile's. Kept within [0, FIXED_CEILING × the
+ * profile's] and under half the shortest young pause: the fixed cost is what a change of
+ * threshold does not scale, and an intercept that ate most of each pause would promise that
+ * fewer, larger collections cost less in all, which they do not (bench:fit churn, 2026-12-07:
+ * 154 → 86 ms/s predicted for threshold 0 × 10, 150 observed, from a fixed cost of 20 µs).
+ */
+export function fixedCost(
+  pairs: readonly { g: number; o: number; v: number }[],
+  profileNs: number,
+): { readonly ns: number; readonly from: 'young collections' | 'profile' } {
+  const young = pairs.filter((p) => p.g < 2);
+  const [a, b] = [...young].sort((x, y) => x.v - y.v);
+  const apart = a !== undefined && b !== undefined && b.v >= YOUNG_SPREAD * a.v && b.o > a.o;
+  const intercept = apart ? a.o - ((b.o - a.o) / (b.v - a.v)) * a.v : profileNs;
+  const shortest = Math.min(...(young.length > 0 ? young : pairs).map((p) => p.o));
+  const ns = Math.max(0, Math.min(intercept, FIXED_CEILING * profileNs, 0.5 * shortest));
+  return { ns, from: apart ? 'young collections' : 'profile' };
+}
+
 export function fitPauseCost(
   obs: GcObservations,
   simulated: SimulationResult,
@@ -78,18 +116,7 @@ export function fitPauseCost(
           : 'too few collections with pauses in the window: pause cost from the shipped profile (absolute pauses ×/÷ 3)',
     };
   }
-  // o = F + k·v by least squares over the generations seen; F kept within [0, half the shortest pause].
-  const n = pairs.length;
-  const mo = pairs.reduce((s, p) => s + p.o, 0) / n;
-  const mv = pairs.reduce((s, p) => s + p.v, 0) / n;
-  const sxx = pairs.reduce((s, p) => s + (p.v - mv) ** 2, 0);
-  const sxy = pairs.reduce((s, p) => s + (p.v - mv) * (p.o - mo), 0);
-  const slope = n >= 2 && sxx > 0 ? sxy / sxx : undefined;
-  const shortest = Math.min(...pairs.map((p) => p.o));
-  const fixed = Math.min(
-    0.5 * shortest,
-    Math.max(0, slope !== undefined && slope > 0 ? mo - slope * mv : profile.fixedNs),
-  );
+  const { ns: fixed, from } = fixedCost(pairs, profile.fixedNs);
   const scale = (o: number, v: number) => Math.max(0.05, (o - fixed) / v);
   const perGeneration = [0, 1, 2].map((g) => {
     const o = observed[g];
@@ -108,6 +135,6 @@ export function fitPauseCost(
     coefficients: { ...profile, fixedNs: Math.round(fixed), generationScale },
     source: 'fitted',
     residual,
-    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (±${Math.round(residual * 100)} %)`,
+    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (${from === 'profile' ? "the profile's: young collections too alike in size to fit it" : 'intercept of the young collections'}; ±${Math.round(residual * 100)} %)`,
   };
 }
