@@ -13,11 +13,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { CustomRoute } from '@slack/bolt/dist/receivers/custom-routes.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import { jitteredBackoff } from '../adapters/backoff.js';
-import {
-  renderPngInWorker,
-  renderSvgInWorker,
-  svgToPngInWorker,
-} from '../adapters/charts/render-in-worker.js';
+import { createChartRenderer } from '../adapters/charts/render-in-worker.js';
 import { systemClock } from '../adapters/clock.js';
 import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
@@ -186,6 +182,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     leaseMs: options.leaseMs,
   });
   const service = new IncidentService(store, clock, { retryDelay: jitteredBackoff() });
+  // One chart worker for the app's charts, kept while they keep coming (a postmortem draws many).
+  const charts = createChartRenderer();
   const simulations = new SimulationPool({
     run: runSimulationInWorker,
     fit: runFitInWorker,
@@ -200,9 +198,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     actions,
     simulate: (workload, onProgress) => simulations.run(workload, onProgress),
     fit: (observations, python) => simulations.fit(observations, python),
-    chart: renderPngInWorker,
-    svg: renderSvgInWorker,
-    svgPng: svgToPngInWorker,
+    chart: charts.png,
+    svg: charts.svg,
+    svgPng: charts.svgToPng,
     clock,
     sleep,
     logger,
@@ -366,6 +364,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Whatever still runs now is left to its lease: another process takes it over.
       leases.stop();
       await postQueue.stop();
+      await charts.close();
       await metricsClient?.close();
       if (!options.store) await store.close();
       removeLastResort();

@@ -1,6 +1,10 @@
 /** Charts rendered in a worker thread (how the Slack app keeps its event loop free) on every Node version CI runs. */
 import { expect, it } from 'vitest';
-import { renderPngInWorker, renderSvgInWorker } from '../../src/adapters/charts/render-in-worker.js';
+import {
+  createChartRenderer,
+  renderPngInWorker,
+  renderSvgInWorker,
+} from '../../src/adapters/charts/render-in-worker.js';
 import { rangeChartSpec } from '../../src/core/checks/chart-spec.js';
 
 const spec = rangeChartSpec(
@@ -27,3 +31,30 @@ it('reports a broken specification as an error', async () => {
     /chart rendering failed/,
   );
 }, 30_000);
+
+it('one worker draws a run of charts; a chart that fails fails alone; a full queue refuses', async () => {
+  const renderer = createChartRenderer({ maxQueued: 4 });
+  try {
+    const drawn = await Promise.all([
+      renderer.png(spec),
+      renderer.svg(spec),
+      renderer.png({ marks: [{ type: 'nonsense' }] }).catch((error: Error) => error),
+      renderer.png(spec),
+    ]);
+    expect(drawn[0]).toBeInstanceOf(Buffer);
+    expect(drawn[1]).toMatch(/^<svg/);
+    expect(String(drawn[2])).toMatch(/chart rendering failed/);
+    expect((drawn[3] as Buffer).subarray(1, 4).toString('ascii')).toBe('PNG');
+    // Vega and resvg loaded once for the four, not once per chart.
+    expect(renderer.workersStarted).toBe(1);
+    const flood = Array.from({ length: 6 }, () => renderer.svg(spec).catch((error: Error) => error.message));
+    const refused = (await Promise.all(flood)).filter((r) =>
+      String(r).includes('charts are already waiting'),
+    );
+    // One is drawing and four wait: the sixth is refused.
+    expect(refused).toHaveLength(1);
+  } finally {
+    await renderer.close();
+  }
+  await expect(renderer.png(spec)).rejects.toThrow(/the app is stopping/);
+}, 60_000);

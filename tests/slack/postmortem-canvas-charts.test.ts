@@ -9,6 +9,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/engine.js';
 import { type FakePrometheus, type PromQuery, startFakePrometheus } from '../helpers/fake-prometheus.js';
 import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
+import { smallHeapRunbooks } from '../helpers/small-heap-runbooks.js';
+
+// The runbook's simulation on a small heap: these tests are about the charts of its result.
+const small = smallHeapRunbooks();
+function smallHeapEnv(prometheusUrl: string): Record<string, string> {
+  return {
+    INCIDENT_CHANNEL_SEVERITIES: 'sev1,sev2',
+    PROMETHEUS_URL: prometheusUrl,
+    WORKLOADS_DIR: small.workloadsDir,
+  };
+}
 
 let h: SlackHarness | undefined;
 let prometheus: FakePrometheus | undefined;
@@ -57,7 +68,8 @@ describe('the postmortem canvas’s charts', () => {
   it('embeds the check charts and the decision chart by permalink, uploaded to the thread', async () => {
     prometheus = await startFakePrometheus(answer);
     h = await SlackHarness.start({
-      env: { INCIDENT_CHANNEL_SEVERITIES: 'sev1,sev2', PROMETHEUS_URL: prometheus.url },
+      env: smallHeapEnv(prometheus.url),
+      runbooksDir: small.runbooksDir,
     });
     const incident = await incidentWithDecision(h);
     await h.flow.exportToSlack(incident.id, 'md', CHANNEL);
@@ -97,7 +109,8 @@ describe('the postmortem canvas’s charts', () => {
     prometheus = await startFakePrometheus(answer);
     const clock = new FakeClock(Date.parse('2026-12-06T20:00:00.000Z'));
     h = await SlackHarness.start({
-      env: { INCIDENT_CHANNEL_SEVERITIES: 'sev1,sev2', PROMETHEUS_URL: prometheus.url },
+      env: smallHeapEnv(prometheus.url),
+      runbooksDir: small.runbooksDir,
       clock,
     });
     const harness = h;
@@ -136,7 +149,8 @@ describe('the postmortem canvas’s charts', () => {
   it('a chart Slack refuses: the canvas says "chart not available" and why, and is written anyway', async () => {
     prometheus = await startFakePrometheus(answer);
     h = await SlackHarness.start({
-      env: { INCIDENT_CHANNEL_SEVERITIES: 'sev1,sev2', PROMETHEUS_URL: prometheus.url },
+      env: smallHeapEnv(prometheus.url),
+      runbooksDir: small.runbooksDir,
     });
     const harness = h;
     await harness.slash(START);
