@@ -58,3 +58,24 @@ it('one worker draws a run of charts; a chart that fails fails alone; a full que
   }
   await expect(renderer.png(spec)).rejects.toThrow(/the app is stopping/);
 }, 60_000);
+
+it('a chart that cannot be handed over, or takes too long, fails alone: the next one is drawn', async () => {
+  const renderer = createChartRenderer({ deadlineMs: 300 });
+  try {
+    // A function cannot be sent to a worker.
+    await expect(renderer.svg({ data: [() => 1] })).rejects.toThrow(
+      /chart rendering failed: .*could not be cloned/,
+    );
+    // Too short a deadline for a first chart (Vega loads in the worker): stopped, reported, replaced.
+    await expect(renderer.png(spec)).rejects.toThrow(/no chart after 0.3 s/);
+  } finally {
+    await renderer.close();
+  }
+  const patient = createChartRenderer();
+  try {
+    await expect(patient.svg({ data: [() => 1] })).rejects.toThrow(/could not be cloned/);
+    expect(await patient.svg(spec)).toMatch(/^<svg/);
+  } finally {
+    await patient.close();
+  }
+}, 60_000);

@@ -17,7 +17,7 @@ export const INTEGRATION_GLOBS = [
 
 /**
  * Integration files that write dist/ (the build, `npm pack`): they run one at a time among
- * themselves (their own vitest project), beside the rest of the tier.
+ * themselves (their own vitest project, which vitest runs after the rest of the tier).
  */
 export const ONE_AT_A_TIME = [
   'tests/cli/bin.integration.test.ts',

@@ -28,6 +28,8 @@ export interface ChartRendererOptions {
   readonly idleMs?: number;
   /** Charts waiting beyond which new ones are refused (default 200). */
   readonly maxQueued?: number;
+  /** How long one chart may take before its worker is stopped and the chart fails (default 60 s). */
+  readonly deadlineMs?: number;
 }
 
 interface Pending {
@@ -40,10 +42,12 @@ interface Pending {
 export function createChartRenderer(options: ChartRendererOptions = {}): ChartRenderer {
   const idleMs = options.idleMs ?? 30_000;
   const maxQueued = options.maxQueued ?? 200;
+  const deadlineMs = options.deadlineMs ?? 60_000;
   const queue: Pending[] = [];
   let worker: Worker | undefined;
   let current: Pending | undefined;
   let idle: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
   let nextId = 1;
   let closed = false;
   let workersStarted = 0;
@@ -58,6 +62,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
     const job = current;
     if (!job || job.id !== reply.id) return;
     current = undefined;
+    clearTimeout(deadline);
     if (reply.ok && reply.png)
       job.resolve(Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength));
     else if (reply.ok && reply.svg !== undefined) job.resolve(reply.svg);
@@ -70,6 +75,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
     worker = undefined;
     const job = current;
     current = undefined;
+    clearTimeout(deadline);
     job?.reject(new Error(`chart rendering failed: ${reason}`));
     next();
   };
@@ -90,21 +96,37 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
   };
 
   function next(): void {
-    if (current || closed) return;
-    const job = queue.shift();
-    if (!job) {
-      // Waiting for the next chart never keeps the process alive; drawing one does.
-      worker?.unref();
+    while (!current && !closed) {
+      const job = queue.shift();
+      if (!job) {
+        // Waiting for the next chart never keeps the process alive; drawing one does.
+        worker?.unref();
+        clearTimeout(idle);
+        idle = setTimeout(stopWorker, idleMs);
+        idle.unref();
+        return;
+      }
       clearTimeout(idle);
-      idle = setTimeout(stopWorker, idleMs);
-      idle.unref();
-      return;
+      current = job;
+      try {
+        const drawing = ensureWorker();
+        drawing.ref();
+        drawing.postMessage({ id: job.id, job: job.job });
+        // A chart that never finishes would hold every chart behind it: its worker is stopped.
+        deadline = setTimeout(() => {
+          const stuck = worker;
+          lost(`no chart after ${deadlineMs / 1000} s`);
+          void stuck?.terminate();
+        }, deadlineMs);
+      } catch (error) {
+        // The job could not be handed over (a value a worker cannot receive, no thread to start):
+        // it fails alone and the queue goes on.
+        current = undefined;
+        job.reject(
+          new Error(`chart rendering failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
     }
-    clearTimeout(idle);
-    current = job;
-    const drawing = ensureWorker();
-    drawing.ref();
-    drawing.postMessage({ id: job.id, job: job.job });
   }
 
   const submit = (job: ChartJob): Promise<Buffer | string> =>
@@ -135,6 +157,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
       worker = undefined;
       current?.reject(new GcIncidentError('CHART_NOT_DRAWN', 'chart not drawn: the app is stopping'));
       current = undefined;
+      clearTimeout(deadline);
       await stopping?.terminate();
     },
   };
