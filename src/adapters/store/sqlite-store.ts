@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
-import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import type {
   CauseRow,
   ClaimedReminder,
@@ -23,9 +23,11 @@ import type {
   StoredResponse,
 } from '../../core/ports.js';
 import { systemClock } from '../clock.js';
-import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
+import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
+import { WalGroupCommit } from './sqlite-group-commit.js';
+import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
 
 interface EventRow {
@@ -44,6 +46,10 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 
   private readonly clock: Clock;
   readonly posts: SqlitePostQueue;
+  /** Undefined for a database in memory (or not in WAL mode): every commit syncs. */
+  readonly group: WalGroupCommit | undefined;
+  private readonly leases: SqliteLeases;
+  private readonly snapshots = new SnapshotCache();
 
   /** `clock`: when migrations were applied (default: the machine's). */
   constructor(
@@ -59,6 +65,8 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
       );
       this.posts = new SqlitePostQueue(this.db, (sql) => this.prepare(sql));
+      this.group = WalGroupCommit.of(this.db, path);
+      this.leases = new SqliteLeases(this.db, (sql) => this.prepare(sql), this.group);
     } catch (error) {
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
@@ -113,8 +121,9 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
+    // Only `version` and `updatedAt` moved (see snapshot-cache.ts): the JSON stays as it is.
+    const columnsOnly = expectedVersion > 0 && this.snapshots.onlyVersionMoved(snapshot, expectedVersion);
     const write = this.db.transaction(() => {
-      const json = JSON.stringify(snapshot);
       if (expectedVersion === 0) {
         const r = this.prepare(
           'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -124,14 +133,28 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
           snapshot.status,
           snapshot.openedAt,
           snapshot.updatedAt,
-          json,
+          JSON.stringify(snapshot),
           snapshot.cause ?? null,
         );
         if (r.changes === 0) return false;
       } else {
-        const r = this.prepare(
-          'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
-        ).run(snapshot.version, snapshot.status, snapshot.updatedAt, json, incidentId, expectedVersion);
+        const r = columnsOnly
+          ? this.prepare('UPDATE incidents SET version = ?, updated_at = ? WHERE id = ? AND version = ?').run(
+              snapshot.version,
+              snapshot.updatedAt,
+              incidentId,
+              expectedVersion,
+            )
+          : this.prepare(
+              'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
+            ).run(
+              snapshot.version,
+              snapshot.status,
+              snapshot.updatedAt,
+              JSON.stringify(snapshot),
+              incidentId,
+              expectedVersion,
+            );
         if (r.changes === 0) return false;
       }
       const insert = this.prepare(
@@ -147,7 +170,9 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       return true;
     });
     try {
-      return write.immediate();
+      const written = write.immediate();
+      if (written) this.snapshots.set(snapshot);
+      return written;
     } catch (error) {
       if (error instanceof KeyTaken) return false;
       throw new GcIncidentError(
@@ -161,10 +186,16 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async load(incidentId: string): Promise<Incident | undefined> {
-    const row = this.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
-      | { snapshot: string }
+    const version = this.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(incidentId) as
+      | number
       | undefined;
-    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+    if (version === undefined) return undefined;
+    const known = this.snapshots.get(incidentId, version);
+    if (known) return known;
+    const row = this.prepare('SELECT snapshot, version, updated_at FROM incidents WHERE id = ?').get(
+      incidentId,
+    ) as SnapshotRow | undefined;
+    return row ? this.snapshots.set(fromRow(row)) : undefined;
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
@@ -188,11 +219,11 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     const rows = (
       options.status
         ? this.prepare(
-            'SELECT snapshot FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?',
+            `SELECT ${COLUMNS} FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
           ).all(options.status, limit)
-        : this.prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(limit)
-    ) as { snapshot: string }[];
-    return rows.map((r) => withDefaults(JSON.parse(r.snapshot) as Incident));
+        : this.prepare(`SELECT ${COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?`).all(limit)
+    ) as SnapshotRow[];
+    return rows.map(fromRow);
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
@@ -204,9 +235,9 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 
   async findByCause(cause: string): Promise<Incident | undefined> {
     const row = this.prepare(
-      'SELECT snapshot FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1',
-    ).get(cause) as { snapshot: string } | undefined;
-    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+      `SELECT ${COLUMNS} FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1`,
+    ).get(cause) as SnapshotRow | undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
@@ -231,6 +262,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async close(): Promise<void> {
+    this.group?.close();
     this.db.close();
     // See RETAINED below.
     for (const statement of this.statements.values()) RETAINED.push(statement);
@@ -309,59 +341,24 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     );
   }
 
-  async hold(
-    work: { key: string; kind: string; body: string },
-    claimant: string,
-    now: Date,
-    leaseMs: number,
-  ): Promise<boolean> {
-    return (
-      this.prepare(
-        `INSERT INTO leased_work (key, kind, body, claimed_by, lease_until, held_since) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO NOTHING`,
-      ).run(
-        work.key,
-        work.kind,
-        work.body,
-        claimant,
-        new Date(now.getTime() + leaseMs).toISOString(),
-        now.toISOString(),
-      ).changes === 1
-    );
+  hold(work: { key: string; kind: string; body: string }, claimant: string, now: Date, leaseMs: number) {
+    return this.leases.hold(work, claimant, now, leaseMs);
   }
 
-  async renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const renew = this.prepare('UPDATE leased_work SET lease_until = ? WHERE key = ? AND claimed_by = ?');
-    this.db.transaction(() => {
-      for (const key of keys) renew.run(until, key, claimant);
-    })();
+  renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
+    return this.leases.renew(keys, claimant, now, leaseMs);
   }
 
-  async release(key: string): Promise<void> {
-    this.prepare('DELETE FROM leased_work WHERE key = ?').run(key);
+  release(keys: readonly string[]): Promise<void> {
+    return this.leases.release(keys);
   }
 
-  async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
-    const at = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    // One write transaction: two processes never take over the same row.
-    return this.db
-      .transaction(() => {
-        const rows = this.prepare(
-          'SELECT key, kind, body, held_since, attempts FROM leased_work WHERE lease_until < ? ORDER BY held_since LIMIT ?',
-        ).all(at, limit) as LeasedWorkRow[];
-        const claim = this.prepare(
-          'UPDATE leased_work SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE key = ?',
-        );
-        for (const row of rows) claim.run(claimant, until, row.key);
-        return rows.map((row) => leasedWorkFromRow({ ...row, attempts: row.attempts + 1 }));
-      })
-      .immediate();
+  claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
+    return this.leases.claimExpired(now, claimant, leaseMs, limit);
   }
 
-  async heldWork(): Promise<number> {
-    return (this.prepare('SELECT count(*) AS n FROM leased_work').get() as { n: number }).n;
+  heldWork(): Promise<number> {
+    return this.leases.heldWork();
   }
 
   private prepare(sql: string): Database.Statement {
@@ -386,3 +383,6 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 const RETAINED: (Database.Statement | Database.Database)[] = [];
 
 class KeyTaken extends Error {}
+
+/** What a reader needs of an incident's row (snapshot-cache.ts). */
+const COLUMNS = 'snapshot, version, updated_at';

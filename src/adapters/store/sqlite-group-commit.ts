@@ -1,0 +1,117 @@
+/**
+ * Group commit for the SQLite store in WAL mode. A write that must be on disk
+ * before it is answered (a Slack request recorded before its ack) commits with
+ * synchronous=NORMAL, so the commit itself does not fsync on the event loop,
+ * then waits for one fdatasync of the WAL file, run in libuv's thread pool.
+ * That sync makes every commit written before it started durable: writes that
+ * commit while one sync runs share the next one, so the holds that arrived
+ * together cost one fsync, and the event loop answers other requests meanwhile.
+ * SQLite with synchronous=FULL does the same fsync of the WAL at each commit;
+ * NORMAL still syncs around checkpoints, so nothing already durable is lost.
+ */
+import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+
+export class WalGroupCommit {
+  /** WAL syncs run so far (for tests and benchmarks). */
+  syncs = 0;
+  private fd: number | undefined;
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private readonly normal: Database.Statement;
+  private readonly full: Database.Statement;
+  private readonly checkpoint: Database.Statement;
+
+  private constructor(
+    db: Database.Database,
+    private readonly walPath: string,
+  ) {
+    this.normal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.full = db.prepare('PRAGMA synchronous = FULL');
+    // A full checkpoint syncs the WAL, copies it into the database and syncs that (the fallback).
+    this.checkpoint = db.prepare('PRAGMA wal_checkpoint(FULL)');
+  }
+
+  /** Undefined when the database is not a file in WAL mode: its writes then sync at commit (FULL). */
+  static of(db: Database.Database, path: string): WalGroupCommit | undefined {
+    if (path === ':memory:' || path === '') return undefined;
+    const mode = db.prepare('PRAGMA journal_mode').pluck().get();
+    return mode === 'wal' ? new WalGroupCommit(db, `${db.name}-wal`) : undefined;
+  }
+
+  /** Runs `write` (one transaction) without a sync at commit, then waits until it is on disk. */
+  async commit<T>(write: () => T): Promise<T> {
+    this.normal.run();
+    let result: T;
+    try {
+      result = write();
+    } finally {
+      this.full.run();
+    }
+    await this.durable();
+    return result;
+  }
+
+  /** Runs `write` without any sync of its own: for writes that may be lost (they are redone). */
+  lazily<T>(write: () => T): T {
+    this.normal.run();
+    try {
+      return write();
+    } finally {
+      this.full.run();
+    }
+  }
+
+  /** Resolves once everything committed before the call is on disk. */
+  durable(): Promise<void> {
+    if (this.next) return this.next;
+    if (!this.running) return this.start();
+    // The sync under way may have started before this commit: wait for the one after it.
+    const after = this.running
+      .catch(() => {})
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
+    this.next = after;
+    return after;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private start(): Promise<void> {
+    const run: Promise<void> = this.sync().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private sync(): Promise<void> {
+    this.syncs += 1;
+    let fd: number;
+    try {
+      fd = this.walFd();
+    } catch {
+      // No WAL file to sync (it should exist while a connection is open): sync by a checkpoint.
+      try {
+        this.checkpoint.run();
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /** The WAL file's descriptor, opened again if the file was removed (every connection closed). */
+  private walFd(): number {
+    if (this.fd !== undefined && fstatSync(this.fd).nlink > 0) return this.fd;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = openSync(this.walPath, 'r');
+    return this.fd;
+  }
+}
