@@ -1,15 +1,17 @@
 /**
- * Group commit for the SQLite store in WAL mode. A write that must be on disk
- * before it is answered (a Slack request recorded before its ack) commits with
- * synchronous=NORMAL, so the commit itself does not fsync on the event loop,
- * then waits for one fdatasync of the WAL file, run in libuv's thread pool.
- * That sync makes every commit written before it started durable: writes that
- * commit while one sync runs share the next one, so the holds that arrived
+ * Group commit for the SQLite store in WAL mode. The connection commits with
+ * synchronous=NORMAL, so a commit does not fsync on the event loop; a write is
+ * answered only after one fdatasync of the WAL file, run in libuv's thread
+ * pool, that started after its commit. That sync makes every commit written
+ * before it started durable: writes that commit while one sync runs share the
+ * next one, so the holds (and appends, and post-queue writes) that arrived
  * together cost one fsync, and the event loop answers other requests meanwhile.
- * SQLite with synchronous=FULL does the same fsync of the WAL at each commit;
- * NORMAL still syncs around checkpoints, so nothing already durable is lost.
+ * SQLite with synchronous=FULL does the same fsync of the WAL inside each
+ * commit; NORMAL still syncs around checkpoints, so nothing durable is lost.
+ * One difference: another reader may see a commit during the ~1 ms before its
+ * sync ends (with FULL, only after); its writer answers only once it is on disk.
  */
-import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
 export class WalGroupCommit {
@@ -18,16 +20,13 @@ export class WalGroupCommit {
   private fd: number | undefined;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
-  private readonly normal: Database.Statement;
-  private readonly full: Database.Statement;
   private readonly checkpoint: Database.Statement;
 
   private constructor(
     db: Database.Database,
     private readonly walPath: string,
   ) {
-    this.normal = db.prepare('PRAGMA synchronous = NORMAL');
-    this.full = db.prepare('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA synchronous = NORMAL');
     // A full checkpoint syncs the WAL, copies it into the database and syncs that (the fallback).
     this.checkpoint = db.prepare('PRAGMA wal_checkpoint(FULL)');
   }
@@ -39,27 +38,25 @@ export class WalGroupCommit {
     return mode === 'wal' ? new WalGroupCommit(db, `${db.name}-wal`) : undefined;
   }
 
-  /** Runs `write` (one transaction) without a sync at commit, then waits until it is on disk. */
-  async commit<T>(write: () => T): Promise<T> {
-    this.normal.run();
-    let result: T;
-    try {
-      result = write();
-    } finally {
-      this.full.run();
-    }
+  /** `value` (what a write returns), once that write is on disk. */
+  async synced<T>(value: T): Promise<T> {
     await this.durable();
-    return result;
+    return value;
   }
 
-  /** Runs `write` without any sync of its own: for writes that may be lost (they are redone). */
-  lazily<T>(write: () => T): T {
-    this.normal.run();
+  /**
+   * `value`, after a sync on the event loop, as synchronous=FULL would have done inside the commit:
+   * for writes whose callers expect them to settle without waiting for I/O (the post queue's,
+   * the reminders').
+   */
+  syncedNow<T>(value: T): T {
     try {
-      return write();
-    } finally {
-      this.full.run();
+      fdatasyncSync(this.walFd());
+    } catch {
+      this.checkpoint.run();
     }
+    this.syncs += 1;
+    return value;
   }
 
   /** Resolves once everything committed before the call is on disk. */

@@ -1,9 +1,9 @@
 /**
  * The SQLite store's leased work (src/adapters/leases/work-leases.ts): a row is
  * held before a Slack request is acknowledged, so holds go through the group
- * commit; finished rows are deleted in batches without a sync of their own (a
- * delete lost in a crash only makes the finished work be replayed, which
- * changes nothing).
+ * commit (sqlite-group-commit.ts); finished rows are deleted in batches without
+ * waiting for a sync (a delete lost in a crash only makes the finished work be
+ * replayed, which changes nothing).
  */
 import type Database from 'better-sqlite3';
 import type { LeasedWork } from '../../core/ports.js';
@@ -35,7 +35,8 @@ export class SqliteLeases {
         new Date(now.getTime() + leaseMs).toISOString(),
         now.toISOString(),
       ).changes === 1;
-    return this.group ? this.group.commit(insert) : insert();
+    const held = insert();
+    return this.group ? this.group.synced(held) : held;
   }
 
   async renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
@@ -44,6 +45,7 @@ export class SqliteLeases {
     this.db.transaction(() => {
       for (const key of keys) renew.run(until, key, claimant);
     })();
+    await this.group?.durable();
   }
 
   async release(keys: readonly string[]): Promise<void> {
@@ -52,26 +54,26 @@ export class SqliteLeases {
     const write = this.db.transaction(() => {
       for (const key of keys) remove.run(key);
     });
-    if (this.group) this.group.lazily(() => write.immediate());
-    else write.immediate();
+    // Not waited on: a delete lost in a crash leaves finished work to be replayed, which changes nothing.
+    write.immediate();
   }
 
   async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     // One write transaction: two processes never take over the same row.
-    return this.db
-      .transaction(() => {
-        const rows = this.prepare(
-          'SELECT key, kind, body, held_since, attempts FROM leased_work WHERE lease_until < ? ORDER BY held_since LIMIT ?',
-        ).all(at, limit) as LeasedWorkRow[];
-        const claim = this.prepare(
-          'UPDATE leased_work SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE key = ?',
-        );
-        for (const row of rows) claim.run(claimant, until, row.key);
-        return rows.map((row) => leasedWorkFromRow({ ...row, attempts: row.attempts + 1 }));
-      })
-      .immediate();
+    const claim = this.db.transaction(() => {
+      const rows = this.prepare(
+        'SELECT key, kind, body, held_since, attempts FROM leased_work WHERE lease_until < ? ORDER BY held_since LIMIT ?',
+      ).all(at, limit) as LeasedWorkRow[];
+      const update = this.prepare(
+        'UPDATE leased_work SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE key = ?',
+      );
+      for (const row of rows) update.run(claimant, until, row.key);
+      return rows.map((row) => leasedWorkFromRow({ ...row, attempts: row.attempts + 1 }));
+    });
+    const taken = claim.immediate();
+    return this.group && taken.length > 0 ? this.group.synced(taken) : taken;
   }
 
   async heldWork(): Promise<number> {

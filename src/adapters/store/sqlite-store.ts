@@ -24,11 +24,11 @@ import type {
 } from '../../core/ports.js';
 import { systemClock } from '../clock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
 import { WalGroupCommit } from './sqlite-group-commit.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
+import { SqliteReminders } from './sqlite-reminders.js';
 
 interface EventRow {
   incident_id: string;
@@ -49,6 +49,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   /** Undefined for a database in memory (or not in WAL mode): every commit syncs. */
   readonly group: WalGroupCommit | undefined;
   private readonly leases: SqliteLeases;
+  private readonly reminders: SqliteReminders;
   private readonly snapshots = new SnapshotCache();
 
   /** `clock`: when migrations were applied (default: the machine's). */
@@ -64,9 +65,18 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       this.db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
       );
-      this.posts = new SqlitePostQueue(this.db, (sql) => this.prepare(sql));
       this.group = WalGroupCommit.of(this.db, path);
+      this.posts = new SqlitePostQueue(
+        this.db,
+        (sql) => this.prepare(sql),
+        (value) => this.syncedNow(value),
+      );
       this.leases = new SqliteLeases(this.db, (sql) => this.prepare(sql), this.group);
+      this.reminders = new SqliteReminders(
+        this.db,
+        (sql) => this.prepare(sql),
+        (value) => this.syncedNow(value),
+      );
     } catch (error) {
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
@@ -99,19 +109,22 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
         })
         .immediate();
     }
+    this.syncedNow(undefined);
   }
 
   async nextIncidentNumber(year: number): Promise<number> {
-    return this.db
-      .transaction(() => {
-        this.prepare(
-          'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
-        ).run(year);
-        return (
-          this.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
-        ).last;
-      })
-      .immediate();
+    return this.synced(
+      this.db
+        .transaction(() => {
+          this.prepare(
+            'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
+          ).run(year);
+          return (
+            this.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
+          ).last;
+        })
+        .immediate(),
+    );
   }
 
   async append(
@@ -171,8 +184,8 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     });
     try {
       const written = write.immediate();
-      if (written) this.snapshots.set(snapshot);
-      return written;
+      if (!written) return false;
+      this.snapshots.set(snapshot);
     } catch (error) {
       if (error instanceof KeyTaken) return false;
       throw new GcIncidentError(
@@ -183,6 +196,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
         },
       );
     }
+    return this.synced(true);
   }
 
   async load(incidentId: string): Promise<Incident | undefined> {
@@ -270,74 +284,35 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     this.statements.clear();
   }
 
-  /** Statements are prepared once per store and reused. */
-  async scheduleReminder(r: ReminderRequest): Promise<void> {
-    this.prepare(
-      // Scheduling again revives a cancelled row with the same id (a snooze landing on a cancelled time).
-      `INSERT INTO reminders (id, incident_id, item_id, owner, due_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET cancelled_at = NULL, owner = excluded.owner WHERE reminders.sent_at IS NULL`,
-    ).run(r.id, r.incidentId, r.itemId, r.owner, r.dueAt.toISOString());
+  scheduleReminder(r: ReminderRequest): Promise<void> {
+    return this.reminders.scheduleReminder(r);
   }
 
-  async claimDueReminders(
-    now: Date,
-    claimant: string,
-    leaseMs: number,
-    limit: number,
-  ): Promise<ClaimedReminder[]> {
-    const at = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    // One write transaction: SQLite lets one writer in at a time, so two processes never claim the same row.
-    return this.db
-      .transaction(() => {
-        const rows = this.prepare(
-          `SELECT id, incident_id, item_id, owner, due_at, attempts, delivery FROM reminders
-           WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-           ORDER BY due_at LIMIT ?`,
-        ).all(at, at, limit) as ReminderRow[];
-        const claim = this.prepare(
-          'UPDATE reminders SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?',
-        );
-        for (const row of rows) claim.run(claimant, until, row.id);
-        return rows.map((row) => reminderFromRow({ ...row, attempts: row.attempts + 1 }));
-      })
-      .immediate();
+  claimDueReminders(now: Date, claimant: string, leaseMs: number, limit: number): Promise<ClaimedReminder[]> {
+    return this.reminders.claimDueReminders(now, claimant, leaseMs, limit);
   }
 
-  async recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
-    return (
-      this.prepare(
-        'UPDATE reminders SET delivery = ? WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
-      ).run(JSON.stringify(delivery), id, claimant).changes === 1
-    );
+  recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
+    return this.reminders.recordDelivery(id, claimant, delivery);
   }
 
-  async markSent(id: string, claimant: string, now: Date): Promise<boolean> {
-    return (
-      this.prepare(
-        'UPDATE reminders SET sent_at = ?, lease_until = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
-      ).run(now.toISOString(), id, claimant).changes === 1
-    );
+  markSent(id: string, claimant: string, now: Date): Promise<boolean> {
+    return this.reminders.markSent(id, claimant, now);
   }
 
-  async cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
-    return this.prepare(
-      'UPDATE reminders SET cancelled_at = ? WHERE incident_id = ? AND item_id = ? AND sent_at IS NULL AND cancelled_at IS NULL',
-    ).run(now.toISOString(), incidentId, itemId).changes;
+  cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
+    return this.reminders.cancelReminders(incidentId, itemId, now);
   }
 
-  async pendingReminders(dueBy?: Date): Promise<number> {
-    const row = this.prepare(
-      'SELECT count(*) AS n FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ?',
-    ).get(dueBy ? dueBy.toISOString() : '9999-12-31T23:59:59.999Z') as { n: number };
-    return row.n;
+  pendingReminders(dueBy?: Date): Promise<number> {
+    return this.reminders.pendingReminders(dueBy);
   }
 
   async claimOnce(key: string, claimant: string, now: Date): Promise<boolean> {
-    return (
+    return this.syncedNow(
       this.prepare(
         'INSERT INTO digests (key, claimed_by, claimed_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
-      ).run(key, claimant, now.toISOString()).changes === 1
+      ).run(key, claimant, now.toISOString()).changes === 1,
     );
   }
 
@@ -359,6 +334,16 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 
   heldWork(): Promise<number> {
     return this.leases.heldWork();
+  }
+
+  /** `value` once the write that produced it is on disk, with others' (see sqlite-group-commit.ts). */
+  private synced<T>(value: T): Promise<T> {
+    return this.group ? this.group.synced(value) : Promise.resolve(value);
+  }
+
+  /** `value` once the write that produced it is on disk, synced now, on the event loop. */
+  private syncedNow<T>(value: T): T {
+    return this.group ? this.group.syncedNow(value) : value;
   }
 
   private prepare(sql: string): Database.Statement {
