@@ -204,10 +204,15 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       | number
       | undefined;
     if (version === undefined) return undefined;
-    const known = this.snapshots.get(incidentId, version);
+    return this.atVersion({ id: incidentId, version });
+  }
+
+  /** The incident from the cache when it is known at this version, else read and parsed. */
+  private atVersion(ref: { id: string; version: number }): Incident | undefined {
+    const known = this.snapshots.get(ref.id, ref.version);
     if (known) return known;
     const row = this.prepare('SELECT snapshot, version, updated_at FROM incidents WHERE id = ?').get(
-      incidentId,
+      ref.id,
     ) as SnapshotRow | undefined;
     return row ? this.snapshots.set(fromRow(row)) : undefined;
   }
@@ -230,14 +235,19 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     options: { status?: Incident['status'] | undefined; limit?: number | undefined } = {},
   ): Promise<Incident[]> {
     const limit = options.limit ?? 50;
-    const rows = (
-      options.status
-        ? this.prepare(
-            `SELECT ${COLUMNS} FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
-          ).all(options.status, limit)
-        : this.prepare(`SELECT ${COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?`).all(limit)
-    ) as SnapshotRow[];
-    return rows.map(fromRow);
+    // One read transaction: the versions and the snapshots read for the ones not known agree.
+    return this.db.transaction(() => {
+      const rows = (
+        options.status
+          ? this.prepare(
+              `SELECT ${COLUMNS} FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
+            ).all(options.status, limit)
+          : this.prepare(`SELECT ${COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?`).all(
+              limit,
+            )
+      ) as { id: string; version: number }[];
+      return rows.map((r) => this.atVersion(r)).filter((i): i is Incident => i !== undefined);
+    })();
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
@@ -248,10 +258,12 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async findByCause(cause: string): Promise<Incident | undefined> {
-    const row = this.prepare(
-      `SELECT ${COLUMNS} FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1`,
-    ).get(cause) as SnapshotRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return this.db.transaction(() => {
+      const row = this.prepare(
+        `SELECT ${COLUMNS} FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1`,
+      ).get(cause) as { id: string; version: number } | undefined;
+      return row ? this.atVersion(row) : undefined;
+    })();
   }
 
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
@@ -369,5 +381,5 @@ const RETAINED: (Database.Statement | Database.Database)[] = [];
 
 class KeyTaken extends Error {}
 
-/** What a reader needs of an incident's row (snapshot-cache.ts). */
-const COLUMNS = 'snapshot, version, updated_at';
+/** What finds an incident's snapshot, parsed only when not known at that version (snapshot-cache.ts). */
+const COLUMNS = 'id, version';
