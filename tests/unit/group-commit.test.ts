@@ -69,6 +69,16 @@ describe('group commit of held work (SQLite)', () => {
     expect(group.syncs).toBe(syncsAtFirst + 1);
   });
 
+  it('closing the store waits for the syncs its writers are waiting on', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-group-')), 'gc.db');
+    const store = await open(path);
+    const holds = [store.hold(work('a'), 'p1', NOW, 30_000), store.hold(work('b'), 'p1', NOW, 30_000)];
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    expect(await Promise.all(holds)).toEqual([true, true]);
+    expect(await (await open(path)).heldWork()).toBe(2);
+  });
+
   it('a hold of a key already held is refused, through the group commit as before', async () => {
     const store = await open(join(mkdtempSync(join(tmpdir(), 'gc-incident-group-')), 'gc.db'));
     const [a, b] = await Promise.all([

@@ -74,7 +74,9 @@ export class WalGroupCommit {
     return after;
   }
 
-  close(): void {
+  /** Waits for the syncs under way (their writers are waiting on them), then closes the WAL file. */
+  async close(): Promise<void> {
+    await (this.next ?? this.running)?.catch(() => {});
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -288,7 +288,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async close(): Promise<void> {
-    this.group?.close();
+    await this.group?.close();
     this.db.close();
     // See RETAINED below.
     for (const statement of this.statements.values()) RETAINED.push(statement);
