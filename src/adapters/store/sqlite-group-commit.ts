@@ -46,8 +46,7 @@ export class WalGroupCommit {
 
   /**
    * `value`, after a sync on the event loop, as synchronous=FULL would have done inside the commit:
-   * for writes whose callers expect them to settle without waiting for I/O (the post queue's,
-   * the reminders').
+   * for writes whose callers expect them to settle without waiting for I/O (the reminders').
    */
   syncedNow<T>(value: T): T {
     try {
@@ -72,6 +71,11 @@ export class WalGroupCommit {
       });
     this.next = after;
     return after;
+  }
+
+  /** Resolves when no sync is under way (for tests that step time by hand). */
+  async idle(): Promise<void> {
+    await (this.next ?? this.running)?.catch(() => {});
   }
 
   /** Waits for the syncs under way (their writers are waiting on them), then closes the WAL file. */

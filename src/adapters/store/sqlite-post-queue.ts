@@ -11,8 +11,8 @@ export class SqlitePostQueue implements PostQueueStore {
   constructor(
     private readonly db: Database.Database,
     private readonly prepare: (sql: string) => Database.Statement,
-    /** A write's result once it is on disk (synced on the event loop, like synchronous=FULL). */
-    private readonly synced: <T>(value: T) => T,
+    /** A write's result once it is on disk (the store's group commit: sqlite-group-commit.ts). */
+    private readonly synced: <T>(value: T) => Promise<T>,
   ) {}
 
   async enqueuePost(
@@ -147,14 +147,14 @@ export class SqlitePostQueue implements PostQueueStore {
       until.toISOString(),
       channel,
     );
-    this.synced(undefined);
+    await this.synced(undefined);
   }
 
   async releasePostChannel(channel: string, claimant: string): Promise<void> {
     this.prepare(
       'UPDATE slack_post_channels SET claimed_by = NULL, lease_until = NULL WHERE channel = ? AND claimed_by = ?',
     ).run(channel, claimant);
-    this.synced(undefined);
+    await this.synced(undefined);
   }
 
   async postByKey(key: string): Promise<QueuedPostRow | undefined> {

@@ -69,7 +69,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       this.posts = new SqlitePostQueue(
         this.db,
         (sql) => this.prepare(sql),
-        (value) => this.syncedNow(value),
+        (value) => this.synced(value),
       );
       this.leases = new SqliteLeases(this.db, (sql) => this.prepare(sql), this.group);
       this.reminders = new SqliteReminders(
