@@ -1,8 +1,10 @@
 /**
- * The default store: one SQLite file (better-sqlite3) in WAL mode with
- * synchronous=FULL, so an event acknowledged to a user survives a crash of the
- * process or of the machine. Several processes may share the file (busy
- * timeout); for replicas across machines use PostgreSQL.
+ * The default store: one SQLite file (better-sqlite3) in WAL mode; every write
+ * answers once the WAL is synced (a group commit off the event loop, see
+ * sqlite-group-commit.ts, or inline as synchronous=FULL does), so an event
+ * acknowledged to a user survives a crash of the process or of the machine.
+ * Several processes may share the file (busy timeout); for replicas across
+ * machines use PostgreSQL.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
