@@ -24,7 +24,7 @@ export interface WorkLeasesOptions {
   readonly leaseMs?: number | undefined;
   /** Takeovers of one row before it is given up with an error log (a request that crashes every process). */
   readonly maxAttempts?: number | undefined;
-  /** How long a row `forget` was called for may wait to be deleted with others (default 200 ms). */
+  /** How long a row `forget` was called for may wait to be deleted with others (default 200 ms, at most a quarter of the lease). */
   readonly forgetBatchMs?: number | undefined;
 }
 
@@ -46,7 +46,8 @@ export class WorkLeases {
   constructor(private readonly options: WorkLeasesOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 5;
-    this.forgetBatchMs = options.forgetBatchMs ?? 200;
+    // Well inside the lease: a forgotten row is deleted long before anyone could take it over.
+    this.forgetBatchMs = Math.min(options.forgetBatchMs ?? 200, Math.floor(this.leaseMs / 4));
   }
 
   /** What to do with work of this kind whose process died. */
