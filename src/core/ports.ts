@@ -166,8 +166,8 @@ export interface LeaseStore {
   ): Promise<boolean>;
   /** Extends the leases of these keys that `claimant` still holds. */
   renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void>;
-  /** The work is finished (by whichever process): forget it. */
-  release(key: string): Promise<void>;
+  /** The work is finished (by whichever process): forget these rows, in one write. */
+  release(keys: readonly string[]): Promise<void>;
   /** Takes over work whose lease ended before `now`, oldest first, counting the attempt. */
   claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]>;
   /** Rows held (any lease); for health and tests. */

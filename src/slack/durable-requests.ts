@@ -43,12 +43,8 @@ export function durableRequests(leases: WorkLeases, logger: Logger): Middleware<
       if (held && key) leases.abandon(key);
       throw error;
     }
-    if (held && key)
-      await leases
-        .release(key)
-        .catch((error) =>
-          logger.warn({ key, err: describeError(error) }, 'Slack request lease not released; it expires'),
-        );
+    // Deleted in a batch with others, off the request's path (see WorkLeases.forget).
+    if (held && key) leases.forget(key);
   };
 }
 

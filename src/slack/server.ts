@@ -363,6 +363,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await Promise.race([flow.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
       // Whatever still runs now is left to its lease: another process takes it over.
       leases.stop();
+      await leases.flushForgotten();
       await postQueue.stop();
       await charts.close();
       await metricsClient?.close();

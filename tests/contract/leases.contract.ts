@@ -33,7 +33,7 @@ export function leasesContract(factory: StoreFactory): void {
       // A renewal by a process that does not hold the key changes nothing.
       await store.renew(['b'], 'p2', at(20), 30_000);
       expect((await store.claimExpired(at(40), 'p2', 30_000, 10)).map((w) => w.key)).toEqual(['b']);
-      await store.release('a');
+      await store.release(['a']);
       expect(await store.claimExpired(at(100), 'p2', 30_000, 10)).toEqual([
         expect.objectContaining({ key: 'b', attempts: 3 }),
       ]);

@@ -234,6 +234,8 @@ export class SlackHarness {
     // The listener runs just after the ack has been written; give it a turn to register.
     await new Promise((r) => setTimeout(r, 20));
     await this.flow.idle();
+    // Finished requests' rows are deleted in batches (WorkLeases.forget): write the batch now.
+    await this.server.leases.flushForgotten();
   }
 
   /** Ephemeral answers sent to one response_url. */

@@ -4,6 +4,7 @@
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { Store } from '../../src/core/ports.js';
 import { explainSlackError, type PostOptions, SlackApiError } from '../../src/slack/gateway.js';
 import { parsePace } from '../../src/slack/post-pace.js';
@@ -49,8 +50,14 @@ class FakeTime implements Timers {
   }
 }
 
+/** The store's WAL syncs under way (a write answers once its sync ends: real I/O, not fake time). */
+let syncsUnderWay: () => Promise<void> = async () => {};
+
 async function settle() {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setImmediate(r));
+    await syncsUnderWay();
+  }
 }
 
 type Fault = { error: string; retryAfterMs?: number };
@@ -120,6 +127,8 @@ describe('Slack post queue', () => {
 
   beforeEach(async () => {
     ({ store, cleanup } = await sqliteFactory.create());
+    const group = (store as SqliteStore).group;
+    syncsUnderWay = async () => group?.idle();
     time = new FakeTime();
     sender = new FakeSender(time);
     failures.length = 0;

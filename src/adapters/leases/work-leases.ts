@@ -24,7 +24,12 @@ export interface WorkLeasesOptions {
   readonly leaseMs?: number | undefined;
   /** Takeovers of one row before it is given up with an error log (a request that crashes every process). */
   readonly maxAttempts?: number | undefined;
+  /** How long a row `forget` was called for may wait to be deleted with others (default 200 ms, at most a quarter of the lease). */
+  readonly forgetBatchMs?: number | undefined;
 }
+
+/** Rows forgotten in one batch at most; a full batch is deleted at once. */
+const FORGET_BATCH = 256;
 
 export class WorkLeases {
   readonly leaseMs: number;
@@ -34,10 +39,15 @@ export class WorkLeases {
   private readonly timers: NodeJS.Timeout[] = [];
   private sweeping: Promise<number> | undefined;
   private sequence = 0;
+  private forgotten: string[] = [];
+  private forgetTimer: NodeJS.Timeout | undefined;
+  private readonly forgetBatchMs: number;
 
   constructor(private readonly options: WorkLeasesOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    // Well inside the lease: a forgotten row is deleted long before anyone could take it over.
+    this.forgetBatchMs = Math.min(options.forgetBatchMs ?? 200, Math.floor(this.leaseMs / 4));
   }
 
   /** What to do with work of this kind whose process died. */
@@ -66,7 +76,42 @@ export class WorkLeases {
   /** The work is done: forget the row. */
   async release(key: string): Promise<void> {
     this.inFlight.delete(key);
-    await this.options.store.release(key);
+    await this.options.store.release([key]);
+  }
+
+  /**
+   * The work is done and its key is never held again (a Slack request's trigger_id): its row is
+   * deleted later, with the others finished meanwhile, in one write off the request's path. The
+   * row is no longer renewed; a process that stops before the batch is written leaves it to be
+   * taken over when its lease ends, and the replay of finished work changes nothing (the
+   * listeners' idempotency keys), as for a process killed between finishing and releasing.
+   */
+  forget(key: string): void {
+    this.inFlight.delete(key);
+    this.forgotten.push(key);
+    if (this.forgotten.length >= FORGET_BATCH) void this.flushForgotten().catch(() => {});
+    else if (!this.forgetTimer) {
+      this.forgetTimer = setTimeout(() => void this.flushForgotten().catch(() => {}), this.forgetBatchMs);
+      this.forgetTimer.unref();
+    }
+  }
+
+  /** Deletes the forgotten rows now (on a timer, on a full batch, and when the server stops). */
+  async flushForgotten(): Promise<void> {
+    clearTimeout(this.forgetTimer);
+    this.forgetTimer = undefined;
+    const keys = this.forgotten;
+    if (keys.length === 0) return;
+    this.forgotten = [];
+    try {
+      await this.options.store.release(keys);
+    } catch (error) {
+      // Left to their leases: taken over and replayed, which changes nothing.
+      this.options.logger.warn(
+        { keys: keys.length, err: String(error) },
+        'finished Slack requests not forgotten; their leases expire',
+      );
+    }
   }
 
   /** Stops renewing without deleting: another process takes it over when the lease ends. */
@@ -127,7 +172,7 @@ export class WorkLeases {
             ? 'leased work given up: every process that took it over stopped before finishing it'
             : 'leased work of an unknown kind dropped',
         );
-        await store.release(work.key);
+        await store.release([work.key]);
         continue;
       }
       this.inFlight.add(work.key);

@@ -164,8 +164,9 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     ]);
   }
 
-  async release(key: string): Promise<void> {
-    await this.query('DELETE FROM leased_work WHERE key = $1', [key]);
+  async release(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.query('DELETE FROM leased_work WHERE key = ANY($1)', [keys]);
   }
 
   async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {

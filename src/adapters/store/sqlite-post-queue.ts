@@ -11,6 +11,8 @@ export class SqlitePostQueue implements PostQueueStore {
   constructor(
     private readonly db: Database.Database,
     private readonly prepare: (sql: string) => Database.Statement,
+    /** A write's result once it is on disk (the store's group commit: sqlite-group-commit.ts). */
+    private readonly synced: <T>(value: T) => Promise<T>,
   ) {}
 
   async enqueuePost(
@@ -24,34 +26,36 @@ export class SqlitePostQueue implements PostQueueStore {
     now: Date,
   ): Promise<QueuedPostRow> {
     const at = now.toISOString();
-    return this.db
-      .transaction(() => {
-        const insert = `INSERT INTO slack_posts (key, channel, kind, body, incident_id, queued_at) VALUES (?, ?, ?, ?, ?, ?)`;
-        // An update replaces the body it waits with (coalescing) or queues again once sent.
-        const conflict =
-          post.kind === 'update'
-            ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = revision + 1,
+    return this.synced(
+      this.db
+        .transaction(() => {
+          const insert = `INSERT INTO slack_posts (key, channel, kind, body, incident_id, queued_at) VALUES (?, ?, ?, ?, ?, ?)`;
+          // An update replaces the body it waits with (coalescing) or queues again once sent.
+          const conflict =
+            post.kind === 'update'
+              ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = revision + 1,
                  state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
-            : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
+              : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
                  incident_id = excluded.incident_id, revision = slack_posts.revision + 1,
                  state = 'pending', attempts = 0, error = NULL, settled_at = NULL
                WHERE slack_posts.state = 'failed'`;
-        this.prepare(`${insert} ${conflict}`).run(
-          post.key,
-          post.channel,
-          post.kind,
-          post.body,
-          post.incidentId ?? null,
-          at,
-        );
-        this.prepare(
-          'INSERT INTO slack_post_channels (channel, next_at) VALUES (?, ?) ON CONFLICT (channel) DO NOTHING',
-        ).run(post.channel, at);
-        return postFromRow(
-          this.prepare(`SELECT ${POST_COLUMNS} FROM slack_posts WHERE key = ?`).get(post.key) as PostRow,
-        );
-      })
-      .immediate();
+          this.prepare(`${insert} ${conflict}`).run(
+            post.key,
+            post.channel,
+            post.kind,
+            post.body,
+            post.incidentId ?? null,
+            at,
+          );
+          this.prepare(
+            'INSERT INTO slack_post_channels (channel, next_at) VALUES (?, ?) ON CONFLICT (channel) DO NOTHING',
+          ).run(post.channel, at);
+          return postFromRow(
+            this.prepare(`SELECT ${POST_COLUMNS} FROM slack_posts WHERE key = ?`).get(post.key) as PostRow,
+          );
+        })
+        .immediate(),
+    );
   }
 
   async claimPostChannels(
@@ -62,7 +66,7 @@ export class SqlitePostQueue implements PostQueueStore {
   ): Promise<PostChannelClaim[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    return this.db
+    const claimed = this.db
       .transaction(() => {
         const rows = this.prepare(
           `SELECT c.channel, c.claimed_by FROM slack_post_channels c
@@ -80,6 +84,7 @@ export class SqlitePostQueue implements PostQueueStore {
         }));
       })
       .immediate();
+    return claimed.length > 0 ? this.synced(claimed) : claimed;
   }
 
   async nextPost(channel: string): Promise<QueuedPostRow | undefined> {
@@ -98,27 +103,29 @@ export class SqlitePostQueue implements PostQueueStore {
     recentSends?: readonly number[],
   ): Promise<boolean> {
     const sent = 'ts' in outcome;
-    return this.db
-      .transaction(() => {
-        const settled =
-          this.prepare(
-            `UPDATE slack_posts SET state = ?, result_ts = COALESCE(?, result_ts), error = ?, settled_at = ?
+    return this.synced(
+      this.db
+        .transaction(() => {
+          const settled =
+            this.prepare(
+              `UPDATE slack_posts SET state = ?, result_ts = COALESCE(?, result_ts), error = ?, settled_at = ?
              WHERE key = ? AND revision = ? AND state = 'pending'`,
-          ).run(
-            sent ? 'sent' : 'failed',
-            sent ? outcome.ts : null,
-            sent ? null : outcome.error,
-            now.toISOString(),
-            key,
-            revision,
-          ).changes === 1;
-        if (settled && recentSends)
-          this.prepare(
-            'UPDATE slack_post_channels SET recent = ? WHERE channel = (SELECT channel FROM slack_posts WHERE key = ?)',
-          ).run(JSON.stringify(recentSends), key);
-        return settled;
-      })
-      .immediate();
+            ).run(
+              sent ? 'sent' : 'failed',
+              sent ? outcome.ts : null,
+              sent ? null : outcome.error,
+              now.toISOString(),
+              key,
+              revision,
+            ).changes === 1;
+          if (settled && recentSends)
+            this.prepare(
+              'UPDATE slack_post_channels SET recent = ? WHERE channel = (SELECT channel FROM slack_posts WHERE key = ?)',
+            ).run(JSON.stringify(recentSends), key);
+          return settled;
+        })
+        .immediate(),
+    );
   }
 
   async recentSends(channel: string): Promise<number[]> {
@@ -132,7 +139,7 @@ export class SqlitePostQueue implements PostQueueStore {
     const row = this.prepare(
       'UPDATE slack_posts SET attempts = attempts + 1 WHERE key = ? RETURNING attempts',
     ).get(key) as { attempts: number } | undefined;
-    return row?.attempts ?? 0;
+    return this.synced(row?.attempts ?? 0);
   }
 
   async deferChannel(channel: string, until: Date): Promise<void> {
@@ -140,12 +147,14 @@ export class SqlitePostQueue implements PostQueueStore {
       until.toISOString(),
       channel,
     );
+    await this.synced(undefined);
   }
 
   async releasePostChannel(channel: string, claimant: string): Promise<void> {
     this.prepare(
       'UPDATE slack_post_channels SET claimed_by = NULL, lease_until = NULL WHERE channel = ? AND claimed_by = ?',
     ).run(channel, claimant);
+    await this.synced(undefined);
   }
 
   async postByKey(key: string): Promise<QueuedPostRow | undefined> {
@@ -162,8 +171,10 @@ export class SqlitePostQueue implements PostQueueStore {
   }
 
   async prunePosts(before: Date): Promise<number> {
-    return this.prepare(`DELETE FROM slack_posts WHERE state <> 'pending' AND settled_at < ?`).run(
-      before.toISOString(),
-    ).changes;
+    return this.synced(
+      this.prepare(`DELETE FROM slack_posts WHERE state <> 'pending' AND settled_at < ?`).run(
+        before.toISOString(),
+      ).changes,
+    );
   }
 }

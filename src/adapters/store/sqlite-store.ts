@@ -1,14 +1,16 @@
 /**
- * The default store: one SQLite file (better-sqlite3) in WAL mode with
- * synchronous=FULL, so an event acknowledged to a user survives a crash of the
- * process or of the machine. Several processes may share the file (busy
- * timeout); for replicas across machines use PostgreSQL.
+ * The default store: one SQLite file (better-sqlite3) in WAL mode; every write
+ * answers once the WAL is synced (a group commit off the event loop, see
+ * sqlite-group-commit.ts, or inline as synchronous=FULL does), so an event
+ * acknowledged to a user survives a crash of the process or of the machine.
+ * Several processes may share the file (busy timeout); for replicas across
+ * machines use PostgreSQL.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { GcIncidentError } from '../../core/errors.js';
-import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import type {
   CauseRow,
   ClaimedReminder,
@@ -23,10 +25,12 @@ import type {
   StoredResponse,
 } from '../../core/ports.js';
 import { systemClock } from '../clock.js';
-import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
+import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
+import { WalGroupCommit } from './sqlite-group-commit.js';
+import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
+import { SqliteReminders } from './sqlite-reminders.js';
 
 interface EventRow {
   incident_id: string;
@@ -44,6 +48,11 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 
   private readonly clock: Clock;
   readonly posts: SqlitePostQueue;
+  /** Undefined for a database in memory (or not in WAL mode): every commit syncs. */
+  readonly group: WalGroupCommit | undefined;
+  private readonly leases: SqliteLeases;
+  private readonly reminders: SqliteReminders;
+  private readonly snapshots = new SnapshotCache();
 
   /** `clock`: when migrations were applied (default: the machine's). */
   constructor(
@@ -58,7 +67,18 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       this.db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
       );
-      this.posts = new SqlitePostQueue(this.db, (sql) => this.prepare(sql));
+      this.group = WalGroupCommit.of(this.db, path);
+      this.posts = new SqlitePostQueue(
+        this.db,
+        (sql) => this.prepare(sql),
+        (value) => this.synced(value),
+      );
+      this.leases = new SqliteLeases(this.db, (sql) => this.prepare(sql), this.group);
+      this.reminders = new SqliteReminders(
+        this.db,
+        (sql) => this.prepare(sql),
+        (value) => this.syncedNow(value),
+      );
     } catch (error) {
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
@@ -91,19 +111,22 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
         })
         .immediate();
     }
+    this.syncedNow(undefined);
   }
 
   async nextIncidentNumber(year: number): Promise<number> {
-    return this.db
-      .transaction(() => {
-        this.prepare(
-          'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
-        ).run(year);
-        return (
-          this.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
-        ).last;
-      })
-      .immediate();
+    return this.synced(
+      this.db
+        .transaction(() => {
+          this.prepare(
+            'INSERT INTO incident_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = last + 1',
+          ).run(year);
+          return (
+            this.prepare('SELECT last FROM incident_counters WHERE year = ?').get(year) as { last: number }
+          ).last;
+        })
+        .immediate(),
+    );
   }
 
   async append(
@@ -113,8 +136,9 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
+    // Only `version` and `updatedAt` moved (see snapshot-cache.ts): the JSON stays as it is.
+    const columnsOnly = expectedVersion > 0 && this.snapshots.onlyVersionMoved(snapshot, expectedVersion);
     const write = this.db.transaction(() => {
-      const json = JSON.stringify(snapshot);
       if (expectedVersion === 0) {
         const r = this.prepare(
           'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -124,14 +148,28 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
           snapshot.status,
           snapshot.openedAt,
           snapshot.updatedAt,
-          json,
+          JSON.stringify(snapshot),
           snapshot.cause ?? null,
         );
         if (r.changes === 0) return false;
       } else {
-        const r = this.prepare(
-          'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
-        ).run(snapshot.version, snapshot.status, snapshot.updatedAt, json, incidentId, expectedVersion);
+        const r = columnsOnly
+          ? this.prepare('UPDATE incidents SET version = ?, updated_at = ? WHERE id = ? AND version = ?').run(
+              snapshot.version,
+              snapshot.updatedAt,
+              incidentId,
+              expectedVersion,
+            )
+          : this.prepare(
+              'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
+            ).run(
+              snapshot.version,
+              snapshot.status,
+              snapshot.updatedAt,
+              JSON.stringify(snapshot),
+              incidentId,
+              expectedVersion,
+            );
         if (r.changes === 0) return false;
       }
       const insert = this.prepare(
@@ -147,7 +185,9 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       return true;
     });
     try {
-      return write.immediate();
+      const written = write.immediate();
+      if (!written) return false;
+      this.snapshots.set(snapshot);
     } catch (error) {
       if (error instanceof KeyTaken) return false;
       throw new GcIncidentError(
@@ -158,13 +198,25 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
         },
       );
     }
+    return this.synced(true);
   }
 
   async load(incidentId: string): Promise<Incident | undefined> {
-    const row = this.prepare('SELECT snapshot FROM incidents WHERE id = ?').get(incidentId) as
-      | { snapshot: string }
+    const version = this.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(incidentId) as
+      | number
       | undefined;
-    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+    if (version === undefined) return undefined;
+    return this.atVersion({ id: incidentId, version });
+  }
+
+  /** The incident from the cache when it is known at this version, else read and parsed. */
+  private atVersion(ref: { id: string; version: number }): Incident | undefined {
+    const known = this.snapshots.get(ref.id, ref.version);
+    if (known) return known;
+    const row = this.prepare('SELECT snapshot, version, updated_at FROM incidents WHERE id = ?').get(
+      ref.id,
+    ) as SnapshotRow | undefined;
+    return row ? this.snapshots.set(fromRow(row)) : undefined;
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
@@ -185,14 +237,19 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     options: { status?: Incident['status'] | undefined; limit?: number | undefined } = {},
   ): Promise<Incident[]> {
     const limit = options.limit ?? 50;
-    const rows = (
-      options.status
-        ? this.prepare(
-            'SELECT snapshot FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?',
-          ).all(options.status, limit)
-        : this.prepare('SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?').all(limit)
-    ) as { snapshot: string }[];
-    return rows.map((r) => withDefaults(JSON.parse(r.snapshot) as Incident));
+    // One read transaction: the versions and the snapshots read for the ones not known agree.
+    return this.db.transaction(() => {
+      const rows = (
+        options.status
+          ? this.prepare(
+              `SELECT ${COLUMNS} FROM incidents WHERE status = ? ORDER BY opened_at DESC, id DESC LIMIT ?`,
+            ).all(options.status, limit)
+          : this.prepare(`SELECT ${COLUMNS} FROM incidents ORDER BY opened_at DESC, id DESC LIMIT ?`).all(
+              limit,
+            )
+      ) as { id: string; version: number }[];
+      return rows.map((r) => this.atVersion(r)).filter((i): i is Incident => i !== undefined);
+    })();
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
@@ -203,10 +260,12 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async findByCause(cause: string): Promise<Incident | undefined> {
-    const row = this.prepare(
-      'SELECT snapshot FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1',
-    ).get(cause) as { snapshot: string } | undefined;
-    return row ? withDefaults(JSON.parse(row.snapshot) as Incident) : undefined;
+    return this.db.transaction(() => {
+      const row = this.prepare(
+        `SELECT ${COLUMNS} FROM incidents WHERE cause = ? ORDER BY opened_at DESC, id DESC LIMIT 1`,
+      ).get(cause) as { id: string; version: number } | undefined;
+      return row ? this.atVersion(row) : undefined;
+    })();
   }
 
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
@@ -231,6 +290,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async close(): Promise<void> {
+    await this.group?.close();
     this.db.close();
     // See RETAINED below.
     for (const statement of this.statements.values()) RETAINED.push(statement);
@@ -238,130 +298,66 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     this.statements.clear();
   }
 
-  /** Statements are prepared once per store and reused. */
-  async scheduleReminder(r: ReminderRequest): Promise<void> {
-    this.prepare(
-      // Scheduling again revives a cancelled row with the same id (a snooze landing on a cancelled time).
-      `INSERT INTO reminders (id, incident_id, item_id, owner, due_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET cancelled_at = NULL, owner = excluded.owner WHERE reminders.sent_at IS NULL`,
-    ).run(r.id, r.incidentId, r.itemId, r.owner, r.dueAt.toISOString());
+  scheduleReminder(r: ReminderRequest): Promise<void> {
+    return this.reminders.scheduleReminder(r);
   }
 
-  async claimDueReminders(
-    now: Date,
-    claimant: string,
-    leaseMs: number,
-    limit: number,
-  ): Promise<ClaimedReminder[]> {
-    const at = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    // One write transaction: SQLite lets one writer in at a time, so two processes never claim the same row.
-    return this.db
-      .transaction(() => {
-        const rows = this.prepare(
-          `SELECT id, incident_id, item_id, owner, due_at, attempts, delivery FROM reminders
-           WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-           ORDER BY due_at LIMIT ?`,
-        ).all(at, at, limit) as ReminderRow[];
-        const claim = this.prepare(
-          'UPDATE reminders SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE id = ?',
-        );
-        for (const row of rows) claim.run(claimant, until, row.id);
-        return rows.map((row) => reminderFromRow({ ...row, attempts: row.attempts + 1 }));
-      })
-      .immediate();
+  claimDueReminders(now: Date, claimant: string, leaseMs: number, limit: number): Promise<ClaimedReminder[]> {
+    return this.reminders.claimDueReminders(now, claimant, leaseMs, limit);
   }
 
-  async recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
-    return (
-      this.prepare(
-        'UPDATE reminders SET delivery = ? WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
-      ).run(JSON.stringify(delivery), id, claimant).changes === 1
-    );
+  recordDelivery(id: string, claimant: string, delivery: ReminderDelivery): Promise<boolean> {
+    return this.reminders.recordDelivery(id, claimant, delivery);
   }
 
-  async markSent(id: string, claimant: string, now: Date): Promise<boolean> {
-    return (
-      this.prepare(
-        'UPDATE reminders SET sent_at = ?, lease_until = NULL WHERE id = ? AND claimed_by = ? AND sent_at IS NULL',
-      ).run(now.toISOString(), id, claimant).changes === 1
-    );
+  markSent(id: string, claimant: string, now: Date): Promise<boolean> {
+    return this.reminders.markSent(id, claimant, now);
   }
 
-  async cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
-    return this.prepare(
-      'UPDATE reminders SET cancelled_at = ? WHERE incident_id = ? AND item_id = ? AND sent_at IS NULL AND cancelled_at IS NULL',
-    ).run(now.toISOString(), incidentId, itemId).changes;
+  cancelReminders(incidentId: string, itemId: string, now: Date): Promise<number> {
+    return this.reminders.cancelReminders(incidentId, itemId, now);
   }
 
-  async pendingReminders(dueBy?: Date): Promise<number> {
-    const row = this.prepare(
-      'SELECT count(*) AS n FROM reminders WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= ?',
-    ).get(dueBy ? dueBy.toISOString() : '9999-12-31T23:59:59.999Z') as { n: number };
-    return row.n;
+  pendingReminders(dueBy?: Date): Promise<number> {
+    return this.reminders.pendingReminders(dueBy);
   }
 
   async claimOnce(key: string, claimant: string, now: Date): Promise<boolean> {
-    return (
+    return this.syncedNow(
       this.prepare(
         'INSERT INTO digests (key, claimed_by, claimed_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
-      ).run(key, claimant, now.toISOString()).changes === 1
+      ).run(key, claimant, now.toISOString()).changes === 1,
     );
   }
 
-  async hold(
-    work: { key: string; kind: string; body: string },
-    claimant: string,
-    now: Date,
-    leaseMs: number,
-  ): Promise<boolean> {
-    return (
-      this.prepare(
-        `INSERT INTO leased_work (key, kind, body, claimed_by, lease_until, held_since) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO NOTHING`,
-      ).run(
-        work.key,
-        work.kind,
-        work.body,
-        claimant,
-        new Date(now.getTime() + leaseMs).toISOString(),
-        now.toISOString(),
-      ).changes === 1
-    );
+  hold(work: { key: string; kind: string; body: string }, claimant: string, now: Date, leaseMs: number) {
+    return this.leases.hold(work, claimant, now, leaseMs);
   }
 
-  async renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    const renew = this.prepare('UPDATE leased_work SET lease_until = ? WHERE key = ? AND claimed_by = ?');
-    this.db.transaction(() => {
-      for (const key of keys) renew.run(until, key, claimant);
-    })();
+  renew(keys: readonly string[], claimant: string, now: Date, leaseMs: number): Promise<void> {
+    return this.leases.renew(keys, claimant, now, leaseMs);
   }
 
-  async release(key: string): Promise<void> {
-    this.prepare('DELETE FROM leased_work WHERE key = ?').run(key);
+  release(keys: readonly string[]): Promise<void> {
+    return this.leases.release(keys);
   }
 
-  async claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
-    const at = now.toISOString();
-    const until = new Date(now.getTime() + leaseMs).toISOString();
-    // One write transaction: two processes never take over the same row.
-    return this.db
-      .transaction(() => {
-        const rows = this.prepare(
-          'SELECT key, kind, body, held_since, attempts FROM leased_work WHERE lease_until < ? ORDER BY held_since LIMIT ?',
-        ).all(at, limit) as LeasedWorkRow[];
-        const claim = this.prepare(
-          'UPDATE leased_work SET claimed_by = ?, lease_until = ?, attempts = attempts + 1 WHERE key = ?',
-        );
-        for (const row of rows) claim.run(claimant, until, row.key);
-        return rows.map((row) => leasedWorkFromRow({ ...row, attempts: row.attempts + 1 }));
-      })
-      .immediate();
+  claimExpired(now: Date, claimant: string, leaseMs: number, limit: number): Promise<LeasedWork[]> {
+    return this.leases.claimExpired(now, claimant, leaseMs, limit);
   }
 
-  async heldWork(): Promise<number> {
-    return (this.prepare('SELECT count(*) AS n FROM leased_work').get() as { n: number }).n;
+  heldWork(): Promise<number> {
+    return this.leases.heldWork();
+  }
+
+  /** `value` once the write that produced it is on disk, with others' (see sqlite-group-commit.ts). */
+  private synced<T>(value: T): Promise<T> {
+    return this.group ? this.group.synced(value) : Promise.resolve(value);
+  }
+
+  /** `value` once the write that produced it is on disk, synced now, on the event loop. */
+  private syncedNow<T>(value: T): T {
+    return this.group ? this.group.syncedNow(value) : value;
   }
 
   private prepare(sql: string): Database.Statement {
@@ -386,3 +382,6 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 const RETAINED: (Database.Statement | Database.Database)[] = [];
 
 class KeyTaken extends Error {}
+
+/** What finds an incident's snapshot, parsed only when not known at that version (snapshot-cache.ts). */
+const COLUMNS = 'id, version';
