@@ -33,6 +33,15 @@ export function validateText(text: string, file = 'test.yaml', datasources = ['d
   }).diagnostics;
 }
 
+/** The warnings (the runbook loads) of validating `text`. */
+export function warningsOf(text: string, file = 'test.yaml', datasources = ['default']): Diagnostic[] {
+  return (
+    validateRunbookBytes(file, new TextEncoder().encode(text), schemaValidator(), {
+      datasources: new Set(datasources),
+    }).warnings ?? []
+  );
+}
+
 /** 1-based line number of the first line containing `needle`. */
 export function lineOf(text: string, needle: string): number {
   const index = text.split('\n').findIndex((l) => l.includes(needle));

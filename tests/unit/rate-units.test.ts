@@ -3,6 +3,8 @@
  * is bytes per minute, so the card says "2.1 MiB/min, over the 1 MiB/min limit", not "2.1 MiB".
  * The units are one list (types.ts UNITS) that the schema's three enums repeat.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rangeChartSpec, unitTitle } from '../../src/core/checks/chart-spec.js';
 import { evaluateSamples } from '../../src/core/checks/evaluate.js';
@@ -12,7 +14,14 @@ import { rateOfBytesUnit } from '../../src/core/runbook/lint-unit.js';
 import { allChecks, UNITS } from '../../src/core/runbook/types.js';
 import { shippedRunbook } from '../helpers/engine.js';
 import { growthWalk } from '../helpers/growth-walk.js';
-import { REPO, readText, shippedRunbookFiles } from '../helpers/runbooks.js';
+import {
+  lineOf,
+  REPO,
+  RUNBOOKS_DIR,
+  readText,
+  shippedRunbookFiles,
+  warningsOf,
+} from '../helpers/runbooks.js';
 
 const MiB = 1024 * 1024;
 
@@ -67,6 +76,23 @@ describe('bytes per second and per minute', () => {
     expect(rates).toBe(10);
   });
 
+  it('validate warns where the unit does not say what the query answers, at the unit', () => {
+    const shipped = readFileSync(join(RUNBOOKS_DIR, 'gc-cyclic-garbage-growth.yaml'), 'utf8');
+    const perSecond = shipped.replace('unit: bytes-per-minute', 'unit: bytes-per-second');
+    const [wrongRate] = warningsOf(perSecond).filter((d) => d.rule === 'runbook/unit-rate');
+    expect(wrongRate?.line).toBe(lineOf(perSecond, 'unit: bytes-per-second'));
+    expect(wrongRate?.message).toContain('but unit is bytes-per-second: write unit: bytes-per-minute');
+    const perHour = shipped
+      .replace('[30m])) * 60', '[30m])) * 3600')
+      .replace('unit: bytes-per-minute', 'unit: bytes');
+    const [unknown] = warningsOf(perHour).filter((d) => d.rule === 'runbook/unit-rate');
+    expect(unknown?.message).toContain('scaled by a number other than 60');
+    // A scale no unit names, declared as a rate: nothing to say for sure.
+    const perHourRate = shipped.replace('[30m])) * 60', '[30m])) * 3600');
+    expect(warningsOf(perHourRate).filter((d) => d.rule === 'runbook/unit-rate')).toEqual([]);
+    expect(warningsOf(shipped).filter((d) => d.rule === 'runbook/unit-rate')).toEqual([]);
+  });
+
   it('tells a rate of bytes from a size, and per minute from per second', () => {
     expect(rateOfBytesUnit('max(deriv(process_resident_memory_bytes{job="a"}[30m])) * 60')).toBe(
       'bytes-per-minute',
@@ -75,7 +101,13 @@ describe('bytes per second and per minute', () => {
     expect(rateOfBytesUnit('sum(rate(node_network_receive_bytes_total[5m]))')).toBe('bytes-per-second');
     expect(rateOfBytesUnit('max(process_resident_memory_bytes{job="a"})')).toBeUndefined();
     expect(rateOfBytesUnit('sum(rate(python_gc_collections_total[5m])) * 60')).toBeUndefined();
-    expect(rateOfBytesUnit('deriv(x_bytes[5m]) * 600')).toBe('bytes-per-second');
+    expect(rateOfBytesUnit('60 * deriv(x_bytes[30m])')).toBe('bytes-per-minute');
+    // Any other scale has no unit of ours: per ten minutes, per hour, per minute in KiB.
+    expect(rateOfBytesUnit('deriv(x_bytes[5m]) * 600')).toBe('unknown-scale');
+    expect(rateOfBytesUnit('deriv(x_bytes[5m]) * 3600')).toBe('unknown-scale');
+    expect(rateOfBytesUnit('deriv(x_bytes[5m]) * 60 * 60')).toBe('unknown-scale');
+    expect(rateOfBytesUnit('deriv(x_bytes[5m]) * 60 / 1024')).toBe('unknown-scale');
+    expect(rateOfBytesUnit('deriv(x_bytes[5m]) / 60')).toBe('unknown-scale');
   });
 
   it("the chart names the rate on its axis and the threshold's label", () => {
