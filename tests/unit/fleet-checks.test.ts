@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
+import { checkOutcomeLines } from '../../src/cli/walk/check-lines.js';
 import type { CheckEvaluation } from '../../src/core/checks/evaluate.js';
 import { causeInputs, fleetStandings } from '../../src/core/checks/fleet-checks.js';
 import { GcIncidentError } from '../../src/core/errors.js';
@@ -129,6 +130,14 @@ describe('a fleet incident’s checks, per service', () => {
       { step: step as StepState, evaluation: step?.result as CheckEvaluation },
     ]);
     expect(JSON.stringify(batch)).toContain('4/15 services above the limit (worst: svc-3 12.5 MiB/min)');
+    // The terminal too (its check line and the card's figure come from the same core figure).
+    const terminal = checkOutcomeLines(
+      step as StepState,
+      step?.result as CheckEvaluation,
+      shippedRunbook(RUNBOOK),
+    );
+    expect(terminal).toMatch(/^ {2}→ the symptom is present: 4\/15 services above the limit .*svc-9\) ✗\n/);
+    expect(terminal).toContain('service="svc-3"');
     const table = JSON.stringify(fleetTable(detected));
     expect(table).toContain('4 over the limit');
     expect(table).toMatch(/svc-3 +\d\d:\d\d +✗ 12\.5 MiB\/min/);
