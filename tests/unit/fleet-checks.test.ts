@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { checkOutcomeLines } from '../../src/cli/walk/check-lines.js';
+import { parseFleet } from '../../src/config-values.js';
 import type { CheckEvaluation } from '../../src/core/checks/evaluate.js';
 import { causeInputs, fleetStandings } from '../../src/core/checks/fleet-checks.js';
 import { GcIncidentError } from '../../src/core/errors.js';
@@ -197,7 +198,9 @@ describe('a fleet incident’s checks, per service', () => {
       fleet: { queried: number; services: number };
     };
     expect(result.fleet).toMatchObject({ queried: 5, services: 15 });
-    expect(result.reason).toContain('queried 5 of 15 services (at most 5 per check)');
+    expect(result.reason).toBe(
+      '2/5 services above the limit (worst: svc-3 12.5 MiB/min); 1 service: no data (svc-9); queried 5 of 15 services (at most 5 per check)',
+    );
     expect(queries.filter((q) => q.includes('process_resident_memory_bytes'))).toHaveLength(5);
     // Services in the fleet itself first (those without an incident of their own).
     expect(queries.filter((q) => q.includes('process_resident_memory_bytes')).map(jobOf)).toEqual([
@@ -208,6 +211,13 @@ describe('a fleet incident’s checks, per service', () => {
       'svc-9',
     ]);
     expect(JSON.stringify(fleetTable(detected))).toContain('10 not queried');
+  });
+
+  it('ALERT_FLEET’s third part sets how many services a fleet check queries', () => {
+    expect(parseFleet('10/5m/20')).toEqual({ keys: 10, windowMs: 300_000, checkServices: 20 });
+    expect(parseFleet('10/5m')).toEqual({ keys: 10, windowMs: 300_000 });
+    expect(() => parseFleet('10/5m/0')).toThrow(/SERVICES \(1–1000\)/);
+    expect(() => parseFleet('10/5m/x')).toThrow(/ALERT_FLEET/);
   });
 
   it('reads a cause’s inputs back as cause.ts writes them', () => {
