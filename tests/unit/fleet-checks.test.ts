@@ -117,6 +117,8 @@ describe('a fleet incident’s checks, per service', () => {
     const result = step?.result as { outcome: string; fleet: { queried: number; holding: number } };
     expect(result.outcome).toBe('holds');
     expect(result.fleet).toMatchObject({ queried: 15, holding: 4 });
+    // The Slack chart draws the worst service, queried with its own validated inputs.
+    expect(result.fleet).toMatchObject({ worst: { service: 'svc-3', inputs: { job: 'svc-3' } } });
     // Every service's own job reached PromQL, once per check, and no other.
     const climbing = queries.filter((q) => q.includes('process_resident_memory_bytes'));
     expect(new Set(climbing.map(jobOf))).toEqual(new Set(SERVICES));

@@ -44,6 +44,10 @@ export interface FleetCheckSummary {
   readonly rows: readonly FleetServiceRow[];
   /** The line every surface shows. */
   readonly summary: string;
+  /** The service furthest on the bad side, with the inputs it was queried with (a chart draws it). */
+  readonly worst?:
+    | { readonly service: string; readonly inputs: Readonly<Record<string, string>> }
+    | undefined;
 }
 
 export interface FleetTarget {
@@ -171,15 +175,32 @@ export async function evaluateFleetCheck(
     operator: check.operator,
     threshold: check.threshold,
     reduce: check.reduce ?? 'any',
-    value: worst?.value ?? null,
+    // The worst service's value; with none on the bad side, the one nearest the limit's side.
+    value: (worst ?? nearest(rows, check.operator))?.value ?? null,
     // One series per service that answered, labelled by service (the step's record, charts).
     series: rows
       .filter((r) => r.value !== null)
       .map((r) => ({ labels: { service: r.service }, value: r.value as number })),
     outcome,
     reason: summary.summary,
-    fleet: summary,
+    fleet: {
+      ...summary,
+      ...(worst && targets[rows.indexOf(worst)]?.inputs
+        ? { worst: { service: worst.service, inputs: targets[rows.indexOf(worst)]?.inputs ?? {} } }
+        : {}),
+    },
   };
+}
+
+/** The answered service furthest in the operator's direction (highest for > and >=, lowest for < and <=). */
+function nearest(rows: readonly FleetServiceRow[], operator: Operator): FleetServiceRow | undefined {
+  const down = operator === '<' || operator === '<=';
+  let out: FleetServiceRow | undefined;
+  for (const r of rows) {
+    if (r.value === null || Number.isNaN(r.value)) continue;
+    if (!out || (down ? r.value < (out.value as number) : r.value > (out.value as number))) out = r;
+  }
+  return out;
 }
 
 function errorText(error: unknown): string {
