@@ -45,7 +45,9 @@ let prometheus: FakePrometheus;
 beforeAll(async () => {
   prometheus = await startFakePrometheus((q) => {
     const job = /job="([^"]*)"/.exec(q.query)?.[1] ?? '';
-    if (job === 'svc-09') return q.path.endsWith('query_range') ? { matrix: [] } : { vector: [] };
+    // The charts' range queries (15 s steps) get nothing: no chart is drawn (this test reads text).
+    const chart = q.params.get('step') === '15';
+    if (job === 'svc-09' || chart) return q.path.endsWith('query_range') ? { matrix: [] } : { vector: [] };
     const value = q.query.includes('python_gc_collections_total') ? (RATES[job] ?? 12) : 0.3;
     if (!q.path.endsWith('query_range')) return { vector: [{ labels: {}, value }] };
     const start = Number(q.params.get('start'));
