@@ -153,7 +153,9 @@ describe('a fleet incident’s checks, per service', () => {
     const detected = await driver.enterPhase(incident, 'detection', by);
     const found = detected.steps.find((s) => s.id === 'memory-climbing');
     const reason = (found?.result as { reason?: string } | undefined)?.reason;
-    expect(reason).toMatch(/^1\/3 services above the limit .*; 1 service: query failed \(x"\} or/);
+    expect(reason).toMatch(
+      /^1\/3 services above the limit .*; 1 service: inputs refused, not queried \(x"\} or/,
+    );
     expect(queries.some((q) => q.includes('vector(1)'))).toBe(false);
   });
 

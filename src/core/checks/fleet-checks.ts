@@ -32,6 +32,8 @@ export interface FleetServiceRow {
   readonly shown?: string | undefined;
   /** Why it could not be told (a refused input, a failed query). */
   readonly error?: string | undefined;
+  /** Its inputs failed the runbook's declarations: it was never queried. */
+  readonly refused?: boolean | undefined;
 }
 
 export interface FleetCheckSummary {
@@ -147,7 +149,8 @@ export async function evaluateFleetCheck(
   };
   const rows = targets.map((t, i): FleetServiceRow => {
     const a = answers[i];
-    if (!a || 'refused' in a) return { service: t.service, state: 'error', value: null, error: t.refused };
+    if (!a || 'refused' in a)
+      return { service: t.service, state: 'error', value: null, error: t.refused, refused: true };
     if ('error' in a) return { service: t.service, state: 'error', value: null, error: errorText(a.error) };
     const e = a.evaluation;
     // No series is "no data" whatever the runbook's noData says: nothing was measured there.
@@ -280,10 +283,13 @@ export function summarise(
   ];
   const noData = rows.filter((r) => r.state === 'no-data');
   const unknown = rows.filter((r) => r.state === 'unknown');
-  const failed = rows.filter((r) => r.state === 'error');
+  const failed = rows.filter((r) => r.state === 'error' && !r.refused);
+  const refused = rows.filter((r) => r.refused);
   if (noData.length > 0) parts.push(`${count(noData.length)}: no data (${named(noData)})`);
   if (unknown.length > 0) parts.push(`${count(unknown.length)}: can't tell (${named(unknown)})`);
   if (failed.length > 0) parts.push(`${count(failed.length)}: query failed (${named(failed)})`);
+  if (refused.length > 0)
+    parts.push(`${count(refused.length)}: inputs refused, not queried (${named(refused)})`);
   if (rows.length < services)
     parts.push(`queried ${rows.length} of ${services} services (at most ${cap} per check)`);
   if (phase === 'verification') {
