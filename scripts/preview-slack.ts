@@ -12,6 +12,7 @@ import { exportPostmortem } from '../src/adapters/postmortem/export.js';
 import { simulateRunbookStep } from '../src/adapters/simulator/runbook-step.js';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.js';
 import { rangeChartSpec, unitTitle } from '../src/core/checks/chart-spec.js';
+import { evaluateFleetCheck, FLEET_CHECK_MAX_SERVICES } from '../src/core/checks/fleet-checks.js';
 import { parseGcState } from '../src/core/diagnose/gc-state.js';
 import { DIAGNOSE_RESULT } from '../src/core/diagnose/result.js';
 import type { Check, SimulateStep } from '../src/core/runbook/types.js';
@@ -19,6 +20,7 @@ import { simulationChartSpec, simulationChartTitle } from '../src/core/simulator
 import { formatComparison } from '../src/format/simulation.js';
 import { compactComparison, simulationNote, simulationVerdict } from '../src/format/simulation-summary.js';
 import { incidentCard } from '../src/slack/blocks/card.js';
+import { checkBatchMessages } from '../src/slack/blocks/check-batch.js';
 import type { SlackMessage } from '../src/slack/blocks/common.js';
 import { comparisonTableBlock } from '../src/slack/blocks/comparison-table.js';
 import { diagnoseMessages } from '../src/slack/blocks/diagnose.js';
@@ -363,11 +365,53 @@ for (const frame of frames) {
       },
       fleet: { members },
     };
-    const fleetCard = incidentCard(fleet, new Set(), { now: new Date(now) });
-    const announced = fleetAnnouncement(fleet, 11);
+    // Its detection check, per service (a recorded answer: 4 heaps over 1 GiB, svc-7 silent).
+    const GiB = 1024 ** 3;
+    const heaps: Record<string, number> = {
+      'svc-2': 3.4 * GiB,
+      'svc-5': 2.1 * GiB,
+      'svc-11': 1.6 * GiB,
+      'svc-13': 1.2 * GiB,
+    };
+    const answer = (query: string) => {
+      const job = /job="([^"]*)"/.exec(query)?.[1] ?? '';
+      return job === 'svc-7' ? undefined : (heaps[job] ?? (0.4 + (job.length % 4) / 10) * GiB);
+    };
+    const fleetRunbook = shippedRunbook(fleet.runbookId);
+    const heapCheck = fleetRunbook.detection.checks.find((c) => c.id === 'large-heap') as Check;
+    const evaluation = await evaluateFleetCheck(heapCheck, fleet, fleetRunbook, {
+      metrics: {
+        instant: async (_d, q) => {
+          const v = answer(q);
+          return v === undefined ? [] : [{ labels: {}, value: v }];
+        },
+        range: async (_d, q, start, end) => {
+          const v = answer(q);
+          if (v === undefined) return [];
+          const points: [number, number][] = [];
+          for (let t = start.getTime(); t <= end.getTime(); t += 60_000) points.push([t / 1000, v]);
+          return [{ labels: {}, points }];
+        },
+      },
+      at: new Date(now),
+      datasource: 'default',
+      phase: 'detection',
+      cap: FLEET_CHECK_MAX_SERVICES,
+      isUnavailable: () => false,
+    });
+    const checked = {
+      ...fleet,
+      steps: fleet.steps.map((st) =>
+        st.id === heapCheck.id ? { ...st, status: 'done' as const, result: evaluation } : st,
+      ),
+    };
+    const fleetCard = incidentCard(checked, new Set(), { now: new Date(now) });
+    const announced = fleetAnnouncement(checked, 11);
+    const step = checked.steps.find((st) => st.id === heapCheck.id);
+    const batch = step ? checkBatchMessages([{ step, evaluation, check: heapCheck }]) : [];
     sections.push({
       name: '13-fleet',
-      html: `<div class="frame"><div class="caption">A storm: one fleet incident lists the services</div>${message(announced, now)}${message(fleetCard, now)}</div>`,
+      html: `<div class="frame"><div class="caption">A storm: one fleet incident lists the services, checked per service</div>${message(announced, now)}${message(fleetCard, now)}<div class="thread"><div class="label">Thread</div>${batch.map((m) => message(m, now)).join('')}</div></div>`,
       lines: fleetCard.blocks.length * 2.2 + 30,
     });
   }

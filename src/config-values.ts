@@ -109,15 +109,26 @@ export function parseRelapseWindow(value: string | undefined): number {
   return relapse.ms;
 }
 
-/** ALERT_FLEET: KEYS/WINDOW, or undefined for 'off'. */
-export function parseFleet(value: string | undefined): { keys: number; windowMs: number } | undefined {
+/** ALERT_FLEET: KEYS/WINDOW[/SERVICES] (SERVICES: how many a fleet check queries), or undefined for 'off'. */
+export function parseFleet(
+  value: string | undefined,
+): { keys: number; windowMs: number; checkServices?: number } | undefined {
   const text = nonEmpty(value) ?? '10/5m';
   if (text === 'off') return undefined;
-  const match = /^([0-9]{1,5})\/(.+)$/.exec(text);
+  const match = /^([0-9]{1,5})\/([^/]+)(?:\/([0-9]{1,4}))?$/.exec(text);
   const window = match ? parseDuration(match[2] as string) : undefined;
-  if (!match || !window?.ok || Number(match[1]) < 1)
-    invalid('ALERT_FLEET', `must be KEYS/WINDOW such as 10/5m, or 'off' (got '${text}')`);
-  return { keys: Number(match[1]), windowMs: window.ms };
+  const services = match?.[3] === undefined ? undefined : Number(match[3]);
+  if (
+    !match ||
+    !window?.ok ||
+    Number(match[1]) < 1 ||
+    (services !== undefined && (services < 1 || services > 1000))
+  )
+    invalid(
+      'ALERT_FLEET',
+      `must be KEYS/WINDOW such as 10/5m, optionally /SERVICES (1–1000) such as 10/5m/50, or 'off' (got '${text}')`,
+    );
+  return { keys: Number(match[1]), windowMs: window.ms, ...(services ? { checkServices: services } : {}) };
 }
 
 /** An on/off switch (default off). */

@@ -213,7 +213,9 @@ export interface ServeConfig extends Config {
   /** A cause firing again this soon after its incident was resolved re-opens it (0: never). */
   readonly alertRelapseWindowMs: number;
   /** More than `keys` causes of one runbook within `windowMs` become one fleet incident; undefined: off. */
-  readonly alertFleet: { readonly keys: number; readonly windowMs: number } | undefined;
+  readonly alertFleet:
+    | { readonly keys: number; readonly windowMs: number; readonly checkServices?: number | undefined }
+    | undefined;
   /** Bearer token of the MCP server at /mcp (MCP_HTTP=on); undefined: /mcp is not served. */
   readonly mcpToken: string | undefined;
   /** SLACK_NATIVE_CHARTS=on: charts as Slack's data_visualization blocks (PNG upload the fallback). */

@@ -38,6 +38,7 @@ export function buildSlackDriver(rt: FlowRuntime): { narrator: SlackNarrator; dr
     decisions: narrator,
     caps: {
       metrics: deps.metrics,
+      fleetCheckServices: deps.alertPolicy?.fleet?.checkServices,
       actions: deps.actions,
       approvers: deps.approvers,
       groupMembers: (group) => deps.slack.groupMembers(group),

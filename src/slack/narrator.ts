@@ -348,17 +348,23 @@ export class SlackNarrator implements Narrator, Decisions {
     const end = this.d.clock.now();
     // The incident window: from shortly before it opened to now.
     const start = new Date(Date.parse(incident.openedAt) - WINDOW_LEAD_MS);
+    // A fleet incident's check: the worst service's chart, titled so; none when no service is bad.
+    const fleet = evaluation.fleet;
+    if (fleet && !fleet.worst) return;
+    const title = fleet?.worst
+      ? `${step.title}: ${fleet.worst.service}, the worst of ${fleet.queried} services`
+      : step.title;
     try {
       const series = await this.d.metrics.range(
         evaluation.datasource,
-        renderQuery(check.query, incident.inputs),
+        renderQuery(check.query, fleet?.worst?.inputs ?? incident.inputs),
         start,
         end,
         15,
       );
       if (series.length === 0) return;
       const spec = rangeChartSpec(series, {
-        title: step.title,
+        title,
         threshold: check.threshold,
         operator: check.operator,
         stepSeconds: 15,
@@ -367,7 +373,7 @@ export class SlackNarrator implements Narrator, Decisions {
         timeZone: this.d.teamTimeZone,
       });
       const native = rangeChartBlock(series, {
-        title: step.title,
+        title,
         threshold: check.threshold,
         yLabel: unitTitle(check.unit),
         timeZone: this.d.teamTimeZone,
@@ -375,10 +381,10 @@ export class SlackNarrator implements Narrator, Decisions {
       if (this.d.native)
         await this.d.native.chart(incident.card, native ? [native] : [], {
           filename: `${step.id}.png`,
-          title: step.title,
+          title,
           spec,
         });
-      else await uploadChart(this.d, incident.card, `${step.id}.png`, step.title, spec);
+      else await uploadChart(this.d, incident.card, `${step.id}.png`, title, spec);
     } catch (error) {
       this.d.logger.warn({ step: step.id, err: String(error) }, 'check chart skipped');
       // Data no chart can show (1970 timestamps, 1e308 values, one moment): say so where the chart would be.

@@ -27,6 +27,8 @@ export function seriesLines(
 /** `  → the symptom is present: 612/s > 50/s ✗ (max of 2 series …)` and, with several series, each one. */
 export function checkOutcomeLines(step: StepState, evaluation: CheckEvaluation, runbook: Runbook): string {
   const figure = evaluationFigure(evaluation, step.phase, findRunbookCheck(runbook, step.id));
-  const head = `  → ${checkMeaning(evaluation.outcome, step.phase)}: ${figure} (${evaluation.reason})`;
+  // A fleet check's figure is its summary line already (its reason says the same).
+  const why = evaluation.fleet ? '' : ` (${evaluation.reason})`;
+  const head = `  → ${checkMeaning(evaluation.outcome, step.phase)}: ${figure}${why}`;
   return evaluation.series.length > 1 ? `${head}\n${seriesLines(evaluation.series)}` : head;
 }

@@ -9,6 +9,8 @@ export interface FleetPolicy {
   /** More than this many causes within the window open a fleet incident (default 10). */
   readonly keys: number;
   readonly windowMs: number;
+  /** Services a fleet incident's check queries (ALERT_FLEET's third part; default 50, fleet-checks.ts). */
+  readonly checkServices?: number | undefined;
 }
 
 export const DEFAULT_FLEET: FleetPolicy = { keys: 10, windowMs: 5 * 60_000 };

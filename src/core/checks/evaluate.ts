@@ -5,6 +5,7 @@
 
 import type { Sample } from '../ports.js';
 import type { Operator, RatioOf, Reduce, Unit } from '../runbook/types.js';
+import type { FleetCheckSummary } from './fleet-checks.js';
 import { formatMeasure, formatPlain, ratioQuantity } from './measure.js';
 
 export type CheckOutcome = 'holds' | 'does-not-hold' | 'unknown';
@@ -40,6 +41,8 @@ export interface CheckEvaluation {
   readonly outcome: CheckOutcome;
   readonly reason: string;
   readonly decidedBy?: DecidedBy | undefined;
+  /** A fleet incident's check: per service, summarised (fleet-checks.ts); `reason` is its line. */
+  readonly fleet?: FleetCheckSummary | undefined;
 }
 
 export function compare(value: number, operator: Operator, threshold: number): boolean {

@@ -54,6 +54,8 @@ export function evaluationFigure(
   check?: Check | undefined,
 ): string {
   const mark = checkMark(evaluation.outcome, phase);
+  // A fleet incident's check: its services in one line (fleet-checks.ts), on every surface.
+  if (evaluation.fleet) return `${evaluation.fleet.summary} ${mark}`;
   const of = ratioQuantity(check, evaluation);
   const limit = measured(evaluation.threshold, check, evaluation);
   if (evaluation.value === null) return `no data (limit ${limit}) ${mark}`;

@@ -40,6 +40,9 @@ function line(result: CheckResult): string {
   const title = `*${escapeMrkdwn(result.step.title)}*`;
   if ('failed' in result) return `❌ ${title}: could not run: ${escapeMrkdwn(result.failed)}`;
   const { evaluation, step } = result;
+  // A fleet incident's check: one line for its services ("4/15 services above the limit …").
+  if (evaluation.fleet)
+    return `${icon(evaluation, step.phase)} ${title}: ${escapeMrkdwn(evaluation.fleet.summary)}`;
   if (evaluation.value === null)
     return `${icon(evaluation, step.phase)} ${title}: no data, ${checkMeaning(evaluation.outcome, step.phase)}`;
   const figure = evaluationFigure(evaluation, step.phase, result.check);
@@ -78,7 +81,7 @@ export function checkBatchMessages(results: readonly CheckResult[], heading?: st
     .map((r) =>
       'failed' in r
         ? `${r.step.title}: could not run`
-        : `${r.step.title}: ${r.evaluation.value === null ? 'no data' : evaluationFigure(r.evaluation, r.step.phase, r.check)}`,
+        : `${r.step.title}: ${r.evaluation.fleet ? r.evaluation.fleet.summary : r.evaluation.value === null ? 'no data' : evaluationFigure(r.evaluation, r.step.phase, r.check)}`,
     )
     .join('; ');
   const fallback = `${heading ? `${heading.replace(/[*_`]/g, '')}: ` : ''}${summary}`.slice(

@@ -153,6 +153,8 @@ export interface Decisions {
 /** What the driver runs steps with, beside the engine. */
 export interface DriverCapabilities {
   readonly metrics?: MetricsClient | undefined;
+  /** Services a fleet incident's check queries, at most (default FLEET_CHECK_MAX_SERVICES, 50). */
+  readonly fleetCheckServices?: number | undefined;
   /**
    * Runs a simulate step's variants; `python` is the version the service reports, when known;
    * `observed` the GC configuration a diagnose step read from the service (the baseline's).

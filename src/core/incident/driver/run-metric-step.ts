@@ -6,11 +6,13 @@
  */
 import { evaluateCheck } from '../../checks/check-runner.js';
 import { type CheckEvaluation, worstSeries } from '../../checks/evaluate.js';
+import { evaluateFleetCheck, FLEET_CHECK_MAX_SERVICES } from '../../checks/fleet-checks.js';
 import { GcIncidentError } from '../../errors.js';
 import type { MetricsClient } from '../../ports.js';
 import { allChecks, type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
 import type { Incident, StepState } from '../model.js';
 import { renderQuery } from '../render-query.js';
+import { isUnavailable } from './policy.js';
 import type { QueryOutput } from './ports.js';
 
 const NO_DATASOURCE =
@@ -28,6 +30,11 @@ export function findCheck(runbook: Runbook, id: string): Check | undefined {
   return allChecks(runbook).find((c) => c.id === id);
 }
 
+/** A fleet incident (one runbook's storm): its checks run per listed service. */
+export function isFleet(incident: Incident): boolean {
+  return (incident.fleet?.members.length ?? 0) > 0;
+}
+
 export type MetricStepOutput =
   | { readonly kind: 'check'; readonly evaluation: CheckEvaluation }
   | { readonly kind: 'query'; readonly result: QueryOutput };
@@ -39,11 +46,24 @@ export async function runMetricStep(
   step: StepState,
   metrics: MetricsClient | undefined,
   at: Date,
+  /** Services a fleet incident's check queries (default FLEET_CHECK_MAX_SERVICES). */
+  fleetCap = FLEET_CHECK_MAX_SERVICES,
 ): Promise<MetricStepOutput> {
   const datasourceOf = (name: string | undefined) => name ?? runbook.datasource ?? DEFAULT_DATASOURCE;
   if (step.kind === 'check') {
     const check = findCheck(runbook, step.id);
     if (!check) throw new GcIncidentError('STEP_NOT_FOUND', `no check '${step.id}' in the runbook`);
+    if (isFleet(incident)) {
+      const evaluation = await evaluateFleetCheck(check, incident, runbook, {
+        metrics: requireMetrics(metrics),
+        at,
+        datasource: check.datasource ?? datasourceOf(undefined),
+        phase: step.phase,
+        cap: fleetCap,
+        isUnavailable,
+      });
+      return { kind: 'check', evaluation };
+    }
     const evaluation = await evaluateCheck(
       check,
       incident.inputs,

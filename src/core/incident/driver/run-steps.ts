@@ -68,7 +68,14 @@ async function produce(
 ): Promise<{ result: unknown; output: StepOutput }> {
   const { runbook } = deps.runbookOf(incident);
   if (step.kind === 'check') {
-    const output = await runMetricStep(runbook, incident, step, deps.caps.metrics, deps.clock.now());
+    const output = await runMetricStep(
+      runbook,
+      incident,
+      step,
+      deps.caps.metrics,
+      deps.clock.now(),
+      deps.caps.fleetCheckServices,
+    );
     return { result: (output as { evaluation: unknown }).evaluation, output };
   }
   if (step.kind === 'diagnose') return runDiagnose(deps, incident, step);
@@ -80,7 +87,14 @@ async function produce(
     const output = await deps.caps.simulate(incident, triage, python, observedGc(incident));
     return { result: output.summary, output: { kind: 'simulate', output } };
   }
-  const output = await runMetricStep(runbook, incident, step, deps.caps.metrics, deps.clock.now());
+  const output = await runMetricStep(
+    runbook,
+    incident,
+    step,
+    deps.caps.metrics,
+    deps.clock.now(),
+    deps.caps.fleetCheckServices,
+  );
   return { result: output.kind === 'query' ? output.result : output.evaluation, output };
 }
 

@@ -5,15 +5,16 @@
  */
 
 import type { CheckEvaluation } from '../../checks/evaluate.js';
+import { evaluateFleetCheck, FLEET_CHECK_MAX_SERVICES } from '../../checks/fleet-checks.js';
 import type { StableOutcome } from '../../checks/stable-for.js';
 import { formatSpan } from '../../duration.js';
 import { GcIncidentError } from '../../errors.js';
-import type { Check } from '../../runbook/types.js';
+import { type Check, DEFAULT_DATASOURCE } from '../../runbook/types.js';
 import type { Incident } from '../model.js';
 import { type DriverDeps, execOn } from './context.js';
 import { isUnavailable, mayRunNow, verificationTiming } from './policy.js';
 import type { Person } from './ports.js';
-import { findCheck } from './run-metric-step.js';
+import { findCheck, isFleet } from './run-metric-step.js';
 import { noteRecovery, plainMessage, requireMetrics, unavailable } from './run-steps.js';
 import { watchVerification } from './watch-verification.js';
 
@@ -74,6 +75,18 @@ export async function verify(
       current.inputs,
       { metrics, clock: deps.clock, sleep: deps.sleep },
       (round) => deps.narrator.verificationRound(snapshot, round, timing),
+      // A fleet incident verifies on every queried service, or not at all.
+      isFleet(current)
+        ? (check, at) =>
+            evaluateFleetCheck(check, snapshot, runbook, {
+              metrics,
+              at,
+              datasource: check.datasource ?? runbook.datasource ?? DEFAULT_DATASOURCE,
+              phase: 'verification',
+              cap: deps.caps.fleetCheckServices ?? FLEET_CHECK_MAX_SERVICES,
+              isUnavailable,
+            })
+        : undefined,
     );
   } catch (error) {
     await fail(plainMessage(error));

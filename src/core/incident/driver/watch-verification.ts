@@ -5,6 +5,7 @@
  * on the incident; `gc-incident check --wait` prints it.
  */
 import { evaluateCheck } from '../../checks/check-runner.js';
+import type { CheckEvaluation } from '../../checks/evaluate.js';
 import { type StableOutcome, type StableRound, waitUntilStable } from '../../checks/stable-for.js';
 import type { Clock, MetricsClient } from '../../ports.js';
 import { type Check, DEFAULT_DATASOURCE, type Runbook } from '../../runbook/types.js';
@@ -23,6 +24,8 @@ export function watchVerification(
   inputs: Readonly<Record<string, string>>,
   deps: WatchDeps,
   onRound?: (round: StableRound, timing: VerificationTiming) => void,
+  /** How one check is evaluated (a fleet incident's: per service, fleet-checks.ts); default: for `inputs`. */
+  evaluate?: (check: Check, at: Date) => Promise<CheckEvaluation>,
 ): Promise<StableOutcome> {
   const timing = verificationTiming(runbook);
   return waitUntilStable({
@@ -33,7 +36,15 @@ export function watchVerification(
     evaluate: () =>
       Promise.all(
         checks.map((c) =>
-          evaluateCheck(c, inputs, deps.metrics, deps.clock.now(), runbook.datasource ?? DEFAULT_DATASOURCE),
+          evaluate
+            ? evaluate(c, deps.clock.now())
+            : evaluateCheck(
+                c,
+                inputs,
+                deps.metrics,
+                deps.clock.now(),
+                runbook.datasource ?? DEFAULT_DATASOURCE,
+              ),
         ),
       ),
     onRound: onRound && ((round) => onRound(round, timing)),
