@@ -7,10 +7,17 @@ import { formatMeasure } from './measure.js';
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** The service's own words, shown in a terminal: no control characters (an escape sequence), at most 40 characters. */
+const plain = (text: string): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
+};
+
 /** `collector enabled, gc.set_threshold(100000, 10, 10), 0 objects frozen, resident memory 83 MiB (57 MiB private)`. */
 export function describeServiceState(state: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
-  if (typeof state.mode === 'string') parts.push(`mode ${state.mode}`);
+  if (typeof state.mode === 'string') parts.push(`mode ${plain(state.mode)}`);
   if (typeof state.enabled === 'boolean')
     parts.push(state.enabled ? 'collector enabled' : 'collector disabled (gc.disable())');
   const threshold = state.threshold;
@@ -33,7 +40,9 @@ export function describeServiceState(state: Readonly<Record<string, unknown>>): 
     const uss = isNumber(state.private_memory_bytes)
       ? ` (${formatMeasure(state.private_memory_bytes, 'bytes')} private)`
       : '';
-    parts.push(`resident memory ${formatMeasure(state.resident_memory_bytes, 'bytes')}${uss}`);
+    // With pre-fork workers, the figures are the master's process alone.
+    const whose = state.workers !== null && typeof state.workers === 'object' ? 'master’s ' : '';
+    parts.push(`${whose}resident memory ${formatMeasure(state.resident_memory_bytes, 'bytes')}${uss}`);
   }
   return parts.length > 0 ? parts.join(', ') : 'no state it can describe';
 }

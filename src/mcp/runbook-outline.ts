@@ -1,4 +1,5 @@
 /** A runbook as an assistant reads it: inputs, then each phase with its steps and checks. */
+import { formatMeasure } from '../core/checks/measure.js';
 import type { Check, Runbook } from '../core/runbook/types.js';
 
 interface OutlineCheck {
@@ -33,7 +34,7 @@ const check = (c: Check): OutlineCheck => ({
   id: c.id,
   title: c.title,
   query: c.query,
-  condition: `${c.reduce ?? 'any'} ${c.operator} ${c.threshold}${c.unit && c.unit !== 'none' ? ` ${c.unit}` : ''}`,
+  condition: `${c.reduce ?? 'any'} ${c.operator} ${formatMeasure(c.threshold, c.unit)}`,
   ...(c.for ? { for: c.for } : {}),
 });
 

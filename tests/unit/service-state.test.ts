@@ -20,7 +20,7 @@ describe("the drill's last word on the service", () => {
       forked_frozen: true,
     });
     expect(text).toBe(
-      'mode prefork, collector enabled, gc.set_threshold(700, 10, 10), 1.23 million objects frozen, 2 pre-fork workers, forked after gc.freeze(), resident memory 83.4 MiB (9 MiB private)',
+      'mode prefork, collector enabled, gc.set_threshold(700, 10, 10), 1.23 million objects frozen, 2 pre-fork workers, forked after gc.freeze(), master’s resident memory 83.4 MiB (9 MiB private)',
     );
     expect(
       describeServiceState({
@@ -32,5 +32,8 @@ describe("the drill's last word on the service", () => {
       }),
     ).toBe('mode cycles, collector disabled (gc.disable()), 0 objects frozen, gc.collect() every 5 s');
     expect(describeServiceState({})).toBe('no state it can describe');
+    // The service's own text reaches a terminal: no escape sequences, bounded.
+    expect(describeServiceState({ mode: '\u001b[2Jcycles\u0007' })).toBe('mode [2Jcycles');
+    expect(describeServiceState({ mode: 'x'.repeat(100) })).toBe(`mode ${'x'.repeat(39)}…`);
   });
 });
