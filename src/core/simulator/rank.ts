@@ -77,7 +77,17 @@ const logRatio = (value: number, base: number, floor: number) =>
 
 const peak = (series: readonly number[]) => Math.max(0, ...series);
 
-/** Rise over the second half of a series that never falls back by more than 1 % of its level; 0 otherwise. */
+/** Samples at the end of a series that must stay level for a rise before them to count as a step, not growth. */
+export const PLATEAU_SAMPLES = 3;
+
+/**
+ * Rise over the second half of a series that never falls back by more than 1 % of its level and
+ * is still rising at its end; 0 otherwise. A rise that ends in a plateau (the last
+ * PLATEAU_SAMPLES samples, at least a third of the half, within 1 % of each other) is one
+ * allocation, not growth: a measured RSS steps up when the allocator maps a new block (the cache
+ * service's OrderedDict table is reallocated every ~500 000 inserts, +8 to +20 MiB, with or
+ * without gc.freeze()) and stays there.
+ */
 export function growthWithoutRelief(series: readonly number[]): number {
   if (series.length < 4) return 0;
   const half = series.slice(Math.floor(series.length / 2));
@@ -87,7 +97,11 @@ export function growthWithoutRelief(series: readonly number[]): number {
     high = Math.max(high, v);
   }
   const rise = (half.at(-1) ?? 0) - (half[0] ?? 0);
-  return rise > 0.02 * Math.abs(half[0] ?? 0) ? rise : 0;
+  if (rise <= 0.02 * Math.abs(half[0] ?? 0)) return 0;
+  const tail = half.slice(-Math.max(PLATEAU_SAMPLES, Math.ceil(half.length / 3)));
+  const level = Math.abs(tail.at(-1) ?? 0);
+  const flat = tail.length < half.length && Math.max(...tail) - Math.min(...tail) <= 0.01 * level;
+  return flat ? 0 : rise;
 }
 
 /**
