@@ -16,6 +16,7 @@ import {
   type Measure,
   type Objective,
 } from './objective.js';
+import { hasTail, type PauseTail, predictTail } from './pause-tail.js';
 import type { SimulationResult } from './simulate.js';
 import { boundsOf, type Uncertainty } from './uncertainty.js';
 
@@ -221,15 +222,21 @@ export function rankOutcomes(
 }
 
 /** A simulation's outcome: GC time per second when the workload has a rate, its pauses, the heap over time. */
-export function simulatedOutcome(r: SimulationResult, uncertainty?: Uncertainty): Outcome {
+export function simulatedOutcome(
+  r: SimulationResult,
+  uncertainty?: Uncertainty,
+  tail?: PauseTail | undefined,
+): Outcome {
+  // The service's own pause tail (fit-tail.ts) on the simulated means, when its histogram was read.
+  const t = hasTail(tail) ? predictTail(r, tail) : undefined;
   return {
     gcMs: gcTimeOf(r),
-    p99Ms: r.pauses.p99Ms,
-    maxMs: longestPauseMs(r),
+    p99Ms: t ? t.p99Ms.value : r.pauses.p99Ms,
+    maxMs: t ? t.maxMs.value : longestPauseMs(r),
     memory: r.heap.timeline.length > 0 ? r.heap.timeline.map((p) => p.peak) : [r.heap.peak],
     neverFreed:
       r.pauses.count === 0 && (r.heap.timeline.at(-1)?.garbage ?? 0) > (r.heap.timeline[0]?.garbage ?? 0),
-    bounds: boundsOf(r, uncertainty),
+    bounds: boundsOf(r, uncertainty, tail),
   };
 }
 
@@ -237,6 +244,8 @@ export function simulatedOutcome(r: SimulationResult, uncertainty?: Uncertainty)
 export interface DecisionContext {
   readonly objective?: Objective | undefined;
   readonly uncertainty?: Uncertainty | undefined;
+  /** The service's pause tail (a fit with its pause histogram): p99 and longest pauses get its spread. */
+  readonly tail?: PauseTail | undefined;
 }
 
 /** Ranks simulated variants, the first being the baseline. */
@@ -248,8 +257,11 @@ export function rankSimulations(
   const objective = context.objective ?? DEFAULT_OBJECTIVE;
   if (!baseline) return { objective, first: undefined, order: [], tied: [], unsure: undefined };
   return rankOutcomes(
-    simulatedOutcome(baseline.result, context.uncertainty),
-    others.map((v) => ({ label: v.label, outcome: simulatedOutcome(v.result, context.uncertainty) })),
+    simulatedOutcome(baseline.result, context.uncertainty, context.tail),
+    others.map((v) => ({
+      label: v.label,
+      outcome: simulatedOutcome(v.result, context.uncertainty, context.tail),
+    })),
     { objective },
   );
 }
