@@ -6,6 +6,7 @@ import { predictTail } from '../../src/core/simulator/pause-tail.js';
 import { simulatedOutcome } from '../../src/core/simulator/rank.js';
 import { type SimulationResult, simulate } from '../../src/core/simulator/simulate.js';
 import { normalizeWorkload } from '../../src/core/simulator/workload.js';
+import { simulationVerdict } from '../../src/format/simulation-summary.js';
 
 const EDGES = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01];
 
@@ -206,6 +207,19 @@ describe('the fit records the tail and the ranking uses it', () => {
     expect(truth.stats[2]?.collections).toBe(0);
     expect(tail?.generations[2]).toBeUndefined();
     expect(tailed.maxMs).toBe(plain.maxMs);
+  });
+
+  it('the verdict states the p99 it ranked on: the tailed one', () => {
+    const fit = fitWorkload(obs(true));
+    const r = simulate({ ...normalizeWorkload(fit.doc), cost: fit.cost.coefficients });
+    const variants = [{ label: 'baseline', result: r }];
+    const tailed = simulatedOutcome(r, undefined, fit.cost.tail).p99Ms;
+    const text = (v: number) => (v >= 1 ? v.toFixed(2).replace(/0$/, '') : v.toPrecision(2));
+    const withTail = simulationVerdict(variants, { objective: 'p99-pause', tail: fit.cost.tail });
+    expect(withTail).toContain(`p99 pause ${text(tailed)} ms`);
+    expect(simulationVerdict(variants, { objective: 'p99-pause' })).toContain(
+      `p99 pause ${text(r.pauses.p99Ms)} ms`,
+    );
   });
 
   it('without it: the note says so and the simulator’s pauses stand', () => {

@@ -121,3 +121,16 @@ export function tailInterval(t: TailRatio, relative: number): Interval {
 export function hasTail(tail: PauseTail | undefined): tail is PauseTail {
   return tail?.generations.some((g) => g !== undefined) === true;
 }
+
+/**
+ * A simulated run as the verdict states it: its p99 and longest pause with the service's tail
+ * (the ranking applies the same through its context); the run itself when there is no tail.
+ */
+export function withTail(r: SimulationResult, tail: PauseTail | undefined): SimulationResult {
+  if (!hasTail(tail)) return r;
+  const t = predictTail(r, tail);
+  return {
+    ...r,
+    pauses: { ...r.pauses, p99Ms: t.p99Ms.value, maxMs: Math.max(r.pauses.maxMs, t.maxMs.value) },
+  };
+}
