@@ -90,6 +90,24 @@ describe('the service’s pause tail', () => {
     expect(fit.note).toMatch(/fewer than 20 collections/);
   });
 
+  it('a ten-fold longer mean does not make a stall ten-fold longer', () => {
+    const fit = fitPauseTail(
+      observations({ meanPause: [0.0001, undefined, undefined], pauseBuckets: [GEN0, [], []] }),
+    );
+    const tail = fit.tail;
+    if (!tail) throw new Error('no tail');
+    const at = (meanMs: number) =>
+      predictTail(
+        run([
+          { count: 1000, meanMs },
+          { count: 0, meanMs: 0 },
+          { count: 0, meanMs: 0 },
+        ]),
+        tail,
+      ).maxMs.value;
+    expect(at(1) - at(0.1)).toBeCloseTo(0.9, 6);
+  });
+
   it('applies the shape to the simulated mean pause: one generation', () => {
     const fit = fitPauseTail(
       observations({ meanPause: [0.0001, undefined, undefined], pauseBuckets: [GEN0, [], []] }),
@@ -108,7 +126,10 @@ describe('the service’s pause tail', () => {
     expect(t.p99Ms.value).toBeCloseTo(0.05 * 2.4211, 4);
     expect(t.p99Ms.lo).toBeCloseTo(0.05, 4);
     expect(t.p99Ms.hi).toBeCloseTo(0.125, 4);
-    expect(t.maxMs).toMatchObject({ lo: 0.125, hi: 0.25, value: 0.25 });
+    // Longest: the simulated mean plus the service's excess over its own mean (0.1 ms × (5 − 1)
+    // at the bucket's top, × (2.5 − 1) at its bottom), added, not scaled.
+    expect(t.maxMs.value).toBeCloseTo(0.05 + 0.4, 6);
+    expect(t.maxMs.lo).toBeCloseTo(0.05 + 0.15, 6);
   });
 
   it('mixes the generations by their simulated collections: p99 falls among the gen-1 pauses', () => {
@@ -131,8 +152,8 @@ describe('the service’s pause tail', () => {
     expect(t.p99Ms.value).toBeCloseTo(0.99444, 4);
     expect(t.p99Ms.lo).toBeLessThanOrEqual(t.p99Ms.value);
     expect(t.p99Ms.hi).toBeGreaterThanOrEqual(t.p99Ms.value);
-    // Longest: gen 1's mean × its longest ratio (the top of (2.5, 5]).
-    expect(t.maxMs.value).toBeCloseTo(5, 6);
+    // Longest: gen 1's mean plus the excess (0.1 ms × 4).
+    expect(t.maxMs.value).toBeCloseTo(1.4, 6);
   });
 
   it('a full collection still to come gets the full collections’ tail; a generation without one keeps its simulated pause', () => {
@@ -142,7 +163,7 @@ describe('the service’s pause tail', () => {
     );
     const tail = fit.tail;
     if (!tail) throw new Error('no tail');
-    // No full collection in the run, one pending of 40 ms: × (10 ms / 5 ms mean) = 80 ms at most.
+    // No full collection in the run, one pending of 40 ms: + (10 ms − 5 ms mean) = 45 ms at most.
     const t = predictTail(
       run(
         [
@@ -154,7 +175,7 @@ describe('the service’s pause tail', () => {
       ),
       tail,
     );
-    expect(t.maxMs.value).toBeCloseTo(80, 6);
+    expect(t.maxMs.value).toBeCloseTo(45, 6);
     expect(t.maxMs.lo).toBeCloseTo(40, 6);
   });
 });

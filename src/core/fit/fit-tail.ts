@@ -68,6 +68,7 @@ function generationTail(
   return {
     generation: g,
     collections: Math.round(total),
+    meanMs: mean * 1000,
     p99: ratio(quantile(sorted, 0.99), mean),
     max: { value: top.hi / mean, lo: top.lo / mean, hi: top.hi / mean },
     shape: [

@@ -22,6 +22,8 @@ export interface GenerationTail {
   readonly generation: number;
   /** Collections the histogram counted in the window. */
   readonly collections: number;
+  /** Their mean pause (ms), what the ratios are relative to. */
+  readonly meanMs: number;
   /** The generation's p99 pause over its mean pause. */
   readonly p99: TailRatio;
   /** Its longest pause over its mean (the highest bucket that filled: lo, hi its edges, value its top). */
@@ -86,16 +88,23 @@ function mixtureQuantile(r: SimulationResult, tail: PauseTail, q: number, edge: 
   return hi;
 }
 
-/** The simulated mean pause of a generation (ms), or its longest when it only has the pending one. */
+/**
+ * The longest pause (ms): each generation's simulated mean plus the excess of the longest pause
+ * the service showed over its mean. The excess is added, not scaled: the longest pause of a
+ * window is one outlier (a scheduler slice, page faults) whose length does not grow with the
+ * collection's (churn under load: a 100 ms young pause at a 0.08 ms mean; scaled by a ten-fold
+ * threshold it would promise a second). A generation without a tail keeps its simulated longest.
+ */
 function longestOf(r: SimulationResult, tail: PauseTail, edge: Edge): number {
+  const excess = (t: GenerationTail) => Math.max(0, t.meanMs * (t.max[edge] - 1));
   const candidates = r.pauses.byGeneration.map((p, g) => {
     const t = tail.generations[g];
     if (p.count === 0) return 0;
-    return t ? (p.totalMs / p.count) * t.max[edge] : p.maxMs;
+    return t ? p.totalMs / p.count + excess(t) : p.maxMs;
   });
   const pending = r.pendingFullMs ?? 0;
   const full = tail.generations[2];
-  candidates.push(full ? pending * full.max[edge] : pending);
+  if (pending > 0) candidates.push(full ? pending + excess(full) : pending);
   return Math.max(0, ...candidates);
 }
 
