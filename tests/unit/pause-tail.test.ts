@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fitPauseTail, MIN_TAIL_COLLECTIONS } from '../../src/core/fit/fit-tail.js';
+import { fitUncertainty } from '../../src/core/fit/fit-uncertainty.js';
 import { fitWorkload } from '../../src/core/fit/fit-workload.js';
 import type { GcObservations, PauseBucket, PerGeneration } from '../../src/core/fit/observations.js';
 import { predictTail } from '../../src/core/simulator/pause-tail.js';
 import { simulatedOutcome } from '../../src/core/simulator/rank.js';
 import { type SimulationResult, simulate } from '../../src/core/simulator/simulate.js';
+import { predictedBounds } from '../../src/core/simulator/uncertainty.js';
 import { normalizeWorkload } from '../../src/core/simulator/workload.js';
 import { simulationVerdict } from '../../src/format/simulation-summary.js';
 
@@ -105,7 +107,8 @@ describe('the service’s pause tail', () => {
         ]),
         tail,
       ).maxMs.value;
-    expect(at(1) - at(0.1)).toBeCloseTo(0.9, 6);
+    // Only the part up to p99 (×2.421) scales with the mean; the excess beyond it is the same.
+    expect(at(1) - at(0.1)).toBeCloseTo(0.9 * 2.4211, 3);
   });
 
   it('applies the shape to the simulated mean pause: one generation', () => {
@@ -126,9 +129,9 @@ describe('the service’s pause tail', () => {
     expect(t.p99Ms.value).toBeCloseTo(0.05 * 2.4211, 4);
     expect(t.p99Ms.lo).toBeCloseTo(0.05, 4);
     expect(t.p99Ms.hi).toBeCloseTo(0.125, 4);
-    // Longest: the simulated mean plus the service's excess over its own mean (0.1 ms × (5 − 1)
-    // at the bucket's top, × (2.5 − 1) at its bottom), added, not scaled.
-    expect(t.maxMs.value).toBeCloseTo(0.05 + 0.4, 6);
+    // Longest: the simulated mean at p99 plus the service's excess beyond its p99 (0.1 ms ×
+    // (5 − 2.421) at the buckets' tops; 0.05 × 1 + 0.1 × (2.5 − 1) at their bottoms), added.
+    expect(t.maxMs.value).toBeCloseTo(0.05 * 2.4211 + 0.1 * (5 - 2.4211), 4);
     expect(t.maxMs.lo).toBeCloseTo(0.05 + 0.15, 6);
   });
 
@@ -152,8 +155,8 @@ describe('the service’s pause tail', () => {
     expect(t.p99Ms.value).toBeCloseTo(0.99444, 4);
     expect(t.p99Ms.lo).toBeLessThanOrEqual(t.p99Ms.value);
     expect(t.p99Ms.hi).toBeGreaterThanOrEqual(t.p99Ms.value);
-    // Longest: gen 1's mean plus the excess (0.1 ms × 4).
-    expect(t.maxMs.value).toBeCloseTo(1.4, 6);
+    // Longest: gen 1's mean at p99 plus the excess beyond it.
+    expect(t.maxMs.value).toBeCloseTo(2.4211 + 0.1 * (5 - 2.4211), 3);
   });
 
   it('a full collection still to come gets the full collections’ tail; a generation without one keeps its simulated pause', () => {
@@ -163,7 +166,8 @@ describe('the service’s pause tail', () => {
     );
     const tail = fit.tail;
     if (!tail) throw new Error('no tail');
-    // No full collection in the run, one pending of 40 ms: + (10 ms − 5 ms mean) = 45 ms at most.
+    // 25 full collections, mean 5 ms: p99 is 4.75/5 into (5, 10] ms, ×1.95 the mean, and the
+    // longest (10 ms) only 0.25 ms beyond it. One pending of 40 ms: 40 × 1.95 + 0.25.
     const t = predictTail(
       run(
         [
@@ -175,7 +179,7 @@ describe('the service’s pause tail', () => {
       ),
       tail,
     );
-    expect(t.maxMs.value).toBeCloseTo(45, 6);
+    expect(t.maxMs.value).toBeCloseTo(78.25, 6);
     expect(t.maxMs.lo).toBeCloseTo(40, 6);
   });
 });
@@ -224,6 +228,14 @@ describe('the fit records the tail and the ranking uses it', () => {
     // (1×, 4×] mean bucket of the generation p99 falls in.
     expect(tailed.p99Ms).toBeGreaterThan(1.5 * plain.p99Ms);
     expect(tailed.bounds?.p99Ms?.hi).toBeGreaterThan(tailed.p99Ms);
+    // The bucket edges are the same ratios for every variant: they widen the absolute
+    // prediction, not the interval variants are compared by.
+    const u = fitUncertainty(fit, obs(true), fit.cost.residual);
+    const compared = simulatedOutcome(r, u, tail).bounds?.p99Ms;
+    const absolute = predictedBounds(r, u, tail).p99Ms;
+    const t = predictTail(r, tail as NonNullable<typeof tail>).p99Ms;
+    expect(compared?.lo).toBeCloseTo(t.value / (1 + u.relative.p99Ms), 9);
+    expect(absolute.lo).toBeLessThan((compared?.lo ?? 0) * (t.lo / t.value) + 1e-12);
     // No full collection in the window: the one still to come keeps the simulator's pause.
     expect(truth.stats[2]?.collections).toBe(0);
     expect(tail?.generations[2]).toBeUndefined();

@@ -89,22 +89,25 @@ function mixtureQuantile(r: SimulationResult, tail: PauseTail, q: number, edge: 
 }
 
 /**
- * The longest pause (ms): each generation's simulated mean plus the excess of the longest pause
- * the service showed over its mean. The excess is added, not scaled: the longest pause of a
- * window is one outlier (a scheduler slice, page faults) whose length does not grow with the
- * collection's (churn under load: a 100 ms young pause at a 0.08 ms mean; scaled by a ten-fold
- * threshold it would promise a second). A generation without a tail keeps its simulated longest.
+ * The longest pause (ms): each generation's simulated mean scaled to its p99, plus the service's
+ * excess of its longest pause over its p99. The part up to p99 grows with the collection, the
+ * rest is added: the longest of many young pauses is one outlier (a scheduler slice, page
+ * faults) whose length does not (churn under load: a 100 ms young pause at a 0.08 ms mean, which
+ * a ratio would have turned into a second under a ten-fold threshold), while of a few full
+ * collections the p99 is the longest, and the whole of it scales (freeze halves it). A
+ * generation without a tail keeps its simulated longest.
  */
 function longestOf(r: SimulationResult, tail: PauseTail, edge: Edge): number {
-  const excess = (t: GenerationTail) => Math.max(0, t.meanMs * (t.max[edge] - 1));
+  const longest = (meanMs: number, t: GenerationTail) =>
+    meanMs * t.p99[edge] + Math.max(0, t.meanMs * (t.max[edge] - t.p99[edge]));
   const candidates = r.pauses.byGeneration.map((p, g) => {
     const t = tail.generations[g];
     if (p.count === 0) return 0;
-    return t ? p.totalMs / p.count + excess(t) : p.maxMs;
+    return t ? longest(p.totalMs / p.count, t) : p.maxMs;
   });
   const pending = r.pendingFullMs ?? 0;
   const full = tail.generations[2];
-  if (pending > 0) candidates.push(full ? pending + excess(full) : pending);
+  if (pending > 0) candidates.push(full ? longest(pending, full) : pending);
   return Math.max(0, ...candidates);
 }
 
