@@ -14,6 +14,7 @@ import { errorPercent, type LoopResult, runLoop } from '../src/adapters/lab/fit-
 import { findInterpreter } from '../src/adapters/python/interpreters.js';
 import { readLocalConfig } from '../src/config.js';
 import { MEASURE_OF } from '../src/core/simulator/objective.js';
+import type { PauseTail } from '../src/core/simulator/pause-tail.js';
 import type { Interval } from '../src/core/simulator/rank.js';
 import {
   bucketOf,
@@ -73,6 +74,19 @@ const f = (x: number) =>
   x === Number.POSITIVE_INFINITY ? '∞' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3);
 const e = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)} %`;
 const span = (i: Interval) => `[${f(i.lo)}–${f(i.hi)}]`;
+/** The fitted pause tail (p99 over the mean pause, per generation seen), or why there is none. */
+const tailText = (t: PauseTail | undefined) =>
+  t
+    ? t.generations
+        .flatMap((g) =>
+          g
+            ? [
+                `gen ${g.generation} p99 ×${g.p99.value.toFixed(1)} (${g.p99.lo.toFixed(1)}–${g.p99.hi.toFixed(1)})`,
+              ]
+            : [],
+        )
+        .join(', ')
+    : 'none';
 const bucket = (i: Interval) => (i.hi === i.lo ? '' : ` (${f(i.lo)}–${f(i.hi)}]`);
 
 console.log(
@@ -169,7 +183,7 @@ for (const r of results) {
   const named = r.fit.diagnosis.mode === r.expectedMode;
   if (named) modeRight++;
   console.log(
-    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}${!predicted.first && predicted.unsure ? ` (can't tell: ${predicted.unsure})` : ''}; best observed value: ${name(r.observedRanking.first)}; scored ${VERDICT_TEXT[score.verdict]} (${score.reason}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}, fixed ${((r.fit.cost.coefficients.fixedNs ?? 0) / 1000).toFixed(1)} µs; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
+    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}${!predicted.first && predicted.unsure ? ` (can't tell: ${predicted.unsure})` : ''}; best observed value: ${name(r.observedRanking.first)}; scored ${VERDICT_TEXT[score.verdict]} (${score.reason}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}, fixed ${((r.fit.cost.coefficients.fixedNs ?? 0) / 1000).toFixed(1)} µs; tail ${tailText(r.fit.cost.tail)}; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
   );
 }
 console.log(

@@ -11,6 +11,7 @@ import {
   type Measure,
   OBJECTIVE_NAME,
 } from '../core/simulator/objective.js';
+import { withTail } from '../core/simulator/pause-tail.js';
 import { type DecisionContext, easeRank, type Ranking, rankSimulations } from '../core/simulator/rank.js';
 import type { SimulationResult } from '../core/simulator/simulate.js';
 import { MODEL_UNCERTAINTY } from '../core/simulator/uncertainty.js';
@@ -151,11 +152,13 @@ function easeReason(label: string, others: readonly string[], goal: string): str
  * start-up cuts the longest pause 29 → 7.5 ms (−74 %); GC time −23 %; p99 pause ±0 %; memory ±0 %."
  * Says so when the best variants are within each other's error, or within the baseline's.
  */
-export function simulationVerdict(variants: readonly Variant[], context: DecisionContext = {}): string {
-  const baseline = variants[0];
-  if (!baseline) return 'No simulation ran.';
-  const b = baseline.result;
-  const ranking = rankSimulations(variants, context);
+export function simulationVerdict(ranked: readonly Variant[], context: DecisionContext = {}): string {
+  const first = ranked[0];
+  if (!first) return 'No simulation ran.';
+  const ranking = rankSimulations(ranked, context);
+  // The figures stated are the ones ranked: with the service's pause tail when the fit has one.
+  const variants = ranked.map((v) => ({ ...v, result: withTail(v.result, context.tail) }));
+  const b = withTail(first.result, context.tail);
   const m = MEASURE_OF[ranking.objective];
   const goal = OBJECTIVE_NAME[ranking.objective];
   const byLabel = (label: string | undefined) => variants.slice(1).find((v) => v.label === label);

@@ -58,7 +58,11 @@ export async function resolveStepWorkloads(
   const resolved = await resolveUnobserved(step, runbookFile, ctx);
   const rebased = rebaseOnObserved(resolved.variants, step.whatIf, ctx.observed);
   const note = [resolved.note, rebased.note].filter((n) => n !== undefined).join('; ');
-  const context = { objective: step.objective, uncertainty: resolved.context?.uncertainty };
+  const context = {
+    objective: step.objective,
+    uncertainty: resolved.context?.uncertainty,
+    tail: resolved.context?.tail,
+  };
   return { variants: rebased.variants, note: note || undefined, context, pauseCost: resolved.pauseCost };
 }
 
@@ -96,7 +100,10 @@ async function resolveUnobserved(
         ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
       ],
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}; ${cost.note}`,
-      context: { uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual) },
+      context: {
+        uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual),
+        tail: cost.tail,
+      },
       pauseCost: cost,
     };
   } catch (error) {
@@ -146,6 +153,20 @@ function windowText(asked: string, obs: GcObservations): string {
 /** The fitted coefficients as the incident records them with the step's result. */
 export function pauseCostOf(cost: PauseCostFit | undefined): Pick<SimulationSummary, 'pauseCost'> {
   return cost
-    ? { pauseCost: { source: cost.source, coefficients: cost.coefficients, residual: cost.residual } }
+    ? {
+        pauseCost: {
+          source: cost.source,
+          coefficients: cost.coefficients,
+          residual: cost.residual,
+          // The fitted tail ratios (p99 and longest to the mean pause, per generation), without the shape.
+          ...(cost.tail
+            ? {
+                tail: cost.tail.generations.map((g) =>
+                  g ? { p99: g.p99, max: g.max, collections: g.collections } : null,
+                ),
+              }
+            : {}),
+        },
+      }
     : {};
 }

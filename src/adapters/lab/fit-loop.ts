@@ -165,8 +165,8 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       return {
         rates: (r.perSecond?.collections ?? [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,
-        outcome: simulatedOutcome(r, uncertainty),
-        bounds: predictedBounds(r, uncertainty),
+        outcome: simulatedOutcome(r, uncertainty, fit.cost.tail),
+        bounds: predictedBounds(r, uncertainty, fit.cost.tail),
       };
     };
     const basePrediction = predict();

@@ -5,7 +5,7 @@
  * job name and runs at one instant, in parallel.
  */
 import { GcIncidentError } from '../../core/errors.js';
-import type { GcObservations, PerGeneration } from '../../core/fit/observations.js';
+import type { GcObservations, PauseBucket, PerGeneration } from '../../core/fit/observations.js';
 import type { MetricsClient, Sample } from '../../core/ports.js';
 
 /** Job names as Prometheus configurations write them; anything else is refused before a query is built. */
@@ -65,6 +65,7 @@ export async function readGcObservations(
     frozen,
     pending,
     enabled,
+    buckets,
   ] = await Promise.all([
     q(`count(${sel('python_gc_collections_total', ',generation="0"')})`),
     q(`max(resets(${sources.collections}[${w}]))`),
@@ -78,6 +79,7 @@ export async function readGcObservations(
     q(`avg(${sources.frozen})`),
     q(`avg by (generation) (${sources.pending})`),
     q(`min(${sources.enabled})`),
+    q(`sum by (generation, le) (increase(${sel('python_gc_pause_seconds_bucket')}[${w}]))`),
   ]);
   const instances = present[0]?.value ?? 0;
   if (instances === 0) {
@@ -127,11 +129,25 @@ export async function readGcObservations(
     collected: byGeneration(collected),
     thresholds: threshold.length > 0 ? byGeneration(threshold) : undefined,
     meanPause: pauseCount.length > 0 ? means : undefined,
+    pauseBuckets: buckets.length > 0 ? bucketsByGeneration(buckets) : undefined,
     frozen: frozen[0]?.value,
     pending: pending.length > 0 ? byGeneration(pending) : undefined,
     enabled: enabled[0]?.value,
     sources: used,
   };
+}
+
+/** Cumulative pause counts per bucket edge, per generation, ascending (+Inf last). */
+function bucketsByGeneration(samples: readonly Sample[]): PauseBucket[][] {
+  const out: PauseBucket[][] = [[], [], []];
+  for (const s of samples) {
+    const g = Number(s.labels.generation);
+    const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
+    if ((g === 0 || g === 1 || g === 2) && !Number.isNaN(le) && Number.isFinite(s.value)) {
+      out[g]?.push({ le, count: s.value });
+    }
+  }
+  return out.map((b) => b.sort((x, y) => x.le - y.le));
 }
 
 function byGeneration(samples: readonly Sample[]): PerGeneration {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import type { CostCoefficients } from '../../core/simulator/cost-model.js';
+import type { TailRatio } from '../../core/simulator/pause-tail.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { applyWhatIf } from '../../core/simulator/what-if.js';
 import {
@@ -29,6 +30,12 @@ export interface SimulationSummary {
     readonly source: 'fitted' | 'profile';
     readonly coefficients: CostCoefficients;
     readonly residual: number | undefined;
+    /** The service's pause tail per generation (p99 and longest over the mean pause), when its histogram was read. */
+    readonly tail?: readonly ({
+      readonly p99: TailRatio;
+      readonly max: TailRatio;
+      readonly collections: number;
+    } | null)[];
   };
   readonly rows: {
     variant: string;

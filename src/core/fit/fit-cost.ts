@@ -7,6 +7,7 @@
  * pause metrics the shipped profile is used, and the note says so.
  */
 import { type CostCoefficients, coefficientsFor, DEFAULT_CALIBRATION } from '../simulator/cost-model.js';
+import type { PauseTail } from '../simulator/pause-tail.js';
 import type { SimulationResult } from '../simulator/simulate.js';
 import type { ModelledPython } from '../simulator/workload.js';
 import type { GcObservations, PerGeneration } from './observations.js';
@@ -20,6 +21,8 @@ export interface PauseCostFit {
    */
   readonly residual: number | undefined;
   readonly note: string;
+  /** The service's pause tail relative to its mean pauses (fit-tail.ts), when its histogram was exported. */
+  readonly tail?: PauseTail | undefined;
 }
 
 /** The calibration profile's own noise (the notes, §5.3): no fit is better than that. */

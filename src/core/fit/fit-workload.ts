@@ -22,6 +22,7 @@ import {
 } from '../simulator/workload.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { fitPauseCost, type PauseCostFit, youngScale } from './fit-cost.js';
+import { fitPauseTail } from './fit-tail.js';
 import { type GcObservations, type PerGeneration, total } from './observations.js';
 import { refuseBeyondCaps, refuseImplausible } from './plausibility.js';
 
@@ -155,8 +156,10 @@ export function fitWorkload(obs: GcObservations, pythonOverride?: string): FitRe
   const diagnosis = diagnose(obs, { heap: p.heap + p.cacheSize, promotedPerSecond: promoted, thresholds });
   const doc = toDocument(p, obs, python, thresholds, disabled, result.iterations);
   refuseBeyondCaps(doc);
-  const cost = fitPauseCost(obs, result, python);
-  notes.push(cost.note);
+  const fitted = fitPauseCost(obs, result, python);
+  const tail = fitPauseTail(obs);
+  notes.push(fitted.note, tail.note);
+  const cost = tail.tail ? { ...fitted, tail: tail.tail } : fitted;
   return {
     cost,
     doc,

@@ -6,6 +6,11 @@
  */
 export type PerGeneration = readonly [number, number, number];
 
+export interface PauseBucket {
+  readonly le: number;
+  readonly count: number;
+}
+
 export interface GcObservations {
   readonly job: string;
   readonly datasource: string;
@@ -27,6 +32,11 @@ export interface GcObservations {
   readonly thresholds: PerGeneration | undefined;
   /** Mean pause per generation in seconds (python_gc_pause_seconds), when exported and non-empty. */
   readonly meanPause: readonly (number | undefined)[] | undefined;
+  /**
+   * python_gc_pause_seconds_bucket over the window, per generation: cumulative pauses at each
+   * bucket's upper edge (seconds, ascending, +Inf last), when exported.
+   */
+  readonly pauseBuckets?: readonly (readonly PauseBucket[])[] | undefined;
   /** python_gc_frozen_objects, when exported. */
   readonly frozen: number | undefined;
   /** python_gc_pending_objects (gc.get_count()), when exported. */

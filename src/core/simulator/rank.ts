@@ -16,6 +16,7 @@ import {
   type Measure,
   type Objective,
 } from './objective.js';
+import { hasTail, type PauseTail, predictTail } from './pause-tail.js';
 import type { SimulationResult } from './simulate.js';
 import { boundsOf, type Uncertainty } from './uncertainty.js';
 
@@ -77,7 +78,17 @@ const logRatio = (value: number, base: number, floor: number) =>
 
 const peak = (series: readonly number[]) => Math.max(0, ...series);
 
-/** Rise over the second half of a series that never falls back by more than 1 % of its level; 0 otherwise. */
+/** Samples at the end of a series that must stay level for a rise before them to count as a step, not growth. */
+export const PLATEAU_SAMPLES = 3;
+
+/**
+ * Rise over the second half of a series that never falls back by more than 1 % of its level and
+ * is still rising at its end; 0 otherwise. A rise that ends in a plateau (the last
+ * PLATEAU_SAMPLES samples, at least a third of the half, within 1 % of each other) is one
+ * allocation, not growth: a measured RSS steps up when the allocator maps a new block (the cache
+ * service's OrderedDict table is reallocated every ~500 000 inserts, +8 to +20 MiB, with or
+ * without gc.freeze()) and stays there.
+ */
 export function growthWithoutRelief(series: readonly number[]): number {
   if (series.length < 4) return 0;
   const half = series.slice(Math.floor(series.length / 2));
@@ -87,7 +98,11 @@ export function growthWithoutRelief(series: readonly number[]): number {
     high = Math.max(high, v);
   }
   const rise = (half.at(-1) ?? 0) - (half[0] ?? 0);
-  return rise > 0.02 * Math.abs(half[0] ?? 0) ? rise : 0;
+  if (rise <= 0.02 * Math.abs(half[0] ?? 0)) return 0;
+  const tail = half.slice(-Math.max(PLATEAU_SAMPLES, Math.ceil(half.length / 3)));
+  const level = Math.abs(tail.at(-1) ?? 0);
+  const flat = tail.length < half.length && Math.max(...tail) - Math.min(...tail) <= 0.01 * level;
+  return flat ? 0 : rise;
 }
 
 /**
@@ -207,15 +222,21 @@ export function rankOutcomes(
 }
 
 /** A simulation's outcome: GC time per second when the workload has a rate, its pauses, the heap over time. */
-export function simulatedOutcome(r: SimulationResult, uncertainty?: Uncertainty): Outcome {
+export function simulatedOutcome(
+  r: SimulationResult,
+  uncertainty?: Uncertainty,
+  tail?: PauseTail | undefined,
+): Outcome {
+  // The service's own pause tail (fit-tail.ts) on the simulated means, when its histogram was read.
+  const t = hasTail(tail) ? predictTail(r, tail) : undefined;
   return {
     gcMs: gcTimeOf(r),
-    p99Ms: r.pauses.p99Ms,
-    maxMs: longestPauseMs(r),
+    p99Ms: t ? t.p99Ms.value : r.pauses.p99Ms,
+    maxMs: t ? t.maxMs.value : longestPauseMs(r),
     memory: r.heap.timeline.length > 0 ? r.heap.timeline.map((p) => p.peak) : [r.heap.peak],
     neverFreed:
       r.pauses.count === 0 && (r.heap.timeline.at(-1)?.garbage ?? 0) > (r.heap.timeline[0]?.garbage ?? 0),
-    bounds: boundsOf(r, uncertainty),
+    bounds: boundsOf(r, uncertainty, tail),
   };
 }
 
@@ -223,6 +244,8 @@ export function simulatedOutcome(r: SimulationResult, uncertainty?: Uncertainty)
 export interface DecisionContext {
   readonly objective?: Objective | undefined;
   readonly uncertainty?: Uncertainty | undefined;
+  /** The service's pause tail (a fit with its pause histogram): p99 and longest pauses get its spread. */
+  readonly tail?: PauseTail | undefined;
 }
 
 /** Ranks simulated variants, the first being the baseline. */
@@ -234,8 +257,11 @@ export function rankSimulations(
   const objective = context.objective ?? DEFAULT_OBJECTIVE;
   if (!baseline) return { objective, first: undefined, order: [], tied: [], unsure: undefined };
   return rankOutcomes(
-    simulatedOutcome(baseline.result, context.uncertainty),
-    others.map((v) => ({ label: v.label, outcome: simulatedOutcome(v.result, context.uncertainty) })),
+    simulatedOutcome(baseline.result, context.uncertainty, context.tail),
+    others.map((v) => ({
+      label: v.label,
+      outcome: simulatedOutcome(v.result, context.uncertainty, context.tail),
+    })),
     { objective },
   );
 }

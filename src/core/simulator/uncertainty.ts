@@ -7,6 +7,7 @@
  */
 import type { Measure } from './objective.js';
 import { longestPauseMs } from './objective.js';
+import { hasTail, type PauseTail, predictTail, tailInterval } from './pause-tail.js';
 import type { Interval } from './rank.js';
 import type { SimulationResult } from './simulate.js';
 
@@ -44,32 +45,45 @@ export function around(value: number, relative: number): Interval {
 export function predictedBounds(
   r: SimulationResult,
   u: Uncertainty = MODEL_UNCERTAINTY,
+  tail?: PauseTail | undefined,
 ): Readonly<Record<Measure, Interval>> {
   const s = u.scale;
-  if (!s) return boundsOf(r, u);
+  if (!s) return boundsOf(r, u, tail, true);
   const relative = {
     gcMs: combine(u.relative.gcMs, s.gcMs),
     p99Ms: combine(u.relative.p99Ms, s.p99Ms),
     maxMs: combine(u.relative.maxMs, s.maxMs),
     memory: combine(u.relative.memory, s.memory),
   };
-  return boundsOf(r, { relative, sources: u.sources });
+  return boundsOf(r, { relative, sources: u.sources }, tail, true);
 }
 
-/** Each measure of a simulated variant with its interval for comparison against the others. */
+/**
+ * Each measure of a simulated variant with its interval for comparison against the others.
+ * `edges`: a pause tail's bucket edges widen p99 and the longest pause too. They are the same
+ * ratios for every variant (a shared scale, as a per-object cost that is off), so they belong to
+ * the absolute prediction (predictedBounds), not to the comparison.
+ */
 export function boundsOf(
   r: SimulationResult,
   u: Uncertainty = MODEL_UNCERTAINTY,
+  tail?: PauseTail | undefined,
+  edges = false,
 ): Readonly<Record<Measure, Interval>> {
   const gc = r.perSecond ? r.perSecond.gcMs : r.pauses.totalMs;
   const gcBounds = around(gc, u.relative.gcMs);
   // No full collection in the run though one will come: up to one more in a window this long.
   const pending = r.pendingFullMs ?? 0;
   const extra = r.perSecond && r.perSecond.seconds > 0 ? pending / r.perSecond.seconds : pending;
+  // With the service's pause tail, p99 and the longest pause are known to its histogram's buckets.
+  const t = hasTail(tail) ? predictTail(r, tail) : undefined;
   return {
     gcMs: { lo: gcBounds.lo, hi: gcBounds.hi + extra * (1 + u.relative.maxMs) },
-    p99Ms: around(r.pauses.p99Ms, u.relative.p99Ms),
-    maxMs: around(longestPauseMs(r), u.relative.maxMs),
+    p99Ms: around(t ? t.p99Ms.value : r.pauses.p99Ms, u.relative.p99Ms),
+    maxMs: around(t ? t.maxMs.value : longestPauseMs(r), u.relative.maxMs),
+    ...(t && edges
+      ? { p99Ms: tailInterval(t.p99Ms, u.relative.p99Ms), maxMs: tailInterval(t.maxMs, u.relative.maxMs) }
+      : {}),
     memory: around(r.heap.peak, u.relative.memory),
   };
 }
