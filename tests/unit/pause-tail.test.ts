@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitPauseTail, MIN_TAIL_COLLECTIONS } from '../../src/core/fit/fit-tail.js';
+import { fitPauseTail, MAX_TAIL_RATIO, MIN_TAIL_COLLECTIONS } from '../../src/core/fit/fit-tail.js';
 import { fitUncertainty } from '../../src/core/fit/fit-uncertainty.js';
 import { fitWorkload } from '../../src/core/fit/fit-workload.js';
 import type { GcObservations, PauseBucket, PerGeneration } from '../../src/core/fit/observations.js';
@@ -61,6 +61,17 @@ function run(byGeneration: { count: number; meanMs: number }[], pendingFullMs?: 
 const GEN0 = cumulative({ 0.0001: 900, 0.00025: 95, 0.0005: 5 });
 
 describe('the service’s pause tail', () => {
+  it('a hostile histogram (a mean pause near zero) is capped, and the note says so', () => {
+    const fit = fitPauseTail(
+      observations({ meanPause: [1e-12, undefined, undefined], pauseBuckets: [GEN0, [], []] }),
+    );
+    const g0 = fit.tail?.generations[0];
+    expect(g0?.p99.hi).toBe(MAX_TAIL_RATIO);
+    expect(g0?.max.value).toBe(MAX_TAIL_RATIO);
+    expect(Math.max(...(g0?.shape ?? []).map((s) => s.ratio))).toBe(MAX_TAIL_RATIO);
+    expect(fit.note).toContain(`ratios capped at ×${MAX_TAIL_RATIO}`);
+  });
+
   it('without the histogram: no tail, and the note says so', () => {
     const fit = fitPauseTail(observations({ meanPause: [0.0001, undefined, undefined] }));
     expect(fit.tail).toBeUndefined();

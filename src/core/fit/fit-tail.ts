@@ -49,10 +49,18 @@ function longest(buckets: readonly PauseBucket[]): { lo: number; hi: number } {
   return found;
 }
 
+/**
+ * The largest tail taken from a histogram, to the mean pause: a hostile or broken histogram
+ * (a mean near zero, a bucket at 1e9 s) would otherwise multiply every predicted pause.
+ */
+export const MAX_TAIL_RATIO = 1000;
+
+const cap = (r: number) => (Number.isFinite(r) ? Math.min(Math.max(r, 0), MAX_TAIL_RATIO) : MAX_TAIL_RATIO);
+
 const ratio = (v: { value: number; lo: number; hi: number }, mean: number): TailRatio => ({
-  value: v.value / mean,
-  lo: v.lo / mean,
-  hi: v.hi / mean,
+  value: cap(v.value / mean),
+  lo: cap(v.lo / mean),
+  hi: cap(v.hi / mean),
 });
 
 function generationTail(
@@ -70,12 +78,12 @@ function generationTail(
     collections: Math.round(total),
     meanMs: mean * 1000,
     p99: ratio(quantile(sorted, 0.99), mean),
-    max: { value: top.hi / mean, lo: top.lo / mean, hi: top.hi / mean },
+    max: { value: cap(top.hi / mean), lo: cap(top.lo / mean), hi: cap(top.hi / mean) },
     shape: [
-      ...finite.map((b) => ({ ratio: b.le / mean, share: Math.min(1, b.count / total) })),
+      ...finite.map((b) => ({ ratio: cap(b.le / mean), share: Math.min(1, b.count / total) })),
       // Pauses past the last finite edge: counted at it (the histogram says no more).
       ...(finite.at(-1) && (finite.at(-1)?.count ?? 0) < total
-        ? [{ ratio: (finite.at(-1)?.le ?? 0) / mean, share: 1 }]
+        ? [{ ratio: cap((finite.at(-1)?.le ?? 0) / mean), share: 1 }]
         : []),
     ],
   };
@@ -99,6 +107,11 @@ export function fitPauseTail(obs: GcObservations): PauseTailFit {
     };
   }
   const text = seen.map((t) => `gen ${t.generation} p99 ${fmt(t.p99)}, longest ${fmt(t.max)}`);
+  const capped = seen.some((t) => t.max.hi >= MAX_TAIL_RATIO || t.p99.hi >= MAX_TAIL_RATIO);
+  if (capped)
+    text.push(
+      `ratios capped at ×${MAX_TAIL_RATIO} (the histogram's tail is beyond what a pause model can use)`,
+    );
   return {
     tail: { generations },
     note: `pause tail from the service's histogram (to its mean pause, bucket edges in brackets): ${text.join('; ')}`,
