@@ -134,21 +134,38 @@ describe('pause cost fitted to the service', () => {
       { g: 0, o: 1500 + 2000, v: 1000 },
       { g: 1, o: 1500 + 8000, v: 4000 },
     ];
-    expect(fixedCost(apart, 2000)).toEqual({ ns: 1500, from: 'young collections' });
+    expect(fixedCost(apart, 2000)).toEqual({ ns: 1500, from: 'intercept' });
     // Nearly the same size (churn): the profile's, whatever the two pauses say.
     const alike = [
       { g: 0, o: 40_000, v: 16_000 },
       { g: 1, o: 44_000, v: 16_500 },
     ];
-    expect(fixedCost(alike, 2000)).toEqual({ ns: 2000, from: 'profile' });
+    expect(fixedCost(alike, 2000)).toEqual({ ns: 2000, from: 'profile: young collections alike in size' });
     // An intercept past the ceiling (the profile's), or past half the shortest pause, is cut.
     const steep = [
       { g: 0, o: 60_000, v: 10_000 },
       { g: 1, o: 70_000, v: 20_000 },
     ];
-    expect(fixedCost(steep, 2000).ns).toBe(2000);
-    expect(fixedCost([{ g: 0, o: 3000, v: 1000 }], 2000).ns).toBe(1500);
+    // The note says which bound set it, not "intercept" for a value the ceiling chose.
+    expect(fixedCost(steep, 2000)).toEqual({ ns: 2000, from: 'profile ceiling' });
+    expect(fixedCost([{ g: 0, o: 3000, v: 1000 }], 2000)).toEqual({
+      ns: 1500,
+      from: 'half the shortest pause',
+    });
+    expect(fixedCost([{ g: 0, o: 30_000, v: 1000 }], 2000).from).toBe('profile: one young generation seen');
+    const inverted = [
+      { g: 0, o: 9000, v: 1000 },
+      { g: 1, o: 8000, v: 4000 },
+    ];
+    expect(fixedCost(inverted, 2000).from).toBe('profile: the larger young collection paused less');
+    const negative = [
+      { g: 0, o: 1000, v: 1000 },
+      { g: 1, o: 9000, v: 4000 },
+    ];
+    expect(fixedCost(negative, 2000)).toEqual({ ns: 0, from: 'intercept below zero' });
     // A full collection's pause does not enter the young intercept.
-    expect(fixedCost([...alike, { g: 2, o: 5e6, v: 1e6 }], 2000).from).toBe('profile');
+    expect(fixedCost([...alike, { g: 2, o: 5e6, v: 1e6 }], 2000).from).toBe(
+      'profile: young collections alike in size',
+    );
   });
 });

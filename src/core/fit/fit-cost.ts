@@ -79,17 +79,58 @@ export const FIXED_CEILING = 1;
  * fewer, larger collections cost less in all, which they do not (bench:fit churn, 2026-12-07:
  * 154 → 86 ms/s predicted for threshold 0 × 10, 150 observed, from a fixed cost of 20 µs).
  */
+/** Where the fixed cost came from, which bound set it, or why the profile's was kept. */
+export type FixedCostSource =
+  | 'intercept'
+  | 'intercept below zero'
+  | 'profile ceiling'
+  | 'half the shortest pause'
+  | 'profile: one young generation seen'
+  | 'profile: young collections alike in size'
+  | 'profile: the larger young collection paused less';
+
+const FIXED_COST_WORDS: Record<FixedCostSource, string> = {
+  intercept: 'intercept of the young collections',
+  'intercept below zero': 'the young collections’ intercept fell below zero: none',
+  'profile ceiling': 'the young collections’ intercept, held to the profile’s',
+  'half the shortest pause': 'held to half the shortest young pause',
+  'profile: one young generation seen': 'the profile’s: one young generation seen, no intercept to fit',
+  'profile: young collections alike in size': 'the profile’s: young collections too alike in size to fit it',
+  'profile: the larger young collection paused less':
+    'the profile’s: the larger young collection paused less, no intercept to fit',
+};
+
 export function fixedCost(
   pairs: readonly { g: number; o: number; v: number }[],
   profileNs: number,
-): { readonly ns: number; readonly from: 'young collections' | 'profile' } {
+): { readonly ns: number; readonly from: FixedCostSource } {
   const young = pairs.filter((p) => p.g < 2);
   const [a, b] = [...young].sort((x, y) => x.v - y.v);
-  const apart = a !== undefined && b !== undefined && b.v >= YOUNG_SPREAD * a.v && b.o > a.o;
-  const intercept = apart ? a.o - ((b.o - a.o) / (b.v - a.v)) * a.v : profileNs;
   const shortest = Math.min(...(young.length > 0 ? young : pairs).map((p) => p.o));
-  const ns = Math.max(0, Math.min(intercept, FIXED_CEILING * profileNs, 0.5 * shortest));
-  return { ns, from: apart ? 'young collections' : 'profile' };
+  const ceiling = FIXED_CEILING * profileNs;
+  const half = 0.5 * shortest;
+  const why: FixedCostSource | undefined =
+    a === undefined || b === undefined
+      ? 'profile: one young generation seen'
+      : b.v < YOUNG_SPREAD * a.v
+        ? 'profile: young collections alike in size'
+        : b.o <= a.o
+          ? 'profile: the larger young collection paused less'
+          : undefined;
+  const intercept = why === undefined && a && b ? a.o - ((b.o - a.o) / (b.v - a.v)) * a.v : profileNs;
+  const ns = Math.max(0, Math.min(intercept, ceiling, half));
+  // The bound that set the value, so the fit's note says what it rests on.
+  const from: FixedCostSource =
+    ns === half && half < Math.min(intercept, ceiling)
+      ? 'half the shortest pause'
+      : why !== undefined
+        ? why
+        : intercept < 0
+          ? 'intercept below zero'
+          : ns === ceiling && ceiling < intercept
+            ? 'profile ceiling'
+            : 'intercept';
+  return { ns, from };
 }
 
 export function fitPauseCost(
@@ -138,6 +179,6 @@ export function fitPauseCost(
     coefficients: { ...profile, fixedNs: Math.round(fixed), generationScale },
     source: 'fitted',
     residual,
-    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (${from === 'profile' ? "the profile's: young collections too alike in size to fit it" : 'intercept of the young collections'}; ±${Math.round(residual * 100)} %)`,
+    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (${FIXED_COST_WORDS[from]}; ±${Math.round(residual * 100)} %)`,
   };
 }
