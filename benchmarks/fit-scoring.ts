@@ -34,6 +34,10 @@ export const MEMORY_NOISE = 0.05;
 /** The histogram bucket (lo, hi] a value read from it lies in; a point at 0. */
 export function bucketOf(valueMs: number): Interval {
   if (!(valueMs > 0)) return { lo: 0, hi: 0 };
+  // histogram_quantile answers the last finite bound for a quantile in the +Inf bucket: at that
+  // bound, the value is only known to lie beyond the one below it.
+  const top = BOUNDS_MS.at(-1) ?? 0;
+  if (Math.abs(valueMs - top) <= 1e-9) return { lo: BOUNDS_MS.at(-2) ?? 0, hi: Number.POSITIVE_INFINITY };
   const i = BOUNDS_MS.findIndex((b) => valueMs <= b + 1e-9);
   if (i < 0) return { lo: BOUNDS_MS.at(-1) ?? 0, hi: Number.POSITIVE_INFINITY };
   return { lo: i > 0 ? (BOUNDS_MS[i - 1] ?? 0) : 0, hi: BOUNDS_MS[i] ?? valueMs };

@@ -40,6 +40,8 @@ describe('an observation known to its histogram bucket', () => {
     expect(bucketOf(50)).toEqual({ lo: 25, hi: 50 });
     expect(bucketOf(0.03)).toEqual({ lo: 0, hi: 0.05 });
     expect(bucketOf(0)).toEqual({ lo: 0, hi: 0 });
+    // At the last finite bound: histogram_quantile's answer for the +Inf bucket, unbounded above.
+    expect(bucketOf(10000)).toEqual({ lo: 5000, hi: Number.POSITIVE_INFINITY });
     expect(bucketOf(20_000)).toEqual({ lo: 10_000, hi: Number.POSITIVE_INFINITY });
   });
 
