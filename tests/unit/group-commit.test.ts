@@ -3,12 +3,14 @@
  * one fsync of SQLite's WAL, each still on disk before it is answered, and
  * finished requests' rows are deleted in batches.
  */
-import { mkdtempSync } from 'node:fs';
+import { fdatasync, fdatasyncSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkLeases } from '../../src/adapters/leases/work-leases.js';
+import { WalGroupCommit, type WalSync } from '../../src/adapters/store/sqlite-group-commit.js';
 import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import type { LeaseStore } from '../../src/core/ports.js';
 
@@ -86,6 +88,60 @@ describe('group commit of held work (SQLite)', () => {
       store.hold(work('same'), 'p2', NOW, 30_000),
     ]);
     expect([a, b]).toEqual([true, false]);
+  });
+});
+
+describe('a sync that fails (SQLite group commit)', () => {
+  function wal(io?: WalSync) {
+    const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-group-')), 'gc.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const group = WalGroupCommit.of(db, path, io);
+    if (!group) throw new Error('a database file in WAL mode has a group commit');
+    return { db, group, path };
+  }
+
+  it('fails the write it covers and every write after it, on both paths', async () => {
+    let broken = false;
+    const eio = () => Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    const { db, group } = wal({
+      fdatasync: ((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) =>
+        broken ? cb(eio()) : fdatasync(fd, cb)) as typeof fdatasync,
+      fdatasyncSync: (fd: number) => {
+        if (broken) throw eio();
+        fdatasyncSync(fd);
+      },
+    });
+    db.exec('INSERT INTO t VALUES (1)');
+    await expect(group.synced('first')).resolves.toBe('first');
+    broken = true;
+    db.exec('INSERT INTO t VALUES (2)');
+    await expect(group.synced('second')).rejects.toThrow(
+      /could not make a write durable \(EIO.*restart gc-incident/,
+    );
+    // The disk may have dropped what it could not write: nothing after is acknowledged either.
+    broken = false;
+    await expect(group.synced('third')).rejects.toThrow(/could not make a write durable/);
+    expect(() => group.syncedNow('fourth')).toThrow(/could not make a write durable/);
+    await group.close();
+    db.close();
+  });
+
+  it('the WAL of a database opened through a symlink is the real file’s, synced as a file', async () => {
+    const { db, path } = wal();
+    db.close();
+    const link = join(mkdtempSync(join(tmpdir(), 'gc-incident-link-')), 'linked.db');
+    symlinkSync(path, link);
+    const linked = new Database(link);
+    linked.pragma('journal_mode = WAL');
+    const group = WalGroupCommit.of(linked, link);
+    expect(group?.walPath).toBe(`${realpathSync(path)}-wal`);
+    linked.exec('INSERT INTO t VALUES (3)');
+    await expect(group?.synced('ok')).resolves.toBe('ok');
+    await group?.close();
+    await expect(group?.synced('late')).rejects.toThrow(/the store is closed/);
+    linked.close();
   });
 });
 

@@ -11,8 +11,29 @@
  * One difference: another reader may see a commit during the ~1 ms before its
  * sync ends (with FULL, only after); its writer answers only once it is on disk.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, realpathSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { GcIncidentError } from '../../core/errors.js';
+
+/**
+ * After a failed sync the disk may have dropped the WAL pages it could not write, and later
+ * commits that build on them would be lost with them even if their own sync succeeds: the first
+ * failure is kept, and every write after it fails with it until the app is restarted.
+ */
+function syncFailed(cause: unknown): GcIncidentError {
+  return new GcIncidentError(
+    'STORE_UNAVAILABLE',
+    `the SQLite store could not make a write durable (${cause instanceof Error ? cause.message : String(cause)}): check the disk, then restart gc-incident; until then every write fails`,
+  );
+}
+
+const missing = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
+/** The two syncs, replaceable so a test can make the disk fail. */
+export interface WalSync {
+  readonly fdatasync: typeof fdatasync;
+  readonly fdatasyncSync: typeof fdatasyncSync;
+}
 
 export class WalGroupCommit {
   /** WAL syncs run so far (for tests and benchmarks). */
@@ -20,11 +41,14 @@ export class WalGroupCommit {
   private fd: number | undefined;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
-  private readonly checkpoint: Database.Statement;
+  private failed: GcIncidentError | undefined;
+  private closed = false;
+  private readonly checkpoint: Database.Statement<[], { busy: number; log: number; checkpointed: number }>;
 
   private constructor(
     db: Database.Database,
-    private readonly walPath: string,
+    readonly walPath: string,
+    private readonly io: WalSync,
   ) {
     db.exec('PRAGMA synchronous = NORMAL');
     // A full checkpoint syncs the WAL, copies it into the database and syncs that (the fallback).
@@ -32,10 +56,15 @@ export class WalGroupCommit {
   }
 
   /** Undefined when the database is not a file in WAL mode: its writes then sync at commit (FULL). */
-  static of(db: Database.Database, path: string): WalGroupCommit | undefined {
+  static of(
+    db: Database.Database,
+    path: string,
+    io: WalSync = { fdatasync, fdatasyncSync },
+  ): WalGroupCommit | undefined {
     if (path === ':memory:' || path === '') return undefined;
     const mode = db.prepare('PRAGMA journal_mode').pluck().get();
-    return mode === 'wal' ? new WalGroupCommit(db, `${db.name}-wal`) : undefined;
+    // SQLite follows a symlinked database to its file and keeps the WAL beside that file.
+    return mode === 'wal' ? new WalGroupCommit(db, `${realpathSync(db.name)}-wal`, io) : undefined;
   }
 
   /** `value` (what a write returns), once that write is on disk. */
@@ -49,17 +78,27 @@ export class WalGroupCommit {
    * for writes whose callers expect them to settle without waiting for I/O (the reminders').
    */
   syncedNow<T>(value: T): T {
+    if (this.failed) throw this.failed;
+    if (this.closed) throw syncFailed(new Error('the store is closed'));
     try {
-      fdatasyncSync(this.walFd());
-    } catch {
-      this.checkpoint.run();
+      try {
+        this.io.fdatasyncSync(this.walFd());
+      } catch (error) {
+        if (!missing(error)) throw error;
+        this.checkpointed();
+      }
+    } catch (error) {
+      this.failed = syncFailed(error);
+      throw this.failed;
     }
     this.syncs += 1;
     return value;
   }
 
-  /** Resolves once everything committed before the call is on disk. */
+  /** Resolves once everything committed before the call is on disk; rejects if that sync failed. */
   durable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(syncFailed(new Error('the store is closed')));
     if (this.next) return this.next;
     if (!this.running) return this.start();
     // The sync under way may have started before this commit: wait for the one after it.
@@ -67,6 +106,7 @@ export class WalGroupCommit {
       .catch(() => {})
       .then(() => {
         this.next = undefined;
+        if (this.failed) throw this.failed;
         return this.start();
       });
     this.next = after;
@@ -78,17 +118,26 @@ export class WalGroupCommit {
     await (this.next ?? this.running)?.catch(() => {});
   }
 
-  /** Waits for the syncs under way (their writers are waiting on them), then closes the WAL file. */
+  /**
+   * Waits for the syncs under way and any they lead to (their writers are waiting on them), then
+   * closes the WAL file; a write after this fails rather than syncing a closed descriptor.
+   */
   async close(): Promise<void> {
-    await (this.next ?? this.running)?.catch(() => {});
+    this.closed = true;
+    while (this.next ?? this.running) await (this.next ?? this.running)?.catch(() => {});
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
 
   private start(): Promise<void> {
-    const run: Promise<void> = this.sync().finally(() => {
-      if (this.running === run) this.running = undefined;
-    });
+    const run: Promise<void> = this.sync()
+      .catch((error: unknown) => {
+        this.failed ??= syncFailed(error);
+        throw this.failed;
+      })
+      .finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
     this.running = run;
     return run;
   }
@@ -98,16 +147,28 @@ export class WalGroupCommit {
     let fd: number;
     try {
       fd = this.walFd();
-    } catch {
+    } catch (error) {
+      if (!missing(error)) return Promise.reject(error);
       // No WAL file to sync (it should exist while a connection is open): sync by a checkpoint.
       try {
-        this.checkpoint.run();
+        this.checkpointed();
         return Promise.resolve();
-      } catch (error) {
-        return Promise.reject(error);
+      } catch (failure) {
+        return Promise.reject(failure);
       }
     }
-    return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.io.fdatasync(fd, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** A full checkpoint that copied the whole WAL; anything less (a reader holding it) is not durable. */
+  private checkpointed(): void {
+    const result = this.checkpoint.get();
+    if (result?.busy !== 0 || (result.log >= 0 && result.checkpointed !== result.log))
+      throw new Error(
+        `checkpoint incomplete (busy ${result?.busy}, ${result?.checkpointed} of ${result?.log} frames)`,
+      );
   }
 
   /** The WAL file's descriptor, opened again if the file was removed (every connection closed). */
