@@ -167,7 +167,7 @@ describe('a fleet incident’s checks, per service', () => {
     const stable = verified.steps.find((s) => s.id === 'memory-stable');
     expect(stable?.status).toBe('done');
     expect((stable?.result as { reason?: string } | undefined)?.reason).toContain(
-      'verified on all 15 queried services',
+      'verified on all 15 services',
     );
 
     const oneSilent = { ...calm, 'svc-11': { growth: undefined, uncollectable: 0 } };
@@ -178,7 +178,7 @@ describe('a fleet incident’s checks, per service', () => {
     const result = step?.result as { outcome: string; reason: string };
     expect(result.outcome).toBe('unknown');
     expect(result.reason).toBe(
-      '14/15 services below the limit; 1 service: no data (svc-11); not verified: holds on 14 of 15 queried services',
+      '14/15 services below the limit; 1 service: no data (svc-11); not verified: holds on 14 of 15 services',
     );
   });
 
@@ -215,6 +215,20 @@ describe('a fleet incident’s checks, per service', () => {
       'svc-9',
     ]);
     expect(JSON.stringify(fleetTable(detected))).toContain('10 not queried');
+  });
+
+  it('services past the cap were not measured: every queried one holding is not verified', async () => {
+    const calm: Answers = {};
+    for (const s of SERVICES) calm[s] = { growth: 0.1 * MiB, uncollectable: 0 };
+    const { driver, incident } = await setup(calm, { cap: 5 });
+    const verified = await driver.verify(incident, by);
+    const step = verified.steps.find((s) => s.id === 'memory-stable');
+    expect(step?.status).toBe('failed');
+    const result = step?.result as { outcome: string; reason: string };
+    expect(result.outcome).toBe('unknown');
+    expect(result.reason).toBe(
+      '5/5 services below the limit; queried 5 of 15 services (at most 5 per check); not verified: holds on 5 of 15 services (10 not queried)',
+    );
   });
 
   it('ALERT_FLEET’s third part sets how many services a fleet check queries', () => {

@@ -170,7 +170,7 @@ export async function evaluateFleetCheck(
     worstAnswer && 'evaluation' in worstAnswer
       ? worstAnswer.evaluation
       : answers.map((a) => ('evaluation' in a ? a.evaluation : undefined)).find((e) => e !== undefined);
-  const outcome = fleetOutcome(rows, options.phase);
+  const outcome = fleetOutcome(rows, options.phase, services);
   return {
     query: base?.query ?? check.query,
     datasource: base?.datasource ?? options.datasource,
@@ -211,15 +211,20 @@ function errorText(error: unknown): string {
 }
 
 /**
- * Verification: holds only when every queried service holds. Other phases (the symptom is
- * there): holds when any service shows it, does not hold when every service answered without it.
+ * Verification: holds only when every service of the fleet was queried and holds (services past
+ * the cap were not measured: can't tell, never verified). Other phases (the symptom is there):
+ * holds when any service shows it, does not hold when every service answered without it.
  */
-export function fleetOutcome(rows: readonly FleetServiceRow[], phase: Phase): CheckOutcome {
+export function fleetOutcome(
+  rows: readonly FleetServiceRow[],
+  phase: Phase,
+  services: number = rows.length,
+): CheckOutcome {
   const holding = rows.filter((r) => r.state === 'holds').length;
   const not = rows.filter((r) => r.state === 'does-not-hold').length;
   if (phase === 'verification') {
-    if (rows.length > 0 && holding === rows.length) return 'holds';
-    return not > 0 ? 'does-not-hold' : 'unknown';
+    if (not > 0) return 'does-not-hold';
+    return rows.length > 0 && holding === rows.length && rows.length >= services ? 'holds' : 'unknown';
   }
   if (holding > 0) return 'holds';
   return rows.length > 0 && not === rows.length ? 'does-not-hold' : 'unknown';
@@ -293,11 +298,11 @@ export function summarise(
   if (rows.length < services)
     parts.push(`queried ${rows.length} of ${services} services (at most ${cap} per check)`);
   if (phase === 'verification') {
-    const all = rows.length > 0 && holding === rows.length;
+    const all = rows.length > 0 && holding === rows.length && rows.length >= services;
     parts.push(
       all
-        ? `verified on all ${rows.length} queried services`
-        : `not verified: holds on ${holding} of ${rows.length} queried services`,
+        ? `verified on all ${rows.length} services`
+        : `not verified: holds on ${holding} of ${services} services${rows.length < services ? ` (${services - rows.length} not queried)` : ''}`,
     );
   }
   return { services, queried: rows.length, cap, holding, rows, summary: parts.join('; ') };
