@@ -370,6 +370,14 @@ describe('ranking the mitigations as on-call would', () => {
     expect(growsWithoutBound(leaking, baseline)).toBe(true);
     // A step in the window's last samples cannot be told from growth yet: it still counts.
     expect(growthWithoutRelief([135, 135, 135, 135, 135, 135, 135, 135, 155, 155])).toBeGreaterThan(0);
+    // A staircase (a dict-backed leak: each reallocation after a longer tread) is growth, even
+    // when its last tread is level; a step spread over two samples is still one step.
+    expect(
+      growthWithoutRelief([
+        80, 85, 90, 95, 98, 100, 100, 100, 100, 110, 110, 110, 120, 120, 120, 120, 120, 120,
+      ]),
+    ).toBeGreaterThan(0);
+    expect(growthWithoutRelief([...Array(12).fill(135), 145, ...Array(8).fill(155)])).toBe(0);
   });
 
   it('memory climbing as fast as the baseline between full collections is not unbounded', () => {

@@ -87,7 +87,7 @@ export const PLATEAU_SAMPLES = 3;
  * PLATEAU_SAMPLES samples, at least a third of the half, within 1 % of each other) is one
  * allocation, not growth: a measured RSS steps up when the allocator maps a new block (the cache
  * service's OrderedDict table is reallocated every ~500 000 inserts, +8 to +20 MiB, with or
- * without gc.freeze()) and stays there.
+ * without gc.freeze()) and stays there. Only one step: two or more in the series are growth.
  */
 export function growthWithoutRelief(series: readonly number[]): number {
   if (series.length < 4) return 0;
@@ -102,7 +102,21 @@ export function growthWithoutRelief(series: readonly number[]): number {
   const tail = half.slice(-Math.max(PLATEAU_SAMPLES, Math.ceil(half.length / 3)));
   const level = Math.abs(tail.at(-1) ?? 0);
   const flat = tail.length < half.length && Math.max(...tail) - Math.min(...tail) <= 0.01 * level;
-  return flat ? 0 : rise;
+  // One step (a run of rising samples) then level is an allocation; two or more steps are a
+  // staircase, the way a dict- or list-backed leak grows (each reallocation after a longer tread).
+  return flat && risingRuns(series, 0.01 * level) <= 1 ? 0 : rise;
+}
+
+/** Runs of consecutive samples that each rise by more than `by`. */
+function risingRuns(series: readonly number[], by: number): number {
+  let runs = 0;
+  let rising = false;
+  for (let i = 1; i < series.length; i++) {
+    const up = (series[i] ?? 0) - (series[i - 1] ?? 0) > by;
+    if (up && !rising) runs += 1;
+    rising = up;
+  }
+  return runs;
 }
 
 /**
