@@ -72,6 +72,26 @@ describe('the service’s pause tail', () => {
     expect(fit.note).toContain(`ratios capped at ×${MAX_TAIL_RATIO}`);
   });
 
+  it('pauses past the last bound have no upper edge; counts out of order are read as cumulative', () => {
+    // 1000 pauses, 995 in (0.05, 0.1] ms and 5 beyond the last bound (10 ms); one bucket's
+    // increase() came back a little below the one under it.
+    const buckets = cumulative({ 0.0001: 995 }).map((b) => ({ ...b }));
+    const last = buckets.at(-1);
+    if (last) last.count = 1000;
+    const shaky = buckets.map((b) => (b.le === 0.005 ? { ...b, count: 990 } : b));
+    const fit = fitPauseTail(
+      observations({ meanPause: [0.0001, undefined, undefined], pauseBuckets: [shaky, [], []] }),
+    );
+    const g0 = fit.tail?.generations[0];
+    // p99 (the 990th) lies in (0.05, 0.1] ms: the out-of-order 990 below did not move it.
+    expect(g0?.p99.hi).toBeCloseTo(1, 6);
+    // The longest: beyond 10 ms (×100 the mean), with no upper edge but the cap.
+    expect(g0?.max).toMatchObject({ value: 100, lo: 100, hi: MAX_TAIL_RATIO });
+    // The shape never falls: each share at least the one below it.
+    const shares = (g0?.shape ?? []).map((s) => s.share);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
+  });
+
   it('without the histogram: no tail, and the note says so', () => {
     const fit = fitPauseTail(observations({ meanPause: [0.0001, undefined, undefined] }));
     expect(fit.tail).toBeUndefined();

@@ -24,7 +24,9 @@ function quantile(buckets: readonly PauseBucket[], q: number): { value: number; 
   let lower = 0;
   let below = 0;
   for (const b of buckets) {
-    const hi = Number.isFinite(b.le) ? b.le : lower;
+    // The +Inf bucket's pauses are known only to exceed the last bound: no upper edge.
+    const hi = Number.isFinite(b.le) ? b.le : Number.POSITIVE_INFINITY;
+    if (!Number.isFinite(hi) && b.count >= target && b.count > below) return { value: lower, lo: lower, hi };
     if (b.count >= target && b.count > below) {
       const value = lower + ((hi - lower) * (target - below)) / (b.count - below);
       return { value, lo: lower, hi };
@@ -41,7 +43,7 @@ function longest(buckets: readonly PauseBucket[]): { lo: number; hi: number } {
   let below = 0;
   let found = { lo: 0, hi: 0 };
   for (const b of buckets) {
-    const hi = Number.isFinite(b.le) ? b.le : lower;
+    const hi = Number.isFinite(b.le) ? b.le : Number.POSITIVE_INFINITY;
     if (b.count > below) found = { lo: lower, hi };
     lower = hi;
     below = b.count;
@@ -68,7 +70,15 @@ function generationTail(
   buckets: readonly PauseBucket[] | undefined,
   mean: number | undefined,
 ): GenerationTail | undefined {
-  const sorted = [...(buckets ?? [])].sort((a, b) => a.le - b.le);
+  // Cumulative counts, as histogram_quantile reads them: increase() per bucket can come back a
+  // little out of order, so each count is at least the one below it.
+  let floor = 0;
+  const sorted = [...(buckets ?? [])]
+    .sort((a, b) => a.le - b.le)
+    .map((b) => {
+      floor = Math.max(floor, b.count);
+      return { le: b.le, count: floor };
+    });
   const total = sorted.at(-1)?.count ?? 0;
   if (!mean || mean <= 0 || total < MIN_TAIL_COLLECTIONS) return undefined;
   const top = longest(sorted);
@@ -78,7 +88,12 @@ function generationTail(
     collections: Math.round(total),
     meanMs: mean * 1000,
     p99: ratio(quantile(sorted, 0.99), mean),
-    max: { value: cap(top.hi / mean), lo: cap(top.lo / mean), hi: cap(top.hi / mean) },
+    // In the +Inf bucket the longest pause is known only to exceed its lower edge: that is its value.
+    max: {
+      value: cap((Number.isFinite(top.hi) ? top.hi : top.lo) / mean),
+      lo: cap(top.lo / mean),
+      hi: cap(top.hi / mean),
+    },
     shape: [
       ...finite.map((b) => ({ ratio: cap(b.le / mean), share: Math.min(1, b.count / total) })),
       // Pauses past the last finite edge: counted at it (the histogram says no more).
