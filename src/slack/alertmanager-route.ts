@@ -31,6 +31,7 @@ import { blockedAlertMessage, foldedAlertsMessage, refusedNotificationMessage } 
 import { describeError, userMessage } from './error-text.js';
 import type { IncidentFlow } from './flow/flow.js';
 import type { SlackGateway } from './gateway.js';
+import type { QueuedSlackGateway } from './queued-gateway.js';
 
 /** Alertmanager sends a whole group in one body; 10,000 alerts take about 11 MiB. */
 export const MAX_BODY = 32 * 1024 * 1024;
@@ -42,12 +43,22 @@ export interface AlertmanagerRouteDeps {
   readonly defaultChannel: string | undefined;
   readonly flow: IncidentFlow;
   readonly runbooks: RunbookLibrary;
-  readonly slack: Pick<SlackGateway, 'post'>;
+  /** `enqueue` (the app's queued gateway): a notice counts as told once durably queued. */
+  readonly slack: Pick<SlackGateway, 'post'> & Partial<Pick<QueuedSlackGateway, 'enqueue'>>;
   readonly logger: Logger;
   /** Paces the "too large" notice (once per ten minutes). */
   readonly clock: Clock;
   readonly maxBody?: number;
+  /** How long a queued notice's delivery is waited for (default NOTICE_WAIT_MS). */
+  readonly noticeWaitMs?: number;
 }
+
+/**
+ * A notice durably queued counts as told: it goes out at the channel's pace, which in a storm
+ * of blocked alerts (one notice per group) is minutes behind, far past Alertmanager's patience
+ * and Slack's 3 s. A refusal Slack gives at once (channel_not_found) is still seen as untold.
+ */
+export const NOTICE_WAIT_MS = 1000;
 
 function answer(
   res: ServerResponse,
@@ -107,7 +118,24 @@ export function alertmanagerHandler(deps: AlertmanagerRouteDeps) {
     if (!channel) return false;
     if (noticed.has(key)) return true;
     try {
-      await deps.slack.post(channel, message, undefined, { key, lookup: true });
+      if (deps.slack.enqueue) {
+        const { delivered } = await deps.slack.enqueue(channel, message, undefined, { key, lookup: true });
+        let answered = false;
+        delivered.catch((error) => {
+          if (answered)
+            log.warn({ channel, err: describeError(error) }, 'Slack refused a queued alert notice');
+        });
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          delivered,
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, deps.noticeWaitMs ?? NOTICE_WAIT_MS);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        answered = true;
+      } else {
+        await deps.slack.post(channel, message, undefined, { key, lookup: true });
+      }
       if (noticed.size > 10_000) noticed.clear();
       noticed.add(key);
       return true;

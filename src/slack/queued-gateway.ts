@@ -25,6 +25,14 @@ export class QueuedSlackGateway implements SlackGateway {
   ) {}
 
   async post(channel: string, message: SlackMessage, threadTs?: string, options: PostOptions = {}) {
+    return (await this.enqueue(channel, message, threadTs, options)).delivered;
+  }
+
+  /**
+   * Queues a post and resolves once it is stored (durable: a restart or another replica sends
+   * it); `delivered` settles when it is in Slack, which may be minutes at a busy channel's pace.
+   */
+  async enqueue(channel: string, message: SlackMessage, threadTs?: string, options: PostOptions = {}) {
     const row = await this.queue.post({
       channel,
       message,
@@ -32,7 +40,7 @@ export class QueuedSlackGateway implements SlackGateway {
       options,
       incidentId: options.incidentId ?? incidentOfKey(options.key),
     });
-    return this.queue.delivered(row.key);
+    return { delivered: this.queue.delivered(row.key) };
   }
 
   async update(

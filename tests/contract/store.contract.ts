@@ -145,6 +145,33 @@ export function storeContract(factory: StoreFactory): void {
       expect(completed).toHaveLength(1);
     });
 
+    it('concurrent commands on one incident in one process take turns: none loses a write race', async () => {
+      const { incident } = await open();
+      let lost = 0;
+      const append: IncidentStore['append'] = async (...args) => {
+        const ok = await store.append(...args);
+        if (!ok) lost += 1;
+        return ok;
+      };
+      const counting = new Proxy(store, {
+        get: (target, name) => {
+          if (name === 'append') return append;
+          const value: unknown = Reflect.get(target, name);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const mine = new IncidentService(counting, clock);
+      // Every caller hands in the same (soon stale) copy, as 30 alerts joining one fleet do.
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          mine.execute(incident.id, { type: 'add-note', text: `n${i}`, actor: 'U1' }, incident),
+        ),
+      );
+      expect(lost).toBe(0);
+      const notes = (await store.timeline(incident.id)).filter((e) => e.type === 'note.added');
+      expect(notes.map((e) => e.data.text)).toEqual(Array.from({ length: 30 }, (_, i) => `n${i}`));
+    });
+
     it('the same idempotency key sent concurrently applies once', async () => {
       const { incident } = await open();
       const outcomes = await Promise.all(

@@ -49,7 +49,15 @@ export interface ServiceOptions {
   readonly retryDelay?: ((attempt: number) => Promise<void>) | undefined;
 }
 
+/** The commands of one incident waiting in this process, and the newest state one of them wrote. */
+interface Lane {
+  tail: Promise<unknown>;
+  latest?: Incident;
+}
+
 export class IncidentService {
+  private readonly lanes = new Map<string, Lane>();
+
   constructor(
     private readonly store: IncidentStore,
     private readonly clock: Clock,
@@ -121,6 +129,33 @@ export class IncidentService {
    * instead of loading again (one load per click), and a lost race loads the newer version.
    */
   async execute(incidentId: string, command: IncidentCommand, current?: Incident): Promise<CommandOutcome> {
+    // One command at a time per incident in this process: concurrent ones (a storm joining one
+    // fleet incident) would otherwise race each other's version checks and retry up to
+    // MAX_ATTEMPTS times each. In a lane, each starts from the state the one before it wrote.
+    const lane = this.lanes.get(incidentId) ?? { tail: Promise.resolve() };
+    this.lanes.set(incidentId, lane);
+    const run = lane.tail.then(() => {
+      const known = lane.latest;
+      const start = known && current?.id === incidentId && known.version > current.version ? known : current;
+      return this.executeNow(incidentId, command, lane, start);
+    });
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    lane.tail = tail;
+    void tail.then(() => {
+      if (lane.tail === tail) this.lanes.delete(incidentId);
+    });
+    return run;
+  }
+
+  private async executeNow(
+    incidentId: string,
+    command: IncidentCommand,
+    lane: Lane,
+    current: Incident | undefined,
+  ): Promise<CommandOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const given = attempt === 0 && current?.id === incidentId ? current : undefined;
       let incident: Incident;
@@ -150,6 +185,7 @@ export class IncidentService {
       const events = this.stamp(incident, pending, command.actor);
       const next = events.reduce<Incident>((state, e) => apply(state, e), incident);
       if (await this.store.append(incidentId, incident.version, events, next, command.idempotencyKey)) {
+        lane.latest = next;
         return { incident: next, events, replayed: false };
       }
       // Someone else changed the incident (or used the same key) meanwhile: the next read tells.
