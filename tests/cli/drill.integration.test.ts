@@ -50,6 +50,17 @@ function writtenPostmortem(stdout: string): string {
   return path;
 }
 
+/**
+ * Verification held at least `seconds` (its stableFor): a round may come a second late on a busy
+ * machine, so "held for 31 s" meets a 30 s stableFor (run 2 of the 5 consecutive runs, 2026-12-07).
+ */
+function heldAtLeast(stdout: string, seconds: number): number {
+  const held = Number(/→ verified: the criteria held for (\d+) s/.exec(stdout)?.[1] ?? Number.NaN);
+  if (!(held >= seconds))
+    throw new Error(`verification did not hold for ${seconds} s:\n${stdout.slice(-2000)}`);
+  return held;
+}
+
 async function portClosed(stdout: string): Promise<boolean> {
   const url = /Started the GC service \(mode \w+\) at (\S+)/.exec(stdout)?.[1];
   try {
@@ -79,7 +90,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(postmortem).toMatch(/worker-memory-climb: running → done \[holds: /);
     expect(run.stdout).toMatch(/admin\/refork\?freeze=1: 200/);
     // Verification held for 20 s: longer than a worker takes to copy the heap when not frozen.
-    expect(run.stdout).toMatch(/→ verified: the criteria held for 2\d s/);
+    expect(heldAtLeast(run.stdout, 20)).toBeGreaterThanOrEqual(20);
     expect(run.stdout).toMatch(/status resolved, phase follow-up/);
     // In words (describeServiceState): the workers were re-forked frozen, over a million objects frozen.
     const state = /The service now reports: (.*)/.exec(run.stdout)?.[1] ?? '';
@@ -98,7 +109,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
         expect(run.stderr).toBe('');
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(action);
-        expect(run.stdout).toMatch(new RegExp(`→ verified: the criteria held for ${seconds} s`));
+        expect(heldAtLeast(run.stdout, seconds)).toBeGreaterThanOrEqual(seconds);
         expect(run.stdout).toMatch(/status resolved, phase follow-up/);
         const postmortem = readFileSync(postmortemPath(run.stdout) as string, 'utf8');
         expect(postmortem).toContain('## Verification');
@@ -140,7 +151,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
     expect(run.stdout).toMatch(
       /POST http:\/\/127\.0\.0\.1:\d+\/admin\/threshold\?t0=100000&t1=10&t2=10: 200/,
     );
-    expect(run.stdout).toMatch(/→ verified: the criteria held for 3 s/);
+    expect(heldAtLeast(run.stdout, 3)).toBeGreaterThanOrEqual(3);
     expect(run.stdout).toMatch(/reminder\(s\) scheduled/);
     expect(run.stdout).toMatch(/status resolved, phase follow-up/);
     const md = readFileSync(writtenPostmortem(run.stdout), 'utf8');
@@ -193,7 +204,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
       expect(postmortem).toMatch(/mixed-versions: running → done \[holds: max of 1 series: 2 > 1/);
       expect(postmortem).toMatch(/collections-by-version.*\| done \| 2 series/);
       expect(run.stdout).toMatch(/admin\/threshold\?t0=20000&t1=10&t2=10: 200/);
-      expect(run.stdout).toMatch(/→ verified: the criteria held for 3 s/);
+      expect(heldAtLeast(run.stdout, 3)).toBeGreaterThanOrEqual(3);
       const state = /The service now reports: (.*)/.exec(run.stdout)?.[1] ?? '';
       expect(state).toContain('collector enabled, gc.set_threshold(20000, 10, 10),');
     },
