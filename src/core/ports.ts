@@ -206,6 +206,16 @@ export interface QueuedPostRow {
  * taken over when its lease ends, and its pending posts go out then. Every implementation
  * passes tests/contract/post-queue.contract.ts.
  */
+/** One channel's pending posts, as /healthz reports them. */
+export interface PostBacklog {
+  readonly channel: string;
+  readonly pending: number;
+  /** When its oldest pending post was queued. */
+  readonly oldestQueuedAt: Date;
+  /** When the channel may send next (the pace, a Retry-After, a backoff); undefined before its first send. */
+  readonly nextAt: Date | undefined;
+}
+
 export interface PostQueueStore {
   /**
    * Adds a post (nothing changes when its key is pending or sent; a failed one is queued again,
@@ -256,6 +266,8 @@ export interface PostQueueStore {
   postByKey(key: string): Promise<QueuedPostRow | undefined>;
   /** Pending posts (all channels); for health and tests. */
   pendingPosts(): Promise<number>;
+  /** The channels with pending posts, oldest first (at most `limit`): what /healthz reports. */
+  postBacklog(limit: number): Promise<PostBacklog[]>;
   /** Forgets settled posts settled before `before` (their keys no longer dedupe). */
   prunePosts(before: Date): Promise<number>;
 }

@@ -110,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     {
       path: '/healthz',
       method: ['GET'],
-      handler: (_req, res) => void health(res, store, metricsClient, clock),
+      handler: (_req, res) => void health(res, store, metricsClient, clock, store.posts),
     },
     {
       path: '/metrics',

@@ -53,6 +53,22 @@ export function postQueueContract(factory: StoreFactory): void {
       expect(await store.posts.recentSends('C404')).toEqual([]);
     });
 
+    it('the backlog per channel: oldest first, its count, when it may send next', async () => {
+      expect(await store.posts.postBacklog(10)).toEqual([]);
+      await store.posts.enqueuePost(post('a', 'C1'), at(2));
+      await store.posts.enqueuePost(post('b', 'C1'), at(3));
+      await store.posts.enqueuePost(post('c', 'C2'), at(1));
+      await store.posts.deferChannel('C1', at(60));
+      const backlog = await store.posts.postBacklog(10);
+      expect(backlog).toEqual([
+        { channel: 'C2', pending: 1, oldestQueuedAt: at(1), nextAt: at(1) },
+        { channel: 'C1', pending: 2, oldestQueuedAt: at(2), nextAt: at(60) },
+      ]);
+      expect(await store.posts.postBacklog(1)).toHaveLength(1);
+      await store.posts.settlePost('c', 1, { ts: '1.000' }, at(4));
+      expect((await store.posts.postBacklog(10)).map((b) => b.channel)).toEqual(['C1']);
+    });
+
     it('updates of one message coalesce: the newest body wins, an older revision does not settle it', async () => {
       const u1 = await store.posts.enqueuePost(update('C1', '9.000', '{"v":1}'), at(0));
       const u2 = await store.posts.enqueuePost(update('C1', '9.000', '{"v":2}'), at(1));

@@ -4,7 +4,7 @@
  * replica at a time drains a channel and its pace holds whatever the number of replicas.
  */
 import type pg from 'pg';
-import type { PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
+import type { PostBacklog, PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
 import { POST_COLUMNS, type PostRow, postFromRow } from './post-queue-rows.js';
 
 type Query = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -145,6 +145,21 @@ export class PostgresPostQueue implements PostQueueStore {
       `SELECT count(*) AS n FROM slack_posts WHERE state = 'pending'`,
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async postBacklog(limit: number): Promise<PostBacklog[]> {
+    const { rows } = await this.query<{ channel: string; n: string; oldest: Date; next_at: Date | null }>(
+      `SELECT p.channel AS channel, count(*) AS n, min(p.queued_at) AS oldest, max(c.next_at) AS next_at
+         FROM slack_posts p LEFT JOIN slack_post_channels c ON c.channel = p.channel
+        WHERE p.state = 'pending' GROUP BY p.channel ORDER BY oldest LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      channel: r.channel,
+      pending: Number(r.n),
+      oldestQueuedAt: new Date(r.oldest),
+      nextAt: r.next_at ? new Date(r.next_at) : undefined,
+    }));
   }
 
   async prunePosts(before: Date): Promise<number> {

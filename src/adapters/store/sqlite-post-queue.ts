@@ -4,7 +4,7 @@
  * drain the same channel at once.
  */
 import type Database from 'better-sqlite3';
-import type { PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
+import type { PostBacklog, PostChannelClaim, PostQueueStore, QueuedPostRow } from '../../core/ports.js';
 import { POST_COLUMNS, type PostRow, postFromRow } from './post-queue-rows.js';
 
 export class SqlitePostQueue implements PostQueueStore {
@@ -168,6 +168,20 @@ export class SqlitePostQueue implements PostQueueStore {
     return (
       this.prepare(`SELECT count(*) AS n FROM slack_posts WHERE state = 'pending'`).get() as { n: number }
     ).n;
+  }
+
+  async postBacklog(limit: number): Promise<PostBacklog[]> {
+    const rows = this.prepare(
+      `SELECT p.channel AS channel, count(*) AS n, min(p.queued_at) AS oldest, max(c.next_at) AS next_at
+         FROM slack_posts p LEFT JOIN slack_post_channels c ON c.channel = p.channel
+        WHERE p.state = 'pending' GROUP BY p.channel ORDER BY oldest LIMIT ?`,
+    ).all(limit) as { channel: string; n: number; oldest: string; next_at: string | null }[];
+    return rows.map((r) => ({
+      channel: r.channel,
+      pending: r.n,
+      oldestQueuedAt: new Date(r.oldest),
+      nextAt: r.next_at ? new Date(r.next_at) : undefined,
+    }));
   }
 
   async prunePosts(before: Date): Promise<number> {
