@@ -67,6 +67,15 @@ export function postQueueContract(factory: StoreFactory): void {
       expect(await store.posts.postBacklog(1)).toHaveLength(1);
       await store.posts.settlePost('c', 1, { ts: '1.000' }, at(4));
       expect((await store.posts.postBacklog(10)).map((b) => b.channel)).toEqual(['C1']);
+      // An update of a message sent long ago waits from when it was queued again, not from the post.
+      const u = await store.posts.enqueuePost(update('C3', '7.000', '{"v":1}'), at(0));
+      await store.posts.settlePost(u.key, u.revision, { ts: '7.000' }, at(1));
+      await store.posts.enqueuePost(update('C3', '7.000', '{"v":2}'), at(4000));
+      // A second update while that one waits keeps its age.
+      await store.posts.enqueuePost(update('C3', '7.000', '{"v":3}'), at(4010));
+      expect((await store.posts.postBacklog(10)).find((b) => b.channel === 'C3')?.oldestQueuedAt).toEqual(
+        at(4000),
+      );
     });
 
     it('updates of one message coalesce: the newest body wins, an older revision does not settle it', async () => {

@@ -378,6 +378,13 @@ describe('ranking the mitigations as on-call would', () => {
       ]),
     ).toBeGreaterThan(0);
     expect(growthWithoutRelief([...Array(12).fill(135), 145, ...Array(8).fill(155)])).toBe(0);
+    // A staircase inside the second half alone, and one step after a sawtooth of collections.
+    expect(
+      growthWithoutRelief([...Array(8).fill(100), 100, 110, 110, 120, 120, 120, 120, 120]),
+    ).toBeGreaterThan(0);
+    expect(growthWithoutRelief([100, 130, 100, 130, 100, 130, 100, 100, 100, 120, 120, 120, 120, 120])).toBe(
+      0,
+    );
   });
 
   it('memory climbing as fast as the baseline between full collections is not unbounded', () => {

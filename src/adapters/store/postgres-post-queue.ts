@@ -22,14 +22,17 @@ export class PostgresPostQueue implements PostQueueStore {
     },
     now: Date,
   ): Promise<QueuedPostRow> {
-    // One statement: the row, the channel's row, and the row as it now stands.
+    // One statement: the row, the channel's row, and the row as it now stands. A row queued again
+    // waits from now (what /healthz reports); one still pending keeps its age.
     const conflict =
       post.kind === 'update'
         ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = slack_posts.revision + 1,
+             queued_at = CASE WHEN slack_posts.state = 'pending' THEN slack_posts.queued_at ELSE excluded.queued_at END,
              state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
         : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
                  incident_id = excluded.incident_id, revision = slack_posts.revision + 1,
-                 state = 'pending', attempts = 0, error = NULL, settled_at = NULL
+                 queued_at = CASE WHEN slack_posts.state = 'pending' THEN slack_posts.queued_at ELSE excluded.queued_at END,
+             state = 'pending', attempts = 0, error = NULL, settled_at = NULL
                WHERE slack_posts.state = 'failed'`;
     const { rows } = await this.query<PostRow>(
       `WITH ch AS (

@@ -27,7 +27,22 @@ function syncFailed(cause: unknown): GcIncidentError {
   );
 }
 
+/** A write that failed alone: its sync could not be attempted (see SyncNotAttempted). */
+function syncFailedOnce(cause: unknown): GcIncidentError {
+  return new GcIncidentError(
+    'STORE_UNAVAILABLE',
+    `the SQLite store could not sync this write (${cause instanceof Error ? cause.message : String(cause)}): try again`,
+  );
+}
+
 const missing = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
+/**
+ * A sync that could not be attempted (the WAL file could not be opened or checked: too many open
+ * files, a permission; a checkpoint a reader kept from finishing): that write fails, but nothing
+ * the disk took was dropped, so later writes are not failed for it.
+ */
+class SyncNotAttempted extends Error {}
 
 /** The two syncs, replaceable so a test can make the disk fail. */
 export interface WalSync {
@@ -80,14 +95,17 @@ export class WalGroupCommit {
   syncedNow<T>(value: T): T {
     if (this.failed) throw this.failed;
     if (this.closed) throw syncFailed(new Error('the store is closed'));
+    let fd: number | undefined;
     try {
-      try {
-        this.io.fdatasyncSync(this.walFd());
-      } catch (error) {
-        if (!missing(error)) throw error;
-        this.checkpointed();
-      }
+      fd = this.walFd();
     } catch (error) {
+      if (!missing(error)) throw syncFailedOnce(error);
+    }
+    try {
+      if (fd === undefined) this.checkpointed();
+      else this.io.fdatasyncSync(fd);
+    } catch (error) {
+      if (error instanceof SyncNotAttempted) throw syncFailedOnce(error);
       this.failed = syncFailed(error);
       throw this.failed;
     }
@@ -132,6 +150,7 @@ export class WalGroupCommit {
   private start(): Promise<void> {
     const run: Promise<void> = this.sync()
       .catch((error: unknown) => {
+        if (error instanceof SyncNotAttempted) throw syncFailedOnce(error);
         this.failed ??= syncFailed(error);
         throw this.failed;
       })
@@ -148,7 +167,7 @@ export class WalGroupCommit {
     try {
       fd = this.walFd();
     } catch (error) {
-      if (!missing(error)) return Promise.reject(error);
+      if (!missing(error)) return Promise.reject(new SyncNotAttempted((error as Error).message));
       // No WAL file to sync (it should exist while a connection is open): sync by a checkpoint.
       try {
         this.checkpointed();
@@ -166,7 +185,7 @@ export class WalGroupCommit {
   private checkpointed(): void {
     const result = this.checkpoint.get();
     if (result?.busy !== 0 || (result.log >= 0 && result.checkpointed !== result.log))
-      throw new Error(
+      throw new SyncNotAttempted(
         `checkpoint incomplete (busy ${result?.busy}, ${result?.checkpointed} of ${result?.log} frames)`,
       );
   }

@@ -30,14 +30,17 @@ export class SqlitePostQueue implements PostQueueStore {
       this.db
         .transaction(() => {
           const insert = `INSERT INTO slack_posts (key, channel, kind, body, incident_id, queued_at) VALUES (?, ?, ?, ?, ?, ?)`;
-          // An update replaces the body it waits with (coalescing) or queues again once sent.
+          // An update replaces the body it waits with (coalescing) or queues again once sent; a row
+          // queued again waits from now (what /healthz reports), one still pending keeps its age.
           const conflict =
             post.kind === 'update'
               ? `ON CONFLICT (key) DO UPDATE SET body = excluded.body, revision = revision + 1,
-                 state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
+                 queued_at = CASE WHEN slack_posts.state = 'pending' THEN slack_posts.queued_at ELSE excluded.queued_at END,
+             state = 'pending', attempts = 0, error = NULL, settled_at = NULL`
               : `ON CONFLICT (key) DO UPDATE SET channel = excluded.channel, body = excluded.body,
                  incident_id = excluded.incident_id, revision = slack_posts.revision + 1,
-                 state = 'pending', attempts = 0, error = NULL, settled_at = NULL
+                 queued_at = CASE WHEN slack_posts.state = 'pending' THEN slack_posts.queued_at ELSE excluded.queued_at END,
+             state = 'pending', attempts = 0, error = NULL, settled_at = NULL
                WHERE slack_posts.state = 'failed'`;
           this.prepare(`${insert} ${conflict}`).run(
             post.key,

@@ -122,7 +122,8 @@ export function fitPauseTail(obs: GcObservations): PauseTailFit {
     };
   }
   const text = seen.map((t) => `gen ${t.generation} p99 ${fmt(t.p99)}, longest ${fmt(t.max)}`);
-  const capped = seen.some((t) => t.max.hi >= MAX_TAIL_RATIO || t.p99.hi >= MAX_TAIL_RATIO);
+  // A value at the cap (not an upper edge the +Inf bucket leaves open) is what was cut.
+  const capped = seen.some((t) => t.max.value >= MAX_TAIL_RATIO || t.p99.value >= MAX_TAIL_RATIO);
   if (capped)
     text.push(
       `ratios capped at ×${MAX_TAIL_RATIO} (the histogram's tail is beyond what a pause model can use)`,

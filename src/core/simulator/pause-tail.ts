@@ -7,6 +7,8 @@
  * predicted p99 is the 99th percentile of the mixture of the generations' shapes, each scaled
  * to its simulated mean pause and weighted by its simulated collections.
  */
+
+import { longestPauseMs } from './objective.js';
 import type { Interval } from './rank.js';
 import type { SimulationResult } from './simulate.js';
 
@@ -143,6 +145,6 @@ export function withTail(r: SimulationResult, tail: PauseTail | undefined): Simu
   const t = predictTail(r, tail);
   return {
     ...r,
-    pauses: { ...r.pauses, p99Ms: t.p99Ms.value, maxMs: Math.max(r.pauses.maxMs, t.maxMs.value) },
+    pauses: { ...r.pauses, p99Ms: t.p99Ms.value, maxMs: Math.max(longestPauseMs(r), t.maxMs.value) },
   };
 }

@@ -87,7 +87,7 @@ export const PLATEAU_SAMPLES = 3;
  * PLATEAU_SAMPLES samples, at least a third of the half, within 1 % of each other) is one
  * allocation, not growth: a measured RSS steps up when the allocator maps a new block (the cache
  * service's OrderedDict table is reallocated every ~500 000 inserts, +8 to +20 MiB, with or
- * without gc.freeze()) and stays there. Only one step: two or more in the series are growth.
+ * without gc.freeze()) and stays there. Only one step since the series last fell: two or more are a staircase, growth.
  */
 export function growthWithoutRelief(series: readonly number[]): number {
   if (series.length < 4) return 0;
@@ -104,7 +104,17 @@ export function growthWithoutRelief(series: readonly number[]): number {
   const flat = tail.length < half.length && Math.max(...tail) - Math.min(...tail) <= 0.01 * level;
   // One step (a run of rising samples) then level is an allocation; two or more steps are a
   // staircase, the way a dict- or list-backed leak grows (each reallocation after a longer tread).
-  return flat && risingRuns(series, 0.01 * level) <= 1 ? 0 : rise;
+  return flat && risingRuns(sinceLastFall(series), 0.01 * level) <= 1 ? 0 : rise;
+}
+
+/** The series after its last fall of more than 1 % (a collection freeing memory starts a new climb). */
+function sinceLastFall(series: readonly number[]): readonly number[] {
+  let start = 0;
+  for (let i = 1; i < series.length; i++) {
+    const before = series[i - 1] ?? 0;
+    if ((series[i] ?? 0) < before - 0.01 * Math.abs(before)) start = i;
+  }
+  return series.slice(start);
 }
 
 /** Runs of consecutive samples that each rise by more than `by`. */

@@ -80,7 +80,8 @@ export function boundsOf(
   return {
     gcMs: { lo: gcBounds.lo, hi: gcBounds.hi + extra * (1 + u.relative.maxMs) },
     p99Ms: around(t ? t.p99Ms.value : r.pauses.p99Ms, u.relative.p99Ms),
-    maxMs: around(t ? t.maxMs.value : longestPauseMs(r), u.relative.maxMs),
+    // The longest pause ranked and shown: the longer of the simulator's own and the tail's.
+    maxMs: around(t ? Math.max(longestPauseMs(r), t.maxMs.value) : longestPauseMs(r), u.relative.maxMs),
     ...(t && edges
       ? { p99Ms: tailInterval(t.p99Ms, u.relative.p99Ms), maxMs: tailInterval(t.maxMs, u.relative.maxMs) }
       : {}),
