@@ -1,15 +1,5 @@
-/**
- * The full-collection runbook with Prometheus up, to triage: detection holds, and the triage
- * checks land in the thread as one message, the old generation's growth read as a rate
- * ("2.1 MiB/min, over the 1 MiB/min limit"). Fixed times and values; pure renderers only.
- * Input of `npm run preview:slack` (frame 16-memory-growth).
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { type CheckEvaluation, evaluateSamples } from '../../src/core/checks/evaluate.js';
-import { IncidentService } from '../../src/core/incident/service.js';
+import type { IncidentService } from '../../src/core/incident/service.js';
 import { orAlternatives } from '../../src/core/promql/or-operands.js';
 import { allChecks } from '../../src/core/runbook/types.js';
 import { stateChangeMessage } from '../../src/slack/blocks/broadcast.js';
@@ -18,10 +8,8 @@ import { cardContext } from '../../src/slack/blocks/card-context.js';
 import { checkBatchMessages } from '../../src/slack/blocks/check-batch.js';
 import type { SlackMessage } from '../../src/slack/blocks/common.js';
 import { ALICE, type Frame, LINKS } from './card-walk.js';
-import { FakeClock, shippedRunbook } from './engine.js';
-import { RUNBOOKS_DIR } from './runbooks.js';
+import { openFullCollectionIncident } from './full-collection-incident.js';
 
-const RUNBOOK = 'gc-full-collection-latency';
 /** What Prometheus answers for each check of the walk (a ratio for the pause, bytes per minute for growth). */
 const VALUES: Record<string, number> = {
   'full-collection-pauses': 3.2,
@@ -32,20 +20,9 @@ const VALUES: Record<string, number> = {
 };
 
 export async function growthWalk(): Promise<Frame[]> {
-  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-incident-growth-')), 'gc.db'));
-  await store.migrate();
-  const clock = new FakeClock(Date.parse('2026-11-20T03:12:00.000Z'));
-  const service = new IncidentService(store, clock);
-  const runbook = shippedRunbook(RUNBOOK);
-  const entry = { runbook, file: join(RUNBOOKS_DIR, `${RUNBOOK}.yaml`) };
-  let { incident } = await service.open({
-    runbook,
-    runbookVersion: 'sha256:9a1e77c0',
-    service: 'checkout-api',
-    inputs: { job: 'checkout' },
-    commander: ALICE,
-    trigger: 'alert PythonFullCollectionPauses',
-  });
+  const opened = await openFullCollectionIncident('growth', '2026-11-20T03:12:00.000Z');
+  const { store, clock, service, runbook, entry } = opened;
+  let incident = opened.incident;
   const id = incident.id;
   const run = async (minutes: number, command: Parameters<IncidentService['execute']>[1]) => {
     clock.advance(minutes * 60_000);

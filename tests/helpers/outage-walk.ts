@@ -1,16 +1,5 @@
-/**
- * The Prometheus-down walk, frame by frame, as Slack shows it: the full-collection runbook
- * opened while Prometheus is unreachable; the banner, Skip metric steps, containment, a
- * verification that measured nothing, verified by hand by Bob, resolution; Prometheus back.
- * The commands are the ones the driver sends (record-outage, skip-step with the outage,
- * verify-by-hand). Fixed times; pure renderers only. Input of `npm run preview:slack`.
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SqliteStore } from '../../src/adapters/store/sqlite-store.js';
 import { unavailableReason } from '../../src/core/incident/driver/policy.js';
-import { IncidentService } from '../../src/core/incident/service.js';
+import type { IncidentService } from '../../src/core/incident/service.js';
 import { type StateChange, stateChangeMessage } from '../../src/slack/blocks/broadcast.js';
 import { incidentCard } from '../../src/slack/blocks/card.js';
 import { cardContext } from '../../src/slack/blocks/card-context.js';
@@ -20,28 +9,16 @@ import {
   metricsUnavailableMessage,
 } from '../../src/slack/blocks/metrics-unavailable.js';
 import { ALICE, BOB, type Frame, LINKS } from './card-walk.js';
-import { FakeClock, shippedRunbook } from './engine.js';
-import { RUNBOOKS_DIR } from './runbooks.js';
+import { FULL_COLLECTION_RUNBOOK, openFullCollectionIncident } from './full-collection-incident.js';
 
-export const OUTAGE_RUNBOOK = 'gc-full-collection-latency';
+export const OUTAGE_RUNBOOK = FULL_COLLECTION_RUNBOOK;
 const MESSAGE = 'Prometheus at http://prometheus:9090 did not answer: connection refused (ECONNREFUSED)';
 export const BY_HAND = 'checked in Grafana: p99 full-collection pause back to 4 ms for 15 min';
 
 export async function outageWalk(): Promise<Frame[]> {
-  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'gc-incident-outage-')), 'gc.db'));
-  await store.migrate();
-  const clock = new FakeClock(Date.parse('2026-11-20T17:52:00.000Z'));
-  const service = new IncidentService(store, clock);
-  const runbook = shippedRunbook(OUTAGE_RUNBOOK);
-  const entry = { runbook, file: join(RUNBOOKS_DIR, `${OUTAGE_RUNBOOK}.yaml`) };
-  let { incident } = await service.open({
-    runbook,
-    runbookVersion: 'sha256:9a1e77c0',
-    service: 'checkout-api',
-    inputs: { job: 'checkout' },
-    commander: ALICE,
-    trigger: 'alert PythonFullCollectionPauses',
-  });
+  const opened = await openFullCollectionIncident('outage', '2026-11-20T17:52:00.000Z');
+  const { store, clock, service, entry } = opened;
+  let incident = opened.incident;
   const id = incident.id;
   const frames: Frame[] = [];
   let thread: { message: SlackMessage; broadcast?: boolean }[] = [];

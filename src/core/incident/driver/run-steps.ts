@@ -67,17 +67,6 @@ async function produce(
   step: StepState,
 ): Promise<{ result: unknown; output: StepOutput }> {
   const { runbook } = deps.runbookOf(incident);
-  if (step.kind === 'check') {
-    const output = await runMetricStep(
-      runbook,
-      incident,
-      step,
-      deps.caps.metrics,
-      deps.clock.now(),
-      deps.caps.fleetCheckServices,
-    );
-    return { result: (output as { evaluation: unknown }).evaluation, output };
-  }
   if (step.kind === 'diagnose') return runDiagnose(deps, incident, step);
   if (step.kind === 'simulate') {
     const triage = runbook.triage.steps.find((s) => s.id === step.id);
