@@ -9,7 +9,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { GcIncidentError } from '../../core/errors.js';
-import { startWorker } from '../workers/start-worker.js';
+import { startWorker, stopWorker } from '../workers/start-worker.js';
 import type { ChartJob, ChartReply } from './chart-worker.js';
 
 export interface ChartRenderer {
@@ -52,10 +52,10 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
   let closed = false;
   let workersStarted = 0;
 
-  const stopWorker = () => {
+  const retireIdleWorker = () => {
     const stopping = worker;
     worker = undefined;
-    if (stopping) void stopping.terminate();
+    if (stopping) void stopWorker(stopping);
   };
 
   const settle = (reply: ChartReply) => {
@@ -102,7 +102,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
         // Waiting for the next chart never keeps the process alive; drawing one does.
         worker?.unref();
         clearTimeout(idle);
-        idle = setTimeout(stopWorker, idleMs);
+        idle = setTimeout(retireIdleWorker, idleMs);
         idle.unref();
         return;
       }
@@ -116,7 +116,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
         deadline = setTimeout(() => {
           const stuck = worker;
           lost(`no chart after ${deadlineMs / 1000} s`);
-          void stuck?.terminate();
+          if (stuck) void stopWorker(stuck);
         }, deadlineMs);
       } catch (error) {
         // The job could not be handed over (a value a worker cannot receive, no thread to start):
@@ -158,7 +158,7 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
       current?.reject(new GcIncidentError('CHART_NOT_DRAWN', 'chart not drawn: the app is stopping'));
       current = undefined;
       clearTimeout(deadline);
-      await stopping?.terminate();
+      if (stopping) await stopWorker(stopping);
     },
   };
 }

@@ -8,7 +8,7 @@ import { type ErrorCode, GcIncidentError } from '../../core/errors.js';
 import type { CalibrationProfile } from '../../core/simulator/cost-model.js';
 import type { SimulationResult } from '../../core/simulator/simulate.js';
 import type { Workload } from '../../core/simulator/workload.js';
-import { startWorker } from '../workers/start-worker.js';
+import { startWorker, stopWorker } from '../workers/start-worker.js';
 
 export interface WorkerRunOptions {
   readonly calibration?: CalibrationProfile | undefined;
@@ -57,7 +57,7 @@ export function runInWorker<T>(job: WorkerJob, options: WorkerRunOptions = {}): 
       // A simulation checks the flag about a hundred times per run; terminate if it does not stop soon.
       setTimeout(() => {
         if (!settled) {
-          void worker.terminate();
+          void stopWorker(worker);
           finish(() => reject(new GcIncidentError('SIMULATION_CANCELLED', `${job.what} was cancelled`)));
         }
       }, 2000).unref();

@@ -1,5 +1,5 @@
 /**
- * Starts a worker thread from a module next to the caller, at low CPU priority.
+ * Starts a worker thread from a module next to the caller, at low CPU priority, and stops it.
  *
  * On Linux a nice value belongs to one thread: lowering the worker's (before it loads anything,
  * since loading Vega or the simulator is itself work) lets the main thread, which answers Slack
@@ -8,8 +8,22 @@
  *
  * From dist/ the module is plain JavaScript; from src/ (tests, tsx) it is TypeScript, so the
  * bootstrap also registers tsx's loader inside the worker (execArgv cannot carry --import).
+ *
+ * A worker is never terminated while its modules are still being evaluated: V8 aborts the whole
+ * process when an isolate is terminated in the middle of asynchronous module evaluation (seen in
+ * CI on Node 22 as "Check failed: (location_) != nullptr" in AsyncModuleExecutionFulfilled; Node
+ * issue 43182 is the same class of crash). The bootstrap raises a shared flag once its module has
+ * loaded, and `stopWorker` waits for it before it terminates.
  */
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { getEnvironmentData, type ResourceLimits, setEnvironmentData, Worker } from 'node:worker_threads';
+
+/** How long `stopWorker` waits for a worker still loading before it terminates it anyway. */
+const LOAD_WAIT_MS = 30_000;
+const LOAD_POLL_MS = 20;
+/** The environment-data key under which a new worker finds its flag (copied at `new Worker`). */
+const LOADED_KEY = 'gc-incident:worker-loaded';
+
+const loadedFlags = new WeakMap<Worker, Int32Array>();
 
 export function startWorker(
   callerUrl: string,
@@ -20,9 +34,54 @@ export function startWorker(
   const fromSource = callerUrl.endsWith('.ts');
   const url = new URL(`${moduleBase}${fromSource ? '.ts' : '.js'}`, callerUrl);
   const bootstrap = [
+    `const loaded = new Int32Array(require('node:worker_threads').getEnvironmentData(${JSON.stringify(LOADED_KEY)}));`,
     "import('node:os').then((os) => { try { os.setPriority(19); } catch {} })",
     fromSource ? ".then(() => import('tsx/esm/api')).then((m) => m.register())" : '',
-    `.then(() => import(${JSON.stringify(url.href)}));`,
+    `.then(() => import(${JSON.stringify(url.href)}))`,
+    // Loaded or failed, evaluation is over: from here the worker may be terminated.
+    '.finally(() => { Atomics.store(loaded, 0, 1); Atomics.notify(loaded, 0); });',
   ].join('');
-  return new Worker(bootstrap, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  // Environment data is copied into the worker when it is created; a SharedArrayBuffer is shared.
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const previous = getEnvironmentData(LOADED_KEY);
+  setEnvironmentData(LOADED_KEY, flag.buffer as SharedArrayBuffer);
+  try {
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData,
+      ...(resourceLimits ? { resourceLimits } : {}),
+    });
+    loadedFlags.set(worker, flag);
+    return worker;
+  } finally {
+    setEnvironmentData(LOADED_KEY, previous as SharedArrayBuffer | undefined);
+  }
+}
+
+/** Whether the worker's module has finished loading (or failed to). */
+export function workerLoaded(worker: Worker): boolean {
+  const flag = loadedFlags.get(worker);
+  return flag === undefined || Atomics.load(flag, 0) === 1;
+}
+
+/**
+ * Terminates a worker once its module has loaded, it has exited, or LOAD_WAIT_MS have passed
+ * (a worker stuck while loading is terminated anyway: a hang is worse than the rare abort).
+ */
+export async function stopWorker(worker: Worker): Promise<void> {
+  const flag = loadedFlags.get(worker);
+  // threadId is -1 once the worker has exited: nothing is left to wait for.
+  if (flag && Atomics.load(flag, 0) === 0 && worker.threadId !== -1) {
+    await new Promise<void>((resolve) => {
+      let waitedMs = 0;
+      const poll = setInterval(() => {
+        if (Atomics.load(flag, 0) === 1 || worker.threadId === -1 || waitedMs >= LOAD_WAIT_MS) {
+          clearInterval(poll);
+          resolve();
+        }
+        waitedMs += LOAD_POLL_MS;
+      }, LOAD_POLL_MS);
+    });
+  }
+  await worker.terminate();
 }
