@@ -68,7 +68,11 @@ class DiagnosticsTest(unittest.TestCase):
         self.assertEqual(body['schema'], 'gc-incident/diagnostics/v1')
         self.assertEqual(body['thresholds'], [1234, 7, 3])
         self.assertIs(body['enabled'], False)
-        self.assertEqual(body['frozen'], frozen)
+        # Nothing enters the permanent generation after freeze(), but a frozen object the server's
+        # thread held may be freed meanwhile: the count served lies between the two readings.
+        self.assertLessEqual(body['frozen'], frozen)
+        self.assertGreaterEqual(body['frozen'], gc.get_freeze_count())
+        self.assertGreater(body['frozen'], frozen // 2)
         self.assertEqual(body['python']['version'], '%d.%d.%d' % sys.version_info[:3])
         self.assertEqual(len(body['counts']), 3)
         stats = gc.get_stats()
