@@ -4,7 +4,6 @@ import {
   FAST_TIMEOUT_MS,
   INTEGRATION_GLOBS,
   INTEGRATION_TIMEOUT_MS,
-  ONE_AT_A_TIME,
 } from './tests/tiers/tiers.js';
 
 // Two tiers (docs/testing.md): `npm run test:fast` runs the first, `npm test` both.
@@ -30,21 +29,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [...INTEGRATION_GLOBS],
-          exclude: [...configDefaults.exclude, ...ONE_AT_A_TIME],
           // Two files at once: most of an integration file's time is its services' and CPython's,
           // and one file at a time left a core idle (10 min 28 s for `npm test`, docs/testing.md).
+          // One file alone writes dist/ (BUILDS_DIST in tests/tiers/tiers.ts), so none waits for it.
           maxWorkers: 2,
-          testTimeout: INTEGRATION_TIMEOUT_MS,
-          hookTimeout: INTEGRATION_TIMEOUT_MS,
-        },
-      },
-      {
-        // The files that build dist/ (tsc, the precompiled schemas, `npm pack`): two of them at once
-        // would write the same files. Part of the integration tier; one file at a time among themselves.
-        test: {
-          name: 'integration-build',
-          include: [...ONE_AT_A_TIME],
-          maxWorkers: 1,
           testTimeout: INTEGRATION_TIMEOUT_MS,
           hookTimeout: INTEGRATION_TIMEOUT_MS,
         },

@@ -1,7 +1,7 @@
 /**
  * `gc-incident mcp` in its own process, from the sources: spawned with tsx, this file runs the
- * CLI on its arguments as bin/gc-incident.js runs dist/cli/main.js (tests/cli/bin.test.ts
- * checks the built entry point).
+ * CLI on its arguments as bin/gc-incident.js runs dist/cli/main.js
+ * (tests/integration/built-package.test.ts checks the built entry point).
  */
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -16,6 +16,7 @@ import { simulationVerdict } from '../../src/format/simulation-summary.js';
 import { shippedRunbook } from '../helpers/engine.js';
 import {
   freePort,
+  heldFor,
   labMissing,
   type Running,
   SERVICE_PYTHON,
@@ -39,12 +40,23 @@ describe.skipIf(missing !== undefined)('full-collection runbook against the big-
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     stop = stopper(child);
-    await waitUntilServing(`http://127.0.0.1:${port}/healthz`, child, 'the GC service');
-    prom = await startPrometheus([`127.0.0.1:${port}`]);
-    await waitForSeries(prom.url, 'python_gc_pause_seconds_bucket');
-    // waits: the fit reads a real 20 s window of scraped pause histograms with several full
-    // collections; the test is about fitting what the exporter really reports, so no backfill.
-    await new Promise((r) => setTimeout(r, 25_000));
+    // Prometheus starts beside the service: it scrapes the port from the first moment it serves.
+    const [{ url }] = await Promise.all([
+      startPrometheus([`127.0.0.1:${port}`]).then((p) => {
+        prom = p;
+        return p;
+      }),
+      waitUntilServing(`http://127.0.0.1:${port}/healthz`, child, 'the GC service'),
+    ]);
+    // The fit reads a real 20 s window of scraped pause histograms with several full collections;
+    // the test is about fitting what the exporter really reports, so no backfill. It starts once
+    // Prometheus holds the full-collection pauses at each second of the last 21 s (so the window
+    // is never cut to where the series begin), on Prometheus's own clock: was a fixed 25 s sleep.
+    await waitForSeries(
+      url,
+      heldFor('python_gc_pause_seconds_count{job="gcsvc",generation="2"}', 21),
+      60_000,
+    );
   }, 90_000);
   afterAll(async () => {
     await stop?.();

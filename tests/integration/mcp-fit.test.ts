@@ -6,9 +6,22 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateWorkloadBytes } from '../../src/core/runbook/validate.js';
-import { labMissing, type Running, startPrometheus, startService, waitForSeries } from '../helpers/lab.js';
+import {
+  heldFor,
+  labMissing,
+  type Running,
+  startPrometheus,
+  startService,
+  waitForSeries,
+} from '../helpers/lab.js';
 import { type McpSession, startMcp } from '../helpers/mcp-process.js';
 import { RUNBOOKS_DIR, schemaValidator } from '../helpers/runbooks.js';
+
+/**
+ * The fit's window in seconds: 10 s of the churning service (hundreds of collections a second)
+ * is plenty, as in tests/integration/fit.test.ts, and every second of it is a real wait.
+ */
+const WINDOW = 10;
 
 const missing = labMissing();
 if (missing) console.log(missing);
@@ -23,11 +36,21 @@ describe.skipIf(missing !== undefined)('gc-incident mcp against a real Prometheu
   beforeAll(async () => {
     service = await startService('churn');
     prom = await startPrometheus([`127.0.0.1:${service.port}`]);
-    await waitForSeries(prom.url, 'python_gc_collections_total');
-    mcp = await startMcp({ PROMETHEUS_URL: prom.url, RUNBOOKS_DIR });
-    // waits: the MCP fit tool reads a real 20 s window of scrapes (one a second) from a live
-    // service end to end; a backfill would not exercise the scrape path the tool is for.
-    await new Promise((r) => setTimeout(r, 22_000));
+    // The MCP fit tool reads a real window of scrapes (one a second) from a live service end to
+    // end; a backfill would not exercise the scrape path the tool is for. The server starts while
+    // Prometheus gathers them, and the tests start once the job's series has a sample at each
+    // second of the last WINDOW + 1 s, on Prometheus's clock (so the window is all scraped; was a
+    // fixed 22 s sleep after the first sample, for a 20 s window).
+    await Promise.all([
+      startMcp({ PROMETHEUS_URL: prom.url, RUNBOOKS_DIR }).then((m) => {
+        mcp = m;
+      }),
+      waitForSeries(
+        prom.url,
+        heldFor('python_gc_collections_total{job="gcsvc",generation="0"}', WINDOW + 1),
+        60_000,
+      ),
+    ]);
   }, 90_000);
   afterAll(async () => {
     await mcp?.close();
@@ -36,7 +59,7 @@ describe.skipIf(missing !== undefined)('gc-incident mcp against a real Prometheu
   });
 
   it('fits the churning job: a valid workload, allocation churn with its evidence, the mitigations ranked', async () => {
-    const result = await call('fit', { job: 'gcsvc', window: '20s' });
+    const result = await call('fit', { job: 'gcsvc', window: `${WINDOW}s` });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     const out = result.structuredContent as {
       diagnosis: { mode: string; evidence: string; runbook: string };
@@ -75,7 +98,7 @@ describe.skipIf(missing !== undefined)('gc-incident mcp against a real Prometheu
     expect(query.isError, JSON.stringify(query.content)).toBeFalsy();
     const series = query.structuredContent?.series as { value: number }[];
     expect(series[0]?.value).toBeGreaterThan(0);
-    const none = await call('fit', { job: 'nope', window: '20s' });
+    const none = await call('fit', { job: 'nope', window: `${WINDOW}s` });
     expect(none.isError).toBe(true);
     expect(JSON.stringify(none.content)).toContain('[FIT_JOB_NOT_FOUND]');
   });

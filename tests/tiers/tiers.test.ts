@@ -2,15 +2,22 @@
  * The tier rule of docs/testing.md, checked on every test file: a fast-tier file neither waits on
  * the wall clock for more than 1 s at a time nor uses the helpers that start external processes
  * or reach PostgreSQL; an integration file (or a helper) that must wait longer says why in a
- * `// waits: <why>` comment on the line of the wait or just above it. The setup file that refuses
- * child processes in the fast tier is checked here too.
+ * `// waits: <why>` comment on the line of the wait or just above it. Only one file builds dist/
+ * (integration files run two at a time). The setup file that refuses child processes in the fast
+ * tier is checked here too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/runbooks.js';
-import { INTEGRATION_ONLY, isIntegrationTest, longWaits } from './tiers.js';
+import {
+  BUILDS_DIST,
+  BUILDS_DIST_PATTERNS,
+  INTEGRATION_ONLY,
+  isIntegrationTest,
+  longWaits,
+} from './tiers.js';
 
 function testSources(): string[] {
   return (readdirSync(join(REPO, 'tests'), { recursive: true }) as string[])
@@ -78,6 +85,26 @@ describe('every test file keeps to its tier', () => {
       expect(unexplained, `${relative(REPO, file)}: add a '// waits: <why>' comment`).toEqual([]);
     },
   );
+});
+
+describe('one test file builds dist/', () => {
+  const builds = (text: string) => BUILDS_DIST_PATTERNS.some((p) => p.test(text));
+
+  it('the check finds a build, a tsc into dist/ and a pack', () => {
+    // Spelled through variables so that this file's own source starts no build.
+    const [run, build, pack] = ['run', 'build', 'pack'];
+    expect(builds(`execFileSync(npm, ['${run}', '${build}'], { cwd: REPO });`)).toBe(true);
+    expect(builds(`execFileSync(npm, ["${pack}", '--json']);`)).toBe(true);
+    expect(builds(`[tsc, '-p', 'tsconfig.${build}.json']`)).toBe(true);
+    expect(builds("execFileSync(npm, ['ci', '--offline']); // runs the build")).toBe(false);
+  });
+
+  it(`only ${BUILDS_DIST} does: integration files run two at a time, and two builds would write the same files`, () => {
+    const building = testSources().filter(
+      (f) => !f.startsWith('tests/tiers/') && builds(readFileSync(join(REPO, f), 'utf8')),
+    );
+    expect(building).toEqual([BUILDS_DIST]);
+  });
 });
 
 describe('the fast tier refuses external processes', () => {

@@ -16,13 +16,20 @@ export const INTEGRATION_GLOBS = [
 ] as const;
 
 /**
- * Integration files that write dist/ (the build, `npm pack`): they run one at a time among
- * themselves (their own vitest project, which vitest runs after the rest of the tier).
+ * The one test file that writes dist/ (`npm run build`) and runs npm (`npm pack`, `npm ci`): the
+ * bin's tests and the package's share its build. Two files that each build would write the same
+ * files at once; `tests/tiers/tiers.test.ts` fails when another test file starts a build.
  */
-export const ONE_AT_A_TIME = [
-  'tests/cli/bin.integration.test.ts',
-  'tests/integration/package.test.ts',
-] as const;
+export const BUILDS_DIST = 'tests/integration/built-package.test.ts';
+
+/** What starts a build into dist/ or packs it, in a test file's text. */
+export const BUILDS_DIST_PATTERNS = [
+  /tsconfig\.build/,
+  /typescript\/bin\/tsc/,
+  /\[\s*['"]run['"],\s*['"]build['"]/,
+  /\[\s*['"]pack['"]/,
+  /precompile-schemas\.ts['"]/,
+];
 
 export const ALL_TESTS_GLOB = 'tests/**/*.test.ts';
 

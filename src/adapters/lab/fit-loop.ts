@@ -220,7 +220,8 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       log(
         `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}`,
       );
-      await sleep(config.settleSeconds);
+      // The service settles back before the next mitigation; after the last one it is stopped.
+      if (m !== chosen.at(-1)) await sleep(config.settleSeconds);
     }
     const ranking = (pick: (r: MitigationRow) => Outcome) =>
       rankOutcomes(
