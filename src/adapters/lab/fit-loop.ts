@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FailureMode } from '../../core/fit/diagnose.js';
 import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
-import { type FitResult, fitWorkload } from '../../core/fit/fit-workload.js';
+import { type FitResult, fitWorkload, ratesOf } from '../../core/fit/fit-workload.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import type { Measure, Objective } from '../../core/simulator/objective.js';
 import {
@@ -56,6 +56,8 @@ export interface MitigationRow {
   readonly predictedBounds: Readonly<Record<Measure, Interval>>;
   /** Set when the measurement was cut short (memory past MEMORY_LIMIT_BYTES). */
   readonly stopped?: string | undefined;
+  /** How long the freeze's first full collection was waited for before the settle, and whether it came. */
+  readonly waited?: string | undefined;
 }
 
 export interface LoopResult {
@@ -73,6 +75,13 @@ export interface LoopResult {
   readonly predictedRanking: Ranking;
   readonly observedRanking: Ranking;
 }
+
+/**
+ * A freeze is predicted as the service runs after the first full collection that follows it
+ * (core/simulator/settle.ts: until then the long-lived total is still the heap it froze); the
+ * service is measured from that point too, waited for at most this long.
+ */
+export const FREEZE_WAIT_SECONDS = 90;
 
 /** A mitigation whose memory grows past the baseline by this much is stopped early (the machine is shared). */
 export const MEMORY_LIMIT_BYTES = 768 * 1024 * 1024;
@@ -163,7 +172,13 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         timelinePoints: 50,
       });
       return {
-        rates: (r.perSecond?.collections ?? [0, 0, 0]) as [number, number, number],
+        // Full collections too rare for the simulated stretch at the long-lived rule's pace, where
+        // the baseline window saw some (else the fitted heap is a guess, as the fit says).
+        rates: (r.perSecond
+          ? base.collections[2] > 0
+            ? ratesOf(r)
+            : r.perSecond.collections
+          : [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,
         outcome: simulatedOutcome(r, uncertainty, fit.cost.tail),
         bounds: predictedBounds(r, uncertainty, fit.cost.tail),
@@ -188,6 +203,8 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     );
     for (const m of chosen) {
       for (const path of m.apply) await post(`${service.url}${path}`);
+      const waited = m.whatIf === 'freeze' ? await firstFullCollection(service.url) : undefined;
+      if (waited) log(`  freeze: ${waited}`);
       await sleep(config.settleSeconds);
       // Measured over the window, or less when memory runs away (disabling a collector with garbage to free).
       const from = performance.now();
@@ -216,6 +233,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         observedOutcome: outcome,
         predictedBounds: prediction.bounds,
         stopped,
+        waited,
       });
       log(
         `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}`,
@@ -250,9 +268,22 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
   }
 }
 
-async function state(url: string): Promise<{ resident_memory_bytes: number }> {
+async function state(url: string): Promise<{ resident_memory_bytes: number; collections: number[] }> {
   const r = await fetch(`${url}/admin/state`);
-  return (await r.json()) as { resident_memory_bytes: number };
+  return (await r.json()) as { resident_memory_bytes: number; collections: number[] };
+}
+
+/** Waits for the first full collection after a freeze (at most FREEZE_WAIT_SECONDS); says how long it took. */
+async function firstFullCollection(url: string): Promise<string> {
+  const before = (await state(url)).collections[2] ?? 0;
+  const from = performance.now();
+  const seconds = () => ((performance.now() - from) / 1000).toFixed(0);
+  while (performance.now() - from < FREEZE_WAIT_SECONDS * 1000) {
+    if (((await state(url)).collections[2] ?? 0) > before)
+      return `first full collection after ${seconds()} s`;
+    await sleep(0.25);
+  }
+  return `no full collection within ${seconds()} s`;
 }
 
 /**

@@ -245,12 +245,39 @@ function converged(obs: GcObservations, r: SimulationResult): boolean {
   // At the scale the last step gives the rate (the same total of collections per second).
   const simulatedTotal = r.stats.reduce((n, st) => n + st.collections, 0) / sec;
   const f = simulatedTotal > 0 ? total(obs.collections) / simulatedTotal : 1;
+  const rates = fittedRates(r, obs);
   return obs.collections.every((observed, g) => {
-    const fitted = ((r.stats[g]?.collections ?? 0) / sec) * f;
+    const fitted = (rates[g] ?? 0) * f;
+    // A projected rate is matched as closely as the projection goes.
+    if (g === 2 && projected(r) && observed > 0) return Math.abs(fitted - observed) <= 0.1 * observed;
     // Rarer than once in the simulated stretch: nothing to match more closely.
     if (observed * sec < 1) return fitted * sec < 1;
     return Math.abs(fitted - observed) <= CONVERGED * observed;
   });
+}
+
+const projected = (r: SimulationResult) =>
+  (r.stats[2]?.collections ?? 0) === 0 && r.perSecond?.fullProjected !== undefined;
+
+/**
+ * ratesOf, but a projected full-collection rate only where the window saw full collections: one
+ * that saw none does not say how large the heap is that keeps them away (none is fitted).
+ */
+function fittedRates(r: SimulationResult, obs: GcObservations): number[] {
+  const rates = ratesOf(r);
+  if (projected(r) && obs.collections[2] === 0) rates[2] = 0;
+  return rates;
+}
+
+/**
+ * A round's collections per second; full collections too rare for its stretch at the pace the
+ * long-lived rule gives them (full-rate.ts), so the heap that paces them is fitted all the same.
+ */
+export function ratesOf(r: SimulationResult): number[] {
+  const sec = r.perSecond?.seconds ?? 1;
+  return r.stats.map((s, g) =>
+    g === 2 && s.collections === 0 ? (r.perSecond?.fullProjected ?? 0) : s.collections / sec,
+  );
 }
 
 function scale(value: number, observed: number, fitted: number): number {
@@ -265,16 +292,18 @@ function corrected(p: Parameters, obs: GcObservations, r: SimulationResult): Par
   // compared at that scale, by their share (the ratio of full to young collections paces the heap).
   const simulatedTotal = r.stats.reduce((n, st) => n + st.collections, 0) / sec;
   const f = simulatedTotal > 0 ? total(obs.collections) / simulatedTotal : 1;
-  const fittedC = r.stats.map((s) => (s.collections / sec) * f);
+  const fittedC = fittedRates(r, obs).map((c) => c * f);
   // Garbage is matched per second at this round's rate: scaled to the final one, a part that
   // adds net allocations would look smaller the bigger it grew, and its rings would run away.
   const fittedK = r.stats.map((s) => s.collected / sec);
   // More promotion per full collection than observed: a bigger heap paces them out.
   // None observed but some simulated: the heap is bigger than guessed (as big as the round allows).
+  // A projected rate (full-rate.ts) is inversely proportional to the heap: matched in one step.
+  const step = projected(r) ? 64 : 4;
   const heapScale =
     (fittedC[2] ?? 0) > 0
       ? obs.collections[2] > 0
-        ? Math.min(4, Math.max(0.25, (fittedC[2] ?? 0) / obs.collections[2]))
+        ? Math.min(step, Math.max(1 / step, (fittedC[2] ?? 0) / obs.collections[2]))
         : 4
       : 1;
   // The long-lived heap is the static part and the cache together: both pace full collections.
@@ -342,11 +371,14 @@ export function toDocument(
 
 function compare(obs: GcObservations, r: SimulationResult, rate: number): RateFit[] {
   const sec = r.iterations / rate;
+  // The projected full collections at this rate: the round's own scale, as every other figure here.
+  const full = (fittedRates(r, obs)[2] ?? 0) * ((r.perSecond?.seconds ?? sec) / sec);
   const out: RateFit[] = [];
   for (const series of ['collections', 'collected'] as const) {
     for (const g of [0, 1, 2] as const) {
       const observed = obs[series][g];
-      const fitted = (r.stats[g]?.[series] ?? 0) / sec;
+      const simulated = (r.stats[g]?.[series] ?? 0) / sec;
+      const fitted = series === 'collections' && g === 2 && simulated === 0 ? full : simulated;
       out.push({
         series,
         generation: g,

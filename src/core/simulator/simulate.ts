@@ -8,6 +8,7 @@ import { GcIncidentError } from '../errors.js';
 import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
+import { type PerSecond, perSecondOf } from './full-rate.js';
 import { refuseAbsurd, setUpHarness } from './harness-setup.js';
 import { IncrementalEngine } from './incremental.js';
 import {
@@ -80,7 +81,7 @@ export interface SimulationResult {
   readonly garbage: number;
   readonly pauses: PauseSummary & { readonly byGeneration: PauseSummary[] };
   /** Null when the workload has no `rate`. */
-  readonly perSecond: { collections: [number, number, number]; gcMs: number; seconds: number } | null;
+  readonly perSecond: PerSecond | null;
   readonly heap: { peak: number; steady: number; final: number; timeline: TimelinePoint[] };
   readonly calibration: string;
   /**
@@ -167,6 +168,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const ops = compileOps(workload.ops, engine);
   if (workload.setup.collectThenFreeze && workload.setup.settleAfterFreeze)
     settleAfterFreeze(engine, ops, workload);
+  const pendingAtStart = engine.longLivedPending;
   // Objects with a lifetime change the heap every iteration: no two iterations are alike.
   const canSkip =
     profile.collector === 'generational' && options.skipAhead !== false && engine.pools.length === 0;
@@ -376,11 +378,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     garbage: engine.garbage,
     pauses: { ...summary(histogram), byGeneration: byGeneration.map(summary) },
     perSecond: seconds
-      ? {
-          seconds,
-          collections: engine.stats.map((s) => s.collections / seconds) as [number, number, number],
-          gcMs: histogram.totalNs / 1e6 / seconds,
-        }
+      ? perSecondOf(engine, { seconds, gcNs: histogram.totalNs, pendingAtStart }, profile.collector)
       : null,
     heap: {
       peak: timeline.peak,
