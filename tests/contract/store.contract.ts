@@ -3,6 +3,7 @@
  * (tests/contract/stores.test.ts runs them for SQLite, stores-postgres.integration.test.ts for PostgreSQL).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, parseDatabaseUrl } from '../../src/adapters/store/open-store.js';
 import { fold } from '../../src/core/incident/apply.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { IncidentService } from '../../src/core/incident/service.js';
@@ -14,6 +15,8 @@ export function storeContract(factory: StoreFactory): void {
   describe(`${factory.name} store contract`, () => {
     let store: IncidentStore;
     let cleanup: () => Promise<void>;
+    let url: string;
+    let schema: string | undefined;
     let clock: FakeClock;
     let service: IncidentService;
     const runbook = shippedRunbook('gc-full-collection-latency');
@@ -28,7 +31,7 @@ export function storeContract(factory: StoreFactory): void {
       });
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory.create());
+      ({ store, cleanup, url, schema } = await factory.create());
       clock = new FakeClock();
       service = new IncidentService(store, clock);
     });
@@ -292,6 +295,43 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.timeline(incident.id)).length).toBe(
         3 + completed.events.length + joined.events.length,
       );
+    });
+
+    it('every read, by this store and by another on the same database, has the version and time of the last write', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      // Notes move only version and updatedAt (the stores then leave the snapshot JSON as it was);
+      // completing a step changes the rest too.
+      const commands = [
+        { type: 'add-note', text: 'a', actor: 'U1' },
+        { type: 'complete-step', stepId: check, actor: 'U1' },
+        { type: 'add-note', text: 'b', actor: 'U1' },
+        { type: 'add-note', text: 'c', actor: 'U1' },
+      ] as const;
+      const other = await openStore(
+        url.startsWith('sqlite:') ? parseDatabaseUrl(url) : { kind: 'postgres', url },
+        {
+          ...(schema ? { schema } : {}),
+        },
+      );
+      try {
+        for (const command of commands) {
+          clock.advance(60_000);
+          const { incident: written } = await service.execute(incident.id, command);
+          const timeline = await store.timeline(incident.id);
+          expect(written.updatedAt).toBe(timeline.at(-1)?.at);
+          expect(fold(timeline)).toEqual(written);
+          for (const reader of [store, other]) {
+            expect(await reader.load(incident.id)).toEqual(written);
+            expect((await reader.loadForCommand(incident.id)).incident).toEqual(written);
+            expect(await reader.list()).toEqual([written]);
+            expect(await reader.list({ status: written.status })).toEqual([written]);
+            expect(await reader.findByCause(written.cause ?? '')).toEqual(written);
+          }
+        }
+      } finally {
+        await other.close();
+      }
     });
 
     it('reads an incident and its command key together, as load and findIdempotent do', async () => {
