@@ -29,8 +29,9 @@ export interface IncidentStore {
   nextIncidentNumber(year: number): Promise<number>;
   /**
    * Appends events when the incident is still at `expectedVersion` (0: it must not exist yet),
-   * replaces the snapshot, and records the idempotency key, all or nothing. Returns false when
-   * another writer got there first.
+   * replaces the snapshot, and records the idempotency key, all or nothing. Returns false (and
+   * writes nothing) when another writer got there first or the idempotency key is already taken:
+   * the service relies on both to start commands from a state it has not read again.
    */
   append(
     incidentId: string,

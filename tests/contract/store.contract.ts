@@ -3,6 +3,7 @@
  * (tests/contract/stores.test.ts runs them for SQLite, stores-postgres.integration.test.ts for PostgreSQL).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, parseDatabaseUrl } from '../../src/adapters/store/open-store.js';
 import { fold } from '../../src/core/incident/apply.js';
 import type { Incident, TimelineEvent } from '../../src/core/incident/model.js';
 import { IncidentService } from '../../src/core/incident/service.js';
@@ -14,6 +15,8 @@ export function storeContract(factory: StoreFactory): void {
   describe(`${factory.name} store contract`, () => {
     let store: IncidentStore;
     let cleanup: () => Promise<void>;
+    let url: string;
+    let schema: string | undefined;
     let clock: FakeClock;
     let service: IncidentService;
     const runbook = shippedRunbook('gc-full-collection-latency');
@@ -28,7 +31,7 @@ export function storeContract(factory: StoreFactory): void {
       });
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory.create());
+      ({ store, cleanup, url, schema } = await factory.create());
       clock = new FakeClock();
       service = new IncidentService(store, clock);
     });
@@ -186,6 +189,149 @@ export function storeContract(factory: StoreFactory): void {
       );
       expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
       expect((await store.timeline(incident.id)).filter((e) => e.type === 'note.added')).toHaveLength(1);
+    });
+
+    it('a service starts commands from the state it wrote, reading nothing, and appends once each', async () => {
+      const { incident } = await open();
+      const calls: string[] = [];
+      const counting = new Proxy(store, {
+        get: (target, name) => {
+          const value: unknown = Reflect.get(target, name);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(name));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const mine = new IncidentService(counting, clock);
+      await mine.execute(incident.id, {
+        type: 'add-note',
+        text: 'first',
+        actor: 'U1',
+        idempotencyKey: 'w-0',
+      });
+      calls.length = 0;
+      for (let i = 1; i <= 3; i++)
+        await mine.execute(incident.id, {
+          type: 'add-note',
+          text: `n${i}`,
+          actor: 'U1',
+          idempotencyKey: `w-${i}`,
+        });
+      expect(calls).toEqual(['append', 'append', 'append']);
+      expect(fold(await store.timeline(incident.id))).toEqual(await store.load(incident.id));
+      // With no known state, each command reads first.
+      const cold = new IncidentService(counting, clock, { knownIncidents: 0 });
+      calls.length = 0;
+      await cold.execute(incident.id, { type: 'add-note', text: 'cold', actor: 'U1' });
+      await cold.execute(incident.id, { type: 'add-note', text: 'cold again', actor: 'U1' });
+      expect(calls).toEqual(['loadForCommand', 'append', 'loadForCommand', 'append']);
+    });
+
+    it('a stale known state (another service wrote meanwhile) still ends right', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      const a = new IncidentService(store, clock);
+      const b = new IncidentService(store, clock);
+      await a.execute(incident.id, { type: 'add-note', text: 'a1', actor: 'U1' });
+      await b.execute(incident.id, { type: 'complete-step', stepId: check, actor: 'U2' });
+      await b.execute(incident.id, { type: 'add-note', text: 'b1', actor: 'U2' });
+      // a knows version 2; the store is at 4. A note lands after b's, on the stored state.
+      const note = await a.execute(incident.id, { type: 'add-note', text: 'a2', actor: 'U1' });
+      expect(note.events.map((e) => e.seq)).toEqual([5]);
+      expect(note.incident.version).toBe(5);
+      expect(note.incident.steps[0]?.status).toBe('done');
+      // A command that a's stale state allows but the stored one refuses is refused.
+      await expect(
+        a.execute(incident.id, { type: 'complete-step', stepId: check, actor: 'U1' }),
+      ).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+      // b's known state (version 4) is stale in turn.
+      await b.execute(incident.id, { type: 'add-note', text: 'b2', actor: 'U2' });
+      const timeline = await store.timeline(incident.id);
+      expect(timeline.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(timeline.filter((e) => e.type === 'step.completed')).toHaveLength(1);
+      expect(timeline.filter((e) => e.type === 'note.added').map((e) => e.data.text)).toEqual([
+        'a1',
+        'b1',
+        'a2',
+        'b2',
+      ]);
+      expect(fold(timeline)).toEqual(await store.load(incident.id));
+    });
+
+    it('a replayed key with a known state returns the earlier outcome and writes nothing', async () => {
+      const { incident } = await open();
+      const a = new IncidentService(store, clock);
+      const b = new IncidentService(store, clock);
+      const note = { type: 'add-note', text: 'once', actor: 'U1', idempotencyKey: 'warm-1' } as const;
+      const first = await a.execute(incident.id, note);
+      await b.execute(incident.id, { type: 'add-note', text: 'b', actor: 'U2' });
+      const before = await store.load(incident.id);
+      // a's known state is stale, b's is current: both find the key taken.
+      for (const service of [a, b, a]) {
+        const again = await service.execute(incident.id, note);
+        expect(again.replayed).toBe(true);
+        expect(again.events).toEqual(first.events);
+        expect(await store.load(incident.id)).toEqual(before);
+        expect((await store.timeline(incident.id)).length).toBe(3);
+      }
+      // The same key on a command the known state refuses, or finds a no-op, is a replay too.
+      const check = incident.steps[0]?.id ?? '';
+      const done = { type: 'complete-step', stepId: check, actor: 'U1', idempotencyKey: 'warm-2' } as const;
+      const completed = await a.execute(incident.id, done);
+      const joined = await a.execute(incident.id, {
+        type: 'join',
+        actor: 'U0ALICE',
+        idempotencyKey: 'warm-3',
+      });
+      expect((await a.execute(incident.id, done)).events).toEqual(completed.events);
+      const rejoin = await a.execute(incident.id, {
+        type: 'join',
+        actor: 'U0ALICE',
+        idempotencyKey: 'warm-3',
+      });
+      expect(rejoin).toMatchObject({ replayed: true, events: joined.events });
+      expect((await store.timeline(incident.id)).length).toBe(
+        3 + completed.events.length + joined.events.length,
+      );
+    });
+
+    it('every read, by this store and by another on the same database, has the version and time of the last write', async () => {
+      const { incident } = await open();
+      const check = incident.steps[0]?.id ?? '';
+      // Notes move only version and updatedAt (the stores then leave the snapshot JSON as it was);
+      // completing a step changes the rest too.
+      const commands = [
+        { type: 'add-note', text: 'a', actor: 'U1' },
+        { type: 'complete-step', stepId: check, actor: 'U1' },
+        { type: 'add-note', text: 'b', actor: 'U1' },
+        { type: 'add-note', text: 'c', actor: 'U1' },
+      ] as const;
+      const other = await openStore(
+        url.startsWith('sqlite:') ? parseDatabaseUrl(url) : { kind: 'postgres', url },
+        {
+          ...(schema ? { schema } : {}),
+        },
+      );
+      try {
+        for (const command of commands) {
+          clock.advance(60_000);
+          const { incident: written } = await service.execute(incident.id, command);
+          const timeline = await store.timeline(incident.id);
+          expect(written.updatedAt).toBe(timeline.at(-1)?.at);
+          expect(fold(timeline)).toEqual(written);
+          for (const reader of [store, other]) {
+            expect(await reader.load(incident.id)).toEqual(written);
+            expect((await reader.loadForCommand(incident.id)).incident).toEqual(written);
+            expect(await reader.list()).toEqual([written]);
+            expect(await reader.list({ status: written.status })).toEqual([written]);
+            expect(await reader.findByCause(written.cause ?? '')).toEqual(written);
+          }
+        }
+      } finally {
+        await other.close();
+      }
     });
 
     it('reads an incident and its command key together, as load and findIdempotent do', async () => {

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
-import { type Incident, type TimelineEvent, withDefaults } from '../../core/incident/model.js';
+import type { Incident, TimelineEvent } from '../../core/incident/model.js';
 import type {
   CauseRow,
   ClaimedReminder,
@@ -21,6 +21,7 @@ import type {
 } from '../../core/ports.js';
 import { type LeasedWorkRow, leasedWorkFromRow } from './leased-work-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresIncidents } from './postgres-incidents.js';
 import { PostgresPostQueue } from './postgres-post-queue.js';
 import { type ReminderRow, reminderFromRow } from './reminder-rows.js';
 
@@ -37,6 +38,10 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
   readonly posts = new PostgresPostQueue((sql, params) => this.query(sql, params));
+  private readonly incidents = new PostgresIncidents(
+    (sql, params) => this.query(sql, params),
+    (statement, params) => this.pool.query({ ...statement, values: params }),
+  );
 
   constructor(private readonly options: PostgresOptions) {
     const schema = options.schema;
@@ -228,74 +233,18 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     return rows[0]?.last ?? 1;
   }
 
-  /**
-   * One round trip per command: the version check (or the insert of a new incident), the events
-   * and the idempotency key are one statement, so PostgreSQL applies them all or nothing without
-   * a BEGIN/COMMIT exchange. Sibling data-modifying CTEs all run; the events and the key are only
-   * written when `target` returned the incident's row, and a key already taken (or an event row
-   * already there) raises a unique violation that undoes the whole statement: a lost race.
-   */
-  async append(
+  append(
     incidentId: string,
     expectedVersion: number,
     events: readonly TimelineEvent[],
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
-    const target =
-      expectedVersion === 0
-        ? `INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause)
-           VALUES ($1, $2, $3, $4, $5, $6, $6::jsonb->>'cause') ON CONFLICT (id) DO NOTHING RETURNING id`
-        : `UPDATE incidents SET version = $2, status = $3, updated_at = $5, snapshot = $6
-           WHERE id = $1 AND version = $4 RETURNING id`;
-    const text = `WITH target AS (${target}),
-      written AS (
-        INSERT INTO events (incident_id, seq, at, actor, type, data)
-        SELECT target.id, e.seq, e.at, e.actor, e.type, e.data
-        FROM target, jsonb_to_recordset($7::jsonb) AS e(seq INTEGER, at TIMESTAMPTZ, actor TEXT, type TEXT, data JSONB)
-      ),
-      keyed AS (
-        INSERT INTO idempotency (key, incident_id, seqs, created_at)
-        SELECT $8::text, target.id, $9::jsonb, $5 FROM target WHERE $8::text IS NOT NULL
-      )
-      SELECT count(*)::int AS applied FROM target`;
-    const params = [
-      incidentId,
-      snapshot.version,
-      snapshot.status,
-      expectedVersion === 0 ? snapshot.openedAt : expectedVersion,
-      snapshot.updatedAt,
-      snapshot,
-      JSON.stringify(events),
-      idempotencyKey ?? null,
-      JSON.stringify(events.map((e) => e.seq)),
-    ];
-    try {
-      const { rows } = await this.pool.query<{ applied: number }>({
-        name: expectedVersion === 0 ? 'gc_incident_append_new_cause' : 'gc_incident_append',
-        text,
-        values: params,
-      });
-      return rows[0]?.applied === 1;
-    } catch (error) {
-      // A concurrent writer inserting the same key or event first is a lost race, not a failure.
-      if ((error as { code?: string }).code === '23505') return false;
-      throw new GcIncidentError(
-        'STORE_UNAVAILABLE',
-        `writing incident ${incidentId} failed: ${(error as Error).message}`,
-        {
-          incidentId,
-        },
-      );
-    }
+    return this.incidents.append(incidentId, expectedVersion, events, snapshot, idempotencyKey);
   }
 
-  async load(incidentId: string): Promise<Incident | undefined> {
-    const { rows } = await this.query<{ snapshot: Incident }>(
-      'SELECT snapshot FROM incidents WHERE id = $1',
-      [incidentId],
-    );
-    return rows[0] ? withDefaults(rows[0].snapshot) : undefined;
+  load(incidentId: string): Promise<Incident | undefined> {
+    return this.incidents.load(incidentId);
   }
 
   async timeline(incidentId: string): Promise<TimelineEvent[]> {
@@ -319,20 +268,10 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     }));
   }
 
-  async list(
+  list(
     options: { status?: Incident['status'] | undefined; limit?: number | undefined } = {},
   ): Promise<Incident[]> {
-    const limit = options.limit ?? 50;
-    const { rows } = options.status
-      ? await this.query<{ snapshot: Incident }>(
-          'SELECT snapshot FROM incidents WHERE status = $1 ORDER BY opened_at DESC, id DESC LIMIT $2',
-          [options.status, limit],
-        )
-      : await this.query<{ snapshot: Incident }>(
-          'SELECT snapshot FROM incidents ORDER BY opened_at DESC, id DESC LIMIT $1',
-          [limit],
-        );
-    return rows.map((r) => withDefaults(r.snapshot));
+    return this.incidents.list(options);
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
@@ -344,15 +283,8 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     return row ? { incidentId: row.incident_id, seqs: row.seqs } : undefined;
   }
 
-  async findByCause(cause: string): Promise<Incident | undefined> {
-    const { rows } = await this.query<{ snapshot: Incident }>(
-      {
-        name: 'gc_incident_find_by_cause',
-        text: 'SELECT snapshot FROM incidents WHERE cause = $1 ORDER BY opened_at DESC, id DESC LIMIT 1',
-      },
-      [cause],
-    );
-    return rows[0] ? withDefaults(rows[0].snapshot) : undefined;
+  findByCause(cause: string): Promise<Incident | undefined> {
+    return this.incidents.findByCause(cause);
   }
 
   async recentCauses(runbookId: string, since: Date, limit: number): Promise<CauseRow[]> {
@@ -367,26 +299,8 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
     return rows;
   }
 
-  async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
-    const { rows } = await this.query<{
-      snapshot: Incident | null;
-      key_incident: string | null;
-      seqs: number[] | null;
-    }>(
-      {
-        name: 'gc_incident_load_for_command',
-        text: `SELECT i.snapshot, k.incident_id AS key_incident, k.seqs
-               FROM (SELECT 1) AS one
-               LEFT JOIN incidents i ON i.id = $1
-               LEFT JOIN idempotency k ON k.key = $2::text`,
-      },
-      [incidentId, idempotencyKey ?? null],
-    );
-    const row = rows[0];
-    return {
-      incident: row?.snapshot ? withDefaults(row.snapshot) : undefined,
-      replay: row?.key_incident ? { incidentId: row.key_incident, seqs: row.seqs ?? [] } : undefined,
-    };
+  loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
+    return this.incidents.loadForCommand(incidentId, idempotencyKey);
   }
 
   async ping(): Promise<void> {

@@ -27,6 +27,7 @@ import type {
 import { systemClock } from '../clock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
+import { type Append, KeyTaken, writeAppend } from './sqlite-append.js';
 import { WalGroupCommit } from './sqlite-group-commit.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
@@ -53,6 +54,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   private readonly leases: SqliteLeases;
   private readonly reminders: SqliteReminders;
   private readonly snapshots = new SnapshotCache();
+  private appendTx: ((append: Append) => boolean) | undefined;
 
   /** `clock`: when migrations were applied (default: the machine's). */
   constructor(
@@ -138,54 +140,19 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   ): Promise<boolean> {
     // Only `version` and `updatedAt` moved (see snapshot-cache.ts): the JSON stays as it is.
     const columnsOnly = expectedVersion > 0 && this.snapshots.onlyVersionMoved(snapshot, expectedVersion);
-    const write = this.db.transaction(() => {
-      if (expectedVersion === 0) {
-        const r = this.prepare(
-          'INSERT INTO incidents (id, version, status, opened_at, updated_at, snapshot, cause) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-        ).run(
-          incidentId,
-          snapshot.version,
-          snapshot.status,
-          snapshot.openedAt,
-          snapshot.updatedAt,
-          JSON.stringify(snapshot),
-          snapshot.cause ?? null,
-        );
-        if (r.changes === 0) return false;
-      } else {
-        const r = columnsOnly
-          ? this.prepare('UPDATE incidents SET version = ?, updated_at = ? WHERE id = ? AND version = ?').run(
-              snapshot.version,
-              snapshot.updatedAt,
-              incidentId,
-              expectedVersion,
-            )
-          : this.prepare(
-              'UPDATE incidents SET version = ?, status = ?, updated_at = ?, snapshot = ? WHERE id = ? AND version = ?',
-            ).run(
-              snapshot.version,
-              snapshot.status,
-              snapshot.updatedAt,
-              JSON.stringify(snapshot),
-              incidentId,
-              expectedVersion,
-            );
-        if (r.changes === 0) return false;
-      }
-      const insert = this.prepare(
-        'INSERT INTO events (incident_id, seq, at, actor, type, data) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const e of events) insert.run(e.incidentId, e.seq, e.at, e.actor, e.type, JSON.stringify(e.data));
-      if (idempotencyKey) {
-        const r = this.prepare(
-          'INSERT INTO idempotency (key, incident_id, seqs, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
-        ).run(idempotencyKey, incidentId, JSON.stringify(events.map((e) => e.seq)), snapshot.updatedAt);
-        if (r.changes === 0) throw new KeyTaken();
-      }
-      return true;
-    });
+    // One transaction function for every append: better-sqlite3 builds four wrappers per call.
+    this.appendTx ??= this.db.transaction((a: Append) =>
+      writeAppend((sql) => this.prepare(sql), a),
+    ).immediate;
     try {
-      const written = write.immediate();
+      const written = this.appendTx({
+        incidentId,
+        expectedVersion,
+        events,
+        snapshot,
+        idempotencyKey,
+        columnsOnly,
+      });
       if (!written) return false;
       this.snapshots.set(snapshot);
     } catch (error) {
@@ -380,8 +347,6 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
  * in production.
  */
 const RETAINED: (Database.Statement | Database.Database)[] = [];
-
-class KeyTaken extends Error {}
 
 /** What finds an incident's snapshot, parsed only when not known at that version (snapshot-cache.ts). */
 const COLUMNS = 'id, version';

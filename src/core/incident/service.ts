@@ -12,6 +12,7 @@ import { apply } from './apply.js';
 import type { IncidentCommand } from './commands.js';
 import { decide, type PendingEvent } from './decide.js';
 import { checkShownText, resolveInputs } from './inputs.js';
+import { KnownSnapshots } from './known-snapshots.js';
 import { type Actor, formatIncidentId, type Incident, type TimelineEvent } from './model.js';
 import { planSteps } from './plan.js';
 
@@ -47,22 +48,30 @@ export interface ServiceOptions {
    * `jitteredBackoff` from src/adapters/backoff.ts. Default: retry at once.
    */
   readonly retryDelay?: ((attempt: number) => Promise<void>) | undefined;
+  /**
+   * How many incidents' newest known state to keep (known-snapshots.ts): a command on one of them
+   * starts from it, without reading the store; a stale one only costs a failed append and a read.
+   * Default 256; 0 reads before every command.
+   */
+  readonly knownIncidents?: number | undefined;
 }
 
-/** The commands of one incident waiting in this process, and the newest state one of them wrote. */
+/** The commands of one incident waiting in this process. */
 interface Lane {
   tail: Promise<unknown>;
-  latest?: Incident;
 }
 
 export class IncidentService {
   private readonly lanes = new Map<string, Lane>();
+  private readonly known: KnownSnapshots;
 
   constructor(
     private readonly store: IncidentStore,
     private readonly clock: Clock,
     private readonly options: ServiceOptions = {},
-  ) {}
+  ) {
+    this.known = new KnownSnapshots(options.knownIncidents ?? 256);
+  }
 
   async open(request: OpenRequest): Promise<CommandOutcome> {
     if (request.idempotencyKey) {
@@ -98,6 +107,7 @@ export class IncidentService {
       };
       const incident = apply(undefined, event);
       if (await this.store.append(id, 0, [event], incident, request.idempotencyKey)) {
+        this.known.remember(incident);
         return { incident, events: [event], replayed: false };
       }
       if (request.idempotencyKey) {
@@ -125,8 +135,10 @@ export class IncidentService {
   }
 
   /**
-   * `current`: the incident as the caller just loaded it; the first attempt decides on it
-   * instead of loading again (one load per click), and a lost race loads the newer version.
+   * `current`: the incident as the caller just loaded it. The first attempt decides on it, or on
+   * the newer state this service last wrote or read, without reading the store; the append then
+   * checks both the version and the idempotency key, and when it fails (a newer version, or a key
+   * already used) the command reads the store, which tells which, and decides again.
    */
   async execute(incidentId: string, command: IncidentCommand, current?: Incident): Promise<CommandOutcome> {
     // One command at a time per incident in this process: concurrent ones (a storm joining one
@@ -135,9 +147,10 @@ export class IncidentService {
     const lane = this.lanes.get(incidentId) ?? { tail: Promise.resolve() };
     this.lanes.set(incidentId, lane);
     const run = lane.tail.then(() => {
-      const known = lane.latest;
-      const start = known && current?.id === incidentId && known.version > current.version ? known : current;
-      return this.executeNow(incidentId, command, lane, start);
+      const known = this.known.get(incidentId);
+      const given = current?.id === incidentId ? current : undefined;
+      const start = known && (!given || known.version > given.version) ? known : given;
+      return this.executeNow(incidentId, command, start);
     });
     const tail = run.then(
       () => undefined,
@@ -153,17 +166,13 @@ export class IncidentService {
   private async executeNow(
     incidentId: string,
     command: IncidentCommand,
-    lane: Lane,
     current: Incident | undefined,
   ): Promise<CommandOutcome> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const given = attempt === 0 && current?.id === incidentId ? current : undefined;
+      // Optimistic: no read. A key used before makes the append fail, and the read then replays it.
+      const given = attempt === 0 ? current : undefined;
       let incident: Incident;
       if (given) {
-        if (command.idempotencyKey) {
-          const replay = await this.replay(command.idempotencyKey);
-          if (replay) return replay;
-        }
         incident = given;
       } else {
         // The incident and the key's earlier outcome in one read (one round trip on PostgreSQL).
@@ -171,12 +180,13 @@ export class IncidentService {
         if (read.replay) return this.replayed(read.replay);
         if (!read.incident) throw notFound(incidentId);
         incident = read.incident;
+        this.known.remember(incident);
       }
       let pending: PendingEvent[];
       try {
         pending = decide(incident, command);
       } catch (error) {
-        // The caller's copy may be older than the store's: refusals are decided on the stored one.
+        // The copy may be older than the store's (or the key used): refusals are decided on the stored one.
         if (given) continue;
         throw error;
       }
@@ -185,11 +195,12 @@ export class IncidentService {
       const events = this.stamp(incident, pending, command.actor);
       const next = events.reduce<Incident>((state, e) => apply(state, e), incident);
       if (await this.store.append(incidentId, incident.version, events, next, command.idempotencyKey)) {
-        lane.latest = next;
+        this.known.remember(next);
         return { incident: next, events, replayed: false };
       }
       // Someone else changed the incident (or used the same key) meanwhile: the next read tells.
-      await this.options.retryDelay?.(attempt);
+      // A start that was not read may just be stale, so the read follows at once.
+      if (!given) await this.options.retryDelay?.(attempt);
     }
     throw new GcIncidentError(
       'CONFLICT',

@@ -1,0 +1,42 @@
+/**
+ * The newest state of recently commanded incidents that this service wrote or
+ * read itself, so a command can start from it instead of reading the store
+ * (a PostgreSQL command is then one round trip: the append). It may be stale
+ * (another replica or process wrote since): the append's version check then
+ * fails and the command reads the store and decides again, so a stale entry
+ * costs one failed write, never a wrong one. Bounded: the least recently used
+ * incident is forgotten first.
+ */
+import type { Incident } from './model.js';
+
+export class KnownSnapshots {
+  private readonly entries = new Map<string, Incident>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(id: string): Incident | undefined {
+    const known = this.entries.get(id);
+    if (known) {
+      this.entries.delete(id);
+      this.entries.set(id, known);
+    }
+    return known;
+  }
+
+  /** Keeps `incident` unless a newer version of it is already known. */
+  remember(incident: Incident): void {
+    if (this.capacity <= 0) return;
+    const known = this.entries.get(incident.id);
+    if (known && known.version > incident.version) return;
+    this.entries.delete(incident.id);
+    this.entries.set(incident.id, incident);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
