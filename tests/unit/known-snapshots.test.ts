@@ -5,13 +5,14 @@ import type { Incident } from '../../src/core/incident/model.js';
 const at = (id: string, version: number) => ({ id, version }) as unknown as Incident;
 
 describe('KnownSnapshots', () => {
-  it('keeps the newest version of each incident, never an older one', () => {
+  it('keeps what was read or written last, even an older version (a store restored to an earlier state)', () => {
     const known = new KnownSnapshots(4);
     known.remember(at('A', 3));
-    known.remember(at('A', 2));
-    expect(known.get('A')?.version).toBe(3);
     known.remember(at('A', 5));
     expect(known.get('A')?.version).toBe(5);
+    // The store went back in time: the read after the failed append is what is known now.
+    known.remember(at('A', 2));
+    expect(known.get('A')?.version).toBe(2);
   });
 
   it('forgets the least recently used incident beyond its capacity, and keeps nothing at 0', () => {

@@ -131,12 +131,21 @@ export class PostgresIncidents {
     return applied;
   }
 
+  /**
+   * A row's incident, as the object already known at that version when there is one: (id,
+   * version) names one snapshot, and a command that starts from the known object is then seen to
+   * move only version and updatedAt (a fresh copy of the same state would not compare equal).
+   */
+  private known(row: SnapshotRow): Incident {
+    return this.snapshots.get(row.snapshot.id, row.version) ?? this.snapshots.set(fromRow(row));
+  }
+
   async load(incidentId: string): Promise<Incident | undefined> {
     const { rows } = await this.query<SnapshotRow>(
       { name: 'gc_incident_load', text: `SELECT ${SNAPSHOT} FROM incidents WHERE id = $1` },
       [incidentId],
     );
-    return rows[0] ? this.snapshots.set(fromRow(rows[0])) : undefined;
+    return rows[0] ? this.known(rows[0]) : undefined;
   }
 
   async list(options: {
@@ -153,7 +162,7 @@ export class PostgresIncidents {
           `SELECT ${SNAPSHOT} FROM incidents ORDER BY opened_at DESC, id DESC LIMIT $1`,
           [limit],
         );
-    return rows.map((r) => this.snapshots.set(fromRow(r)));
+    return rows.map((r) => this.known(r));
   }
 
   async findByCause(cause: string): Promise<Incident | undefined> {
@@ -164,7 +173,7 @@ export class PostgresIncidents {
       },
       [cause],
     );
-    return rows[0] ? this.snapshots.set(fromRow(rows[0])) : undefined;
+    return rows[0] ? this.known(rows[0]) : undefined;
   }
 
   async loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
@@ -188,9 +197,7 @@ export class PostgresIncidents {
     return {
       incident:
         row?.snapshot && row.version !== null && row.updated_at !== null
-          ? this.snapshots.set(
-              fromRow({ snapshot: row.snapshot, version: row.version, updated_at: row.updated_at }),
-            )
+          ? this.known({ snapshot: row.snapshot, version: row.version, updated_at: row.updated_at })
           : undefined,
       replay: row?.key_incident ? { incidentId: row.key_incident, seqs: row.seqs ?? [] } : undefined,
     };
