@@ -30,14 +30,23 @@ export function formatResult(r: SimulationResult): string {
   if (r.perSecond) {
     const c = r.perSecond.collections;
     lines.push(
-      `per second of service time (${num(r.perSecond.seconds)} s): ${c.map((x, g) => `gen ${g} ${x.toFixed(2)}/s`).join(', ')}; ${ms(r.perSecond.gcMs)} ms in GC per second`,
+      `per second of service time (${num(r.perSecond.seconds)} s): ${c.map((x, g) => `gen ${g} ${x.toFixed(2)}/s`).join(', ')}${projectedText(r)}; ${ms(r.perSecond.gcMs)} ms in GC per second`,
     );
   }
   lines.push(
     `tracked objects (live + garbage): peak ${num(r.heap.peak)}, steady ${num(r.heap.steady)}, final ${num(r.heap.final)}`,
   );
   lines.push(`pause model: ${r.calibration}`);
+  if (r.settle?.note) lines.push(`freeze: ${r.settle.note}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Full collections too rare for the stretch, at the pace the collector's rule gives them (full-rate.ts). */
+function projectedText(r: SimulationResult): string {
+  const full = r.perSecond?.fullProjected;
+  return full !== undefined && full > 0
+    ? ` (gen 2 projected ${full < 1 ? full.toPrecision(2) : full.toFixed(2)}/s from the collector's rule)`
+    : '';
 }
 
 export function formatComparison(rows: readonly { label: string; result: SimulationResult }[]): string {
@@ -73,7 +82,11 @@ export function formatComparison(rows: readonly { label: string; result: Simulat
     ? '* model only (not checked against an interpreter)\n'
     : '';
   const noRate = rows.some((r) => !r.result.perSecond) ? "GC ms/s needs the workload's 'rate'.\n" : '';
-  return `${renderTable(header, body)}${note}${noRate}`;
+  const unsettled = rows
+    .filter((r) => r.result.settle?.note)
+    .map((r) => `${r.label}: ${r.result.settle?.note}\n`)
+    .join('');
+  return `${renderTable(header, body)}${note}${noRate}${unsettled}`;
 }
 
 export interface ReproOutput {

@@ -15,6 +15,11 @@ const CALIBRATION_NOISE = 0.1;
  * service's objects cost more to traverse than the profile's small slotted ones).
  */
 const PROFILE_SCALE = 2;
+/**
+ * A projected full-collection rate against the count a long run holds: within 25 %
+ * (tests/unit/rare-full-collections.test.ts, the churn workload).
+ */
+const PROJECTION_NOISE = 0.25;
 
 /** Relative noise of a rate estimated from n events (Poisson): 1/√n, at most 1. */
 export function countingNoise(events: number): number {
@@ -37,24 +42,32 @@ export function fitUncertainty(
   obs: GcObservations,
   costScale?: number | undefined,
 ): Uncertainty {
+  // A projected full-collection rate (full-rate.ts) was matched to the observed one by the fit's
+  // rounds (within ±10 %): no evidence of fit, so it is left out of the residual, and the
+  // projection's own error is added instead (widening the bands, never narrowing them).
+  const rates = fit.quality.filter((q) => q.series === 'collections' && q.errorPercent !== undefined);
+  const projected = rates.some((q) => q.projected);
   const residual =
-    median(
-      fit.quality
-        .filter((q) => q.series === 'collections' && q.observed > 0 && q.errorPercent !== undefined)
-        .map((q) => Math.abs(q.errorPercent ?? 0)),
-    ) / 100;
+    median(rates.filter((q) => q.observed > 0 && !q.projected).map((q) => Math.abs(q.errorPercent ?? 0))) /
+    100;
   const seen = obs.collections.map((c) => c * obs.windowSeconds);
   const all = (seen[0] ?? 0) + (seen[1] ?? 0) + (seen[2] ?? 0);
   const relative = {
-    gcMs: combine(residual, countingNoise(all), CALIBRATION_NOISE),
+    gcMs: combine(residual, countingNoise(all), CALIBRATION_NOISE, projected ? PROJECTION_NOISE : 0),
     p99Ms: combine(countingNoise(seen[0] ?? 0), CALIBRATION_NOISE),
     maxMs: combine(countingNoise(seen[2] ?? 0), CALIBRATION_NOISE),
-    memory: combine(residual, 0.05),
+    // The long-lived heap is what the fit sized to match a projected rate: its error is the heap's.
+    memory: combine(residual, 0.05, projected ? PROJECTION_NOISE : 0),
   };
   const shared = costScale ?? PROFILE_SCALE;
   const sources = [
     `fit residual ${Math.round(residual * 100)} % on collection rates`,
     `${Math.round(seen[2] ?? 0)} full collection(s) in ${obs.windowSeconds} s${obs.requestedWindowSeconds !== undefined ? ' (a cut window)' : ''}`,
+    ...(projected
+      ? [
+          `full-collection rate projected from the collector's rule (±${Math.round(PROJECTION_NOISE * 100)} %)`,
+        ]
+      : []),
     costScale === undefined
       ? 'pause cost from the shipped profile (×/÷ 3 on absolute pauses)'
       : `pause cost fitted to the service's pauses (±${Math.round(costScale * 100)} %)`,

@@ -33,6 +33,11 @@ export interface RateFit {
   readonly fitted: number;
   /** (fitted - observed) / observed in %, or undefined when nothing was observed. */
   readonly errorPercent: number | undefined;
+  /**
+   * `fitted` is the full-collection rate the collector's rule projects (full-rate.ts), not one
+   * the simulated stretch held: the rounds matched it to the observed one, so it says little.
+   */
+  readonly projected?: true | undefined;
 }
 
 export interface FitResult {
@@ -378,13 +383,15 @@ function compare(obs: GcObservations, r: SimulationResult, rate: number): RateFi
     for (const g of [0, 1, 2] as const) {
       const observed = obs[series][g];
       const simulated = (r.stats[g]?.[series] ?? 0) / sec;
-      const fitted = series === 'collections' && g === 2 && simulated === 0 ? full : simulated;
+      const byRule = series === 'collections' && g === 2 && simulated === 0 && full > 0;
+      const fitted = byRule ? full : simulated;
       out.push({
         series,
         generation: g,
         observed,
         fitted,
         errorPercent: observed > 0 ? ((fitted - observed) / observed) * 100 : fitted > 0 ? 100 : 0,
+        ...(byRule ? { projected: true as const } : {}),
       });
     }
   }

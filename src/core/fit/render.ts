@@ -10,17 +10,20 @@ const pct = (q: RateFit) =>
   q.errorPercent === undefined ? 'n/a' : `${q.errorPercent >= 0 ? '+' : ''}${q.errorPercent.toFixed(1)} %`;
 const rate = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(3));
 
+/** A full-collection rate too rare for the simulated stretch (full-rate.ts): not a simulated count. */
+const PROJECTED = "projected from the collector's rule";
+
 export function qualityLines(fit: FitResult): string[] {
   return fit.quality.map(
     (q) =>
-      `${q.series} gen ${q.generation}: fitted ${rate(q.fitted)}/s, observed ${rate(q.observed)}/s (${pct(q)})`,
+      `${q.series} gen ${q.generation}: ${q.projected ? `${rate(q.fitted)}/s ${PROJECTED}` : `fitted ${rate(q.fitted)}/s`}, observed ${rate(q.observed)}/s (${pct(q)})`,
   );
 }
 
 /** One line for beside a what-if table. */
 export function qualitySummary(fit: FitResult): string {
   const c = fit.quality.filter((q) => q.series === 'collections');
-  return `fit quality: collections/s ${c.map((q) => `gen${q.generation} ${rate(q.fitted)} vs ${rate(q.observed)} (${pct(q)})`).join(', ')}`;
+  return `fit quality: collections/s ${c.map((q) => `gen${q.generation} ${rate(q.fitted)} vs ${rate(q.observed)} (${pct(q)}${q.projected ? `; ${PROJECTED}` : ''})`).join(', ')}`;
 }
 
 /** " (of 900 s asked: the series begin later)" when the window was cut to the data. */

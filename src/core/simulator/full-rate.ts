@@ -1,9 +1,10 @@
 /**
  * Full collections rarer than the simulated stretch. CPython's generational collector (3.8 to
- * 3.13) runs a full collection once generation 2's count is over its threshold (one count per
- * generation-1 collection) and the objects promoted since the last one reach a quarter of the
- * long-lived total (gcmodule.c, gc_collect_generations: long_lived_pending ≥
- * long_lived_total / 4). A stretch of a few seconds holds none when they come every few
+ * 3.13, and 3.14.5+ and 3.15, which reverted 3.14.0-3.14.4's incremental one: every release the
+ * simulator gives the 'generational' collector, versions.ts collectorOf) runs a full collection
+ * once generation 2's count is over its threshold (one count per generation-1 collection) and the
+ * objects promoted since the last one reach a quarter of the long-lived total
+ * (gc_collect_generations: long_lived_pending ≥ long_lived_total / 4). A stretch of a few seconds holds none when they come every few
  * seconds, yet their pace follows from what it did hold: the promotion per second and the total.
  */
 import type { GcEngine } from './engine.js';

@@ -8,7 +8,7 @@ import type { GcEngine } from './engine.js';
 import type { Workload } from './workload.js';
 
 /** Work the per-object paths would do; beyond this a run is refused rather than left to run for hours. */
-const MAX_UNBATCHED_STEPS = 4e9;
+export const MAX_UNBATCHED_STEPS = 4e9;
 
 /**
  * The harness before the measured run (see repro.ts): the setup heap is
@@ -34,7 +34,8 @@ export function setUpHarness(engine: GcEngine, workload: Workload): void {
   engine.prepareRun();
 }
 
-export function refuseAbsurd(workload: Workload): void {
+/** Steps one iteration takes on the per-object paths (what refuseAbsurd counts). */
+export function stepsPerIteration(workload: Workload): number {
   let perIteration = 0;
   for (const op of workload.ops) {
     if (op.op === 'cycle') perIteration += op.size * 3;
@@ -45,7 +46,11 @@ export function refuseAbsurd(workload: Workload): void {
     else if (op.op === 'keep' && op.slots !== undefined) perIteration += 2 * op.count;
     else perIteration += 2;
   }
-  const steps = perIteration * workload.iterations;
+  return perIteration;
+}
+
+export function refuseAbsurd(workload: Workload): void {
+  const steps = stepsPerIteration(workload) * workload.iterations;
   if (steps > MAX_UNBATCHED_STEPS) {
     throw new GcIncidentError(
       'WORKLOAD_TOO_LARGE',

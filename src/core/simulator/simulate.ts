@@ -50,7 +50,7 @@ import {
   startRecording,
 } from './segment-skip.js';
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
-import { settleAfterFreeze } from './settle.js';
+import { type SettleOutcome, settleAfterFreeze } from './settle.js';
 import { Timeline, type TimelinePoint } from './timeline.js';
 import { MODEL_COVERS } from './versions.js';
 import type { Workload } from './workload.js';
@@ -89,6 +89,8 @@ export interface SimulationResult {
    * collector is on: a window too short for one does not make it go away. Undefined otherwise.
    */
   readonly pendingFullMs?: number | undefined;
+  /** A freeze on a running service (settle.ts): measured past its first full collection or not. */
+  readonly settle?: SettleOutcome | undefined;
 }
 
 export interface SimulateOptions {
@@ -166,8 +168,10 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   startRun(engine);
 
   const ops = compileOps(workload.ops, engine);
-  if (workload.setup.collectThenFreeze && workload.setup.settleAfterFreeze)
-    settleAfterFreeze(engine, ops, workload);
+  const settle =
+    workload.setup.collectThenFreeze && workload.setup.settleAfterFreeze
+      ? settleAfterFreeze(engine, ops, workload)
+      : undefined;
   const pendingAtStart = engine.longLivedPending;
   // Objects with a lifetime change the heap every iteration: no two iterations are alike.
   const canSkip =
@@ -390,5 +394,6 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       ? "pause cost fitted to the service's own pauses"
       : (options.calibration ?? DEFAULT_CALIBRATION).source,
     pendingFullMs: pendingFullMs(engine, coefficients, workload),
+    ...(settle ? { settle } : {}),
   };
 }
