@@ -83,7 +83,7 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
   }, async ({ expect }) => {
     const run = await slot(() => runDrill('prefork'));
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code, run.stdout.slice(-2500)).toBe(0);
     expect(run.stdout).toMatch(/with 2 pre-fork workers/);
     const postmortem = readFileSync(postmortemPath(run.stdout) as string, 'utf8');
     // Detection saw the workers' private memory climb (it was measured, not assumed).
@@ -107,7 +107,8 @@ describe.skipIf(missing !== undefined)('gc-incident drill', () => {
       async ([scenario, action, seconds], { expect }) => {
         const run = await slot(() => runDrill(scenario));
         expect(run.stderr).toBe('');
-        expect(run.code).toBe(0);
+        // On failure, the drill's last lines say why.
+        expect(run.code, run.stdout.slice(-2500)).toBe(0);
         expect(run.stdout).toMatch(action);
         expect(heldAtLeast(run.stdout, seconds)).toBeGreaterThanOrEqual(seconds);
         expect(run.stdout).toMatch(/status resolved, phase follow-up/);
