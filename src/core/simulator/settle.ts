@@ -117,7 +117,7 @@ function planFirstFull(
     const far = rate
       ? `${Math.round(away / rate)} s of service time`
       : `${Math.round(away / workload.iterations)} workload lengths`;
-    const bound = rate ? `${SETTLE_LIMIT_SECONDS} s` : `${SETTLE_LIMIT_RUNS}`;
+    const bound = rate ? `${SETTLE_LIMIT_SECONDS} s` : `${SETTLE_LIMIT_RUNS} workload lengths`;
     return `the first full collection after the freeze is about ${far} away (over ${bound})`;
   }
   // Only the count part is run (the promotion is taken as done): it must fit the step budget.
