@@ -59,6 +59,8 @@ interface Scenario {
   readonly ready?: string;
   /** How long verification must hold (default 3s): longer than the incident takes to come back. */
   readonly stableFor?: string;
+  /** How long verification may take in all (default 60s): stableFor plus the time to settle. */
+  readonly deadline?: string;
 }
 
 /** The range window of verification queries in a drill (Prometheus scrapes every second). */
@@ -92,6 +94,9 @@ export const SCENARIOS: Record<string, Scenario> = {
     // After one collection alone, memory stays flat while the allocator reuses what it freed,
     // then climbs again: holding for 30 s tells the timer from a one-off.
     stableFor: '30s',
+    // Memory falls in steps every 5 s, so the growth over the 10 s window settles unevenly; under
+    // load (a test suite beside it) 60 s left too little after the 30 s hold (23 s of 30 s held).
+    deadline: '90s',
     story:
       'request-scoped cycles die in generation 2, where only a rare full collection frees them; the fix collects every few seconds',
   },
@@ -143,7 +148,7 @@ ${Object.entries(SCENARIOS)
   .join('\n')}
 
 The runbook is walked from a copy with drill timings (detection 'for' 5s, verification
-stableFor 3s (prefork 20s, cycles 30s) every 1s within 60s). Everything is recorded in the store (DATABASE_URL).`,
+stableFor 3s (prefork 20s, cycles 30s) every 1s within 60s (cycles 90s)). Everything is recorded in the store (DATABASE_URL).`,
     )
     .action(async (options: { scenario: string; output: string }) => {
       done(await drill(io, options));
@@ -236,7 +241,7 @@ async function drill(io: CliIo, options: { scenario: string; output: string }): 
     }
     doc.setIn(['verification', 'stableFor'], scenario.stableFor ?? '3s');
     doc.setIn(['verification', 'interval'], '1s');
-    doc.setIn(['verification', 'deadline'], '60s');
+    doc.setIn(['verification', 'deadline'], scenario.deadline ?? '60s');
     mkdirSync(join(work, 'runbooks'));
     // Simulate steps name workloads relative to the runbook (../workloads/…): keep that true.
     symlinkSync(packagePath('workloads'), join(work, 'workloads'));
