@@ -63,6 +63,19 @@ export interface IncidentStore {
    * `load` and `findIdempotent`; one round trip instead of two on a networked store.
    */
   loadForCommand(incidentId: string, idempotencyKey?: string | undefined): Promise<CommandRead>;
+  /**
+   * A command's read, decision and append holding the incident's write lock (PostgreSQL: its row
+   * locked FOR UPDATE; SQLite: one BEGIN IMMEDIATE transaction), so no other writer can move the
+   * incident in between and the append cannot lose a race. `decide` sees what `loadForCommand`
+   * would return and gives what to append, or undefined to write nothing; when it throws, nothing
+   * is written and the error is thrown. Costs a transaction: the service falls back to it only
+   * when optimistic appends keep losing to a busy writer (two replicas in a storm).
+   */
+  commandLocked(
+    incidentId: string,
+    idempotencyKey: string | undefined,
+    decide: LockedDecision,
+  ): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -74,6 +87,14 @@ export interface CauseRow {
   /** What started it (an alert's trigger starts with ALERT_TRIGGER in src/core/alerts/fleet.ts). */
   readonly trigger: string | null;
 }
+
+/** What a locked command appends (see IncidentStore.commandLocked). */
+export interface LockedAppend {
+  readonly events: readonly TimelineEvent[];
+  readonly snapshot: Incident;
+}
+
+export type LockedDecision = (read: CommandRead) => LockedAppend | undefined;
 
 export interface CommandRead {
   readonly incident: Incident | undefined;

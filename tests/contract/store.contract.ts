@@ -260,6 +260,79 @@ export function storeContract(factory: StoreFactory): void {
       expect(fold(timeline)).toEqual(await store.load(incident.id));
     });
 
+    it('a command that loses every optimistic race takes the write lock and lands once', async () => {
+      const { incident } = await open();
+      const busy = new IncidentService(store, clock);
+      const calls: string[] = [];
+      let lost = 0;
+      // Another writer gets in before each of this service's optimistic appends, as a replica
+      // writing one incident without pause does.
+      const losing = new Proxy(store, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            calls.push(String(name));
+            if (name === 'append') {
+              lost++;
+              await busy.execute(incident.id, { type: 'add-note', text: `busy ${lost}`, actor: 'U2' });
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const mine = new IncidentService(losing, clock);
+      const note = await mine.execute(incident.id, {
+        type: 'add-note',
+        text: 'mine',
+        actor: 'U1',
+        idempotencyKey: 'locked-1',
+      });
+      expect(calls.filter((c) => c === 'append').length).toBeGreaterThan(1);
+      expect(calls.at(-1)).toBe('commandLocked');
+      expect(calls.filter((c) => c === 'commandLocked')).toHaveLength(1);
+      const timeline = await store.timeline(incident.id);
+      expect(timeline.filter((e) => e.data.text === 'mine')).toHaveLength(1);
+      expect(note.incident).toEqual(await store.load(incident.id));
+      expect(note.events.map((e) => e.seq)).toEqual([timeline.length]);
+      expect(fold(timeline)).toEqual(await store.load(incident.id));
+      // Its key was recorded in the same transaction: sent again, it replays.
+      const again = await new IncidentService(store, clock).execute(incident.id, {
+        type: 'add-note',
+        text: 'mine',
+        actor: 'U1',
+        idempotencyKey: 'locked-1',
+      });
+      expect(again.replayed).toBe(true);
+      expect(again.events.map((e) => e.seq)).toEqual(note.events.map((e) => e.seq));
+    });
+
+    it('a locked command sees the incident and its key; a refusal or nothing to do writes nothing', async () => {
+      const { incident } = await open();
+      await service.execute(incident.id, { type: 'add-note', text: 'k', actor: 'U1', idempotencyKey: 'lk' });
+      const before = await store.load(incident.id);
+      const seen: unknown[] = [];
+      await store.commandLocked(incident.id, 'lk', (read) => {
+        seen.push(read);
+        return undefined;
+      });
+      expect(seen).toEqual([{ incident: before, replay: { incidentId: incident.id, seqs: [2] } }]);
+      const refusal = new Error('refused');
+      await expect(
+        store.commandLocked(incident.id, undefined, () => {
+          throw refusal;
+        }),
+      ).rejects.toBe(refusal);
+      expect(await store.load(incident.id)).toEqual(before);
+      expect(await store.timeline(incident.id)).toHaveLength(2);
+      let missing: unknown = 'not called';
+      await store.commandLocked('GC-2026-9999', 'nope', (read) => {
+        missing = read;
+        return undefined;
+      });
+      expect(missing).toEqual({ incident: undefined, replay: undefined });
+    });
+
     it('a replayed key with a known state returns the earlier outcome and writes nothing', async () => {
       const { incident } = await open();
       const a = new IncidentService(store, clock);

@@ -10,7 +10,8 @@
 import type pg from 'pg';
 import { GcIncidentError } from '../../core/errors.js';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
-import type { CommandRead } from '../../core/ports.js';
+import type { CommandRead, LockedDecision } from '../../core/ports.js';
+import { DecisionThrew, deciding } from './decision-threw.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 type Query = <R extends pg.QueryResultRow>(
@@ -23,6 +24,9 @@ type RawQuery = <R extends pg.QueryResultRow>(
   statement: { readonly name: string; readonly text: string },
   params: unknown[],
 ) => Promise<pg.QueryResult<R>>;
+
+/** A transaction on one pooled connection (PostgresStore.tx). */
+type Transaction = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
 
 /** What every snapshot read selects: the JSONB and the columns that may be newer than it. */
 const SNAPSHOT = 'snapshot, version, updated_at';
@@ -100,20 +104,7 @@ export class PostgresIncidents {
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
-    const shared = [
-      incidentId,
-      snapshot.version,
-      snapshot.updatedAt,
-      JSON.stringify(events),
-      idempotencyKey ?? null,
-      JSON.stringify(events.map((e) => e.seq)),
-    ];
-    const [statement, params] =
-      expectedVersion === 0
-        ? [APPEND.opened, [...shared, snapshot.status, snapshot.openedAt, snapshot]]
-        : this.snapshots.onlyVersionMoved(snapshot, expectedVersion)
-          ? [APPEND.columns, [...shared, expectedVersion]]
-          : [APPEND.snapshot, [...shared, expectedVersion, snapshot.status, snapshot]];
+    const [statement, params] = this.statement(expectedVersion, events, snapshot, idempotencyKey);
     let applied: boolean;
     try {
       const { rows } = await this.raw<{ applied: number }>(statement, params);
@@ -129,6 +120,83 @@ export class PostgresIncidents {
     }
     if (applied) this.snapshots.set(snapshot);
     return applied;
+  }
+
+  /**
+   * See IncidentStore.commandLocked: the row locked FOR UPDATE in `tx`'s transaction, then the
+   * key's earlier outcome, `decide`, and the append on the same connection (four round trips).
+   */
+  async commandLocked(
+    tx: Transaction,
+    incidentId: string,
+    idempotencyKey: string | undefined,
+    decide: LockedDecision,
+  ): Promise<void> {
+    let written: Incident | undefined;
+    try {
+      written = await tx(async (client) => {
+        const { rows } = await client.query<SnapshotRow>({
+          name: 'gc_incident_load_locked',
+          text: `SELECT ${SNAPSHOT} FROM incidents WHERE id = $1 FOR UPDATE`,
+          values: [incidentId],
+        });
+        const keyed = idempotencyKey
+          ? await client.query<{ incident_id: string; seqs: number[] }>({
+              name: 'gc_incident_key',
+              text: 'SELECT incident_id, seqs FROM idempotency WHERE key = $1',
+              values: [idempotencyKey],
+            })
+          : undefined;
+        const incident = rows[0] ? this.known(rows[0]) : undefined;
+        const key = keyed?.rows[0];
+        const write = deciding(decide, {
+          incident,
+          replay: key ? { incidentId: key.incident_id, seqs: key.seqs } : undefined,
+        });
+        if (!write || !incident) return undefined;
+        const [statement, params] = this.statement(
+          incident.version,
+          write.events,
+          write.snapshot,
+          idempotencyKey,
+        );
+        const applied = await client.query<{ applied: number }>({ ...statement, values: params });
+        // Nobody else can write the locked row: a failed check is a bug, not a race.
+        if (applied.rows[0]?.applied !== 1) throw new Error('the locked append did not apply');
+        return write.snapshot;
+      });
+    } catch (error) {
+      if (error instanceof DecisionThrew) throw error.error;
+      if (error instanceof GcIncidentError) throw error;
+      throw new GcIncidentError(
+        'STORE_UNAVAILABLE',
+        `writing incident ${incidentId} failed: ${(error as Error).message}`,
+        { incidentId },
+      );
+    }
+    if (written) this.snapshots.set(written);
+  }
+
+  /** The append's statement: a new row, the version columns only, or the whole snapshot. */
+  private statement(
+    expectedVersion: number,
+    events: readonly TimelineEvent[],
+    snapshot: Incident,
+    idempotencyKey: string | undefined,
+  ): [{ readonly name: string; readonly text: string }, unknown[]] {
+    const shared = [
+      snapshot.id,
+      snapshot.version,
+      snapshot.updatedAt,
+      JSON.stringify(events),
+      idempotencyKey ?? null,
+      JSON.stringify(events.map((e) => e.seq)),
+    ];
+    return expectedVersion === 0
+      ? [APPEND.opened, [...shared, snapshot.status, snapshot.openedAt, snapshot]]
+      : this.snapshots.onlyVersionMoved(snapshot, expectedVersion)
+        ? [APPEND.columns, [...shared, expectedVersion]]
+        : [APPEND.snapshot, [...shared, expectedVersion, snapshot.status, snapshot]];
   }
 
   /**

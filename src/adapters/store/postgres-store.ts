@@ -14,6 +14,7 @@ import type {
   IncidentStore,
   LeasedWork,
   LeaseStore,
+  LockedDecision,
   ReminderDelivery,
   ReminderRequest,
   ReminderStore,
@@ -301,6 +302,14 @@ export class PostgresStore implements IncidentStore, ReminderStore, LeaseStore {
 
   loadForCommand(incidentId: string, idempotencyKey?: string): Promise<CommandRead> {
     return this.incidents.loadForCommand(incidentId, idempotencyKey);
+  }
+
+  commandLocked(
+    incidentId: string,
+    idempotencyKey: string | undefined,
+    decide: LockedDecision,
+  ): Promise<void> {
+    return this.incidents.commandLocked((work) => this.tx(work), incidentId, idempotencyKey, decide);
   }
 
   async ping(): Promise<void> {

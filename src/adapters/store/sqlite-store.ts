@@ -19,12 +19,14 @@ import type {
   IncidentStore,
   LeasedWork,
   LeaseStore,
+  LockedDecision,
   ReminderDelivery,
   ReminderRequest,
   ReminderStore,
   StoredResponse,
 } from '../../core/ports.js';
 import { systemClock } from '../clock.js';
+import { DecisionThrew, deciding } from './decision-threw.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
 import { type Append, KeyTaken, writeAppend } from './sqlite-append.js';
@@ -168,7 +170,52 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     return this.synced(true);
   }
 
+  /** See IncidentStore.commandLocked: the read, `decide` and the append in one BEGIN IMMEDIATE. */
+  async commandLocked(
+    incidentId: string,
+    idempotencyKey: string | undefined,
+    decide: LockedDecision,
+  ): Promise<void> {
+    const locked = this.db.transaction(() => {
+      const incident = this.loadNow(incidentId);
+      const read = { incident, replay: idempotencyKey ? this.keyNow(idempotencyKey) : undefined };
+      const write = deciding(decide, read);
+      if (!write || !incident) return undefined;
+      const append: Append = {
+        incidentId,
+        expectedVersion: incident.version,
+        events: write.events,
+        snapshot: write.snapshot,
+        idempotencyKey,
+        columnsOnly: this.snapshots.onlyVersionMoved(write.snapshot, incident.version),
+      };
+      // Nobody else can write inside this transaction: a failed check is a bug, not a race.
+      if (!writeAppend((sql) => this.prepare(sql), append))
+        throw new Error('the locked append did not apply');
+      return write.snapshot;
+    });
+    let written: Incident | undefined;
+    try {
+      written = locked.immediate();
+    } catch (error) {
+      if (error instanceof DecisionThrew) throw error.error;
+      throw new GcIncidentError(
+        'STORE_UNAVAILABLE',
+        `writing incident ${incidentId} failed: ${(error as Error).message}`,
+        { incidentId },
+      );
+    }
+    if (written) {
+      this.snapshots.set(written);
+      await this.synced(true);
+    }
+  }
+
   async load(incidentId: string): Promise<Incident | undefined> {
+    return this.loadNow(incidentId);
+  }
+
+  private loadNow(incidentId: string): Incident | undefined {
     const version = this.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(incidentId) as
       | number
       | undefined;
@@ -220,6 +267,10 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
   }
 
   async findIdempotent(key: string): Promise<StoredResponse | undefined> {
+    return this.keyNow(key);
+  }
+
+  private keyNow(key: string): StoredResponse | undefined {
     const row = this.prepare('SELECT incident_id, seqs FROM idempotency WHERE key = ?').get(key) as
       | { incident_id: string; seqs: string }
       | undefined;

@@ -39,7 +39,16 @@ export interface CommandOutcome {
   readonly replayed: boolean;
 }
 
+/** Incident ids an opening tries before giving up (each lost id is another opener's). */
 const MAX_ATTEMPTS = 25;
+
+/**
+ * Optimistic tries of a command (the first on the known state, then read and append) before it
+ * takes the incident's write lock (IncidentStore.commandLocked). Optimism alone can starve: a
+ * replica that writes one incident without pause (a storm) wins the race between another's read
+ * and append again and again.
+ */
+const OPTIMISTIC_ATTEMPTS = 4;
 
 export interface ServiceOptions {
   /**
@@ -138,7 +147,9 @@ export class IncidentService {
    * `current`: the incident as the caller just loaded it. The first attempt decides on it, or on
    * the newer state this service last wrote or read, without reading the store; the append then
    * checks both the version and the idempotency key, and when it fails (a newer version, or a key
-   * already used) the command reads the store, which tells which, and decides again.
+   * already used) the command reads the store, which tells which, and decides again. After
+   * OPTIMISTIC_ATTEMPTS lost appends it decides once more holding the incident's write lock, which
+   * cannot lose.
    */
   async execute(incidentId: string, command: IncidentCommand, current?: Incident): Promise<CommandOutcome> {
     // One command at a time per incident in this process: concurrent ones (a storm joining one
@@ -168,7 +179,7 @@ export class IncidentService {
     command: IncidentCommand,
     current: Incident | undefined,
   ): Promise<CommandOutcome> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       // Optimistic: no read. A key used before makes the append fail, and the read then replays it.
       const given = attempt === 0 ? current : undefined;
       let incident: Incident;
@@ -202,13 +213,33 @@ export class IncidentService {
       // A start that was not read may just be stale, so the read follows at once.
       if (!given) await this.options.retryDelay?.(attempt);
     }
-    throw new GcIncidentError(
-      'CONFLICT',
-      `incident ${incidentId} kept changing under this command; try again`,
-      {
-        incidentId,
-      },
-    );
+    return this.executeLocked(incidentId, command);
+  }
+
+  /** The command decided and appended under the incident's write lock: it cannot lose a race. */
+  private async executeLocked(incidentId: string, command: IncidentCommand): Promise<CommandOutcome> {
+    let replay: StoredResponse | undefined;
+    let outcome: CommandOutcome | undefined;
+    await this.store.commandLocked(incidentId, command.idempotencyKey, (read) => {
+      if (read.replay) {
+        replay = read.replay;
+        return undefined;
+      }
+      if (!read.incident) throw notFound(incidentId);
+      const pending = decide(read.incident, command);
+      if (pending.length === 0) {
+        outcome = { incident: read.incident, events: [], replayed: false };
+        return undefined;
+      }
+      const events = this.stamp(read.incident, pending, command.actor);
+      const next = events.reduce<Incident>((state, e) => apply(state, e), read.incident);
+      outcome = { incident: next, events, replayed: false };
+      return { events, snapshot: next };
+    });
+    if (replay) return this.replayed(replay);
+    if (!outcome) throw new Error('a locked command ended with neither an outcome nor a replay');
+    this.known.remember(outcome.incident);
+    return outcome;
   }
 
   private stamp(incident: Incident, pending: readonly PendingEvent[], actor: Actor): TimelineEvent[] {
