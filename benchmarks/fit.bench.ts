@@ -153,7 +153,7 @@ for (const r of results) {
       insideTotal += 2;
     }
     console.log(
-      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.waited ? ` (${row.waited})` : ''}${row.stopped ? ` (${row.stopped})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
+      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.waited ? ` (${row.waited})` : ''}${row.stopped ? ` (${row.stopped})` : ''}${Math.abs(row.pace - 1) > 0.1 ? ` (service pace ×${row.pace.toFixed(2)})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
     );
   }
   // The product's ranking (core/simulator/rank.ts) against what was observed, on the objective,

@@ -141,6 +141,9 @@ class Workload:
         self.slot = 0
         self.collect_every = 0.0
         self.stop = threading.Event()
+        # Steps done: the service's own pace, which a shared machine slows (the fit loop compares
+        # a prediction with what was observed at the pace the baseline ran at).
+        self.steps = 0
 
     def set_mode(self, mode):
         with self.lock:
@@ -233,6 +236,7 @@ class Workload:
         while not self.stop.is_set():
             with self.lock:
                 self.step()
+                self.steps += 1
                 if self.collect_every and time.monotonic() - last >= self.collect_every:
                     gc.collect()
                     last = time.monotonic()
@@ -263,6 +267,7 @@ class Handler(BaseHTTPRequestHandler):
             'collections': [g['collections'] for g in gc.get_stats()],
             'frozen': gc.get_freeze_count(),
             'collect_every': self.workload.collect_every,
+            'steps': self.workload.steps,
             'private_memory_bytes': private_memory_bytes(),
             'resident_memory_bytes': resident_memory_bytes(),
         }

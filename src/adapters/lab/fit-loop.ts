@@ -54,6 +54,12 @@ export interface MitigationRow {
   readonly observedOutcome: Outcome;
   /** Where each predicted measure may lie in absolute terms (the fit's error and the pause cost's). */
   readonly predictedBounds: Readonly<Record<Measure, Interval>>;
+  /**
+   * The service's own pace (its workload steps a second) in this window over the baseline's: below 1
+   * when the service got less CPU (a shared machine), so a rate driven by allocation is expected at
+   * about `predicted × pace`. 1 for the baseline.
+   */
+  readonly pace: number;
   /** Set when the measurement was cut short (memory past MEMORY_LIMIT_BYTES). */
   readonly stopped?: string | undefined;
   /** How long the freeze's first full collection was waited for before the settle, and whether it came. */
@@ -150,7 +156,10 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
   );
   try {
     log(`${config.mode} on ${config.python}: warming up ${config.warmupSeconds} s`);
-    await sleep(config.warmupSeconds + config.windowSeconds);
+    await sleep(config.warmupSeconds);
+    const baseFrom = await pace(service.url);
+    await sleep(config.windowSeconds);
+    const basePace = stepsPerSecond(baseFrom, await pace(service.url));
     const observe = (windowSeconds: number, end: Date) =>
       readGcObservations(client, { job: 'gcsvc', datasource: 'default', windowSeconds, end });
     const base = await observe(config.windowSeconds, systemClock.now());
@@ -195,6 +204,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       predictedOutcome: basePrediction.outcome,
       observedOutcome: baseOutcome,
       predictedBounds: basePrediction.bounds,
+      pace: 1,
     };
     const baseRss = (await state(service.url)).resident_memory_bytes;
     const rows: MitigationRow[] = [];
@@ -208,6 +218,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       await sleep(config.settleSeconds);
       // Measured over the window, or less when memory runs away (disabling a collector with garbage to free).
       const from = performance.now();
+      const paceFrom = await pace(service.url);
       let stopped: string | undefined;
       while (performance.now() - from < config.windowSeconds * 1000) {
         await sleep(1);
@@ -219,6 +230,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       }
       const seconds = Math.max(5, Math.round((performance.now() - from) / 1000));
       const end = systemClock.now();
+      const paceRatio = basePace > 0 ? stepsPerSecond(paceFrom, await pace(service.url)) / basePace : 1;
       const seen: GcObservations = await observe(seconds, end);
       const outcome = await measuredOutcome(client, seconds, end);
       for (const path of m.revert) await post(`${service.url}${path}`);
@@ -232,6 +244,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         predictedOutcome: prediction.outcome,
         observedOutcome: outcome,
         predictedBounds: prediction.bounds,
+        pace: paceRatio,
         stopped,
         waited,
       });
@@ -268,9 +281,24 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
   }
 }
 
-async function state(url: string): Promise<{ resident_memory_bytes: number; collections: number[] }> {
+async function state(
+  url: string,
+): Promise<{ resident_memory_bytes: number; collections: number[]; steps: number }> {
   const r = await fetch(`${url}/admin/state`);
-  return (await r.json()) as { resident_memory_bytes: number; collections: number[] };
+  return (await r.json()) as { resident_memory_bytes: number; collections: number[]; steps: number };
+}
+
+interface PaceReading {
+  readonly steps: number;
+  readonly at: number;
+}
+
+async function pace(url: string): Promise<PaceReading> {
+  return { steps: (await state(url)).steps, at: performance.now() };
+}
+
+function stepsPerSecond(from: PaceReading, to: PaceReading): number {
+  return to.at > from.at ? ((to.steps - from.steps) * 1000) / (to.at - from.at) : 0;
 }
 
 /** Waits for the first full collection after a freeze (at most FREEZE_WAIT_SECONDS); says how long it took. */
