@@ -104,7 +104,7 @@ export class PostgresIncidents {
     snapshot: Incident,
     idempotencyKey?: string,
   ): Promise<boolean> {
-    const [statement, params] = this.statement(expectedVersion, events, snapshot, idempotencyKey);
+    const [statement, params] = this.statement(incidentId, expectedVersion, events, snapshot, idempotencyKey);
     let applied: boolean;
     try {
       const { rows } = await this.raw<{ applied: number }>(statement, params);
@@ -124,17 +124,25 @@ export class PostgresIncidents {
 
   /**
    * See IncidentStore.commandLocked: the row locked FOR UPDATE in `tx`'s transaction, then the
-   * key's earlier outcome, `decide`, and the append on the same connection (four round trips).
+   * key's earlier outcome, `decide`, and the append on the same connection (six round trips with
+   * the transaction's own: the slow path, after lost races).
    */
   async commandLocked(
     tx: Transaction,
     incidentId: string,
     idempotencyKey: string | undefined,
     decide: LockedDecision,
+    again = true,
   ): Promise<void> {
     let written: Incident | undefined;
     try {
       written = await tx(async (client) => {
+        // A writer that stopped while holding the lock (a paused VM, a cut network) must not hold
+        // every other writer of the incident until TCP gives up: wait 5 s for the lock, and end a
+        // transaction left idle for 10 s.
+        await client.query(
+          "SET LOCAL lock_timeout = '5s'; SET LOCAL idle_in_transaction_session_timeout = '10s'",
+        );
         const { rows } = await client.query<SnapshotRow>({
           name: 'gc_incident_load_locked',
           text: `SELECT ${SNAPSHOT} FROM incidents WHERE id = $1 FOR UPDATE`,
@@ -155,6 +163,7 @@ export class PostgresIncidents {
         });
         if (!write || !incident) return undefined;
         const [statement, params] = this.statement(
+          incidentId,
           incident.version,
           write.events,
           write.snapshot,
@@ -168,6 +177,16 @@ export class PostgresIncidents {
     } catch (error) {
       if (error instanceof DecisionThrew) throw error.error;
       if (error instanceof GcIncidentError) throw error;
+      const code = (error as { code?: string }).code;
+      // The key was taken meanwhile by a command on another incident (keys are read unlocked):
+      // decided once more, the read then sees it and replays.
+      if (code === '23505' && again) return this.commandLocked(tx, incidentId, idempotencyKey, decide, false);
+      if (code === '55P03')
+        throw new GcIncidentError(
+          'CONFLICT',
+          `incident ${incidentId} is held by another writer that has not finished for 5 s; try again`,
+          { incidentId },
+        );
       throw new GcIncidentError(
         'STORE_UNAVAILABLE',
         `writing incident ${incidentId} failed: ${(error as Error).message}`,
@@ -179,13 +198,14 @@ export class PostgresIncidents {
 
   /** The append's statement: a new row, the version columns only, or the whole snapshot. */
   private statement(
+    incidentId: string,
     expectedVersion: number,
     events: readonly TimelineEvent[],
     snapshot: Incident,
     idempotencyKey: string | undefined,
   ): [{ readonly name: string; readonly text: string }, unknown[]] {
     const shared = [
-      snapshot.id,
+      incidentId,
       snapshot.version,
       snapshot.updatedAt,
       JSON.stringify(events),

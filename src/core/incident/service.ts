@@ -148,13 +148,15 @@ export class IncidentService {
    * the newer state this service last wrote or read, without reading the store; the append then
    * checks both the version and the idempotency key, and when it fails (a newer version, or a key
    * already used) the command reads the store, which tells which, and decides again. After
-   * OPTIMISTIC_ATTEMPTS lost appends it decides once more holding the incident's write lock, which
-   * cannot lose.
+   * OPTIMISTIC_ATTEMPTS tries (the first on the known state counts even when the stored state
+   * must then refuse it) it decides once more holding the incident's write lock, which cannot lose
+   * a race; it can still fail as the store can (STORE_UNAVAILABLE, or CONFLICT when the lock's
+   * holder has not finished in 5 s on PostgreSQL).
    */
   async execute(incidentId: string, command: IncidentCommand, current?: Incident): Promise<CommandOutcome> {
     // One command at a time per incident in this process: concurrent ones (a storm joining one
-    // fleet incident) would otherwise race each other's version checks and retry up to
-    // MAX_ATTEMPTS times each. In a lane, each starts from the state the one before it wrote.
+    // fleet incident) would otherwise race each other's version checks and end up taking the
+    // write lock one by one. In a lane, each starts from the state the one before it wrote.
     const lane = this.lanes.get(incidentId) ?? { tail: Promise.resolve() };
     this.lanes.set(incidentId, lane);
     const run = lane.tail.then(() => {
@@ -211,7 +213,8 @@ export class IncidentService {
       }
       // Someone else changed the incident (or used the same key) meanwhile: the next read tells.
       // A start that was not read may just be stale, so the read follows at once.
-      if (!given) await this.options.retryDelay?.(attempt);
+      // The locked attempt after the last one needs no backoff: it waits for the lock instead.
+      if (!given && attempt < OPTIMISTIC_ATTEMPTS - 1) await this.options.retryDelay?.(attempt);
     }
     return this.executeLocked(incidentId, command);
   }
