@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { readServeConfig } from '../../src/config.js';
+import type { Incident } from '../../src/core/incident/model.js';
 import type { Clock } from '../../src/core/ports.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { type RunningServer, startServer } from '../../src/slack/server.js';
@@ -119,6 +120,18 @@ export class SlackHarness {
   async stop(): Promise<void> {
     await this.server.stop();
     if (!this.options.api) await this.api.stop();
+  }
+
+  /** Waits for the newest incident to have its card posted, and returns it. */
+  newestWithCard(ms = 10_000, what = 'the incident card'): Promise<Incident> {
+    return until(
+      async () => {
+        const [latest] = await this.store.list({ limit: 5 });
+        return latest?.card ? latest : undefined;
+      },
+      ms,
+      what,
+    );
   }
 
   async slash(text: string, user = ALICE, channel = CHANNEL) {

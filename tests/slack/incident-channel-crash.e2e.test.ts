@@ -56,14 +56,7 @@ describe('an incident channel when its process is killed', () => {
 
     harness = await SlackHarness.start({ api: fake, dbPath, leaseMs: 1000, env: ENV });
     const h = harness;
-    const incident = await until(
-      async () => {
-        const [latest] = await h.store.list({ limit: 5 });
-        return latest?.card ? latest : undefined;
-      },
-      15_000,
-      'the next process to post the card',
-    );
+    const incident = await h.newestWithCard(15_000, 'the next process to post the card');
     await h.settle();
     expect(fake.created.size).toBe(1);
     expect(incident.channel?.id).toBe(made?.id);

@@ -75,14 +75,7 @@ describe('an incident channel after a crash', () => {
     h.api.failNext('conversations.create', { lost: true });
     await h.slash(START);
     const harness = h;
-    const incident = await until(
-      async () => {
-        const [latest] = await harness.store.list({ limit: 5 });
-        return latest?.card ? latest : undefined;
-      },
-      10_000,
-      'the incident card',
-    );
+    const incident = await harness.newestWithCard();
     await h.flow.idle();
     expect(h.api.created.size).toBe(1);
     const [made] = [...h.api.created.values()];

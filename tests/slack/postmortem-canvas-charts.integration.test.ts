@@ -11,7 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../helpers/engine.js';
 import { type FakePrometheus, type PromQuery, startFakePrometheus } from '../helpers/fake-prometheus.js';
-import { ALICE, CHANNEL, SlackHarness, until } from '../helpers/slack-app.js';
+import { ALICE, CHANNEL, SlackHarness } from '../helpers/slack-app.js';
 import { smallHeapRunbooks } from '../helpers/small-heap-runbooks.js';
 
 // The runbook's simulation on a small heap: these tests are about the charts of its result.
@@ -50,14 +50,7 @@ const IMAGE = /^!\[\]\((\S+)\)$/gm;
 
 async function incidentWithDecision(harness: SlackHarness) {
   await harness.slash(START);
-  const opened = await until(
-    async () => {
-      const [latest] = await harness.store.list({ limit: 5 });
-      return latest?.card ? latest : undefined;
-    },
-    10_000,
-    'the incident card',
-  );
+  const opened = await harness.newestWithCard();
   await harness.flow.idle();
   // The decision: the what-if simulation, run from the card as a person would.
   await harness.flow.runStep(opened.id, 'simulate-heap', { id: ALICE }, 'sim-1');
@@ -157,14 +150,7 @@ describe('the postmortem canvas’s charts', () => {
     });
     const harness = h;
     await harness.slash(START);
-    const incident = await until(
-      async () => {
-        const [latest] = await harness.store.list({ limit: 5 });
-        return latest?.card ? latest : undefined;
-      },
-      10_000,
-      'the incident card',
-    );
+    const incident = await harness.newestWithCard();
     await harness.flow.idle();
     // The export's own file goes up; the first chart's upload is refused.
     harness.api.failNext('files.getUploadURLExternal', { pass: true }, { error: 'missing_scope' });

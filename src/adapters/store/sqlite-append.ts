@@ -1,10 +1,12 @@
 /**
- * The SQLite store's append, inside its `BEGIN IMMEDIATE` transaction: the
+ * The SQLite store's append (and a locked command's), inside its `BEGIN IMMEDIATE` transaction: the
  * version check (or the new incident's row), the events and the idempotency
  * key. A key already taken throws KeyTaken, which rolls the whole write back.
  */
 import type Database from 'better-sqlite3';
 import type { Incident, TimelineEvent } from '../../core/incident/model.js';
+import type { CommandRead, LockedDecision } from '../../core/ports.js';
+import { deciding } from './decision-threw.js';
 
 export class KeyTaken extends Error {}
 
@@ -67,4 +69,31 @@ export function writeAppend(
     if (r.changes === 0) throw new KeyTaken();
   }
   return true;
+}
+
+/**
+ * A locked command's write, inside its `BEGIN IMMEDIATE` (IncidentStore.commandLocked): what
+ * `decide` gives on `read`, appended at the version read. Returns the snapshot written, if any.
+ */
+export function writeLocked(
+  prepare: (sql: string) => Database.Statement,
+  read: CommandRead,
+  idempotencyKey: string | undefined,
+  decide: LockedDecision,
+  onlyVersionMoved: (next: Incident, expectedVersion: number) => boolean,
+): Incident | undefined {
+  const write = deciding(decide, read);
+  const incident = read.incident;
+  if (!write || !incident) return undefined;
+  const written = writeAppend(prepare, {
+    incidentId: incident.id,
+    expectedVersion: incident.version,
+    events: write.events,
+    snapshot: write.snapshot,
+    idempotencyKey,
+    columnsOnly: onlyVersionMoved(write.snapshot, incident.version),
+  });
+  // Nobody else can write inside this transaction: a failed check is a bug, not a race.
+  if (!written) throw new Error('the locked append did not apply');
+  return write.snapshot;
 }

@@ -26,10 +26,10 @@ import type {
   StoredResponse,
 } from '../../core/ports.js';
 import { systemClock } from '../clock.js';
-import { DecisionThrew, deciding } from './decision-threw.js';
+import { DecisionThrew } from './decision-threw.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
-import { type Append, KeyTaken, writeAppend } from './sqlite-append.js';
+import { type Append, KeyTaken, writeAppend, writeLocked } from './sqlite-append.js';
 import { WalGroupCommit } from './sqlite-group-commit.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
@@ -176,24 +176,18 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
     idempotencyKey: string | undefined,
     decide: LockedDecision,
   ): Promise<void> {
-    const locked = this.db.transaction(() => {
-      const incident = this.loadNow(incidentId);
-      const read = { incident, replay: idempotencyKey ? this.keyNow(idempotencyKey) : undefined };
-      const write = deciding(decide, read);
-      if (!write || !incident) return undefined;
-      const append: Append = {
-        incidentId,
-        expectedVersion: incident.version,
-        events: write.events,
-        snapshot: write.snapshot,
+    const locked = this.db.transaction(() =>
+      writeLocked(
+        (sql) => this.prepare(sql),
+        {
+          incident: this.loadNow(incidentId),
+          replay: idempotencyKey ? this.keyNow(idempotencyKey) : undefined,
+        },
         idempotencyKey,
-        columnsOnly: this.snapshots.onlyVersionMoved(write.snapshot, incident.version),
-      };
-      // Nobody else can write inside this transaction: a failed check is a bug, not a race.
-      if (!writeAppend((sql) => this.prepare(sql), append))
-        throw new Error('the locked append did not apply');
-      return write.snapshot;
-    });
+        decide,
+        (next, version) => this.snapshots.onlyVersionMoved(next, version),
+      ),
+    );
     let written: Incident | undefined;
     try {
       written = locked.immediate();
