@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import SuiteSequencer from './tests/tiers/sequencer.js';
 import {
   ALL_TESTS_GLOB,
   FAST_TIMEOUT_MS,
@@ -9,8 +10,13 @@ import {
 // Two tiers (docs/testing.md): `npm run test:fast` runs the first, `npm test` both.
 export default defineConfig({
   test: {
-    // Vitest's default is one fewer than the cores: a single worker on the 2-core machine.
-    maxWorkers: 2,
+    // Three files at once on the 2-core machine, both tiers in one pool: the longest integration
+    // files mostly wait (on real services, scrapes and windows), and with two workers a core sat idle
+    // for a fifth of `npm test` (docs/testing.md). Vitest's default, one fewer than the cores, is 1.
+    maxWorkers: 3,
+    // The integration tier first, longest first, then the fast tier (tests/tiers/sequencer.ts), so the
+    // short files fill the cores around the long ones instead of one long file running alone at the end.
+    sequence: { sequencer: SuiteSequencer },
     projects: [
       {
         test: {
@@ -29,10 +35,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [...INTEGRATION_GLOBS],
-          // Two files at once: most of an integration file's time is its services' and CPython's,
-          // and one file at a time left a core idle (10 min 28 s for `npm test`, docs/testing.md).
           // One file alone writes dist/ (BUILDS_DIST in tests/tiers/tiers.ts), so none waits for it.
-          maxWorkers: 2,
           testTimeout: INTEGRATION_TIMEOUT_MS,
           hookTimeout: INTEGRATION_TIMEOUT_MS,
         },
