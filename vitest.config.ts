@@ -36,6 +36,7 @@ export default defineConfig({
           name: 'integration',
           include: [...INTEGRATION_GLOBS],
           // One file alone writes dist/ (BUILDS_DIST in tests/tiers/tiers.ts), so none waits for it.
+          isolate: false,
           testTimeout: INTEGRATION_TIMEOUT_MS,
           hookTimeout: INTEGRATION_TIMEOUT_MS,
         },

@@ -1,7 +1,7 @@
 /**
  * Orders the suite's files for three workers on two cores (vitest.config.ts): the integration tier
  * first, longest first, then the fast tier, longest first, by the seconds each file took in a
- * recorded run (tests/tiers/file-seconds.json; `scripts/test-timings.ts` refreshes it).
+ * recorded run (tests/tiers/file-seconds.json; `npm run test:timings` refreshes it).
  *
  * - The longest integration files mostly wait on real services and real windows; started first,
  *   they run while the shorter files fill the cores around them, instead of one of them starting

@@ -1,0 +1,37 @@
+/**
+ * A vitest reporter that records the seconds each test file took, start to end (preparation,
+ * import, setup, and its tests and hooks), into tests/tiers/file-seconds.json, for the suite's
+ * order (tests/tiers/sequencer.ts). Files that did not run keep their recorded seconds.
+ *
+ *   npm run test:timings        (the whole suite, as `vitest run`, with this reporter added)
+ *
+ * The time is the file's own, not its tests' sum: a file whose long wait is in `beforeAll` (the
+ * fit tests wait for Prometheus to hold a window there) is long, and starts early.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Reporter, TestModule } from 'vitest/node';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TABLE = join(ROOT, 'tests/tiers/file-seconds.json');
+
+/** Seconds from the start of a file's preparation to the end of its last hook, to a tenth. */
+export function fileSeconds(module: TestModule): number {
+  const d = module.diagnostic();
+  const ms =
+    d.environmentSetupDuration + d.prepareDuration + d.collectDuration + d.setupDuration + d.duration;
+  return Math.round(ms / 100) / 10;
+}
+
+export default class TimingsReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const table = JSON.parse(readFileSync(TABLE, 'utf8')) as Record<string, number>;
+    for (const module of modules) {
+      if (module.state() === 'skipped') continue;
+      table[relative(ROOT, module.moduleId).replaceAll('\\', '/')] = fileSeconds(module);
+    }
+    const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)));
+    writeFileSync(TABLE, `${JSON.stringify(sorted, null, 1)}\n`);
+    console.log(`recorded the seconds of ${modules.length} test files in ${relative(ROOT, TABLE)}`);
+  }
+}
