@@ -31,7 +31,7 @@ export default class TimingsReporter implements Reporter {
       table[relative(ROOT, module.moduleId).replaceAll('\\', '/')] = fileSeconds(module);
     }
     const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)));
-    writeFileSync(TABLE, `${JSON.stringify(sorted, null, 1)}\n`);
+    writeFileSync(TABLE, `${JSON.stringify(sorted, null, 2)}\n`);
     console.log(`recorded the seconds of ${modules.length} test files in ${relative(ROOT, TABLE)}`);
   }
 }
