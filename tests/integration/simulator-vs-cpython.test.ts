@@ -18,7 +18,7 @@ import {
   type Workload,
   type WorkloadDocument,
 } from '../../src/core/simulator/workload.js';
-import { installedPythons, MEASURED_VERSIONS } from '../helpers/pythons.js';
+import { installedPythons, MEASURED_VERSIONS, yielding } from '../helpers/pythons.js';
 import { REPO } from '../helpers/runbooks.js';
 
 const yamlIn = (dir: string) =>
@@ -34,7 +34,7 @@ const ops = new Set(workloads.flatMap(({ doc }) => doc.each_iteration.flatMap((o
 
 async function compare(interpreter: Interpreter | undefined, workload: Workload) {
   if (!interpreter) throw new Error('no interpreter');
-  const real = JSON.parse(await runPythonScript(interpreter, reproScript(workload))) as Record<
+  const real = JSON.parse(await runPythonScript(yielding(interpreter), reproScript(workload))) as Record<
     string,
     unknown
   >;
