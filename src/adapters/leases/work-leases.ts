@@ -161,7 +161,13 @@ export class WorkLeases {
 
   private async sweepOnce(): Promise<number> {
     const { store, clock, claimant, logger } = this.options;
-    const taken = await store.claimExpired(clock.now(), claimant, this.leaseMs, 20);
+    const now = clock.now();
+    // This process's own work is renewed first, at the instant the sweep reads, so a live process
+    // never takes its own unfinished work for a dead one's and fails it as interrupted. Without
+    // it, an event loop stalled past the lease, or a clock that moved faster than these timers (a
+    // test's fake clock that a verification loop's sleeps advanced 30 s a round), did just that.
+    if (this.inFlight.size > 0) await store.renew([...this.inFlight], claimant, now, this.leaseMs);
+    const taken = await store.claimExpired(now, claimant, this.leaseMs, 20);
     let finished = 0;
     for (const work of taken) {
       const handler = this.handlers.get(work.kind);
