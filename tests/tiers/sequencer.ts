@@ -20,13 +20,17 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { isIntegrationTest } from './tiers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** Where the recorded seconds live (written by tests/tiers/timings-reporter.ts). */
+export const FILE_SECONDS = join(ROOT, 'tests/tiers/file-seconds.json');
+
+/** A test module's path as the table keys it: repository-relative, forward slashes. */
+export function repoPath(moduleId: string): string {
+  return relative(ROOT, moduleId).replaceAll('\\', '/');
+}
 
 /** Seconds per repository-relative test file, from a recorded run. */
 export function recordedSeconds(): Map<string, number> {
-  const table = JSON.parse(readFileSync(join(ROOT, 'tests/tiers/file-seconds.json'), 'utf8')) as Record<
-    string,
-    number
-  >;
+  const table = JSON.parse(readFileSync(FILE_SECONDS, 'utf8')) as Record<string, number>;
   return new Map(Object.entries(table));
 }
 
@@ -43,11 +47,10 @@ export function suiteOrder(paths: readonly string[], seconds: ReadonlyMap<string
 
 export default class SuiteSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const byPath = new Map<string, TestSpecification[]>();
-    for (const spec of files) {
-      const path = relative(ROOT, spec.moduleId).replaceAll('\\', '/');
-      byPath.set(path, [...(byPath.get(path) ?? []), spec]);
-    }
-    return suiteOrder([...byPath.keys()], recordedSeconds()).flatMap((path) => byPath.get(path) ?? []);
+    const paths = new Map(files.map((spec) => [spec, repoPath(spec.moduleId)]));
+    const order = suiteOrder([...new Set(paths.values())], recordedSeconds());
+    const rank = new Map(order.map((path, index) => [path, index]));
+    const rankOf = (spec: TestSpecification) => rank.get(paths.get(spec) ?? '') ?? 0;
+    return [...files].sort((a, b) => rankOf(a) - rankOf(b));
   }
 }

@@ -8,12 +8,9 @@
  * The time is the file's own, not its tests' sum: a file whose long wait is in `beforeAll` (the
  * fit tests wait for Prometheus to hold a window there) is long, and starts early.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const TABLE = join(ROOT, 'tests/tiers/file-seconds.json');
+import { FILE_SECONDS, recordedSeconds, repoPath } from './sequencer.js';
 
 /** Seconds from the start of a file's preparation to the end of its last hook, to a tenth. */
 export function fileSeconds(module: TestModule): number {
@@ -25,13 +22,12 @@ export function fileSeconds(module: TestModule): number {
 
 export default class TimingsReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const table = JSON.parse(readFileSync(TABLE, 'utf8')) as Record<string, number>;
+    const table = recordedSeconds();
     for (const module of modules) {
-      if (module.state() === 'skipped') continue;
-      table[relative(ROOT, module.moduleId).replaceAll('\\', '/')] = fileSeconds(module);
+      if (module.state() !== 'skipped') table.set(repoPath(module.moduleId), fileSeconds(module));
     }
-    const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)));
-    writeFileSync(TABLE, `${JSON.stringify(sorted, null, 2)}\n`);
-    console.log(`recorded the seconds of ${modules.length} test files in ${relative(ROOT, TABLE)}`);
+    const sorted = Object.fromEntries([...table].sort(([a], [b]) => a.localeCompare(b)));
+    writeFileSync(FILE_SECONDS, `${JSON.stringify(sorted, null, 2)}\n`);
+    console.log(`recorded the seconds of ${modules.length} test files in ${repoPath(FILE_SECONDS)}`);
   }
 }

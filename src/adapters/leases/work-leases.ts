@@ -140,14 +140,9 @@ export class WorkLeases {
     this.timers.length = 0;
   }
 
-  async renew(): Promise<void> {
+  async renew(now = this.options.clock.now()): Promise<void> {
     if (this.inFlight.size === 0) return;
-    await this.options.store.renew(
-      [...this.inFlight],
-      this.options.claimant,
-      this.options.clock.now(),
-      this.leaseMs,
-    );
+    await this.options.store.renew([...this.inFlight], this.options.claimant, now, this.leaseMs);
   }
 
   /** Takes over expired work and hands each row to its handler; returns how many were finished. */
@@ -166,7 +161,7 @@ export class WorkLeases {
     // never takes its own unfinished work for a dead one's and fails it as interrupted. Without
     // it, an event loop stalled past the lease, or a clock that moved faster than these timers (a
     // test's fake clock that a verification loop's sleeps advanced 30 s a round), did just that.
-    if (this.inFlight.size > 0) await store.renew([...this.inFlight], claimant, now, this.leaseMs);
+    await this.renew(now);
     const taken = await store.claimExpired(now, claimant, this.leaseMs, 20);
     let finished = 0;
     for (const work of taken) {
