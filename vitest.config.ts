@@ -10,11 +10,10 @@ import {
 // Two tiers (docs/testing.md): `npm run test:fast` runs the first, `npm test` both.
 export default defineConfig({
   test: {
-    // Four files at once on the 2-core machine, both tiers in one pool: the longest integration
+    // Three files at once on the 2-core machine, both tiers in one pool: the longest integration
     // files mostly wait (on real services, scrapes and windows), and with two workers a core sat idle
-    // for a fifth of `npm test`; three left it idle between waits (docs/testing.md). Vitest's
-    // default, one fewer than the cores, is 1.
-    maxWorkers: 4,
+    // for a fifth of `npm test` (docs/testing.md). Vitest's default, one fewer than the cores, is 1.
+    maxWorkers: 3,
     // The integration tier first, longest first, then the fast tier (tests/tiers/sequencer.ts), so the
     // short files fill the cores around the long ones instead of one long file running alone at the end.
     sequence: { sequencer: SuiteSequencer },

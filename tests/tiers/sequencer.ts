@@ -1,5 +1,5 @@
 /**
- * Orders the suite's files for four workers on two cores (vitest.config.ts): the integration tier
+ * Orders the suite's files for three workers on two cores (vitest.config.ts): the integration tier
  * first, longest first, then the fast tier, longest first, by the seconds each file took in a
  * recorded run (tests/tiers/file-seconds.json; `npm run test:timings` refreshes it).
  *
