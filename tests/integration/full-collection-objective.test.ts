@@ -2,7 +2,8 @@
  * The shipped full-collection runbook's simulate step, fitted to the bundled service in
  * big-heap mode (its exporter's pause histogram scraped by a real Prometheus): the verdict leads
  * with the longest pause and recommends freezing the heap, with the pause cost fitted to the
- * service's own pauses.
+ * service's own pauses (or, where one young collection's outlier is the longest pause, says so
+ * and recommends freeze for the full collections).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { resolveStepWorkloads } from '../../src/adapters/fit/step-workload.js';
 import { stopper, waitUntilServing } from '../../src/adapters/lab/lab.js';
 import { PrometheusClient } from '../../src/adapters/prometheus/client.js';
 import type { SimulateStep } from '../../src/core/runbook/types.js';
+import { longestByGeneration } from '../../src/core/simulator/pause-tail.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import { simulationVerdict } from '../../src/format/simulation-summary.js';
 import { shippedRunbook } from '../helpers/engine.js';
@@ -91,8 +93,20 @@ describe.skipIf(missing !== undefined)('full-collection runbook against the big-
       expect(resolved.context?.objective).toBe('longest-pause');
       const results = resolved.variants.map(({ label, workload }) => ({ label, result: simulate(workload) }));
       const verdict = simulationVerdict(results, resolved.context);
+      // Where the scraped window holds a young collection longer than any full one (a busy
+      // machine: 2 of 7 runs of `npm test` on 2026-12-07), that is the longest pause with every
+      // variant, and the verdict says so and names freeze for the full collections. Which case
+      // the window held is read from the fitted tail, not from the verdict.
+      const tail = resolved.context?.tail;
+      const base = results[0]?.result;
+      if (!base) throw new Error('no baseline');
+      const byGeneration = tail ? longestByGeneration(base, tail) : [];
+      const youngOutlier = byGeneration.length > 0 && Math.max(...byGeneration) > (byGeneration.at(-1) ?? 0);
+      if (youngOutlier) console.log(`a young collection set the longest pause in this window: ${verdict}`);
       expect(verdict).toMatch(
-        /^Calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms/,
+        youngOutlier
+          ? /^The longest pause \([0-9.]+ ms\) is one (young \(generation-0\)|generation-1) collection's outlier .* On full collections, calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms/
+          : /^Calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms/,
       );
       expect(verdict).not.toMatch(/No variant beats/);
     } finally {

@@ -8,6 +8,11 @@ import { type LabelledResult, simulateRunbookStep } from '../../src/adapters/sim
 import type { SimulateStep } from '../../src/core/runbook/types.js';
 import { decisionChartSpec } from '../../src/core/simulator/decision-chart-spec.js';
 import { longestPauseMs } from '../../src/core/simulator/objective.js';
+import {
+  type GenerationTail,
+  longestByGeneration,
+  type PauseTail,
+} from '../../src/core/simulator/pause-tail.js';
 import { rankSimulations } from '../../src/core/simulator/rank.js';
 import { simulationVerdict } from '../../src/format/simulation-summary.js';
 import { shippedRunbook } from '../helpers/engine.js';
@@ -81,6 +86,45 @@ describe('the full-collection runbook, walked to its simulate step on the big-he
     // cut is within that error, so the verdict says it cannot tell rather than promise it.
     expect(verdict).toMatch(
       /^Can't tell: Setting the thresholds to 50000\/20\/100 would change GC time .* hold no full collection/,
+    );
+  });
+
+  /** A young generation's tail from the service's histogram: one pause of `lo`–`hi` ms, the rest near its mean. */
+  const youngTail = (generation: number, meanMs: number, lo: number, hi: number): GenerationTail => ({
+    generation,
+    collections: 6000,
+    meanMs,
+    p99: { value: 3, lo: 2, hi: 4 },
+    max: { value: hi / meanMs, lo: lo / meanMs, hi: hi / meanMs },
+    shape: [
+      { ratio: 1, share: 0.6 },
+      { ratio: 3, share: 0.99 },
+      { ratio: hi / meanMs, share: 1 },
+    ],
+  });
+
+  it("a young collection's outlier longer than any full collection: said, and freeze named for the full collections", () => {
+    // On two busy cores the big-heap service once took 100–250 ms over a young collection in a
+    // 20 s window: that is the longest pause, the same with every variant.
+    const tail: PauseTail = { generations: [youngTail(0, 0.3, 100, 250), youngTail(1, 2, 5, 10), undefined] };
+    const context = { objective: step.objective, tail };
+    const [base, frozen] = [results[0]?.result, results.find((r) => r.label === 'freeze')?.result];
+    if (!base || !frozen) throw new Error('no baseline or freeze variant');
+    expect(rankSimulations(results, context).first).toBeUndefined();
+    const verdict = simulationVerdict(results, context);
+    const full = (r: typeof base) => longestByGeneration(r, tail)[2] ?? 0;
+    expect(full(frozen)).toBeLessThan(0.5 * full(base));
+    expect(verdict).toMatch(
+      /^The longest pause \(24[0-9] ms\) is one young \(generation-0\) collection's outlier in the service's pauses \(100–250 ms; their p99 0\.90 ms\), which no variant changes\. On full collections, calling gc\.freeze\(\) after start-up cuts the longest pause [0-9.]+ → [0-9.]+ ms \(−[0-9]+%\)\.$/,
+    );
+    expect(verdict).not.toMatch(/No variant beats/);
+  });
+
+  it('an outlier with no variant cutting the full collections a tenth: no variant beats the baseline', () => {
+    const tail: PauseTail = { generations: [youngTail(0, 0.3, 100, 250), undefined, undefined] };
+    const noFreeze = results.filter((r) => r.label !== 'freeze' && !r.label.startsWith('threshold='));
+    expect(simulationVerdict(noFreeze, { objective: step.objective, tail })).toMatch(
+      /^No variant beats the baseline on the longest pause \(24[0-9] ms\)/,
     );
   });
 });

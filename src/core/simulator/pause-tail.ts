@@ -100,17 +100,30 @@ function mixtureQuantile(r: SimulationResult, tail: PauseTail, q: number, edge: 
  * generation without a tail keeps its simulated longest.
  */
 function longestOf(r: SimulationResult, tail: PauseTail, edge: Edge): number {
+  return Math.max(0, ...longestByGeneration(r, tail, edge));
+}
+
+/**
+ * Each generation's longest pause (ms) with the service's tail, the full collection the run
+ * postponed past its end counted in generation 2's. The part of a generation's longest pause
+ * above its p99 is the service's own (ms, not scaled to the simulated mean): a stall of the
+ * process, which no variant of the collector changes.
+ */
+export function longestByGeneration(r: SimulationResult, tail: PauseTail, edge: Edge = 'value'): number[] {
   const longest = (meanMs: number, t: GenerationTail) =>
     meanMs * t.p99[edge] + Math.max(0, t.meanMs * (t.max[edge] - t.p99[edge]));
-  const candidates = r.pauses.byGeneration.map((p, g) => {
+  const byGeneration = r.pauses.byGeneration.map((p, g) => {
     const t = tail.generations[g];
     if (p.count === 0) return 0;
     return t ? longest(p.totalMs / p.count, t) : p.maxMs;
   });
   const pending = r.pendingFullMs ?? 0;
   const full = tail.generations[2];
-  if (pending > 0) candidates.push(full ? longest(pending, full) : pending);
-  return Math.max(0, ...candidates);
+  if (pending > 0) {
+    const last = byGeneration.length - 1;
+    byGeneration[last] = Math.max(byGeneration[last] ?? 0, full ? longest(pending, full) : pending);
+  }
+  return byGeneration;
 }
 
 /** The p99 and longest pause of a simulated run with the service's tail: value and bucket-resolution bounds. */
