@@ -197,8 +197,9 @@ describe('the service’s pause tail', () => {
     );
     const tail = fit.tail;
     if (!tail) throw new Error('no tail');
-    // 25 full collections, mean 5 ms: p99 is 4.75/5 into (5, 10] ms, ×1.95 the mean, and the
-    // longest (10 ms) only 0.25 ms beyond it. One pending of 40 ms: 40 × 1.95 + 0.25.
+    // 25 full collections, mean 5 ms: fewer than FEW_FOR_AN_OUTLIER, so the longest (10 ms, the
+    // top bucket's upper edge, ×2 the mean) scales whole. One pending of 40 ms: 40 × 2; at the
+    // bucket's lower edge (5 ms, ×1) 40.
     const t = predictTail(
       run(
         [
@@ -210,8 +211,30 @@ describe('the service’s pause tail', () => {
       ),
       tail,
     );
-    expect(t.maxMs.value).toBeCloseTo(78.25, 6);
+    expect(t.maxMs.value).toBeCloseTo(80, 6);
     expect(t.maxMs.lo).toBeCloseTo(40, 6);
+  });
+
+  it('of many collections the part above the p99 is added as it was; of few, the longest scales whole', () => {
+    // The same shape counted 25 and 250 times: 10 pauses of 5 ms simulated against a 5 ms mean.
+    const shape = (n: number) => cumulative({ 0.005: 20 * n, 0.01: 5 * n });
+    const longest = (n: number, simulatedMs: number) => {
+      const tail = fitPauseTail(
+        observations({ meanPause: [undefined, undefined, 0.005], pauseBuckets: [[], [], shape(n)] }),
+      ).tail;
+      if (!tail) throw new Error('no tail');
+      return predictTail(
+        run([
+          { count: 0, meanMs: 0 },
+          { count: 0, meanMs: 0 },
+          { count: 10, meanMs: simulatedMs },
+        ]),
+        tail,
+      ).maxMs.value;
+    };
+    // Halving the full collections halves the longest of 25, not of 250 (its excess is a stall's).
+    expect(longest(1, 2.5) / longest(1, 5)).toBeCloseTo(0.5, 6);
+    expect(longest(10, 2.5) / longest(10, 5)).toBeGreaterThan(0.5);
   });
 });
 
