@@ -193,7 +193,8 @@ export function simulationVerdict(ranked: readonly Variant[], context: DecisionC
   return `${head} ${best.label} and ${others} are within each other's error on ${goal}: try ${best.label} first, ${easeReason(best.label, ranking.tied, goal)}.${more}`;
 }
 
-const GENERATION_NAME = ['one young (generation-0)', 'one generation-1', 'one full'];
+/** The generations whose outlier youngStall names (the full collections' is never one). */
+const YOUNG_NAME = ['one young (generation-0)', 'one generation-1'];
 
 /**
  * The longest pause set by one young collection's outlier in the service's histogram (the part
@@ -216,19 +217,19 @@ function youngStall(
   const full = byGeneration.at(-1) ?? 0;
   const t = tail.generations[generation];
   if (!t || generation >= byGeneration.length - 1 || full <= 0) return undefined;
-  const fullOf = (v: Variant) => longestByGeneration(v.result, tail).at(-1) ?? 0;
-  const candidates = ranking.order
+  // Each candidate's longest full-collection pause, computed once, shortest first.
+  const [cut] = ranking.order
     .filter((o) => !o.ruledOut)
     .map((o) => ranked.find((v) => v.label === o.label))
     .filter(
       (v): v is Variant => v !== undefined && v !== base && v.result.pauses.byGeneration.at(-1)?.count !== 0,
     )
-    .sort((x, y) => fullOf(x) - fullOf(y));
-  const cut = candidates[0];
+    .map((v) => ({ label: v.label, fullMs: longestByGeneration(v.result, tail).at(-1) ?? 0 }))
+    .sort((x, y) => x.fullMs - y.fullMs);
   // A tenth less at least: less is within the pause model's own error.
-  if (!cut || fullOf(cut) > 0.9 * full) return undefined;
+  if (!cut || cut.fullMs > 0.9 * full) return undefined;
   const what = describeWhatIf(cut.label);
-  return `The longest pause (${ms(longest)} ms) is ${GENERATION_NAME[generation]} collection's outlier in the service's pauses (${ms(t.meanMs * t.max.lo)}–${ms(t.meanMs * t.max.hi)} ms; their p99 ${ms(t.meanMs * t.p99.value)} ms), which no variant changes. On full collections, ${what.charAt(0).toLowerCase()}${what.slice(1)} cuts the longest pause ${ms(full)} → ${ms(fullOf(cut))} ms (${percent(full, fullOf(cut))}).`;
+  return `The longest pause (${ms(longest)} ms) is ${YOUNG_NAME[generation]} collection's outlier in the service's pauses (${ms(t.meanMs * t.max.lo)}–${ms(t.meanMs * t.max.hi)} ms; their p99 ${ms(t.meanMs * t.p99.value)} ms), which no variant changes. On full collections, ${what.charAt(0).toLowerCase()}${what.slice(1)} cuts the longest pause ${ms(full)} → ${ms(cut.fullMs)} ms (${percent(full, cut.fullMs)}).`;
 }
 
 /** "threshold=50000,20,100 (+12 %)": the best-ranked variant that was not ruled out, on the objective. */
