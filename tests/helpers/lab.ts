@@ -43,9 +43,10 @@ function run(cmd: string, args: string[], cwd: string): ChildProcess {
  * Mode churn at a fifth of its default allocations: about 800 young collections a second instead
  * of 2,500, where the thrash runbook's detection asks for 50, at 21 % of a core instead of 50 %.
  * Five files kept it running at full pace for 3 minutes of `npm test` on two cores (docs/testing.md).
- * The drills and `bench:fit` run the service as shipped.
+ * The drill tests run it so too (the drill's service inherits the environment); CI runs the demo
+ * drill as shipped in its container smoke test, and `bench:fit` runs the service as shipped.
  */
-const TEST_CHURN = { GC_SERVICE_CHURN: '4000' };
+export const TEST_CHURN = { GC_SERVICE_CHURN: '4000' } as const;
 
 /** The bundled GC service under the test interpreter (SERVICE_PYTHON). */
 export function startService(mode: string): Promise<Running> {

@@ -7,7 +7,10 @@
  * the worker simply runs at normal priority.
  *
  * From dist/ the module is plain JavaScript; from src/ (tests, tsx) it is TypeScript, so the
- * bootstrap also registers tsx's loader inside the worker (execArgv cannot carry --import).
+ * bootstrap also registers tsx's loader inside the worker (execArgv cannot carry --import). That
+ * costs 0.3–0.5 s of CPU per worker, so a test run bundles the worker modules once and names the
+ * folder under WORKER_BUNDLES_KEY (tests/tiers/worker-bundles.ts); a worker from src/ loads its
+ * bundle from there when there is one.
  *
  * A worker is never terminated while its modules are still being evaluated: V8 aborts the whole
  * process when an isolate is terminated in the middle of asynchronous module evaluation (seen in
@@ -15,6 +18,9 @@
  * issue 43182 is the same class of crash). The bootstrap raises a shared flag once its module has
  * loaded, and `stopWorker` waits for it before it terminates.
  */
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getEnvironmentData, type ResourceLimits, setEnvironmentData, Worker } from 'node:worker_threads';
 
 /** How long `stopWorker` waits for a worker still loading before it terminates it anyway. */
@@ -23,7 +29,21 @@ const LOAD_POLL_MS = 20;
 /** The environment-data key under which a new worker finds its flag (copied at `new Worker`). */
 const LOADED_KEY = 'gc-incident:worker-loaded';
 
+/** The environment-data key under which a process names a folder of bundled worker modules. */
+export const WORKER_BUNDLES_KEY = 'gc-incident:worker-bundles';
+
 const loadedFlags = new WeakMap<Worker, Int32Array>();
+
+/** The worker's module, and whether loading it needs tsx (TypeScript, not bundled). */
+function workerModule(callerUrl: string, moduleBase: string): { href: string; tsx: boolean } {
+  if (!callerUrl.endsWith('.ts')) return { href: new URL(`${moduleBase}.js`, callerUrl).href, tsx: false };
+  const bundles = getEnvironmentData(WORKER_BUNDLES_KEY);
+  if (typeof bundles === 'string') {
+    const bundle = join(bundles, `${basename(moduleBase)}.mjs`);
+    if (existsSync(bundle)) return { href: pathToFileURL(bundle).href, tsx: false };
+  }
+  return { href: new URL(`${moduleBase}.ts`, callerUrl).href, tsx: true };
+}
 
 export function startWorker(
   callerUrl: string,
@@ -31,13 +51,12 @@ export function startWorker(
   workerData: unknown,
   resourceLimits?: ResourceLimits,
 ): Worker {
-  const fromSource = callerUrl.endsWith('.ts');
-  const url = new URL(`${moduleBase}${fromSource ? '.ts' : '.js'}`, callerUrl);
+  const entry = workerModule(callerUrl, moduleBase);
   const bootstrap = [
     `const loaded = new Int32Array(require('node:worker_threads').getEnvironmentData(${JSON.stringify(LOADED_KEY)}));`,
     "import('node:os').then((os) => { try { os.setPriority(19); } catch {} })",
-    fromSource ? ".then(() => import('tsx/esm/api')).then((m) => m.register())" : '',
-    `.then(() => import(${JSON.stringify(url.href)}))`,
+    entry.tsx ? ".then(() => import('tsx/esm/api')).then((m) => m.register())" : '',
+    `.then(() => import(${JSON.stringify(entry.href)}))`,
     // Loaded or failed, evaluation is over: from here the worker may be terminated.
     '.finally(() => { Atomics.store(loaded, 0, 1); Atomics.notify(loaded, 0); });',
   ].join('');
