@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readServeConfig } from '../../src/config.js';
 import { startServer } from '../../src/slack/server.js';
+import { helperEntry } from '../tiers/bundles.js';
 
 export interface AppProcess {
   readonly port: number;
@@ -29,9 +30,7 @@ export function startApp(
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        import.meta.filename,
+        ...helperEntry(import.meta.filename),
         JSON.stringify(env),
         String(options.leaseMs ?? 30_000),
         String(options.reminderLeaseMs ?? 5 * 60_000),

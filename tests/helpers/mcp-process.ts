@@ -1,11 +1,12 @@
 /**
- * `gc-incident mcp` in its own process, from the sources: spawned with tsx, this file runs the
+ * `gc-incident mcp` in its own process, from the sources: spawned as a process, this file runs the
  * CLI on its arguments as bin/gc-incident.js runs dist/cli/main.js
  * (tests/integration/built-package.test.ts checks the built entry point).
  */
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { helperEntry } from '../tiers/bundles.js';
 import { REPO } from './runbooks.js';
 
 export interface McpSession {
@@ -15,8 +16,8 @@ export interface McpSession {
   close(): Promise<void>;
 }
 
-/** How the tests start `gc-incident mcp` from the sources. */
-export const MCP_ENTRY = ['--import', 'tsx', import.meta.filename, 'mcp'];
+/** How the tests start `gc-incident mcp` from the sources (this run's bundle of this file). */
+export const MCP_ENTRY = [...helperEntry(import.meta.filename), 'mcp'];
 
 export async function startMcp(env: Record<string, string>, entry?: string[]): Promise<McpSession> {
   const transport = new StdioClientTransport({

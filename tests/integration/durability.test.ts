@@ -11,6 +11,7 @@ import type { IncidentStore } from '../../src/core/ports.js';
 import { openTestIncident } from '../helpers/engine.js';
 import { REPO } from '../helpers/runbooks.js';
 import { postgresFactory, postgresReachable, type StoreFactory, sqliteFactory } from '../helpers/stores.js';
+import { helperEntry } from '../tiers/bundles.js';
 
 const burst = join(REPO, 'tests/helpers/burst-process.ts');
 const unreachable = await postgresReachable();
@@ -27,7 +28,7 @@ function start(
 ) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', burst, url, schema ?? '-', incidentId, tag, String(from), String(count), ...steps],
+    [...helperEntry(burst), url, schema ?? '-', incidentId, tag, String(from), String(count), ...steps],
     {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],

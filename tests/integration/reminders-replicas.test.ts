@@ -20,6 +20,7 @@ import { shippedRunbook } from '../helpers/engine.js';
 import { REPO } from '../helpers/runbooks.js';
 import { FakeSlackApi } from '../helpers/slack-api.js';
 import { dropSchema, freshSchema, PG_URL, postgresReachable } from '../helpers/stores.js';
+import { helperEntry } from '../tiers/bundles.js';
 
 const unreachable = await postgresReachable();
 if (unreachable) console.log(unreachable);
@@ -101,9 +102,7 @@ describe.skipIf(unreachable !== undefined)('reminders across replicas (PostgreSQ
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        join(REPO, 'tests/helpers/reminder-process.ts'),
+        ...helperEntry(join(REPO, 'tests/helpers/reminder-process.ts')),
         PG_URL,
         schema,
         api.url,

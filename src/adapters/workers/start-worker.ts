@@ -9,7 +9,7 @@
  * From dist/ the module is plain JavaScript; from src/ (tests, tsx) it is TypeScript, so the
  * bootstrap also registers tsx's loader inside the worker (execArgv cannot carry --import). That
  * costs 0.3–0.5 s of CPU per worker, so a test run bundles the worker modules once and names the
- * folder under WORKER_BUNDLES_KEY (tests/tiers/worker-bundles.ts); a worker from src/ loads its
+ * folder under WORKER_BUNDLES_KEY (tests/tiers/bundles.ts); a worker from src/ loads its
  * bundle from there when there is one.
  *
  * A worker is never terminated while its modules are still being evaluated: V8 aborts the whole

@@ -1,5 +1,5 @@
 /**
- * The suite's worker threads load bundles made once per run (tests/tiers/worker-bundles.ts), not
+ * The suite's worker threads load bundles made once per run (tests/tiers/bundles.ts), not
  * their TypeScript through tsx: every worker module in src/ has one, and the folder is named to the
  * test processes. That the bundles do the sources' work is what every simulation, fit and chart
  * test of the suite checks, since those run in these bundles.
@@ -10,7 +10,7 @@ import { getEnvironmentData } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createChartRenderer } from '../../src/adapters/charts/render-in-worker.js';
 import { WORKER_BUNDLES_KEY } from '../../src/adapters/workers/start-worker.js';
-import { workerModules } from './worker-bundles.js';
+import { helperEntry, PROCESS_HELPERS, workerModules } from './bundles.js';
 
 describe('worker bundles', () => {
   it('finds the worker modules in src/ by name', () => {
@@ -39,5 +39,15 @@ describe('worker bundles', () => {
     } finally {
       await renderer.close();
     }
+  });
+});
+
+describe('process helpers', () => {
+  it("run from this run's bundle, or from the source under tsx without one", () => {
+    const [app] = PROCESS_HELPERS;
+    const bundled = helperEntry(app as string);
+    expect(bundled).toHaveLength(1);
+    expect(bundled[0]).toMatch(/app-process\.mjs$/);
+    expect(helperEntry(app as string, {})).toEqual(['--import', 'tsx', app]);
   });
 });
