@@ -18,7 +18,7 @@ import { systemClock } from '../adapters/clock.js';
 import { runFitInWorker } from '../adapters/fit/fit-in-worker.js';
 import { RunbookLibrary } from '../adapters/fs/runbook-library.js';
 import { loadNamedWorkload } from '../adapters/fs/workload-source.js';
-import { WorkLeases } from '../adapters/leases/work-leases.js';
+import { type LeaseHandler, WorkLeases } from '../adapters/leases/work-leases.js';
 import { createAppMetrics } from '../adapters/observability/app-metrics.js';
 import { boltLogger, createLogger } from '../adapters/observability/logger.js';
 import { runSimulationInWorker } from '../adapters/simulator/worker-runner.js';
@@ -264,9 +264,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger,
     }),
   );
-  leases.on(SLACK_LEASE, replaySlackRequest(app));
-  leases.on(STEPS_LEASE, (work) => flow.interrupted(work));
-  leases.on(CARD_LEASE, (work) => flow.finishCard(work));
+  // A dead process's work taken over is background work like a listener's after its ack: idle()
+  // waits for it (a graceful stop, and a test reading what it did: a card's pin once came after).
+  const counted =
+    (handler: LeaseHandler): LeaseHandler =>
+    (work) => {
+      const done = handler(work);
+      flow.track(done);
+      return done;
+    };
+  leases.on(SLACK_LEASE, counted(replaySlackRequest(app)));
+  leases.on(
+    STEPS_LEASE,
+    counted((work) => flow.interrupted(work)),
+  );
+  leases.on(
+    CARD_LEASE,
+    counted((work) => flow.finishCard(work)),
+  );
   await app.init();
 
   // Reminders and the digest: node-cron only ticks; the store's claims make each send happen once

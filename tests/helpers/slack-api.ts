@@ -93,6 +93,7 @@ export class FakeSlackApi {
   private readonly stalled = new Set<string>();
   private readonly stalledChannels = new Set<string>();
   private readonly stalledAnswers = new Set<string>();
+  private readonly slowMethods = new Map<string, number>();
   private readonly held: (() => void)[] = [];
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly uploads = new Map<string, { filename: string; bytes: number; text?: string }>();
@@ -163,6 +164,11 @@ export class FakeSlackApi {
    */
   stallAnswer(method: string): void {
     this.stalledAnswers.add(method);
+  }
+
+  /** Calls of `method` are carried out `ms` later than they arrive, as when Slack is slow. */
+  slow(method: string, ms: number): void {
+    this.slowMethods.set(method, ms);
   }
 
   /** Posts in `channel` get no answer until unstall(): a channel whose queue is slow to drain. */
@@ -253,6 +259,9 @@ export class FakeSlackApi {
       return;
     }
     const method = url.replace(/^\/api\//, '').split('?')[0] ?? '';
+    const slow = this.slowMethods.get(method);
+    // waits: a slow Slack method, for as long as the test asked (a few hundred ms)
+    if (slow) await new Promise((r) => setTimeout(r, slow));
     if (this.stalled.has(method)) {
       await new Promise<void>((resume) => this.held.push(resume));
       if (req.socket.destroyed) return;

@@ -54,6 +54,9 @@ describe('an incident channel when its process is killed', () => {
     expect(fake.created.size).toBe(1);
     const [made] = [...fake.created.values()];
 
+    // The card's pin comes after the card is recorded: a slow pins.add makes sure the test waits
+    // for the taken-over work to end (it once read the pins a moment before, 1 of 5 runs).
+    fake.slow('pins.add', 300);
     harness = await SlackHarness.start({ api: fake, dbPath, leaseMs: 1000, env: ENV });
     const h = harness;
     const incident = await h.newestWithCard(15_000, 'the next process to post the card');
