@@ -16,7 +16,11 @@ const text = readFileSync(join(REPO, 'compose.yaml'), 'utf8');
 const compose = parse(text) as {
   services: Record<
     string,
-    { ports?: (string | { published?: string | number; host_ip?: string })[]; user?: string }
+    {
+      ports?: (string | { published?: string | number; host_ip?: string })[];
+      user?: string;
+      stop_grace_period?: string;
+    }
   >;
 };
 
@@ -44,5 +48,10 @@ describe('compose.yaml is safe by default', () => {
     expect(dockerfile).toMatch(/--uid 10001/);
     expect(dockerfile).toMatch(/chown gc-incident:gc-incident [^\n]*\/rules/);
     expect(compose.services.rules?.user).toBe('10001');
+  });
+
+  it('gives the app longer to stop than its own 10 s wait for work already started', () => {
+    const grace = /^(\d+)s$/.exec(compose.services.app?.stop_grace_period ?? '')?.[1];
+    expect(Number(grace)).toBeGreaterThanOrEqual(15);
   });
 });

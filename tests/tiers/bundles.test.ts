@@ -13,7 +13,7 @@ import { WORKER_BUNDLES_KEY } from '../../src/adapters/workers/start-worker.js';
 import { helperEntry, PROCESS_HELPERS, workerModules } from './bundles.js';
 
 describe('worker bundles', () => {
-  it('finds the worker modules in src/ by name', () => {
+  it('finds the worker modules by the names src/ starts them by', () => {
     expect(Object.keys(workerModules()).sort()).toEqual(['chart-worker', 'fit-worker', 'simulation-worker']);
   });
 
