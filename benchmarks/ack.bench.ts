@@ -5,7 +5,12 @@
  * ack (opening incidents, posting and editing cards, answering lists) while a
  * long simulation runs in its worker thread.
  *
- *   npm run bench:ack [-- --rate 40 --seconds 15]
+ * gc-incident runs as it is deployed: `gc-incident serve` from dist/ (the script builds first), in
+ * a process of its own; `--from src` runs it from the sources under tsx instead, as the bench did
+ * until 2026-12-07 (tsx's loader then sits on every lazy import, and every worker thread loads
+ * its TypeScript through it).
+ *
+ *   npm run bench:ack [-- --rate 40 --seconds 15 --from dist|src]
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -13,6 +18,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../src/adapters/lab/lab.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 import { FakeSlackApi } from '../tests/helpers/slack-api.js';
 import { SIGNING_SECRET, sendSigned, slashBody } from '../tests/helpers/slack-requests.js';
@@ -24,8 +30,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     // Where the SQLite file lives (default: a temporary folder on disk).
     db: { type: 'string' },
+    from: { type: 'string', default: 'dist' },
   },
 });
+if (values.from !== 'dist' && values.from !== 'src')
+  throw new Error(`--from must be dist or src, not ${values.from}`);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const CHANNEL = 'C0BENCH0001';
@@ -42,15 +51,15 @@ writeFileSync(
   join(dir, 'long.yaml'),
   'name: long\npython: "3.12"\nsetup: { heap: 200000 }\niterations: 4000000\nrate: 100000\neach_iteration:\n  - temp: 20\n  - cycle: { size: 3 }\n  - keep: 1\n',
 );
+const profile = process.env.ACK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ACK_PROFILE}`] : [];
+const dbPath = values.db ?? join(dir, 'gc.db');
 const target = (kind: 'gc' | 'bare') =>
   new Promise<{ port: number; child: ChildProcess }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [
         // ACK_PROFILE=DIR writes a CPU profile of the gc-incident process (to see what delays acks).
-        ...(kind === 'gc' && process.env.ACK_PROFILE
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ACK_PROFILE}`]
-          : []),
+        ...(kind === 'gc' ? profile : []),
         '--import',
         'tsx',
         join(import.meta.dirname, 'ack-target.ts'),
@@ -58,7 +67,7 @@ const target = (kind: 'gc' | 'bare') =>
         api.url,
         api.token,
         SIGNING_SECRET,
-        values.db ?? join(dir, 'gc.db'),
+        dbPath,
         RUNBOOKS_DIR,
         dir,
       ],
@@ -72,8 +81,49 @@ const target = (kind: 'gc' | 'bare') =>
     });
     child.on('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
+
+/** `gc-incident serve` as deployed (bin/gc-incident.js, dist/), ready once /healthz answers. */
+async function deployed(): Promise<{ port: number; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [...profile, join(import.meta.dirname, '..', 'bin', 'gc-incident.js'), 'serve'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: api.token,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: api.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${dbPath}`,
+        RUNBOOKS_DIR,
+        WORKLOADS_DIR: dir,
+        LOG_LEVEL: 'silent',
+        ...(process.env.SLACK_POST_PACE ? { SLACK_POST_PACE: process.env.SLACK_POST_PACE } : {}),
+      },
+    },
+  );
+  let exited: number | null | undefined;
+  child.on('exit', (code) => {
+    exited = code;
+  });
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    if (exited !== undefined) throw new Error(`gc-incident serve exited with ${exited}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { port, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('gc-incident serve did not answer /healthz within 30 s');
+}
+
 // Each app in its own process, so neither one's work slows the other; the driver is this process.
-const [gc, bare] = await Promise.all([target('gc'), target('bare')]);
+const [gc, bare] = await Promise.all([values.from === 'dist' ? deployed() : target('gc'), target('bare')]);
 const app = { port: gc.port };
 const barePort = bare.port;
 
@@ -119,16 +169,27 @@ for (let waited = 0; !running(); waited += 100) {
     );
   await new Promise((r) => setTimeout(r, 100));
 }
-// Start the next simulation as soon as one finishes, for the whole measurement.
+// Start the next simulation as soon as one finishes, for the whole measurement. Finished is read
+// from the app's own counter on /metrics: the progress messages wait for their channel's posting
+// pace (20 a minute), and reading them left the worker idle most of the time (2026-12-07).
 let keepSimulating = true;
 let idleSamples = 0;
 let samples = 0;
+let started = 1;
+async function finished(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^gc_incident_simulations_total\{outcome="(?:done|failed)"\} (\d+)/gm))
+    n += Number(m[1]);
+  return n;
+}
 const keeper = (async () => {
   while (keepSimulating) {
     await new Promise((r) => setTimeout(r, 50));
     samples += 1;
-    if (!running() && simulations().every((m) => m.text.includes('100%'))) {
+    if ((await finished()) >= started) {
       idleSamples += 1;
+      started += 1;
       await startSimulation();
     }
   }
@@ -162,7 +223,7 @@ const row = (name: string, xs: number[]) =>
     .padStart(7)} ms   (${xs.length} requests)`;
 const incidents = api.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-')).length;
 console.log(
-  `ack latency, ${RATE} signed slash commands/s for ${elapsed.toFixed(1)} s (Node ${process.version})`,
+  `ack latency, ${RATE} signed slash commands/s for ${elapsed.toFixed(1)} s (Node ${process.version}; gc-incident from ${values.from === 'dist' ? 'dist/, as deployed' : 'src/ under tsx'})`,
 );
 console.log(row('gc-incident (real work after ack)', gcTimes));
 console.log(row('bare Bolt app (ack only)', bareTimes));
@@ -172,7 +233,7 @@ console.log(
 );
 console.log(`  over Slack's 3 s                  : ${gcTimes.filter((t) => t > 3000).length}`);
 console.log(
-  `  background simulations (worker)   : ${simulations().length} run back to back; none running in ${((100 * idleSamples) / Math.max(1, samples)).toFixed(1)}% of 50 ms samples`,
+  `  background simulations (worker)   : ${started} run back to back; none running in ${((100 * idleSamples) / Math.max(1, samples)).toFixed(1)}% of 50 ms samples`,
 );
 console.log(
   `  incident cards posted during the run: ${incidents}; Web API calls answered: ${api.calls.length}`,
@@ -182,6 +243,8 @@ for (const { child } of [gc, bare]) {
   child.removeAllListeners('exit');
   child.stdin?.end();
 }
+// The deployed server stops on SIGTERM, as under a process manager.
+if (values.from === 'dist') gc.child.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 500));
 await api.stop();
 process.exit(0);
