@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFitInWorker } from '../../src/adapters/fit/fit-in-worker.js';
 import { runSimulationInWorker } from '../../src/adapters/simulator/worker-runner.js';
@@ -98,6 +99,31 @@ async function probeUntilStopped(port: number, go: () => boolean): Promise<numbe
   return out;
 }
 
+/**
+ * A peer measured at the same time: a thread of this process whose own 25 ms timers report how
+ * late they fire. The app's event loop blocking does not delay it; the machine starving the
+ * process does (a probe 452 ms late at the end of a busy run of npm test, with nothing blocked).
+ */
+function concurrentPeer(): { stop: () => Promise<number> } {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     let worst = 0, last = performance.now();
+     const tick = () => { const now = performance.now(); worst = Math.max(worst, now - last - 25); last = now; timer = setTimeout(tick, 25); };
+     let timer = setTimeout(tick, 25);
+     parentPort.on('message', () => { clearTimeout(timer); parentPort.postMessage(worst); });`,
+    { eval: true },
+  );
+  return {
+    stop: async () => {
+      const worst = new Promise<number>((r) => worker.once('message', r));
+      worker.postMessage('stop');
+      const value = await worst;
+      await worker.terminate();
+      return value;
+    },
+  };
+}
+
 describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', () => {
   let prom: FakePrometheus;
   let h: SlackHarness;
@@ -146,6 +172,7 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     );
     expect(click.status).toBe(200);
     let running = true;
+    const peer = concurrentPeer();
     const probes = probeUntilStopped(h.port, () => running);
     const other = await sendSigned(
       h.port,
@@ -160,6 +187,7 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     await h.settle();
     running = false;
     const during = await probes;
+    const starved = await peer.stop();
 
     expect(other.status).toBe(200);
     expect(other.ms).toBeLessThan(3000);
@@ -167,9 +195,10 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     // thread may take only a few probes' time (6 probes once, 5 another), which is no failure.
     expect(during.length).toBeGreaterThan(0);
     const worst = Math.max(...during);
-    const limit = Math.max(200, 1.5 * Math.max(...baseline));
+    // Slower than the machine let any thread be, at the time or before: the event loop was blocked.
+    const limit = Math.max(200, 1.5 * Math.max(...baseline), 1.5 * starved + 50);
     console.log(
-      `/healthz during the fit: worst ${worst.toFixed(0)} ms of ${during.length} probes (limit ${limit.toFixed(0)} ms; idle worst ${Math.max(...baseline).toFixed(0)} ms)`,
+      `/healthz during the fit: worst ${worst.toFixed(0)} ms of ${during.length} probes (limit ${limit.toFixed(0)} ms; idle worst ${Math.max(...baseline).toFixed(0)} ms; a thread beside it ${starved.toFixed(0)} ms late at worst)`,
     );
     expect(worst).toBeLessThan(limit);
     expect(fits).toHaveBeenCalledTimes(1);
