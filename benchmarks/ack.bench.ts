@@ -18,7 +18,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/adapters/lab/lab.js';
+import { freePort, waitUntilServing } from '../src/adapters/lab/lab.js';
 import { RUNBOOKS_DIR } from '../tests/helpers/runbooks.js';
 import { FakeSlackApi } from '../tests/helpers/slack-api.js';
 import { SIGNING_SECRET, sendSigned, slashBody } from '../tests/helpers/slack-requests.js';
@@ -106,20 +106,8 @@ async function deployed(): Promise<{ port: number; child: ChildProcess }> {
       },
     },
   );
-  let exited: number | null | undefined;
-  child.on('exit', (code) => {
-    exited = code;
-  });
-  for (let waited = 0; waited < 30_000; waited += 100) {
-    if (exited !== undefined) throw new Error(`gc-incident serve exited with ${exited}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { port, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('gc-incident serve did not answer /healthz within 30 s');
+  await waitUntilServing(`http://127.0.0.1:${port}/healthz`, child, 'gc-incident serve');
+  return { port, child };
 }
 
 // Each app in its own process, so neither one's work slows the other; the driver is this process.
