@@ -201,7 +201,8 @@ const YOUNG_NAME = ['one young (generation-0)', 'one generation-1'];
  * above its p99 is the service's own milliseconds, which no variant changes: pause-tail.ts),
  * while a variant cuts the full collections' pauses: says both, instead of "no variant beats the
  * baseline" over the variant that cuts what the runbook is about. Seen in `npm test`: on two
- * busy cores a young collection of the big-heap service took 100–250 ms once in a 20 s window.
+ * busy cores a young collection of the big-heap service took 100–250 ms once in a 20 s window,
+ * longer than any full collection, or in the same bucket as the longest of them (both read 250 ms).
  */
 function youngStall(
   ranked: readonly Variant[],
@@ -212,11 +213,12 @@ function youngStall(
   const base = ranked[0];
   if (!tail || !base) return undefined;
   const byGeneration = longestByGeneration(base.result, tail);
-  const longest = Math.max(...byGeneration);
-  const generation = byGeneration.indexOf(longest);
   const full = byGeneration.at(-1) ?? 0;
+  const youngest = byGeneration.slice(0, -1);
+  const stall = Math.max(0, ...youngest);
+  const generation = youngest.indexOf(stall);
   const t = tail.generations[generation];
-  if (!t || generation >= byGeneration.length - 1 || full <= 0) return undefined;
+  if (!t || full <= 0 || stall <= 0) return undefined;
   // Each candidate's longest full-collection pause, computed once, shortest first.
   const [cut] = ranking.order
     .filter((o) => !o.ruledOut)
@@ -226,10 +228,16 @@ function youngStall(
     )
     .map((v) => ({ label: v.label, fullMs: longestByGeneration(v.result, tail).at(-1) ?? 0 }))
     .sort((x, y) => x.fullMs - y.fullMs);
-  // A tenth less at least: less is within the pause model's own error.
-  if (!cut || cut.fullMs > 0.9 * full) return undefined;
+  // A tenth less at least: less is within the pause model's own error. And the outlier must be
+  // what stays the longest pause once the full collections are cut; otherwise it explains nothing.
+  if (!cut || cut.fullMs > 0.9 * full || stall < cut.fullMs) return undefined;
   const what = describeWhatIf(cut.label);
-  return `The longest pause (${ms(longest)} ms) is ${YOUNG_NAME[generation]} collection's outlier in the service's pauses (${ms(t.meanMs * t.max.lo)}–${ms(t.meanMs * t.max.hi)} ms; their p99 ${ms(t.meanMs * t.p99.value)} ms), which no variant changes. On full collections, ${what.charAt(0).toLowerCase()}${what.slice(1)} cuts the longest pause ${ms(full)} → ${ms(cut.fullMs)} ms (${percent(full, cut.fullMs)}).`;
+  const outlier = `${YOUNG_NAME[generation]} collection's outlier in the service's pauses (${ms(t.meanMs * t.max.lo)}–${ms(t.meanMs * t.max.hi)} ms; their p99 ${ms(t.meanMs * t.p99.value)} ms)`;
+  const head =
+    stall >= full
+      ? `The longest pause (${ms(stall)} ms) is ${outlier}, which no variant changes.`
+      : `The longest pause (${ms(full)} ms) is a full collection's, and ${outlier} is as long within the histogram's buckets (${ms(stall)} ms), which no variant changes.`;
+  return `${head} On full collections, ${what.charAt(0).toLowerCase()}${what.slice(1)} cuts the longest pause ${ms(full)} → ${ms(cut.fullMs)} ms (${percent(full, cut.fullMs)}).`;
 }
 
 /** "threshold=50000,20,100 (+12 %)": the best-ranked variant that was not ruled out, on the objective. */
