@@ -3,14 +3,15 @@
  * of 1e7 s (nanoseconds written as seconds) made the fit size a cache beyond
  * every cap and run its simulations on the event loop: /healthz timed out for
  * over 40 s and other users' commands got no ack. The attack, replayed
- * against the real app: the fitted step fails naming the value, /healthz
- * answers under 200 ms at every probe, another user's command is acked, and
- * the fit went through the simulation pool. A plausible fit runs in a worker
- * under the pool's limits; fitted values beyond the caps are refused.
+ * against the real app: the fitted step fails naming the value, the event
+ * loop works under 200 ms between any two /healthz probes (on-core time, so a
+ * loaded machine's delays are not the fit's) and answers each in under 2 s,
+ * another user's command is acked, and the fit went through the simulation
+ * pool. A plausible fit runs in a worker under the pool's limits; fitted
+ * values beyond the caps are refused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFitInWorker } from '../../src/adapters/fit/fit-in-worker.js';
 import { runSimulationInWorker } from '../../src/adapters/simulator/worker-runner.js';
@@ -83,47 +84,49 @@ async function healthProbe(port: number): Promise<number> {
 }
 
 /**
- * Probes /healthz every 25 ms until `go()` turns false. Each sample is the probe's latency plus how
- * late its 25 ms pause ended: an event loop blocked between two probes shows too, not only one
- * blocked while a probe waits for its answer.
+ * This thread's time on a core (ms), from the kernel's scheduler statistics
+ * (/proc/thread-self/schedstat: time on a core, time waiting on a run queue, in ns); undefined
+ * where the kernel does not keep them. A fit on the event loop is work on this thread, and shows
+ * here whatever else the machine runs; a loaded machine's delays do not. Beside four busy loops on
+ * the two cores, probes came 213–649 ms late while the loop had worked 6–9 ms: sampled from another
+ * thread, the loop was asleep in the kernel, in `mmap` (state D, the process's memory map locked by
+ * one of its own threads) or on a futex, each held by a thread of the process (a worker starting
+ * its heap) that waited for a core: the machine's time, not the fit's.
  */
-async function probeUntilStopped(port: number, go: () => boolean): Promise<number[]> {
-  const out: number[] = [];
-  let late = 0;
+function onCoreMs(): number | undefined {
+  try {
+    const [onCore] = readFileSync('/proc/thread-self/schedstat', 'utf8').trim().split(/\s+/);
+    const ns = Number(onCore);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Probe {
+  /** The probe's latency plus how late its 25 ms pause ended (a loop blocked between probes shows too). */
+  readonly wallMs: number;
+  /** What the event loop's thread worked meanwhile; the wall time where the kernel keeps no statistics. */
+  readonly workMs: number;
+}
+
+/** Probes /healthz every 25 ms until `go()` turns false. */
+async function probeUntilStopped(port: number, go: () => boolean): Promise<Probe[]> {
+  const out: Probe[] = [];
   while (go()) {
-    out.push((await healthProbe(port)) + late);
+    const before = onCoreMs();
+    const latency = await healthProbe(port);
     const paused = performance.now();
     await new Promise((r) => setTimeout(r, 25));
-    late = Math.max(0, performance.now() - paused - 25);
+    const wallMs = latency + Math.max(0, performance.now() - paused - 25);
+    const after = onCoreMs();
+    out.push({ wallMs, workMs: before === undefined || after === undefined ? wallMs : after - before });
   }
   return out;
 }
 
-/**
- * A peer measured at the same time: a thread of this process whose own 25 ms timers report how
- * late they fire. The app's event loop blocking does not delay it; the machine starving the
- * process does. (A probe came 452 ms late at the end of a busy run of npm test; beside four busy
- * loops the probes came 213–572 ms late while this peer was at most 6 ms late: the loop itself.)
- */
-function concurrentPeer(): { stop: () => Promise<number> } {
-  const worker = new Worker(
-    `const { parentPort } = require('node:worker_threads');
-     let worst = 0, last = performance.now();
-     const tick = () => { const now = performance.now(); worst = Math.max(worst, now - last - 25); last = now; timer = setTimeout(tick, 25); };
-     let timer = setTimeout(tick, 25);
-     parentPort.on('message', () => { clearTimeout(timer); parentPort.postMessage(worst); });`,
-    { eval: true },
-  );
-  return {
-    stop: async () => {
-      const worst = new Promise<number>((r) => worker.once('message', r));
-      worker.postMessage('stop');
-      const value = await worst;
-      await worker.terminate();
-      return value;
-    },
-  };
-}
+/** The longest answer the test accepts from /healthz while a fit runs: the finding's was over 40 s. */
+const WALL_LIMIT_MS = 2000;
 
 describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', () => {
   let prom: FakePrometheus;
@@ -173,7 +176,6 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     );
     expect(click.status).toBe(200);
     let running = true;
-    const peer = concurrentPeer();
     const probes = probeUntilStopped(h.port, () => running);
     const other = await sendSigned(
       h.port,
@@ -188,20 +190,20 @@ describe('a hostile full-collection pause (1e7 s) in a fitted simulate step', ()
     await h.settle();
     running = false;
     const during = await probes;
-    const starved = await peer.stop();
 
     expect(other.status).toBe(200);
     expect(other.ms).toBeLessThan(3000);
     // Probing spans the fit, from the click's ack to the step's end: a fit in a bundled worker
     // thread may take only a few probes' time (6 probes once, 5 another), which is no failure.
     expect(during.length).toBeGreaterThan(0);
-    const worst = Math.max(...during);
-    // Slower than the machine let any thread be, at the time or before: the event loop was blocked.
-    const limit = Math.max(200, 1.5 * Math.max(...baseline), 1.5 * starved + 50);
+    const worst = (probes: Probe[], key: keyof Probe) => Math.max(...probes.map((p) => p[key]));
+    // The loop worked longer than it did with nothing running, and than 200 ms: the fit ran on it.
+    const limit = Math.max(200, 1.5 * worst(baseline, 'workMs'));
     console.log(
-      `/healthz during the fit: worst ${worst.toFixed(0)} ms of ${during.length} probes (limit ${limit.toFixed(0)} ms; idle worst ${Math.max(...baseline).toFixed(0)} ms; a thread beside it ${starved.toFixed(0)} ms late at worst)`,
+      `/healthz during the fit: ${during.length} probes; the event loop worked ${worst(during, 'workMs').toFixed(0)} ms at most between two (limit ${limit.toFixed(0)} ms; idle ${worst(baseline, 'workMs').toFixed(0)} ms${onCoreMs() === undefined ? ': no scheduler statistics, the wall time' : ''}); the longest answer ${worst(during, 'wallMs').toFixed(0)} ms (limit ${WALL_LIMIT_MS} ms)`,
     );
-    expect(worst).toBeLessThan(limit);
+    expect(worst(during, 'workMs')).toBeLessThan(limit);
+    expect(worst(during, 'wallMs')).toBeLessThan(WALL_LIMIT_MS);
     expect(fits).toHaveBeenCalledTimes(1);
     const step = (await h.store.load(id))?.steps.find((s) => s.id === STEP);
     expect(step?.status).toBe('failed');
@@ -259,12 +261,21 @@ describe('the fit itself', () => {
 
   it('a plausible fit runs in a worker under the pool: the event loop stays free, the time limit holds', async () => {
     const pool = new SimulationPool({ run: runSimulationInWorker, fit: runFitInWorker });
+    // Every 10 ms: the longest gap between ticks, and the most the loop worked in one.
     let longestGap = 0;
+    let mostWork = 0;
     let last = performance.now();
+    let lastOnCore = onCoreMs();
     const ticker = setInterval(() => {
       const now = performance.now();
+      const onCore = onCoreMs();
       longestGap = Math.max(longestGap, now - last);
+      mostWork = Math.max(
+        mostWork,
+        onCore === undefined || lastOnCore === undefined ? now - last : onCore - lastOnCore,
+      );
       last = now;
+      lastOnCore = onCore;
     }, 10);
     try {
       const fit = await pool.fit(observations(0.05), undefined);
@@ -273,7 +284,8 @@ describe('the fit itself', () => {
     } finally {
       clearInterval(ticker);
     }
-    expect(longestGap).toBeLessThan(200);
+    expect(mostWork).toBeLessThan(200);
+    expect(longestGap).toBeLessThan(WALL_LIMIT_MS);
     const strict = new SimulationPool({ run: runSimulationInWorker, fit: runFitInWorker, timeoutMs: 1 });
     const error = await strict.fit(observations(0.05), undefined).catch((e: unknown) => e);
     expect(isGcIncidentError(error) && error.code).toBe('SIMULATION_TIMEOUT');
