@@ -236,7 +236,7 @@ function youngStall(
   const head =
     stall >= full
       ? `The longest pause (${ms(stall)} ms) is ${outlier}, which no variant changes.`
-      : `The longest pause (${ms(full)} ms) is a full collection's, and ${outlier} is as long within the histogram's buckets (${ms(stall)} ms), which no variant changes.`;
+      : `The longest pause (${ms(full)} ms) is a full collection's, and ${outlier} is about as long (${ms(stall)} ms), which no variant changes.`;
   return `${head} On full collections, ${what.charAt(0).toLowerCase()}${what.slice(1)} cuts the longest pause ${ms(full)} → ${ms(cut.fullMs)} ms (${percent(full, cut.fullMs)}).`;
 }
 
