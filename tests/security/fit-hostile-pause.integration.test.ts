@@ -103,6 +103,11 @@ function onCoreMs(): number | undefined {
   }
 }
 
+/** What the loop's thread worked from `before` to `after` (onCoreMs), or `wallMs` without the statistics. */
+function workedMs(before: number | undefined, after: number | undefined, wallMs: number): number {
+  return before === undefined || after === undefined ? wallMs : after - before;
+}
+
 interface Probe {
   /** The probe's latency plus how late its 25 ms pause ended (a loop blocked between probes shows too). */
   readonly wallMs: number;
@@ -120,7 +125,7 @@ async function probeUntilStopped(port: number, go: () => boolean): Promise<Probe
     await new Promise((r) => setTimeout(r, 25));
     const wallMs = latency + Math.max(0, performance.now() - paused - 25);
     const after = onCoreMs();
-    out.push({ wallMs, workMs: before === undefined || after === undefined ? wallMs : after - before });
+    out.push({ wallMs, workMs: workedMs(before, after, wallMs) });
   }
   return out;
 }
@@ -270,10 +275,7 @@ describe('the fit itself', () => {
       const now = performance.now();
       const onCore = onCoreMs();
       longestGap = Math.max(longestGap, now - last);
-      mostWork = Math.max(
-        mostWork,
-        onCore === undefined || lastOnCore === undefined ? now - last : onCore - lastOnCore,
-      );
+      mostWork = Math.max(mostWork, workedMs(lastOnCore, onCore, now - last));
       last = now;
       lastOnCore = onCore;
     }, 10);
