@@ -112,6 +112,10 @@ async function deployed(): Promise<{ port: number; child: ChildProcess }> {
 
 // Each app in its own process, so neither one's work slows the other; the driver is this process.
 const [gc, bare] = await Promise.all([values.from === 'dist' ? deployed() : target('gc'), target('bare')]);
+// A benchmark that fails (throws) still stops both apps: neither is left serving, holding the terminal.
+process.on('exit', () => {
+  for (const { child } of [gc, bare]) if (child.exitCode === null) child.kill('SIGKILL');
+});
 const app = { port: gc.port };
 const barePort = bare.port;
 
@@ -146,10 +150,12 @@ const startSimulation = () =>
     }),
   );
 const simulations = () => api.messages.filter((m) => !m.threadTs && m.text.startsWith('🧪 long'));
-const running = () => simulations().some((m) => !m.text.includes('100%') && !m.text.includes('queued'));
+// Started: its progress message moved past "queued". Edits wait for the channel's posting pace and
+// only the newest is sent, so a short run may show "100%" as its first edit (seen 2026-12-07).
+const simulationRan = () => simulations().some((m) => !m.text.includes('queued'));
 await startSimulation();
-// Measure only once a simulation really runs in the worker (its progress message moved).
-for (let waited = 0; !running(); waited += 100) {
+// Measure only once a simulation really ran in the worker; the keeper below starts the next ones.
+for (let waited = 0; !simulationRan(); waited += 100) {
   const failed = api.messages.find((m) => m.text.includes('Simulation failed'));
   if (failed || waited > 60_000)
     throw new Error(

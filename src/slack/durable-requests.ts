@@ -6,8 +6,13 @@
  * (or this one restarted) finds the lease expired and replays the request
  * through Bolt; the idempotency keys the listeners pass on make a replay of
  * finished work change nothing.
+ *
+ * The record is committed before the listeners run, and its sync to disk
+ * overlaps them: the ack itself (Bolt's, wrapped by `acksAfterHolds`) waits
+ * for the sync. So the work before an ack and the disk's fsync run at the same
+ * time, and Slack still hears nothing until the request is on disk.
  */
-import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { LeaseHandler, WorkLeases } from '../adapters/leases/work-leases.js';
 import { describeError } from './error-text.js';
@@ -21,31 +26,57 @@ export function requestKey(body: Readonly<Record<string, unknown>>): string | un
   return `slack:${typeof body.type === 'string' ? body.type : 'command'}:${trigger}`;
 }
 
-export function durableRequests(leases: WorkLeases, logger: Logger): Middleware<AnyMiddlewareArgs> {
+/** Each request's record until it is on disk, by the request's body (the object Bolt passes on). */
+export type PendingHolds = WeakMap<object, Promise<boolean>>;
+
+export function durableRequests(
+  leases: WorkLeases,
+  logger: Logger,
+  pending: PendingHolds = new WeakMap(),
+): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const request = body as Record<string, unknown>;
     const key = requestKey(request);
-    let held = false;
+    let holding: Promise<boolean> = Promise.resolve(false);
     if (key) {
       // The deprecated verification token is the only secret a request body carries: not stored.
       const { token: _token, ...kept } = request;
-      try {
-        held = await leases.hold({ key, kind: SLACK_LEASE, body: JSON.stringify(kept) });
-      } catch (error) {
-        // The store is down: the listener still runs and tells the person what failed.
-        logger.warn({ key, err: describeError(error) }, 'Slack request not recorded before its ack');
-      }
+      // The row is committed now; the promise settles once it is on disk (the ack waits for that).
+      holding = leases
+        .hold({ key, kind: SLACK_LEASE, body: JSON.stringify(kept) })
+        .catch((error: unknown) => {
+          // The store is down: the listener still runs and tells the person what failed.
+          logger.warn({ key, err: describeError(error) }, 'Slack request not recorded before its ack');
+          return false;
+        });
+      pending.set(body, holding);
     }
     try {
       await next();
     } catch (error) {
       // Not finished: another process takes it over when the lease ends.
-      if (held && key) leases.abandon(key);
+      if (key && (await holding)) leases.abandon(key);
       throw error;
     }
     // Deleted in a batch with others, off the request's path (see WorkLeases.forget).
-    if (held && key) leases.forget(key);
+    if (key && (await holding)) leases.forget(key);
   };
+}
+
+/**
+ * Makes every ack of `app` wait until its request's record (durableRequests) is on disk: Bolt's
+ * receivers (HTTP and Socket Mode) hand each request to `processEvent` with the ack to call.
+ */
+export function acksAfterHolds(app: App, pending: PendingHolds): void {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event: ReceiverEvent) =>
+    processEvent({
+      ...event,
+      ack: async (response) => {
+        await pending.get(event.body);
+        return event.ack(response);
+      },
+    });
 }
 
 /** Replays a request its process acknowledged but did not finish; its ack already went to Slack. */

@@ -30,7 +30,13 @@ import { MCP_PATH, mcpHttpHandler } from '../mcp/http.js';
 import { incidentAccess } from './access.js';
 import { alertmanagerHandler } from './alertmanager-route.js';
 import { sendDigest } from './digest.js';
-import { durableRequests, replaySlackRequest, SLACK_LEASE } from './durable-requests.js';
+import {
+  acksAfterHolds,
+  durableRequests,
+  type PendingHolds,
+  replaySlackRequest,
+  SLACK_LEASE,
+} from './durable-requests.js';
 import { describeError } from './error-text.js';
 import { IncidentFlow } from './flow/flow.js';
 import { channelArchiver } from './flow/incident-channel.js';
@@ -250,8 +256,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         requester: 'mcp-http',
       },
     });
-  // First of the middleware: a request is recorded before any listener can ack it.
-  app.use(durableRequests(leases, logger));
+  // First of the middleware: a request is recorded before any listener can ack it, and its ack
+  // waits until the record is on disk.
+  const holds: PendingHolds = new WeakMap();
+  acksAfterHolds(app, holds);
+  app.use(durableRequests(leases, logger, holds));
   app.use(staleActions(logger, [ACTION.pickRunbook, ACTION.roles]));
   registerListeners(app, services);
   // Global middleware runs before any listener whatever the order of registration; after the

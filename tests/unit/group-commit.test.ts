@@ -145,6 +145,23 @@ describe('a sync that fails (SQLite group commit)', () => {
   });
 });
 
+describe('commit mode (the terminal): each write syncs in its own commit', () => {
+  it('commits with synchronous=FULL and runs no group sync; every write is there after a reopen', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gc-incident-commit-')), 'gc.db');
+    const store = new SqliteStore(path, { sync: 'commit' });
+    await store.migrate();
+    expect(store.group).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect(await store.hold(work(`c${i}`), 'p1', NOW, 30_000)).toBe(true);
+    expect((store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(
+      2,
+    );
+    await store.close();
+    const reopened = await open(path);
+    expect(await reopened.heldWork()).toBe(3);
+    expect(reopened.group).toBeDefined();
+  });
+});
+
 describe('finished requests forgotten in batches', () => {
   it('deletes the rows of requests finished together in one write, later, and not before', async () => {
     const store = await open(join(mkdtempSync(join(tmpdir(), 'gc-incident-forget-')), 'gc.db'));

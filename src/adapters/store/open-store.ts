@@ -5,6 +5,7 @@
  */
 import { GcIncidentError } from '../../core/errors.js';
 import type { Clock, Store } from '../../core/ports.js';
+import type { SqliteSync } from './sqlite-group-commit.js';
 
 export const DEFAULT_SQLITE_PATH = './data/gc-incident.db';
 
@@ -33,14 +34,18 @@ export function parseDatabaseUrl(value: string | undefined): StoreTarget {
   );
 }
 
+/** `sync`: where a SQLite write syncs (SqliteStore; default `group`); PostgreSQL ignores it. */
 export async function openStore(
   target: StoreTarget,
-  options: { schema?: string; clock?: Clock | undefined } = {},
+  options: { schema?: string; clock?: Clock | undefined; sync?: SqliteSync } = {},
 ): Promise<Store> {
   // Each driver is loaded only when configured: a SQLite deployment never needs pg, and the reverse.
   const store =
     target.kind === 'sqlite'
-      ? new (await import('./sqlite-store.js')).SqliteStore(target.path, { clock: options.clock })
+      ? new (await import('./sqlite-store.js')).SqliteStore(target.path, {
+          clock: options.clock,
+          sync: options.sync,
+        })
       : new (await import('./postgres-store.js')).PostgresStore({
           connectionString: target.url,
           schema: options.schema,

@@ -1,15 +1,17 @@
 /**
- * Group commit for the SQLite store in WAL mode. The connection commits with
- * synchronous=NORMAL, so a commit does not fsync on the event loop; a write is
- * answered only after one fdatasync of the WAL file, run in libuv's thread
- * pool, that started after its commit. That sync makes every commit written
- * before it started durable: writes that commit while one sync runs share the
- * next one, so the holds (and appends, and post-queue writes) that arrived
- * together cost one fsync, and the event loop answers other requests meanwhile.
- * SQLite with synchronous=FULL does the same fsync of the WAL inside each
- * commit; NORMAL still syncs around checkpoints, so nothing durable is lost.
- * One difference: another reader may see a commit during the ~1 ms before its
- * sync ends (with FULL, only after); its writer answers only once it is on disk.
+ * Group commit for the SQLite store in WAL mode, used by the Slack server (the
+ * store's `group` sync mode; the terminal syncs each write in its own commit,
+ * see SqliteStore). The connection commits with synchronous=NORMAL, so a commit
+ * does not fsync on the event loop; a write is answered only after one
+ * fdatasync of the WAL file, run in libuv's thread pool, that started after its
+ * commit. That sync makes every commit written before it started durable:
+ * writes that commit while one sync runs share the next one, so the holds (and
+ * appends, and post-queue writes) that arrived together cost one fsync, and the
+ * event loop answers other requests meanwhile. SQLite with synchronous=FULL
+ * does the same fsync of the WAL inside each commit; NORMAL still syncs around
+ * checkpoints, so nothing durable is lost. One difference: another reader may
+ * see a commit during the ~1 ms before its sync ends (with FULL, only after);
+ * its writer answers only once it is on disk.
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, realpathSync } from 'node:fs';
 import type Database from 'better-sqlite3';
@@ -43,6 +45,9 @@ const missing = (error: unknown) => (error as NodeJS.ErrnoException | undefined)
  * the disk took was dropped, so later writes are not failed for it.
  */
 class SyncNotAttempted extends Error {}
+
+/** Where the SQLite store's writes sync: `commit` (each in its own) or `group` (this file). */
+export type SqliteSync = 'commit' | 'group';
 
 /** The two syncs, replaceable so a test can make the disk fail. */
 export interface WalSync {

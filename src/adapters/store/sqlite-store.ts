@@ -1,7 +1,6 @@
 /**
  * The default store: one SQLite file (better-sqlite3) in WAL mode; every write
- * answers once the WAL is synced (a group commit off the event loop, see
- * sqlite-group-commit.ts, or inline as synchronous=FULL does), so an event
+ * answers once the WAL is synced (see the constructor's `sync`), so an event
  * acknowledged to a user survives a crash of the process or of the machine.
  * Several processes may share the file (busy timeout); for replicas across
  * machines use PostgreSQL.
@@ -30,7 +29,7 @@ import { DecisionThrew } from './decision-threw.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fromRow, SnapshotCache, type SnapshotRow } from './snapshot-cache.js';
 import { type Append, KeyTaken, writeAppend, writeLocked } from './sqlite-append.js';
-import { WalGroupCommit } from './sqlite-group-commit.js';
+import { type SqliteSync, WalGroupCommit } from './sqlite-group-commit.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { SqlitePostQueue } from './sqlite-post-queue.js';
 import { SqliteReminders } from './sqlite-reminders.js';
@@ -51,17 +50,21 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
 
   private readonly clock: Clock;
   readonly posts: SqlitePostQueue;
-  /** Undefined for a database in memory (or not in WAL mode): every commit syncs. */
+  /** Undefined in `commit` mode, or for a database in memory (or not in WAL mode): every commit syncs. */
   readonly group: WalGroupCommit | undefined;
   private readonly leases: SqliteLeases;
   private readonly reminders: SqliteReminders;
   private readonly snapshots = new SnapshotCache();
   private appendTx: ((append: Append) => boolean) | undefined;
 
-  /** `clock`: when migrations were applied (default: the machine's). */
+  /**
+   * `clock`: when migrations were applied (default: the machine's). `sync`: `commit` (the terminal)
+   * syncs each write in its own commit (synchronous=FULL), the cheapest one at a time; `group`
+   * (default, the Slack server) shares syncs off the event loop (sqlite-group-commit.ts).
+   */
   constructor(
     readonly path: string,
-    options: { clock?: Clock | undefined } = {},
+    options: { clock?: Clock | undefined; sync?: SqliteSync | undefined } = {},
   ) {
     this.clock = options.clock ?? systemClock;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -71,7 +74,7 @@ export class SqliteStore implements IncidentStore, ReminderStore, LeaseStore {
       this.db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON',
       );
-      this.group = WalGroupCommit.of(this.db, path);
+      this.group = options.sync === 'commit' ? undefined : WalGroupCommit.of(this.db, path);
       this.posts = new SqlitePostQueue(
         this.db,
         (sql) => this.prepare(sql),
