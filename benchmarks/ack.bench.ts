@@ -171,7 +171,11 @@ let idleSamples = 0;
 let samples = 0;
 let started = 1;
 async function finished(): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${app.port}/metrics`)).text();
+  // Only the one counter (`name[]`): rendering every default metric 20 times a second cost the app
+  // 12 % of its busy time and 20 % of its allocations, a load Prometheus never puts on it (2026-12-07).
+  const text = await (
+    await fetch(`http://127.0.0.1:${app.port}/metrics?name[]=gc_incident_simulations_total`)
+  ).text();
   let n = 0;
   for (const m of text.matchAll(/^gc_incident_simulations_total\{outcome="(?:done|failed)"\} (\d+)/gm))
     n += Number(m[1]);

@@ -46,6 +46,7 @@ import { health } from './health.js';
 import { ACTION } from './ids.js';
 import { installLastResort } from './last-resort.js';
 import { registerListeners } from './listeners.js';
+import { metricsRoute } from './metrics-route.js';
 import { slackPostQueue } from './post-queue-wiring.js';
 import { QueuedSlackGateway } from './queued-gateway.js';
 import { ReminderSender } from './reminder-sender.js';
@@ -92,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // built after it, so its route delegates.
   let alertmanager: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   let mcp: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const serveMetrics = metricsRoute(appMetrics.registry);
   const routes: CustomRoute[] = [
     ...(config.mcpToken
       ? [
@@ -121,11 +123,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     {
       path: '/metrics',
       method: ['GET'],
-      handler: (_req, res) =>
-        void appMetrics.registry.metrics().then((text) => {
-          res.writeHead(200, { 'content-type': appMetrics.registry.contentType });
-          res.end(text);
-        }),
+      handler: (req, res) => void serveMetrics(req, res),
     },
   ];
   const clientOptions = {
