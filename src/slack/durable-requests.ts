@@ -29,10 +29,14 @@ export function requestKey(body: Readonly<Record<string, unknown>>): string | un
 /** Each request's record until it is on disk, by the request's body (the object Bolt passes on). */
 export type PendingHolds = WeakMap<object, Promise<boolean>>;
 
+/**
+ * `pending` is the map `acksAfterHolds` reads: without it wired to the app, an ack would not wait
+ * for its record, so it is a required argument rather than a default.
+ */
 export function durableRequests(
   leases: WorkLeases,
   logger: Logger,
-  pending: PendingHolds = new WeakMap(),
+  pending: PendingHolds,
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const request = body as Record<string, unknown>;

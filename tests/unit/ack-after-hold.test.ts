@@ -63,15 +63,24 @@ async function boltApp(leases: WorkLeases, order: string[], wrapped: boolean) {
   return app;
 }
 
+/**
+ * Hands the slash command to Bolt as its receiver does and lets everything runnable run. The
+ * promise comes back in an object: returned bare from an async function it would be waited for.
+ */
+async function startRequest(app: App, order: string[]): Promise<{ processed: Promise<void> }> {
+  const processed = app.processEvent({
+    body: { ...body },
+    ack: async () => void order.push('acked to Slack'),
+  });
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  return { processed };
+}
+
 describe('the ack waits for the request to be on disk', () => {
   it('the listener runs while the record syncs; Slack is answered only after the sync', async () => {
     const { leases, order, sync } = slowDisk();
     const app = await boltApp(leases, order, true);
-    const processed = app.processEvent({
-      body: { ...body },
-      ack: async () => void order.push('acked to Slack'),
-    });
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    const { processed } = await startRequest(app, order);
     // Committed, the listener has run up to its ack, and nothing has gone to Slack yet.
     expect(order).toEqual(['committed', 'listener']);
     sync();
@@ -89,11 +98,7 @@ describe('the ack waits for the request to be on disk', () => {
   it('without the wrapper the ack would go before the sync (what the wrapper is for)', async () => {
     const { leases, order, sync } = slowDisk();
     const app = await boltApp(leases, order, false);
-    const processed = app.processEvent({
-      body: { ...body },
-      ack: async () => void order.push('acked to Slack'),
-    });
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    const { processed } = await startRequest(app, order);
     expect(order).toEqual(['committed', 'listener', 'acked to Slack', 'listener done']);
     sync();
     await processed;
