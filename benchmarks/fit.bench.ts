@@ -7,6 +7,7 @@
  *   BENCH_FIT_MODES=churn,cycles,big-heap,cache,frozen,disabled,steady  (default: all seven)
  *   BENCH_FIT_PYTHONS=3.8,3.11,3.13  (pyenv versions; "system" = /usr/bin/python3)
  *   BENCH_FIT_WINDOW=120  BENCH_FIT_WARMUP=30  BENCH_FIT_SETTLE=10  (seconds)
+ *   BENCH_FIT_ONLY=threshold,freeze  (only the mitigations whose what-if starts so; default: all)
  */
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,6 +33,7 @@ const pythons = (env.BENCH_FIT_PYTHONS ?? '3.8,system,3.13').split(',');
 const windowSeconds = Number(env.BENCH_FIT_WINDOW ?? 120);
 const warmupSeconds = Number(env.BENCH_FIT_WARMUP ?? 30);
 const settleSeconds = Number(env.BENCH_FIT_SETTLE ?? 10);
+const only = env.BENCH_FIT_ONLY ? env.BENCH_FIT_ONLY.split(',') : undefined;
 const SYSTEM = '/usr/bin/python3';
 
 if (!existsSync('/usr/bin/prometheus')) {
@@ -64,6 +66,7 @@ for (const version of pythons) {
         warmupSeconds,
         windowSeconds,
         settleSeconds,
+        ...(only ? { only } : {}),
         log: (line) => console.error(line),
       }),
     );
@@ -183,7 +186,7 @@ for (const r of results) {
   const named = r.fit.diagnosis.mode === r.expectedMode;
   if (named) modeRight++;
   console.log(
-    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}${!predicted.first && predicted.unsure ? ` (can't tell: ${predicted.unsure})` : ''}; best observed value: ${name(r.observedRanking.first)}; scored ${VERDICT_TEXT[score.verdict]} (${score.reason}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}, fixed ${((r.fit.cost.coefficients.fixedNs ?? 0) / 1000).toFixed(1)} µs; tail ${tailText(r.fit.cost.tail)}; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
+    `| ${r.mode} | ${r.version} | objective ${r.objective}; ranked first: ${name(predicted.first)}${predicted.tied.length ? ` (within error of ${predicted.tied.join(', ')})` : ''}${!predicted.first && predicted.unsure ? ` (can't tell: ${predicted.unsure})` : ''}; best observed value: ${name(r.observedRanking.first)}; scored ${VERDICT_TEXT[score.verdict]} (${score.reason}); ruled out: predicted ${ruledOut(predicted)}, observed ${ruledOut(r.observedRanking)}; pause cost ${r.fit.cost.source}, fixed ${((r.fit.cost.coefficients.fixedNs ?? 0) / 1000).toFixed(1)} µs${r.fit.cost.coefficients.generationScale ? `, per object ×${r.fit.cost.coefficients.generationScale.map((k) => k.toFixed(2)).join('/')} (gen 0/1/2)` : ''}; tail ${tailText(r.fit.cost.tail)}; named ${r.fit.diagnosis.mode} (${named ? 'right' : `expected ${r.expectedMode}`}); fit ${r.fitSeconds.toFixed(2)} s | | | | | |`,
   );
 }
 console.log(

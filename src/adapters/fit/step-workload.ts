@@ -16,7 +16,7 @@ import type { MetricsClient } from '../../core/ports.js';
 import type { SimulateStep } from '../../core/runbook/types.js';
 import type { DecisionContext } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
-import { applyWhatIf } from '../../core/simulator/what-if.js';
+import { runningServiceVariants } from '../../core/simulator/what-if.js';
 import { type ModelledPython, normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatComparison } from '../../format/simulation.js';
 import {
@@ -95,10 +95,7 @@ async function resolveUnobserved(
       ...(cost.source === 'fitted' ? { cost: cost.coefficients } : {}),
     };
     return {
-      variants: [
-        { label: 'baseline', workload: base },
-        ...(step.whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
-      ],
+      variants: runningServiceVariants(base, step.whatIf ?? []),
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}; ${cost.note}`,
       context: {
         uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual),

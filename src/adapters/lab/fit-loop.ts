@@ -21,7 +21,7 @@ import {
 } from '../../core/simulator/rank.js';
 import { simulate } from '../../core/simulator/simulate.js';
 import { predictedBounds } from '../../core/simulator/uncertainty.js';
-import { applyWhatIf } from '../../core/simulator/what-if.js';
+import { runningServiceVariants } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { systemClock } from '../clock.js';
 import { PrometheusClient } from '../prometheus/client.js';
@@ -175,11 +175,18 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     };
     const uncertainty = fitUncertainty(fit, base, fit.cost.residual);
     const objective = OBJECTIVE_OF_MODE[config.mode] ?? 'gc-time';
-    const predict = (whatIf?: string) => {
-      // The service applies a freeze after its first full collections (settle.ts).
-      const r = simulate(whatIf ? applyWhatIf(workload, whatIf, { running: true }) : workload, {
-        timelinePoints: 50,
-      });
+    // As the product builds them (a running service): the freeze applied after the service's first
+    // full collections (settle.ts), every stretch long enough for the variants' generation-1 collections.
+    const variants = new Map(
+      runningServiceVariants(
+        workload,
+        mitigationsFor(fit).map((m) => m.whatIf),
+      ).map((v) => [v.label, v.workload]),
+    );
+    const predict = (whatIf = 'baseline') => {
+      const variant = variants.get(whatIf);
+      if (!variant) throw new Error(`no variant ${whatIf} among ${[...variants.keys()].join(', ')}`);
+      const r = simulate(variant, { timelinePoints: 50 });
       return {
         // Full collections too rare for the simulated stretch at the long-lived rule's pace, where
         // the baseline window saw some (else the fitted heap is a guess, as the fit says).

@@ -15,7 +15,7 @@ import {
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { resolvePython } from '../../core/simulator/versions.js';
-import { applyWhatIf, WHAT_IF_HELP } from '../../core/simulator/what-if.js';
+import { runningServiceVariants, WHAT_IF_HELP, whatIfVariants } from '../../core/simulator/what-if.js';
 import { normalizeWorkload } from '../../core/simulator/workload.js';
 import { formatAgainst, formatComparison, formatResult, type ReproOutput } from '../../format/simulation.js';
 import { comparisonFooter, fittedFooter } from '../fit-footer.js';
@@ -130,14 +130,15 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const python = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
   const base = normalizeWorkload(loaded.source.doc, python);
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
-  // A fitted workload is a running service: a freeze is applied as it would be there.
-  const variants = whatIfs.map((w) => ({
-    label: w,
-    workload: applyWhatIf(base, w, { running: fitted !== undefined }),
+  // A fitted workload is a running service: a freeze is applied as it would be there, and the
+  // stretch holds the variants' generation-1 collections (what-if.ts, stretchScale).
+  const variants =
+    fitted !== undefined ? runningServiceVariants(base, whatIfs) : whatIfVariants(base, whatIfs);
+  const results: { label: string; result: SimulationResult }[] = variants.map((v) => ({
+    label: v.label,
+    result: simulate(v.workload, { calibration }),
   }));
-  const baseline = simulate(base, { calibration });
-  const results: { label: string; result: SimulationResult }[] = [{ label: 'baseline', result: baseline }];
-  for (const v of variants) results.push({ label: v.label, result: simulate(v.workload, { calibration }) });
+  const baseline = (results[0] as { result: SimulationResult }).result;
 
   const decision = { objective: checkObjective(options.objective) ?? loaded.source.objective };
   if (options.chart) {

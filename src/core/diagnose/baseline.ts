@@ -3,7 +3,7 @@
  * thresholds, and gc.freeze() when it reported frozen objects. The what-ifs are applied again on
  * top, so `threshold=…` and `freeze` still compare against the service as it runs.
  */
-import { applyWhatIf } from '../simulator/what-if.js';
+import { runningServiceVariants } from '../simulator/what-if.js';
 import type { Workload } from '../simulator/workload.js';
 import { group } from './render.js';
 import type { ObservedGc } from './result.js';
@@ -32,11 +32,11 @@ export function rebaseOnObserved(
   if (!observed || !first) return { variants: [...variants], note: undefined };
   const base = withObservedGc(first.workload, observed);
   return {
-    variants: [
-      { label: first.label, workload: base },
-      // A running service: a freeze is applied and measured as it would be there.
-      ...(whatIf ?? []).map((w) => ({ label: w, workload: applyWhatIf(base, w, { running: true }) })),
-    ],
+    // A running service: a freeze is applied and measured as it would be there, and the stretch
+    // holds the variants' generation-1 collections.
+    variants: runningServiceVariants(base, whatIf ?? []).map((v, i) =>
+      i === 0 ? { ...v, label: first.label } : v,
+    ),
     note: `baseline from the service's live GC state ('${observed.stepId}'): thresholds ${observed.thresholds.join('/')}${observed.frozen > 0 ? `, ${group(observed.frozen)} objects frozen (gc.freeze())` : ', nothing frozen'}`,
   };
 }

@@ -51,7 +51,7 @@ import {
 } from './segment-skip.js';
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
 import { type SettleOutcome, settleAfterFreeze } from './settle.js';
-import { Timeline, type TimelinePoint } from './timeline.js';
+import { heapFigures, Timeline, type TimelinePoint } from './timeline.js';
 import { MODEL_COVERS } from './versions.js';
 import type { Workload } from './workload.js';
 
@@ -118,7 +118,11 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
   const histogram = new PauseHistogram();
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
   const points = Math.max(1, options.timelinePoints ?? 400);
-  const bucketSize = Math.max(1, Math.ceil(workload.iterations / points));
+  // A run whose heap is shown over its first part (heapOver) has its points there.
+  const bucketSize = Math.max(
+    1,
+    Math.ceil(Math.min(workload.iterations, workload.heapOver ?? Infinity) / points),
+  );
   const timeline = new Timeline(bucketSize, workload.iterations);
   const observe = (live: number, garbage: number) => timeline.observe(live + garbage);
   const closeBucketsUpTo = (iteration: number) => {
@@ -364,11 +368,6 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     totalMs: h.totalNs / 1e6,
   });
   const seconds = workload.rate ? workload.iterations / workload.rate : undefined;
-  const lastThird = timeline.points.slice(Math.floor((timeline.points.length * 2) / 3));
-  const steady =
-    lastThird.length > 0
-      ? Math.round(lastThird.reduce((s, p) => s + p.live + p.garbage, 0) / lastThird.length)
-      : 0;
   return {
     workload: workload.name,
     python: workload.python,
@@ -384,12 +383,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     perSecond: seconds
       ? perSecondOf(engine, { seconds, gcNs: histogram.totalNs, pendingAtStart }, profile.collector)
       : null,
-    heap: {
-      peak: timeline.peak,
-      steady,
-      final: engine.liveTracked() + engine.garbageTracked(),
-      timeline: timeline.points,
-    },
+    heap: heapFigures(timeline, workload.heapOver, engine.liveTracked() + engine.garbageTracked()),
     calibration: workload.cost
       ? "pause cost fitted to the service's own pauses"
       : (options.calibration ?? DEFAULT_CALIBRATION).source,

@@ -80,3 +80,25 @@ export class Timeline {
     this.bucket = openBucket();
   }
 }
+
+/** The heap's figures over the points up to `upTo` iterations (all of them when undefined). */
+export function heapFigures(
+  timeline: Timeline,
+  upTo: number | undefined,
+  final: number,
+): { peak: number; steady: number; final: number; timeline: TimelinePoint[] } {
+  const cut = upTo !== undefined && (timeline.points.at(-1)?.iteration ?? 0) >= upTo;
+  const points = cut ? timeline.points.filter((p) => p.iteration < upTo) : timeline.points;
+  const lastThird = points.slice(Math.floor((points.length * 2) / 3));
+  const steady =
+    lastThird.length > 0
+      ? Math.round(lastThird.reduce((s, p) => s + p.live + p.garbage, 0) / lastThird.length)
+      : 0;
+  const last = points.at(-1);
+  return {
+    peak: cut ? Math.max(0, ...points.map((p) => p.peak)) : timeline.peak,
+    steady,
+    final: cut && last ? last.live + last.garbage : final,
+    timeline: points,
+  };
+}

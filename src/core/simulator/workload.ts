@@ -62,6 +62,13 @@ export interface Workload {
     readonly settleAfterFreeze?: boolean;
   };
   readonly iterations: number;
+  /**
+   * The heap (its peak, steady and final figures, and the timeline) is reported over the first
+   * this many iterations only, the rates over the whole run: a what-if run longer than its
+   * baseline to hold its rarer collections (what-if.ts, stretchScale) shows its memory over the
+   * baseline's service time.
+   */
+  readonly heapOver?: number | undefined;
   readonly rate: number | undefined;
   /** Pause cost fitted to the service this workload was fitted to; the calibration profile's when absent. */
   readonly cost?: CostCoefficients | undefined;

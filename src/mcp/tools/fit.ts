@@ -5,9 +5,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { fitJob } from '../../adapters/fit/fit-job.js';
+import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import { fitWhatIfs } from '../../core/fit/mitigations.js';
 import { fitJson, fitText, renderFittedWorkload } from '../../core/fit/render.js';
-import { whatIfVariants } from '../../core/simulator/what-if.js';
+import { runningServiceVariants } from '../../core/simulator/what-if.js';
 import { MODELLED_PYTHONS, normalizeWorkload } from '../../core/simulator/workload.js';
 import { comparisonReport, runComparison } from '../comparison.js';
 import type { McpDeps } from '../deps.js';
@@ -59,9 +60,17 @@ export function registerFitTool(server: McpServer, deps: McpDeps): void {
         python,
         now: deps.clock.now(),
       });
-      const base = normalizeWorkload({ name: `fit:${job}`, ...fit.doc });
-      const results = await runComparison(deps, whatIfVariants(base, fitWhatIfs(fit)));
-      const report = comparisonReport(results);
+      // As a runbook's fitted simulate step runs it (step-workload.ts): the service's own pause
+      // cost, a running service's variants, and the fit's uncertainty and pause tail.
+      const base = {
+        ...normalizeWorkload({ name: `fit:${job}`, ...fit.doc }),
+        ...(fit.cost.source === 'fitted' ? { cost: fit.cost.coefficients } : {}),
+      };
+      const results = await runComparison(deps, runningServiceVariants(base, fitWhatIfs(fit)));
+      const report = comparisonReport(results, {
+        uncertainty: fitUncertainty(fit, observations, fit.cost.residual),
+        tail: fit.cost.tail,
+      });
       const yaml = renderFittedWorkload(fit, observations);
       return {
         content: [
