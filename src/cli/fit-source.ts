@@ -7,11 +7,14 @@ import { compose } from '../composition/root.js';
 import { GcIncidentError } from '../core/errors.js';
 import type { FitResult } from '../core/fit/fit-workload.js';
 import { fitWhatIfs } from '../core/fit/mitigations.js';
+import type { GcObservations } from '../core/fit/observations.js';
 import type { CliIo } from './io.js';
 
 export interface FittedSource {
   readonly source: WorkloadSource;
   readonly fit: FitResult;
+  /** What the fit was made from: the fit's uncertainty is derived from it. */
+  readonly observations: GcObservations;
   /** What-ifs compared when none is given: threshold 0 ten times higher, and gc.freeze(). */
   readonly defaultWhatIfs: string[];
 }
@@ -31,7 +34,7 @@ export async function fittedSource(
     );
   }
   try {
-    const { fit } = await fitJob(client, {
+    const { fit, observations } = await fitJob(client, {
       job: options.fit,
       window: options.window ?? '15m',
       datasource: options.datasource ?? 'default',
@@ -40,6 +43,7 @@ export async function fittedSource(
     return {
       source: { doc: fit.doc, whatIf: [], label: `fit:${options.fit}` },
       fit,
+      observations,
       defaultWhatIfs: fitWhatIfs(fit),
     };
   } finally {

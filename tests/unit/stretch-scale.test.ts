@@ -41,21 +41,33 @@ describe('the stretch of a running service', () => {
     expect(variants[2]?.workload.thresholds).toEqual([7000, 10, 10]);
   });
 
-  it("shows the longer run's memory over the baseline's service time, its rates over the whole run", () => {
-    const [baseline, stretched] = runningServiceVariants(cycles, [THRESHOLD]).map((v) =>
+  it("shows the longer run's memory and totals over the baseline's service time, its rates over the whole run", () => {
+    // 30 001 iterations: the baseline's last timeline bucket is a partial one.
+    const odd = { ...cycles, iterations: 30_001 };
+    const [baseline, stretched] = runningServiceVariants(odd, [THRESHOLD]).map((v) =>
       simulate(v.workload, { timelinePoints: 50 }),
     );
     const whole = simulate(
-      { ...applyWhatIf(cycles, THRESHOLD, { running: true }), iterations: 10 * cycles.iterations },
+      { ...applyWhatIf(odd, THRESHOLD, { running: true }), iterations: 10 * odd.iterations },
       { timelinePoints: 50 },
     );
     if (!baseline || !stretched) throw new Error('two results expected');
     expect(stretched.heap.timeline).toHaveLength(baseline.heap.timeline.length);
-    expect(stretched.heap.timeline.at(-1)?.iteration).toBe(baseline.heap.timeline.at(-1)?.iteration);
-    // The same run: the same collections, its heap cut where the baseline's stretch ends.
-    expect(stretched.stats.map((s) => s.collections)).toEqual(whole.stats.map((s) => s.collections));
+    expect(stretched.heap.timeline.at(-1)?.iteration).toBe(odd.iterations - 1);
+    expect(baseline.heap.timeline.at(-1)?.iteration).toBe(odd.iterations - 1);
     expect(stretched.heap.peak).toBe(Math.max(...stretched.heap.timeline.map((p) => p.peak)));
     expect(stretched.heap.peak).toBeLessThan(whole.heap.peak);
+    // The same run, its totals scaled to the span shown: a tenth of the collections it ran.
+    expect(stretched.iterations).toBe(odd.iterations);
+    expect(stretched.ranIterations).toBe(10 * odd.iterations);
+    stretched.stats.forEach((s, g) => {
+      expect(s.collections).toBeCloseTo((whole.stats[g]?.collections ?? 0) / 10, 9);
+    });
+    expect(stretched.pauses.totalMs).toBeCloseTo(whole.pauses.totalMs / 10, 9);
+    // Rates and pause lengths are the whole run's: ten times fewer young collections than the baseline's.
+    expect(stretched.perSecond?.collections).toEqual(whole.perSecond?.collections);
+    expect(stretched.pauses.maxMs).toBe(whole.pauses.maxMs);
+    expect(stretched.stats[0]?.collections).toBeLessThan(0.15 * (baseline.stats[0]?.collections ?? 0));
   });
 
   it('holds the generation-1 collections the raised threshold still runs', () => {
@@ -75,6 +87,9 @@ describe('the stretch of a running service', () => {
     expect(stretchScale(totals, applyWhatIf(totals, THRESHOLD))).toBe(1);
     expect(stretchScale(cycles, applyWhatIf(cycles, 'threshold=350'))).toBe(1);
     expect(stretchScale(cycles, applyWhatIf(cycles, 'threshold=700000'))).toBe(MAX_STRETCH_SCALE);
+    expect(stretchScale(cycles, applyWhatIf(cycles, 'python=3.13'))).toBe(3);
+    expect(stretchScale(cycles, applyWhatIf(cycles, 'disable'))).toBe(1);
+    expect(stretchScale(cycles, applyWhatIf(cycles, 'python=3.14-incremental'))).toBe(1);
     const huge = {
       ...cycles,
       iterations: Math.floor(MAX_UNBATCHED_STEPS / 3 / Math.max(1, stepsPerIteration(cycles))),

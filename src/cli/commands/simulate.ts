@@ -5,6 +5,7 @@ import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
 import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
+import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import {
   DEFAULT_OBJECTIVE,
@@ -12,6 +13,7 @@ import {
   OBJECTIVES,
   type Objective,
 } from '../../core/simulator/objective.js';
+import type { DecisionContext } from '../../core/simulator/rank.js';
 import { reproScript } from '../../core/simulator/repro.js';
 import { type SimulationResult, simulate } from '../../core/simulator/simulate.js';
 import { resolvePython } from '../../core/simulator/versions.js';
@@ -128,7 +130,10 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   }
 
   const python = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
-  const base = normalizeWorkload(loaded.source.doc, python);
+  const doc = normalizeWorkload(loaded.source.doc, python);
+  // A fit carries the pause cost fitted to the service's own pauses, as a runbook's fitted step does.
+  const cost = fitted?.fit.cost;
+  const base = cost?.source === 'fitted' ? { ...doc, cost: cost.coefficients } : doc;
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
   // A fitted workload is a running service: a freeze is applied as it would be there, and the
   // stretch holds the variants' generation-1 collections (what-if.ts, stretchScale).
@@ -140,7 +145,16 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   }));
   const baseline = (results[0] as { result: SimulationResult }).result;
 
-  const decision = { objective: checkObjective(options.objective) ?? loaded.source.objective };
+  const decision: DecisionContext = {
+    objective: checkObjective(options.objective) ?? loaded.source.objective,
+    // A fit's predictions carry its uncertainty and the service's pause tail (step-workload.ts).
+    ...(fitted
+      ? {
+          uncertainty: fitUncertainty(fitted.fit, fitted.observations, fitted.fit.cost.residual),
+          tail: fitted.fit.cost.tail,
+        }
+      : {}),
+  };
   if (options.chart) {
     await writeChart(
       options.chart,

@@ -51,6 +51,7 @@ import {
 } from './segment-skip.js';
 import { canCross, RateTracker, replayTimeline, ringObjects } from './segment-trajectory.js';
 import { type SettleOutcome, settleAfterFreeze } from './settle.js';
+import { overShownSpan } from './shown-span.js';
 import { heapFigures, Timeline, type TimelinePoint } from './timeline.js';
 import { MODEL_COVERS } from './versions.js';
 import type { Workload } from './workload.js';
@@ -75,7 +76,10 @@ export interface SimulationResult {
   readonly covers: string;
   readonly collector: 'generational' | 'incremental' | 'free-threaded';
   readonly thresholds: [number, number, number];
+  /** Iterations the figures stand for; a stretched what-if ran more (ranIterations, shown-span.ts). */
   readonly iterations: number;
+  /** Iterations run when more than shown (a what-if stretched to hold its rarer collections). */
+  readonly ranIterations?: number | undefined;
   readonly stats: GenerationStats[];
   readonly count: [number, number, number];
   readonly garbage: number;
@@ -368,7 +372,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     totalMs: h.totalNs / 1e6,
   });
   const seconds = workload.rate ? workload.iterations / workload.rate : undefined;
-  return {
+  const result: SimulationResult = {
     workload: workload.name,
     python: workload.python,
     fidelity: profile.measured ? 'measured' : 'model only',
@@ -390,4 +394,5 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
     pendingFullMs: pendingFullMs(engine, coefficients, workload),
     ...(settle ? { settle } : {}),
   };
+  return overShownSpan(result, workload.heapOver);
 }

@@ -81,14 +81,21 @@ export class Timeline {
   }
 }
 
-/** The heap's figures over the points up to `upTo` iterations (all of them when undefined). */
+/**
+ * The heap's figures over the points up to `upTo` iterations (all of them when undefined). The
+ * bucket that holds iteration upTo − 1 is kept and ends there, as the last bucket of a run of
+ * upTo iterations does, so a cut run has as many points as that run.
+ */
 export function heapFigures(
   timeline: Timeline,
   upTo: number | undefined,
   final: number,
 ): { peak: number; steady: number; final: number; timeline: TimelinePoint[] } {
-  const cut = upTo !== undefined && (timeline.points.at(-1)?.iteration ?? 0) >= upTo;
-  const points = cut ? timeline.points.filter((p) => p.iteration < upTo) : timeline.points;
+  const cut = upTo !== undefined && (timeline.points.at(-1)?.iteration ?? 0) > upTo - 1;
+  const kept = cut ? timeline.points.findIndex((p) => p.iteration >= upTo - 1) + 1 : timeline.points.length;
+  const points = cut
+    ? timeline.points.slice(0, kept).map((p, i) => (i === kept - 1 ? { ...p, iteration: upTo - 1 } : p))
+    : timeline.points;
   const lastThird = points.slice(Math.floor((points.length * 2) / 3));
   const steady =
     lastThird.length > 0

@@ -79,8 +79,8 @@ export const MAX_STRETCH_SCALE = 10;
  * How many times longer than the baseline's a running service's simulated stretch must be for a
  * what-if to hold as many generation-1 collections: a fitted stretch is sized from the
  * baseline's rates, and under threshold 0 × 10 it held nine young collections and no
- * generation-1 one, where the service ran one every twenty seconds, 5–10 ms each and most of its
- * GC time (cycles on 3.8 in bench:fit, 2026-12-07: GC time −69 %). At most MAX_STRETCH_SCALE, and
+ * generation-1 one, where the service ran one every twenty seconds, 5–25 ms each and most of its
+ * GC time (cycles on 3.8 in bench:fit, 2026-12-07: generation 1 −100 %, GC time −63 to −69 %). At most MAX_STRETCH_SCALE, and
  * within the simulator's step limit (half of it: a freeze's settling runs before the stretch).
  * Only the what-if runs longer: the baseline's stretch, which the fit sized to the observed window,
  * stays as it is (run ten times longer, cycles' fitted heap, a guess where the window held no full
@@ -96,7 +96,7 @@ export function stretchScale(base: Workload, variant: Workload): number {
   const steps = Math.max(1, stepsPerIteration(variant)) * base.iterations;
   return Math.max(
     1,
-    Math.min(MAX_STRETCH_SCALE, Math.ceil(scale), Math.floor(MAX_UNBATCHED_STEPS / 2 / steps)),
+    Math.min(MAX_STRETCH_SCALE, Math.round(scale), Math.floor(MAX_UNBATCHED_STEPS / 2 / steps)),
   );
 }
 
