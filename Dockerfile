@@ -39,7 +39,12 @@ RUN apt-get update \
   && mkdir -p /data /rules && chown gc-incident:gc-incident /data /rules
 COPY --from=build /app /app
 RUN ln -s /app/bin/gc-incident.js /usr/local/bin/gc-incident
-ENV NODE_ENV=production \
+# A young generation of 1 MB per semi-space (V8's default grows to 16): the server's scavenges are
+# short, so an ack that lands on one waits less (bench:ack p99 1.21-1.46x bare Bolt against
+# 1.53-1.88x, five runs each, 2026-12-08; docs/benchmarks.md). It applies to the simulation
+# workers too: bench:ack ran as many simulations either way, bench:sim's took a few ms more.
+ENV NODE_OPTIONS=--max-semi-space-size=1 \
+    NODE_ENV=production \
     DATABASE_URL=sqlite:/data/gc-incident.db \
     HOST=0.0.0.0 \
     PORT=3000

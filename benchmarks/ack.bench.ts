@@ -6,7 +6,8 @@
  * long simulation runs in its worker thread.
  *
  * gc-incident runs as it is deployed: `gc-incident serve` from dist/ (the script builds first), in
- * a process of its own; `--from src` runs it from the sources under tsx instead, as the bench did
+ * a process of its own, with the image's NODE_OPTIONS (the Dockerfile's; ACK_NODE_OPTIONS overrides,
+ * '' for none); `--from src` runs it from the sources under tsx instead, as the bench did
  * until 2026-12-07 (tsx's loader then sits on every lazy import, and every worker thread loads
  * its TypeScript through it).
  *
@@ -14,7 +15,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,6 +83,11 @@ const target = (kind: 'gc' | 'bare') =>
     child.on('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
 
+/** The NODE_OPTIONS the container image runs gc-incident with (its Dockerfile's ENV). */
+const IMAGE_NODE_OPTIONS =
+  /NODE_OPTIONS=(\S+)/.exec(readFileSync(join(import.meta.dirname, '..', 'Dockerfile'), 'utf8'))?.[1] ?? '';
+const NODE_OPTIONS = process.env.ACK_NODE_OPTIONS ?? IMAGE_NODE_OPTIONS;
+
 /** `gc-incident serve` as deployed (bin/gc-incident.js, dist/), ready once /healthz answers. */
 async function deployed(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
@@ -102,6 +108,7 @@ async function deployed(): Promise<{ port: number; child: ChildProcess }> {
         RUNBOOKS_DIR,
         WORKLOADS_DIR: dir,
         LOG_LEVEL: 'silent',
+        ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
         ...(process.env.SLACK_POST_PACE ? { SLACK_POST_PACE: process.env.SLACK_POST_PACE } : {}),
       },
     },
@@ -221,7 +228,7 @@ const row = (name: string, xs: number[]) =>
     .padStart(7)} ms   (${xs.length} requests)`;
 const incidents = api.messages.filter((m) => !m.threadTs && m.text.startsWith('GC-')).length;
 console.log(
-  `ack latency, ${RATE} signed slash commands/s for ${elapsed.toFixed(1)} s (Node ${process.version}; gc-incident from ${values.from === 'dist' ? 'dist/, as deployed' : 'src/ under tsx'})`,
+  `ack latency, ${RATE} signed slash commands/s for ${elapsed.toFixed(1)} s (Node ${process.version}; gc-incident from ${values.from === 'dist' ? `dist/, as deployed, NODE_OPTIONS=${NODE_OPTIONS || '(none)'}` : 'src/ under tsx'})`,
 );
 console.log(row('gc-incident (real work after ack)', gcTimes));
 console.log(row('bare Bolt app (ack only)', bareTimes));

@@ -50,6 +50,12 @@ describe('compose.yaml is safe by default', () => {
     expect(compose.services.rules?.user).toBe('10001');
   });
 
+  it('runs the server with a small young generation, which bench:ack measures as deployed', () => {
+    const dockerfile = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    expect(/^ENV NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1]).toBe('--max-semi-space-size=1');
+    expect(readFileSync(join(REPO, 'benchmarks', 'ack.bench.ts'), 'utf8')).toContain("'Dockerfile'");
+  });
+
   it('gives the app longer to stop than its own 10 s wait for work already started', () => {
     const grace = /^(\d+)s$/.exec(compose.services.app?.stop_grace_period ?? '')?.[1];
     expect(Number(grace)).toBeGreaterThanOrEqual(15);
