@@ -4,6 +4,7 @@
  * nine young collections and no generation-1 one (cycles on 3.8 in bench:fit, GC time −69 %).
  */
 import { describe, expect, it } from 'vitest';
+import { ratesOf } from '../../src/core/fit/fit-workload.js';
 import { MAX_UNBATCHED_STEPS, stepsPerIteration } from '../../src/core/simulator/harness-setup.js';
 import { simulate } from '../../src/core/simulator/simulate.js';
 import {
@@ -66,6 +67,8 @@ describe('the stretch of a running service', () => {
     expect(stretched.pauses.totalMs).toBeCloseTo(whole.pauses.totalMs / 10, 9);
     // Rates and pause lengths are the whole run's: ten times fewer young collections than the baseline's.
     expect(stretched.perSecond?.collections).toEqual(whole.perSecond?.collections);
+    // What bench:fit and the fit read as its rates (a stretched run's totals over its whole length were 10× low).
+    expect(ratesOf(stretched).slice(0, 2)).toEqual(whole.perSecond?.collections.slice(0, 2));
     expect(stretched.pauses.maxMs).toBe(whole.pauses.maxMs);
     expect(stretched.stats[0]?.collections).toBeLessThan(0.15 * (baseline.stats[0]?.collections ?? 0));
   });
