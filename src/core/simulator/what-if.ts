@@ -80,8 +80,9 @@ export const MAX_STRETCH_SCALE = 10;
  * what-if to hold as many generation-1 collections: a fitted stretch is sized from the
  * baseline's rates, and under threshold 0 × 10 it held nine young collections and no
  * generation-1 one, where the service ran one every twenty seconds, 5–25 ms each and most of its
- * GC time (cycles on 3.8 in bench:fit, 2026-12-07: generation 1 −100 %, GC time −63 to −69 %). At most MAX_STRETCH_SCALE, and
- * within the simulator's step limit (half of it: a freeze's settling runs before the stretch).
+ * GC time (cycles on 3.8 in bench:fit, 2026-12-07: generation 1 −100 %, GC time −63 to −69 %).
+ * At most MAX_STRETCH_SCALE, and within the simulator's step limit (half of it: a freeze's
+ * settling runs before the stretch).
  * Only the what-if runs longer: the baseline's stretch, which the fit sized to the observed window,
  * stays as it is (run ten times longer, cycles' fitted heap, a guess where the window held no full
  * collection, brought full collections the service did not run: GC time +84 %).
