@@ -196,12 +196,19 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
             : r.perSecond.collections
           : [0, 0, 0]) as [number, number, number],
         gcMs: r.perSecond?.gcMs ?? 0,
+        // Each generation's share of the GC time (shares hold for a stretched run's scaled totals too).
+        gcByGeneration: r.pauses.byGeneration.map((p) =>
+          r.pauses.totalMs > 0 ? ((r.perSecond?.gcMs ?? 0) * p.totalMs) / r.pauses.totalMs : 0,
+        ),
         outcome: simulatedOutcome(r, uncertainty, fit.cost.tail),
         bounds: predictedBounds(r, uncertainty, fit.cost.tail),
       };
     };
     const basePrediction = predict();
     const baseOutcome = await measuredOutcome(client, config.windowSeconds, base.end);
+    log(
+      `  baseline: GC ms/s by generation predicted ${fmt(basePrediction.gcByGeneration)}, observed ${fmt(await observedGcByGeneration(client, config.windowSeconds, base.end))}`,
+    );
     const baseline: MitigationRow = {
       mitigation: 'baseline',
       predicted: basePrediction.rates,
@@ -256,7 +263,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         waited,
       });
       log(
-        `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}`,
+        `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}; GC ms/s by generation predicted ${fmt(prediction.gcByGeneration)}, observed ${fmt(await observedGcByGeneration(client, seconds, end))}`,
       );
       // The service settles back before the next mitigation; after the last one it is stopped.
       if (m !== chosen.at(-1)) await sleep(config.settleSeconds);
@@ -347,6 +354,20 @@ async function measuredOutcome(client: PrometheusClient, windowSeconds: number, 
     maxMs: Number.isFinite(max) ? max * 1000 : 0,
     memory: (rss[0]?.points ?? []).map(([, v]) => v),
   };
+}
+
+/** GC time per second of each generation over the window (the exporter's pause histogram). */
+async function observedGcByGeneration(
+  client: PrometheusClient,
+  windowSeconds: number,
+  end: Date,
+): Promise<number[]> {
+  const samples = await client.instant(
+    'default',
+    `sum by (generation) (rate(python_gc_pause_seconds_sum{job="gcsvc"}[${Math.round(windowSeconds)}s]))`,
+    end,
+  );
+  return [0, 1, 2].map((g) => 1000 * (samples.find((x) => x.labels.generation === String(g))?.value ?? 0));
 }
 
 const fmt = (r: readonly number[]) => r.map((x) => x.toFixed(2)).join('/');
