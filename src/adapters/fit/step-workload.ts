@@ -9,7 +9,7 @@ import { rebaseOnObserved } from '../../core/diagnose/baseline.js';
 import type { ObservedGc } from '../../core/diagnose/result.js';
 import { isGcIncidentError } from '../../core/errors.js';
 import type { PauseCostFit } from '../../core/fit/fit-cost.js';
-import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
+import { fitContext, withFittedCost } from '../../core/fit/fitted-run.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import { qualitySummary } from '../../core/fit/render.js';
 import type { MetricsClient } from '../../core/ports.js';
@@ -90,17 +90,14 @@ async function resolveUnobserved(
       fit: ctx.fit,
     });
     const cost = fitted.fit.cost;
-    const base = {
-      ...normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python),
-      ...(cost.source === 'fitted' ? { cost: cost.coefficients } : {}),
-    };
+    const base = withFittedCost(
+      normalizeWorkload({ ...fitted.fit.doc, name: `${step.id} (fitted to ${job})` }, ctx.python),
+      fitted.fit,
+    );
     return {
       variants: runningServiceVariants(base, step.whatIf ?? []),
       note: `fitted to job ${job} over ${windowText(fit.window ?? '15m', fitted.observations)}; ${qualitySummary(fitted.fit)}; diagnosis: ${fitted.fit.diagnosis.title}: ${fitted.fit.diagnosis.evidence}; ${cost.note}`,
-      context: {
-        uncertainty: fitUncertainty(fitted.fit, fitted.observations, cost.residual),
-        tail: cost.tail,
-      },
+      context: fitContext(fitted.fit, fitted.observations),
       pauseCost: cost,
     };
   } catch (error) {

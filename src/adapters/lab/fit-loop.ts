@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FailureMode } from '../../core/fit/diagnose.js';
-import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
 import { type FitResult, fitWorkload, ratesOf } from '../../core/fit/fit-workload.js';
+import { fitContext, withFittedCost } from '../../core/fit/fitted-run.js';
 import type { GcObservations } from '../../core/fit/observations.js';
 import type { Measure, Objective } from '../../core/simulator/objective.js';
 import {
@@ -169,18 +169,16 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     log(
       `  fitted in ${fitSeconds.toFixed(2)} s: ${fit.diagnosis.title}; worst collection-rate error ${fit.worstCollectionsErrorPercent.toFixed(1)} %`,
     );
-    const workload = {
-      ...normalizeWorkload(fit.doc),
-      ...(fit.cost.source === 'fitted' ? { cost: fit.cost.coefficients } : {}),
-    };
-    const uncertainty = fitUncertainty(fit, base, fit.cost.residual);
+    const workload = withFittedCost(normalizeWorkload(fit.doc), fit);
+    const { uncertainty } = fitContext(fit, base);
     const objective = OBJECTIVE_OF_MODE[config.mode] ?? 'gc-time';
+    const mitigations = mitigationsFor(fit);
     // As the product builds them (a running service): the freeze applied after the service's first
     // full collections (settle.ts), every stretch long enough for the variants' generation-1 collections.
     const variants = new Map(
       runningServiceVariants(
         workload,
-        mitigationsFor(fit).map((m) => m.whatIf),
+        mitigations.map((m) => m.whatIf),
       ).map((v) => [v.label, v.workload]),
     );
     const predict = (whatIf = 'baseline') => {
@@ -222,7 +220,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     };
     const baseRss = (await state(service.url)).resident_memory_bytes;
     const rows: MitigationRow[] = [];
-    const chosen = mitigationsFor(fit).filter(
+    const chosen = mitigations.filter(
       (m) => !config.only || config.only.some((prefix) => m.whatIf.startsWith(prefix)),
     );
     for (const m of chosen) {

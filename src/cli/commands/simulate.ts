@@ -5,7 +5,7 @@ import { loadWorkload } from '../../adapters/fs/workload-source.js';
 import { findInterpreter, runPythonScript } from '../../adapters/python/interpreters.js';
 import { compose } from '../../composition/root.js';
 import { GcIncidentError } from '../../core/errors.js';
-import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
+import { fitContext, withFittedCost } from '../../core/fit/fitted-run.js';
 import { simulationChartSpec } from '../../core/simulator/chart-spec.js';
 import {
   DEFAULT_OBJECTIVE,
@@ -132,8 +132,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const python = options.python ? resolvePython(options.python, `--python ${options.python}`) : undefined;
   const doc = normalizeWorkload(loaded.source.doc, python);
   // A fit carries the pause cost fitted to the service's own pauses, as a runbook's fitted step does.
-  const cost = fitted?.fit.cost;
-  const base = cost?.source === 'fitted' ? { ...doc, cost: cost.coefficients } : doc;
+  const base = fitted ? withFittedCost(doc, fitted.fit) : doc;
   const whatIfs = options.whatIf.length > 0 ? options.whatIf : (fitted?.defaultWhatIfs ?? []);
   // A fitted workload is a running service: a freeze is applied as it would be there, and the
   // stretch holds the variants' generation-1 collections (what-if.ts, stretchScale).
@@ -148,12 +147,7 @@ async function runSimulate(io: CliIo, spec: string, options: SimulateOptions): P
   const decision: DecisionContext = {
     objective: checkObjective(options.objective) ?? loaded.source.objective,
     // A fit's predictions carry its uncertainty and the service's pause tail (step-workload.ts).
-    ...(fitted
-      ? {
-          uncertainty: fitUncertainty(fitted.fit, fitted.observations, fitted.fit.cost.residual),
-          tail: fitted.fit.cost.tail,
-        }
-      : {}),
+    ...(fitted ? fitContext(fitted.fit, fitted.observations) : {}),
   };
   if (options.chart) {
     await writeChart(

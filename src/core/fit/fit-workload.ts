@@ -279,8 +279,7 @@ function fittedRates(r: SimulationResult, obs: GcObservations): number[] {
  * long-lived rule gives them (full-rate.ts), so the heap that paces them is fitted all the same.
  */
 export function ratesOf(r: SimulationResult): number[] {
-  // The run's own rates: a stretched what-if's totals stand for a shorter span than it ran
-  // (shown-span.ts), its rates for the whole run.
+  // The run's own rates: a stretched what-if's totals stand for less than it ran (shown-span.ts).
   const rates = r.perSecond?.collections ?? r.stats.map((s) => s.collections);
   return r.stats.map((s, g) =>
     g === 2 && s.collections === 0 ? (r.perSecond?.fullProjected ?? 0) : (rates[g] ?? 0),

@@ -5,7 +5,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { fitJob } from '../../adapters/fit/fit-job.js';
-import { fitUncertainty } from '../../core/fit/fit-uncertainty.js';
+import { fitContext, withFittedCost } from '../../core/fit/fitted-run.js';
 import { fitWhatIfs } from '../../core/fit/mitigations.js';
 import { fitJson, fitText, renderFittedWorkload } from '../../core/fit/render.js';
 import { runningServiceVariants } from '../../core/simulator/what-if.js';
@@ -62,15 +62,9 @@ export function registerFitTool(server: McpServer, deps: McpDeps): void {
       });
       // As a runbook's fitted simulate step runs it (step-workload.ts): the service's own pause
       // cost, a running service's variants, and the fit's uncertainty and pause tail.
-      const base = {
-        ...normalizeWorkload({ name: `fit:${job}`, ...fit.doc }),
-        ...(fit.cost.source === 'fitted' ? { cost: fit.cost.coefficients } : {}),
-      };
+      const base = withFittedCost(normalizeWorkload({ name: `fit:${job}`, ...fit.doc }), fit);
       const results = await runComparison(deps, runningServiceVariants(base, fitWhatIfs(fit)));
-      const report = comparisonReport(results, {
-        uncertainty: fitUncertainty(fit, observations, fit.cost.residual),
-        tail: fit.cost.tail,
-      });
+      const report = comparisonReport(results, fitContext(fit, observations));
       const yaml = renderFittedWorkload(fit, observations);
       return {
         content: [
