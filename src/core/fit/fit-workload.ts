@@ -21,7 +21,7 @@ import {
   type WorkloadDocument,
 } from '../simulator/workload.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
-import { fitPauseCost, type PauseCostFit, youngScale } from './fit-cost.js';
+import { fitBaseCost, fitPauseCost, type PauseCostFit, youngScale } from './fit-cost.js';
 import { fitPauseTail } from './fit-tail.js';
 import { type GcObservations, type PerGeneration, total } from './observations.js';
 import { refuseBeyondCaps, refuseImplausible } from './plausibility.js';
@@ -342,7 +342,7 @@ function simulateFit(
   const iterations = Math.min(MAX_ITERATIONS, Math.round(simulatedSeconds(obs) * p.rate));
   const doc = toDocument(p, obs, python, t, disabled, Math.max(1, iterations));
   refuseBeyondCaps(doc);
-  return simulate(normalizeWorkload(doc), { timelinePoints: 50 });
+  return simulate({ ...normalizeWorkload(doc), cost: fitBaseCost(python) }, { timelinePoints: 50 });
 }
 
 const ringSize = (perIteration: number) => Math.round(perIteration);

@@ -19,6 +19,46 @@ export interface CostCoefficients {
    * pauses (core/fit/fit-cost.ts), whose objects cost more to traverse than the profile's; 1 when absent.
    */
   readonly generationScale?: readonly [number, number, number] | undefined;
+  /**
+   * A young collection's per-object cost against its size (objects traversed), relative to the
+   * first point's; interpolated in log size, flat beyond the ends. Only a fit sets it (fit-cost.ts):
+   * its per-generation factors are taken at the service's own sizes, and this carries them to a
+   * what-if whose young collections are larger. Absent: one cost per object at every size.
+   */
+  readonly sizeCurve?: SizeCurve | undefined;
+}
+
+/** Points of (objects in the collection, per-object cost relative to the first point's), by size. */
+export type SizeCurve = readonly (readonly [objects: number, relativeCost: number])[];
+
+/**
+ * A young (generation 0 or 1) collection's per-object cost against its size: medians of
+ * `python3 benchmarks/young_collection_cost.py` on CPython 3.8.18, 3.11.2, 3.11.7, 3.12.1 and
+ * 3.13.0 on the bench machine (2 vCPU, 2026-12-08), as a ratio to 700 objects. A larger
+ * collection no longer fits the processor's caches; the ratios differ by interpreter (3.13 at
+ * 200,000 objects 1.9, 3.8 4.2), the middle is shipped. Full collections keep one cost per
+ * object: the profile measured them at 100k-2M objects, and the fit scales them at the heap's size.
+ */
+export const YOUNG_SIZE_CURVE: SizeCurve = [
+  [700, 1],
+  [2_000, 1.1],
+  [7_000, 1.17],
+  [20_000, 1.65],
+  [70_000, 2.1],
+  [200_000, 3],
+];
+
+/** The size curve's factor for a collection of `objects` (1 without a curve). */
+export function sizeFactor(curve: SizeCurve | undefined, objects: number): number {
+  const first = curve?.[0];
+  if (!curve || !first) return 1;
+  if (objects <= first[0]) return first[1];
+  for (let i = 1; i < curve.length; i++) {
+    const [x1, y1] = curve[i] as readonly [number, number];
+    const [x0, y0] = curve[i - 1] as readonly [number, number];
+    if (objects <= x1) return y0 + ((y1 - y0) * Math.log(objects / x0)) / Math.log(x1 / x0);
+  }
+  return (curve[curve.length - 1] as readonly [number, number])[1];
 }
 
 export interface CalibrationProfile {
@@ -64,5 +104,6 @@ export function pauseNs(
   generation = 2,
 ): number {
   const scale = c.generationScale?.[generation] ?? 1;
-  return c.fixedNs + scale * (c.scanNs * scanned + c.freeNs * freed + c.finalizerNs * finalized);
+  const size = generation < 2 ? sizeFactor(c.sizeCurve, scanned) : 1;
+  return c.fixedNs + scale * size * (c.scanNs * scanned + c.freeNs * freed + c.finalizerNs * finalized);
 }
