@@ -60,6 +60,51 @@ export function observedInterval(o: Outcome, m: Measure, collections: number): I
   return { lo: Math.min(peak / (1 + MEMORY_NOISE), ...o.memory), hi: peak * (1 + MEMORY_NOISE) };
 }
 
+/**
+ * Where a Poisson count's mean may lie, having seen `n` events: 1 σ either side (84 % one-sided),
+ * Wilson–Hilferty's approximation of Garwood's interval (n = 0: [0, 1.83]).
+ */
+export function countInterval(n: number): Interval {
+  const upper = (n + 1) * (1 - 1 / (9 * (n + 1)) + 1 / (3 * Math.sqrt(n + 1))) ** 3;
+  const lower = n > 0 ? n * (1 - 1 / (9 * n) - 1 / (3 * Math.sqrt(n))) ** 3 : 0;
+  return { lo: Math.max(0, lower), hi: upper };
+}
+
+/** What a window's GC time rests on, per generation: rates (/s), GC time (ms/s), its length (s). */
+export interface GcWindow {
+  readonly observed: readonly number[];
+  readonly observedGcByGeneration: readonly number[];
+  readonly predicted: readonly number[];
+  readonly predictedGcByGeneration: readonly number[];
+  readonly seconds: number;
+}
+
+/**
+ * Where the service's GC time over a window may lie, given the collections it counted: each
+ * generation's count may be off by its Poisson interval (a collection every 50 s is none or one
+ * in 20 s), at that generation's observed mean pause, or the predicted one where the window held
+ * none; and the window-to-window noise on top. A prediction inside this is as close as the window
+ * can tell, as a pause inside its histogram bucket is.
+ */
+export function countedGcInterval(w: GcWindow): Interval {
+  let lo = 0;
+  let hi = 0;
+  for (const g of [0, 1, 2]) {
+    const n = Math.round((w.observed[g] ?? 0) * w.seconds);
+    const predictedRate = w.predicted[g] ?? 0;
+    const pauseMs =
+      n > 0
+        ? ((w.observedGcByGeneration[g] ?? 0) * w.seconds) / n
+        : predictedRate > 0
+          ? (w.predictedGcByGeneration[g] ?? 0) / predictedRate
+          : 0;
+    const counts = countInterval(n);
+    lo += (counts.lo * pauseMs) / w.seconds;
+    hi += (counts.hi * pauseMs) / w.seconds;
+  }
+  return { lo: lo / (1 + GC_WINDOW_NOISE), hi: hi * (1 + GC_WINDOW_NOISE) };
+}
+
 /** Error against an observation known only as an interval: 0 inside it, else to its nearest edge. */
 export function errorAgainst(predicted: number, observed: Interval): number {
   if (predicted < observed.lo) return errorPercent(predicted, observed.lo);

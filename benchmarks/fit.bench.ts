@@ -19,6 +19,7 @@ import type { PauseTail } from '../src/core/simulator/pause-tail.js';
 import type { Interval } from '../src/core/simulator/rank.js';
 import {
   bucketOf,
+  countedGcInterval,
   errorAgainst,
   observedInterval,
   overlaps,
@@ -98,15 +99,17 @@ console.log(
 console.log(
   'Pauses are read from the exporter’s histogram, so an observed pause is known only to its bucket (lo–hi]: ' +
     'its error is given to the interpolated value (p99) or the bucket’s top (longest), then to the nearest edge of the bucket (0 inside it), ' +
-    'and a predicted interval counts as inside when it overlaps the bucket. GC time is a point: inside means the point lies in the interval.\n',
+    'and a predicted interval counts as inside when it overlaps the bucket. GC time is a point: inside means the point lies in the interval. ' +
+    'Its error is given to the value, then to where the window’s counts put it (0 inside): each generation’s count ± its Poisson interval, at its mean pause.\n',
 );
 console.log(
-  '| mode | Python | variant | gen0/s pred · obs · err | gen1/s pred · obs · err | gen2/s pred · obs · err | GC ms/s pred [interval] · obs · err | pause ms (objective’s) pred [interval] · obs (bucket] · err to value / to bucket |',
+  '| mode | Python | variant | gen0/s pred · obs · err | gen1/s pred · obs · err | gen2/s pred · obs · err | GC ms/s pred [interval] · obs · err to value / to counts | pause ms (objective’s) pred [interval] · obs (bucket] · err to value / to bucket |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 const baselineErrors: number[] = [];
 const mitigationErrors: number[] = [];
 const gcErrors: number[] = [];
+const gcCountedErrors: number[] = [];
 const pauseErrors: number[] = [];
 const pauseBucketErrors: number[] = [];
 let insideCount = 0;
@@ -141,6 +144,7 @@ for (const r of results) {
     const gcBounds = row.predictedBounds.gcMs;
     const gcErr = errorPercent(row.predictedGcMs, row.observedGcMs);
     const gcIn = overlaps(gcBounds, { lo: row.observedGcMs, hi: row.observedGcMs });
+    const gcCountedErr = errorAgainst(row.predictedGcMs, countedGcInterval(row));
     const pausePred = longest ? (row.predictedOutcome.maxMs ?? 0) : row.predictedOutcome.p99Ms;
     const pauseObsValue = longest ? (row.observedOutcome.maxMs ?? 0) : row.observedOutcome.p99Ms;
     const pauseObs = bucketOf(pauseObsValue);
@@ -150,13 +154,14 @@ for (const r of results) {
     // Scored where the service collected at all (a disabled collector has nothing to compare).
     if (row.observedGcMs > 0.01) {
       gcErrors.push(Math.abs(gcErr));
+      gcCountedErrors.push(Math.abs(gcCountedErr));
       pauseErrors.push(Math.abs(pauseErr));
       pauseBucketErrors.push(Math.abs(pauseBucketErr));
       insideCount += (gcIn ? 1 : 0) + (pauseIn ? 1 : 0);
       insideTotal += 2;
     }
     console.log(
-      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.waited ? ` (${row.waited})` : ''}${row.stopped ? ` (${row.stopped})` : ''}${Math.abs(row.pace - 1) > 0.1 ? ` (service pace ×${row.pace.toFixed(2)})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
+      `| ${r.mode} | ${r.version} | ${row.mitigation}${row.waited ? ` (${row.waited})` : ''}${row.stopped ? ` (${row.stopped})` : ''}${Math.abs(row.pace - 1) > 0.1 ? ` (service pace ×${row.pace.toFixed(2)})` : ''} | ${cells.join(' | ')} | ${f(row.predictedGcMs)} ${span(gcBounds)} · ${f(row.observedGcMs)} · ${e(gcErr)} / ${e(gcCountedErr)}${gcIn ? '' : ' (outside)'} | ${longest ? 'max' : 'p99'} ${f(pausePred)} ${span(row.predictedBounds[pauseKey])} · ${f(pauseObsValue)}${bucket(pauseObs)} · ${e(pauseErr)} / ${e(pauseBucketErr)}${pauseIn ? '' : ' (outside)'} |`,
     );
   }
   // The product's ranking (core/simulator/rank.ts) against what was observed, on the objective,
@@ -192,7 +197,8 @@ for (const r of results) {
 console.log(
   `\ncounts: baseline |error| median ${f(pct(baselineErrors, 50))} %, worst ${f(Math.max(0, ...baselineErrors))} %; ` +
     `post-mitigation median ${f(pct(mitigationErrors, 50))} %, worst ${f(Math.max(0, ...mitigationErrors))} %\n` +
-    `GC time |error| median ${f(pct(gcErrors, 50))} %, worst ${f(Math.max(0, ...gcErrors))} %; ` +
+    `GC time |error| median ${f(pct(gcErrors, 50))} %, worst ${f(Math.max(0, ...gcErrors))} %, ` +
+    `beyond the window's counts median ${f(pct(gcCountedErrors, 50))} %, worst ${f(Math.max(0, ...gcCountedErrors))} %; ` +
     `objective's pause |error| to the value median ${f(pct(pauseErrors, 50))} %, worst ${f(Math.max(0, ...pauseErrors))} %, ` +
     `to the bucket median ${f(pct(pauseBucketErrors, 50))} %, worst ${f(Math.max(0, ...pauseBucketErrors))} %; ` +
     `observed inside the predicted interval ${insideCount}/${insideTotal}\n` +

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bucketOf,
   clearlyBetter,
+  countedGcInterval,
+  countInterval,
   errorAgainst,
   gcNoise,
   type ObservedVariant,
@@ -152,5 +154,45 @@ describe('a ranking scored against the observations', () => {
     ).toBe('product-cant-tell');
     const s = scoreRanking(ranking('freeze'), gc(100), [variant('freeze', gc(10), true)], 'gcMs', 20);
     expect(s).toEqual({ verdict: 'wrong', reason: 'freeze ruled out by what was observed' });
+  });
+
+  describe('GC time against what the window counted', () => {
+    it("a Poisson count's 1 σ interval: none seen is up to 1.83, a hundred about ±10", () => {
+      expect(countInterval(0).lo).toBe(0);
+      expect(countInterval(0).hi).toBeCloseTo(1.83, 2);
+      const hundred = countInterval(100);
+      expect(hundred.lo).toBeGreaterThan(89);
+      expect(hundred.lo).toBeLessThan(91);
+      expect(hundred.hi).toBeGreaterThan(110);
+      expect(hundred.hi).toBeLessThan(112);
+    });
+
+    it('steady on 3.11 (2026-12-08): +96 % to the value, inside what a window without a generation-1 collection allows', () => {
+      // 54 young collections of 0.05 ms in 20 s, none of generation 1; predicted one every 45 s of 4.5 ms.
+      const row = {
+        observed: [2.7, 0, 0],
+        observedGcByGeneration: [0.135, 0, 0],
+        predicted: [2.7, 0.022, 0],
+        predictedGcByGeneration: [0.153, 0.099, 0],
+        seconds: 20,
+      };
+      const window = countedGcInterval(row);
+      expect(window.lo).toBeLessThan(0.135);
+      expect(window.hi).toBeGreaterThan(0.252);
+      expect(errorAgainst(0.252, window)).toBe(0);
+    });
+
+    it('big-heap after the threshold change: 45 % low over hundreds of collections stays an error', () => {
+      const row = {
+        observed: [55.5, 5.1, 0.474],
+        observedGcByGeneration: [40, 10, 19.4],
+        predicted: [49.5, 4.5, 0.407],
+        predictedGcByGeneration: [20, 6, 11.9],
+        seconds: 20,
+      };
+      const window = countedGcInterval(row);
+      expect(window.lo).toBeGreaterThan(55);
+      expect(errorAgainst(37.9, window)).toBeLessThan(-25);
+    });
   });
 });

@@ -49,6 +49,11 @@ export interface MitigationRow {
   /** Predicted and observed GC time per second (ms). */
   readonly predictedGcMs: number;
   readonly observedGcMs: number;
+  /** Each generation's share of them (ms/s), to score a window that held few of a generation's collections. */
+  readonly predictedGcByGeneration: readonly number[];
+  readonly observedGcByGeneration: readonly number[];
+  /** How long the window was (s): its collection counts are the rates times this. */
+  readonly seconds: number;
   /** What the ranking weighs (core/simulator/rank.ts): simulated (memory in objects), measured (RSS bytes). */
   readonly predictedOutcome: Outcome;
   readonly observedOutcome: Outcome;
@@ -204,8 +209,9 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
     };
     const basePrediction = predict();
     const baseOutcome = await measuredOutcome(client, config.windowSeconds, base.end);
+    const baseGcByGeneration = await observedGcByGeneration(client, config.windowSeconds, base.end);
     log(
-      `  baseline: GC ms/s by generation predicted ${fmt(basePrediction.gcByGeneration)}, observed ${fmt(await observedGcByGeneration(client, config.windowSeconds, base.end))}`,
+      `  baseline: GC ms/s by generation predicted ${fmt(basePrediction.gcByGeneration)}, observed ${fmt(baseGcByGeneration)}`,
     );
     const baseline: MitigationRow = {
       mitigation: 'baseline',
@@ -213,6 +219,9 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       observed: [...base.collections] as [number, number, number],
       predictedGcMs: basePrediction.gcMs,
       observedGcMs: baseOutcome.gcMs,
+      predictedGcByGeneration: basePrediction.gcByGeneration,
+      observedGcByGeneration: baseGcByGeneration,
+      seconds: config.windowSeconds,
       predictedOutcome: basePrediction.outcome,
       observedOutcome: baseOutcome,
       predictedBounds: basePrediction.bounds,
@@ -247,12 +256,16 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       const outcome = await measuredOutcome(client, seconds, end);
       for (const path of m.revert) await post(`${service.url}${path}`);
       const prediction = predict(m.whatIf);
+      const gcByGeneration = await observedGcByGeneration(client, seconds, end);
       rows.push({
         mitigation: m.whatIf,
         predicted: prediction.rates,
         observed: [...seen.collections] as [number, number, number],
         predictedGcMs: prediction.gcMs,
         observedGcMs: outcome.gcMs,
+        predictedGcByGeneration: prediction.gcByGeneration,
+        observedGcByGeneration: gcByGeneration,
+        seconds,
         predictedOutcome: prediction.outcome,
         observedOutcome: outcome,
         predictedBounds: prediction.bounds,
@@ -261,7 +274,7 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
         waited,
       });
       log(
-        `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}; GC ms/s by generation predicted ${fmt(prediction.gcByGeneration)}, observed ${fmt(await observedGcByGeneration(client, seconds, end))}`,
+        `  ${m.whatIf}: predicted ${fmt(prediction.rates)}, observed ${fmt(seen.collections)}${stopped ? ` (${stopped})` : ''}; GC ms/s by generation predicted ${fmt(prediction.gcByGeneration)}, observed ${fmt(gcByGeneration)}`,
       );
       // The service settles back before the next mitigation; after the last one it is stopped.
       if (m !== chosen.at(-1)) await sleep(config.settleSeconds);
