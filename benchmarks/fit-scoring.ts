@@ -84,7 +84,9 @@ export interface GcWindow {
  * generation's count may be off by its Poisson interval (a collection every 50 s is none or one
  * in 20 s), at that generation's observed mean pause, or the predicted one where the window held
  * none; and the window-to-window noise on top. A prediction inside this is as close as the window
- * can tell, as a pause inside its histogram bucket is.
+ * can tell, as a pause inside its histogram bucket is. Where the window held none of a generation,
+ * the predicted pause prices it, so a prediction that overstates that pause widens its own
+ * interval: the score is lenient there, and the raw error is printed beside it.
  */
 export function countedGcInterval(w: GcWindow): Interval {
   let lo = 0;

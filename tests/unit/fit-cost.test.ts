@@ -96,6 +96,8 @@ describe('pause cost fitted to the service', () => {
     const fit = fitWorkload(obs);
     expect(fit.cost.source).toBe('profile');
     expect(fit.notes.join('\n')).toMatch(/no python_gc_pause_seconds: pause cost from the shipped profile/);
+    // Only a cost fitted to the service's own pauses carries the young collections' size curve.
+    expect(fit.cost.coefficients.sizeCurve).toBeUndefined();
     const u = fitUncertainty(fit, obs, fit.cost.residual);
     expect(u.scale?.gcMs).toBeGreaterThanOrEqual(2);
     expect(u.sources.join('; ')).toMatch(/shipped profile/);
@@ -113,8 +115,8 @@ describe('pause cost fitted to the service', () => {
       rate: 100_000,
       each_iteration: [{ cycle: { size: 2 } }],
     };
-    // Like CPython, the service's young collections cost more per object as they grow
-    // (benchmarks/young_collection_cost.py): the fit must carry that to the larger ones.
+    // The service's young collections cost more per object as they grow, by the shipped curve
+    // itself: this checks the fit carries a curve to the larger collections, not the curve.
     const service = {
       ...profile,
       scanNs: 2 * profile.scanNs,

@@ -2,14 +2,16 @@
  * Pause cost fitted to the service: the exporter's pause histogram (python_gc_pause_seconds,
  * per generation) gives each generation's mean pause; the fitted workload's simulation gives
  * the objects each of those collections traverses and frees. A fixed cost per collection and a
- * factor per generation on the profile's per-object costs then reproduce the service's own
- * pauses (its objects cost more to traverse than the profile's small slotted ones). Without
- * pause metrics the shipped profile is used, and the note says so.
+ * factor per generation on the profile's per-object costs (a young collection's growing with its
+ * size, YOUNG_SIZE_CURVE) then reproduce the service's own pauses (its objects cost more to
+ * traverse than the profile's small slotted ones). Without pause metrics the shipped profile is
+ * used, with no size curve, and the note says so.
  */
 import {
   type CostCoefficients,
   coefficientsFor,
   DEFAULT_CALIBRATION,
+  sizeFactor,
   YOUNG_SIZE_CURVE,
 } from '../simulator/cost-model.js';
 import type { PauseTail } from '../simulator/pause-tail.js';
@@ -142,7 +144,8 @@ export function fixedCost(
  * The costs the fit's own simulation runs with and its factors are taken against: the profile's,
  * with young collections costing more per object as they grow (YOUNG_SIZE_CURVE). A factor fitted
  * at the service's young sizes then carries to a what-if whose young collections are ten times
- * larger (bench:fit, 2026-12-08: those cost 1.6-3x per object what the baseline's did).
+ * larger (bench:fit, 2026-12-08: a young collection ten times larger cost up to 45 % more than the
+ * flat factor gave it, a generation-1 collection 1.6-3x).
  */
 export function fitBaseCost(python: ModelledPython): CostCoefficients {
   return { ...coefficientsFor(DEFAULT_CALIBRATION, python), sizeCurve: YOUNG_SIZE_CURVE };
@@ -155,7 +158,8 @@ export function fitPauseCost(
 ): PauseCostFit {
   const profile = fitBaseCost(python);
   const observed = observedMeans(obs);
-  // What each simulated collection's pause would be without the fixed cost, at the profile's costs.
+  // What each simulated collection's pause would be without the fixed cost, at the profile's costs
+  // and its size curve.
   const variable = simulated.pauses.byGeneration.map((p) =>
     p.count > 0 ? Math.max(1, (p.totalMs * 1e6) / p.count - profile.fixedNs) : undefined,
   );
@@ -194,6 +198,6 @@ export function fitPauseCost(
     coefficients: { ...profile, fixedNs: Math.round(fixed), generationScale },
     source: 'fitted',
     residual,
-    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (${FIXED_COST_WORDS[from]}; ±${Math.round(residual * 100)} %); a young collection costs more per object as it grows (×2.1 at 70,000 objects)`,
+    note: `pause cost fitted to the service's pauses: per-object cost against the profile ${text.join(', ')}; fixed ${(fixed / 1000).toFixed(1)} µs per collection (${FIXED_COST_WORDS[from]}; ±${Math.round(residual * 100)} %); a young collection costs more per object as it grows (×${sizeFactor(YOUNG_SIZE_CURVE, 70_000)} at 70,000 objects)`,
   };
 }

@@ -15,8 +15,9 @@ export interface CostCoefficients {
   /** Fixed cost of one collection. */
   readonly fixedNs: number;
   /**
-   * Per generation collected, a factor on the per-object costs: fitted to a service's own
-   * pauses (core/fit/fit-cost.ts), whose objects cost more to traverse than the profile's; 1 when absent.
+   * Per generation collected, a factor on the per-object costs (with `sizeCurve`, on the curved
+   * ones): fitted to a service's own pauses (core/fit/fit-cost.ts), whose objects cost more to
+   * traverse than the profile's; 1 when absent.
    */
   readonly generationScale?: readonly [number, number, number] | undefined;
   /**
@@ -32,11 +33,11 @@ export interface CostCoefficients {
 export type SizeCurve = readonly (readonly [objects: number, relativeCost: number])[];
 
 /**
- * A young (generation 0 or 1) collection's per-object cost against its size: medians of
- * `python3 benchmarks/young_collection_cost.py` on CPython 3.8.18, 3.11.2, 3.11.7, 3.12.1 and
- * 3.13.0 on the bench machine (2 vCPU, 2026-12-08), as a ratio to 700 objects. A larger
- * collection no longer fits the processor's caches; the ratios differ by interpreter (3.13 at
- * 200,000 objects 1.9, 3.8 4.2), the middle is shipped. Full collections keep one cost per
+ * A young (generation 0 or 1) collection's per-object cost against its size, as a ratio to 700
+ * objects: the rounded middle of `python3 benchmarks/young_collection_cost.py` on CPython 3.8.18
+ * to 3.13.0 on the bench machine (2 vCPU, 2026-12-08; docs/simulator-accuracy.md has the table).
+ * A larger collection no longer fits the processor's caches. The ratios differ by interpreter
+ * (at 200,000 objects 1.9–2.2 on 3.13, 4.2–4.9 on 3.8) and by machine; one curve is shipped. Full collections keep one cost per
  * object: the profile measured them at 100k-2M objects, and the fit scales them at the heap's size.
  */
 export const YOUNG_SIZE_CURVE: SizeCurve = [
@@ -47,6 +48,21 @@ export const YOUNG_SIZE_CURVE: SizeCurve = [
   [70_000, 2.1],
   [200_000, 3],
 ];
+
+/**
+ * The costs a run pays: a fitted workload's own, else the calibration profile's. The size curve is
+ * the generational collector's young collections; the free-threaded and incremental collectors
+ * record whole-heap collections and increments under generations 0 and 1, which it must not price.
+ */
+export function runCost(
+  fitted: CostCoefficients | undefined,
+  collector: string,
+  profile: CalibrationProfile,
+  python: ModelledPython,
+): CostCoefficients {
+  if (!fitted) return coefficientsFor(profile, python);
+  return collector === 'generational' ? fitted : { ...fitted, sizeCurve: undefined };
+}
 
 /** The size curve's factor for a collection of `objects` (1 without a curve). */
 export function sizeFactor(curve: SizeCurve | undefined, objects: number): number {

@@ -5,7 +5,7 @@
  * gc.get_stats(), gc.get_count() and len(gc.garbage) after the harness run.
  */
 import { GcIncidentError } from '../errors.js';
-import { type CalibrationProfile, coefficientsFor, DEFAULT_CALIBRATION, pauseNs } from './cost-model.js';
+import { type CalibrationProfile, DEFAULT_CALIBRATION, pauseNs, runCost } from './cost-model.js';
 import { type CollectionEvent, GcEngine, type GenerationStats } from './engine.js';
 import { FreeThreadedEngine } from './free-threaded.js';
 import { type PerSecond, perSecondOf } from './full-rate.js';
@@ -116,8 +116,8 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
         ? new IncrementalEngine(profile, workload.thresholds)
         : new GcEngine(profile, workload.thresholds);
   // A fitted workload carries the pause cost fitted to its service's own pauses.
-  const coefficients =
-    workload.cost ?? coefficientsFor(options.calibration ?? DEFAULT_CALIBRATION, workload.python);
+  const calibration = options.calibration ?? DEFAULT_CALIBRATION;
+  const coefficients = runCost(workload.cost, profile.collector, calibration, workload.python);
 
   const histogram = new PauseHistogram();
   const byGeneration = [new PauseHistogram(), new PauseHistogram(), new PauseHistogram()];
