@@ -208,8 +208,11 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       };
     };
     const basePrediction = predict();
-    const baseOutcome = await measuredOutcome(client, config.windowSeconds, base.end);
-    const baseGcByGeneration = await observedGcByGeneration(client, config.windowSeconds, base.end);
+    const { outcome: baseOutcome, gcByGeneration: baseGcByGeneration } = await measured(
+      client,
+      config.windowSeconds,
+      base.end,
+    );
     log(
       `  baseline: GC ms/s by generation predicted ${fmt(basePrediction.gcByGeneration)}, observed ${fmt(baseGcByGeneration)}`,
     );
@@ -253,10 +256,9 @@ export async function runLoop(config: LoopConfig): Promise<LoopResult> {
       const end = systemClock.now();
       const paceRatio = basePace > 0 ? stepsPerSecond(paceFrom, await pace(service.url)) / basePace : 1;
       const seen: GcObservations = await observe(seconds, end);
-      const outcome = await measuredOutcome(client, seconds, end);
+      const { outcome, gcByGeneration } = await measured(client, seconds, end);
       for (const path of m.revert) await post(`${service.url}${path}`);
       const prediction = predict(m.whatIf);
-      const gcByGeneration = await observedGcByGeneration(client, seconds, end);
       rows.push({
         mitigation: m.whatIf,
         predicted: prediction.rates,
@@ -344,11 +346,20 @@ async function firstFullCollection(url: string): Promise<string> {
  * bound of the highest histogram bucket that filled in the window) from the exporter's
  * histogram, RSS over the window.
  */
-async function measuredOutcome(client: PrometheusClient, windowSeconds: number, end: Date): Promise<Outcome> {
+/** What the service did over the window, and its GC time per second by generation (the exporter's histogram). */
+async function measured(
+  client: PrometheusClient,
+  windowSeconds: number,
+  end: Date,
+): Promise<{ outcome: Outcome; gcByGeneration: number[] }> {
   const w = `${Math.round(windowSeconds)}s`;
   const one = async (q: string) => (await client.instant('default', q, end))[0]?.value ?? 0;
-  const [gc, p99, max, rss] = await Promise.all([
-    one(`sum(rate(python_gc_pause_seconds_sum{job="gcsvc"}[${w}]))`),
+  const [byGeneration, p99, max, rss] = await Promise.all([
+    client.instant(
+      'default',
+      `sum by (generation) (rate(python_gc_pause_seconds_sum{job="gcsvc"}[${w}]))`,
+      end,
+    ),
     one(`histogram_quantile(0.99, sum by (le) (rate(python_gc_pause_seconds_bucket{job="gcsvc"}[${w}])))`),
     one(`histogram_quantile(1, sum by (le) (increase(python_gc_pause_seconds_bucket{job="gcsvc"}[${w}])))`),
     client.range(
@@ -359,26 +370,18 @@ async function measuredOutcome(client: PrometheusClient, windowSeconds: number, 
       1,
     ),
   ]);
-  return {
-    gcMs: gc * 1000,
-    p99Ms: Number.isFinite(p99) ? p99 * 1000 : 0,
-    maxMs: Number.isFinite(max) ? max * 1000 : 0,
-    memory: (rss[0]?.points ?? []).map(([, v]) => v),
-  };
-}
-
-/** GC time per second of each generation over the window (the exporter's pause histogram). */
-async function observedGcByGeneration(
-  client: PrometheusClient,
-  windowSeconds: number,
-  end: Date,
-): Promise<number[]> {
-  const samples = await client.instant(
-    'default',
-    `sum by (generation) (rate(python_gc_pause_seconds_sum{job="gcsvc"}[${Math.round(windowSeconds)}s]))`,
-    end,
+  const gcByGeneration = [0, 1, 2].map(
+    (g) => 1000 * (byGeneration.find((x) => x.labels.generation === String(g))?.value ?? 0),
   );
-  return [0, 1, 2].map((g) => 1000 * (samples.find((x) => x.labels.generation === String(g))?.value ?? 0));
+  return {
+    outcome: {
+      gcMs: gcByGeneration.reduce((a, b) => a + b, 0),
+      p99Ms: Number.isFinite(p99) ? p99 * 1000 : 0,
+      maxMs: Number.isFinite(max) ? max * 1000 : 0,
+      memory: (rss[0]?.points ?? []).map(([, v]) => v),
+    },
+    gcByGeneration,
+  };
 }
 
 const fmt = (r: readonly number[]) => r.map((x) => x.toFixed(2)).join('/');

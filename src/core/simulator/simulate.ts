@@ -388,9 +388,7 @@ export function simulate(workload: Workload, options: SimulateOptions = {}): Sim
       ? perSecondOf(engine, { seconds, gcNs: histogram.totalNs, pendingAtStart }, profile.collector)
       : null,
     heap: heapFigures(timeline, workload.heapOver, engine.liveTracked() + engine.garbageTracked()),
-    calibration: workload.cost
-      ? "pause cost fitted to the service's own pauses"
-      : (options.calibration ?? DEFAULT_CALIBRATION).source,
+    calibration: workload.cost ? "pause cost fitted to the service's own pauses" : calibration.source,
     pendingFullMs: pendingFullMs(engine, coefficients, workload),
     ...(settle ? { settle } : {}),
   };
